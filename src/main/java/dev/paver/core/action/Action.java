@@ -1,0 +1,31 @@
+package dev.paver.core.action;
+
+/**
+ * A step's behaviour, registered by id in the {@link ActionRegistry}. Standard Backstage ids
+ * ({@code fetch:template}, {@code publish:github:pull-request}, {@code github:repo:create}) keep their
+ * Backstage meaning and inputs; Paver's long-running steps use {@code paver:}, {@code argocd:} and
+ * {@code crossplane:} ids.
+ *
+ * <p>An action may be executed again for the same step: after a restart, and each time a waiting run is woken.
+ * It must therefore be idempotent, keyed by {@link ActionContext#runId()} and step id.
+ */
+public interface Action {
+
+    /** The id templates use in {@code action:}. */
+    String id();
+
+    /**
+     * True when the action only computes (renders, checks) and has no side effect: it is executed again when a
+     * run resumes, to rebuild the in-memory workspace, instead of being skipped.
+     */
+    default boolean pure() {
+        return false;
+    }
+
+    /**
+     * Does the step's work or checks whether what it waits for happened.
+     *
+     * @throws RuntimeException only for broken infrastructure; the engine fails the step with the message
+     */
+    ActionResult execute(ActionContext context);
+}

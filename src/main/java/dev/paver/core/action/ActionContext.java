@@ -1,0 +1,42 @@
+package dev.paver.core.action;
+
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.run.RunRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What an action sees when it runs.
+ *
+ * @param runId      the run's id, stable across restarts (use it to key side effects)
+ * @param stepId     the template step's id
+ * @param runStarted when the run was created
+ * @param request    the run's request
+ * @param goldenPath the template the run walks
+ * @param input      the step's {@code input}, rendered
+ * @param workspace  files rendered so far in this run: relative path to text (mutable, in memory)
+ * @param clock      the time source
+ */
+public record ActionContext(String runId, String stepId, Instant runStarted, RunRequest request, GoldenPath goldenPath,
+                            Map<String, Object> input, Map<String, String> workspace, Clock clock) {
+
+    /** The input {@code key} as text. */
+    public String text(String key) {
+        Object v = input.get(key);
+        return v == null ? "" : String.valueOf(v);
+    }
+
+    /**
+     * The input {@code key} as text, required.
+     *
+     * @throws IllegalArgumentException naming the step and the key when it is missing or empty
+     */
+    public String required(String key) {
+        String v = text(key);
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("step " + stepId + ": input." + key + " is required");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.paver.core.action;
+
+import dev.paver.core.report.Link;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code paver:await-merge}: waits until a person merges the pull request a previous step opened. Inputs:
+ * {@code repository}, {@code branchName}, {@code pullRequestNumber}, {@code remoteUrl}, {@code headSha} (from
+ * {@code publish:github:pull-request}'s output). Wakes on {@code pr:<repository>:<branch>}. Output:
+ * {@code revision} (the default-branch commit that contains the change), {@code mergedBy}.
+ */
+public final class AwaitMergeAction implements Action {
+
+    private final RepositoryPort repositories;
+
+    public AwaitMergeAction(RepositoryPort repositories) {
+        this.repositories = repositories;
+    }
+
+    /** The wake key of a pull request, used by webhooks and pollers too. */
+    public static String waitKey(String repository, String branch) {
+        return "pr:" + repository + ":" + branch;
+    }
+
+    @Override
+    public String id() {
+        return "paver:await-merge";
+    }
+
+    @Override
+    public ActionResult execute(ActionContext ctx) {
+        String repository = RepositoryNames.repository(ctx);
+        String branch = RepositoryNames.branch(ctx.required("branchName"));
+        int number = ctx.text("pullRequestNumber").isEmpty() ? 0 : Integer.parseInt(ctx.text("pullRequestNumber"));
+        RepositoryPort.PullRequest pr = new RepositoryPort.PullRequest(repository, number, ctx.text("remoteUrl"), branch,
+                "", ctx.text("headSha"));
+        RepositoryPort.MergeState state = repositories.mergeState(pr);
+        if (state instanceof RepositoryPort.MergeState.Merged merged) {
+            String by = merged.mergedBy() == null || merged.mergedBy().isEmpty() ? "" : " by " + merged.mergedBy();
+            return new ActionResult.Done(Map.of("revision", merged.revision(), "mergedBy", merged.mergedBy() == null ? "" : merged.mergedBy()),
+                    "merged at " + shortSha(merged.revision()),
+                    List.of(new Milestone("merged", capitalize(pr.describe()) + " in " + repository + " merged" + by
+                            + " (revision " + shortSha(merged.revision()) + ").", List.of(new Link(repository + " " + pr.describe(), pr.url())))));
+        }
+        if (state instanceof RepositoryPort.MergeState.Closed) {
+            return new ActionResult.Failed(capitalize(pr.describe()) + " in " + repository
+                    + " was closed without merging; start a new request to try again.", List.of());
+        }
+        return new ActionResult.Waiting(waitKey(repository, branch), "waiting for " + pr.describe() + " to be merged", List.of());
+    }
+
+    /** The first 7 characters of a commit id. */
+    public static String shortSha(String sha) {
+        return sha == null ? "" : sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+
+    static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

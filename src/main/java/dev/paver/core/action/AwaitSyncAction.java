@@ -1,0 +1,86 @@
+package dev.paver.core.action;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code argocd:await-sync}: follows an Argo CD Application until the merged revision is deployed. Inputs:
+ * {@code application} ({@code {domain}-{env}-{service}}), {@code revision} (from {@code paver:await-merge}),
+ * {@code environment}. Deployed is Argo CD's {@code on-deployed} trigger for that revision; {@code on-sync-failed}
+ * and {@code on-health-degraded} fail the run with Argo CD's message; {@code on-sync-running} is reported once.
+ * Wakes on {@code argocd:<application>}. With no cluster configured the step ends at once and says that
+ * deployment tracking is off. Output: {@code revision}, {@code tracking} ({@code on}/{@code off}).
+ */
+public final class AwaitSyncAction implements Action {
+
+    private final DeploymentPort deployments;
+
+    public AwaitSyncAction(DeploymentPort deployments) {
+        this.deployments = deployments;
+    }
+
+    /** The wake key of an Application, used by the informer too. */
+    public static String waitKey(String application) {
+        return "argocd:" + application;
+    }
+
+    @Override
+    public String id() {
+        return "argocd:await-sync";
+    }
+
+    @Override
+    public ActionResult execute(ActionContext ctx) {
+        String application = ctx.required("application");
+        String revision = ctx.text("revision");
+        String env = ctx.text("environment").isEmpty() ? "the cluster" : ctx.text("environment");
+        String shortRev = AwaitMergeAction.shortSha(revision);
+        if (!deployments.enabled()) {
+            return new ActionResult.Done(Map.of("tracking", "off", "revision", revision), "deployment tracking is off",
+                    List.of(Milestone.of("tracking-off", "Deployment tracking is off: no cluster is configured, so Paver "
+                            + "cannot tell when " + application + " runs. Check Argo CD for " + application + ".")));
+        }
+        var status = deployments.application(application);
+        if (status.isEmpty()) {
+            return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, List.of());
+        }
+        var app = status.get();
+        if (app.syncFailed(revision)) {
+            return new ActionResult.Failed("Argo CD could not sync " + application + " to " + shortRev + " (phase "
+                    + app.operationPhase() + "): " + app.operationMessage(), List.of());
+        }
+        if (app.degraded(revision)) {
+            return new ActionResult.Failed(application + " is Degraded after syncing " + shortRev
+                    + (app.healthMessage().isEmpty() ? "" : ": " + app.healthMessage()), List.of());
+        }
+        if (app.deployed(revision)) {
+            Duration took = Duration.between(ctx.runStarted(), ctx.clock().instant());
+            return new ActionResult.Done(Map.of("tracking", "on", "revision", revision), "deployed " + shortRev,
+                    List.of(Milestone.of("deployed", "Deployed to " + env + ": " + application + " is Synced and Healthy at revision "
+                            + shortRev + " (" + human(took) + " after the request).")));
+        }
+        List<Milestone> milestones = app.syncing()
+                ? List.of(Milestone.of("syncing", "Argo CD is syncing " + application + (shortRev.isEmpty() ? "" : " to " + shortRev) + "."))
+                : List.of();
+        String detail = "waiting for " + application + ": sync " + blank(app.syncStatus()) + ", health " + blank(app.healthStatus())
+                + (app.operationPhase().isEmpty() ? "" : ", operation " + app.operationPhase());
+        return new ActionResult.Waiting(waitKey(application), detail, milestones);
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? "unknown" : s;
+    }
+
+    /** A duration as a person says it: {@code 2m 05s}, {@code 14s}, {@code 1h 03m}. */
+    public static String human(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return String.format("%dm %02ds", s / 60, s % 60);
+        }
+        return String.format("%dh %02dm", s / 3600, (s % 3600) / 60);
+    }
+}

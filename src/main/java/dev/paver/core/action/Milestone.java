@@ -1,0 +1,22 @@
+package dev.paver.core.action;
+
+import dev.paver.core.report.Link;
+import java.util.List;
+
+/**
+ * Something a person should read in the run's thread: a pull request opened, merged, a sync, a deployment.
+ *
+ * @param key   unique within the step, so that it is posted once per run whatever happens ({@code opened},
+ *              {@code merged}, {@code syncing:<revision>})
+ * @param text  the reply's text
+ * @param links links to show with it
+ */
+public record Milestone(String key, String text, List<Link> links) {
+    public Milestone {
+        links = List.copyOf(links);
+    }
+
+    public static Milestone of(String key, String text) {
+        return new Milestone(key, text, List.of());
+    }
+}

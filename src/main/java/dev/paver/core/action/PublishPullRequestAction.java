@@ -1,0 +1,63 @@
+package dev.paver.core.action;
+
+import dev.paver.core.report.Link;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backstage's {@code publish:github:pull-request}: commits workspace files on a branch and opens a pull request.
+ * Inputs: {@code repoUrl} or {@code repository}, {@code branchName}, {@code title}, {@code description},
+ * {@code sourcePath} (workspace folder, default all), {@code targetPath} (folder in the repository, default
+ * root), {@code commitMessage}. Repeating it reuses the branch and the open pull request. Output:
+ * {@code remoteUrl}, {@code pullRequestNumber}, {@code branchName}, {@code targetBranchName}, {@code repository},
+ * {@code headSha}.
+ */
+public final class PublishPullRequestAction implements Action {
+
+    private final RepositoryPort repositories;
+
+    public PublishPullRequestAction(RepositoryPort repositories) {
+        this.repositories = repositories;
+    }
+
+    @Override
+    public String id() {
+        return "publish:github:pull-request";
+    }
+
+    @Override
+    public ActionResult execute(ActionContext ctx) {
+        String repository = RepositoryNames.repository(ctx);
+        String branch = RepositoryNames.branch(ctx.required("branchName"));
+        String source = ctx.text("sourcePath").replaceAll("^\\./", "");
+        source = source.isEmpty() || source.equals(".") ? "" : source.replaceAll("/+$", "") + "/";
+        String target = ctx.text("targetPath").replaceAll("^\\./", "");
+        target = target.isEmpty() || target.equals(".") ? "" : RepositoryNames.path(target.replaceAll("/+$", "")) + "/";
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : ctx.workspace().entrySet()) {
+            if (e.getKey().startsWith(source)) {
+                files.put(RepositoryNames.path(target + e.getKey().substring(source.length())), e.getValue());
+            }
+        }
+        if (files.isEmpty()) {
+            return new ActionResult.Failed("step " + ctx.stepId() + ": no rendered files under " + source
+                    + " to publish", List.of());
+        }
+        String title = ctx.required("title");
+        String commitMessage = ctx.text("commitMessage").isEmpty() ? title : ctx.text("commitMessage");
+        RepositoryPort.PullRequest pr = repositories.openPullRequest(new RepositoryPort.PullRequestDraft(
+                repository, branch, title, ctx.text("description"), commitMessage, files));
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("remoteUrl", pr.url());
+        output.put("pullRequestNumber", pr.number());
+        output.put("branchName", pr.branch());
+        output.put("targetBranchName", pr.baseBranch());
+        output.put("repository", pr.repository());
+        output.put("headSha", pr.headSha());
+        String what = pr.number() > 0 ? "Pull request #" + pr.number() : "Branch " + pr.branch();
+        String text = what + " opened in " + pr.repository() + ": " + title + " (" + files.size() + " files)";
+        return new ActionResult.Done(output, pr.describe() + " in " + pr.repository(),
+                List.of(new Milestone("opened", text, List.of(new Link(pr.repository() + " " + pr.describe(), pr.url())))));
+    }
+}

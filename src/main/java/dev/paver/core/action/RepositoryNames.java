@@ -1,0 +1,86 @@
+package dev.paver.core.action;
+
+import dev.paver.core.convention.Names;
+import java.util.regex.Pattern;
+
+/**
+ * Checks for values that become repository names, branch names and file paths, before they reach git.
+ * Branches follow {@code git check-ref-format}; paths stay inside the repository.
+ */
+public final class RepositoryNames {
+
+    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern BRANCH_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private RepositoryNames() {
+    }
+
+    /**
+     * The repository name from a step input: {@code repository: payments-gitops}, or Backstage's
+     * {@code repoUrl: github.com?owner=acme&repo=payments-gitops}.
+     *
+     * @throws IllegalArgumentException when neither is given or the name is not a valid repository name
+     */
+    public static String repository(ActionContext ctx) {
+        String name = ctx.text("repository");
+        if (name.isEmpty()) {
+            String url = ctx.text("repoUrl");
+            int q = url.indexOf('?');
+            if (q >= 0) {
+                for (String pair : url.substring(q + 1).split("&")) {
+                    if (pair.startsWith("repo=")) {
+                        name = pair.substring(5);
+                    }
+                }
+            }
+        }
+        if (!REPOSITORY.matcher(name).matches() || name.contains("..") || name.endsWith(".git")) {
+            throw new IllegalArgumentException("step " + ctx.stepId() + ": repository " + Names.quote(name)
+                    + " is not a valid repository name (letters, digits, '.', '_', '-')");
+        }
+        return name;
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code branch} is not a safe branch name: slash-separated parts of
+     *                                  letters, digits, {@code . _ -}, no {@code ..}, no {@code .lock} ending
+     */
+    public static String branch(String branch) {
+        if (branch == null || branch.isEmpty() || branch.length() > 200 || branch.contains("..")
+                || branch.endsWith(".lock") || branch.endsWith("/") || branch.startsWith("/")) {
+            throw new IllegalArgumentException("branch " + Names.quote(branch) + " is not a valid branch name");
+        }
+        for (String part : branch.split("/")) {
+            if (!BRANCH_PART.matcher(part).matches()) {
+                throw new IllegalArgumentException("branch " + Names.quote(branch) + " is not a valid branch name");
+            }
+        }
+        return branch;
+    }
+
+    /**
+     * A repository-relative file path: no absolute path, no {@code .} or {@code ..} segment, no backslash or
+     * control character, no {@code .git} directory.
+     *
+     * @throws IllegalArgumentException naming the path when it is unsafe
+     */
+    public static String path(String path) {
+        boolean bad = path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.length() > 400;
+        if (!bad) {
+            for (String part : path.split("/", -1)) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..") || part.equals(".git")) {
+                    bad = true;
+                }
+            }
+            for (char c : path.toCharArray()) {
+                if (Character.isISOControl(c)) {
+                    bad = true;
+                }
+            }
+        }
+        if (bad) {
+            throw new IllegalArgumentException("path " + Names.quote(path) + " is not a safe repository path");
+        }
+        return path;
+    }
+}

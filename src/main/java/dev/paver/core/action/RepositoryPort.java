@@ -1,0 +1,94 @@
+package dev.paver.core.action;
+
+import java.util.Map;
+
+/**
+ * Port to the git host that holds GitOps and application repositories. Two adapters: GitHub (pull requests) and
+ * plain git (a pushed branch is the "pull request"; merged means its commit is reachable from the default
+ * branch). Every method is idempotent and throws {@link RepositoryException} with the host's reason when the
+ * host refuses or cannot be reached.
+ */
+public interface RepositoryPort {
+
+    /**
+     * Creates the repository when it does not exist, with one initial commit on the default branch.
+     *
+     * @param name        repository name, already validated ({@link RepositoryNames})
+     * @param description one line for the host
+     * @return where it is
+     */
+    RepositoryInfo ensureRepository(String name, String description);
+
+    /**
+     * Commits {@code files} on {@code draft.branch()} (created from the default branch when absent, reused when
+     * present) and opens a pull request, or returns the open one for that branch.
+     */
+    PullRequest openPullRequest(PullRequestDraft draft);
+
+    /** Whether the pull request is open, merged (with the default-branch revision that contains it) or closed. */
+    MergeState mergeState(PullRequest pullRequest);
+
+    /**
+     * The text files under {@code directory} on the default branch, path relative to the repository root.
+     * Empty when the repository or the directory does not exist.
+     */
+    Map<String, String> readFiles(String repository, String directory);
+
+    /** A repository and where a person can see it. */
+    record RepositoryInfo(String name, String url, String defaultBranch) {
+    }
+
+    /**
+     * @param repository    target repository name
+     * @param branch        branch to push, deterministic per run and step
+     * @param title         pull request title
+     * @param body          pull request description
+     * @param commitMessage the commit's message
+     * @param files         repository-relative path to content; paths already validated
+     */
+    record PullRequestDraft(String repository, String branch, String title, String body, String commitMessage,
+                            Map<String, String> files) {
+        public PullRequestDraft {
+            files = Map.copyOf(files);
+        }
+    }
+
+    /**
+     * @param repository repository name
+     * @param number     pull request number, 0 on plain git (no pull requests there)
+     * @param url        where a person reviews it
+     * @param branch     the head branch
+     * @param baseBranch the default branch it merges into
+     * @param headSha    the head commit
+     */
+    record PullRequest(String repository, int number, String url, String branch, String baseBranch, String headSha) {
+        /** "pull request #3" on GitHub, "branch paver/..." on plain git. */
+        public String describe() {
+            return number > 0 ? "pull request #" + number : "branch " + branch;
+        }
+    }
+
+    /** The state of a pull request. */
+    sealed interface MergeState {
+        record Open(String headSha) implements MergeState {
+        }
+
+        /** @param revision the default branch commit that contains the change */
+        record Merged(String revision, String mergedBy) implements MergeState {
+        }
+
+        record Closed() implements MergeState {
+        }
+    }
+
+    /** The git host refused or could not be reached. */
+    class RepositoryException extends RuntimeException {
+        public RepositoryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        public RepositoryException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.paver.core.action;
+
+import dev.paver.core.convention.ManifestRules;
+import dev.paver.core.convention.Violation;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code paver:conventions:validate}: the conventions gate on files rendered in this run, before anything is
+ * pushed. Inputs: {@code path} (workspace folder holding a GitOps repository tree, e.g. {@code gitops}),
+ * {@code domain} (the repository's domain). A violation fails the run; the reason lists
+ * {@code file:line: rule: message}, at most {@value #SHOWN} of them.
+ */
+public final class ValidateConventionsAction implements Action {
+
+    static final int SHOWN = 15;
+
+    private final ManifestRules rules;
+
+    public ValidateConventionsAction(ManifestRules rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public String id() {
+        return "paver:conventions:validate";
+    }
+
+    @Override
+    public boolean pure() {
+        return true;
+    }
+
+    @Override
+    public ActionResult execute(ActionContext ctx) {
+        String prefix = ctx.text("path");
+        prefix = prefix.isEmpty() || prefix.equals(".") ? "" : prefix.replaceAll("/+$", "") + "/";
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : ctx.workspace().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                files.put(e.getKey().substring(prefix.length()), e.getValue());
+            }
+        }
+        String domain = ctx.text("domain");
+        List<Violation> violations = rules.check(files, domain.isEmpty() ? null : domain);
+        if (violations.isEmpty()) {
+            return ActionResult.Done.of(Map.of("checked", files.size()), files.size() + " files follow the conventions");
+        }
+        StringBuilder reason = new StringBuilder("The rendered files break the platform conventions, so nothing was pushed ("
+                + violations.size() + (violations.size() == 1 ? " violation" : " violations") + "):");
+        violations.stream().limit(SHOWN).forEach(v -> reason.append("\n").append(v.describe()));
+        if (violations.size() > SHOWN) {
+            reason.append("\n… and ").append(violations.size() - SHOWN).append(" more");
+        }
+        return new ActionResult.Failed(reason.toString(), List.of());
+    }
+}

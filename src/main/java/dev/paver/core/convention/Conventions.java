@@ -1,0 +1,132 @@
+package dev.paver.core.convention;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The platform contract of CONVENTIONS.md as one value: environments in promotion order, the environments
+ * that Argo CD syncs automatically, resource profiles, the required label keys and the GitOps repository
+ * suffix. {@link #defaults()} gives the documented defaults; an organisation overrides them in configuration.
+ */
+public record Conventions(List<String> environments, List<String> automatedSyncEnvironments,
+                          Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix) {
+
+    public Conventions {
+        environments = List.copyOf(environments);
+        automatedSyncEnvironments = List.copyOf(automatedSyncEnvironments);
+        profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+        if (environments.isEmpty()) {
+            throw new IllegalArgumentException("at least one environment is required");
+        }
+        for (String env : environments) {
+            if (!Names.isDnsLabel(env)) {
+                throw new IllegalArgumentException("environment " + Names.quote(env) + " is not a DNS-1123 label");
+            }
+        }
+        if (!environments.containsAll(automatedSyncEnvironments)) {
+            throw new IllegalArgumentException("automated sync environments " + automatedSyncEnvironments
+                    + " must be among the environments " + environments);
+        }
+        if (profiles.isEmpty()) {
+            throw new IllegalArgumentException("at least one resource profile is required");
+        }
+    }
+
+    /** dev, staging, prod; dev and staging sync automatically; small, medium, large; the nine labels. */
+    public static Conventions defaults() {
+        Map<String, ResourceProfile> profiles = new LinkedHashMap<>();
+        profiles.put("small", new ResourceProfile("small", "100m", "128Mi", "500m", "512Mi"));
+        profiles.put("medium", new ResourceProfile("medium", "250m", "256Mi", "1", "1Gi"));
+        profiles.put("large", new ResourceProfile("large", "500m", "512Mi", "2", "2Gi"));
+        return new Conventions(List.of("dev", "staging", "prod"), List.of("dev", "staging"), profiles,
+                RequiredLabels.defaults(), "-gitops");
+    }
+
+    /** The first environment in promotion order, where new services are deployed first. */
+    public String firstEnvironment() {
+        return environments.get(0);
+    }
+
+    /** The GitOps repository of a domain, e.g. {@code payments-gitops}. */
+    public String gitopsRepository(String domain) {
+        return domain + gitopsRepositorySuffix;
+    }
+
+    /** Profile names in their configured order (small, medium, large by default). */
+    public List<String> profileNames() {
+        return List.copyOf(profiles.keySet());
+    }
+
+    /**
+     * A validated key.
+     *
+     * @throws IllegalArgumentException when {@code env} is not a configured environment or a segment is invalid
+     */
+    public SemanticKey key(String domain, String env, String service) {
+        if (!environments.contains(env)) {
+            throw new IllegalArgumentException("environment " + Names.quote(env) + " is not one of " + environments);
+        }
+        return new SemanticKey(domain, env, service);
+    }
+
+    /**
+     * Checks a name that becomes a key segment or a label value. Rules, in order: required, DNS-1123 label,
+     * no environment name as a whole segment (for {@code domain} and {@code service}), and, for a key
+     * segment, room for the longest environment within {@value SemanticKey#MAX_LENGTH} characters.
+     *
+     * @param parameter the parameter's name as the user typed it, e.g. {@code service}
+     * @param value     the value to check, possibly null
+     * @param role      what the value becomes
+     * @param otherSegment the other key segment (the domain when checking a service and vice versa), or null
+     * @return the first broken rule, or empty
+     */
+    public Optional<Violation> checkName(String parameter, String value, NameRole role, String otherSegment) {
+        if (value == null || value.isEmpty()) {
+            return Optional.of(Violation.ofParameter(parameter, "required", parameter + " is required"));
+        }
+        if (!Names.isDnsLabel(value)) {
+            String why = value.length() > 63 ? "it is " + value.length() + " characters, more than 63"
+                    : "use lowercase letters, digits and '-', starting and ending with a letter or digit";
+            return Optional.of(Violation.ofParameter(parameter, "dns-label",
+                    parameter + " " + Names.quote(value) + " is not a DNS-1123 label: " + why));
+        }
+        if (role == NameRole.KEY_SEGMENT) {
+            for (String segment : value.split("-")) {
+                if (environments.contains(segment)) {
+                    return Optional.of(Violation.ofParameter(parameter, "environment-name",
+                            parameter + " " + Names.quote(value) + " contains the environment name '" + segment
+                                    + "' as a segment, which makes {domain}-{env}-{service} keys ambiguous; choose another name"));
+                }
+            }
+            int longestEnv = environments.stream().mapToInt(String::length).max().orElse(0);
+            int other = otherSegment == null || otherSegment.isEmpty() ? 0 : otherSegment.length();
+            int length = value.length() + longestEnv + other + 2;
+            if (other > 0 && length > SemanticKey.MAX_LENGTH) {
+                return Optional.of(Violation.ofParameter(parameter, "key-length",
+                        parameter + " " + Names.quote(value) + " makes the key " + length + " characters long (at most "
+                                + SemanticKey.MAX_LENGTH + " with the longest environment); use at most "
+                                + (value.length() - (length - SemanticKey.MAX_LENGTH)) + " characters"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checks that {@code value} is a configured environment; returns the violation, or empty. */
+    public Optional<Violation> checkEnvironment(String parameter, String value) {
+        if (environments.contains(value)) {
+            return Optional.empty();
+        }
+        return Optional.of(Violation.ofParameter(parameter, "environment",
+                parameter + " " + Names.quote(value) + " is not one of " + environments));
+    }
+
+    /** What a checked name becomes. */
+    public enum NameRole {
+        /** a segment of {@code {domain}-{env}-{service}}: domain or service */
+        KEY_SEGMENT,
+        /** a name that is a label value or catalog name only: system, owner */
+        LABEL
+    }
+}

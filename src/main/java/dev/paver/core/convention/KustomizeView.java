@@ -1,0 +1,308 @@
+package dev.paver.core.convention;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The effective manifests of one kustomization directory, so that the rules see what Argo CD will apply
+ * rather than a base without its overlay's labels. It implements the part of {@code kustomize build} that
+ * golden paths use (kubectl.docs.kubernetes.io, "Kustomization"): {@code resources} (files and
+ * directories), {@code namespace}, {@code labels} (with {@code includeSelectors}/{@code includeTemplates}),
+ * {@code commonLabels}, {@code images} and strategic-merge {@code patches} by path. Anything else is left
+ * as it is.
+ */
+public final class KustomizeView {
+
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
+            "CustomResourceDefinition", "StorageClass", "PersistentVolume", "PriorityClass");
+    static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet");
+
+    private final Map<String, String> files;
+
+    /** @param files repository-relative path to text, the whole tree the kustomizations may reference */
+    public KustomizeView(Map<String, String> files) {
+        this.files = files;
+    }
+
+    /**
+     * Builds a directory holding {@code kustomization.yaml}.
+     *
+     * @param directory repository-relative directory without trailing slash
+     * @throws KustomizeException when a referenced file is missing or escapes the repository
+     * @throws YamlDocuments.InvalidYamlException when a file is not YAML
+     */
+    public List<ManifestDocument> build(String directory) {
+        return build(directory, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<ManifestDocument> build(String directory, int depth) {
+        if (depth > 10) {
+            throw new KustomizeException(directory + "/kustomization.yaml", "kustomizations nest more than 10 deep");
+        }
+        String kustomizationFile = directory + "/kustomization.yaml";
+        String text = files.get(kustomizationFile);
+        if (text == null) {
+            throw new KustomizeException(kustomizationFile, "missing kustomization.yaml");
+        }
+        List<ManifestDocument> docs = YamlDocuments.parse(kustomizationFile, text);
+        Map<String, Object> k = docs.isEmpty() ? Map.of() : docs.get(0).body();
+
+        List<ManifestDocument> out = new ArrayList<>();
+        for (Object entry : ManifestDocument.list(k, "resources")) {
+            String path = resolve(kustomizationFile, directory, ManifestDocument.text(entry));
+            if (files.containsKey(path + "/kustomization.yaml")) {
+                out.addAll(build(path, depth + 1));
+            } else if (files.containsKey(path)) {
+                out.addAll(YamlDocuments.parse(path, files.get(path)));
+            } else {
+                throw new KustomizeException(kustomizationFile, "resource " + Names.quote(ManifestDocument.text(entry))
+                        + " does not exist");
+            }
+        }
+        List<Object> patches = new ArrayList<>(ManifestDocument.list(k, "patches"));
+        patches.addAll(ManifestDocument.list(k, "patchesStrategicMerge"));
+        for (Object patch : patches) {
+            String patchPath = patch instanceof Map<?, ?> m ? ManifestDocument.text(m.get("path")) : ManifestDocument.text(patch);
+            if (patchPath.isEmpty()) {
+                continue;
+            }
+            String path = resolve(kustomizationFile, directory, patchPath);
+            if (!files.containsKey(path)) {
+                throw new KustomizeException(kustomizationFile, "patch " + Names.quote(patchPath) + " does not exist");
+            }
+            for (ManifestDocument p : YamlDocuments.parse(path, files.get(path))) {
+                applyPatch(out, p, kustomizationFile);
+            }
+        }
+        String namespace = ManifestDocument.text(k.get("namespace"));
+        List<ManifestDocument> result = new ArrayList<>();
+        for (ManifestDocument doc : out) {
+            Map<String, Object> body = deepCopy(doc.body());
+            if (!namespace.isEmpty() && !CLUSTER_SCOPED.contains(doc.kind())) {
+                mutableMap(body, "metadata").put("namespace", namespace);
+            }
+            Map<String, Object> common = ManifestDocument.map(k, "commonLabels");
+            if (!common.isEmpty()) {
+                addLabels(body, doc.kind(), (Map<String, Object>) (Map<?, ?>) common, true, true);
+            }
+            for (Object labelSet : ManifestDocument.list(k, "labels")) {
+                if (labelSet instanceof Map<?, ?> set) {
+                    Map<String, Object> s = (Map<String, Object>) set;
+                    addLabels(body, doc.kind(), ManifestDocument.map(s, "pairs"),
+                            Boolean.TRUE.equals(s.get("includeSelectors")), Boolean.TRUE.equals(s.get("includeTemplates")));
+                }
+            }
+            for (Object image : ManifestDocument.list(k, "images")) {
+                if (image instanceof Map<?, ?> img) {
+                    setImage(body, (Map<String, Object>) img);
+                }
+            }
+            result.add(doc.withBody(body));
+        }
+        return result;
+    }
+
+    private String resolve(String kustomizationFile, String directory, String relative) {
+        if (relative.isEmpty() || relative.startsWith("/") || relative.contains("://") || relative.contains("\\")) {
+            throw new KustomizeException(kustomizationFile, "reference " + Names.quote(relative)
+                    + " must be a relative path inside the repository");
+        }
+        List<String> parts = new ArrayList<>(List.of(directory.split("/")));
+        for (String part : relative.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (parts.isEmpty()) {
+                    throw new KustomizeException(kustomizationFile, "reference " + Names.quote(relative)
+                            + " leaves the repository");
+                }
+                parts.remove(parts.size() - 1);
+            } else {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
+    }
+
+    private static void applyPatch(List<ManifestDocument> docs, ManifestDocument patch, String kustomizationFile) {
+        for (int i = 0; i < docs.size(); i++) {
+            ManifestDocument doc = docs.get(i);
+            if (doc.kind().equals(patch.kind()) && doc.name().equals(patch.name())) {
+                Map<String, Object> merged = deepCopy(doc.body());
+                merge(merged, patch.body());
+                docs.set(i, doc.withBody(merged));
+                return;
+            }
+        }
+        throw new KustomizeException(kustomizationFile, "patch " + patch.file() + " targets " + patch.describe()
+                + ", which no resource defines");
+    }
+
+    /** Strategic merge as kustomize does it for the fields golden paths patch: maps deep, lists of named items by name. */
+    @SuppressWarnings("unchecked")
+    static void merge(Map<String, Object> target, Map<String, Object> patch) {
+        for (Map.Entry<String, Object> e : patch.entrySet()) {
+            Object current = target.get(e.getKey());
+            Object value = e.getValue();
+            if (current instanceof Map<?, ?> cm && value instanceof Map<?, ?> pm) {
+                merge((Map<String, Object>) cm, (Map<String, Object>) pm);
+            } else if (current instanceof List<?> cl && value instanceof List<?> pl && isNamedList(cl) && isNamedList(pl)) {
+                List<Object> list = (List<Object>) cl;
+                for (Object item : pl) {
+                    Map<String, Object> patchItem = (Map<String, Object>) item;
+                    Map<String, Object> existing = null;
+                    for (Object o : list) {
+                        if (((Map<?, ?>) o).get("name").equals(patchItem.get("name"))) {
+                            existing = (Map<String, Object>) o;
+                        }
+                    }
+                    if (existing == null) {
+                        list.add(deepCopy(patchItem));
+                    } else {
+                        merge(existing, patchItem);
+                    }
+                }
+            } else {
+                target.put(e.getKey(), value instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : value);
+            }
+        }
+    }
+
+    private static boolean isNamedList(List<?> list) {
+        return !list.isEmpty() && list.stream().allMatch(o -> o instanceof Map<?, ?> m && m.get("name") != null);
+    }
+
+    private static void addLabels(Map<String, Object> body, String kind, Map<String, Object> pairs,
+                                  boolean selectors, boolean templates) {
+        if (pairs.isEmpty()) {
+            return;
+        }
+        mutableMap(mutableMap(body, "metadata"), "labels").putAll(pairs);
+        Map<String, Object> spec = mutableMap(body, "spec");
+        if (selectors) {
+            if (kind.equals("Service")) {
+                mutableMap(spec, "selector").putAll(pairs);
+            } else if (WORKLOADS.contains(kind) && !kind.equals("CronJob") && !kind.equals("Job")) {
+                mutableMap(mutableMap(spec, "selector"), "matchLabels").putAll(pairs);
+            }
+        }
+        if (templates || selectors) {
+            Map<String, Object> template = podTemplate(body, kind);
+            if (template != null) {
+                mutableMap(mutableMap(template, "metadata"), "labels").putAll(pairs);
+            }
+        }
+        if (spec.isEmpty()) {
+            body.remove("spec");
+        }
+    }
+
+    /** The pod template of a workload (CronJob: {@code spec.jobTemplate.spec.template}), or null. */
+    static Map<String, Object> podTemplate(Map<String, Object> body, String kind) {
+        if (!WORKLOADS.contains(kind)) {
+            return null;
+        }
+        Map<String, Object> spec = mutableMap(body, "spec");
+        if (kind.equals("CronJob")) {
+            spec = mutableMap(mutableMap(spec, "jobTemplate"), "spec");
+        }
+        return mutableMap(spec, "template");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void setImage(Map<String, Object> body, Map<String, Object> image) {
+        String name = ManifestDocument.text(image.get("name"));
+        Map<String, Object> template = podTemplate(body, ManifestDocument.text(body.get("kind")));
+        if (template == null || name.isEmpty()) {
+            return;
+        }
+        Map<String, Object> podSpec = mutableMap(template, "spec");
+        for (String field : List.of("containers", "initContainers")) {
+            for (Object c : ManifestDocument.list(podSpec, field)) {
+                Map<String, Object> container = (Map<String, Object>) c;
+                String current = ManifestDocument.text(container.get("image"));
+                if (!imageName(current).equals(name)) {
+                    continue;
+                }
+                String newName = ManifestDocument.text(image.get("newName"));
+                String newTag = ManifestDocument.text(image.get("newTag"));
+                String digest = ManifestDocument.text(image.get("digest"));
+                String base = newName.isEmpty() ? name : newName;
+                String tag = imageTag(current);
+                if (!digest.isEmpty()) {
+                    container.put("image", base + "@" + digest);
+                } else {
+                    container.put("image", base + (newTag.isEmpty() ? (tag.isEmpty() ? "" : ":" + tag) : ":" + newTag));
+                }
+            }
+        }
+    }
+
+    /** The image reference without tag or digest: {@code ghcr.io/acme/api:1.2} gives {@code ghcr.io/acme/api}. */
+    public static String imageName(String image) {
+        String noDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        int slash = noDigest.lastIndexOf('/');
+        int colon = noDigest.lastIndexOf(':');
+        return colon > slash ? noDigest.substring(0, colon) : noDigest;
+    }
+
+    /** The tag of an image reference, or "" when it has none (a digest counts as none). */
+    public static String imageTag(String image) {
+        if (image.contains("@")) {
+            return "";
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        return colon > slash ? image.substring(colon + 1) : "";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mutableMap(Map<String, Object> parent, String key) {
+        Object value = parent.get(key);
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        Map<String, Object> created = new LinkedHashMap<>();
+        parent.put(key, created);
+        return created;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> deepCopy(Map<String, Object> source) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        source.forEach((k, v) -> copy.put(k, copyValue(v)));
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object copyValue(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return deepCopy((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>();
+            l.forEach(o -> copy.add(copyValue(o)));
+            return copy;
+        }
+        return v;
+    }
+
+    /** A kustomization that cannot be built; the message names the file and what to fix. */
+    public static final class KustomizeException extends RuntimeException {
+        private final String file;
+
+        public KustomizeException(String file, String message) {
+            super(message);
+            this.file = file;
+        }
+
+        public String file() {
+            return file;
+        }
+    }
+}

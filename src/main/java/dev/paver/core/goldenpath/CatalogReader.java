@@ -1,0 +1,56 @@
+package dev.paver.core.goldenpath;
+
+import dev.paver.core.convention.ManifestDocument;
+import dev.paver.core.convention.YamlDocuments;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the Backstage catalog entities of domain GitOps repositories ({@code catalog/**.yaml}) into a
+ * {@link PlatformCatalog}: {@code System} (name, {@code spec.domain}, {@code spec.owner}) and {@code Group}
+ * (name, annotation {@code platform/cost-center}). Files that are not YAML are skipped: the gate reports them.
+ */
+public final class CatalogReader {
+
+    /** The annotation that carries a group's cost centre. */
+    public static final String COST_CENTER_ANNOTATION = "platform/cost-center";
+
+    private CatalogReader() {
+    }
+
+    /** @param files path to text of one or more repositories' {@code catalog/} folders */
+    public static PlatformCatalog read(Map<String, String> files) {
+        Map<String, PlatformCatalog.SystemEntry> systems = new LinkedHashMap<>();
+        Map<String, String> groups = new LinkedHashMap<>();
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            if (!(file.getKey().endsWith(".yaml") || file.getKey().endsWith(".yml"))) {
+                continue;
+            }
+            try {
+                for (ManifestDocument doc : YamlDocuments.parse(file.getKey(), file.getValue())) {
+                    if (!doc.apiVersion().startsWith("backstage.io/")) {
+                        continue;
+                    }
+                    Map<String, Object> spec = ManifestDocument.map(doc.body(), "spec");
+                    if (doc.kind().equals("System")) {
+                        systems.put(doc.name(), new PlatformCatalog.SystemEntry(doc.name(),
+                                entityName(ManifestDocument.text(spec.get("domain"))),
+                                entityName(ManifestDocument.text(spec.get("owner")))));
+                    } else if (doc.kind().equals("Group")) {
+                        Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");
+                        groups.put(doc.name(), ManifestDocument.text(annotations.get(COST_CENTER_ANNOTATION)));
+                    }
+                }
+            } catch (YamlDocuments.InvalidYamlException e) {
+                // not readable: the conventions gate reports it
+            }
+        }
+        return new PlatformCatalog(systems, groups);
+    }
+
+    /** {@code group:default/team-a} and {@code group:team-a} give {@code team-a}. */
+    static String entityName(String ref) {
+        String name = ref.contains(":") ? ref.substring(ref.indexOf(':') + 1) : ref;
+        return name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.paver.core.goldenpath;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A golden path: one folder {@code templates/<id>/} with a Backstage Template ({@code template.yaml}) and the
+ * files it renders. The id is the slash sub-command, the modal {@code callback_id} and the metric tag.
+ *
+ * @param id          {@code metadata.name}, equal to the folder name
+ * @param title       {@code metadata.title}
+ * @param description {@code metadata.description}
+ * @param parameters  {@code spec.parameters}
+ * @param steps       {@code spec.steps}
+ * @param output      {@code spec.output} ({@code links}, {@code text}), unrendered
+ * @param examples    {@code metadata.annotations}-free example parameter sets from {@code spec.examples}
+ * @param folder      the template folder; {@code fetch:template} URLs resolve against it
+ */
+public record GoldenPath(String id, String title, String description, ParameterSchema parameters,
+                         List<StepSpec> steps, Map<String, Object> output, List<Map<String, String>> examples, Path folder) {
+    public GoldenPath {
+        steps = List.copyOf(steps);
+        examples = List.copyOf(examples);
+        output = output == null ? Map.of() : output;
+    }
+
+    /** The step with this id, or null. */
+    public StepSpec step(String stepId) {
+        return steps.stream().filter(s -> s.id().equals(stepId)).findFirst().orElse(null);
+    }
+
+    /** {@code /platform <id> <positional> --flag <flag> ...}: the usage line built from the parameters. */
+    public String usage(String command) {
+        StringBuilder out = new StringBuilder(command).append(' ').append(id);
+        Parameter positional = parameters.positional();
+        if (positional != null) {
+            out.append(" <").append(positional.name()).append('>');
+        }
+        for (Parameter p : parameters.parameters()) {
+            if (p == positional) {
+                continue;
+            }
+            String value = p.enumValues().isEmpty() ? "<" + p.name() + ">" : String.join("|", p.enumValues());
+            String flag = "--" + p.name() + " " + value;
+            out.append(' ').append(p.required() && p.defaultValue() == null ? flag : "[" + flag + "]");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.paver.core.goldenpath;
+
+import java.util.List;
+
+/**
+ * One template parameter, read from a {@code spec.parameters} page's {@code properties} (JSON Schema).
+ *
+ * @param name         the property name; also the slash command flag ({@code --name}) and the modal block id
+ * @param title        the label shown in the modal
+ * @param description  help text, may be empty
+ * @param type         JSON Schema type: {@code string}, {@code integer}, {@code boolean}, {@code array}
+ * @param enumValues   allowed values, empty when free text
+ * @param defaultValue the default as text, or null
+ * @param required     listed in its page's {@code required}
+ * @param maxLength    JSON Schema {@code maxLength}, or null
+ * @param uiField      Backstage {@code ui:field} ({@code SystemPicker}, {@code OwnerPicker}, ...) or null
+ * @param convention   Paver's {@code paver:convention}: which platform rule the value obeys
+ *                     ({@code domain}, {@code service}, {@code system}, {@code owner}, {@code environment},
+ *                     {@code profile}), or null
+ */
+public record Parameter(String name, String title, String description, String type, List<String> enumValues,
+                        String defaultValue, boolean required, Integer maxLength, String uiField, String convention) {
+    public Parameter {
+        enumValues = List.copyOf(enumValues);
+        description = description == null ? "" : description.strip();
+        title = title == null || title.isBlank() ? name : title;
+    }
+
+    /** True when the modal should offer known values (systems, groups) instead of free text. */
+    public boolean picksFromCatalog() {
+        return "SystemPicker".equals(uiField) || "OwnerPicker".equals(uiField);
+    }
+}

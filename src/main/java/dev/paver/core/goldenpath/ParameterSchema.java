@@ -1,0 +1,186 @@
+package dev.paver.core.goldenpath;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.paver.core.convention.Names;
+import dev.paver.core.convention.Violation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The parameters of a template: the {@code spec.parameters} pages of a Backstage Template, each a JSON Schema
+ * object (draft 7). Keys with a {@code ui:} or {@code paver:} prefix are presentation and platform hints, not
+ * schema, and are removed before validation.
+ */
+public final class ParameterSchema {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+
+    private final List<Parameter> parameters;
+    private final List<JsonSchema> pages;
+
+    private ParameterSchema(List<Parameter> parameters, List<JsonSchema> pages) {
+        this.parameters = List.copyOf(parameters);
+        this.pages = List.copyOf(pages);
+    }
+
+    /**
+     * Reads {@code spec.parameters}: a page object or a list of them.
+     *
+     * @throws IllegalArgumentException when a page is not an object or a property has no type
+     */
+    @SuppressWarnings("unchecked")
+    public static ParameterSchema read(Object specParameters) {
+        List<Object> pageList = specParameters instanceof List<?> l ? new ArrayList<>(l)
+                : specParameters == null ? List.of() : List.of(specParameters);
+        List<Parameter> parameters = new ArrayList<>();
+        List<JsonSchema> schemas = new ArrayList<>();
+        for (Object page : pageList) {
+            if (!(page instanceof Map<?, ?> p)) {
+                throw new IllegalArgumentException("spec.parameters: each page must be an object");
+            }
+            Map<String, Object> pageMap = (Map<String, Object>) p;
+            List<String> required = ((List<Object>) pageMap.getOrDefault("required", List.of())).stream()
+                    .map(String::valueOf).toList();
+            Map<String, Object> properties = (Map<String, Object>) pageMap.getOrDefault("properties", Map.of());
+            for (Map.Entry<String, Object> e : properties.entrySet()) {
+                Map<String, Object> prop = (Map<String, Object>) e.getValue();
+                Object type = prop.get("type");
+                if (type == null) {
+                    throw new IllegalArgumentException("spec.parameters: property " + e.getKey() + " has no type");
+                }
+                List<String> enums = prop.get("enum") instanceof List<?> en ? en.stream().map(String::valueOf).toList() : List.of();
+                Object def = prop.get("default");
+                Object maxLength = prop.get("maxLength");
+                parameters.add(new Parameter(e.getKey(), (String) prop.get("title"), (String) prop.get("description"),
+                        String.valueOf(type), enums, def == null ? null : String.valueOf(def), required.contains(e.getKey()),
+                        maxLength instanceof Number n ? n.intValue() : null, (String) prop.get("ui:field"),
+                        (String) prop.get("paver:convention")));
+            }
+            JsonNode schema = JSON.valueToTree(pageMap);
+            strip(schema);
+            schemas.add(FACTORY.getSchema(schema));
+        }
+        return new ParameterSchema(parameters, schemas);
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            Iterator<String> names = object.fieldNames();
+            List<String> remove = new ArrayList<>();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (n.startsWith("ui:") || n.startsWith("paver:") || n.equals("enumNames") || n.equals("title")
+                        && !object.get(n).isTextual()) {
+                    remove.add(n);
+                }
+            }
+            object.remove(remove);
+            object.forEach(ParameterSchema::strip);
+        } else if (node != null && node.isArray()) {
+            node.forEach(ParameterSchema::strip);
+        }
+    }
+
+    /** All parameters, in page and property order. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The parameter called {@code name}, or null. */
+    public Parameter get(String name) {
+        return parameters.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The positional parameter of the slash command: the first required one. */
+    public Parameter positional() {
+        return parameters.stream().filter(Parameter::required).findFirst().orElse(null);
+    }
+
+    /** Required parameters that have no value and no default. */
+    public List<Parameter> missing(Map<String, String> values) {
+        return parameters.stream()
+                .filter(p -> p.required() && p.defaultValue() == null && isBlank(values.get(p.name())))
+                .toList();
+    }
+
+    /** The values with defaults filled in and typed as the schema says (integer, boolean, array). */
+    public Map<String, Object> withDefaults(Map<String, String> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Parameter p : parameters) {
+            String v = values.get(p.name());
+            if (isBlank(v)) {
+                v = p.defaultValue();
+            }
+            if (v != null) {
+                out.put(p.name(), typed(p, v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Validates against the JSON Schema pages.
+     *
+     * @param values the values from {@link #withDefaults}
+     * @param unknown names given that are no parameter (each is a violation)
+     * @return one violation per broken rule, naming the parameter, the rule and the value
+     */
+    public List<Violation> validate(Map<String, Object> values, Set<String> unknown) {
+        List<Violation> out = new ArrayList<>();
+        for (String name : unknown) {
+            out.add(Violation.ofParameter(name, "unknown-parameter", "there is no parameter " + Names.quote(name)
+                    + "; parameters are " + parameters.stream().map(Parameter::name).toList()));
+        }
+        JsonNode instance = JSON.valueToTree(values);
+        for (JsonSchema page : pages) {
+            for (ValidationMessage m : page.validate(instance)) {
+                String name = m.getProperty() != null && m.getType().equals("required") ? m.getProperty()
+                        : m.getInstanceLocation().getName(0);
+                Object value = values.get(name);
+                Parameter p = get(name);
+                String label = name == null ? "request" : name;
+                String message = switch (m.getType()) {
+                    case "required" -> label + " is required" + (p != null && !p.description().isEmpty() ? " (" + p.description() + ")" : "");
+                    case "enum" -> label + " " + Names.quote(String.valueOf(value)) + " is not one of " + (p == null ? "" : p.enumValues());
+                    case "maxLength" -> label + " " + Names.quote(String.valueOf(value)) + " is longer than " + m.getArguments()[0] + " characters";
+                    case "minLength" -> label + " " + Names.quote(String.valueOf(value)) + " is shorter than " + m.getArguments()[0] + " characters";
+                    case "pattern" -> label + " " + Names.quote(String.valueOf(value)) + " does not match " + m.getArguments()[0];
+                    case "type" -> label + " " + Names.quote(String.valueOf(value)) + " is not a " + (p == null ? "valid value" : p.type());
+                    default -> label + ": " + m.getMessage().replaceFirst("^\\$\\.?[^:]*:\\s*", "");
+                };
+                out.add(Violation.ofParameter(label, m.getType(), message));
+            }
+        }
+        return out;
+    }
+
+    private static Object typed(Parameter p, String v) {
+        return switch (p.type()) {
+            case "integer" -> {
+                try {
+                    yield Long.parseLong(v.trim());
+                } catch (NumberFormatException e) {
+                    yield v;
+                }
+            }
+            case "boolean" -> v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : v;
+            case "array" -> List.of(v.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+            default -> v;
+        };
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

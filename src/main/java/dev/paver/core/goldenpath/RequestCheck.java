@@ -1,0 +1,172 @@
+package dev.paver.core.goldenpath;
+
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.convention.Names;
+import dev.paver.core.convention.ResourceProfile;
+import dev.paver.core.convention.Violation;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns what a user typed or submitted into template parameters, or says exactly what is wrong. Runs the
+ * platform conventions first (names, environments, profiles, known systems and groups: CONVENTIONS.md), then
+ * the template's JSON Schema, and reports at most one violation per parameter. Pure: no I/O.
+ */
+public final class RequestCheck {
+
+    /** Free text may not be longer than this many characters. */
+    public static final int MAX_TEXT = 500;
+
+    private final Conventions conventions;
+
+    public RequestCheck(Conventions conventions) {
+        this.conventions = conventions;
+    }
+
+    /** The outcome of a check. */
+    public sealed interface Outcome permits Accepted, Rejected, Incomplete {
+    }
+
+    /**
+     * Every rule holds.
+     *
+     * @param parameters typed parameters with defaults
+     * @param platform   derived values: {@code domain}, {@code costCenter}, {@code gitopsRepository},
+     *                   {@code environments}, {@code firstEnvironment}, {@code profile} (requests and limits)
+     */
+    public record Accepted(Map<String, Object> parameters, Map<String, Object> platform) implements Outcome {
+    }
+
+    /** Some rules are broken; nothing may happen. */
+    public record Rejected(List<Violation> violations) implements Outcome {
+    }
+
+    /** Required parameters are missing; ask for them (a modal), keeping what was given. */
+    public record Incomplete(List<Parameter> missing, Map<String, String> given) implements Outcome {
+    }
+
+    /**
+     * @param path    the golden path
+     * @param given   parameter name to text, as typed or submitted
+     * @param catalog the known systems and groups
+     * @param askForMissing true to answer {@link Incomplete} when only required values are missing (typed
+     *                      command), false to reject them (modal submission)
+     */
+    public Outcome check(GoldenPath path, Map<String, String> given, PlatformCatalog catalog, boolean askForMissing) {
+        ParameterSchema schema = path.parameters();
+        Set<String> unknown = new HashSet<>(given.keySet());
+        schema.parameters().forEach(p -> unknown.remove(p.name()));
+
+        Map<String, Violation> byParameter = new LinkedHashMap<>();
+        unknown.forEach(name -> byParameter.put(name, Violation.ofParameter(name, "unknown-parameter",
+                "there is no parameter " + Names.quote(name) + " in " + path.id() + "; usage: " + path.usage("/platform"))));
+
+        Map<String, Object> values = schema.withDefaults(given);
+        Map<String, Object> platform = new LinkedHashMap<>();
+        platform.put("environments", conventions.environments());
+        platform.put("firstEnvironment", conventions.firstEnvironment());
+        String domain = text(values, byConvention(schema, "domain"));
+        String system = text(values, byConvention(schema, "system"));
+        String service = text(values, byConvention(schema, "service"));
+        if (domain == null && system != null) {
+            domain = catalog.system(system).map(PlatformCatalog.SystemEntry::domain).orElse(null);
+        }
+
+        for (Parameter p : schema.parameters()) {
+            Object raw = values.get(p.name());
+            if (raw instanceof String s) {
+                checkText(p, s).ifPresent(v -> byParameter.putIfAbsent(p.name(), v));
+            }
+            if (raw == null || p.convention() == null || byParameter.containsKey(p.name())) {
+                continue;
+            }
+            String value = String.valueOf(raw);
+            Optional<Violation> violation = switch (p.convention()) {
+                case "domain" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, service);
+                case "service" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, domain);
+                case "system" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
+                        .or(() -> known(p, value, catalog.systems().keySet(), "system", "/platform create-system"));
+                case "owner" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
+                        .or(() -> known(p, value, catalog.groups().keySet(), "group", "/platform create-group"));
+                case "environment" -> conventions.checkEnvironment(p.name(), value);
+                case "profile" -> conventions.profiles().containsKey(value) ? Optional.empty()
+                        : Optional.of(Violation.ofParameter(p.name(), "profile", p.name() + " " + Names.quote(value)
+                        + " is not a resource profile; use one of " + conventions.profileNames()));
+                default -> Optional.empty();
+            };
+            violation.ifPresent(v -> byParameter.put(p.name(), v));
+        }
+
+        List<Parameter> missing = schema.missing(given);
+        for (Violation v : schema.validate(values, Set.of())) {
+            if (missing.stream().anyMatch(p -> p.name().equals(v.subject()))) {
+                continue;
+            }
+            byParameter.putIfAbsent(v.subject(), v);
+        }
+        if (!missing.isEmpty() && askForMissing) {
+            return new Incomplete(missing, given);
+        }
+        for (Parameter p : missing) {
+            byParameter.putIfAbsent(p.name(), Violation.ofParameter(p.name(), "required", p.name() + " is required"
+                    + (p.description().isEmpty() ? "" : ": " + p.description())));
+        }
+        if (!byParameter.isEmpty()) {
+            return new Rejected(List.copyOf(byParameter.values()));
+        }
+
+        if (domain != null) {
+            platform.put("domain", domain);
+            platform.put("gitopsRepository", conventions.gitopsRepository(domain));
+        }
+        String owner = text(values, byConvention(schema, "owner"));
+        if (owner != null) {
+            platform.put("costCenter", catalog.groups().getOrDefault(owner, ""));
+        }
+        String profileName = text(values, byConvention(schema, "profile"));
+        if (profileName != null) {
+            ResourceProfile profile = conventions.profiles().get(profileName);
+            platform.put("profile", Map.of("name", profile.name(), "requestsCpu", profile.requestsCpu(),
+                    "requestsMemory", profile.requestsMemory(), "limitsCpu", profile.limitsCpu(),
+                    "limitsMemory", profile.limitsMemory()));
+        }
+        return new Accepted(values, platform);
+    }
+
+    private Optional<Violation> checkText(Parameter p, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return Optional.of(Violation.ofParameter(p.name(), "single-line", p.name() + " " + Names.quote(value)
+                        + " contains a line break or control character; use one line of text"));
+            }
+        }
+        if (value.length() > MAX_TEXT) {
+            return Optional.of(Violation.ofParameter(p.name(), "max-length", p.name() + " is " + value.length()
+                    + " characters, more than " + MAX_TEXT));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Violation> known(Parameter p, String value, Set<String> known, String what, String create) {
+        if (!p.picksFromCatalog() || known.contains(value)) {
+            return Optional.empty();
+        }
+        String options = known.isEmpty() ? "none is known yet" : "known: " + String.join(", ", known);
+        return Optional.of(Violation.ofParameter(p.name(), "unknown-" + what, p.name() + " " + Names.quote(value)
+                + " is not a known " + what + " (" + options + "); create it with " + create));
+    }
+
+    private static String byConvention(ParameterSchema schema, String convention) {
+        return schema.parameters().stream().filter(p -> convention.equals(p.convention())).map(Parameter::name)
+                .findFirst().orElse(null);
+    }
+
+    private static String text(Map<String, Object> values, String name) {
+        Object v = name == null ? null : values.get(name);
+        return v == null ? null : String.valueOf(v);
+    }
+}

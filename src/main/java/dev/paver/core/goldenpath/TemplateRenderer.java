@@ -1,0 +1,156 @@
+package dev.paver.core.goldenpath;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.tree.parse.StringTokenScannerSymbols;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders Backstage Scaffolder expressions with Jinjava: {@code ${{ expr }}} for values, {@code {% %}} for
+ * blocks, {@code {# #}} for comments (Backstage's Nunjucks syntax; "Writing Templates", backstage.io). An
+ * unknown variable is an error, not an empty string. Besides Jinjava's filters, {@code dump} (Nunjucks' JSON
+ * dump) is available.
+ */
+public final class TemplateRenderer {
+
+    private static final Pattern LONE_EXPRESSION = Pattern.compile("^\\s*\\$\\{\\{(.*)}}\\s*$", Pattern.DOTALL);
+
+    private final Jinjava jinjava;
+
+    public TemplateRenderer() {
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withTokenScannerSymbols(StringTokenScannerSymbols.builder()
+                        .withVariableStartString("${{").withVariableEndString("}}")
+                        .withBlockStartString("{%").withBlockEndString("%}")
+                        .withCommentStartString("{#").withCommentEndString("#}")
+                        .build())
+                .withFailOnUnknownTokens(true)
+                .withNestedInterpretationEnabled(false)
+                .withMaxOutputSize(2L * 1024 * 1024)
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .build();
+        this.jinjava = new Jinjava(config);
+        jinjava.registerFilter(new DumpFilter());
+    }
+
+    /**
+     * Renders a text template.
+     *
+     * @param name     what is rendered, for messages (a file path or {@code steps[publish].input.title})
+     * @param template the text
+     * @param context  the variables: {@code parameters}, {@code steps}, {@code values}, ...
+     * @return the rendered text
+     * @throws TemplateException when the template uses an unknown variable or is not valid syntax
+     */
+    public String render(String name, String template, Map<String, ?> context) {
+        RenderResult result = jinjava.renderForResult(template, context);
+        failOnErrors(name, result.getErrors());
+        return result.getOutput();
+    }
+
+    /**
+     * Renders a step input value: strings are rendered, maps and lists recursively. A string that is exactly
+     * one expression keeps the expression's type (a list stays a list), as Backstage does.
+     *
+     * @throws TemplateException as {@link #render}
+     */
+    @SuppressWarnings("unchecked")
+    public Object renderValue(String name, Object value, Map<String, ?> context) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), renderValue(name + "." + k, v, context)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(renderValue(name + "[" + i + "]", list.get(i), context));
+            }
+            return out;
+        }
+        if (!(value instanceof String text)) {
+            return value;
+        }
+        Matcher lone = LONE_EXPRESSION.matcher(text);
+        if (lone.matches() && !lone.group(1).contains("}}")) {
+            JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava,
+                    new Context(jinjava.getGlobalContext(), (Map<String, Object>) context), jinjava.getGlobalConfig());
+            JinjavaInterpreter.pushCurrent(interpreter);
+            try {
+                Object resolved = interpreter.resolveELExpression(lone.group(1).trim(), 1);
+                failOnErrors(name, interpreter.getErrors());
+                return resolved;
+            } finally {
+                JinjavaInterpreter.popCurrent();
+            }
+        }
+        return render(name, text, context);
+    }
+
+    /**
+     * Evaluates a step's {@code if}: absent, {@code true} and truthy results run the step; {@code false},
+     * empty, {@code 0} and {@code null} skip it.
+     */
+    public boolean condition(String name, Object expression, Map<String, ?> context) {
+        if (expression == null) {
+            return true;
+        }
+        Object value = renderValue(name, expression, context);
+        if (value == null || value instanceof Boolean b && !b) {
+            return false;
+        }
+        String text = String.valueOf(value).trim();
+        return !(text.isEmpty() || text.equals("false") || text.equals("0") || text.equals("None"));
+    }
+
+    private static void failOnErrors(String name, List<TemplateError> errors) {
+        List<String> fatal = new ArrayList<>();
+        for (TemplateError error : errors) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                fatal.add((error.getLineno() > 0 ? "line " + error.getLineno() + ": " : "") + error.getMessage());
+            }
+        }
+        if (!fatal.isEmpty()) {
+            throw new TemplateException(name + ": " + String.join("; ", fatal));
+        }
+    }
+
+    /** A template that cannot be rendered: unknown variable, bad syntax. The message names what and where. */
+    public static final class TemplateException extends RuntimeException {
+        public TemplateException(String message) {
+            super(message);
+        }
+    }
+
+    /** Nunjucks' {@code dump}: the value as JSON. */
+    private static final class DumpFilter implements Filter {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Override
+        public String getName() {
+            return "dump";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            try {
+                return JSON.writeValueAsString(var);
+            } catch (JsonProcessingException e) {
+                throw new TemplateException("dump: " + e.getOriginalMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.paver.core.report;
+
+import java.util.List;
+
+/**
+ * The status card of one run: posted once in the channel where it was asked, then edited in place.
+ *
+ * @param title  e.g. {@code create-service payments-dev-api}
+ * @param state  the run's state in words: {@code Running}, {@code Waiting for merge}, {@code Deployed}, {@code Failed}
+ * @param fields label and value pairs: requester, parameters
+ * @param steps  one line per template step
+ * @param links  the template's output links once known
+ * @param note   a line under the steps (deployment tracking off, the failure reason), or empty
+ */
+public record Card(String title, String state, List<Field> fields, List<StepLine> steps, List<Link> links, String note) {
+    public Card {
+        fields = List.copyOf(fields);
+        steps = List.copyOf(steps);
+        links = List.copyOf(links);
+        note = note == null ? "" : note;
+    }
+
+    /** A label and its value. */
+    public record Field(String label, String value) {
+    }
+
+    /**
+     * One step of the run.
+     *
+     * @param name   the step's name from the template
+     * @param status pending, running, waiting, done, skipped or failed
+     * @param detail a short detail (PR number, revision), or empty
+     */
+    public record StepLine(String name, String status, String detail) {
+    }
+}

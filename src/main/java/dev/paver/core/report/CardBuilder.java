@@ -1,0 +1,52 @@
+package dev.paver.core.report;
+
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.StepSpec;
+import dev.paver.core.run.Run;
+import dev.paver.core.run.RunState;
+import dev.paver.core.run.StepRun;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the status card of a run from its template and state. Pure. */
+public final class CardBuilder {
+
+    private CardBuilder() {
+    }
+
+    /**
+     * @param run   the run
+     * @param path  its golden path (step names)
+     * @param links the template's rendered output links, possibly empty
+     */
+    public static Card card(Run run, GoldenPath path, List<Link> links) {
+        Map<String, Object> parameters = run.request().parameters();
+        Object domain = run.request().platform().get("domain");
+        Object primary = path.parameters().positional() == null ? null : parameters.get(path.parameters().positional().name());
+        String title = path.id() + (primary == null ? "" : " " + (domain == null ? "" : domain + "/") + primary);
+        List<Card.Field> fields = new ArrayList<>();
+        fields.add(new Card.Field("Requested by", "<@" + run.request().requester() + ">"));
+        parameters.forEach((k, v) -> fields.add(new Card.Field(k, String.valueOf(v))));
+        List<Card.StepLine> steps = new ArrayList<>();
+        for (StepSpec spec : path.steps()) {
+            StepRun step = run.step(spec.id());
+            steps.add(new Card.StepLine(spec.name(), step == null ? "pending" : step.status().word(),
+                    step == null ? "" : step.detail()));
+        }
+        return new Card(title, state(run), fields, steps, links, run.outcome());
+    }
+
+    private static String state(Run run) {
+        if (run.state() == RunState.WAITING) {
+            return run.steps().stream().filter(s -> !s.detail().isEmpty() && s.status().name().equals("WAITING"))
+                    .map(StepRun::detail).findFirst().map(d -> "Waiting: " + d).orElse("Waiting");
+        }
+        return switch (run.state()) {
+            case RUNNING -> "Running";
+            case SUCCEEDED -> "Done";
+            case FAILED -> "Failed";
+            default -> run.state().name();
+        };
+    }
+}

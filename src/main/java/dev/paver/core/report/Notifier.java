@@ -1,0 +1,24 @@
+package dev.paver.core.report;
+
+/**
+ * Port to the chat where runs are reported. Implementations render the model (Block Kit for Slack). Every
+ * method throws {@link NotifierException} when the chat refuses or cannot be reached.
+ */
+public interface Notifier {
+
+    /** Posts a new card in {@code channel} and returns where it is. */
+    ThreadRef postCard(String channel, Card card);
+
+    /** Replaces the card in place. */
+    void updateCard(ThreadRef thread, Card card);
+
+    /** Posts a reply in the card's thread. */
+    void reply(ThreadRef thread, Message message);
+
+    /** The chat refused a call or could not be reached; the message says which call and why. */
+    class NotifierException extends RuntimeException {
+        public NotifierException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

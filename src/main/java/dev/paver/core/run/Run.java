@@ -1,0 +1,116 @@
+package dev.paver.core.run;
+
+import dev.paver.core.report.ThreadRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One walk of a golden path for one {@link RunRequest}: its steps, where it waits, where it is reported and
+ * which milestones were already posted (so a restart never posts one twice). Mutated only by the
+ * {@link RunEngine}, under the run's lock, and saved through {@link RunStore} after each change.
+ */
+public final class Run {
+    private final String id;
+    private final RunRequest request;
+    private final Instant createdAt;
+    private RunState state;
+    private final List<StepRun> steps;
+    private ThreadRef thread;
+    private String waitingFor;
+    private String outcome;
+    private Instant updatedAt;
+    private final Set<String> posted;
+
+    /** A restored or new run; {@code steps} are in template order. */
+    public Run(String id, RunRequest request, Instant createdAt, RunState state, List<StepRun> steps, ThreadRef thread,
+               String waitingFor, String outcome, Instant updatedAt, Set<String> posted) {
+        this.id = id;
+        this.request = request;
+        this.createdAt = createdAt;
+        this.state = state;
+        this.steps = new ArrayList<>(steps);
+        this.thread = thread;
+        this.waitingFor = waitingFor;
+        this.outcome = outcome == null ? "" : outcome;
+        this.updatedAt = updatedAt;
+        this.posted = new LinkedHashSet<>(posted);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public RunRequest request() {
+        return request;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    /** The steps, in template order (unmodifiable view). */
+    public List<StepRun> steps() {
+        return List.copyOf(steps);
+    }
+
+    public StepRun step(String stepId) {
+        return steps.stream().filter(s -> s.stepId().equals(stepId)).findFirst().orElse(null);
+    }
+
+    /** Where the run is reported, or null before its card is posted. */
+    public ThreadRef thread() {
+        return thread;
+    }
+
+    /** The wake key the run waits for ({@code pr:payments-gitops#1}, {@code argocd:payments-dev-api}), or null. */
+    public String waitingFor() {
+        return waitingFor;
+    }
+
+    /** The final words: why it failed, or what it achieved; empty while going. */
+    public String outcome() {
+        return outcome;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    /** Keys of the milestones already posted in the thread. */
+    public Set<String> posted() {
+        return Set.copyOf(posted);
+    }
+
+    void thread(ThreadRef ref) {
+        this.thread = ref;
+    }
+
+    void step(StepRun updated, Instant now) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).stepId().equals(updated.stepId())) {
+                steps.set(i, updated);
+            }
+        }
+        updatedAt = now;
+    }
+
+    void state(RunState newState, String newWaitingFor, String newOutcome, Instant now) {
+        this.state = newState;
+        this.waitingFor = newWaitingFor;
+        if (newOutcome != null) {
+            this.outcome = newOutcome;
+        }
+        this.updatedAt = now;
+    }
+
+    boolean markPosted(String key) {
+        return posted.add(key);
+    }
+}

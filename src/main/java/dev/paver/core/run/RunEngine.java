@@ -1,0 +1,321 @@
+package dev.paver.core.run;
+
+import dev.paver.core.action.Action;
+import dev.paver.core.action.ActionContext;
+import dev.paver.core.action.ActionRegistry;
+import dev.paver.core.action.ActionResult;
+import dev.paver.core.action.Milestone;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.StepSpec;
+import dev.paver.core.goldenpath.TemplateRenderer;
+import dev.paver.core.report.Card;
+import dev.paver.core.report.CardBuilder;
+import dev.paver.core.report.Link;
+import dev.paver.core.report.Message;
+import dev.paver.core.report.Notifier;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Walks runs through their template's steps. Durable and level-triggered: a run's state lives in the
+ * {@link RunStore}; a waiting step records a wake key and is executed again when something wakes it (a webhook,
+ * an informer event, a poll, a restart), so a lost event only delays a run. Side-effecting steps that are done
+ * are never repeated; pure steps are repeated on resume to rebuild the in-memory workspace. Every milestone is
+ * posted once per run: its key is stored with the run.
+ *
+ * <p>Runs are advanced on the given executor, one pass at a time per run; a wake during a pass schedules one
+ * more pass.
+ */
+public final class RunEngine {
+
+    private static final Logger LOG = Logger.getLogger(RunEngine.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final GoldenPathCatalog catalog;
+    private final ActionRegistry actions;
+    private final RunStore store;
+    private final Notifier notifier;
+    private final TemplateRenderer renderer;
+    private final Clock clock;
+    private final Executor executor;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public RunEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
+                     TemplateRenderer renderer, Clock clock, Executor executor) {
+        this.catalog = catalog;
+        this.actions = actions;
+        this.store = store;
+        this.notifier = notifier;
+        this.renderer = renderer;
+        this.clock = clock;
+        this.executor = executor;
+    }
+
+    /**
+     * Stores a new run for a checked request and schedules its first pass; returns at once.
+     *
+     * @throws IllegalArgumentException when the golden path is unknown or uses an action nobody registered
+     */
+    public Run start(RunRequest request) {
+        GoldenPath path = catalog.find(request.goldenPath())
+                .orElseThrow(() -> new IllegalArgumentException("unknown golden path " + request.goldenPath()));
+        for (StepSpec step : path.steps()) {
+            if (actions.find(step.action()).isEmpty()) {
+                throw new IllegalArgumentException("golden path " + path.id() + " step " + step.id()
+                        + " uses action " + step.action() + ", which is not registered");
+            }
+        }
+        Instant now = clock.instant();
+        List<StepRun> steps = path.steps().stream().map(s -> StepRun.pending(s.id())).toList();
+        Run run = new Run(newId(now), request, now, RunState.RUNNING, steps, null, null, "", now, Set.of());
+        store.insert(run);
+        schedule(run.id());
+        return run;
+    }
+
+    /** Schedules a pass over every run waiting for {@code waitKey}. */
+    public void wake(String waitKey) {
+        for (Run run : store.waitingFor(waitKey)) {
+            schedule(run.id());
+        }
+    }
+
+    /** Schedules a pass over every unfinished run: at start-up, and periodically as the poll for pollers. */
+    public void resumeAll() {
+        for (Run run : store.unfinished()) {
+            schedule(run.id());
+        }
+    }
+
+    /** Schedules one pass over the run; a pass already queued absorbs this one. */
+    public void schedule(String runId) {
+        if (queued.add(runId)) {
+            executor.execute(() -> {
+                queued.remove(runId);
+                advance(runId);
+            });
+        }
+    }
+
+    /** One pass over a run, now, on the calling thread. Unknown or finished runs are left alone. */
+    public void advance(String runId) {
+        synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
+            try {
+                store.find(runId).ifPresent(this::pass);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "run " + runId + ": pass failed, will retry on the next wake", e);
+            }
+        }
+    }
+
+    private void pass(Run run) {
+        if (run.state().finished()) {
+            return;
+        }
+        GoldenPath path = catalog.find(run.request().goldenPath()).orElse(null);
+        if (path == null) {
+            finish(run, null, RunState.FAILED, "The golden path " + run.request().goldenPath()
+                    + " no longer exists in templates/; nothing more can happen for this run.");
+            return;
+        }
+        if (run.thread() == null) {
+            run.thread(notifier.postCard(run.request().channel(), CardBuilder.card(run, path, List.of())));
+            store.update(run);
+        }
+        Map<String, String> workspace = new LinkedHashMap<>();
+        Map<String, Object> stepsContext = new LinkedHashMap<>();
+        Map<String, Object> context = new HashMap<>();
+        context.put("parameters", run.request().parameters());
+        context.put("platform", run.request().platform());
+        context.put("steps", stepsContext);
+        context.put("run", Map.of("id", run.id(), "requester", run.request().requester()));
+        context.put("user", Map.of("ref", run.request().requester()));
+
+        for (StepSpec spec : path.steps()) {
+            StepRun step = run.step(spec.id());
+            Action action = actions.find(spec.action()).orElse(null);
+            if (action == null) {
+                failStep(run, path, step, "action " + spec.action() + " is not registered");
+                return;
+            }
+            boolean settled = step.status() == StepStatus.DONE || step.status() == StepStatus.SKIPPED;
+            if (settled && !(action.pure() && step.status() == StepStatus.DONE)) {
+                stepsContext.put(spec.id(), Map.of("output", step.output()));
+                continue;
+            }
+            ActionResult result;
+            try {
+                if (!settled && !renderer.condition("steps[" + spec.id() + "].if", spec.condition(), context)) {
+                    run.step(step.with(StepStatus.SKIPPED, Map.of(), "skipped", clock.instant()), clock.instant());
+                    store.update(run);
+                    stepsContext.put(spec.id(), Map.of("output", Map.of()));
+                    continue;
+                }
+                result = execute(run, path, spec, action, context, workspace);
+            } catch (TemplateRenderer.TemplateException | IllegalArgumentException e) {
+                failStep(run, path, step, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed", e);
+                failStep(run, path, step, "step " + spec.name() + " failed: " + e.getMessage());
+                return;
+            }
+            if (settled) {
+                if (!(result instanceof ActionResult.Done)) {
+                    failStep(run, path, step, "step " + spec.name() + " gave another result when repeated after a restart");
+                    return;
+                }
+                stepsContext.put(spec.id(), Map.of("output", step.output()));
+                continue;
+            }
+            post(run, spec.id(), result.milestones());
+            if (result instanceof ActionResult.Done done) {
+                run.step(step.with(StepStatus.DONE, done.output(), done.detail(), clock.instant()), clock.instant());
+                store.update(run);
+                stepsContext.put(spec.id(), Map.of("output", done.output()));
+            } else if (result instanceof ActionResult.Waiting waiting) {
+                run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), clock.instant()), clock.instant());
+                run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant());
+                store.update(run);
+                updateCard(run, path, context);
+                return;
+            } else if (result instanceof ActionResult.Failed failed) {
+                failStep(run, path, step, failed.reason());
+                return;
+            }
+        }
+        finish(run, path, RunState.SUCCEEDED, renderText(path, context));
+        updateCard(run, path, context);
+    }
+
+    /** Runs the action once, or once per item of {@code each}; results combine: first failure, else first wait, else done. */
+    @SuppressWarnings("unchecked")
+    private ActionResult execute(Run run, GoldenPath path, StepSpec spec, Action action, Map<String, Object> context,
+                                 Map<String, String> workspace) {
+        String where = "steps[" + spec.id() + "]";
+        if (spec.each() == null) {
+            Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
+            return action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), run.request(), path, input,
+                    workspace, clock));
+        }
+        Object items = renderer.renderValue(where + ".each", spec.each(), context);
+        if (!(items instanceof List<?> list)) {
+            throw new IllegalArgumentException(where + ".each must be a list, got " + items);
+        }
+        List<Object> outputs = new ArrayList<>();
+        List<Milestone> milestones = new ArrayList<>();
+        ActionResult.Waiting firstWait = null;
+        try {
+            for (int i = 0; i < list.size(); i++) {
+                context.put("each", Map.of("key", i, "value", list.get(i)));
+                Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
+                ActionResult r = action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), run.request(), path,
+                        input, workspace, clock));
+                for (Milestone m : r.milestones()) {
+                    milestones.add(new Milestone(i + "/" + m.key(), m.text(), m.links()));
+                }
+                if (r instanceof ActionResult.Failed f) {
+                    return new ActionResult.Failed(f.reason(), milestones);
+                } else if (r instanceof ActionResult.Waiting w && firstWait == null) {
+                    firstWait = w;
+                } else if (r instanceof ActionResult.Done d) {
+                    outputs.add(d.output());
+                }
+            }
+        } finally {
+            context.remove("each");
+        }
+        if (firstWait != null) {
+            return new ActionResult.Waiting(firstWait.waitKey(), firstWait.detail(), milestones);
+        }
+        return new ActionResult.Done(Map.of("results", outputs), list.size() + " × " + action.id(), milestones);
+    }
+
+    private void failStep(Run run, GoldenPath path, StepRun step, String reason) {
+        run.step(step.with(StepStatus.FAILED, Map.of(), "failed", clock.instant()), clock.instant());
+        finish(run, path, RunState.FAILED, reason);
+        post(run, step.stepId(), List.of(Milestone.of("failed", "Failed: " + reason)));
+        updateCard(run, path, null);
+    }
+
+    private void finish(Run run, GoldenPath path, RunState state, String outcome) {
+        run.state(state, null, outcome, clock.instant());
+        store.update(run);
+    }
+
+    private String renderText(GoldenPath path, Map<String, Object> context) {
+        Object text = path.output().get("text");
+        if (text == null) {
+            return "";
+        }
+        try {
+            return String.valueOf(renderer.renderValue("output.text", text, context));
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    private void post(Run run, String stepId, List<Milestone> milestones) {
+        for (Milestone m : milestones) {
+            String key = stepId + "/" + m.key();
+            if (run.posted().contains(key)) {
+                continue;
+            }
+            notifier.reply(run.thread(), new Message(m.text(), m.links()));
+            run.markPosted(key);
+            store.update(run);
+        }
+    }
+
+    private void updateCard(Run run, GoldenPath path, Map<String, Object> context) {
+        if (run.thread() == null || path == null) {
+            return;
+        }
+        Card card = CardBuilder.card(run, path, context == null ? List.of() : links(path, context));
+        try {
+            notifier.updateCard(run.thread(), card);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "run " + run.id() + ": card update failed: " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Link> links(GoldenPath path, Map<String, Object> context) {
+        List<Link> out = new ArrayList<>();
+        if (!(path.output().get("links") instanceof List<?> links)) {
+            return out;
+        }
+        for (Object l : links) {
+            if (!(l instanceof Map<?, ?> link)) {
+                continue;
+            }
+            try {
+                Map<String, Object> rendered = (Map<String, Object>) renderer.renderValue("output.links", link, context);
+                String url = String.valueOf(rendered.getOrDefault("url", ""));
+                if (!url.isBlank() && !url.equals("null")) {
+                    out.add(new Link(String.valueOf(rendered.getOrDefault("title", url)), url));
+                }
+            } catch (RuntimeException e) {
+                // a link whose step has not run yet: not shown yet
+            }
+        }
+        return out;
+    }
+
+    private static String newId(Instant now) {
+        return "r" + Long.toString(now.toEpochMilli(), 36) + String.format("%04x", RANDOM.nextInt(0x10000));
+    }
+}

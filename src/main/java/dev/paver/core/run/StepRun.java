@@ -1,0 +1,33 @@
+package dev.paver.core.run;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The persisted state of one template step in one run.
+ *
+ * @param stepId     the template step id
+ * @param status     where it is
+ * @param output     the action's output (Backstage: {@code steps.<id>.output}); empty until done
+ * @param detail     a short line for the card: PR number, revision, what it waits for
+ * @param startedAt  when it first ran, or null
+ * @param finishedAt when it ended, or null
+ */
+public record StepRun(String stepId, StepStatus status, Map<String, Object> output, String detail,
+                      Instant startedAt, Instant finishedAt) {
+    public StepRun {
+        output = output == null ? Map.of() : Map.copyOf(output);
+        detail = detail == null ? "" : detail;
+    }
+
+    public static StepRun pending(String stepId) {
+        return new StepRun(stepId, StepStatus.PENDING, Map.of(), "", null, null);
+    }
+
+    StepRun with(StepStatus newStatus, Map<String, Object> newOutput, String newDetail, Instant now) {
+        Instant started = startedAt == null ? now : startedAt;
+        Instant finished = newStatus == StepStatus.DONE || newStatus == StepStatus.FAILED || newStatus == StepStatus.SKIPPED
+                ? now : null;
+        return new StepRun(stepId, newStatus, newOutput, newDetail, started, finished);
+    }
+}

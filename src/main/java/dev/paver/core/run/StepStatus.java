@@ -1,0 +1,11 @@
+package dev.paver.core.run;
+
+/** Where one step of a run is. */
+public enum StepStatus {
+    PENDING, RUNNING, WAITING, DONE, SKIPPED, FAILED;
+
+    /** Lower-case word for messages. */
+    public String word() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,294 @@
+package dev.paver.git;
+
+import dev.paver.core.action.RepositoryPort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+/**
+ * {@link RepositoryPort} for any git remote, through JGit. There are no pull requests on plain git: Paver pushes
+ * a branch, and the change counts as merged once the branch's commit is reachable from the default branch. Each
+ * repository is {@code <base>/<name>.git}; the base is a local folder of bare repositories (the embedded default,
+ * where missing repositories are created) or a remote URL (where they must exist). Working clones live under
+ * {@code workDir}. Calls for one repository are serialised.
+ */
+public final class JGitRepositories implements RepositoryPort {
+
+    private final String base;
+    private final boolean local;
+    private final Path workDir;
+    private final String defaultBranch;
+    private final CredentialsProvider credentials;
+    private final PersonIdent author;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /**
+     * @param base          a local folder of bare repositories, or a remote base URL such as {@code https://git.example.com/acme}
+     * @param workDir       where working clones are kept
+     * @param defaultBranch the branch pull requests merge into, e.g. {@code main}
+     * @param credentials   for a remote, or null
+     */
+    public JGitRepositories(String base, Path workDir, String defaultBranch, CredentialsProvider credentials) {
+        this.local = !base.contains("://");
+        this.base = local ? Path.of(base).toAbsolutePath().normalize().toString() : base.replaceAll("/+$", "");
+        this.workDir = workDir;
+        this.defaultBranch = defaultBranch;
+        this.credentials = credentials;
+        this.author = new PersonIdent("Paver", "paver@localhost");
+    }
+
+    /** The URI of repository {@code name}. */
+    public String uri(String name) {
+        return local ? Path.of(base, name + ".git").toUri().toString() : base + "/" + name + ".git";
+    }
+
+    /** The bare repository folder of {@code name} in the local base; only for a local base. */
+    public Path bareRepository(String name) {
+        if (!local) {
+            throw new IllegalStateException("the git base " + base + " is remote");
+        }
+        return Path.of(base, name + ".git");
+    }
+
+    @Override
+    public RepositoryInfo ensureRepository(String name, String description) {
+        synchronized (lock(name)) {
+            if (local) {
+                Path bare = bareRepository(name);
+                if (!Files.exists(bare.resolve("HEAD"))) {
+                    seed(name, Map.of("README.md", "# " + name + "\n\n" + (description == null ? "" : description) + "\n"),
+                            "Create " + name);
+                }
+            } else if (!exists(name)) {
+                throw new RepositoryException("repository " + name + " does not exist at " + base
+                        + "; create it on the git host first (plain git cannot create repositories)");
+            }
+            return new RepositoryInfo(name, uri(name), defaultBranch);
+        }
+    }
+
+    /**
+     * Creates a local bare repository holding {@code files} in one commit on the default branch, if it does not
+     * exist. Used for the embedded default's seed repositories.
+     *
+     * @return true when it was created
+     */
+    public boolean seed(String name, Map<String, String> files, String message) {
+        synchronized (lock(name)) {
+            Path bare = bareRepository(name);
+            if (Files.exists(bare.resolve("HEAD"))) {
+                return false;
+            }
+            try {
+                Files.createDirectories(bare.getParent());
+                try (Git ignored = Git.init().setBare(true).setInitialBranch(defaultBranch).setDirectory(bare.toFile()).call()) {
+                    // created
+                }
+                Path tmp = Files.createTempDirectory("paver-seed-");
+                try (Git git = Git.init().setInitialBranch(defaultBranch).setDirectory(tmp.toFile()).call()) {
+                    write(tmp, files);
+                    git.add().addFilepattern(".").call();
+                    git.commit().setMessage(message).setAuthor(author).setCommitter(author).setSign(false).call();
+                    git.remoteAdd().setName("origin").setUri(new URIish(uri(name))).call();
+                    git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + defaultBranch)).call();
+                } finally {
+                    deleteTree(tmp);
+                }
+                return true;
+            } catch (IOException | GitAPIException | URISyntaxException e) {
+                throw new RepositoryException("cannot create repository " + name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public PullRequest openPullRequest(PullRequestDraft draft) {
+        synchronized (lock(draft.repository())) {
+            try (Git git = workingClone(draft.repository())) {
+                String remoteBranch = Constants.R_REMOTES + "origin/" + draft.branch();
+                boolean branchExists = git.getRepository().exactRef(remoteBranch) != null;
+                String start = branchExists ? remoteBranch : Constants.R_REMOTES + "origin/" + defaultBranch;
+                if (git.getRepository().exactRef(start) == null) {
+                    throw new RepositoryException("repository " + draft.repository() + " has no branch " + defaultBranch);
+                }
+                git.checkout().setForced(true).setName(start).call();
+                git.clean().setCleanDirectories(true).setForce(true).call();
+                Path tree = git.getRepository().getWorkTree().toPath();
+                write(tree, draft.files());
+                git.add().addFilepattern(".").call();
+                if (!git.status().call().isClean() || !branchExists) {
+                    git.commit().setMessage(draft.commitMessage()).setAuthor(author).setCommitter(author)
+                            .setSign(false).setAllowEmpty(!branchExists).call();
+                }
+                git.push().setRemote("origin").setCredentialsProvider(credentials)
+                        .setRefSpecs(new RefSpec("HEAD:refs/heads/" + draft.branch())).call();
+                String head = git.getRepository().resolve(Constants.HEAD).name();
+                return new PullRequest(draft.repository(), 0, uri(draft.repository()) + "#" + draft.branch(), draft.branch(),
+                        defaultBranch, head);
+            } catch (IOException | GitAPIException e) {
+                throw new RepositoryException("git push of " + draft.branch() + " to " + draft.repository() + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public MergeState mergeState(PullRequest pullRequest) {
+        synchronized (lock(pullRequest.repository())) {
+            try (Git git = workingClone(pullRequest.repository())) {
+                Repository repo = git.getRepository();
+                Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+                Ref branch = repo.exactRef(Constants.R_REMOTES + "origin/" + pullRequest.branch());
+                ObjectId head = branch != null ? branch.getObjectId()
+                        : pullRequest.headSha().isEmpty() ? null : ObjectId.fromString(pullRequest.headSha());
+                if (main == null || head == null) {
+                    return new MergeState.Closed();
+                }
+                try (RevWalk walk = new RevWalk(repo)) {
+                    RevCommit tip = walk.parseCommit(main.getObjectId());
+                    RevCommit change;
+                    try {
+                        change = walk.parseCommit(head);
+                    } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+                        return new MergeState.Closed();
+                    }
+                    if (walk.isMergedInto(change, tip)) {
+                        return new MergeState.Merged(tip.name(), "");
+                    }
+                }
+                return branch == null ? new MergeState.Closed() : new MergeState.Open(head.name());
+            } catch (IOException | GitAPIException e) {
+                throw new RepositoryException("git fetch of " + pullRequest.repository() + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, String> readFiles(String repository, String directory) {
+        synchronized (lock(repository)) {
+            Map<String, String> files = new TreeMap<>();
+            if (local && !Files.exists(bareRepository(repository).resolve("HEAD"))) {
+                return files;
+            }
+            try (Git git = workingClone(repository)) {
+                Repository repo = git.getRepository();
+                Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+                if (main == null) {
+                    return files;
+                }
+                try (RevWalk walk = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
+                    tw.addTree(walk.parseCommit(main.getObjectId()).getTree());
+                    tw.setRecursive(true);
+                    if (directory != null && !directory.isEmpty()) {
+                        tw.setFilter(PathFilter.create(directory));
+                    }
+                    while (tw.next()) {
+                        ObjectLoader loader = repo.open(tw.getObjectId(0));
+                        if (loader.getSize() <= 1024 * 1024) {
+                            files.put(tw.getPathString(), new String(loader.getBytes(), StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                return files;
+            } catch (InvalidRemoteException e) {
+                return files;
+            } catch (IOException | GitAPIException e) {
+                throw new RepositoryException("cannot read " + repository + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Repository names under a local base (folders ending in {@code .git}); empty for a remote base. */
+    public List<String> localRepositories() {
+        List<String> names = new ArrayList<>();
+        if (!local || !Files.isDirectory(Path.of(base))) {
+            return names;
+        }
+        try (Stream<Path> children = Files.list(Path.of(base))) {
+            children.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".git"))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().forEach(names::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    private boolean exists(String name) {
+        try {
+            Git.lsRemoteRepository().setRemote(uri(name)).setCredentialsProvider(credentials).call();
+            return true;
+        } catch (InvalidRemoteException | TransportException e) {
+            return false;
+        } catch (GitAPIException e) {
+            throw new RepositoryException("cannot reach " + uri(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A fetched working clone of the repository (cloned on first use). */
+    private Git workingClone(String name) throws IOException, GitAPIException {
+        Path dir = workDir.resolve(name);
+        if (!Files.exists(dir.resolve(".git"))) {
+            deleteTree(dir);
+            Files.createDirectories(dir);
+            Git git = Git.cloneRepository().setURI(uri(name)).setDirectory(dir.toFile()).setNoCheckout(true)
+                    .setCredentialsProvider(credentials).call();
+            return git;
+        }
+        Git git = Git.open(dir.toFile());
+        git.fetch().setRemote("origin").setRemoveDeletedRefs(true).setCredentialsProvider(credentials).call();
+        return git;
+    }
+
+    private static void write(Path root, Map<String, String> files) throws IOException {
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            Path target = root.resolve(e.getKey()).normalize();
+            if (!target.startsWith(root)) {
+                throw new RepositoryException("path " + e.getKey() + " leaves the repository");
+            }
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, e.getValue(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private Object lock(String name) {
+        return locks.computeIfAbsent(name, k -> new Object());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
