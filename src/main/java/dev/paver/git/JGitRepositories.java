@@ -226,7 +226,8 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     /** Repository names under a local base (folders ending in {@code .git}); empty for a remote base. */
-    public List<String> localRepositories() {
+    @Override
+    public List<String> listRepositories() {
         List<String> names = new ArrayList<>();
         if (!local || !Files.isDirectory(Path.of(base))) {
             return names;

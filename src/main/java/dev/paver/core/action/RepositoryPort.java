@@ -34,6 +34,9 @@ public interface RepositoryPort {
      */
     Map<String, String> readFiles(String repository, String directory);
 
+    /** Names of the repositories Paver can see, for finding the domain GitOps repositories. */
+    java.util.List<String> listRepositories();
+
     /** A repository and where a person can see it. */
     record RepositoryInfo(String name, String url, String defaultBranch) {
     }

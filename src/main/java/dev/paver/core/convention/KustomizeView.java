@@ -21,6 +21,7 @@ public final class KustomizeView {
     static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet");
 
     private final Map<String, String> files;
+    private final java.util.Set<String> read = new java.util.TreeSet<>();
 
     /** @param files repository-relative path to text, the whole tree the kustomizations may reference */
     public KustomizeView(Map<String, String> files) {
@@ -38,6 +39,11 @@ public final class KustomizeView {
         return build(directory, 0);
     }
 
+    /** Every file the builds so far read: kustomizations, resources and patches. */
+    public java.util.Set<String> filesRead() {
+        return java.util.Collections.unmodifiableSet(read);
+    }
+
     @SuppressWarnings("unchecked")
     private List<ManifestDocument> build(String directory, int depth) {
         if (depth > 10) {
@@ -48,6 +54,7 @@ public final class KustomizeView {
         if (text == null) {
             throw new KustomizeException(kustomizationFile, "missing kustomization.yaml");
         }
+        read.add(kustomizationFile);
         List<ManifestDocument> docs = YamlDocuments.parse(kustomizationFile, text);
         Map<String, Object> k = docs.isEmpty() ? Map.of() : docs.get(0).body();
 
@@ -57,6 +64,7 @@ public final class KustomizeView {
             if (files.containsKey(path + "/kustomization.yaml")) {
                 out.addAll(build(path, depth + 1));
             } else if (files.containsKey(path)) {
+                read.add(path);
                 out.addAll(YamlDocuments.parse(path, files.get(path)));
             } else {
                 throw new KustomizeException(kustomizationFile, "resource " + Names.quote(ManifestDocument.text(entry))
@@ -74,6 +82,7 @@ public final class KustomizeView {
             if (!files.containsKey(path)) {
                 throw new KustomizeException(kustomizationFile, "patch " + Names.quote(patchPath) + " does not exist");
             }
+            read.add(path);
             for (ManifestDocument p : YamlDocuments.parse(path, files.get(path))) {
                 applyPatch(out, p, kustomizationFile);
             }

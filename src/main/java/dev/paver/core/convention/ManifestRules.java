@@ -49,17 +49,16 @@ public final class ManifestRules {
             }
             String directory = path.substring(0, path.length() - "/kustomization.yaml".length());
             OverlayContext ctx = new OverlayContext(m.group(1), m.group(2), m.group(3), domain);
+            KustomizeView view = new KustomizeView(files);
             try {
-                List<ManifestDocument> docs = new KustomizeView(files).build(directory);
-                docs.forEach(d -> reachedByOverlay.add(d.file()));
-                reachedByOverlay.add(path);
-                checkOverlay(ctx, path, docs, out);
+                checkOverlay(ctx, path, view.build(directory), out);
             } catch (YamlDocuments.InvalidYamlException e) {
                 out.add(e.toViolation());
                 reachedByOverlay.add(e.file());
             } catch (KustomizeView.KustomizeException e) {
                 out.add(new Violation(e.file(), 0, "kustomize", path, e.getMessage()));
             }
+            reachedByOverlay.addAll(view.filesRead());
         }
         for (Map.Entry<String, String> file : sorted.entrySet()) {
             String path = file.getKey();

@@ -1,0 +1,84 @@
+package dev.paver.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything Paver reads from configuration, under {@code paver.*}; each key is also the usual upper-case
+ * environment variable ({@code paver.slack.bot-token} is {@code PAVER_SLACK_BOT_TOKEN}). Secrets come from the
+ * environment or a mounted file ({@code spring.config.import=optional:configtree:/run/secrets/}), never from the
+ * repository.
+ */
+@ConfigurationProperties("paver")
+public record PaverProperties(Slack slack, Github github, Git git, Kubernetes kubernetes, Templates templates,
+                              Runs runs, ConventionsConfig conventions) {
+
+    /**
+     * @param botToken      {@code xoxb-...}, for the Web API
+     * @param signingSecret verifies every request from Slack
+     * @param appToken      {@code xapp-...}; when set Paver connects with Socket Mode instead of HTTP
+     * @param apiUrl        the Web API base URL, default Slack's
+     * @param command       the slash command, default {@code /platform}
+     */
+    public record Slack(String botToken, String signingSecret, String appToken,
+                        @DefaultValue("https://slack.com/api/") String apiUrl, @DefaultValue("/platform") String command) {
+    }
+
+    /**
+     * @param apiUrl        GitHub's REST API, default {@code https://api.github.com} (GitHub Enterprise: {@code https://host/api/v3})
+     * @param token         a token with repository and pull request rights; when set GitHub is used instead of plain git
+     * @param organization  the owner of the GitOps and application repositories
+     * @param webhookSecret verifies {@code X-Hub-Signature-256} on {@code /github/webhook}
+     * @param pollInterval  how often open pull requests are checked when no webhook arrives
+     */
+    public record Github(@DefaultValue("https://api.github.com") String apiUrl, String token, String organization,
+                         String webhookSecret, @DefaultValue("60s") Duration pollInterval) {
+    }
+
+    /**
+     * @param localRoot     folder of bare repositories, the embedded default; created and seeded on first start
+     * @param remoteUrl     base URL of any git remote ({@code https://git.example.com/acme}); wins over localRoot
+     * @param username      for the remote, optional
+     * @param password      for the remote (a token), optional
+     * @param workDir       where working clones are kept
+     * @param defaultBranch the branch changes merge into
+     * @param pollInterval  how often pushed branches are fetched to see whether they were merged
+     */
+    public record Git(@DefaultValue("./data/git") String localRoot, String remoteUrl, String username, String password,
+                      @DefaultValue("./data/git-work") String workDir, @DefaultValue("main") String defaultBranch,
+                      @DefaultValue("15s") Duration pollInterval) {
+    }
+
+    /**
+     * @param enabled          {@code auto} (on when a kubeconfig or in-cluster service account exists), {@code true}, {@code false}
+     * @param argocdNamespace  where Argo CD's Applications live
+     */
+    public record Kubernetes(@DefaultValue("auto") String enabled, @DefaultValue("argocd") String argocdNamespace) {
+    }
+
+    /** @param dir the golden paths folder; empty: {@code ./templates} when present, else the templates inside the jar */
+    public record Templates(String dir) {
+    }
+
+    /**
+     * @param workerThreads threads that advance runs
+     * @param catalogRefresh how often the domain repositories' catalogs are read again
+     */
+    public record Runs(@DefaultValue("4") int workerThreads, @DefaultValue("60s") Duration catalogRefresh) {
+    }
+
+    /**
+     * The platform conventions; every field defaults to CONVENTIONS.md.
+     *
+     * @param environments          in promotion order
+     * @param automatedSync         environments Argo CD syncs automatically
+     * @param profiles              name to {@code requests-cpu}, {@code requests-memory}, {@code limits-cpu}, {@code limits-memory}
+     * @param gitopsRepositorySuffix suffix of a domain's GitOps repository
+     */
+    public record ConventionsConfig(List<String> environments, List<String> automatedSync,
+                                    Map<String, Map<String, String>> profiles, @DefaultValue("-gitops") String gitopsRepositorySuffix) {
+    }
+}

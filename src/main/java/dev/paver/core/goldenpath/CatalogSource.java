@@ -1,0 +1,49 @@
+package dev.paver.core.goldenpath;
+
+import dev.paver.core.action.RepositoryPort;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The platform catalog as last read from the domain GitOps repositories (those named {@code *<suffix>}).
+ * {@link #current()} never does I/O, so slash commands stay fast; {@link #refresh()} reads the repositories and is
+ * called at start-up, periodically and after runs end.
+ */
+public final class CatalogSource {
+
+    private static final Logger LOG = Logger.getLogger(CatalogSource.class.getName());
+
+    private final RepositoryPort repositories;
+    private final String suffix;
+    private final AtomicReference<PlatformCatalog> current = new AtomicReference<>(PlatformCatalog.empty());
+
+    /** @param suffix the GitOps repository suffix of the conventions, e.g. {@code -gitops} */
+    public CatalogSource(RepositoryPort repositories, String suffix) {
+        this.repositories = repositories;
+        this.suffix = suffix;
+    }
+
+    /** The catalog as last read; empty before the first refresh. */
+    public PlatformCatalog current() {
+        return current.get();
+    }
+
+    /** Reads every domain repository's {@code catalog/} folder; keeps the previous catalog when git fails. */
+    public PlatformCatalog refresh() {
+        try {
+            Map<String, String> files = new LinkedHashMap<>();
+            for (String repository : repositories.listRepositories()) {
+                if (repository.endsWith(suffix)) {
+                    repositories.readFiles(repository, "catalog").forEach((path, text) -> files.put(repository + "/" + path, text));
+                }
+            }
+            current.set(CatalogReader.read(files));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot refresh the platform catalog, keeping the previous one: " + e.getMessage());
+        }
+        return current.get();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.paver.slack;
+
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.option;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.block.element.BlockElements.staticSelect;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.OptionObject;
+import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.Parameter;
+import dev.paver.core.goldenpath.PlatformCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a golden path's modal from its parameter schema (api.slack.com/surfaces/modals): one input block per
+ * parameter, block id = parameter name, action id {@value #ACTION_ID}; enums and catalog pickers
+ * ({@code SystemPicker}, {@code OwnerPicker}) become static selects; defaults and typed values prefill it. The
+ * modal's {@code callback_id} is the golden path id and its {@code private_metadata} the channel to report in.
+ */
+public final class ModalFactory {
+
+    /** The action id of every input element. */
+    public static final String ACTION_ID = "value";
+
+    private ModalFactory() {
+    }
+
+    /**
+     * @param path    the golden path
+     * @param catalog known systems and groups
+     * @param given   values typed so far, by parameter name
+     * @param channel the channel id where the command was typed
+     */
+    public static View modal(GoldenPath path, PlatformCatalog catalog, Map<String, String> given, String channel) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        if (!path.description().isEmpty()) {
+            blocks.add(section(s -> s.text(markdownText(truncate(SlackRenderer.escape(path.description()), 3000)))));
+        }
+        for (Parameter p : path.parameters().parameters()) {
+            String initial = given.getOrDefault(p.name(), p.defaultValue());
+            List<String> choices = choices(p, catalog);
+            blocks.add(input(in -> {
+                in.blockId(p.name()).optional(!p.required()).label(plainText(truncate(p.title(), 2000)));
+                if (!p.description().isEmpty()) {
+                    in.hint(plainText(truncate(p.description(), 2000)));
+                }
+                if (!choices.isEmpty()) {
+                    List<OptionObject> options = choices.stream().limit(100)
+                            .map(c -> option(plainText(truncate(c, 75)), c)).toList();
+                    OptionObject selected = options.stream().filter(o -> o.getValue().equals(initial)).findFirst().orElse(null);
+                    in.element(staticSelect(sel -> sel.actionId(ACTION_ID).options(options).initialOption(selected)
+                            .placeholder(plainText("Choose " + truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
+                } else {
+                    in.element(plainTextInput(t -> t.actionId(ACTION_ID).initialValue(initial)
+                            .maxLength(p.maxLength() == null ? 500 : p.maxLength())));
+                }
+                return in;
+            }));
+        }
+        String title = path.title().isEmpty() ? path.id() : path.title();
+        return view(v -> v.type("modal").callbackId(path.id()).privateMetadata(channel)
+                .title(viewTitle(t -> t.type("plain_text").text(truncate(title, 24))))
+                .submit(viewSubmit(s -> s.type("plain_text").text("Start")))
+                .close(viewClose(c -> c.type("plain_text").text("Cancel")))
+                .blocks(blocks));
+    }
+
+    /** The values of a view submission's state, by block id (parameter name); empty fields are left out. */
+    public static Map<String, String> values(ViewState state) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (state == null || state.getValues() == null) {
+            return out;
+        }
+        state.getValues().forEach((blockId, actions) -> {
+            ViewState.Value v = actions.get(ACTION_ID);
+            if (v == null) {
+                return;
+            }
+            String value = v.getSelectedOption() != null ? v.getSelectedOption().getValue() : v.getValue();
+            if (value != null && !value.isBlank()) {
+                out.put(blockId, value.strip());
+            }
+        });
+        return out;
+    }
+
+    private static List<String> choices(Parameter p, PlatformCatalog catalog) {
+        if ("SystemPicker".equals(p.uiField()) && !catalog.systems().isEmpty()) {
+            return List.copyOf(catalog.systems().keySet());
+        }
+        if ("OwnerPicker".equals(p.uiField()) && !catalog.groups().isEmpty()) {
+            return List.copyOf(catalog.groups().keySet());
+        }
+        return p.enumValues();
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,111 @@
+package dev.paver.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.SlashCommandContext;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.response.views.ViewsOpenResponse;
+import dev.paver.core.convention.Violation;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.run.Intake;
+import dev.paver.core.run.RunRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Paver's Bolt listeners. Each one parses and checks (cheap, in memory), acknowledges, and hands the slow work
+ * (storing and starting the run, opening the modal) to an executor, so that Slack gets its ack well within its
+ * 3-second limit whatever git or the cluster are doing ("Acknowledge the request", docs.slack.dev).
+ */
+public final class SlackListeners {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlackListeners.class);
+
+    private final Intake intake;
+    private final Executor executor;
+    private final String command;
+
+    /**
+     * @param command  the slash command, e.g. {@code /platform}
+     * @param executor where slow work runs after the ack
+     */
+    public SlackListeners(Intake intake, Executor executor, String command) {
+        this.intake = intake;
+        this.executor = executor;
+        this.command = command;
+    }
+
+    /** Registers the slash command and one view submission handler per golden path on {@code app}. */
+    public void register(App app) {
+        app.command(command, (req, ctx) -> onCommand(req.getPayload().getText(), req.getPayload().getUserId(),
+                req.getPayload().getChannelId(), req.getPayload().getTriggerId(), ctx));
+        app.viewSubmission(Pattern.compile("[a-z0-9-]+"), (req, ctx) -> {
+            var payload = req.getPayload();
+            String pathId = payload.getView().getCallbackId();
+            String channel = payload.getView().getPrivateMetadata();
+            Map<String, String> values = ModalFactory.values(payload.getView().getState());
+            Intake.Outcome outcome = intake.check(pathId, values, false);
+            if (outcome instanceof Intake.Invalid invalid) {
+                Map<String, String> errors = new LinkedHashMap<>();
+                StringBuilder other = new StringBuilder();
+                for (Violation v : invalid.violations()) {
+                    if (invalid.path().parameters().get(v.subject()) != null) {
+                        errors.putIfAbsent(v.subject(), v.message());
+                    } else {
+                        other.append(v.message()).append(' ');
+                    }
+                }
+                if (errors.isEmpty()) {
+                    errors.put(invalid.path().parameters().parameters().get(0).name(), other.toString().strip());
+                }
+                return ctx.ackWithErrors(errors);
+            }
+            if (outcome instanceof Intake.Ready ready) {
+                String userId = payload.getUser().getId();
+                executor.execute(() -> intake.start(ready, userId, RunRequest.Origin.MODAL, channel));
+            }
+            return ctx.ack();
+        });
+    }
+
+    Response onCommand(String text, String userId, String channelId, String triggerId, SlashCommandContext ctx) {
+        SlashCommandParser.ParseResult parsed = SlashCommandParser.parse(text, intake.paths());
+        if (parsed instanceof SlashCommandParser.Help help) {
+            return ctx.ack(SlackRenderer.help(command, intake.paths(), help.problem()));
+        }
+        if (parsed instanceof SlashCommandParser.Reply reply) {
+            return ctx.ack(reply.text());
+        }
+        SlashCommandParser.Invoke invoke = (SlashCommandParser.Invoke) parsed;
+        Intake.Outcome outcome = intake.check(invoke.path().id(), invoke.parameters(), true);
+        if (outcome instanceof Intake.Invalid invalid) {
+            return ctx.ack(SlackRenderer.violations(invalid.path(), invalid.violations()));
+        }
+        if (outcome instanceof Intake.NeedsInput needs) {
+            GoldenPath path = needs.path();
+            executor.execute(() -> openModal(path, needs.given(), channelId, triggerId, ctx));
+            return ctx.ack();
+        }
+        Intake.Ready ready = (Intake.Ready) outcome;
+        executor.execute(() -> intake.start(ready, userId, RunRequest.Origin.TYPED, channelId));
+        Object primary = ready.accepted().parameters().get(ready.path().parameters().positional().name());
+        return ctx.ack(":rocket: Starting *" + ready.path().id() + "* for `" + primary + "`. I will report every step in a thread under the status card in this channel.");
+    }
+
+    private void openModal(GoldenPath path, Map<String, String> given, String channelId, String triggerId, SlashCommandContext ctx) {
+        try {
+            ViewsOpenResponse response = ctx.client().viewsOpen(r -> r.triggerId(triggerId)
+                    .view(ModalFactory.modal(path, intake.catalog().current(), given, channelId)));
+            if (!response.isOk()) {
+                LOG.warn("views.open for {} failed: {}", path.id(), response.getError());
+                ctx.respond(":warning: I could not open the form (" + response.getError() + "). Type the command with every argument instead: `"
+                        + path.usage(command) + "`");
+            }
+        } catch (Exception e) {
+            LOG.warn("views.open for {} failed: {}", path.id(), e.getMessage());
+        }
+    }
+}

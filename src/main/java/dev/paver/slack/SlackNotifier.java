@@ -1,0 +1,71 @@
+package dev.paver.slack;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import dev.paver.core.report.Card;
+import dev.paver.core.report.Message;
+import dev.paver.core.report.Notifier;
+import dev.paver.core.report.ThreadRef;
+import java.io.IOException;
+
+/**
+ * {@link Notifier} on the Slack Web API: the card with {@code chat.postMessage}, edits with {@code chat.update},
+ * milestones as replies with {@code thread_ts} (docs.slack.dev/messaging, "Threading messages"). The bot token is
+ * the client's; it never appears in a message or an exception.
+ */
+public final class SlackNotifier implements Notifier {
+
+    private final MethodsClient client;
+
+    /** @param client a Web API client holding the bot token */
+    public SlackNotifier(MethodsClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public ThreadRef postCard(String channel, Card card) {
+        ChatPostMessageResponse response = call("chat.postMessage", () -> client.chatPostMessage(r -> r.channel(channel)
+                .text(SlackRenderer.text(card)).blocks(SlackRenderer.blocks(card)).unfurlLinks(false)));
+        return new ThreadRef(response.getChannel() == null ? channel : response.getChannel(), response.getTs(), response.getTs());
+    }
+
+    @Override
+    public void updateCard(ThreadRef thread, Card card) {
+        call("chat.update", () -> client.chatUpdate(r -> r.channel(thread.channel()).ts(thread.cardTs())
+                .text(SlackRenderer.text(card)).blocks(SlackRenderer.blocks(card))));
+    }
+
+    @Override
+    public void reply(ThreadRef thread, Message message) {
+        call("chat.postMessage", () -> client.chatPostMessage(r -> r.channel(thread.channel()).threadTs(thread.threadTs())
+                .text(SlackRenderer.text(message)).blocks(SlackRenderer.blocks(message)).unfurlLinks(false)));
+    }
+
+    private interface Call<T extends SlackApiTextResponse> {
+        T run() throws IOException, SlackApiException;
+    }
+
+    private static <T extends SlackApiTextResponse> T call(String method, Call<T> call) {
+        try {
+            T response = call.run();
+            if (!response.isOk()) {
+                String hint = switch (String.valueOf(response.getError())) {
+                    case "not_in_channel" -> ": invite the Paver app to the channel";
+                    case "channel_not_found" -> ": the channel does not exist or Paver cannot see it";
+                    case "invalid_auth", "not_authed", "token_revoked" -> ": check paver.slack.bot-token";
+                    default -> "";
+                };
+                throw new NotifierException("Slack " + method + " failed: " + response.getError() + hint, null);
+            }
+            return response;
+        } catch (SlackApiException e) {
+            String retry = e.getResponse() == null ? null : e.getResponse().header("Retry-After");
+            throw new NotifierException("Slack " + method + " failed with HTTP " + e.getResponse().code()
+                    + (retry == null ? "" : ", retry after " + retry + " s"), e);
+        } catch (IOException e) {
+            throw new NotifierException("Slack " + method + " could not be reached: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.paver.slack;
+
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.header;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.TextObject;
+import dev.paver.core.convention.Violation;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.report.Card;
+import dev.paver.core.report.Link;
+import dev.paver.core.report.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders Paver's message model as Slack Block Kit (api.slack.com/reference/block-kit) and as the plain
+ * {@code text} fallback that notifications and screen readers use. User values are escaped for mrkdwn
+ * ({@code &}, {@code <}, {@code >}), so nothing a person typed becomes a mention or a link.
+ */
+public final class SlackRenderer {
+
+    private static final Map<String, String> ICONS = Map.of("done", ":white_check_mark:", "running", ":arrows_counterclockwise:",
+            "waiting", ":hourglass_flowing_sand:", "pending", ":white_circle:", "skipped", ":fast_forward:", "failed", ":x:");
+
+    private SlackRenderer() {
+    }
+
+    /** The card's blocks: header, state and fields, the step list, links, note. */
+    public static List<LayoutBlock> blocks(Card card) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText(truncate(card.title(), 150)))));
+        List<TextObject> fields = new ArrayList<>();
+        fields.add(markdownText("*State*\n" + escape(card.state())));
+        for (Card.Field f : card.fields()) {
+            if (fields.size() < 10) {
+                fields.add(markdownText("*" + escape(f.label()) + "*\n" + (f.label().equals("Requested by") ? f.value() : escape(f.value()))));
+            }
+        }
+        blocks.add(section(s -> s.fields(fields)));
+        StringBuilder steps = new StringBuilder();
+        for (Card.StepLine step : card.steps()) {
+            steps.append(ICONS.getOrDefault(step.status(), ":white_circle:")).append(' ').append(escape(step.name()));
+            if (!step.detail().isEmpty()) {
+                steps.append(" _(").append(escape(step.detail())).append(")_");
+            }
+            steps.append('\n');
+        }
+        blocks.add(section(s -> s.text(markdownText(truncate(steps.toString(), 3000)))));
+        if (!card.links().isEmpty()) {
+            blocks.add(section(s -> s.text(markdownText(links(card.links())))));
+        }
+        if (!card.note().isEmpty()) {
+            blocks.add(context(c -> c.elements(List.of(markdownText(truncate(escape(card.note()), 2000))))));
+        }
+        return blocks;
+    }
+
+    /** The card as one line of text: {@code create-service payments/api: Waiting: ...}. */
+    public static String text(Card card) {
+        return card.title() + ": " + card.state();
+    }
+
+    /** A reply's blocks: its text, then its links. */
+    public static List<LayoutBlock> blocks(Message message) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(truncate(escape(message.text()), 3000)))));
+        if (!message.links().isEmpty()) {
+            blocks.add(context(c -> c.elements(List.of(markdownText(links(message.links()))))));
+        }
+        return blocks;
+    }
+
+    /** A reply as plain text, links appended. */
+    public static String text(Message message) {
+        StringBuilder out = new StringBuilder(message.text());
+        for (Link l : message.links()) {
+            out.append("\n").append(l.title()).append(": ").append(l.url());
+        }
+        return out.toString();
+    }
+
+    /** The ephemeral answer to a rejected request: one line per broken rule. */
+    public static String violations(GoldenPath path, List<Violation> violations) {
+        StringBuilder out = new StringBuilder(":no_entry: Nothing was started: ");
+        out.append(violations.size() == 1 ? "this request breaks a rule." : "this request breaks " + violations.size() + " rules.");
+        for (Violation v : violations) {
+            out.append("\n• *").append(escape(v.subject())).append("* (").append(escape(v.rule())).append("): ").append(escape(v.message()));
+        }
+        out.append("\nUsage: `").append(path.usage("/platform")).append('`');
+        return out.toString();
+    }
+
+    /** The help text: every golden path with its usage, built from the templates. */
+    public static String help(String command, GoldenPathCatalog paths, String problem) {
+        StringBuilder out = new StringBuilder();
+        if (!problem.isEmpty()) {
+            out.append(problem).append("\n\n");
+        }
+        out.append("*Paver golden paths*: type the command with its arguments, or leave required ones out to fill a form.\n");
+        for (GoldenPath p : paths.all()) {
+            out.append("\n• *").append(p.id()).append("*: ").append(escape(p.title().isEmpty() ? p.id() : p.title()))
+                    .append("\n    `").append(p.usage(command)).append('`');
+        }
+        out.append("\n\n`").append(command).append(" help` shows this list.");
+        return out.toString();
+    }
+
+    /** Escapes Slack mrkdwn control characters (api.slack.com, "Formatting text for app surfaces"). */
+    public static String escape(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String links(List<Link> links) {
+        StringBuilder out = new StringBuilder();
+        for (Link l : links) {
+            if (out.length() > 0) {
+                out.append("  ·  ");
+            }
+            out.append('<').append(l.url().replace("|", "%7C").replace(">", "%3E")).append('|')
+                    .append(escape(l.title()).replace("|", "/")).append('>');
+        }
+        return out.toString();
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

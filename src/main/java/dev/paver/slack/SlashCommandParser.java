@@ -1,0 +1,121 @@
+package dev.paver.slack;
+
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses the text of {@code /platform ...}: {@code <golden-path> [<positional>] [--name value | --name=value]...}.
+ * Values may be quoted with {@code "..."}, {@code '...'} or Slack's typographic quotes. A parser only parses:
+ * it does no I/O and a person's mistake is a {@link Reply}, never an exception.
+ */
+public final class SlashCommandParser {
+
+    private SlashCommandParser() {
+    }
+
+    /** The closed result of parsing. */
+    public sealed interface ParseResult permits Help, Invoke, Reply {
+    }
+
+    /** {@code help}, nothing, or an unknown sub-command: answer with the help text, with {@code problem} first. */
+    public record Help(String problem) implements ParseResult {
+    }
+
+    /** Walk a golden path with these parameters (not yet checked). */
+    public record Invoke(GoldenPath path, Map<String, String> parameters) implements ParseResult {
+    }
+
+    /** The text cannot be understood; tell the person why. */
+    public record Reply(String text) implements ParseResult {
+    }
+
+    public static ParseResult parse(String text, GoldenPathCatalog paths) {
+        List<String> tokens;
+        try {
+            tokens = tokens(text == null ? "" : text);
+        } catch (IllegalArgumentException e) {
+            return new Reply(e.getMessage());
+        }
+        if (tokens.isEmpty() || tokens.get(0).equals("help") || tokens.get(0).equals("--help")) {
+            return new Help("");
+        }
+        String sub = tokens.get(0);
+        GoldenPath path = paths.find(sub).orElse(null);
+        if (path == null) {
+            String shown = sub.length() > 40 ? sub.substring(0, 40) + "…" : sub;
+            return new Help("There is no sub-command `" + shown.replace("`", "'") + "`.");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        Parameter positional = path.parameters().positional();
+        for (int i = 1; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (token.startsWith("--")) {
+                String name = token.substring(2);
+                String value;
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else if (i + 1 < tokens.size() && !tokens.get(i + 1).startsWith("--")) {
+                    value = tokens.get(++i);
+                } else {
+                    return new Reply("`--" + name + "` needs a value. Usage: `" + path.usage("/platform") + "`");
+                }
+                if (name.isEmpty()) {
+                    return new Reply("A flag has no name. Usage: `" + path.usage("/platform") + "`");
+                }
+                if (parameters.containsKey(name)) {
+                    return new Reply("`--" + name + "` is given twice. Usage: `" + path.usage("/platform") + "`");
+                }
+                parameters.put(name, value);
+            } else if (positional != null && !parameters.containsKey(positional.name())) {
+                parameters.put(positional.name(), token);
+            } else {
+                return new Reply("Unexpected value `" + token.replace("`", "'") + "`. Usage: `" + path.usage("/platform") + "`");
+            }
+        }
+        return new Invoke(path, parameters);
+    }
+
+    /** Splits on white space, keeping quoted runs together. */
+    static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        char quote = 0;
+        boolean inToken = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == quote || (quote == '\u201c' && c == '\u201d')) {
+                    quote = 0;
+                } else {
+                    current.append(c);
+                }
+            } else if (c == '"' || c == '\'' || c == '\u201c') {
+                quote = c;
+                inToken = true;
+            } else if (c == ' ' || c == '\t' || c == '\u00a0') {
+                if (inToken) {
+                    out.add(current.toString());
+                    current.setLength(0);
+                    inToken = false;
+                }
+            } else {
+                current.append(c);
+                inToken = true;
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException("A quote is not closed: add the closing " + (quote == '\u201c' ? '\u201d' : quote) + ".");
+        }
+        if (inToken) {
+            out.add(current.toString());
+        }
+        return out;
+    }
+}

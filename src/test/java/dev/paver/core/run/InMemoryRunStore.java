@@ -1,0 +1,51 @@
+package dev.paver.core.run;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A {@link RunStore} in a map, for unit tests of the engine; the real one is {@code JdbcRunStore}. */
+public final class InMemoryRunStore implements RunStore {
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+
+    @Override
+    public void insert(Run run) {
+        runs.put(run.id(), copy(run));
+    }
+
+    @Override
+    public void update(Run run) {
+        runs.put(run.id(), copy(run));
+    }
+
+    @Override
+    public Optional<Run> find(String id) {
+        return Optional.ofNullable(runs.get(id)).map(InMemoryRunStore::copy);
+    }
+
+    @Override
+    public List<Run> unfinished() {
+        return runs.values().stream().filter(r -> !r.state().finished()).sorted(Comparator.comparing(Run::createdAt))
+                .map(InMemoryRunStore::copy).toList();
+    }
+
+    @Override
+    public List<Run> waitingFor(String waitKey) {
+        return runs.values().stream().filter(r -> r.state() == RunState.WAITING && waitKey.equals(r.waitingFor()))
+                .map(InMemoryRunStore::copy).toList();
+    }
+
+    @Override
+    public List<Run> recent(int limit) {
+        return new ArrayList<>(runs.values()).stream().sorted(Comparator.comparing(Run::createdAt).reversed()).limit(limit)
+                .map(InMemoryRunStore::copy).toList();
+    }
+
+    private static Run copy(Run r) {
+        return new Run(r.id(), r.request(), r.createdAt(), r.state(), r.steps(), r.thread(), r.waitingFor(), r.outcome(),
+                r.updatedAt(), r.posted());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.paver.core.run;
+
+import dev.paver.core.report.Card;
+import dev.paver.core.report.Message;
+import dev.paver.core.report.Notifier;
+import dev.paver.core.report.ThreadRef;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A {@link Notifier} that keeps what it was given, for unit tests of the engine. */
+public final class RecordingNotifier implements Notifier {
+    public final List<Card> cards = new CopyOnWriteArrayList<>();
+    public final List<Message> replies = new CopyOnWriteArrayList<>();
+    private int next = 1;
+
+    @Override
+    public synchronized ThreadRef postCard(String channel, Card card) {
+        cards.add(card);
+        String ts = "1700000000.00000" + next++;
+        return new ThreadRef(channel, ts, ts);
+    }
+
+    @Override
+    public void updateCard(ThreadRef thread, Card card) {
+        cards.add(card);
+    }
+
+    @Override
+    public void reply(ThreadRef thread, Message message) {
+        replies.add(message);
+    }
+
+    public Card lastCard() {
+        return cards.get(cards.size() - 1);
+    }
+
+    public List<String> replyTexts() {
+        return replies.stream().map(Message::text).toList();
+    }
+}
