@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * repository.
  */
 @ConfigurationProperties("paver")
-public record PaverProperties(Slack slack, Github github, Git git, Kubernetes kubernetes, Templates templates,
-                              Runs runs, ConventionsConfig conventions) {
+public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github github, @DefaultValue Git git,
+                              @DefaultValue Kubernetes kubernetes, @DefaultValue Templates templates,
+                              @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions) {
 
     /**
      * @param botToken      {@code xoxb-...}, for the Web API
@@ -55,8 +56,10 @@ public record PaverProperties(Slack slack, Github github, Git git, Kubernetes ku
     /**
      * @param enabled          {@code auto} (on when a kubeconfig or in-cluster service account exists), {@code true}, {@code false}
      * @param argocdNamespace  where Argo CD's Applications live
+     * @param apiUrl           the API server URL, overriding the kubeconfig's (turns tracking on); optional
      */
-    public record Kubernetes(@DefaultValue("auto") String enabled, @DefaultValue("argocd") String argocdNamespace) {
+    public record Kubernetes(@DefaultValue("auto") String enabled, @DefaultValue("argocd") String argocdNamespace,
+                             String apiUrl) {
     }
 
     /** @param dir the golden paths folder; empty: {@code ./templates} when present, else the templates inside the jar */

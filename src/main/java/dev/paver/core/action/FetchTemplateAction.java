@@ -74,6 +74,6 @@ public final class FetchTemplateAction implements Action {
                     List.of());
         }
         ctx.workspace().putAll(written);
-        return ActionResult.Done.of(Map.of("files", List.copyOf(written.keySet())), written.size() + " files");
+        return ActionResult.Done.of(Map.of("files", List.copyOf(written.keySet())), written.size() + (written.size() == 1 ? " file" : " files"));
     }
 }

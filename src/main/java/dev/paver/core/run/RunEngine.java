@@ -241,7 +241,8 @@ public final class RunEngine {
         if (firstWait != null) {
             return new ActionResult.Waiting(firstWait.waitKey(), firstWait.detail(), milestones);
         }
-        return new ActionResult.Done(Map.of("results", outputs), list.size() + " × " + action.id(), milestones);
+        String detail = list.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("nothing to do");
+        return new ActionResult.Done(Map.of("results", outputs), detail, milestones);
     }
 
     private void failStep(Run run, GoldenPath path, StepRun step, String reason) {

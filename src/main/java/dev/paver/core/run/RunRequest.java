@@ -19,8 +19,8 @@ public record RunRequest(String goldenPath, Map<String, Object> parameters, Map<
                          String requester, Origin origin, String channel) {
     public RunRequest {
         Objects.requireNonNull(goldenPath, "goldenPath");
-        parameters = Map.copyOf(parameters);
-        platform = Map.copyOf(platform);
+        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+        platform = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(platform));
         Objects.requireNonNull(requester, "requester");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(channel, "channel");

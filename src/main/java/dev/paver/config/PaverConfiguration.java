@@ -1,0 +1,261 @@
+package dev.paver.config;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import dev.paver.core.action.Action;
+import dev.paver.core.action.ActionRegistry;
+import dev.paver.core.action.AwaitMergeAction;
+import dev.paver.core.action.AwaitSyncAction;
+import dev.paver.core.action.CreateRepositoryAction;
+import dev.paver.core.action.DeploymentPort;
+import dev.paver.core.action.FetchTemplateAction;
+import dev.paver.core.action.PublishPullRequestAction;
+import dev.paver.core.action.RepositoryPort;
+import dev.paver.core.action.ValidateConventionsAction;
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.convention.ManifestRules;
+import dev.paver.core.goldenpath.CatalogSource;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.RequestCheck;
+import dev.paver.core.goldenpath.TemplateRenderer;
+import dev.paver.core.report.Notifier;
+import dev.paver.core.run.Intake;
+import dev.paver.core.run.RunEngine;
+import dev.paver.core.run.RunStore;
+import dev.paver.git.JGitRepositories;
+import dev.paver.kubernetes.ArgoCdApplications;
+import dev.paver.slack.SlackListeners;
+import dev.paver.slack.SlackNotifier;
+import dev.paver.store.JdbcRunStore;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Wires Paver from plain objects: the core gets its ports here, and nothing in {@code core} knows Spring.
+ * Production adapters only; the demo and the tests point the same beans at stand-ins through configuration.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PaverConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PaverConfiguration.class);
+
+    @Bean
+    Conventions conventions(PaverProperties properties) {
+        return ConventionsFactory.from(properties.conventions());
+    }
+
+    @Bean
+    GoldenPathCatalog goldenPathCatalog(PaverProperties properties) {
+        Path dir = TemplatesLocation.resolve(properties.templates() == null ? null : properties.templates().dir());
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(dir);
+        LOG.info("golden paths from {}: {}", dir, catalog.all().stream().map(p -> p.id()).toList());
+        return catalog;
+    }
+
+    @Bean
+    TemplateRenderer templateRenderer() {
+        return new TemplateRenderer();
+    }
+
+    @Bean
+    RepositoryPort repositories(PaverProperties properties) {
+        PaverProperties.Git git = properties.git();
+        String base = git.remoteUrl() != null && !git.remoteUrl().isBlank() ? git.remoteUrl() : git.localRoot();
+        var credentials = git.username() == null || git.username().isBlank() ? null
+                : new UsernamePasswordCredentialsProvider(git.username(), git.password() == null ? "" : git.password());
+        JGitRepositories repositories = new JGitRepositories(base, Path.of(git.workDir()), git.defaultBranch(), credentials);
+        if (!base.contains("://")) {
+            EmbeddedRepositories.seed(repositories);
+        }
+        return repositories;
+    }
+
+    @Bean(destroyMethod = "")
+    DeploymentPort deployments(PaverProperties properties) {
+        PaverProperties.Kubernetes kubernetes = properties.kubernetes();
+        boolean explicitUrl = kubernetes.apiUrl() != null && !kubernetes.apiUrl().isBlank();
+        if (!explicitUrl && !KubernetesDetection.enabled(kubernetes.enabled())) {
+            LOG.info("no cluster configured: deployment tracking is off");
+            return DeploymentPort.disabled();
+        }
+        KubernetesClientBuilder builder = new KubernetesClientBuilder();
+        if (explicitUrl) {
+            builder.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.autoConfigure(null))
+                    .withMasterUrl(kubernetes.apiUrl()).build());
+        }
+        return new ArgoCdApplications(builder.build(), kubernetes.argocdNamespace());
+    }
+
+    @Bean
+    ActionRegistry actionRegistry(TemplateRenderer renderer, Conventions conventions, RepositoryPort repositories,
+                                  DeploymentPort deployments, List<Action> extraActions) {
+        List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
+                new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
+                new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
+                new AwaitSyncAction(deployments)));
+        all.addAll(extraActions);
+        return new ActionRegistry(all);
+    }
+
+    @Bean
+    RunStore runStore(JdbcTemplate jdbc) {
+        return new JdbcRunStore(jdbc);
+    }
+
+    @Bean
+    Slack slack(PaverProperties properties) {
+        SlackConfig config = new SlackConfig();
+        String url = properties.slack().apiUrl();
+        config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
+        config.setPrettyResponseLoggingEnabled(false);
+        return Slack.getInstance(config);
+    }
+
+    @Bean
+    Notifier notifier(Slack slack, PaverProperties properties) {
+        return new SlackNotifier(slack.methods(SlackSecrets.botToken(properties.slack())));
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService runWorkers(PaverProperties properties) {
+        return Executors.newFixedThreadPool(Math.max(1, properties.runs().workerThreads()), named("paver-run-"));
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService paverScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(named("paver-poll-"));
+    }
+
+    @Bean
+    RunEngine runEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
+                        TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments) {
+        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, Clock.systemUTC(), runWorkers);
+        if (deployments instanceof ArgoCdApplications argo) {
+            argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
+        }
+        return engine;
+    }
+
+    @Bean
+    CatalogSource catalogSource(RepositoryPort repositories, Conventions conventions) {
+        return new CatalogSource(repositories, conventions.gitopsRepositorySuffix());
+    }
+
+    @Bean
+    Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine) {
+        return new Intake(paths, new RequestCheck(conventions), catalog, engine);
+    }
+
+    @Bean
+    App slackApp(Slack slack, PaverProperties properties, Intake intake, ExecutorService runWorkers) {
+        AppConfig config = AppConfig.builder().slack(slack)
+                .signingSecret(SlackSecrets.signingSecret(properties.slack()))
+                .singleTeamBotToken(SlackSecrets.botToken(properties.slack()))
+                .build();
+        App app = new App(config);
+        new SlackListeners(intake, runWorkers, properties.slack().command()).register(app);
+        return app;
+    }
+
+    @Bean
+    ServletRegistrationBean<SlackAppServlet> slackEvents(App slackApp) {
+        return new ServletRegistrationBean<>(new SlackAppServlet(slackApp), "/slack/events");
+    }
+
+    /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */
+    @Bean
+    Starter starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService paverScheduler,
+                    PaverProperties properties, App slackApp) {
+        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp);
+    }
+
+    /** What happens once Paver is up. */
+    static final class Starter {
+        private final CatalogSource catalog;
+        private final RunEngine engine;
+        private final DeploymentPort deployments;
+        private final ScheduledExecutorService scheduler;
+        private final PaverProperties properties;
+        private final App slackApp;
+        private SocketModeApp socketMode;
+
+        Starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService scheduler,
+                PaverProperties properties, App slackApp) {
+            this.catalog = catalog;
+            this.engine = engine;
+            this.deployments = deployments;
+            this.scheduler = scheduler;
+            this.properties = properties;
+            this.slackApp = slackApp;
+        }
+
+        @EventListener(ApplicationReadyEvent.class)
+        public void start() throws Exception {
+            catalog.refresh();
+            if (deployments instanceof ArgoCdApplications argo) {
+                argo.start();
+            }
+            engine.resumeAll();
+            long poll = Math.min(properties.git().pollInterval().toMillis(), properties.github().pollInterval().toMillis());
+            scheduler.scheduleWithFixedDelay(guard(engine::resumeAll), poll, poll, TimeUnit.MILLISECONDS);
+            long refresh = properties.runs().catalogRefresh().toMillis();
+            scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
+            String appToken = properties.slack().appToken();
+            if (appToken != null && !appToken.isBlank()) {
+                socketMode = new SocketModeApp(appToken, slackApp);
+                socketMode.startAsync();
+                LOG.info("connected to Slack with Socket Mode");
+            }
+        }
+
+        @jakarta.annotation.PreDestroy
+        public void stop() throws Exception {
+            if (socketMode != null) {
+                socketMode.close();
+            }
+            if (deployments instanceof ArgoCdApplications argo) {
+                argo.close();
+            }
+        }
+
+        private static Runnable guard(Runnable r) {
+            return () -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("periodic task failed: {}", e.getMessage());
+                }
+            };
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package dev.paver.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the golden paths are: the configured folder; else {@code ./templates} when it exists (a checkout, or a
+ * folder mounted beside the jar); else the templates inside the jar, copied to a temporary folder.
+ */
+final class TemplatesLocation {
+
+    private TemplatesLocation() {
+    }
+
+    static Path resolve(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            Path dir = Path.of(configured);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalStateException("paver.templates.dir " + dir.toAbsolutePath() + " is not a folder");
+            }
+            return dir;
+        }
+        Path local = Path.of("templates");
+        if (Files.isDirectory(local)) {
+            return local;
+        }
+        return ClasspathFolder.extract("templates", "paver-templates-");
+    }
+}

@@ -1,0 +1,118 @@
+package dev.paver.conversation;
+
+import dev.paver.kubernetes.ArgoCdApplications;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * fabric8's mock API server in CRUD mode on a loopback port, with the Argo CD Application resource registered
+ * (status subresource on). Conversations set an Application's status here as Argo CD would; Paver's informer sees
+ * it through the real Kubernetes API. New Applications start from the real Argo CD Application of the shared
+ * fixtures ({@code argocd/argo-cd-controller-testdata-diff-cache.yaml}), renamed.
+ */
+public final class ClusterStandIn implements AutoCloseable {
+
+    static final CustomResourceDefinitionContext APPLICATION = new CustomResourceDefinitionContext.Builder()
+            .withGroup("argoproj.io").withVersion("v1alpha1").withKind("Application").withPlural("applications")
+            .withScope("Namespaced").withStatusSubresource(true).build();
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public ClusterStandIn(String namespace) {
+        this.namespace = namespace;
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of(APPLICATION)), false);
+        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+    }
+
+    /** The API server URL Paver is pointed at. */
+    public String url() {
+        return server.url("/");
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /**
+     * Creates the Application if needed and sets its status.
+     *
+     * @param name      Application name
+     * @param sync      {@code status.sync.status}
+     * @param health    {@code status.health.status}
+     * @param phase     {@code status.operationState.phase}, or null for no operation
+     * @param revision  the revision synced ({@code status.sync.revision}, {@code operationState.syncResult.revision})
+     * @param message   {@code operationState.message} (and {@code health.message} when Degraded), may be null
+     */
+    @SuppressWarnings("unchecked")
+    public void setStatus(String name, String sync, String health, String phase, String revision, String message) {
+        var resource = client.genericKubernetesResources(ArgoCdApplications.APPLICATIONS).inNamespace(namespace).withName(name);
+        if (resource.get() == null) {
+            GenericKubernetesResource app = fixtureApplication();
+            app.getMetadata().setName(name);
+            app.getMetadata().setNamespace(namespace);
+            app.getMetadata().setOwnerReferences(null);
+            app.getMetadata().setResourceVersion(null);
+            app.getMetadata().setUid(null);
+            app.getMetadata().setFinalizers(null);
+            app.getAdditionalProperties().remove("status");
+            client.genericKubernetesResources(ArgoCdApplications.APPLICATIONS).inNamespace(namespace).resource(app).create();
+        }
+        resource.editStatus(app -> {
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("sync", Map.of("status", sync, "revision", revision == null ? "" : revision));
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("status", health);
+            if ("Degraded".equals(health) && message != null) {
+                h.put("message", message);
+            }
+            status.put("health", h);
+            if (phase != null) {
+                Map<String, Object> op = new LinkedHashMap<>();
+                op.put("phase", phase);
+                op.put("message", message == null ? "" : message);
+                op.put("startedAt", "2026-11-21T10:00:00Z");
+                if (!phase.equals("Running")) {
+                    op.put("finishedAt", "2026-11-21T10:00:05Z");
+                }
+                op.put("syncResult", Map.of("revision", revision == null ? "" : revision));
+                status.put("operationState", op);
+            }
+            app.getAdditionalProperties().put("status", status);
+            return app;
+        });
+    }
+
+    private static GenericKubernetesResource fixtureApplication() {
+        Path fixture = Path.of("..", "shared", "fixtures", "argocd", "argo-cd-controller-testdata-diff-cache.yaml");
+        try {
+            return Serialization.unmarshal(Files.readString(fixture), GenericKubernetesResource.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the Argo CD fixture " + fixture + " is missing", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.paver.conversation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A conversation file ({@code conversations/<golden-path>/<scenario>.yaml}, format in {@code conversations/README.md}):
+ * who is in it, the channel, whether a cluster is configured, and the steps in order.
+ */
+public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
+                           boolean cluster, List<Map<String, Object>> steps) {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @SuppressWarnings("unchecked")
+    public static Conversation read(Path file) throws IOException {
+        Map<String, Object> doc = YAML.readValue(file.toFile(), Map.class);
+        Object steps = doc.get("steps");
+        if (!(steps instanceof List<?>) || ((List<?>) steps).isEmpty()) {
+            throw new IllegalArgumentException(file + ": a conversation needs a non-empty list of steps");
+        }
+        return new Conversation(file, String.valueOf(doc.getOrDefault("title", file.getFileName().toString())),
+                String.valueOf(doc.getOrDefault("description", "")).strip(),
+                (Map<String, String>) doc.getOrDefault("people", Map.of()),
+                String.valueOf(doc.getOrDefault("channel", "C0PLATFORM")),
+                !Boolean.FALSE.equals(doc.get("cluster")), (List<Map<String, Object>>) steps);
+    }
+
+    /** The display name of a Slack user id, or the id. */
+    public String name(String userId) {
+        return people.getOrDefault(userId, userId);
+    }
+}

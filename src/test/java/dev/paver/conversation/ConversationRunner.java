@@ -1,0 +1,448 @@
+package dev.paver.conversation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replays a {@link Conversation} against a real Paver server: user turns go through {@code /slack/events} as
+ * signed requests; outside events are real git merges and Application status changes in the mock API server;
+ * expectations read what Paver posted to the Slack stand-in and pushed to git. Every wait is bounded
+ * ({@value #WAIT_SECONDS} s). Throws {@link AssertionError} naming the step and what differs.
+ */
+public final class ConversationRunner implements AutoCloseable {
+
+    static final int WAIT_SECONDS = 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SIGNING_SECRET = "conversation-signing-secret";
+
+    private final Conversation conversation;
+    private final Path workDir;
+    private final Transcript transcript;
+    private final SlackStandIn slack = new SlackStandIn();
+    private final ClusterStandIn cluster;
+    private final GitStandIn git;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private PaverInstance paver;
+    private String lastMerge = "";
+    private final List<Long> ackMillis = new ArrayList<>();
+    private int stepNumber;
+
+    /**
+     * @param conversation the file to replay
+     * @param workDir      an empty folder for git repositories and the database
+     */
+    public ConversationRunner(Conversation conversation, Path workDir) {
+        this.conversation = conversation;
+        this.workDir = workDir;
+        this.transcript = new Transcript(conversation, slack);
+        this.cluster = conversation.cluster() ? new ClusterStandIn("argocd") : null;
+        this.git = new GitStandIn(workDir.resolve("git"));
+        properties.put("server.port", "0");
+        properties.put("server.address", "127.0.0.1");
+        properties.put("paver.slack.api-url", slack.apiUrl());
+        properties.put("paver.slack.bot-token", "xoxb-conversation-stand-in");
+        properties.put("paver.slack.signing-secret", SIGNING_SECRET);
+        properties.put("paver.git.local-root", workDir.resolve("git").toString());
+        properties.put("paver.git.work-dir", workDir.resolve("git-work").toString());
+        properties.put("paver.git.poll-interval", "200ms");
+        properties.put("paver.github.poll-interval", "200ms");
+        properties.put("paver.templates.dir", Path.of("templates").toAbsolutePath().toString());
+        properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath());
+        properties.put("logging.level.root", "WARN");
+        properties.put("spring.main.banner-mode", "off");
+        if (cluster != null) {
+            properties.put("paver.kubernetes.api-url", cluster.url());
+        } else {
+            properties.put("paver.kubernetes.enabled", "false");
+        }
+    }
+
+    /** Runs every step; returns the transcript. */
+    public Transcript run() throws Exception {
+        paver = PaverInstance.start(properties);
+        for (Map<String, Object> step : conversation.steps()) {
+            stepNumber++;
+            try {
+                step(step);
+            } catch (AssertionError e) {
+                throw new AssertionError(conversation.file() + " step " + stepNumber + " " + step.keySet() + ": "
+                        + e.getMessage() + "\n--- what Paver said so far ---\n" + transcript.render(), e);
+            }
+        }
+        return transcript;
+    }
+
+    /** Acknowledgement times of the slash commands and submissions, in milliseconds. */
+    public List<Long> ackMillis() {
+        return List.copyOf(ackMillis);
+    }
+
+    /** The bare repository of {@code name} under the conversation's local git root. */
+    public Path repository(String name) {
+        return git.bare(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void step(Map<String, Object> step) throws Exception {
+        if (step.containsKey("types")) {
+            String user = text(step.get("user"));
+            String typed = text(step.get("types"));
+            transcript.user(user, typed);
+            HttpResponse<String> response = slashCommand(user, typed, text(step.getOrDefault("signature", "valid")));
+            int expectedStatus = step.containsKey("status") ? ((Number) step.get("status")).intValue() : 200;
+            check(response.statusCode() == expectedStatus, "HTTP status " + response.statusCode() + ", expected "
+                    + expectedStatus + " (body: " + response.body() + ")");
+            if (expectedStatus == 200) {
+                String answer = response.body().isEmpty() ? "" : JSON.readTree(response.body()).path("text").asText("");
+                if (!answer.isEmpty()) {
+                    transcript.ephemeral(answer);
+                }
+                for (String expected : strings(step.get("paver_answers"))) {
+                    check(answer.contains(expected), "Paver answered " + quote(answer) + ", which lacks " + quote(expected));
+                }
+            } else {
+                transcript.note("Paver refuses the request with HTTP " + response.statusCode());
+            }
+        } else if (step.containsKey("submits")) {
+            String user = text(step.get("user"));
+            Map<String, Object> values = (Map<String, Object>) step.get("submits");
+            transcript.user(user, "submits the form " + values);
+            HttpResponse<String> response = viewSubmission(user, values);
+            check(response.statusCode() == 200, "HTTP status " + response.statusCode() + " for the submission");
+            Map<String, String> errors = new LinkedHashMap<>();
+            if (!response.body().isBlank()) {
+                JSON.readTree(response.body()).path("errors").fields().forEachRemaining(e -> errors.put(e.getKey(), e.getValue().asText()));
+            }
+            Map<String, Object> expected = (Map<String, Object>) step.getOrDefault("modal_errors", Map.of());
+            for (Map.Entry<String, Object> e : expected.entrySet()) {
+                check(errors.getOrDefault(e.getKey(), "").contains(text(e.getValue())), "the modal shows errors " + errors
+                        + "; expected field " + e.getKey() + " to say " + quote(text(e.getValue())));
+            }
+            if (expected.isEmpty()) {
+                check(errors.isEmpty(), "the modal refused the submission: " + errors);
+            }
+            errors.forEach((field, message) -> transcript.ephemeral("(in the form, under " + field + ") " + message));
+        } else if (step.containsKey("modal_opens")) {
+            Map<String, Object> expected = (Map<String, Object>) step.get("modal_opens");
+            JsonNode view = awaitView();
+            List<String> fields = new ArrayList<>();
+            Map<String, String> initial = new LinkedHashMap<>();
+            for (JsonNode block : view.path("blocks")) {
+                if (block.path("type").asText().equals("input")) {
+                    fields.add(block.path("block_id").asText());
+                    String value = initialValue(block.path("element"));
+                    if (value != null) {
+                        initial.put(block.path("block_id").asText(), value);
+                    }
+                }
+            }
+            transcript.note("Paver opens the form \"" + view.path("title").path("text").asText() + "\" with fields " + fields
+                    + (initial.isEmpty() ? "" : ", prefilled " + initial));
+            if (expected.containsKey("title")) {
+                check(view.path("title").path("text").asText().equals(text(expected.get("title"))), "modal title is "
+                        + view.path("title").path("text").asText());
+            }
+            if (expected.containsKey("fields")) {
+                check(fields.equals(strings(expected.get("fields"))), "modal fields are " + fields);
+            }
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("prefilled", Map.of())).entrySet()) {
+                check(text(e.getValue()).equals(initial.get(e.getKey())), "field " + e.getKey() + " is prefilled with "
+                        + initial.get(e.getKey()) + ", expected " + e.getValue());
+            }
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("options", Map.of())).entrySet()) {
+                List<String> options = new ArrayList<>();
+                for (JsonNode block : view.path("blocks")) {
+                    if (block.path("block_id").asText().equals(e.getKey())) {
+                        block.path("element").path("options").forEach(o -> options.add(o.path("value").asText()));
+                    }
+                }
+                check(options.equals(strings(e.getValue())), "field " + e.getKey() + " offers " + options);
+            }
+        } else if (step.containsKey("merges")) {
+            Map<String, Object> merge = (Map<String, Object>) step.get("merges");
+            String repository = text(merge.get("repository"));
+            String by = text(step.getOrDefault("user", "someone"));
+            List<String> branches = awaitBranches(repository);
+            lastMerge = git.merge(repository, branches.get(0), conversation.name(by));
+            transcript.outside(conversation.name(by) + " merges " + branches.get(0) + " into main of " + repository
+                    + " (" + lastMerge.substring(0, 7) + ")");
+        } else if (step.containsKey("argocd")) {
+            check(cluster != null, "this conversation has no cluster (cluster: false)");
+            Map<String, Object> app = (Map<String, Object>) step.get("argocd");
+            String revision = text(app.getOrDefault("revision", "merged"));
+            if (revision.equals("merged")) {
+                revision = lastMerge;
+            }
+            String name = text(app.get("application"));
+            String phase = app.containsKey("phase") ? text(app.get("phase")) : null;
+            cluster.setStatus(name, text(app.getOrDefault("sync", "OutOfSync")), text(app.getOrDefault("health", "Progressing")),
+                    phase, revision, app.containsKey("message") ? text(app.get("message")) : null);
+            transcript.outside("Argo CD: " + name + " sync " + app.getOrDefault("sync", "OutOfSync") + ", health "
+                    + app.getOrDefault("health", "Progressing") + (phase == null ? "" : ", operation " + phase)
+                    + (app.containsKey("message") ? " (" + app.get("message") + ")" : ""));
+        } else if (step.containsKey("restart")) {
+            transcript.outside("Paver restarts");
+            paver.close();
+            paver = PaverInstance.start(properties);
+        } else if (step.containsKey("expect")) {
+            expect((Map<String, Object>) step.get("expect"));
+        } else {
+            throw new AssertionError("unknown step kind " + step.keySet() + " (see conversations/README.md)");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void expect(Map<String, Object> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        AssertionError last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                expectNow(expected);
+                return;
+            } catch (AssertionError e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw last;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void expectNow(Map<String, Object> expected) throws Exception {
+        List<SlackStandIn.SlackCall> cards = transcript.cardPosts();
+        if (Boolean.TRUE.equals(expected.get("no_card"))) {
+            check(cards.isEmpty(), "Paver posted a card: " + cards.get(0).param("text"));
+        }
+        if (expected.containsKey("card")) {
+            check(!cards.isEmpty(), "Paver posted no status card");
+            Map<String, Object> card = (Map<String, Object>) expected.get("card");
+            String latest = transcript.latestCard(cards.get(cards.size() - 1).ts());
+            for (String s : strings(card.get("contains"))) {
+                check(latest.contains(s), "the card says:\n" + latest + "\nwhich lacks " + quote(s));
+            }
+            if (card.containsKey("cards")) {
+                check(cards.size() == ((Number) card.get("cards")).intValue(), "Paver posted " + cards.size() + " cards");
+            }
+        }
+        List<String> replies = transcript.replies();
+        if (expected.containsKey("thread")) {
+            int from = 0;
+            for (String s : strings(expected.get("thread"))) {
+                int found = -1;
+                for (int i = from; i < replies.size(); i++) {
+                    if (replies.get(i).contains(s)) {
+                        found = i;
+                        break;
+                    }
+                }
+                check(found >= 0, "the thread has no reply containing " + quote(s) + " from reply " + from + " on; replies: " + replies);
+                from = found;
+            }
+        }
+        for (String s : strings(expected.get("thread_excludes"))) {
+            for (String reply : replies) {
+                check(!reply.contains(s), "the thread has a reply containing " + quote(s) + ": " + reply);
+            }
+        }
+        if (Boolean.TRUE.equals(expected.get("replies_unique"))) {
+            check(new HashSet<>(replies).size() == replies.size(), "a reply was posted twice: " + replies);
+        }
+        if (expected.containsKey("replies_in_card_thread")) {
+            for (SlackStandIn.SlackCall c : slack.calls("chat.postMessage")) {
+                if (!c.param("thread_ts").isEmpty()) {
+                    check(cards.stream().anyMatch(card -> card.ts().equals(c.param("thread_ts"))),
+                            "a reply is in thread " + c.param("thread_ts") + ", which is no card of Paver's");
+                }
+            }
+        }
+        for (String repository : strings(expected.get("no_branches_in"))) {
+            check(git.paverBranches(repository).isEmpty(), repository + " has branches " + git.paverBranches(repository));
+        }
+        for (String repository : strings(expected.get("no_repository"))) {
+            check(!Files.exists(git.bare(repository)), "repository " + repository + " exists");
+        }
+        if (expected.containsKey("pull_request")) {
+            Map<String, Object> pr = (Map<String, Object>) expected.get("pull_request");
+            String repository = text(pr.get("repository"));
+            List<String> branches = git.paverBranches(repository);
+            check(!branches.isEmpty(), "Paver pushed no branch to " + repository);
+            Map<String, String> files = git.files(repository, branches.get(0));
+            for (String path : strings(pr.get("files"))) {
+                check(files.containsKey(path), repository + " branch " + branches.get(0) + " lacks " + path + "; it has " + files.keySet());
+            }
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) pr.getOrDefault("file_contains", Map.of())).entrySet()) {
+                String content = files.getOrDefault(e.getKey(), "");
+                for (String s : strings(e.getValue())) {
+                    check(content.contains(s), e.getKey() + " lacks " + quote(s) + ":\n" + content);
+                }
+            }
+        }
+    }
+
+    private HttpResponse<String> slashCommand(String user, String typed, String signature) throws Exception {
+        int space = typed.indexOf(' ');
+        String command = space < 0 ? typed : typed.substring(0, space);
+        String text = space < 0 ? "" : typed.substring(space + 1);
+        JsonNode fixture = fixture("vercel-chat-slash-commands-slack.json").path("slashCommandWithArgs");
+        Map<String, String> form = new LinkedHashMap<>();
+        fixture.fields().forEachRemaining(e -> form.put(e.getKey(), e.getValue().asText()));
+        form.put("channel_id", conversation.channel());
+        form.put("user_id", user);
+        form.put("user_name", conversation.name(user).split(" ")[0].toLowerCase(java.util.Locale.ROOT));
+        form.put("command", command);
+        form.put("text", text);
+        form.put("response_url", slack.responseUrl("T0/" + stepNumber));
+        form.put("trigger_id", "trigger-" + stepNumber);
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return post(body.toString(), signature);
+    }
+
+    private HttpResponse<String> viewSubmission(String user, Map<String, Object> values) throws Exception {
+        JsonNode opened = awaitView();
+        ObjectNode payload = (ObjectNode) fixture("vercel-chat-modals-slack.json").path("viewSubmission").deepCopy();
+        ((ObjectNode) payload.path("user")).put("id", user).put("username", conversation.name(user)).put("name", conversation.name(user));
+        ObjectNode view = (ObjectNode) payload.path("view");
+        view.put("callback_id", opened.path("callback_id").asText());
+        view.put("private_metadata", opened.path("private_metadata").asText());
+        view.set("blocks", opened.path("blocks").deepCopy());
+        view.set("title", opened.path("title").deepCopy());
+        ObjectNode state = JSON.createObjectNode();
+        for (JsonNode block : opened.path("blocks")) {
+            if (!block.path("type").asText().equals("input")) {
+                continue;
+            }
+            String id = block.path("block_id").asText();
+            JsonNode element = block.path("element");
+            String value = values.containsKey(id) ? text(values.get(id)) : initialValue(element);
+            ObjectNode v = JSON.createObjectNode();
+            v.put("type", element.path("type").asText());
+            if (element.path("type").asText().equals("static_select")) {
+                if (value != null && !value.isEmpty()) {
+                    v.set("selected_option", JSON.createObjectNode().put("value", value)
+                            .set("text", JSON.createObjectNode().put("type", "plain_text").put("text", value)));
+                } else {
+                    v.putNull("selected_option");
+                }
+            } else {
+                if (value == null) {
+                    v.putNull("value");
+                } else {
+                    v.put("value", value);
+                }
+            }
+            state.set(id, JSON.createObjectNode().set(element.path("action_id").asText(), v));
+        }
+        view.set("state", JSON.createObjectNode().set("values", state));
+        String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
+        return post(body, "valid");
+    }
+
+    private HttpResponse<String> post(String body, String signature) throws Exception {
+        String timestamp = Long.toString(System.currentTimeMillis() / 1000 - (signature.equals("stale") ? 600 : 0));
+        String signed = signature.equals("wrong") ? SlackSigner.sign("not-the-secret", timestamp, body)
+                : SlackSigner.sign(SIGNING_SECRET, timestamp, body);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + paver.port() + "/slack/events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Slack-Request-Timestamp", timestamp)
+                .header("X-Slack-Signature", signed)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        ackMillis.add((System.nanoTime() - start) / 1_000_000);
+        return response;
+    }
+
+    private JsonNode awaitView() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<SlackStandIn.SlackCall> opens = slack.calls("views.open");
+            if (!opens.isEmpty()) {
+                return JSON.readTree(opens.get(opens.size() - 1).param("view"));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Paver opened no modal (views.open) within " + WAIT_SECONDS + " s");
+    }
+
+    private List<String> awaitBranches(String repository) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> branches = git.paverBranches(repository);
+            if (!branches.isEmpty()) {
+                return branches;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Paver pushed no branch to " + repository + " within " + WAIT_SECONDS + " s");
+    }
+
+    private static String initialValue(JsonNode element) {
+        if (element.has("initial_value")) {
+            return element.path("initial_value").asText();
+        }
+        if (element.has("initial_option")) {
+            return element.path("initial_option").path("value").asText();
+        }
+        return null;
+    }
+
+    private static JsonNode fixture(String name) throws Exception {
+        return JSON.readTree(Path.of("..", "shared", "fixtures", "slack", name).toFile());
+    }
+
+    private static List<String> strings(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(ConversationRunner::text).toList();
+        }
+        return List.of(text(value));
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : String.valueOf(value);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s + "\"";
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (paver != null) {
+            paver.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        slack.close();
+    }
+}

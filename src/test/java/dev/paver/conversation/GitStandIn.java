@@ -1,0 +1,99 @@
+package dev.paver.conversation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.MergeResult;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * What people do in the embedded git repositories during a conversation (merge a branch Paver pushed) and what a
+ * conversation reads back (branches, files), with JGit on the bare repositories under the local root.
+ */
+public final class GitStandIn {
+
+    private final Path root;
+
+    public GitStandIn(Path root) {
+        this.root = root;
+    }
+
+    public Path bare(String repository) {
+        return root.resolve(repository + ".git");
+    }
+
+    /** Branches whose name starts with {@code paver/}, newest commit first. */
+    public List<String> paverBranches(String repository) throws IOException {
+        if (!Files.exists(bare(repository))) {
+            return List.of();
+        }
+        try (Git git = Git.open(bare(repository).toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
+            List<Ref> refs = new ArrayList<>(git.getRepository().getRefDatabase().getRefsByPrefix(Constants.R_HEADS + "paver/"));
+            List<Object[]> dated = new ArrayList<>();
+            for (Ref ref : refs) {
+                RevCommit c = walk.parseCommit(ref.getObjectId());
+                dated.add(new Object[] {ref.getName().substring(Constants.R_HEADS.length()), c.getCommitTime()});
+            }
+            dated.sort(Comparator.comparing((Object[] o) -> (Integer) o[1]).reversed());
+            return dated.stream().map(o -> (String) o[0]).toList();
+        }
+    }
+
+    /** The files on a branch, path to text. */
+    public Map<String, String> files(String repository, String branch) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Repository repo = Git.open(bare(repository).toFile()).getRepository(); RevWalk walk = new RevWalk(repo);
+             TreeWalk tw = new TreeWalk(repo)) {
+            ObjectId id = repo.resolve(Constants.R_HEADS + branch);
+            if (id == null) {
+                return files;
+            }
+            tw.addTree(walk.parseCommit(id).getTree());
+            tw.setRecursive(true);
+            while (tw.next()) {
+                files.put(tw.getPathString(), new String(repo.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Merges {@code branch} into {@code main} with a merge commit, as a person pressing "Merge" would.
+     *
+     * @return the new head of main
+     */
+    public String merge(String repository, String branch, String person) throws Exception {
+        Path work = Files.createTempDirectory("paver-merge-");
+        try (Git git = Git.cloneRepository().setURI(bare(repository).toUri().toString()).setDirectory(work.toFile()).call()) {
+            PersonIdent who = new PersonIdent(person, person + "@example.com");
+            MergeResult result = git.merge().include(git.getRepository().resolve("refs/remotes/origin/" + branch))
+                    .setFastForward(org.eclipse.jgit.api.MergeCommand.FastForwardMode.NO_FF)
+                    .setMessage("Merge branch '" + branch + "'").setCommit(false).call();
+            if (!result.getMergeStatus().isSuccessful()) {
+                throw new IllegalStateException("merge of " + branch + " failed: " + result.getMergeStatus());
+            }
+            git.commit().setMessage("Merge branch '" + branch + "'").setAuthor(who).setCommitter(who).setSign(false).call();
+            git.push().setRefSpecs(new RefSpec("HEAD:refs/heads/main")).call();
+            return git.getRepository().resolve(Constants.HEAD).name();
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

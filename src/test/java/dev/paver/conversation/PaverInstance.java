@@ -1,0 +1,36 @@
+package dev.paver.conversation;
+
+import dev.paver.PaverApplication;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** One Paver server process-in-a-process: the real application, started with the given properties. */
+public final class PaverInstance implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private PaverInstance(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /** Starts Paver and returns once it listens. */
+    public static PaverInstance start(Map<String, Object> properties) {
+        return new PaverInstance(new SpringApplicationBuilder(PaverApplication.class).properties(properties).run());
+    }
+
+    /** The HTTP port Paver listens on (loopback). */
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

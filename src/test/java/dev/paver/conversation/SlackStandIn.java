@@ -1,0 +1,162 @@
+package dev.paver.conversation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
+import com.github.tomakehurst.wiremock.http.Response;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for Slack's Web API on a loopback port (WireMock): answers {@code auth.test}, {@code chat.postMessage},
+ * {@code chat.update}, {@code views.open} and response URLs the way Slack does, and records every call so a
+ * conversation can read back what Paver posted. Each posted message gets a new {@code ts}.
+ */
+public final class SlackStandIn implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One call Paver made. {@code ts} is the message's timestamp for posts, else the {@code ts} parameter. */
+    public record SlackCall(String method, Map<String, String> params, String ts) {
+        public String param(String name) {
+            return params.getOrDefault(name, "");
+        }
+    }
+
+    private final List<SlackCall> calls = new CopyOnWriteArrayList<>();
+    private final AtomicLong clock = new AtomicLong(1_767_000_000_000L);
+    private final WireMockServer server;
+
+    public SlackStandIn() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Recorder()));
+        server.start();
+        server.stubFor(any(urlPathMatching("/(api|respond)/.*")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json; charset=utf-8").withTransformers(Recorder.NAME)));
+    }
+
+    /** Base URL of the Web API, ending in {@code /api/}. */
+    public String apiUrl() {
+        return server.baseUrl() + "/api/";
+    }
+
+    /** A response URL for a slash command. */
+    public String responseUrl(String id) {
+        return server.baseUrl() + "/respond/" + id;
+    }
+
+    /** Every call so far, in order. */
+    public List<SlackCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Calls of one Web API method. */
+    public List<SlackCall> calls(String method) {
+        return calls.stream().filter(c -> c.method().equals(method)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private final class Recorder implements ResponseTransformerV2 {
+        static final String NAME = "slack-recorder";
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public Response transform(Response response, ServeEvent event) {
+            String path = event.getRequest().getUrl();
+            if (path.contains("?")) {
+                path = path.substring(0, path.indexOf('?'));
+            }
+            String body = event.getRequest().getBodyAsString();
+            Map<String, String> params;
+            String method;
+            if (path.startsWith("/respond/")) {
+                method = "response_url";
+                params = new LinkedHashMap<>();
+                params.put("body", body);
+            } else {
+                method = path.substring("/api/".length());
+                params = form(body);
+            }
+            String ts = params.getOrDefault("ts", "");
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("ok", true);
+            switch (method) {
+                case "auth.test" -> {
+                    answer.put("url", "https://paver-demo.slack.com/");
+                    answer.put("team", "Paver demo");
+                    answer.put("user", "paver");
+                    answer.put("team_id", "T0PAVERDEMO");
+                    answer.put("user_id", "U0PAVERBOT");
+                    answer.put("bot_id", "B0PAVERBOT");
+                }
+                case "chat.postMessage" -> {
+                    long millis = clock.addAndGet(1000);
+                    ts = (millis / 1000) + "." + String.format("%06d", millis % 1000 * 1000 + calls.size());
+                    answer.put("channel", params.get("channel"));
+                    answer.put("ts", ts);
+                    answer.put("message", Map.of("type", "message", "text", params.getOrDefault("text", ""), "ts", ts));
+                }
+                case "chat.update" -> {
+                    answer.put("channel", params.get("channel"));
+                    answer.put("ts", ts);
+                    answer.put("text", params.getOrDefault("text", ""));
+                }
+                case "views.open" -> answer.put("view", Map.of("id", "V0" + calls.size(), "type", "modal"));
+                default -> {
+                }
+            }
+            calls.add(new SlackCall(method, params, ts));
+            try {
+                return Response.Builder.like(response).but().body(JSON.writeValueAsString(answer)).build();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (body == null || body.isEmpty()) {
+            return out;
+        }
+        if (body.startsWith("{")) {
+            try {
+                JSON.readTree(body).fields().forEachRemaining(e -> out.put(e.getKey(),
+                        e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            } catch (Exception e) {
+                out.put("body", body);
+            }
+            return out;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(key, value);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.paver.demo;
+
+import dev.paver.conversation.Conversation;
+import dev.paver.conversation.ConversationRunner;
+import dev.paver.conversation.Transcript;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Paver's main job on embedded defaults: replays {@code conversations/create-service/by-command.yaml} (or the file
+ * given as the first argument) against a real Paver server, a Slack stand-in, local git repositories and a mock
+ * Kubernetes API server, all on loopback, and prints the Slack channel as a person would read it. The git
+ * repositories stay in {@code target/demo/git} to be looked at afterwards.
+ */
+public final class Demo {
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args.length > 0 ? args[0] : "conversations/create-service/by-command.yaml");
+        Path work = Path.of("target", "demo").toAbsolutePath();
+        if (Files.exists(work)) {
+            try (Stream<Path> walk = Files.walk(work)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(work);
+        Conversation conversation = Conversation.read(file);
+        System.out.println("Paver demo: " + conversation.title());
+        System.out.println(conversation.description());
+        System.out.println();
+        long start = System.nanoTime();
+        Transcript transcript;
+        try (ConversationRunner runner = new ConversationRunner(conversation, work)) {
+            transcript = runner.run();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println(transcript.render());
+            Path gitops = runner.repository("payments-gitops");
+            System.out.println("The conversation took " + millis + " ms end to end. Acknowledgements: " + runner.ackMillis() + " ms.");
+            System.out.println();
+            System.out.println("The GitOps repository is " + gitops);
+            System.out.println("  git --git-dir " + gitops + " log --oneline --graph --all");
+            System.out.println("  git --git-dir " + gitops + " show --stat main");
+        }
+        System.exit(0);
+    }
+}
