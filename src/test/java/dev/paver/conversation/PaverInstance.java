@@ -15,9 +15,13 @@ public final class PaverInstance implements AutoCloseable {
         this.context = context;
     }
 
-    /** Starts Paver and returns once it listens. */
+    /**
+     * Starts Paver and returns once it listens. The properties are given as command-line arguments, so they win
+     * over {@code application.yml} as an operator's would.
+     */
     public static PaverInstance start(Map<String, Object> properties) {
-        return new PaverInstance(new SpringApplicationBuilder(PaverApplication.class).properties(properties).run());
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new PaverInstance(new SpringApplicationBuilder(PaverApplication.class).run(args));
     }
 
     /** The HTTP port Paver listens on (loopback). */
