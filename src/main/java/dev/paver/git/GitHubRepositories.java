@@ -1,0 +1,581 @@
+package dev.paver.git;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paver.core.action.RepositoryPort;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.kohsuke.github.GHCommit;
+import org.kohsuke.github.GHException;
+import org.kohsuke.github.GHIOException;
+import org.kohsuke.github.GHIssueState;
+import org.kohsuke.github.GHOrganization;
+import org.kohsuke.github.GHPullRequest;
+import org.kohsuke.github.GHRef;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.GHTree;
+import org.kohsuke.github.GHTreeBuilder;
+import org.kohsuke.github.GHTreeEntry;
+import org.kohsuke.github.GHUser;
+import org.kohsuke.github.GitHub;
+import org.kohsuke.github.GitHubAbuseLimitHandler;
+import org.kohsuke.github.GitHubBuilder;
+import org.kohsuke.github.GitHubRateLimitHandler;
+import org.kohsuke.github.HttpException;
+
+/**
+ * {@link RepositoryPort} for GitHub and GitHub Enterprise, through the REST API (hub4j github-api). Repositories are
+ * {@code <owner>/<name>}; missing ones are created private in the owner organization. Files go to a branch in one
+ * commit built with the Git database API ("Create a tree", "Create a commit", "Update a reference"); the pull
+ * request is then opened with "Create a pull request", or the open one for the branch is reused. Changes to one
+ * repository are serialised within this process.
+ *
+ * <p>Every failure is a {@link RepositoryException} whose message gives GitHub's reason and what to check; the
+ * token never appears in it. Build the client with {@link #connect} so that rate limits fail fast instead of
+ * sleeping the calling thread.
+ */
+public final class GitHubRepositories implements RepositoryPort {
+
+    /** Blobs larger than this are not read by {@link #readFiles}. */
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GitHub github;
+    private final String owner;
+    private final String defaultBranch;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /**
+     * @param github        a client, e.g. {@code new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token).build()};
+     *                      prefer {@link #connect}, which also makes rate limits fail instead of sleep
+     * @param owner         the organization (or user) that owns the repositories
+     * @param defaultBranch used when GitHub does not report a repository's default branch
+     */
+    public GitHubRepositories(GitHub github, String owner, String defaultBranch) {
+        this.github = github;
+        this.owner = owner;
+        this.defaultBranch = defaultBranch;
+    }
+
+    /**
+     * A client for {@code apiUrl} ({@code https://api.github.com}, or {@code https://host/api/v3} on GitHub
+     * Enterprise Server) whose rate-limit and secondary-rate-limit handlers throw instead of sleeping: github-api's
+     * default handlers sleep the calling thread until the limit resets (61 s or more for secondary limits), which
+     * must never happen on a Slack or request thread. The exhausted limit then surfaces as a
+     * {@link RepositoryException} saying when to retry. No request is made here.
+     *
+     * @throws RepositoryException when the client cannot be built (e.g. a malformed URL)
+     */
+    public static GitHubRepositories connect(String apiUrl, String token, String organization, String defaultBranch) {
+        try {
+            GitHub github = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token)
+                    .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
+                    .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
+                    .build();
+            return new GitHubRepositories(github, organization, defaultBranch);
+        } catch (IOException | RuntimeException e) {
+            throw new RepositoryException("cannot set up the GitHub client for " + apiUrl + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); check paver.github.api-url", e);
+        }
+    }
+
+    /**
+     * Returns the repository, or creates it private in the organization with an initial commit ({@code auto_init}).
+     * GitHub docs: "Get a repository", "Create an organization repository".
+     */
+    @Override
+    public RepositoryInfo ensureRepository(String name, String description) {
+        synchronized (lock(name)) {
+            String doing = "looking up repository " + fullName(name);
+            try {
+                Optional<GHRepository> existing = find(name);
+                if (existing.isPresent()) {
+                    return info(existing.get());
+                }
+                doing = "creating repository " + fullName(name);
+                GHOrganization org = github.getOrganization(owner);
+                GHRepository created;
+                try {
+                    created = org.createRepository(name).description(description == null ? "" : description)
+                            .autoInit(true).private_(true).create();
+                } catch (HttpException e) {
+                    // Created meanwhile by someone else: "name already exists on this account".
+                    if (e.getResponseCode() == 422 && reason(e).contains("already exists")) {
+                        created = github.getRepository(fullName(name));
+                    } else {
+                        throw e;
+                    }
+                }
+                return info(created);
+            } catch (IOException e) {
+                throw failure(doing, e);
+            } catch (GHException e) {
+                throw failure(doing, e);
+            }
+        }
+    }
+
+    /**
+     * Commits {@code draft.files()} on {@code draft.branch()} in one commit and opens a pull request into the default
+     * branch, or returns the open pull request whose head is {@code <owner>:<branch>}, after committing the files to
+     * it when they differ. A file whose content already matches is not committed again, so calling twice with the
+     * same draft changes nothing. GitHub docs: "List pull requests", "Get a reference", "Create a reference",
+     * "Get a tree", "Create a tree", "Create a commit", "Update a reference", "Create a pull request".
+     *
+     * @throws RepositoryException when GitHub refuses, e.g. the branch moved meanwhile (not a fast forward), or the
+     *                             branch has no change against the default branch and no merged pull request
+     */
+    @Override
+    public PullRequest openPullRequest(PullRequestDraft draft) {
+        synchronized (lock(draft.repository())) {
+            String doing = "opening a pull request from " + draft.branch() + " in " + fullName(draft.repository());
+            try {
+                GHRepository repo = github.getRepository(fullName(draft.repository()));
+                String base = defaultBranch(repo);
+                Optional<GHPullRequest> open = openPullRequestFor(repo, draft.branch(), base);
+
+                String headSha = commitFiles(repo, draft, base);
+
+                GHPullRequest pr;
+                if (open.isPresent()) {
+                    pr = open.get();
+                } else {
+                    pr = create(repo, draft, base);
+                }
+                return new PullRequest(draft.repository(), pr.getNumber(), pr.getHtmlUrl().toString(), draft.branch(), base,
+                        headSha);
+            } catch (IOException e) {
+                throw failure(doing, e);
+            } catch (GHException e) {
+                throw failure(doing, e);
+            }
+        }
+    }
+
+    /**
+     * Reads the pull request by number, or when the number is 0 the most recent one whose head is the branch.
+     * Merged gives the merge commit ({@code merge_commit_sha}, which for an open pull request is only GitHub's test
+     * merge and is ignored) and who merged it; closed without merge, or no pull request at all, gives Closed.
+     * GitHub docs: "Get a pull request", "List pull requests".
+     */
+    @Override
+    public MergeState mergeState(PullRequest pullRequest) {
+        String doing = "reading " + pullRequest.describe() + " of " + fullName(pullRequest.repository());
+        try {
+            GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
+            GHPullRequest pr;
+            if (pullRequest.number() > 0) {
+                pr = repo.getPullRequest(pullRequest.number());
+            } else {
+                List<GHPullRequest> found = repo.queryPullRequests().state(GHIssueState.ALL)
+                        .head(owner + ":" + pullRequest.branch()).list().withPageSize(10).toList();
+                if (found.isEmpty()) {
+                    return new MergeState.Closed();
+                }
+                // Listed pull requests lack the merge details; read the newest one in full.
+                pr = repo.getPullRequest(found.get(0).getNumber());
+            }
+            if (pr.isMerged()) {
+                GHUser by = pr.getMergedBy();
+                return new MergeState.Merged(pr.getMergeCommitSha(), by == null || by.getLogin() == null ? "" : by.getLogin());
+            }
+            if (pr.getState() == GHIssueState.CLOSED) {
+                return new MergeState.Closed();
+            }
+            return new MergeState.Open(pr.getHead().getSha());
+        } catch (IOException e) {
+            throw failure(doing, e);
+        } catch (GHException e) {
+            throw failure(doing, e);
+        }
+    }
+
+    /**
+     * The text files (no NUL byte, at most 1 MiB) under {@code directory} on the default branch, read from the
+     * recursive tree of the branch head and the raw blobs. Symbolic links and submodules are skipped. Empty when the
+     * repository, the branch or the directory does not exist, or the repository is empty. GitHub docs: "Get a
+     * reference", "Get a tree" (when the recursive tree is truncated the directory's own subtree is read instead),
+     * "Get a blob".
+     */
+    @Override
+    public Map<String, String> readFiles(String repository, String directory) {
+        String doing = "reading " + (directory == null || directory.isEmpty() ? "" : directory + " in ") + fullName(repository);
+        Map<String, String> files = new TreeMap<>();
+        try {
+            Optional<GHRepository> found = find(repository);
+            if (found.isEmpty()) {
+                return files;
+            }
+            GHRepository repo = found.get();
+            Optional<GHRef> head = ref(repo, defaultBranch(repo));
+            if (head.isEmpty()) {
+                return files;
+            }
+            String dir = directory == null ? "" : directory.replaceAll("^/+|/+$", "");
+            Map<String, GHTreeEntry> entries = treeUnder(repo, head.get().getObject().getSha(), dir);
+            for (Map.Entry<String, GHTreeEntry> e : entries.entrySet()) {
+                GHTreeEntry entry = e.getValue();
+                if (!"blob".equals(entry.getType()) || "120000".equals(entry.getMode()) || entry.getSize() > MAX_FILE_BYTES) {
+                    continue;
+                }
+                byte[] bytes;
+                try (InputStream in = repo.readBlob(entry.getSha())) {
+                    bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+                }
+                if (bytes.length <= MAX_FILE_BYTES && !isBinary(bytes)) {
+                    files.put(e.getKey(), new String(bytes, StandardCharsets.UTF_8));
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            if (status(e) == 409) { // "Git Repository is empty."
+                return files;
+            }
+            throw failure(doing, e);
+        } catch (GHException e) {
+            throw failure(doing, e);
+        }
+    }
+
+    /** Names of the organization's repositories that the token can see, sorted. GitHub docs: "List organization repositories". */
+    @Override
+    public List<String> listRepositories() {
+        String doing = "listing the repositories of organization " + owner;
+        try {
+            List<String> names = new ArrayList<>();
+            for (GHRepository repo : github.getOrganization(owner).listRepositories(100)) {
+                names.add(repo.getName());
+            }
+            names.sort(null);
+            return names;
+        } catch (IOException e) {
+            throw failure(doing, e);
+        } catch (GHException e) {
+            throw failure(doing, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Makes the branch hold the draft's files: creates it from the default branch head when missing, then commits
+     * the files that differ in one commit and moves the branch to it (fast forward only). A new branch always gets
+     * the commit, even when it changes nothing, so that a pull request can be opened from it (as plain git does).
+     *
+     * @return the branch head after the change
+     */
+    private String commitFiles(GHRepository repo, PullRequestDraft draft, String base) throws IOException {
+        Optional<GHRef> existing = ref(repo, draft.branch());
+        boolean created = existing.isEmpty();
+        GHRef branch;
+        if (created) {
+            GHRef baseRef = ref(repo, base).orElseThrow(() -> new RepositoryException("repository "
+                    + fullName(draft.repository()) + " has no branch " + base + " to start " + draft.branch()
+                    + " from; give it an initial commit"));
+            branch = createRef(repo, draft.branch(), baseRef.getObject().getSha());
+        } else {
+            branch = existing.get();
+        }
+        String parent = branch.getObject().getSha();
+
+        GHTree tree = repo.getTreeRecursive(parent, 1);
+        Map<String, String> changed = new TreeMap<>();
+        for (Map.Entry<String, String> file : draft.files().entrySet()) {
+            // A truncated listing (over 100,000 entries) cannot tell: commit every file then.
+            GHTreeEntry current = tree.isTruncated() ? null : tree.getEntry(file.getKey());
+            if (current == null || !blobSha(file.getValue()).equals(current.getSha())) {
+                changed.put(file.getKey(), file.getValue());
+            }
+        }
+        if (changed.isEmpty() && !created) {
+            return parent;
+        }
+        String treeSha = tree.getSha();
+        if (!changed.isEmpty()) {
+            treeSha = addFiles(repo.createTree().baseTree(tree.getSha()), changed).create().getSha();
+        }
+        GHCommit commit = repo.createCommit().message(draft.commitMessage()).tree(treeSha).parent(parent).create();
+        branch.updateTo(commit.getSHA1());
+        return commit.getSHA1();
+    }
+
+    /**
+     * Inline {@code content} tree entries: one request for the whole tree. {@link GHTreeBuilder#add(String, String,
+     * boolean)} would first create one blob per file (a request each, counted against GitHub's content-creation
+     * limit) and wraps their failures in an unchecked {@link GHException}.
+     */
+    @SuppressWarnings("deprecation")
+    private static GHTreeBuilder addFiles(GHTreeBuilder tree, Map<String, String> files) {
+        files.forEach((path, content) -> tree.textEntry(path, content, false));
+        return tree;
+    }
+
+    private GHRef createRef(GHRepository repo, String branch, String sha) throws IOException {
+        try {
+            return repo.createRef("refs/heads/" + branch, sha);
+        } catch (HttpException e) {
+            // Created meanwhile: "Reference already exists".
+            if (e.getResponseCode() == 422 && reason(e).contains("already exists")) {
+                return ref(repo, branch).orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    private GHPullRequest create(GHRepository repo, PullRequestDraft draft, String base) throws IOException {
+        try {
+            return repo.createPullRequest(draft.title(), draft.branch(), base, draft.body());
+        } catch (HttpException e) {
+            if (e.getResponseCode() != 422) {
+                throw e;
+            }
+            String reason = reason(e);
+            if (reason.contains("A pull request already exists")) {
+                // Opened meanwhile by someone else.
+                Optional<GHPullRequest> open = openPullRequestFor(repo, draft.branch(), base);
+                if (open.isPresent()) {
+                    return open.get();
+                }
+            } else if (reason.contains("No commits between")) {
+                // The branch's change is already in the default branch: it was merged before.
+                for (GHPullRequest pr : repo.queryPullRequests().state(GHIssueState.CLOSED)
+                        .head(owner + ":" + draft.branch()).base(base).list().withPageSize(10).toList()) {
+                    if (pr.getMergedAt() != null) {
+                        return pr;
+                    }
+                }
+                throw new RepositoryException("GitHub refused to open a pull request from " + draft.branch() + " in "
+                        + fullName(draft.repository()) + ": the branch has no change against " + base
+                        + " and no merged pull request; delete the branch and start the request again", e);
+            }
+            throw e;
+        }
+    }
+
+    private Optional<GHPullRequest> openPullRequestFor(GHRepository repo, String branch, String base) throws IOException {
+        List<GHPullRequest> open = repo.queryPullRequests().state(GHIssueState.OPEN).head(owner + ":" + branch).base(base)
+                .list().withPageSize(10).toList();
+        return open.stream().findFirst();
+    }
+
+    /** The entries under {@code dir} (all when empty), keyed by repository-relative path. */
+    private Map<String, GHTreeEntry> treeUnder(GHRepository repo, String commitSha, String dir) throws IOException {
+        Map<String, GHTreeEntry> entries = new TreeMap<>();
+        GHTree tree = repo.getTreeRecursive(commitSha, 1);
+        String prefix = "";
+        if (tree.isTruncated() && !dir.isEmpty()) {
+            // Too large for one answer: walk down to the directory and read only its subtree.
+            String sha = commitSha;
+            for (String segment : dir.split("/+")) {
+                GHTreeEntry next = repo.getTree(sha).getEntry(segment);
+                if (next == null || !"tree".equals(next.getType())) {
+                    return entries;
+                }
+                sha = next.getSha();
+            }
+            tree = repo.getTreeRecursive(sha, 1);
+            prefix = dir + "/";
+        }
+        if (tree.isTruncated()) {
+            throw new RepositoryException("GitHub truncated the file list of " + repo.getFullName() + (dir.isEmpty() ? "" : "/" + dir)
+                    + " (more than 100,000 entries or 7 MB); read a smaller directory");
+        }
+        for (GHTreeEntry entry : tree.getTree()) {
+            String path = prefix + entry.getPath();
+            if (dir.isEmpty() || path.equals(dir) || path.startsWith(dir + "/")) {
+                entries.put(path, entry);
+            }
+        }
+        return entries;
+    }
+
+    private Optional<GHRepository> find(String name) throws IOException {
+        try {
+            return Optional.of(github.getRepository(fullName(name)));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (HttpException e) {
+            if (e.getResponseCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The branch's reference, empty when the branch does not exist. */
+    private static Optional<GHRef> ref(GHRepository repo, String branch) throws IOException {
+        try {
+            return Optional.of(repo.getRef("heads/" + branch));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (HttpException e) {
+            if (e.getResponseCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private String defaultBranch(GHRepository repo) {
+        String branch = repo.getDefaultBranch();
+        return branch == null || branch.isBlank() ? defaultBranch : branch;
+    }
+
+    private RepositoryInfo info(GHRepository repo) {
+        return new RepositoryInfo(repo.getName(), repo.getHtmlUrl().toString(), defaultBranch(repo));
+    }
+
+    private String fullName(String name) {
+        return owner + "/" + name;
+    }
+
+    private Object lock(String name) {
+        return locks.computeIfAbsent(name, k -> new Object());
+    }
+
+    /** Git's object id of a blob with this content: SHA-1 of {@code "blob <length>\0" + bytes}. */
+    static String blobSha(String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + bytes.length + "\0").getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(sha1.digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Git's rule of thumb: a NUL byte in the first 8000 bytes means binary. */
+    private static boolean isBinary(byte[] bytes) {
+        for (int i = 0; i < Math.min(bytes.length, 8000); i++) {
+            if (bytes[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // --- failures ------------------------------------------------------------------------------------------------
+
+    private RepositoryException failure(String doing, GHException e) {
+        if (e.getCause() instanceof IOException io) {
+            return failure(doing, io);
+        }
+        return new RepositoryException("GitHub failed while " + doing + ": " + e.getMessage(), e);
+    }
+
+    /** Turns a github-api failure into GitHub's reason plus what to check; the token is never part of either. */
+    RepositoryException failure(String doing, IOException e) {
+        int status = status(e);
+        String reason = reason(e);
+        String suffix = reason.isEmpty() ? "" : ": " + reason;
+        Map<String, String> headers = headers(e);
+        String message;
+        if ((status == 403 || status == 429) && "0".equals(headers.get("x-ratelimit-remaining"))) {
+            message = "GitHub's API rate limit for the token is used up while " + doing + resetAt(headers.get("x-ratelimit-reset"))
+                    + "; wait for the reset or give Paver a token with its own limit (e.g. a GitHub App installation token)";
+        } else if (status == 429 || (status == 403 && (headers.containsKey("retry-after") || headers.containsKey("gh-limited-by")))) {
+            String after = headers.get("retry-after");
+            message = "GitHub's secondary rate limit stopped Paver while " + doing
+                    + (after == null ? "; retry in a minute or more" : "; retry after " + after + " s")
+                    + " and spread requests out";
+        } else if (status == 401) {
+            message = "GitHub rejected the credentials while " + doing + " (HTTP 401" + suffix
+                    + "); check paver.github.token: it may be missing, mistyped, expired or revoked";
+        } else if (status == 403) {
+            message = "GitHub denied access while " + doing + " (HTTP 403" + suffix + "); check that paver.github.token has"
+                    + " the repo scope, or Contents and Pull requests write permission, on organization " + owner
+                    + " and is authorized for its SSO";
+        } else if (status == 404) {
+            message = "GitHub has no such repository or organization while " + doing + " (HTTP 404); check"
+                    + " paver.github.organization and the repository name, and that paver.github.token can see it"
+                    + " (GitHub answers 404 for private repositories the token cannot read)";
+        } else if (status == 409 || status == 422) {
+            message = "GitHub refused " + doing + " (HTTP " + status + suffix + ")";
+        } else if (status >= 500) {
+            message = "GitHub is failing (HTTP " + status + suffix + ") while " + doing + "; try again later";
+        } else if (status > 0) {
+            message = "GitHub answered HTTP " + status + " while " + doing + suffix;
+        } else {
+            message = "cannot reach GitHub at " + github.getApiUrl() + " while " + doing + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); check paver.github.api-url and the network";
+        }
+        return new RepositoryException(message, e);
+    }
+
+    /** The HTTP status of a github-api failure, -1 when there was no answer. */
+    static int status(IOException e) {
+        if (e instanceof HttpException h) {
+            return h.getResponseCode();
+        }
+        if (e instanceof FileNotFoundException) {
+            return 404;
+        }
+        return -1;
+    }
+
+    /**
+     * GitHub's error message and its {@code errors[]} details, from the JSON body github-api puts in the exception
+     * message; the plain message when it is not GitHub's JSON.
+     */
+    static String reason(IOException e) {
+        String text = e.getMessage() == null ? "" : e.getMessage().trim();
+        int json = text.indexOf('{'); // GHFileNotFoundException: "<url> <body>"
+        if (json >= 0) {
+            try {
+                JsonNode body = JSON.readTree(text.substring(json));
+                StringBuilder out = new StringBuilder(body.path("message").asText(""));
+                for (JsonNode error : body.path("errors")) {
+                    String detail = error.isTextual() ? error.asText()
+                            : error.path("message").asText(error.path("code").asText("") + " " + error.path("field").asText(""));
+                    if (!detail.isBlank()) {
+                        out.append(out.length() == 0 ? "" : "; ").append(detail.trim());
+                    }
+                }
+                if (out.length() > 0) {
+                    return out.toString();
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // not JSON: fall through
+            }
+        }
+        if (e instanceof FileNotFoundException) {
+            return "Not Found";
+        }
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    private static Map<String, String> headers(IOException e) {
+        Map<String, String> out = new HashMap<>();
+        if (e instanceof GHIOException gh && gh.getResponseHeaderFields() != null) {
+            gh.getResponseHeaderFields().forEach((k, v) -> {
+                if (k != null && v != null && !v.isEmpty()) {
+                    out.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
+                }
+            });
+        }
+        return out;
+    }
+
+    private static String resetAt(String epochSeconds) {
+        try {
+            return " (it resets at " + Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim())) + ")";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+}
