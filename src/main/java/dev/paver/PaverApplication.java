@@ -5,8 +5,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** Paver's server: Slack intake, run engine, git and Argo CD followers. {@code java -jar paver.jar}. */
-@SpringBootApplication
-@ConfigurationPropertiesScan
+/* Only the wiring package is scanned: every other bean is built explicitly in PaverConfiguration. */
+@SpringBootApplication(scanBasePackages = "dev.paver.config")
+@ConfigurationPropertiesScan("dev.paver.config")
 public class PaverApplication {
 
     public static void main(String[] args) {

@@ -26,6 +26,8 @@ import dev.paver.core.report.Notifier;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunStore;
+import dev.paver.git.GitHubRepositories;
+import dev.paver.git.GitHubWebhookController;
 import dev.paver.git.JGitRepositories;
 import dev.paver.kubernetes.ArgoCdApplications;
 import dev.paver.slack.SlackListeners;
@@ -80,6 +82,16 @@ public class PaverConfiguration {
 
     @Bean
     RepositoryPort repositories(PaverProperties properties) {
+        PaverProperties.Github github = properties.github();
+        if (github.token() != null && !github.token().isBlank()) {
+            if (github.organization() == null || github.organization().isBlank()) {
+                throw new IllegalStateException("paver.github.token is set but paver.github.organization "
+                        + "(PAVER_GITHUB_ORGANIZATION) is not: name the organization that owns the repositories");
+            }
+            LOG.info("repositories on GitHub ({}), organization {}", github.apiUrl(), github.organization());
+            return GitHubRepositories.connect(github.apiUrl(), github.token(), github.organization(),
+                    properties.git().defaultBranch());
+        }
         PaverProperties.Git git = properties.git();
         String base = git.remoteUrl() != null && !git.remoteUrl().isBlank() ? git.remoteUrl() : git.localRoot();
         var credentials = git.username() == null || git.username().isBlank() ? null
@@ -155,6 +167,12 @@ public class PaverConfiguration {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
         }
         return engine;
+    }
+
+    /** {@code POST /github/webhook}: merged pull requests wake their runs at once. */
+    @Bean
+    GitHubWebhookController gitHubWebhook(PaverProperties properties, RunEngine engine) {
+        return new GitHubWebhookController(properties.github().webhookSecret(), engine::wake);
     }
 
     @Bean
