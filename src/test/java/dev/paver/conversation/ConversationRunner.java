@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,17 +27,13 @@ public final class ConversationRunner implements AutoCloseable {
 
     static final int WAIT_SECONDS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SIGNING_SECRET = "conversation-signing-secret";
 
     private final Conversation conversation;
-    private final Path workDir;
     private final Transcript transcript;
-    private final SlackStandIn slack = new SlackStandIn();
+    private final Testbed testbed;
+    private final SlackStandIn slack;
     private final ClusterStandIn cluster;
     private final GitStandIn git;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Object> properties = new LinkedHashMap<>();
-    private PaverInstance paver;
     private String lastMerge = "";
     private final List<Long> ackMillis = new ArrayList<>();
     private int stepNumber;
@@ -51,33 +44,16 @@ public final class ConversationRunner implements AutoCloseable {
      */
     public ConversationRunner(Conversation conversation, Path workDir) {
         this.conversation = conversation;
-        this.workDir = workDir;
+        this.testbed = new Testbed(workDir, conversation.cluster());
+        this.slack = testbed.slack();
+        this.cluster = testbed.cluster();
+        this.git = testbed.git();
         this.transcript = new Transcript(conversation, slack);
-        this.cluster = conversation.cluster() ? new ClusterStandIn("argocd") : null;
-        this.git = new GitStandIn(workDir.resolve("git"));
-        properties.put("server.port", "0");
-        properties.put("server.address", "127.0.0.1");
-        properties.put("paver.slack.api-url", slack.apiUrl());
-        properties.put("paver.slack.bot-token", "xoxb-conversation-stand-in");
-        properties.put("paver.slack.signing-secret", SIGNING_SECRET);
-        properties.put("paver.git.local-root", workDir.resolve("git").toString());
-        properties.put("paver.git.work-dir", workDir.resolve("git-work").toString());
-        properties.put("paver.git.poll-interval", "200ms");
-        properties.put("paver.github.poll-interval", "200ms");
-        properties.put("paver.templates.dir", Path.of("templates").toAbsolutePath().toString());
-        properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath());
-        properties.put("logging.level.root", "WARN");
-        properties.put("spring.main.banner-mode", "off");
-        if (cluster != null) {
-            properties.put("paver.kubernetes.api-url", cluster.url());
-        } else {
-            properties.put("paver.kubernetes.enabled", "false");
-        }
     }
 
     /** Runs every step; returns the transcript. */
     public Transcript run() throws Exception {
-        paver = PaverInstance.start(properties);
+        testbed.startPaver();
         for (Map<String, Object> step : conversation.steps()) {
             stepNumber++;
             try {
@@ -93,6 +69,11 @@ public final class ConversationRunner implements AutoCloseable {
     /** Acknowledgement times of the slash commands and submissions, in milliseconds. */
     public List<Long> ackMillis() {
         return List.copyOf(ackMillis);
+    }
+
+    /** The runs of the Paver instance now running, newest first. */
+    public List<dev.paver.core.run.Run> runs() {
+        return testbed.paver().bean(dev.paver.core.run.RunStore.class).recent(100);
     }
 
     /** The bare repository of {@code name} under the conversation's local git root. */
@@ -198,10 +179,15 @@ public final class ConversationRunner implements AutoCloseable {
             transcript.outside("Argo CD: " + name + " sync " + app.getOrDefault("sync", "OutOfSync") + ", health "
                     + app.getOrDefault("health", "Progressing") + (phase == null ? "" : ", operation " + phase)
                     + (app.containsKey("message") ? " (" + app.get("message") + ")" : ""));
+        } else if (step.containsKey("passes")) {
+            Duration d = Duration.parse("PT" + text(step.get("passes")).toUpperCase(java.util.Locale.ROOT));
+            check(d.compareTo(Duration.ofSeconds(10)) <= 0, "passes is at most 10s in a conversation");
+            transcript.outside(text(step.get("passes")) + " pass");
+            Thread.sleep(d.toMillis());
         } else if (step.containsKey("restart")) {
             transcript.outside("Paver restarts");
-            paver.close();
-            paver = PaverInstance.start(properties);
+            testbed.stopPaver();
+            testbed.startPaver();
         } else if (step.containsKey("expect")) {
             expect((Map<String, Object>) step.get("expect"));
         } else {
@@ -298,28 +284,13 @@ public final class ConversationRunner implements AutoCloseable {
     }
 
     private HttpResponse<String> slashCommand(String user, String typed, String signature) throws Exception {
-        int space = typed.indexOf(' ');
-        String command = space < 0 ? typed : typed.substring(0, space);
-        String text = space < 0 ? "" : typed.substring(space + 1);
-        JsonNode fixture = fixture("vercel-chat-slash-commands-slack.json").path("slashCommandWithArgs");
-        Map<String, String> form = new LinkedHashMap<>();
-        fixture.fields().forEachRemaining(e -> form.put(e.getKey(), e.getValue().asText()));
-        form.put("channel_id", conversation.channel());
-        form.put("user_id", user);
-        form.put("user_name", conversation.name(user).split(" ")[0].toLowerCase(java.util.Locale.ROOT));
-        form.put("command", command);
-        form.put("text", text);
-        form.put("response_url", slack.responseUrl("T0/" + stepNumber));
-        form.put("trigger_id", "trigger-" + stepNumber);
-        StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return post(body.toString(), signature);
+        return timed(() -> testbed.slashCommand(conversation.channel(), user,
+                conversation.name(user).split(" ")[0].toLowerCase(java.util.Locale.ROOT), typed, "trigger-" + stepNumber, signature));
     }
 
     private HttpResponse<String> viewSubmission(String user, Map<String, Object> values) throws Exception {
         JsonNode opened = awaitView();
-        ObjectNode payload = (ObjectNode) fixture("vercel-chat-modals-slack.json").path("viewSubmission").deepCopy();
+        ObjectNode payload = (ObjectNode) Testbed.fixture("vercel-chat-modals-slack.json").path("viewSubmission").deepCopy();
         ((ObjectNode) payload.path("user")).put("id", user).put("username", conversation.name(user)).put("name", conversation.name(user));
         ObjectNode view = (ObjectNode) payload.path("view");
         view.put("callback_id", opened.path("callback_id").asText());
@@ -354,21 +325,16 @@ public final class ConversationRunner implements AutoCloseable {
         }
         view.set("state", JSON.createObjectNode().set("values", state));
         String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
-        return post(body, "valid");
+        return timed(() -> testbed.post(body, "valid"));
     }
 
-    private HttpResponse<String> post(String body, String signature) throws Exception {
-        String timestamp = Long.toString(System.currentTimeMillis() / 1000 - (signature.equals("stale") ? 600 : 0));
-        String signed = signature.equals("wrong") ? SlackSigner.sign("not-the-secret", timestamp, body)
-                : SlackSigner.sign(SIGNING_SECRET, timestamp, body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + paver.port() + "/slack/events"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Slack-Request-Timestamp", timestamp)
-                .header("X-Slack-Signature", signed)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    private interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    private HttpResponse<String> timed(Request request) throws Exception {
         long start = System.nanoTime();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = request.send();
         ackMillis.add((System.nanoTime() - start) / 1_000_000);
         return response;
     }
@@ -407,10 +373,6 @@ public final class ConversationRunner implements AutoCloseable {
         return null;
     }
 
-    private static JsonNode fixture(String name) throws Exception {
-        return JSON.readTree(Path.of("..", "shared", "fixtures", "slack", name).toFile());
-    }
-
     private static List<String> strings(Object value) {
         if (value == null) {
             return List.of();
@@ -437,12 +399,6 @@ public final class ConversationRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        if (paver != null) {
-            paver.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        slack.close();
+        testbed.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.paver.demo;
 import dev.paver.conversation.Conversation;
 import dev.paver.conversation.ConversationRunner;
 import dev.paver.conversation.Transcript;
+import dev.paver.core.run.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -39,7 +40,11 @@ public final class Demo {
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println(transcript.render());
             Path gitops = runner.repository("payments-gitops");
-            System.out.println("The conversation took " + millis + " ms end to end. Acknowledgements: " + runner.ackMillis() + " ms.");
+            System.out.println("The conversation took " + millis + " ms end to end, starting Paver included. Acknowledgements: "
+                    + runner.ackMillis() + " ms.");
+            for (Run run : runner.runs()) {
+                System.out.println(RunTimes.describe(run));
+            }
             System.out.println();
             System.out.println("The GitOps repository is " + gitops);
             System.out.println("  git --git-dir " + gitops + " log --oneline --graph --all");

@@ -157,9 +157,10 @@ public final class RunEngine {
                 continue;
             }
             ActionResult result;
+            Instant began = clock.instant();
             try {
                 if (!settled && !renderer.condition("steps[" + spec.id() + "].if", spec.condition(), context)) {
-                    run.step(step.with(StepStatus.SKIPPED, Map.of(), "skipped", clock.instant()), clock.instant());
+                    run.step(step.with(StepStatus.SKIPPED, Map.of(), "skipped", began, clock.instant()), clock.instant());
                     store.update(run);
                     stepsContext.put(spec.id(), Map.of("output", Map.of()));
                     continue;
@@ -183,11 +184,11 @@ public final class RunEngine {
             }
             post(run, spec.id(), result.milestones());
             if (result instanceof ActionResult.Done done) {
-                run.step(step.with(StepStatus.DONE, done.output(), done.detail(), clock.instant()), clock.instant());
+                run.step(step.with(StepStatus.DONE, done.output(), done.detail(), began, clock.instant()), clock.instant());
                 store.update(run);
                 stepsContext.put(spec.id(), Map.of("output", done.output()));
             } else if (result instanceof ActionResult.Waiting waiting) {
-                run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), clock.instant()), clock.instant());
+                run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
                 run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant());
                 store.update(run);
                 updateCard(run, path, context);
@@ -246,7 +247,7 @@ public final class RunEngine {
     }
 
     private void failStep(Run run, GoldenPath path, StepRun step, String reason) {
-        run.step(step.with(StepStatus.FAILED, Map.of(), "failed", clock.instant()), clock.instant());
+        run.step(step.with(StepStatus.FAILED, Map.of(), "failed", clock.instant(), clock.instant()), clock.instant());
         finish(run, path, RunState.FAILED, reason);
         post(run, step.stepId(), List.of(Milestone.of("failed", "Failed: " + reason)));
         updateCard(run, path, null);

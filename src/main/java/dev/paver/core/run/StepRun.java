@@ -24,8 +24,14 @@ public record StepRun(String stepId, StepStatus status, Map<String, Object> outp
         return new StepRun(stepId, StepStatus.PENDING, Map.of(), "", null, null);
     }
 
-    StepRun with(StepStatus newStatus, Map<String, Object> newOutput, String newDetail, Instant now) {
-        Instant started = startedAt == null ? now : startedAt;
+    /**
+     * This step in a new state.
+     *
+     * @param began when the current execution began; kept as {@code startedAt} unless the step started earlier
+     * @param now   when the new state was reached
+     */
+    StepRun with(StepStatus newStatus, Map<String, Object> newOutput, String newDetail, Instant began, Instant now) {
+        Instant started = startedAt == null ? began : startedAt;
         Instant finished = newStatus == StepStatus.DONE || newStatus == StepStatus.FAILED || newStatus == StepStatus.SKIPPED
                 ? now : null;
         return new StepRun(stepId, newStatus, newOutput, newDetail, started, finished);

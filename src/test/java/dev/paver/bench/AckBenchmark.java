@@ -1,0 +1,95 @@
+package dev.paver.bench;
+
+import dev.paver.conversation.Testbed;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Acknowledgement latency of signed slash commands, measured from outside over loopback: Paver on embedded
+ * defaults (local git, H2, Slack stand-in), {@value #WARMUP} warm-up commands, then {@value #COMMANDS} commands
+ * sent {@value #CONCURRENCY} at a time. Two kinds are measured: {@code /platform help} (parse and answer) and a
+ * valid {@code /platform create-service svc-N ...} (check, ack, then a real run starts in the background: its git
+ * pushes compete for the same two cores while later commands are acknowledged). Bodies and signatures are made
+ * before the clock starts; the client shares the machine, so the figures include its cost. Prints p50, p90, p99
+ * and max in milliseconds.
+ * Run: {@code mvn -q test-compile exec:java@bench}.
+ */
+public final class AckBenchmark {
+
+    static final int WARMUP = 200;
+    static final int COMMANDS = 1000;
+    static final int CONCURRENCY = 50;
+
+    private AckBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("paver-bench-");
+        try (Testbed testbed = new Testbed(work, false)) {
+            testbed.startPaver();
+            measure(testbed, "warm-up", WARMUP, i -> "/platform help");
+            List<Long> help = measure(testbed, "help", COMMANDS, i -> "/platform help");
+            List<Long> create = measure(testbed, "create-service", COMMANDS,
+                    i -> String.format("/platform create-service svc-%04d --system checkout --owner team-payments", i));
+            System.out.println();
+            System.out.println("Acknowledgement latency, " + COMMANDS + " signed slash commands, " + CONCURRENCY
+                    + " at a time, " + Runtime.getRuntime().availableProcessors() + " cores:");
+            report("/platform help", help);
+            report("/platform create-service (starts a run)", create);
+        }
+        System.exit(0);
+    }
+
+    private interface Command {
+        String text(int i);
+    }
+
+    private static List<Long> measure(Testbed testbed, String label, int count, Command command) throws Exception {
+        List<HttpRequest> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            requests.add(testbed.signedRequest(testbed.slashCommandBody("C0BENCH", "U0BENCH", "bench", command.text(i),
+                    label + "-" + i), "valid"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+        List<Future<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> {
+                long start = System.nanoTime();
+                HttpResponse<String> response = testbed.http().send(requests.get(n), HttpResponse.BodyHandlers.ofString());
+                long micros = (System.nanoTime() - start) / 1000;
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException(label + " " + n + ": HTTP " + response.statusCode() + " " + response.body());
+                }
+                return micros;
+            }));
+        }
+        List<Long> out = new ArrayList<>();
+        for (Future<Long> f : futures) {
+            out.add(f.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        return out;
+    }
+
+    private static void report(String label, List<Long> micros) {
+        List<Long> sorted = new ArrayList<>(micros);
+        Collections.sort(sorted);
+        System.out.printf("  %-42s p50 %6.1f ms   p90 %6.1f ms   p99 %6.1f ms   max %6.1f ms%n", label,
+                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.get(sorted.size() - 1) / 1000.0);
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index)) / 1000.0;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.paver.conversation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A real Paver server and the stand-ins around it, all on loopback: the Slack Web API (WireMock), local git
+ * repositories, and optionally fabric8's mock Kubernetes API server. Sends signed Slack requests to Paver's
+ * {@code /slack/events}. Used by the conversation tests, the demo and the benchmark.
+ */
+public final class Testbed implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SIGNING_SECRET = "testbed-signing-secret";
+
+    private final SlackStandIn slack = new SlackStandIn();
+    private final ClusterStandIn cluster;
+    private final GitStandIn git;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private PaverInstance paver;
+
+    /**
+     * @param workDir an empty folder for git repositories and the database
+     * @param withCluster true to start the mock Kubernetes API server and point Paver at it
+     */
+    public Testbed(Path workDir, boolean withCluster) {
+        this.cluster = withCluster ? new ClusterStandIn("argocd") : null;
+        this.git = new GitStandIn(workDir.resolve("git"));
+        properties.put("server.port", "0");
+        properties.put("server.address", "127.0.0.1");
+        properties.put("paver.slack.api-url", slack.apiUrl());
+        properties.put("paver.slack.bot-token", "xoxb-testbed-stand-in");
+        properties.put("paver.slack.signing-secret", SIGNING_SECRET);
+        properties.put("paver.git.local-root", workDir.resolve("git").toString());
+        properties.put("paver.git.work-dir", workDir.resolve("git-work").toString());
+        properties.put("paver.git.poll-interval", "200ms");
+        properties.put("paver.github.poll-interval", "200ms");
+        properties.put("paver.templates.dir", Path.of("templates").toAbsolutePath().toString());
+        properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath());
+        properties.put("logging.level.root", "WARN");
+        if (cluster != null) {
+            properties.put("paver.kubernetes.api-url", cluster.url());
+        } else {
+            properties.put("paver.kubernetes.enabled", "false");
+        }
+    }
+
+    /** Starts Paver (again, after {@link #stopPaver()}: same database, repositories and stand-ins). */
+    public void startPaver() {
+        paver = PaverInstance.start(properties);
+    }
+
+    public void stopPaver() {
+        if (paver != null) {
+            paver.close();
+            paver = null;
+        }
+    }
+
+    public PaverInstance paver() {
+        return paver;
+    }
+
+    public SlackStandIn slack() {
+        return slack;
+    }
+
+    /** The mock API server, or null when the testbed has no cluster. */
+    public ClusterStandIn cluster() {
+        return cluster;
+    }
+
+    public GitStandIn git() {
+        return git;
+    }
+
+    /**
+     * Sends a slash command as Slack does: form-encoded with the fields of a recorded real payload
+     * ({@code slack/vercel-chat-slash-commands-slack.json}), signed.
+     *
+     * @param signature {@code valid}, {@code wrong} (another secret) or {@code stale} (10 minutes old)
+     */
+    public HttpResponse<String> slashCommand(String channel, String user, String userName, String typed, String triggerId,
+                                             String signature) throws Exception {
+        return post(slashCommandBody(channel, user, userName, typed, triggerId), signature);
+    }
+
+    /** The form body of a slash command, as {@link #slashCommand} sends it. */
+    public String slashCommandBody(String channel, String user, String userName, String typed, String triggerId) throws Exception {
+        int space = typed.indexOf(' ');
+        String command = space < 0 ? typed : typed.substring(0, space);
+        String text = space < 0 ? "" : typed.substring(space + 1);
+        JsonNode fixture = fixture("vercel-chat-slash-commands-slack.json").path("slashCommandWithArgs");
+        Map<String, String> form = new LinkedHashMap<>();
+        fixture.fields().forEachRemaining(e -> form.put(e.getKey(), e.getValue().asText()));
+        form.put("channel_id", channel);
+        form.put("user_id", user);
+        form.put("user_name", userName);
+        form.put("command", command);
+        form.put("text", text);
+        form.put("response_url", slack.responseUrl(triggerId));
+        form.put("trigger_id", triggerId);
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return body.toString();
+    }
+
+    /** Sends a form body to {@code /slack/events}, signed as {@code signature} says. */
+    public HttpResponse<String> post(String body, String signature) throws Exception {
+        return http.send(signedRequest(body, signature), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A request to {@code /slack/events} with Slack's signature headers.
+     *
+     * @param signature {@code valid}, {@code wrong} (another secret) or {@code stale} (10 minutes old)
+     */
+    public HttpRequest signedRequest(String body, String signature) {
+        String timestamp = Long.toString(System.currentTimeMillis() / 1000 - (signature.equals("stale") ? 600 : 0));
+        String signed = SlackSigner.sign(signature.equals("wrong") ? "not-the-secret" : SIGNING_SECRET, timestamp, body);
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + paver.port() + "/slack/events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Slack-Request-Timestamp", timestamp)
+                .header("X-Slack-Signature", signed)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** The HTTP client requests are sent with. */
+    public HttpClient http() {
+        return http;
+    }
+
+    /** A Slack fixture of the shared fixtures folder. */
+    static JsonNode fixture(String name) throws Exception {
+        JsonNode cached = FIXTURES.get(name);
+        if (cached == null) {
+            cached = JSON.readTree(Path.of("..", "shared", "fixtures", "slack", name).toFile());
+            FIXTURES.put(name, cached);
+        }
+        return cached.deepCopy();
+    }
+
+    private static final Map<String, JsonNode> FIXTURES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void close() {
+        stopPaver();
+        if (cluster != null) {
+            cluster.close();
+        }
+        slack.close();
+    }
+}
