@@ -6,6 +6,7 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
 import dev.paver.core.action.Action;
 import dev.paver.core.action.ActionRegistry;
 import dev.paver.core.action.AwaitMergeAction;
@@ -241,7 +242,8 @@ public class PaverConfiguration {
             scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
             String appToken = properties.slack().appToken();
             if (appToken != null && !appToken.isBlank()) {
-                socketMode = new SocketModeApp(appToken, slackApp);
+                // the Java-WebSocket backend: Bolt's default (Tyrus) is not on the classpath
+                socketMode = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, slackApp);
                 socketMode.startAsync();
                 LOG.info("connected to Slack with Socket Mode");
             }

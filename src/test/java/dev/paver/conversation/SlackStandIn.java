@@ -37,6 +37,7 @@ public final class SlackStandIn implements AutoCloseable {
     private final List<SlackCall> calls = new CopyOnWriteArrayList<>();
     private final AtomicLong clock = new AtomicLong(1_767_000_000_000L);
     private final WireMockServer server;
+    private volatile String socketModeUrl = "";
 
     public SlackStandIn() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Recorder()));
@@ -53,6 +54,11 @@ public final class SlackStandIn implements AutoCloseable {
     /** A response URL for a slash command. */
     public String responseUrl(String id) {
         return server.baseUrl() + "/respond/" + id;
+    }
+
+    /** The WebSocket URL that {@code apps.connections.open} hands out (Socket Mode). */
+    public void socketModeUrl(String url) {
+        this.socketModeUrl = url;
     }
 
     /** Every call so far, in order. */
@@ -125,6 +131,7 @@ public final class SlackStandIn implements AutoCloseable {
                     answer.put("text", params.getOrDefault("text", ""));
                 }
                 case "views.open" -> answer.put("view", Map.of("id", "V0" + calls.size(), "type", "modal"));
+                case "apps.connections.open" -> answer.put("url", socketModeUrl);
                 default -> {
                 }
             }

@@ -56,6 +56,11 @@ public final class Testbed implements AutoCloseable {
         }
     }
 
+    /** Sets or overrides a property for the next {@link #startPaver()}. */
+    public void property(String key, String value) {
+        properties.put(key, value);
+    }
+
     /** Starts Paver (again, after {@link #stopPaver()}: same database, repositories and stand-ins). */
     public void startPaver() {
         paver = PaverInstance.start(properties);
