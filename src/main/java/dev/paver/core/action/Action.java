@@ -15,10 +15,18 @@ public interface Action {
     String id();
 
     /**
-     * True when the action only computes (renders, checks) and has no side effect: it is executed again when a
-     * run resumes, to rebuild the in-memory workspace, instead of being skipped.
+     * True when the action only computes (renders, checks) and has no side effect: when a later step of a resumed
+     * run {@linkplain #usesWorkspace() uses the workspace}, it is executed again to rebuild it.
      */
     default boolean pure() {
+        return false;
+    }
+
+    /**
+     * True when the action reads files that earlier steps rendered into the workspace; the engine then rebuilds
+     * the workspace (by executing the done pure steps again) before executing it in a later pass.
+     */
+    default boolean usesWorkspace() {
         return false;
     }
 

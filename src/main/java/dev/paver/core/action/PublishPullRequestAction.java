@@ -27,6 +27,11 @@ public final class PublishPullRequestAction implements Action {
     }
 
     @Override
+    public boolean usesWorkspace() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx) {
         String repository = RepositoryNames.repository(ctx);
         String branch = RepositoryNames.branch(ctx.required("branchName"));

@@ -33,6 +33,11 @@ public final class ValidateConventionsAction implements Action {
     }
 
     @Override
+    public boolean usesWorkspace() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx) {
         String prefix = ctx.text("path");
         prefix = prefix.isEmpty() || prefix.equals(".") ? "" : prefix.replaceAll("/+$", "") + "/";

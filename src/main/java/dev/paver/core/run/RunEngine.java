@@ -144,6 +144,7 @@ public final class RunEngine {
         context.put("run", Map.of("id", run.id(), "requester", run.request().requester()));
         context.put("user", Map.of("ref", run.request().requester()));
 
+        List<StepSpec> replay = new ArrayList<>();
         for (StepSpec spec : path.steps()) {
             StepRun step = run.step(spec.id());
             Action action = actions.find(spec.action()).orElse(null);
@@ -151,15 +152,24 @@ public final class RunEngine {
                 failStep(run, path, step, "action " + spec.action() + " is not registered");
                 return;
             }
-            boolean settled = step.status() == StepStatus.DONE || step.status() == StepStatus.SKIPPED;
-            if (settled && !(action.pure() && step.status() == StepStatus.DONE)) {
+            if (step.status() == StepStatus.DONE || step.status() == StepStatus.SKIPPED) {
                 stepsContext.put(spec.id(), Map.of("output", step.output()));
+                if (action.pure() && step.status() == StepStatus.DONE) {
+                    replay.add(spec);
+                }
                 continue;
             }
             ActionResult result;
             Instant began = clock.instant();
             try {
-                if (!settled && !renderer.condition("steps[" + spec.id() + "].if", spec.condition(), context)) {
+                if (action.usesWorkspace() && !replay.isEmpty()) {
+                    String problem = rebuildWorkspace(run, path, replay, context, workspace);
+                    if (problem != null) {
+                        failStep(run, path, step, problem);
+                        return;
+                    }
+                }
+                if (!renderer.condition("steps[" + spec.id() + "].if", spec.condition(), context)) {
                     run.step(step.with(StepStatus.SKIPPED, Map.of(), "skipped", began, clock.instant()), clock.instant());
                     store.update(run);
                     stepsContext.put(spec.id(), Map.of("output", Map.of()));
@@ -173,14 +183,6 @@ public final class RunEngine {
                 LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed", e);
                 failStep(run, path, step, "step " + spec.name() + " failed: " + e.getMessage());
                 return;
-            }
-            if (settled) {
-                if (!(result instanceof ActionResult.Done)) {
-                    failStep(run, path, step, "step " + spec.name() + " gave another result when repeated after a restart");
-                    return;
-                }
-                stepsContext.put(spec.id(), Map.of("output", step.output()));
-                continue;
             }
             post(run, spec.id(), result.milestones());
             if (result instanceof ActionResult.Done done) {
@@ -200,6 +202,22 @@ public final class RunEngine {
         }
         finish(run, path, RunState.SUCCEEDED, renderText(path, context));
         updateCard(run, path, context);
+    }
+
+    /**
+     * Executes again the pure steps that were done in an earlier pass (rendering), so that a step reading the
+     * workspace sees the files; returns a problem, or null.
+     */
+    private String rebuildWorkspace(Run run, GoldenPath path, List<StepSpec> replay, Map<String, Object> context,
+                                    Map<String, String> workspace) {
+        for (StepSpec pure : replay) {
+            ActionResult again = execute(run, path, pure, actions.find(pure.action()).orElseThrow(), context, workspace);
+            if (!(again instanceof ActionResult.Done)) {
+                return "step " + pure.name() + " gave another result when repeated to rebuild the workspace";
+            }
+        }
+        replay.clear();
+        return null;
     }
 
     /** Runs the action once, or once per item of {@code each}; results combine: first failure, else first wait, else done. */
