@@ -1,0 +1,160 @@
+package dev.paver.core.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paver.conversation.GitStandIn;
+import dev.paver.core.action.Action;
+import dev.paver.core.action.ActionRegistry;
+import dev.paver.core.action.AwaitMergeAction;
+import dev.paver.core.action.AwaitSyncAction;
+import dev.paver.core.action.CreateRepositoryAction;
+import dev.paver.core.action.DeploymentPort;
+import dev.paver.core.action.FetchTemplateAction;
+import dev.paver.core.action.PublishPullRequestAction;
+import dev.paver.core.action.RepositoryPort;
+import dev.paver.core.action.ValidateConventionsAction;
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.convention.ManifestRules;
+import dev.paver.core.goldenpath.CatalogReader;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.RequestCheck;
+import dev.paver.core.goldenpath.TemplateRenderer;
+import dev.paver.git.JGitRepositories;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run engine walking the real create-service template over real local git repositories. */
+class RunEngineTest {
+
+    @TempDir
+    Path tmp;
+
+    private JGitRepositories git;
+    private GitStandIn people;
+    private final InMemoryRunStore store = new InMemoryRunStore();
+    private final GoldenPathCatalog catalog = GoldenPathCatalog.load(Path.of("templates"));
+    private final TemplateRenderer renderer = new TemplateRenderer();
+    private final Conventions conventions = Conventions.defaults();
+
+    @BeforeEach
+    void seed() {
+        git = new JGitRepositories(tmp.resolve("repos").toString(), tmp.resolve("work"), "main", null);
+        people = new GitStandIn(tmp.resolve("repos"));
+        git.seed("payments-gitops", Map.of(
+                "catalog/systems/checkout.yaml", "apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: checkout\n"
+                        + "spec:\n  domain: payments\n  owner: group:team-payments\n",
+                "catalog/groups/team-payments.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n"
+                        + "  name: team-payments\n  annotations:\n    platform/cost-center: cc-4711\nspec:\n  type: team\n"),
+                "seed");
+    }
+
+    private RunEngine engine(RepositoryPort repositories, RecordingNotifier notifier) {
+        ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
+                new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
+                new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
+                new AwaitSyncAction(DeploymentPort.disabled())));
+        return new RunEngine(catalog, actions, store, notifier, renderer, Clock.systemUTC(), Runnable::run);
+    }
+
+    private RunRequest createService(String service) {
+        var outcome = new RequestCheck(conventions).check(catalog.find("create-service").orElseThrow(),
+                Map.of("service", service, "system", "checkout", "owner", "team-payments"),
+                CatalogReader.read(git.readFiles("payments-gitops", "catalog")), true);
+        var accepted = (RequestCheck.Accepted) outcome;
+        return new RunRequest("create-service", accepted.parameters(), accepted.platform(), "U0DANA",
+                RunRequest.Origin.TYPED, "C0PAYMENTS");
+    }
+
+    @Test
+    void opensBothPullRequestsThenWaitsForTheGitOpsMerge() throws Exception {
+        RecordingNotifier slack = new RecordingNotifier();
+        Run run = engine(git, slack).start(createService("api"));
+
+        Run stored = store.find(run.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(RunState.WAITING);
+        String branch = (String) stored.step("publish-gitops").output().get("branchName");
+        assertThat(stored.waitingFor()).isEqualTo(AwaitMergeAction.waitKey("payments-gitops", branch));
+        assertThat(people.files("payments-gitops", branch)).containsKeys(
+                "apps/checkout/api/overlays/prod/kustomization.yaml", "catalog/components/api.yaml");
+        assertThat(people.files("api", (String) stored.step("publish-app").output().get("branchName")))
+                .containsKeys("Dockerfile", ".github/workflows/ci.yaml", "catalog-info.yaml", "docs/index.md");
+        assertThat(slack.cards).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(slack.lastCard().state()).contains("waiting for branch " + branch);
+    }
+
+    @Test
+    void aNewEngineOnTheSameStoreResumesInTheSameThreadAndPostsNothingTwice() throws Exception {
+        RecordingNotifier before = new RecordingNotifier();
+        Run run = engine(git, before).start(createService("api"));
+        String branch = (String) store.find(run.id()).orElseThrow().step("publish-gitops").output().get("branchName");
+
+        RecordingNotifier after = new RecordingNotifier();
+        RunEngine restarted = engine(git, after);
+        restarted.resumeAll();
+        assertThat(after.replies).as("nothing new to say while the pull request is open").isEmpty();
+        assertThat(after.cards).as("no second card").allSatisfy(c -> assertThat(c.title()).contains("create-service"));
+
+        people.merge("payments-gitops", branch, "Alex");
+        restarted.wake(AwaitMergeAction.waitKey("payments-gitops", branch));
+
+        Run done = store.find(run.id()).orElseThrow();
+        assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(done.thread()).isEqualTo(store.find(run.id()).orElseThrow().thread());
+        assertThat(after.replyTexts()).hasSize(2);
+        assertThat(after.replyTexts().get(0)).contains("merged");
+        assertThat(after.replyTexts().get(1)).contains("Deployment tracking is off");
+        assertThat(before.replyTexts()).noneMatch(t -> t.contains("merged"));
+    }
+
+    @Test
+    void aGitFailureFailsTheRunWithGitsReasonAndNothingElseHappens() {
+        RepositoryPort broken = new RepositoryPort() {
+            @Override
+            public RepositoryInfo ensureRepository(String name, String description) {
+                throw new RepositoryException("git push to " + name + " failed: connection refused");
+            }
+
+            @Override
+            public PullRequest openPullRequest(PullRequestDraft draft) {
+                throw new AssertionError("no pull request after a failed step");
+            }
+
+            @Override
+            public MergeState mergeState(PullRequest pullRequest) {
+                throw new AssertionError("no merge check after a failed step");
+            }
+
+            @Override
+            public Map<String, String> readFiles(String repository, String directory) {
+                return Map.of();
+            }
+
+            @Override
+            public List<String> listRepositories() {
+                return List.of();
+            }
+        };
+        RecordingNotifier slack = new RecordingNotifier();
+        Run run = engine(broken, slack).start(createService("api"));
+
+        Run failed = store.find(run.id()).orElseThrow();
+        assertThat(failed.state()).isEqualTo(RunState.FAILED);
+        assertThat(failed.outcome()).contains("Create the application repository").contains("connection refused");
+        assertThat(slack.replyTexts()).singleElement().asString().startsWith("Failed:").contains("connection refused");
+        assertThat(slack.lastCard().state()).isEqualTo("Failed");
+    }
+
+    @Test
+    void twoActionsWithOneIdFailStartUp() {
+        Action first = new FetchTemplateAction(renderer);
+        Action second = new FetchTemplateAction(renderer);
+        assertThatThrownBy(() -> new ActionRegistry(List.of(first, second)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("fetch:template is registered twice");
+    }
+}
