@@ -40,8 +40,17 @@ public final class SlackListeners {
 
     /** Registers the slash command and one view submission handler per golden path on {@code app}. */
     public void register(App app) {
-        app.command(command, (req, ctx) -> onCommand(req.getPayload().getText(), req.getPayload().getUserId(),
-                req.getPayload().getChannelId(), req.getPayload().getTriggerId(), ctx));
+        app.command(command, (req, ctx) -> {
+            try {
+                return onCommand(req.getPayload().getText(), req.getPayload().getUserId(), req.getPayload().getChannelId(),
+                        req.getPayload().getTriggerId(), ctx);
+            } catch (RuntimeException e) {
+                String reference = Long.toString(System.nanoTime(), 36);
+                LOG.error("slash command failed (reference {})", reference, e);
+                return ctx.ack(":warning: Paver could not handle this command. Nothing was started. The platform team "
+                        + "can find the details in Paver's log under reference `" + reference + "`.");
+            }
+        });
         app.viewSubmission(Pattern.compile("[a-z0-9-]+"), (req, ctx) -> {
             var payload = req.getPayload();
             String pathId = payload.getView().getCallbackId();
@@ -65,7 +74,19 @@ public final class SlackListeners {
             }
             if (outcome instanceof Intake.Ready ready) {
                 String userId = payload.getUser().getId();
-                executor.execute(() -> intake.start(ready, userId, RunRequest.Origin.MODAL, channel));
+                executor.execute(() -> {
+                    try {
+                        intake.start(ready, userId, RunRequest.Origin.MODAL, channel);
+                    } catch (RuntimeException e) {
+                        LOG.error("starting {} from a modal failed", ready.path().id(), e);
+                        try {
+                            ctx.client().chatPostEphemeral(r -> r.channel(channel).user(userId)
+                                    .text(":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage()));
+                        } catch (Exception notified) {
+                            LOG.warn("could not tell {} either: {}", userId, notified.getMessage());
+                        }
+                    }
+                });
             }
             return ctx.ack();
         });
@@ -89,10 +110,26 @@ public final class SlackListeners {
             executor.execute(() -> openModal(path, needs.given(), channelId, triggerId, ctx));
             return ctx.ack();
         }
+        if (outcome instanceof Intake.UnknownPath unknown) {
+            return ctx.ack(SlackRenderer.help(command, intake.paths(), "There is no golden path `" + unknown.id() + "`."));
+        }
         Intake.Ready ready = (Intake.Ready) outcome;
-        executor.execute(() -> intake.start(ready, userId, RunRequest.Origin.TYPED, channelId));
-        Object primary = ready.accepted().parameters().get(ready.path().parameters().positional().name());
-        return ctx.ack(":rocket: Starting *" + ready.path().id() + "* for `" + primary + "`. I will report every step in a thread under the status card in this channel.");
+        executor.execute(() -> {
+            try {
+                intake.start(ready, userId, RunRequest.Origin.TYPED, channelId);
+            } catch (RuntimeException e) {
+                LOG.error("starting {} failed", ready.path().id(), e);
+                try {
+                    ctx.respond(":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());
+                } catch (Exception notified) {
+                    LOG.warn("could not tell {} either: {}", userId, notified.getMessage());
+                }
+            }
+        });
+        var positional = ready.path().parameters().positional();
+        Object primary = positional == null ? null : ready.accepted().parameters().get(positional.name());
+        return ctx.ack(":rocket: Starting *" + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`")
+                + ". I will report every step in a thread under the status card in this channel.");
     }
 
     private void openModal(GoldenPath path, Map<String, String> given, String channelId, String triggerId, SlashCommandContext ctx) {
