@@ -74,19 +74,8 @@ public final class SlackListeners {
             }
             if (outcome instanceof Intake.Ready ready) {
                 String userId = payload.getUser().getId();
-                executor.execute(() -> {
-                    try {
-                        intake.start(ready, userId, RunRequest.Origin.MODAL, channel);
-                    } catch (RuntimeException e) {
-                        LOG.error("starting {} from a modal failed", ready.path().id(), e);
-                        try {
-                            ctx.client().chatPostEphemeral(r -> r.channel(channel).user(userId)
-                                    .text(":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage()));
-                        } catch (Exception notified) {
-                            LOG.warn("could not tell {} either: {}", userId, notified.getMessage());
-                        }
-                    }
-                });
+                startLater(ready, userId, RunRequest.Origin.MODAL, channel, text -> ctx.client().chatPostEphemeral(r -> r
+                        .channel(channel).user(userId).text(text)));
             }
             return ctx.ack();
         });
@@ -114,22 +103,31 @@ public final class SlackListeners {
             return ctx.ack(SlackRenderer.help(command, intake.paths(), "There is no golden path `" + unknown.id() + "`."));
         }
         Intake.Ready ready = (Intake.Ready) outcome;
+        startLater(ready, userId, RunRequest.Origin.TYPED, channelId, ctx::respond);
+        var positional = ready.path().parameters().positional();
+        Object primary = positional == null ? null : ready.accepted().parameters().get(positional.name());
+        return ctx.ack(":rocket: Starting *" + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`")
+                + ". I will report every step in a thread under the status card in this channel.");
+    }
+
+    private interface Tell {
+        void tell(String text) throws Exception;
+    }
+
+    /** Starts the run after the ack; if that fails, tells the requester (only them) why. */
+    private void startLater(Intake.Ready ready, String userId, RunRequest.Origin origin, String channel, Tell tell) {
         executor.execute(() -> {
             try {
-                intake.start(ready, userId, RunRequest.Origin.TYPED, channelId);
+                intake.start(ready, userId, origin, channel);
             } catch (RuntimeException e) {
-                LOG.error("starting {} failed", ready.path().id(), e);
+                LOG.error("starting {} for {} failed", ready.path().id(), userId, e);
                 try {
-                    ctx.respond(":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());
+                    tell.tell(":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());
                 } catch (Exception notified) {
                     LOG.warn("could not tell {} either: {}", userId, notified.getMessage());
                 }
             }
         });
-        var positional = ready.path().parameters().positional();
-        Object primary = positional == null ? null : ready.accepted().parameters().get(positional.name());
-        return ctx.ack(":rocket: Starting *" + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`")
-                + ". I will report every step in a thread under the status card in this channel.");
     }
 
     private void openModal(GoldenPath path, Map<String, String> given, String channelId, String triggerId, SlashCommandContext ctx) {
