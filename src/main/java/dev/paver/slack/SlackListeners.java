@@ -7,6 +7,7 @@ import com.slack.api.methods.response.views.ViewsOpenResponse;
 import dev.paver.core.convention.Violation;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.run.Intake;
+import dev.paver.core.run.Run;
 import dev.paver.core.run.RunRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,17 +115,25 @@ public final class SlackListeners {
         void tell(String text) throws Exception;
     }
 
-    /** Starts the run after the ack; if that fails, tells the requester (only them) why. */
+    /**
+     * Starts the run after the ack; when it cannot start, or its card cannot be posted in the channel, tells the
+     * requester (only them) why.
+     */
     private void startLater(Intake.Ready ready, String userId, RunRequest.Origin origin, String channel, Tell tell) {
         executor.execute(() -> {
+            String problem;
             try {
-                intake.start(ready, userId, origin, channel);
+                Run run = intake.start(ready, userId, origin, channel);
+                problem = run.thread() == null && run.state().finished() ? run.outcome() : null;
             } catch (RuntimeException e) {
                 LOG.error("starting {} for {} failed", ready.path().id(), userId, e);
+                problem = "Paver could not start " + ready.path().id() + ": " + e.getMessage();
+            }
+            if (problem != null) {
                 try {
-                    tell.tell(":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());
+                    tell.tell(":warning: " + problem);
                 } catch (Exception notified) {
-                    LOG.warn("could not tell {} either: {}", userId, notified.getMessage());
+                    LOG.warn("could not tell {} why {} did not start: {}", userId, ready.path().id(), notified.getMessage());
                 }
             }
         });

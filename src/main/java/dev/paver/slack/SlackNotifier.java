@@ -57,15 +57,17 @@ public final class SlackNotifier implements Notifier {
                     case "invalid_auth", "not_authed", "token_revoked" -> ": check paver.slack.bot-token";
                     default -> "";
                 };
-                throw new NotifierException("Slack " + method + " failed: " + response.getError() + hint, null);
+                throw new NotifierException("Slack " + method + " failed: " + response.getError() + hint, null,
+                        !"ratelimited".equals(response.getError()) && !"fatal_error".equals(response.getError())
+                                && !"internal_error".equals(response.getError()) && !"service_unavailable".equals(response.getError()));
             }
             return response;
         } catch (SlackApiException e) {
             String retry = e.getResponse() == null ? null : e.getResponse().header("Retry-After");
             throw new NotifierException("Slack " + method + " failed with HTTP " + e.getResponse().code()
-                    + (retry == null ? "" : ", retry after " + retry + " s"), e);
+                    + (retry == null ? "" : ", retry after " + retry + " s"), e, false);
         } catch (IOException e) {
-            throw new NotifierException("Slack " + method + " could not be reached: " + e.getMessage(), e);
+            throw new NotifierException("Slack " + method + " could not be reached: " + e.getMessage(), e, false);
         }
     }
 }

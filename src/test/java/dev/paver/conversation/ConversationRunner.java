@@ -49,6 +49,7 @@ public final class ConversationRunner implements AutoCloseable {
         this.cluster = testbed.cluster();
         this.git = testbed.git();
         this.transcript = new Transcript(conversation, slack);
+        conversation.slackRefuses().forEach(slack::refuse);
     }
 
     /** Runs every step; returns the transcript. */
@@ -258,6 +259,18 @@ public final class ConversationRunner implements AutoCloseable {
                             "a reply is in thread " + c.param("thread_ts") + ", which is no card of Paver's");
                 }
             }
+        }
+        List<String> privately = new ArrayList<>();
+        for (SlackStandIn.SlackCall c : slack.calls()) {
+            if (c.method().equals("response_url")) {
+                privately.add(JSON.readTree(c.param("body")).path("text").asText());
+            } else if (c.method().equals("chat.postEphemeral")) {
+                privately.add(c.param("text"));
+            }
+        }
+        for (String s : strings(expected.get("told_privately"))) {
+            check(privately.stream().anyMatch(t -> t.contains(s)), "Paver told the requester privately " + privately
+                    + ", nothing containing " + quote(s));
         }
         for (String repository : strings(expected.get("no_branches_in"))) {
             check(git.paverBranches(repository).isEmpty(), repository + " has branches " + git.paverBranches(repository));

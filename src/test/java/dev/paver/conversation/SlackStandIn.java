@@ -38,6 +38,7 @@ public final class SlackStandIn implements AutoCloseable {
     private final AtomicLong clock = new AtomicLong(1_767_000_000_000L);
     private final WireMockServer server;
     private volatile String socketModeUrl = "";
+    private final Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SlackStandIn() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Recorder()));
@@ -59,6 +60,11 @@ public final class SlackStandIn implements AutoCloseable {
     /** The WebSocket URL that {@code apps.connections.open} hands out (Socket Mode). */
     public void socketModeUrl(String url) {
         this.socketModeUrl = url;
+    }
+
+    /** From now on, posting to {@code channel} fails with Slack's {@code error} (e.g. {@code not_in_channel}). */
+    public void refuse(String channel, String error) {
+        refusals.put(channel, error);
     }
 
     /** Every call so far, in order. */
@@ -109,7 +115,13 @@ public final class SlackStandIn implements AutoCloseable {
             String ts = params.getOrDefault("ts", "");
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("ok", true);
-            switch (method) {
+            String refusal = method.startsWith("chat.") ? refusals.get(params.getOrDefault("channel", "")) : null;
+            if (refusal != null) {
+                answer.put("ok", false);
+                answer.put("error", refusal);
+                method = method + " (refused)";
+            }
+            switch (refusal == null ? method : "") {
                 case "auth.test" -> {
                     answer.put("url", "https://paver-demo.slack.com/");
                     answer.put("team", "Paver demo");

@@ -15,10 +15,21 @@ public interface Notifier {
     /** Posts a reply in the card's thread. */
     void reply(ThreadRef thread, Message message);
 
-    /** The chat refused a call or could not be reached; the message says which call and why. */
+    /**
+     * The chat refused a call or could not be reached; the message says which call and why. Permanent when
+     * repeating the call cannot help (the channel does not exist, Paver is not in it, the token is revoked);
+     * otherwise (rate limits, network) a later pass may succeed.
+     */
     class NotifierException extends RuntimeException {
-        public NotifierException(String message, Throwable cause) {
+        private final boolean permanent;
+
+        public NotifierException(String message, Throwable cause, boolean permanent) {
             super(message, cause);
+            this.permanent = permanent;
+        }
+
+        public boolean permanent() {
+            return permanent;
         }
     }
 }

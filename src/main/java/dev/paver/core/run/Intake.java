@@ -47,9 +47,14 @@ public final class Intake {
         return new NeedsInput(path, ((RequestCheck.Incomplete) outcome).given());
     }
 
-    /** Stores the run and schedules it; returns at once. */
+    /**
+     * Stores the run and makes its first pass on the calling thread (call it after the ack): the card is posted and
+     * the steps that need no one else run.
+     *
+     * @return the run as stored; with no thread when the card could not be posted (see {@link Run#outcome()})
+     */
     public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel) {
-        return engine.start(new RunRequest(ready.path().id(), ready.accepted().parameters(), ready.accepted().platform(),
+        return engine.startNow(new RunRequest(ready.path().id(), ready.accepted().parameters(), ready.accepted().platform(),
                 requester, origin, channel));
     }
 

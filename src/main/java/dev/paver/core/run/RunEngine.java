@@ -70,6 +70,12 @@ public final class RunEngine {
      * @throws IllegalArgumentException when the golden path is unknown or uses an action nobody registered
      */
     public Run start(RunRequest request) {
+        Run run = prepare(request);
+        schedule(run.id());
+        return run;
+    }
+
+    private Run prepare(RunRequest request) {
         GoldenPath path = catalog.find(request.goldenPath())
                 .orElseThrow(() -> new IllegalArgumentException("unknown golden path " + request.goldenPath()));
         for (StepSpec step : path.steps()) {
@@ -82,8 +88,20 @@ public final class RunEngine {
         List<StepRun> steps = path.steps().stream().map(s -> StepRun.pending(s.id())).toList();
         Run run = new Run(newId(now), request, now, RunState.RUNNING, steps, null, null, "", now, Set.of());
         store.insert(run);
-        schedule(run.id());
         return run;
+    }
+
+    /**
+     * Stores a new run and makes its first pass on the calling thread (off Slack's thread: after the ack), so that
+     * the caller learns at once whether the card could be posted; later passes are scheduled as usual.
+     *
+     * @return the run as stored after the first pass
+     * @throws IllegalArgumentException as {@link #start}
+     */
+    public Run startNow(RunRequest request) {
+        Run run = prepare(request);
+        advance(run.id());
+        return store.find(run.id()).orElse(run);
     }
 
     /** Schedules a pass over every run waiting for {@code waitKey}. */
@@ -132,7 +150,16 @@ public final class RunEngine {
             return;
         }
         if (run.thread() == null) {
-            run.thread(notifier.postCard(run.request().channel(), CardBuilder.card(run, path, List.of())));
+            try {
+                run.thread(notifier.postCard(run.request().channel(), CardBuilder.card(run, path, List.of())));
+            } catch (Notifier.NotifierException e) {
+                if (!e.permanent()) {
+                    throw e;
+                }
+                finish(run, path, RunState.FAILED, "Paver could not post its status card: " + e.getMessage()
+                        + ". Nothing was changed.");
+                return;
+            }
             store.update(run);
         }
         Map<String, String> workspace = new LinkedHashMap<>();
