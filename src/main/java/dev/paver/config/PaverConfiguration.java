@@ -236,7 +236,8 @@ public class PaverConfiguration {
                 argo.start();
             }
             engine.resumeAll();
-            long poll = Math.min(properties.git().pollInterval().toMillis(), properties.github().pollInterval().toMillis());
+            boolean onGithub = properties.github().token() != null && !properties.github().token().isBlank();
+            long poll = (onGithub ? properties.github().pollInterval() : properties.git().pollInterval()).toMillis();
             scheduler.scheduleWithFixedDelay(guard(engine::resumeAll), poll, poll, TimeUnit.MILLISECONDS);
             long refresh = properties.runs().catalogRefresh().toMillis();
             scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
