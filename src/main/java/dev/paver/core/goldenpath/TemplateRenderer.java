@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -93,6 +94,8 @@ public final class TemplateRenderer {
                 Object resolved = interpreter.resolveELExpression(lone.group(1).trim(), 1);
                 failOnErrors(name, interpreter.getErrors());
                 return resolved;
+            } catch (InterpretException e) {
+                throw new TemplateException(name + ": " + e.getMessage());
             } finally {
                 JinjavaInterpreter.popCurrent();
             }
