@@ -105,14 +105,14 @@ public final class TemplateRenderer {
 
     /**
      * Evaluates a step's {@code if}: absent, {@code true} and truthy results run the step; {@code false},
-     * empty, {@code 0} and {@code null} skip it.
+     * empty text, an empty list, {@code 0} and {@code null} skip it (Backstage's {@code isTruthy}).
      */
     public boolean condition(String name, Object expression, Map<String, ?> context) {
         if (expression == null) {
             return true;
         }
         Object value = renderValue(name, expression, context);
-        if (value == null || value instanceof Boolean b && !b) {
+        if (value == null || value instanceof Boolean b && !b || value instanceof java.util.Collection<?> c && c.isEmpty()) {
             return false;
         }
         String text = String.valueOf(value).trim();
