@@ -149,6 +149,10 @@ public final class TemplateRenderer {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) {
+                // null, not "null": an unknown variable piped through dump stays an unknown variable, which is an error
+                return null;
+            }
             try {
                 return JSON.writeValueAsString(var);
             } catch (JsonProcessingException e) {
