@@ -89,7 +89,7 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
         return Optional.ofNullable(app).map(ArgoCdApplications::status);
     }
 
-    /** Reads the status fields Paver uses from an Application. */
+    /** Reads the status fields Paver uses from an Application; a partial object (no metadata) reads as far as it goes. */
     @SuppressWarnings("unchecked")
     public static ApplicationStatus status(GenericKubernetesResource app) {
         Map<String, Object> status = map(app.getAdditionalProperties().get("status"));
@@ -97,7 +97,8 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
         Map<String, Object> health = map(status.get("health"));
         Map<String, Object> operation = map(status.get("operationState"));
         Map<String, Object> syncResult = map(operation.get("syncResult"));
-        return new ApplicationStatus(app.getMetadata().getName(), text(sync.get("status")), text(sync.get("revision")),
+        String name = app.getMetadata() == null ? "" : text(app.getMetadata().getName());
+        return new ApplicationStatus(name, text(sync.get("status")), text(sync.get("revision")),
                 text(health.get("status")), text(health.get("message")), text(operation.get("phase")),
                 text(operation.get("message")), text(syncResult.get("revision")));
     }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Parses the text of {@code /platform ...}: {@code <golden-path> [<positional>] [--name value | --name=value]...}.
- * Values may be quoted with {@code "..."}, {@code '...'} or Slack's typographic quotes. A parser only parses:
+ * Values may be quoted with {@code "..."}, {@code '...'} or the typographic quotes that Slack clients type
+ * (“...”, ‘...’). A parser only parses:
  * it does no I/O and a person's mistake is a {@link Reply}, never an exception.
  */
 public final class SlashCommandParser {
@@ -91,12 +92,12 @@ public final class SlashCommandParser {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (quote != 0) {
-                if (c == quote || (quote == '\u201c' && c == '\u201d')) {
+                if (c == quote || (quote == '\u201c' && c == '\u201d') || (quote == '\u2018' && c == '\u2019')) {
                     quote = 0;
                 } else {
                     current.append(c);
                 }
-            } else if (c == '"' || c == '\'' || c == '\u201c') {
+            } else if (c == '"' || c == '\'' || c == '\u201c' || c == '\u2018') {
                 quote = c;
                 inToken = true;
             } else if (c == ' ' || c == '\t' || c == '\u00a0') {
@@ -111,7 +112,8 @@ public final class SlashCommandParser {
             }
         }
         if (quote != 0) {
-            throw new IllegalArgumentException("A quote is not closed: add the closing " + (quote == '\u201c' ? '\u201d' : quote) + ".");
+            char closing = quote == '\u201c' ? '\u201d' : quote == '\u2018' ? '\u2019' : quote;
+            throw new IllegalArgumentException("A quote is not closed: add the closing " + closing + ".");
         }
         if (inToken) {
             out.add(current.toString());

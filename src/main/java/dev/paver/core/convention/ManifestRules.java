@@ -50,8 +50,10 @@ public final class ManifestRules {
             String directory = path.substring(0, path.length() - "/kustomization.yaml".length());
             OverlayContext ctx = new OverlayContext(m.group(1), m.group(2), m.group(3), domain);
             KustomizeView view = new KustomizeView(files);
+            boolean built = false;
             try {
                 checkOverlay(ctx, path, view.build(directory), out);
+                built = true;
             } catch (YamlDocuments.InvalidYamlException e) {
                 out.add(e.toViolation());
                 reachedByOverlay.add(e.file());
@@ -59,6 +61,11 @@ public final class ManifestRules {
                 out.add(new Violation(e.file(), 0, "kustomize", path, e.getMessage()));
             }
             reachedByOverlay.addAll(view.filesRead());
+            if (!built) {
+                // the overlay's own files (its patches above all) are parts of a build that failed, not manifests
+                // on their own: checking them alone would report rules the built overlay keeps
+                sorted.keySet().stream().filter(p -> p.startsWith(directory + "/")).forEach(reachedByOverlay::add);
+            }
         }
         for (Map.Entry<String, String> file : sorted.entrySet()) {
             String path = file.getKey();

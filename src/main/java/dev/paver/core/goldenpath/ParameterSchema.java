@@ -156,7 +156,10 @@ public final class ParameterSchema {
                     case "maxLength" -> label + " " + Names.quote(String.valueOf(value)) + " is longer than " + m.getArguments()[0] + " characters";
                     case "minLength" -> label + " " + Names.quote(String.valueOf(value)) + " is shorter than " + m.getArguments()[0] + " characters";
                     case "pattern" -> label + " " + Names.quote(String.valueOf(value)) + " does not match " + m.getArguments()[0];
-                    case "type" -> label + " " + Names.quote(String.valueOf(value)) + " is not a " + (p == null ? "valid value" : p.type());
+                    case "minimum" -> label + " " + Names.quote(String.valueOf(value)) + " is less than " + m.getArguments()[0];
+                    case "maximum" -> label + " " + Names.quote(String.valueOf(value)) + " is more than " + m.getArguments()[0];
+                    case "type" -> label + " " + Names.quote(String.valueOf(value)) + " is not "
+                            + (p == null ? "a valid value" : (p.type().matches("[aeiou].*") ? "an " : "a ") + p.type());
                     default -> label + ": " + m.getMessage().replaceFirst("^\\$\\.?[^:]*:\\s*", "");
                 };
                 out.add(Violation.ofParameter(label, m.getType(), message));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -93,6 +94,8 @@ public final class TemplateRenderer {
                 Object resolved = interpreter.resolveELExpression(lone.group(1).trim(), 1);
                 failOnErrors(name, interpreter.getErrors());
                 return resolved;
+            } catch (InterpretException e) {
+                throw new TemplateException(name + ": " + e.getMessage());
             } finally {
                 JinjavaInterpreter.popCurrent();
             }
@@ -102,14 +105,14 @@ public final class TemplateRenderer {
 
     /**
      * Evaluates a step's {@code if}: absent, {@code true} and truthy results run the step; {@code false},
-     * empty, {@code 0} and {@code null} skip it.
+     * empty text, an empty list, {@code 0} and {@code null} skip it (Backstage's {@code isTruthy}).
      */
     public boolean condition(String name, Object expression, Map<String, ?> context) {
         if (expression == null) {
             return true;
         }
         Object value = renderValue(name, expression, context);
-        if (value == null || value instanceof Boolean b && !b) {
+        if (value == null || value instanceof Boolean b && !b || value instanceof java.util.Collection<?> c && c.isEmpty()) {
             return false;
         }
         String text = String.valueOf(value).trim();
@@ -146,6 +149,10 @@ public final class TemplateRenderer {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) {
+                // null, not "null": an unknown variable piped through dump stays an unknown variable, which is an error
+                return null;
+            }
             try {
                 return JSON.writeValueAsString(var);
             } catch (JsonProcessingException e) {

@@ -1,0 +1,218 @@
+package dev.paver.core.goldenpath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.convention.Violation;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RequestCheckTest {
+
+    private final RequestCheck check = new RequestCheck(Conventions.defaults());
+    private final GoldenPath createService = GoldenPathFixtures.createService();
+    private final PlatformCatalog payments = GoldenPathFixtures.paymentsCatalog();
+
+    private static Map<String, String> api(String... more) {
+        Map<String, String> given = new HashMap<>(GoldenPathFixtures.apiInCheckout());
+        for (int i = 0; i < more.length; i += 2) {
+            given.put(more[i], more[i + 1]);
+        }
+        return given;
+    }
+
+    private List<Violation> rejected(Map<String, String> given) {
+        RequestCheck.Outcome outcome = check.check(createService, given, payments, true);
+        assertThat(outcome).isInstanceOf(RequestCheck.Rejected.class);
+        return ((RequestCheck.Rejected) outcome).violations();
+    }
+
+    private Violation onlyViolation(Map<String, String> given) {
+        List<Violation> violations = rejected(given);
+        assertThat(violations).hasSize(1);
+        return violations.get(0);
+    }
+
+    @Test
+    void acceptsARequestFillingDefaultsAndTypingThem() {
+        RequestCheck.Outcome outcome = check.check(createService, api(), payments, true);
+
+        assertThat(outcome).isInstanceOf(RequestCheck.Accepted.class);
+        Map<String, Object> parameters = ((RequestCheck.Accepted) outcome).parameters();
+        assertThat(parameters).containsExactly(Map.entry("service", "api"), Map.entry("system", "checkout"),
+                Map.entry("owner", "team-payments"), Map.entry("profile", "small"), Map.entry("port", 8080L));
+    }
+
+    @Test
+    void derivesDomainCostCentreProfileAndRepositoryFromTheCatalog() {
+        RequestCheck.Accepted accepted = (RequestCheck.Accepted) check.check(createService, api("profile", "large"), payments, true);
+
+        assertThat(accepted.platform())
+                .containsEntry("domain", "payments")
+                .containsEntry("gitopsRepository", "payments-gitops")
+                .containsEntry("costCenter", "cc-4711")
+                .containsEntry("environments", List.of("dev", "staging", "prod"))
+                .containsEntry("firstEnvironment", "dev")
+                .containsEntry("profile", Map.of("name", "large", "requestsCpu", "500m", "requestsMemory", "512Mi",
+                        "limitsCpu", "2", "limitsMemory", "2Gi"));
+    }
+
+    @Test
+    void usesTheGivenValueOverTheDefault() {
+        RequestCheck.Accepted accepted = (RequestCheck.Accepted) check.check(createService,
+                api("port", "9090", "description", "Books every payment"), payments, true);
+
+        assertThat(accepted.parameters()).containsEntry("port", 9090L).containsEntry("description", "Books every payment");
+    }
+
+    @Test
+    void asksForMissingRequiredValuesOfATypedCommandKeepingWhatWasGiven() {
+        RequestCheck.Outcome outcome = check.check(createService, Map.of("service", "api", "profile", "medium"), payments, true);
+
+        assertThat(outcome).isInstanceOf(RequestCheck.Incomplete.class);
+        RequestCheck.Incomplete incomplete = (RequestCheck.Incomplete) outcome;
+        assertThat(incomplete.missing()).extracting(Parameter::name).containsExactly("system", "owner");
+        assertThat(incomplete.given()).isEqualTo(Map.of("service", "api", "profile", "medium"));
+    }
+
+    @Test
+    void treatsABlankValueAsMissing() {
+        RequestCheck.Outcome outcome = check.check(createService, api("owner", "  "), payments, true);
+
+        assertThat(outcome).isInstanceOf(RequestCheck.Incomplete.class);
+        assertThat(((RequestCheck.Incomplete) outcome).missing()).extracting(Parameter::name).containsExactly("owner");
+    }
+
+    @Test
+    void rejectsMissingRequiredValuesOfAModalSubmission() {
+        RequestCheck.Outcome outcome = check.check(createService, Map.of("service", "api"), payments, false);
+
+        assertThat(outcome).isInstanceOf(RequestCheck.Rejected.class);
+        assertThat(((RequestCheck.Rejected) outcome).violations())
+                .extracting(Violation::subject, Violation::rule, Violation::message)
+                .containsExactly(
+                        tuple("system", "required", "system is required: The system the service belongs to; its domain owns the GitOps repository"),
+                        tuple("owner", "required", "owner is required: The group that owns and is paged for the service"));
+    }
+
+    @Test
+    void rejectsAnUnknownSystemListingTheKnownOnes() {
+        Violation v = onlyViolation(api("system", "billing"));
+
+        assertThat(v.subject()).isEqualTo("system");
+        assertThat(v.rule()).isEqualTo("unknown-system");
+        assertThat(v.message()).isEqualTo("system 'billing' is not a known system (known: checkout); create it with /platform create-system");
+    }
+
+    @Test
+    void saysWhenNoSystemIsKnownYet() {
+        RequestCheck.Outcome outcome = check.check(createService, api(), PlatformCatalog.empty(), true);
+
+        assertThat(((RequestCheck.Rejected) outcome).violations()).extracting(Violation::subject, Violation::message)
+                .contains(tuple("system", "system 'checkout' is not a known system (none is known yet); create it with /platform create-system"));
+    }
+
+    @Test
+    void rejectsAnUnknownOwningGroup() {
+        Violation v = onlyViolation(api("owner", "team-ledger"));
+
+        assertThat(v.rule()).isEqualTo("unknown-group");
+        assertThat(v.message()).contains("'team-ledger'", "known: team-payments", "/platform create-group");
+    }
+
+    @Test
+    void rejectsAnUnknownParameterShowingTheUsage() {
+        Violation v = onlyViolation(api("team", "payments"));
+
+        assertThat(v.subject()).isEqualTo("team");
+        assertThat(v.rule()).isEqualTo("unknown-parameter");
+        assertThat(v.message()).startsWith("there is no parameter 'team' in create-service; usage: /platform create-service <service>");
+    }
+
+    @Test
+    void rejectsAProfileThatIsNotConfiguredOnce() {
+        Violation v = onlyViolation(api("profile", "huge"));
+
+        assertThat(v.subject()).isEqualTo("profile");
+        assertThat(v.rule()).isEqualTo("profile");
+        assertThat(v.message()).isEqualTo("profile 'huge' is not a resource profile; use one of [small, medium, large]");
+    }
+
+    @Test
+    void rejectsAPortBelowTheMinimumNamingTheValue() {
+        Violation v = onlyViolation(api("port", "80"));
+
+        assertThat(v.subject()).isEqualTo("port");
+        assertThat(v.rule()).isEqualTo("minimum");
+        assertThat(v.message()).isEqualTo("port '80' is less than 1024");
+    }
+
+    @Test
+    void rejectsAPortAboveTheMaximumNamingTheValue() {
+        Violation v = onlyViolation(api("port", "70000"));
+
+        assertThat(v.rule()).isEqualTo("maximum");
+        assertThat(v.message()).isEqualTo("port '70000' is more than 65535");
+    }
+
+    @Test
+    void rejectsAPortThatIsNotANumber() {
+        Violation v = onlyViolation(api("port", "http"));
+
+        assertThat(v.rule()).isEqualTo("type");
+        assertThat(v.message()).isEqualTo("port 'http' is not an integer");
+    }
+
+    @Test
+    void rejectsControlCharactersInFreeText() {
+        Violation v = onlyViolation(api("description", "Books payments\n<!channel> now"));
+
+        assertThat(v.subject()).isEqualTo("description");
+        assertThat(v.rule()).isEqualTo("single-line");
+        assertThat(v.message()).contains("'Books payments\\n<!channel> now'").doesNotContain("\n");
+    }
+
+    @Test
+    void rejectsADescriptionLongerThanTheTemplateAllows() {
+        Violation v = onlyViolation(api("description", "x".repeat(201)));
+
+        assertThat(v.rule()).isEqualTo("maxLength");
+        assertThat(v.message()).startsWith("description 'xxx").endsWith("…' is longer than 200 characters");
+    }
+
+    @Test
+    void rejectsFreeTextLongerThanPaverAcceptsAtAll() {
+        Violation v = onlyViolation(api("description", "x".repeat(RequestCheck.MAX_TEXT + 1)));
+
+        assertThat(v.rule()).isEqualTo("max-length");
+        assertThat(v.message()).isEqualTo("description is 501 characters, more than 500");
+    }
+
+    @Test
+    void rejectsAServiceNamedAfterAnEnvironment() {
+        Violation v = onlyViolation(api("service", "prod"));
+
+        assertThat(v.rule()).isEqualTo("environment-name");
+    }
+
+    @Test
+    void rejectsAServiceTooLongForTheKeyOfItsDomain() {
+        Violation v = onlyViolation(api("service", "s".repeat(47)));
+
+        assertThat(v.rule()).isEqualTo("key-length");
+        assertThat(v.message()).contains("use at most 46 characters");
+    }
+
+    @Test
+    void reportsOneViolationPerBrokenParameter() {
+        List<Violation> violations = rejected(Map.of("service", "Payments API", "system", "billing", "owner", "team-payments",
+                "profile", "huge", "port", "80", "color", "blue"));
+
+        assertThat(violations).extracting(Violation::subject, Violation::rule).containsExactlyInAnyOrder(
+                tuple("color", "unknown-parameter"), tuple("service", "dns-label"), tuple("system", "unknown-system"),
+                tuple("profile", "profile"), tuple("port", "minimum"));
+    }
+}

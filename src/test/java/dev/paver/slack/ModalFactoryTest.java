@@ -1,0 +1,193 @@
+package dev.paver.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
+import com.slack.api.model.block.InputBlock;
+import com.slack.api.model.block.SectionBlock;
+import com.slack.api.model.block.composition.OptionObject;
+import com.slack.api.model.block.element.PlainTextInputElement;
+import com.slack.api.model.block.element.StaticSelectElement;
+import com.slack.api.model.view.View;
+import com.slack.api.util.json.GsonFactory;
+import dev.paver.SharedFixtures;
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.GoldenPathFixtures;
+import dev.paver.core.goldenpath.PlatformCatalog;
+import dev.paver.core.goldenpath.RequestCheck;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModalFactoryTest {
+
+    private final GoldenPath createService = GoldenPathFixtures.createService();
+    private final PlatformCatalog payments = GoldenPathFixtures.paymentsCatalog();
+
+    private static InputBlock input(View view, String blockId) {
+        return view.getBlocks().stream().filter(b -> b instanceof InputBlock i && blockId.equals(i.getBlockId()))
+                .map(InputBlock.class::cast).findFirst().orElseThrow(() -> new AssertionError("no input block " + blockId));
+    }
+
+    private static StaticSelectElement select(View view, String blockId) {
+        assertThat(input(view, blockId).getElement()).as("element of %s", blockId).isInstanceOf(StaticSelectElement.class);
+        return (StaticSelectElement) input(view, blockId).getElement();
+    }
+
+    private static PlainTextInputElement text(View view, String blockId) {
+        assertThat(input(view, blockId).getElement()).as("element of %s", blockId).isInstanceOf(PlainTextInputElement.class);
+        return (PlainTextInputElement) input(view, blockId).getElement();
+    }
+
+    @Test
+    void buildsTheModalOfAGoldenPath() {
+        View view = ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS");
+
+        assertThat(view.getType()).isEqualTo("modal");
+        assertThat(view.getCallbackId()).isEqualTo("create-service");
+        assertThat(view.getPrivateMetadata()).isEqualTo("C0PAYMENTS");
+        assertThat(view.getTitle().getText()).isEqualTo("Create a service");
+        assertThat(view.getSubmit().getText()).isEqualTo("Start");
+        assertThat(view.getBlocks().get(0)).isInstanceOf(SectionBlock.class);
+        assertThat(view.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly("service", "system", "owner", "profile", "port", "description");
+    }
+
+    @Test
+    void marksOnlyParametersWithoutDefaultThatTheTemplateRequiresAsRequired() {
+        View view = ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS");
+
+        assertThat(view.getBlocks()).filteredOn(InputBlock.class::isInstance).map(b -> (InputBlock) b)
+                .extracting(InputBlock::getBlockId, InputBlock::isOptional)
+                .containsExactly(tuple("service", false), tuple("system", false),
+                        tuple("owner", false), tuple("profile", true),
+                        tuple("port", true), tuple("description", true));
+        assertThat(input(view, "service").getLabel().getText()).isEqualTo("Service name");
+        assertThat(input(view, "service").getHint().getText()).startsWith("Lowercase letters, digits and '-'");
+    }
+
+    @Test
+    void offersEnumsAndCatalogEntriesAsStaticSelects() {
+        View view = ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS");
+
+        assertThat(select(view, "profile").getOptions()).extracting(OptionObject::getValue).containsExactly("small", "medium", "large");
+        assertThat(select(view, "system").getOptions()).extracting(OptionObject::getValue).containsExactly("checkout");
+        assertThat(select(view, "owner").getOptions()).extracting(OptionObject::getValue).containsExactly("team-payments");
+        assertThat(List.of("profile", "system", "owner")).allSatisfy(id ->
+                assertThat(select(view, id).getActionId()).isEqualTo(ModalFactory.ACTION_ID));
+        assertThat(text(view, "service").getActionId()).isEqualTo(ModalFactory.ACTION_ID);
+    }
+
+    @Test
+    void asksForFreeTextWhenTheCatalogKnowsNoSystemYet() {
+        View view = ModalFactory.modal(createService, PlatformCatalog.empty(), Map.of(), "C0PAYMENTS");
+
+        assertThat(text(view, "system").getInitialValue()).isNull();
+        assertThat(text(view, "owner").getMaxLength()).isEqualTo(500);
+    }
+
+    @Test
+    void prefillsDefaultsAndWhatWasTyped() {
+        View view = ModalFactory.modal(createService, payments, Map.of("service", "api", "profile", "large"), "C0PAYMENTS");
+
+        assertThat(text(view, "service").getInitialValue()).isEqualTo("api");
+        assertThat(select(view, "profile").getInitialOption().getValue()).isEqualTo("large");
+        assertThat(text(view, "port").getInitialValue()).isEqualTo("8080");
+        assertThat(select(view, "system").getInitialOption()).isNull();
+        assertThat(text(view, "description").getInitialValue()).isNull();
+        assertThat(text(view, "description").getMaxLength()).isEqualTo(200);
+    }
+
+    @Test
+    void selectsTheDefaultWhenNothingWasTyped() {
+        View view = ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS");
+
+        assertThat(select(view, "profile").getInitialOption().getValue()).isEqualTo("small");
+    }
+
+    @Test
+    void doesNotPreselectATypedValueThatIsNoOption() {
+        View view = ModalFactory.modal(createService, payments, Map.of("system", "billing"), "C0PAYMENTS");
+
+        assertThat(select(view, "system").getInitialOption()).isNull();
+    }
+
+    @Test
+    void rendersTheCreateServiceModal() {
+        View view = ModalFactory.modal(createService, payments, Map.of("service", "api"), "C0PAYMENTS");
+
+        GoldenFiles.assertMatches("modal-create-service.json", view);
+    }
+
+    /**
+     * A view submission of the create-service modal in the shape Slack sends (the recorded feedback-form
+     * submission), with its state replaced by Paver's blocks: a typed value, selected options and an empty field.
+     */
+    private static ViewSubmissionPayload submission() {
+        JsonObject recorded = JsonParser.parseString(SharedFixtures.text("slack", "vercel-chat-modals-slack.json"))
+                .getAsJsonObject().getAsJsonObject("viewSubmission").deepCopy();
+        JsonObject values = recorded.getAsJsonObject("view").getAsJsonObject("state").getAsJsonObject("values");
+        JsonObject typed = values.getAsJsonObject("message").getAsJsonObject("message");
+        JsonObject selected = values.getAsJsonObject("category").getAsJsonObject("category");
+        JsonObject state = new JsonObject();
+        state.add("service", ours(typed, "value", " api "));
+        state.add("system", ours(selected, "selected_option", "checkout"));
+        state.add("owner", ours(selected, "selected_option", "team-payments"));
+        state.add("profile", ours(selected, "selected_option", "medium"));
+        state.add("port", ours(typed, "value", null));
+        state.add("description", ours(typed, "value", "  "));
+        recorded.getAsJsonObject("view").getAsJsonObject("state").add("values", state);
+        recorded.getAsJsonObject("view").addProperty("callback_id", "create-service");
+        return GsonFactory.createSnakeCase().fromJson(recorded, ViewSubmissionPayload.class);
+    }
+
+    /** One block's state under Paver's action id, copied from a recorded element state with another value. */
+    private static JsonObject ours(JsonObject recordedElement, String field, String value) {
+        JsonObject element = recordedElement.deepCopy();
+        if (field.equals("selected_option")) {
+            JsonObject option = element.getAsJsonObject("selected_option");
+            option.addProperty("value", value);
+            option.getAsJsonObject("text").addProperty("text", value);
+        } else {
+            element.add("value", value == null ? JsonNull.INSTANCE : new JsonPrimitive(value));
+        }
+        JsonObject block = new JsonObject();
+        block.add(ModalFactory.ACTION_ID, element);
+        return block;
+    }
+
+    @Test
+    void readsTheValuesOfAViewSubmissionByBlockId() {
+        ViewSubmissionPayload payload = submission();
+
+        assertThat(ModalFactory.values(payload.getView().getState())).containsExactly(Map.entry("service", "api"),
+                Map.entry("system", "checkout"), Map.entry("owner", "team-payments"), Map.entry("profile", "medium"));
+    }
+
+    @Test
+    void readsNothingFromBlocksThatAreNotPavers() {
+        JsonObject recorded = JsonParser.parseString(SharedFixtures.text("slack", "vercel-chat-modals-slack.json"))
+                .getAsJsonObject().getAsJsonObject("viewSubmission");
+        ViewSubmissionPayload payload = GsonFactory.createSnakeCase().fromJson(recorded, ViewSubmissionPayload.class);
+
+        assertThat(payload.getView().getState().getValues()).containsKeys("message", "category", "email");
+        assertThat(ModalFactory.values(payload.getView().getState())).isEmpty();
+        assertThat(ModalFactory.values(null)).isEmpty();
+    }
+
+    @Test
+    void aSubmittedModalBecomesAnAcceptedRequest() {
+        Map<String, String> values = ModalFactory.values(submission().getView().getState());
+
+        RequestCheck.Outcome outcome = new RequestCheck(Conventions.defaults()).check(createService, values, payments, false);
+
+        assertThat(outcome).isInstanceOf(RequestCheck.Accepted.class);
+        assertThat(((RequestCheck.Accepted) outcome).parameters()).containsEntry("profile", "medium").containsEntry("port", 8080L);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.paver.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.GoldenPathFixtures;
+import dev.paver.slack.SlashCommandParser.Help;
+import dev.paver.slack.SlashCommandParser.Invoke;
+import dev.paver.slack.SlashCommandParser.ParseResult;
+import dev.paver.slack.SlashCommandParser.Reply;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SlashCommandParserTest {
+
+    private static final String USAGE = "Usage: `/platform create-service <service> --system <system> --owner <owner> "
+            + "[--profile small|medium|large] [--port <port>] [--description <description>]`";
+
+    private static GoldenPathCatalog paths;
+
+    @BeforeAll
+    static void loadTheGoldenPaths() {
+        paths = GoldenPathFixtures.templates();
+    }
+
+    private static ParseResult parse(String text) {
+        return SlashCommandParser.parse(text, paths);
+    }
+
+    private static Map<String, String> invoked(String text) {
+        ParseResult result = parse(text);
+        assertThat(result).isInstanceOf(Invoke.class);
+        Invoke invoke = (Invoke) result;
+        assertThat(invoke.path().id()).isEqualTo("create-service");
+        return invoke.parameters();
+    }
+
+    private static String reply(String text) {
+        ParseResult result = parse(text);
+        assertThat(result).isInstanceOf(Reply.class);
+        return ((Reply) result).text();
+    }
+
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"", "   ", "help", "--help", " help  me"})
+    void answersHelpWithoutAProblem(String text) {
+        assertThat(parse(text)).isEqualTo(new Help(""));
+    }
+
+    @Test
+    void answersHelpNamingAnUnknownSubCommand() {
+        assertThat(parse("deploy api --env prod")).isEqualTo(new Help("There is no sub-command `deploy`."));
+    }
+
+    @Test
+    void keepsAnUnknownSubCommandFromBreakingOutOfItsCodeSpan() {
+        Help help = (Help) parse("a`b" + "x".repeat(60));
+
+        assertThat(help.problem()).isEqualTo("There is no sub-command `a'b" + "x".repeat(37) + "…`.");
+    }
+
+    @Test
+    void readsThePositionalParameterAndFlags() {
+        assertThat(invoked("create-service api --system checkout --owner=team-payments --port 9090"))
+                .containsExactly(Map.entry("service", "api"), Map.entry("system", "checkout"),
+                        Map.entry("owner", "team-payments"), Map.entry("port", "9090"));
+    }
+
+    @Test
+    void readsThePositionalParameterAfterFlags() {
+        assertThat(invoked("create-service --system checkout api")).containsEntry("service", "api").containsEntry("system", "checkout");
+    }
+
+    @Test
+    void readsAPositionalParameterGivenAsAFlag() {
+        assertThat(invoked("create-service --service api")).isEqualTo(Map.of("service", "api"));
+    }
+
+    @Test
+    void readsQuotedValuesWithSpaces() {
+        assertThat(invoked("create-service api --description \"Books every payment\" --owner 'team payments'"))
+                .containsEntry("description", "Books every payment").containsEntry("owner", "team payments");
+    }
+
+    @Test
+    void readsValuesInTypographicQuotes() {
+        assertThat(invoked("create-service api --description \u201cBooks every payment\u201d"))
+                .containsEntry("description", "Books every payment");
+        assertThat(invoked("create-service api --description \u2018Books it all\u2019"))
+                .containsEntry("description", "Books it all");
+    }
+
+    @Test
+    void keepsATypographicApostropheInsideAValue() {
+        assertThat(invoked("create-service api --description \u201cDon\u2019t panic\u201d")).containsEntry("description", "Don\u2019t panic");
+    }
+
+    @Test
+    void readsAQuotedValueAfterTheEqualsSign() {
+        assertThat(invoked("create-service api --description=\"Books every payment\""))
+                .containsEntry("description", "Books every payment");
+    }
+
+    @Test
+    void readsAnEmptyQuotedValue() {
+        assertThat(invoked("create-service api --description \"\"")).containsEntry("description", "");
+    }
+
+    @Test
+    void splitsOnTabsAndNoBreakSpacesThatSlackSends() {
+        assertThat(invoked("create-service\tapi\u00a0--system\u00a0checkout")).isEqualTo(Map.of("service", "api", "system", "checkout"));
+    }
+
+    @Test
+    void repliesWhenAFlagHasNoValue() {
+        assertThat(reply("create-service api --system")).isEqualTo("`--system` needs a value. " + USAGE);
+        assertThat(reply("create-service api --system --owner team-payments")).startsWith("`--system` needs a value.");
+    }
+
+    @Test
+    void repliesWhenAFlagHasNoName() {
+        assertThat(reply("create-service api --=checkout")).isEqualTo("A flag has no name. " + USAGE);
+    }
+
+    @Test
+    void repliesWhenAFlagIsGivenTwice() {
+        assertThat(reply("create-service api --system checkout --system=billing")).isEqualTo("`--system` is given twice. " + USAGE);
+        assertThat(reply("create-service api --service api")).startsWith("`--service` is given twice.");
+    }
+
+    @Test
+    void repliesToAnExtraPositionalValue() {
+        assertThat(reply("create-service api worker --system checkout")).isEqualTo("Unexpected value `worker`. " + USAGE);
+    }
+
+    @Test
+    void repliesToAnUnclosedQuote() {
+        assertThat(reply("create-service api --description \"Books every payment")).isEqualTo("A quote is not closed: add the closing \".");
+        assertThat(reply("create-service api --description \u201cBooks")).isEqualTo("A quote is not closed: add the closing \u201d.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--", "-- --", "create-service --", "create-service -- --", "create-service ---", "create-service =",
+            "create-service --=", "create-service \"", "create-service '", "create-service \u201c\u201d\u201d", "\u0000",
+            "create-service \u0000 --\u0000", "create-service \ud83d", "create-service \"\"\"\"", "create-service ''''",
+            "create-service `rm -rf /`", "<!channel>", "create-service <@U123> --owner <!here>", "create-service \n\n",
+            "create-service --system=--owner", "create-service api --a=b=c"})
+    void neverThrowsOnStrangeInput(String text) {
+        assertThatCode(() -> assertThat(parse(text)).isNotNull()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void neverThrowsOnRandomInput() {
+        String alphabet = " \t\u00a0-=\"'\u201c\u201d\u2018\u2019`\\\n\u0000ac" + "create-service".repeat(1);
+        Random random = new Random(20240601L);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder text = new StringBuilder(i % 3 == 0 ? "create-service " : "");
+            int length = random.nextInt(40);
+            for (int j = 0; j < length; j++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String input = text.toString();
+            assertThatCode(() -> assertThat(parse(input)).isNotNull()).as("input %s", input).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void keepsALongValueWhole() {
+        String description = "x".repeat(5_000);
+
+        assertThat(invoked("create-service api --description " + description)).containsEntry("description", description);
+    }
+}

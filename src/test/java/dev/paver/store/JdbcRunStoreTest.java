@@ -1,0 +1,204 @@
+package dev.paver.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paver.core.report.ThreadRef;
+import dev.paver.core.run.Run;
+import dev.paver.core.run.RunRequest;
+import dev.paver.core.run.RunState;
+import dev.paver.core.run.StepRun;
+import dev.paver.core.run.StepStatus;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** Runs survive a restart: what the engine stores is what it finds again, on the Flyway schema. */
+class JdbcRunStoreTest {
+
+    private static final Instant T0 = Instant.parse("2025-03-04T09:15:00.123Z");
+
+    private JdbcRunStore store;
+
+    @BeforeEach
+    void migrateAFreshDatabase() {
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(
+                "jdbc:h2:mem:runs-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        store = new JdbcRunStore(new JdbcTemplate(dataSource));
+    }
+
+    private static RunRequest request() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("service", "ledger-worker");
+        parameters.put("system", "checkout");
+        parameters.put("owner", "team-payments");
+        parameters.put("profile", "large");
+        parameters.put("port", 9090L);
+        parameters.put("description", "Books every payment");
+        Map<String, Object> platform = new LinkedHashMap<>();
+        platform.put("environments", List.of("dev", "staging", "prod"));
+        platform.put("firstEnvironment", "dev");
+        platform.put("domain", "payments");
+        platform.put("gitopsRepository", "payments-gitops");
+        platform.put("costCenter", "cc-4711");
+        platform.put("profile", Map.of("name", "large", "limitsCpu", "2", "limitsMemory", "2Gi"));
+        return new RunRequest("create-service", parameters, platform, "U0DANA", RunRequest.Origin.MODAL, "C0PAYMENTS");
+    }
+
+    private static Run newRun(String id, Instant created, RunState state, String waitingFor) {
+        List<StepRun> steps = List.of(StepRun.pending("render-base"), StepRun.pending("publish-gitops"), StepRun.pending("await-merge"));
+        return new Run(id, request(), created, state, steps, null, waitingFor, "", created, Set.of());
+    }
+
+    /** The run as the engine leaves it once the GitOps pull request is open and it waits for the merge. */
+    private static Run waitingForMerge(Run run) {
+        Instant later = run.createdAt().plusSeconds(75);
+        List<StepRun> steps = List.of(
+                new StepRun("render-base", StepStatus.DONE, Map.of("files", List.of("gitops/apps/checkout/ledger-worker/base/deployment.yaml")),
+                        "3 files", run.createdAt(), run.createdAt().plusMillis(40)),
+                new StepRun("publish-gitops", StepStatus.DONE, Map.of("pullRequestNumber", 7, "remoteUrl",
+                        "https://github.com/acme/payments-gitops/pull/7", "branchName", "paver/" + run.id() + "/create-service-ledger-worker"),
+                        "pull request #7 in payments-gitops", run.createdAt().plusSeconds(2), run.createdAt().plusSeconds(3)),
+                new StepRun("await-merge", StepStatus.WAITING, Map.of(), "waiting for pull request #7 to be merged",
+                        run.createdAt().plusSeconds(3), null));
+        return new Run(run.id(), run.request(), run.createdAt(), RunState.WAITING, steps,
+                new ThreadRef("C0PAYMENTS", "1741079700.000100", "1741079700.000100"), "pr:payments-gitops#7", "", later,
+                Set.of("publish-gitops/opened", "render-base/rendered"));
+    }
+
+    @Test
+    void findsARunAsItWasInserted() {
+        Run run = newRun("r1", T0, RunState.RUNNING, null);
+        store.insert(run);
+
+        Run found = store.find("r1").orElseThrow();
+
+        assertThat(found.id()).isEqualTo("r1");
+        assertThat(found.state()).isEqualTo(RunState.RUNNING);
+        assertThat(found.createdAt()).isEqualTo(T0);
+        assertThat(found.updatedAt()).isEqualTo(T0);
+        assertThat(found.thread()).isNull();
+        assertThat(found.waitingFor()).isNull();
+        assertThat(found.outcome()).isEmpty();
+        assertThat(found.posted()).isEmpty();
+        assertThat(found.steps()).isEqualTo(run.steps());
+        assertThat(found.request().goldenPath()).isEqualTo("create-service");
+        assertThat(found.request().requester()).isEqualTo("U0DANA");
+        assertThat(found.request().origin()).isEqualTo(RunRequest.Origin.MODAL);
+        assertThat(found.request().channel()).isEqualTo("C0PAYMENTS");
+        assertThat(found.request().platform()).isEqualTo(run.request().platform());
+    }
+
+    @Test
+    void keepsTheOrderOfTheParameters() {
+        store.insert(newRun("r1", T0, RunState.RUNNING, null));
+
+        Map<String, Object> parameters = store.find("r1").orElseThrow().request().parameters();
+
+        assertThat(parameters.keySet()).containsExactly("service", "system", "owner", "profile", "port", "description");
+        assertThat(String.valueOf(parameters.get("port"))).isEqualTo("9090");
+        assertThat(parameters.get("description")).isEqualTo("Books every payment");
+    }
+
+    @Test
+    void findsStepsOutputsThreadAndPostedMilestonesAsUpdated() {
+        Run run = newRun("r1", T0, RunState.RUNNING, null);
+        store.insert(run);
+        Run waiting = waitingForMerge(run);
+
+        store.update(waiting);
+        Run found = store.find("r1").orElseThrow();
+
+        assertThat(found.state()).isEqualTo(RunState.WAITING);
+        assertThat(found.waitingFor()).isEqualTo("pr:payments-gitops#7");
+        assertThat(found.thread()).isEqualTo(new ThreadRef("C0PAYMENTS", "1741079700.000100", "1741079700.000100"));
+        assertThat(found.posted()).containsExactlyInAnyOrder("publish-gitops/opened", "render-base/rendered");
+        assertThat(found.updatedAt()).isEqualTo(T0.plusSeconds(75));
+        assertThat(found.steps()).isEqualTo(waiting.steps());
+        assertThat(found.step("publish-gitops").output()).containsEntry("pullRequestNumber", 7)
+                .containsEntry("branchName", "paver/r1/create-service-ledger-worker");
+        assertThat(found.step("await-merge").finishedAt()).isNull();
+    }
+
+    @Test
+    void keepsTheFinalWordsOfAFailedRun() {
+        Run run = newRun("r1", T0, RunState.RUNNING, null);
+        store.insert(run);
+        String reason = "The rendered files break the platform conventions, so nothing was pushed (1 violation):\n"
+                + "apps/checkout/api/base/deployment.yaml:1: image-tag: Deployment/api container 'api' uses image 'ghcr.io/payments/api:latest' in prod";
+
+        store.update(new Run("r1", run.request(), T0, RunState.FAILED, run.steps(), null, null, reason, T0.plusSeconds(1), Set.of("validate/failed")));
+
+        Run found = store.find("r1").orElseThrow();
+        assertThat(found.state()).isEqualTo(RunState.FAILED);
+        assertThat(found.outcome()).isEqualTo(reason);
+        assertThat(found.waitingFor()).isNull();
+    }
+
+    @Test
+    void listsUnfinishedRunsOldestFirst() {
+        store.insert(newRun("done", T0, RunState.SUCCEEDED, null));
+        store.insert(newRun("newest", T0.plusSeconds(30), RunState.RUNNING, null));
+        store.insert(newRun("oldest", T0.plusSeconds(10), RunState.WAITING, "pr:payments-gitops#7"));
+        store.insert(newRun("failed", T0.plusSeconds(20), RunState.FAILED, null));
+
+        assertThat(store.unfinished()).extracting(Run::id).containsExactly("oldest", "newest");
+    }
+
+    @Test
+    void findsTheRunsWaitingForOneKeyOnly() {
+        store.insert(newRun("merge-7", T0, RunState.WAITING, "pr:payments-gitops#7"));
+        store.insert(newRun("merge-8", T0.plusSeconds(1), RunState.WAITING, "pr:payments-gitops#8"));
+        store.insert(newRun("sync", T0.plusSeconds(2), RunState.WAITING, "argocd:payments-dev-api"));
+        store.insert(newRun("also-merge-7", T0.plusSeconds(3), RunState.WAITING, "pr:payments-gitops#7"));
+        store.insert(newRun("was-merge-7", T0.plusSeconds(4), RunState.SUCCEEDED, "pr:payments-gitops#7"));
+
+        assertThat(store.waitingFor("pr:payments-gitops#7")).extracting(Run::id).containsExactly("merge-7", "also-merge-7");
+        assertThat(store.waitingFor("argocd:payments-dev-api")).extracting(Run::id).containsExactly("sync");
+        assertThat(store.waitingFor("argocd:payments-prod-api")).isEmpty();
+    }
+
+    @Test
+    void stopsWaitingOnceTheRunMovesOn() {
+        Run run = newRun("r1", T0, RunState.RUNNING, null);
+        store.insert(run);
+        Run waiting = waitingForMerge(run);
+        store.update(waiting);
+        assertThat(store.waitingFor("pr:payments-gitops#7")).extracting(Run::id).containsExactly("r1");
+
+        store.update(new Run("r1", run.request(), T0, RunState.RUNNING, waiting.steps(), waiting.thread(), null, "",
+                T0.plusSeconds(100), waiting.posted()));
+
+        assertThat(store.waitingFor("pr:payments-gitops#7")).isEmpty();
+        assertThat(store.unfinished()).extracting(Run::id).containsExactly("r1");
+    }
+
+    @Test
+    void listsRecentRunsNewestFirst() {
+        store.insert(newRun("a", T0, RunState.SUCCEEDED, null));
+        store.insert(newRun("b", T0.plusSeconds(1), RunState.FAILED, null));
+        store.insert(newRun("c", T0.plusSeconds(2), RunState.RUNNING, null));
+
+        assertThat(store.recent(2)).extracting(Run::id).containsExactly("c", "b");
+    }
+
+    @Test
+    void findsNothingForAnUnknownId() {
+        assertThat(store.find("r-unknown")).isEmpty();
+    }
+
+    @Test
+    void refusesToUpdateARunThatWasNeverStored() {
+        assertThatThrownBy(() -> store.update(newRun("r-unknown", T0, RunState.RUNNING, null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("r-unknown");
+    }
+}
