@@ -63,7 +63,7 @@ public final class SlackRenderer {
 
     /** The card as one line of text: {@code create-service payments/api: Waiting: ...}. */
     public static String text(Card card) {
-        return card.title() + ": " + card.state();
+        return escape(card.title() + ": " + card.state());
     }
 
     /** A reply's blocks: its text, then its links. */
@@ -78,9 +78,9 @@ public final class SlackRenderer {
 
     /** A reply as plain text, links appended. */
     public static String text(Message message) {
-        StringBuilder out = new StringBuilder(message.text());
+        StringBuilder out = new StringBuilder(escape(message.text()));
         for (Link l : message.links()) {
-            out.append("\n").append(l.title()).append(": ").append(l.url());
+            out.append("\n").append(escape(l.title())).append(": ").append(escape(l.url()));
         }
         return out.toString();
     }

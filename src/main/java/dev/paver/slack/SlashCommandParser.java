@@ -49,7 +49,7 @@ public final class SlashCommandParser {
         GoldenPath path = paths.find(sub).orElse(null);
         if (path == null) {
             String shown = sub.length() > 40 ? sub.substring(0, 40) + "…" : sub;
-            return new Help("There is no sub-command `" + shown.replace("`", "'") + "`.");
+            return new Help("There is no sub-command `" + SlackRenderer.escape(shown.replace("`", "'")) + "`.");
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         Parameter positional = path.parameters().positional();
@@ -65,19 +65,19 @@ public final class SlashCommandParser {
                 } else if (i + 1 < tokens.size() && !tokens.get(i + 1).startsWith("--")) {
                     value = tokens.get(++i);
                 } else {
-                    return new Reply("`--" + name + "` needs a value. Usage: `" + path.usage("/platform") + "`");
+                    return new Reply("`--" + SlackRenderer.escape(name) + "` needs a value. Usage: `" + path.usage("/platform") + "`");
                 }
                 if (name.isEmpty()) {
                     return new Reply("A flag has no name. Usage: `" + path.usage("/platform") + "`");
                 }
                 if (parameters.containsKey(name)) {
-                    return new Reply("`--" + name + "` is given twice. Usage: `" + path.usage("/platform") + "`");
+                    return new Reply("`--" + SlackRenderer.escape(name) + "` is given twice. Usage: `" + path.usage("/platform") + "`");
                 }
                 parameters.put(name, value);
             } else if (positional != null && !parameters.containsKey(positional.name())) {
                 parameters.put(positional.name(), token);
             } else {
-                return new Reply("Unexpected value `" + token.replace("`", "'") + "`. Usage: `" + path.usage("/platform") + "`");
+                return new Reply("Unexpected value `" + SlackRenderer.escape(token.replace("`", "'")) + "`. Usage: `" + path.usage("/platform") + "`");
             }
         }
         return new Invoke(path, parameters);

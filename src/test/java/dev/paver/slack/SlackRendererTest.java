@@ -93,7 +93,7 @@ class SlackRendererTest {
         Card card = CardBuilder.card(waitingForMerge(GoldenPathFixtures.apiInCheckout()), createService, PULL_REQUESTS);
 
         GoldenFiles.assertMatches("card-waiting-for-merge.json", SlackRenderer.blocks(card));
-        assertThat(SlackRenderer.text(card)).isEqualTo("create-service payments/api: Waiting: waiting for pull request #7 to be merged");
+        assertThat(SlackRenderer.text(card)).isEqualTo("create-service payments/api: Waiting for pull request #7 to be merged");
     }
 
     @Test

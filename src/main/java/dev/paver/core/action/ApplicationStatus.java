@@ -31,9 +31,12 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
         return ("Failed".equals(operationPhase) || "Error".equals(operationPhase)) && appliedRevision(revision);
     }
 
-    /** Argo CD's {@code on-health-degraded}, once the sync of this revision ran. */
+    /**
+     * Argo CD's {@code on-health-degraded}, once the sync of this revision has ended: a rollout may look Degraded
+     * for a moment while its operation is still Running.
+     */
     public boolean degraded(String revision) {
-        return "Degraded".equals(healthStatus) && appliedRevision(revision);
+        return "Degraded".equals(healthStatus) && appliedRevision(revision) && !syncing();
     }
 
     /** Argo CD's {@code on-sync-running}. */

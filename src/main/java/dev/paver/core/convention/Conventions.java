@@ -21,9 +21,16 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
             throw new IllegalArgumentException("at least one environment is required");
         }
         for (String env : environments) {
-            if (!Names.isDnsLabel(env)) {
-                throw new IllegalArgumentException("environment " + Names.quote(env) + " is not a DNS-1123 label");
+            if (!Names.isDnsLabel(env) || env.contains("-")) {
+                throw new IllegalArgumentException("environment " + Names.quote(env)
+                        + " must be a DNS-1123 label without '-' (it is the middle segment of {domain}-{env}-{service})");
             }
+        }
+        if (new java.util.HashSet<>(environments).size() != environments.size()) {
+            throw new IllegalArgumentException("environments " + environments + " name one environment twice");
+        }
+        if (gitopsRepositorySuffix == null) {
+            throw new IllegalArgumentException("the GitOps repository suffix is required (default -gitops)");
         }
         if (!environments.containsAll(automatedSyncEnvironments)) {
             throw new IllegalArgumentException("automated sync environments " + automatedSyncEnvironments

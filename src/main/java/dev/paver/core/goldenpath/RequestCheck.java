@@ -139,9 +139,17 @@ public final class RequestCheck {
 
     private Optional<Violation> checkText(Parameter p, String value) {
         for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
                 return Optional.of(Violation.ofParameter(p.name(), "single-line", p.name() + " " + Names.quote(value)
                         + " contains a line break or control character; use one line of text"));
+            }
+            boolean pairedSurrogate = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (c == '\uFFFE' || c == '\uFFFF' || Character.isSurrogate(c) && !pairedSurrogate
+                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(value.charAt(i - 1)))) {
+                return Optional.of(Violation.ofParameter(p.name(), "printable", p.name() + " contains the character U+"
+                        + String.format("%04X", (int) c) + ", which YAML cannot hold; remove it"));
             }
         }
         if (value.length() > MAX_TEXT) {

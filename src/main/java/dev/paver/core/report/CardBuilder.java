@@ -40,7 +40,8 @@ public final class CardBuilder {
     private static String state(Run run) {
         if (run.state() == RunState.WAITING) {
             return run.steps().stream().filter(s -> !s.detail().isEmpty() && s.status().name().equals("WAITING"))
-                    .map(StepRun::detail).findFirst().map(d -> "Waiting: " + d).orElse("Waiting");
+                    .map(StepRun::detail).findFirst()
+                    .map(d -> d.startsWith("waiting ") ? "W" + d.substring(1) : "Waiting: " + d).orElse("Waiting");
         }
         return switch (run.state()) {
             case RUNNING -> "Running";

@@ -53,6 +53,12 @@ class ApplicationStatusTest {
     }
 
     @Test
+    void aRolloutThatLooksDegradedWhileItsSyncStillRunsIsNotAFailureYet() {
+        assertThat(app("Degraded", "Running", MERGED).degraded(MERGED)).isFalse();
+        assertThat(app("Degraded", "Failed", MERGED).degraded(MERGED)).isTrue();
+    }
+
+    @Test
     void isSyncingWhileTheOperationRuns() {
         assertThat(app("Progressing", "Running", MERGED).syncing()).isTrue();
         assertThat(app("Healthy", "Succeeded", MERGED).syncing()).isFalse();

@@ -169,6 +169,20 @@ class ConventionsTest {
     }
 
     @Test
+    void refusesConfigurationWithAnEnvironmentThatWouldSplitTheKey() {
+        assertThatThrownBy(() -> new Conventions(List.of("dev", "pre-prod"), List.of("dev"), conventions.profiles(),
+                RequiredLabels.defaults(), "-gitops"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pre-prod'").hasMessageContaining("without '-'");
+    }
+
+    @Test
+    void refusesConfigurationNamingAnEnvironmentTwice() {
+        assertThatThrownBy(() -> new Conventions(List.of("dev", "prod", "dev"), List.of("dev"), conventions.profiles(),
+                RequiredLabels.defaults(), "-gitops"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+    }
+
+    @Test
     void refusesConfigurationThatSyncsAnUnknownEnvironmentAutomatically() {
         assertThatThrownBy(() -> new Conventions(List.of("dev", "prod"), List.of("dev", "staging"), conventions.profiles(),
                 RequiredLabels.defaults(), "-gitops"))

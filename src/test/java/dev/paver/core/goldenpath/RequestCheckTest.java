@@ -176,6 +176,20 @@ class RequestCheckTest {
     }
 
     @Test
+    void rejectsCharactersThatYamlCannotHoldBeforeAnythingIsRendered() {
+        Violation v = onlyViolation(api("description", "Books payments \uFFFE"));
+
+        assertThat(v.rule()).isEqualTo("printable");
+        assertThat(v.message()).contains("U+FFFE");
+    }
+
+    @Test
+    void acceptsCharactersOutsideTheBasicPlaneInFreeText() {
+        assertThat(check.check(createService, api("description", "Payments \uD83D\uDCB3 at checkout"), payments, true))
+                .isInstanceOf(RequestCheck.Accepted.class);
+    }
+
+    @Test
     void rejectsADescriptionLongerThanTheTemplateAllows() {
         Violation v = onlyViolation(api("description", "x".repeat(201)));
 

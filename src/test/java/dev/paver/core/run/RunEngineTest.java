@@ -85,7 +85,7 @@ class RunEngineTest {
         assertThat(people.files("api", (String) stored.step("publish-app").output().get("branchName")))
                 .containsKeys("Dockerfile", ".github/workflows/ci.yaml", "catalog-info.yaml", "docs/index.md");
         assertThat(slack.cards).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(slack.lastCard().state()).contains("waiting for branch " + branch);
+        assertThat(slack.lastCard().state()).isEqualTo("Waiting for branch " + branch + " to be merged");
     }
 
     @Test
