@@ -187,13 +187,18 @@ public class PaverConfiguration {
     }
 
     @Bean
-    App slackApp(Slack slack, PaverProperties properties, Intake intake, ExecutorService runWorkers) {
+    SlackListeners slackListeners(Intake intake, PaverProperties properties) {
+        return new SlackListeners(intake, Math.max(1, properties.runs().workerThreads()), properties.slack().command());
+    }
+
+    @Bean
+    App slackApp(Slack slack, PaverProperties properties, SlackListeners listeners) {
         AppConfig config = AppConfig.builder().slack(slack)
                 .signingSecret(SlackSecrets.signingSecret(properties.slack()))
                 .singleTeamBotToken(SlackSecrets.botToken(properties.slack()))
                 .build();
         App app = new App(config);
-        new SlackListeners(intake, runWorkers, properties.slack().command()).register(app);
+        listeners.register(app);
         return app;
     }
 

@@ -11,7 +11,10 @@ import dev.paver.core.run.Run;
 import dev.paver.core.run.RunRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,22 +23,32 @@ import org.slf4j.LoggerFactory;
  * Paver's Bolt listeners. Each one parses and checks (cheap, in memory), acknowledges, and hands the slow work
  * (storing and starting the run, opening the modal) to an executor, so that Slack gets its ack well within its
  * 3-second limit whatever git or the cluster are doing ("Acknowledge the request", docs.slack.dev).
+ *
+ * <p>{@link #close()} lets the work under way finish (up to {@value #DRAIN_SECONDS} s) and tells everyone whose
+ * request was still queued that nothing was started, so that a restart never drops a request silently.
  */
-public final class SlackListeners {
+public final class SlackListeners implements AutoCloseable {
+
+    static final int DRAIN_SECONDS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(SlackListeners.class);
 
     private final Intake intake;
-    private final Executor executor;
+    private final ThreadPoolExecutor executor;
     private final String command;
 
     /**
      * @param command  the slash command, e.g. {@code /platform}
-     * @param executor where slow work runs after the ack
+     * @param threads  how many requests are started at once after their ack
      */
-    public SlackListeners(Intake intake, Executor executor, String command) {
+    public SlackListeners(Intake intake, int threads, String command) {
         this.intake = intake;
-        this.executor = executor;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "paver-intake-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.command = command;
     }
 
@@ -120,7 +133,7 @@ public final class SlackListeners {
      * requester (only them) why.
      */
     private void startLater(Intake.Ready ready, String userId, RunRequest.Origin origin, String channel, Tell tell) {
-        executor.execute(() -> {
+        executor.execute(new Abandonable(ready.path().id(), userId, tell, () -> {
             String problem;
             try {
                 Run run = intake.start(ready, userId, origin, channel);
@@ -130,13 +143,47 @@ public final class SlackListeners {
                 problem = "Paver could not start " + ready.path().id() + ": " + e.getMessage();
             }
             if (problem != null) {
-                try {
-                    tell.tell(":warning: " + problem);
-                } catch (Exception notified) {
-                    LOG.warn("could not tell {} why {} did not start: {}", userId, ready.path().id(), notified.getMessage());
-                }
+                inform(tell, userId, ":warning: " + problem);
             }
-        });
+        }));
+    }
+
+    private static void inform(Tell tell, String userId, String text) {
+        try {
+            tell.tell(text);
+        } catch (Exception notified) {
+            LOG.warn("could not tell {}: {}", userId, notified.getMessage());
+        }
+    }
+
+    /** Work after an ack that, if it never runs, tells the requester so. */
+    private record Abandonable(String what, String userId, Tell tell, Runnable work) implements Runnable {
+        @Override
+        public void run() {
+            work.run();
+        }
+
+        void abandon() {
+            inform(tell, userId, ":warning: Paver is restarting and did not start your " + what + ". Nothing was changed: please ask again in a minute.");
+        }
+    }
+
+    /** Finishes the work under way and tells the requesters whose work was still queued. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("requests still starting after {} s of shutdown", DRAIN_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Runnable pending : executor.shutdownNow()) {
+            if (pending instanceof Abandonable a) {
+                a.abandon();
+            }
+        }
     }
 
     private void openModal(GoldenPath path, Map<String, String> given, String channelId, String triggerId, SlashCommandContext ctx) {

@@ -47,6 +47,11 @@ public final class AckBenchmark {
                     + " at a time, " + Runtime.getRuntime().availableProcessors() + " cores:");
             report("/platform help", help);
             report("/platform create-service (starts a run)", create);
+            var told = testbed.slack().calls("response_url");
+            if (!told.isEmpty()) {
+                System.out.println("  " + told.size() + " requesters were told privately that their run did not start, e.g. "
+                        + told.get(0).param("body"));
+            }
         }
         System.exit(0);
     }
