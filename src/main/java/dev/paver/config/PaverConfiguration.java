@@ -152,7 +152,9 @@ public class PaverConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     ExecutorService runWorkers(PaverProperties properties) {
-        return Executors.newFixedThreadPool(Math.max(1, properties.runs().workerThreads()), named("paver-run-"));
+        int threads = properties.runs().workerThreads() > 0 ? properties.runs().workerThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return Executors.newFixedThreadPool(threads, named("paver-run-"));
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -188,7 +190,7 @@ public class PaverConfiguration {
 
     @Bean
     SlackListeners slackListeners(Intake intake, PaverProperties properties) {
-        return new SlackListeners(intake, Math.max(1, properties.runs().workerThreads()), properties.slack().command());
+        return new SlackListeners(intake, properties.slack().command());
     }
 
     @Bean

@@ -67,10 +67,11 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
     }
 
     /**
-     * @param workerThreads threads that advance runs
+     * @param workerThreads threads that advance runs; 0 (the default): half the processors, at least one, so that
+     *                      run work leaves room for Slack acknowledgements
      * @param catalogRefresh how often the domain repositories' catalogs are read again
      */
-    public record Runs(@DefaultValue("4") int workerThreads, @DefaultValue("60s") Duration catalogRefresh) {
+    public record Runs(@DefaultValue("0") int workerThreads, @DefaultValue("60s") Duration catalogRefresh) {
     }
 
     /**

@@ -7,14 +7,12 @@ import com.slack.api.methods.response.views.ViewsOpenResponse;
 import dev.paver.core.convention.Violation;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.run.Intake;
-import dev.paver.core.run.Run;
 import dev.paver.core.run.RunRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +37,12 @@ public final class SlackListeners implements AutoCloseable {
 
     /**
      * @param command  the slash command, e.g. {@code /platform}
-     * @param threads  how many requests are started at once after their ack
      */
-    public SlackListeners(Intake intake, int threads, String command) {
+    public SlackListeners(Intake intake, String command) {
         this.intake = intake;
-        AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "paver-intake-" + n.incrementAndGet());
+        // one thread: starting a run only stores it; the run's work is on the engine's workers
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "paver-intake");
             t.setDaemon(true);
             return t;
         });
@@ -134,16 +131,15 @@ public final class SlackListeners implements AutoCloseable {
      */
     private void startLater(Intake.Ready ready, String userId, RunRequest.Origin origin, String channel, Tell tell) {
         executor.execute(new Abandonable(ready.path().id(), userId, tell, () -> {
-            String problem;
             try {
-                Run run = intake.start(ready, userId, origin, channel);
-                problem = run.thread() == null && run.state().finished() ? run.outcome() : null;
+                intake.start(ready, userId, origin, channel, run -> {
+                    if (run.thread() == null && run.state().finished()) {
+                        inform(tell, userId, ":warning: " + run.outcome());
+                    }
+                });
             } catch (RuntimeException e) {
                 LOG.error("starting {} for {} failed", ready.path().id(), userId, e);
-                problem = "Paver could not start " + ready.path().id() + ": " + e.getMessage();
-            }
-            if (problem != null) {
-                inform(tell, userId, ":warning: " + problem);
+                inform(tell, userId, ":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());
             }
         }));
     }

@@ -133,14 +133,23 @@ public final class Testbed implements AutoCloseable {
      * @param signature {@code valid}, {@code wrong} (another secret) or {@code stale} (10 minutes old)
      */
     public HttpRequest signedRequest(String body, String signature) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(eventsUrl()).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        signedHeaders(body, signature).forEach(request::header);
+        return request.build();
+    }
+
+    /** Paver's {@code /slack/events}. */
+    public URI eventsUrl() {
+        return URI.create("http://127.0.0.1:" + paver.port() + "/slack/events");
+    }
+
+    /** The headers Slack sends with a form body: content type, timestamp and signature as {@code signature} says. */
+    public Map<String, String> signedHeaders(String body, String signature) {
         String timestamp = Long.toString(System.currentTimeMillis() / 1000 - (signature.equals("stale") ? 600 : 0));
         String signed = SlackSigner.sign(signature.equals("wrong") ? "not-the-secret" : SIGNING_SECRET, timestamp, body);
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + paver.port() + "/slack/events"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Slack-Request-Timestamp", timestamp)
-                .header("X-Slack-Signature", signed)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return Map.of("Content-Type", "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp", timestamp,
+                "X-Slack-Signature", signed);
     }
 
     /** The HTTP client requests are sent with. */

@@ -6,6 +6,7 @@ import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Where typed commands, modal submissions and buttons meet: checks what a person asked for against the golden
@@ -48,14 +49,14 @@ public final class Intake {
     }
 
     /**
-     * Stores the run and makes its first pass on the calling thread (call it after the ack): the card is posted and
-     * the steps that need no one else run.
+     * Stores the run (call it after the ack) and schedules it; returns once it is stored.
      *
-     * @return the run as stored; with no thread when the card could not be posted (see {@link Run#outcome()})
+     * @param afterFirstPass called with the run once its first pass ended; a run with no thread and a final state
+     *                       could not post its card ({@link Run#outcome()} says why)
      */
-    public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel) {
-        return engine.startNow(new RunRequest(ready.path().id(), ready.accepted().parameters(), ready.accepted().platform(),
-                requester, origin, channel));
+    public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel, Consumer<Run> afterFirstPass) {
+        return engine.start(new RunRequest(ready.path().id(), ready.accepted().parameters(), ready.accepted().platform(),
+                requester, origin, channel), afterFirstPass);
     }
 
     /** The golden paths, for help texts and modals. */

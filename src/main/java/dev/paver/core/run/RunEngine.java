@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,6 +53,7 @@ public final class RunEngine {
     private final Executor executor;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<Run>> firstPass = new ConcurrentHashMap<>();
 
     public RunEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
                      TemplateRenderer renderer, Clock clock, Executor executor) {
@@ -92,16 +94,14 @@ public final class RunEngine {
     }
 
     /**
-     * Stores a new run and makes its first pass on the calling thread (off Slack's thread: after the ack), so that
-     * the caller learns at once whether the card could be posted; later passes are scheduled as usual.
-     *
-     * @return the run as stored after the first pass
-     * @throws IllegalArgumentException as {@link #start}
+     * As {@link #start(RunRequest)}, and calls {@code afterFirstPass} with the run as stored once its first pass
+     * ended (on a worker thread): the caller learns whether the card could be posted.
      */
-    public Run startNow(RunRequest request) {
+    public Run start(RunRequest request, Consumer<Run> afterFirstPass) {
         Run run = prepare(request);
-        advance(run.id());
-        return store.find(run.id()).orElse(run);
+        firstPass.put(run.id(), afterFirstPass);
+        schedule(run.id());
+        return run;
     }
 
     /** Schedules a pass over every run waiting for {@code waitKey}. */
@@ -135,6 +135,14 @@ public final class RunEngine {
                 store.find(runId).ifPresent(this::pass);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "run " + runId + ": pass failed, will retry on the next wake", e);
+            }
+            Consumer<Run> listener = firstPass.remove(runId);
+            if (listener != null) {
+                try {
+                    store.find(runId).ifPresent(listener);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "run " + runId + ": first-pass listener failed", e);
+                }
             }
         }
     }
