@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan("dev.paver.config")
 public class PaverApplication {
 
+    /** Starts the server; arguments are Spring Boot's ({@code --server.port=9090}). */
     public static void main(String[] args) {
         SpringApplication.run(PaverApplication.class, args);
     }

@@ -236,6 +236,7 @@ public class PaverConfiguration {
             this.slackApp = slackApp;
         }
 
+        /** Reads the catalog, starts the informer, resumes unfinished runs, schedules polls, connects Socket Mode. */
         @EventListener(ApplicationReadyEvent.class)
         public void start() throws Exception {
             catalog.refresh();
@@ -257,6 +258,7 @@ public class PaverConfiguration {
             }
         }
 
+        /** Disconnects Socket Mode and stops the informer. */
         @jakarta.annotation.PreDestroy
         public void stop() throws Exception {
             if (socketMode != null) {

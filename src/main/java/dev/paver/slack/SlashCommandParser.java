@@ -35,6 +35,7 @@ public final class SlashCommandParser {
     public record Reply(String text) implements ParseResult {
     }
 
+    /** Parses the text after the command ({@code text} of the slash command payload); never throws. */
     public static ParseResult parse(String text, GoldenPathCatalog paths) {
         List<String> tokens;
         try {

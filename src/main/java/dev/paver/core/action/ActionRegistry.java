@@ -23,6 +23,7 @@ public final class ActionRegistry {
         }
     }
 
+    /** The action registered under {@code id}, if any. */
     public Optional<Action> find(String id) {
         return Optional.ofNullable(actions.get(id));
     }

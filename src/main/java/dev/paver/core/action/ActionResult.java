@@ -18,6 +18,7 @@ public sealed interface ActionResult {
             output = Map.copyOf(output);
         }
 
+        /** Done, with nothing to say in the thread. */
         public static Done of(Map<String, Object> output, String detail) {
             return new Done(output, detail, List.of());
         }

@@ -16,6 +16,7 @@ public record Milestone(String key, String text, List<Link> links) {
         links = List.copyOf(links);
     }
 
+    /** A milestone without links. */
     public static Milestone of(String key, String text) {
         return new Milestone(key, text, List.of());
     }

@@ -310,6 +310,7 @@ public final class KustomizeView {
             this.file = file;
         }
 
+        /** The repository-relative file at fault. */
         public String file() {
             return file;
         }

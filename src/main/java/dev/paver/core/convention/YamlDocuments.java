@@ -71,10 +71,12 @@ public final class YamlDocuments {
             this.line = line;
         }
 
+        /** The file that is not valid YAML. */
         public String file() {
             return file;
         }
 
+        /** 1-based line of the problem, 0 when unknown. */
         public int line() {
             return line;
         }

@@ -28,6 +28,7 @@ public interface Notifier {
             this.permanent = permanent;
         }
 
+        /** True when repeating the call cannot help. */
         public boolean permanent() {
             return permanent;
         }

@@ -39,18 +39,22 @@ public final class Run {
         this.posted = new LinkedHashSet<>(posted);
     }
 
+    /** The run id, e.g. {@code rmwqtuoir4a55}: stable, part of branch names. */
     public String id() {
         return id;
     }
 
+    /** What was asked. */
     public RunRequest request() {
         return request;
     }
 
+    /** When it was asked. */
     public Instant createdAt() {
         return createdAt;
     }
 
+    /** Where the run is. */
     public RunState state() {
         return state;
     }
@@ -60,6 +64,7 @@ public final class Run {
         return List.copyOf(steps);
     }
 
+    /** The step with this id, or null. */
     public StepRun step(String stepId) {
         return steps.stream().filter(s -> s.stepId().equals(stepId)).findFirst().orElse(null);
     }
@@ -79,6 +84,7 @@ public final class Run {
         return outcome;
     }
 
+    /** When the run last changed. */
     public Instant updatedAt() {
         return updatedAt;
     }

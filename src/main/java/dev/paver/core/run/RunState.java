@@ -4,6 +4,7 @@ package dev.paver.core.run;
 public enum RunState {
     RUNNING, WAITING, SUCCEEDED, FAILED;
 
+    /** True for SUCCEEDED and FAILED: nothing more happens. */
     public boolean finished() {
         return this == SUCCEEDED || this == FAILED;
     }

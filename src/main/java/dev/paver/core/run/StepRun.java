@@ -20,6 +20,7 @@ public record StepRun(String stepId, StepStatus status, Map<String, Object> outp
         detail = detail == null ? "" : detail;
     }
 
+    /** A step that has not run yet. */
     public static StepRun pending(String stepId) {
         return new StepRun(stepId, StepStatus.PENDING, Map.of(), "", null, null);
     }
