@@ -224,6 +224,9 @@ public final class RunEngine {
                 run.step(step.with(StepStatus.DONE, done.output(), done.detail(), began, clock.instant()), clock.instant());
                 store.update(run);
                 stepsContext.put(spec.id(), Map.of("output", done.output()));
+                if (!action.pure()) {
+                    updateCard(run, path, context);
+                }
             } else if (result instanceof ActionResult.Waiting waiting) {
                 run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
                 run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant());
