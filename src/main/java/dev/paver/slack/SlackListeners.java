@@ -62,6 +62,8 @@ public final class SlackListeners implements AutoCloseable {
                         + "can find the details in Paver's log under reference `" + reference + "`.");
             }
         });
+        // a click on a link button opens the link in the browser; Slack still expects the request acknowledged
+        app.blockAction(Pattern.compile("^" + Pattern.quote(SlackRenderer.LINK_ACTION_PREFIX) + "\\d+$"), (req, ctx) -> ctx.ack());
         app.viewSubmission(Pattern.compile("[a-z0-9-]+"), (req, ctx) -> {
             var payload = req.getPayload();
             String pathId = payload.getView().getCallbackId();

@@ -1,13 +1,16 @@
 package dev.paver.slack;
 
+import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
+import com.slack.api.model.block.element.BlockElement;
 import dev.paver.core.convention.Violation;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
@@ -28,10 +31,16 @@ public final class SlackRenderer {
     private static final Map<String, String> ICONS = Map.of("done", ":white_check_mark:", "running", ":arrows_counterclockwise:",
             "waiting", ":hourglass_flowing_sand:", "pending", ":white_circle:", "skipped", ":fast_forward:", "failed", ":x:");
 
+    /**
+     * Action id prefix of the card's link buttons. Slack still sends a {@code block_actions} request when a link
+     * button is clicked, which the app must acknowledge ("Button element", docs.slack.dev).
+     */
+    public static final String LINK_ACTION_PREFIX = "link-";
+
     private SlackRenderer() {
     }
 
-    /** The card's blocks: header, state and fields, the step list, links, note. */
+    /** The card's blocks: header, state and fields, the step list, link buttons, note. */
     public static List<LayoutBlock> blocks(Card card) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(truncate(card.title(), 150)))));
@@ -53,7 +62,13 @@ public final class SlackRenderer {
         }
         blocks.add(section(s -> s.text(markdownText(truncate(steps.toString(), 3000)))));
         if (!card.links().isEmpty()) {
-            blocks.add(section(s -> s.text(markdownText(links(card.links())))));
+            List<BlockElement> buttons = new ArrayList<>();
+            for (int i = 0; i < card.links().size() && i < 5; i++) {
+                Link l = card.links().get(i);
+                String id = LINK_ACTION_PREFIX + i;
+                buttons.add(button(b -> b.actionId(id).text(plainText(truncate(l.title(), 75))).url(l.url())));
+            }
+            blocks.add(actions(a -> a.elements(buttons)));
         }
         if (!card.note().isEmpty()) {
             blocks.add(context(c -> c.elements(List.of(markdownText(truncate(escape(card.note()), 2000))))));

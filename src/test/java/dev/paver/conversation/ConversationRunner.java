@@ -158,6 +158,14 @@ public final class ConversationRunner implements AutoCloseable {
                 }
                 check(options.equals(strings(e.getValue())), "field " + e.getKey() + " offers " + options);
             }
+        } else if (step.containsKey("clicks")) {
+            String user = text(step.get("user"));
+            String label = text(step.get("clicks"));
+            transcript.user(user, "clicks [" + label + "] on the card");
+            HttpResponse<String> response = timed(() -> testbed.post(blockAction(user, label), "valid"));
+            int expectedStatus = step.containsKey("status") ? ((Number) step.get("status")).intValue() : 200;
+            check(response.statusCode() == expectedStatus, "HTTP status " + response.statusCode() + " for the click, expected "
+                    + expectedStatus);
         } else if (step.containsKey("merges")) {
             Map<String, Object> merge = (Map<String, Object>) step.get("merges");
             String repository = text(merge.get("repository"));
@@ -339,6 +347,36 @@ public final class ConversationRunner implements AutoCloseable {
         view.set("state", JSON.createObjectNode().set("values", state));
         String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
         return timed(() -> testbed.post(body, "valid"));
+    }
+
+    /** A block_actions payload as Slack sends it for a click on the card's button {@code label}. */
+    private String blockAction(String user, String label) throws Exception {
+        List<SlackStandIn.SlackCall> cards = transcript.cardPosts();
+        check(!cards.isEmpty(), "there is no card to click on");
+        SlackStandIn.SlackCall card = cards.get(cards.size() - 1);
+        JsonNode button = null;
+        String blockId = "";
+        for (JsonNode block : JSON.readTree(transcript.latestCardBlocks(card.ts()))) {
+            for (JsonNode element : block.path("elements")) {
+                if (element.path("text").path("text").asText().equals(label)) {
+                    button = element;
+                    blockId = block.path("block_id").asText("");
+                }
+            }
+        }
+        check(button != null, "the card has no button " + quote(label));
+        ObjectNode payload = (ObjectNode) Testbed.fixture("vercel-chat-actions-reactions-slack.json").path("action").deepCopy();
+        ((ObjectNode) payload.path("user")).put("id", user).put("username", conversation.name(user)).put("name", conversation.name(user));
+        ((ObjectNode) payload.path("container")).put("message_ts", card.ts()).put("channel_id", conversation.channel())
+                .remove("thread_ts");
+        ((ObjectNode) payload.path("channel")).put("id", conversation.channel());
+        ((ObjectNode) payload.path("message")).put("ts", card.ts()).remove("thread_ts");
+        ObjectNode action = (ObjectNode) payload.path("actions").get(0);
+        action.put("action_id", button.path("action_id").asText()).put("block_id", blockId);
+        action.set("text", button.path("text").deepCopy());
+        action.remove("value");
+        action.put("action_ts", Long.toString(System.currentTimeMillis() / 1000) + ".000100");
+        return "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
     }
 
     private interface Request {

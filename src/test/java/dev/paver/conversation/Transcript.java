@@ -70,6 +70,18 @@ public final class Transcript {
         return latest == null ? "" : card(latest);
     }
 
+    /** The Block Kit JSON of the card posted with {@code ts}, as it reads now. */
+    public String latestCardBlocks(String ts) {
+        String blocks = "[]";
+        for (SlackStandIn.SlackCall c : slack.calls()) {
+            if ((c.method().equals("chat.postMessage") && c.ts().equals(ts) && c.param("thread_ts").isEmpty())
+                    || (c.method().equals("chat.update") && c.param("ts").equals(ts))) {
+                blocks = c.param("blocks");
+            }
+        }
+        return blocks;
+    }
+
     /** The whole channel, in order. */
     public String render() {
         List<SlackStandIn.SlackCall> calls = slack.calls();
@@ -118,6 +130,12 @@ public final class Transcript {
                         }
                     }
                     case "context" -> block.path("elements").forEach(e -> out.append(plain(e.path("text").asText())).append('\n'));
+                    case "actions" -> {
+                        List<String> buttons = new ArrayList<>();
+                        block.path("elements").forEach(e -> buttons.add("[" + e.path("text").path("text").asText() + "]"
+                                + (e.has("url") ? " " + e.path("url").asText() : "")));
+                        out.append(String.join("  ", buttons)).append('\n');
+                    }
                     default -> {
                     }
                 }
