@@ -8,7 +8,7 @@ CREATE TABLE runs (
     channel      VARCHAR(40),
     card_ts      VARCHAR(40),
     thread_ts    VARCHAR(40),
-    waiting_for  VARCHAR(300),
+    waiting_for  VARCHAR(512),
     outcome      VARCHAR      NOT NULL,
     posted_json  VARCHAR      NOT NULL,
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL,

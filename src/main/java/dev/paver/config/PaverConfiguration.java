@@ -114,7 +114,8 @@ public class PaverConfiguration {
         }
         KubernetesClientBuilder builder = new KubernetesClientBuilder();
         if (explicitUrl) {
-            builder.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.autoConfigure(null))
+            // an explicit URL is used alone: no kubeconfig context, credentials or exec plugins are read
+            builder.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
                     .withMasterUrl(kubernetes.apiUrl()).build());
         }
         return new ArgoCdApplications(builder.build(), kubernetes.argocdNamespace());

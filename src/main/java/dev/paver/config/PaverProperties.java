@@ -56,7 +56,8 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
     /**
      * @param enabled          {@code auto} (on when a kubeconfig or in-cluster service account exists), {@code true}, {@code false}
      * @param argocdNamespace  where Argo CD's Applications live
-     * @param apiUrl           the API server URL, overriding the kubeconfig's (turns tracking on); optional
+     * @param apiUrl           an API server URL used alone, without kubeconfig credentials (turns tracking on), e.g.
+     *                         {@code kubectl proxy}'s; optional
      */
     public record Kubernetes(@DefaultValue("auto") String enabled, @DefaultValue("argocd") String argocdNamespace,
                              String apiUrl) {

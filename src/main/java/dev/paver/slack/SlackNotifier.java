@@ -50,6 +50,9 @@ public final class SlackNotifier implements Notifier {
     private static <T extends SlackApiTextResponse> T call(String method, Call<T> call) {
         try {
             T response = call.run();
+            if (response == null) {
+                throw new NotifierException("Slack " + method + " gave no response", null, false);
+            }
             if (!response.isOk()) {
                 String hint = switch (String.valueOf(response.getError())) {
                     case "not_in_channel" -> ": invite the Paver app to the channel";
@@ -64,7 +67,7 @@ public final class SlackNotifier implements Notifier {
             return response;
         } catch (SlackApiException e) {
             String retry = e.getResponse() == null ? null : e.getResponse().header("Retry-After");
-            throw new NotifierException("Slack " + method + " failed with HTTP " + e.getResponse().code()
+            throw new NotifierException("Slack " + method + " failed with HTTP " + (e.getResponse() == null ? "?" : e.getResponse().code())
                     + (retry == null ? "" : ", retry after " + retry + " s"), e, false);
         } catch (IOException e) {
             throw new NotifierException("Slack " + method + " could not be reached: " + e.getMessage(), e, false);

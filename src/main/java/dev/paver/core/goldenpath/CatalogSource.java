@@ -8,13 +8,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The platform catalog as last read from the domain GitOps repositories (those named {@code *<suffix>}).
+ * The platform catalog as last read from the domain GitOps repositories (those named {@code *<suffix>}): their
+ * {@code catalog/systems/} and {@code catalog/groups/} folders.
  * {@link #current()} never does I/O, so slash commands stay fast; {@link #refresh()} reads the repositories and is
  * called at start-up, periodically and after runs end.
  */
 public final class CatalogSource {
 
     private static final Logger LOG = Logger.getLogger(CatalogSource.class.getName());
+
+    /** Where the catalog keeps what pickers offer; Components are not read (one file per service adds up). */
+    static final java.util.List<String> FOLDERS = java.util.List.of("catalog/systems", "catalog/groups");
 
     private final RepositoryPort repositories;
     private final String suffix;
@@ -37,7 +41,9 @@ public final class CatalogSource {
             Map<String, String> files = new LinkedHashMap<>();
             for (String repository : repositories.listRepositories()) {
                 if (repository.endsWith(suffix)) {
-                    repositories.readFiles(repository, "catalog").forEach((path, text) -> files.put(repository + "/" + path, text));
+                    for (String folder : FOLDERS) {
+                        repositories.readFiles(repository, folder).forEach((path, text) -> files.put(repository + "/" + path, text));
+                    }
                 }
             }
             current.set(CatalogReader.read(files));

@@ -55,6 +55,9 @@ public final class RunEngine {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Consumer<Run>> firstPass = new ConcurrentHashMap<>();
 
+    /**
+     * @throws IllegalStateException when a template's step uses an action that is not registered (a start-up failure)
+     */
     public RunEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
                      TemplateRenderer renderer, Clock clock, Executor executor) {
         this.catalog = catalog;
@@ -64,12 +67,20 @@ public final class RunEngine {
         this.renderer = renderer;
         this.clock = clock;
         this.executor = executor;
+        for (GoldenPath path : catalog.all()) {
+            for (StepSpec step : path.steps()) {
+                if (actions.find(step.action()).isEmpty()) {
+                    throw new IllegalStateException("templates/" + path.id() + "/template.yaml: step " + step.id()
+                            + " uses action " + step.action() + ", which is not registered; known actions: " + actions.ids());
+                }
+            }
+        }
     }
 
     /**
      * Stores a new run for a checked request and schedules its first pass; returns at once.
      *
-     * @throws IllegalArgumentException when the golden path is unknown or uses an action nobody registered
+     * @throws IllegalArgumentException when the golden path is unknown
      */
     public Run start(RunRequest request) {
         Run run = prepare(request);
@@ -80,12 +91,6 @@ public final class RunEngine {
     private Run prepare(RunRequest request) {
         GoldenPath path = catalog.find(request.goldenPath())
                 .orElseThrow(() -> new IllegalArgumentException("unknown golden path " + request.goldenPath()));
-        for (StepSpec step : path.steps()) {
-            if (actions.find(step.action()).isEmpty()) {
-                throw new IllegalArgumentException("golden path " + path.id() + " step " + step.id()
-                        + " uses action " + step.action() + ", which is not registered");
-            }
-        }
         Instant now = clock.instant();
         List<StepRun> steps = path.steps().stream().map(s -> StepRun.pending(s.id())).toList();
         Run run = new Run(newId(now), request, now, RunState.RUNNING, steps, null, null, "", now, Set.of());
