@@ -205,9 +205,13 @@ public class PaverConfiguration {
         return app;
     }
 
+    /** HTTP mode: {@code /slack/events}. Off in Socket Mode without a signing secret (nothing could be verified). */
     @Bean
-    ServletRegistrationBean<SlackAppServlet> slackEvents(App slackApp) {
-        return new ServletRegistrationBean<>(new SlackAppServlet(slackApp), "/slack/events");
+    ServletRegistrationBean<SlackAppServlet> slackEvents(App slackApp, PaverProperties properties) {
+        ServletRegistrationBean<SlackAppServlet> registration = new ServletRegistrationBean<>(new SlackAppServlet(slackApp),
+                "/slack/events");
+        registration.setEnabled(SlackSecrets.signingSecret(properties.slack()) != null);
+        return registration;
     }
 
     /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */

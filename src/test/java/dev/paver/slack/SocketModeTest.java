@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With {@code paver.slack.app-token} set, Paver connects out with Socket Mode: it asks {@code apps.connections.open}
+ * With {@code paver.slack.app-token} set (and no signing secret: the HTTP endpoint is then off), Paver connects out
+ * with Socket Mode: it asks {@code apps.connections.open}
  * for a WebSocket URL, receives the slash command in an envelope, acknowledges it with the envelope id and the
  * same answer as over HTTP, and starts the run. Slack's side is a local WebSocket server on loopback.
  */
@@ -65,6 +66,7 @@ class SocketModeTest {
             waitForPort(slackSide);
             testbed.slack().socketModeUrl("ws://127.0.0.1:" + slackSide.getPort() + "/link");
             testbed.property("paver.slack.app-token", "xapp-socket-mode-stand-in");
+            testbed.property("paver.slack.signing-secret", "");
             testbed.startPaver();
 
             WebSocket socket = connected.poll(20, TimeUnit.SECONDS);
@@ -97,6 +99,8 @@ class SocketModeTest {
             while (System.nanoTime() < deadline && testbed.slack().calls("chat.postMessage").isEmpty()) {
                 Thread.sleep(50);
             }
+            assertThat(testbed.post("command=%2Fplatform&text=help", "valid").statusCode())
+                    .as("without a signing secret the HTTP endpoint is off").isEqualTo(404);
             assertThat(testbed.slack().calls("chat.postMessage")).as("the status card is posted")
                     .anySatisfy(c -> {
                         assertThat(c.param("channel")).isEqualTo("C0SOCKET");
