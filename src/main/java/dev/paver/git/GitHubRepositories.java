@@ -514,7 +514,9 @@ public final class GitHubRepositories implements RepositoryPort {
             message = "cannot reach GitHub at " + github.getApiUrl() + " while " + doing + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); check paver.github.api-url and the network";
         }
-        return new RepositoryException(message, e);
+        boolean permanent = status == 401 || status == 404 || status == 409 || status == 422
+                || (status == 403 && !message.contains("rate limit"));
+        return new RepositoryException(message, e, permanent);
     }
 
     /** The HTTP status of a github-api failure, -1 when there was no answer. */

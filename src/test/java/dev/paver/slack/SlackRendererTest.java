@@ -44,7 +44,7 @@ class SlackRendererTest {
     private static StepRun step(String id, StepStatus status, String detail, int minute) {
         Instant at = REQUESTED.plusSeconds(60L * minute);
         boolean ended = status == StepStatus.DONE || status == StepStatus.FAILED;
-        return new StepRun(id, status, Map.of(), detail, status == StepStatus.PENDING ? null : at, ended ? at : null);
+        return new StepRun(id, status, Map.of(), detail, status == StepStatus.PENDING ? null : at, ended ? at : null, null);
     }
 
     /** Both pull requests are open; the run waits for the GitOps one to be merged. */

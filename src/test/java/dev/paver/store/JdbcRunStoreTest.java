@@ -64,12 +64,12 @@ class JdbcRunStoreTest {
         Instant later = run.createdAt().plusSeconds(75);
         List<StepRun> steps = List.of(
                 new StepRun("render-base", StepStatus.DONE, Map.of("files", List.of("gitops/apps/checkout/ledger-worker/base/deployment.yaml")),
-                        "3 files", run.createdAt(), run.createdAt().plusMillis(40)),
+                        "3 files", run.createdAt(), run.createdAt().plusMillis(40), null),
                 new StepRun("publish-gitops", StepStatus.DONE, Map.of("pullRequestNumber", 7, "remoteUrl",
                         "https://github.com/acme/payments-gitops/pull/7", "branchName", "paver/" + run.id() + "/create-service-ledger-worker"),
-                        "pull request #7 in payments-gitops", run.createdAt().plusSeconds(2), run.createdAt().plusSeconds(3)),
+                        "pull request #7 in payments-gitops", run.createdAt().plusSeconds(2), run.createdAt().plusSeconds(3), null),
                 new StepRun("await-merge", StepStatus.WAITING, Map.of(), "waiting for pull request #7 to be merged",
-                        run.createdAt().plusSeconds(3), null));
+                        run.createdAt().plusSeconds(3), null, run.createdAt().plusSeconds(40)));
         return new Run(run.id(), run.request(), run.createdAt(), RunState.WAITING, steps,
                 new ThreadRef("C0PAYMENTS", "1741079700.000100", "1741079700.000100"), "pr:payments-gitops#7", "", later,
                 Set.of("publish-gitops/opened", "render-base/rendered"));

@@ -54,8 +54,8 @@ class PostgresRunStoreTest {
 
         Run waiting = new Run("rpg1", request, created, RunState.WAITING,
                 List.of(new StepRun("publish-gitops", StepStatus.DONE, Map.of("pullRequestNumber", 7, "branchName", "paver/rpg1/x"),
-                                "pull request #7", created, created.plusSeconds(2)),
-                        new StepRun("await-merge", StepStatus.WAITING, Map.of(), "waiting for pull request #7", created.plusSeconds(2), null)),
+                                "pull request #7", created, created.plusSeconds(2), null),
+                        new StepRun("await-merge", StepStatus.WAITING, Map.of(), "waiting for pull request #7", created.plusSeconds(2), null, null)),
                 new ThreadRef("C0PAYMENTS", "1767000001.000100", "1767000001.000100"), "pr:payments-gitops:paver/rpg1/x", "",
                 created.plusSeconds(2), Set.of("publish-gitops/opened"));
         store.update(waiting);

@@ -84,14 +84,31 @@ public interface RepositoryPort {
         }
     }
 
-    /** The git host refused or could not be reached. */
+    /**
+     * The git host refused or could not be reached. Permanent when repeating cannot help (credentials, a missing
+     * repository, a refused change); otherwise (network, rate limits, 5xx) the run tries again for a while.
+     */
     class RepositoryException extends RuntimeException {
-        public RepositoryException(String message, Throwable cause) {
+        private final boolean permanent;
+
+        public RepositoryException(String message, Throwable cause, boolean permanent) {
             super(message, cause);
+            this.permanent = permanent;
         }
 
+        /** A failure that may pass: network, rate limit, server error. */
+        public RepositoryException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        /** A failure that repeating cannot mend. */
         public RepositoryException(String message) {
-            super(message);
+            this(message, null, true);
+        }
+
+        /** True when repeating the call cannot help. */
+        public boolean permanent() {
+            return permanent;
         }
     }
 }

@@ -15,7 +15,9 @@ import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Notifier;
 import java.security.SecureRandom;
+import dev.paver.core.action.RepositoryPort;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +45,12 @@ public final class RunEngine {
 
     private static final Logger LOG = Logger.getLogger(RunEngine.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** How long a step failing on broken infrastructure is tried again before its run fails. */
+    public static final Duration RETRY_FOR = Duration.ofMinutes(30);
+
+    /** The wake key of a run that waits to try a step again (the periodic poll wakes it). */
+    public static final String RETRY_KEY = "retry";
 
     private final GoldenPathCatalog catalog;
     private final ActionRegistry actions;
@@ -185,6 +193,7 @@ public final class RunEngine {
         context.put("user", Map.of("ref", run.request().requester()));
 
         List<StepSpec> replay = new ArrayList<>();
+        boolean changed = false;
         for (StepSpec spec : path.steps()) {
             StepRun step = run.step(spec.id());
             Action action = actions.find(spec.action()).orElse(null);
@@ -212,6 +221,7 @@ public final class RunEngine {
                 if (!renderer.condition("steps[" + spec.id() + "].if", spec.condition(), context)) {
                     run.step(step.with(StepStatus.SKIPPED, Map.of(), "skipped", began, clock.instant()), clock.instant());
                     store.update(run);
+                    changed = true;
                     stepsContext.put(spec.id(), Map.of("output", Map.of()));
                     continue;
                 }
@@ -220,23 +230,29 @@ public final class RunEngine {
                 failStep(run, path, step, e.getMessage());
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed", e);
-                failStep(run, path, step, "step " + spec.name() + " failed: " + e.getMessage());
+                retryOrFail(run, path, spec, step, e, context);
                 return;
             }
             post(run, spec.id(), result.milestones());
             if (result instanceof ActionResult.Done done) {
                 run.step(step.with(StepStatus.DONE, done.output(), done.detail(), began, clock.instant()), clock.instant());
                 store.update(run);
+                changed = true;
                 stepsContext.put(spec.id(), Map.of("output", done.output()));
                 if (!action.pure()) {
                     updateCard(run, path, context);
                 }
             } else if (result instanceof ActionResult.Waiting waiting) {
-                run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
-                run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant());
-                store.update(run);
-                updateCard(run, path, context);
+                boolean same = step.status() == StepStatus.WAITING && step.retryingSince() == null
+                        && step.detail().equals(waiting.detail()) && run.state() == RunState.WAITING
+                        && waiting.waitKey().equals(run.waitingFor());
+                if (!same || changed) {
+                    // store and edit the card only when something changed: a waiting run is checked on every poll
+                    run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
+                    run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant());
+                    store.update(run);
+                    updateCard(run, path, context);
+                }
                 return;
             } else if (result instanceof ActionResult.Failed failed) {
                 failStep(run, path, step, failed.reason());
@@ -305,6 +321,31 @@ public final class RunEngine {
         }
         String detail = list.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("nothing to do");
         return new ActionResult.Done(Map.of("results", outputs), detail, milestones);
+    }
+
+    /**
+     * A step's action failed on broken infrastructure (git, Slack, the cluster). A permanent failure fails the run;
+     * otherwise the step is tried again at every poll for {@link #RETRY_FOR}, the thread says so once, and then the
+     * run fails with the last reason.
+     */
+    private void retryOrFail(Run run, GoldenPath path, StepSpec spec, StepRun step, RuntimeException e, Map<String, Object> context) {
+        boolean permanent = e instanceof RepositoryPort.RepositoryException r && r.permanent()
+                || e instanceof Notifier.NotifierException n && n.permanent();
+        Instant now = clock.instant();
+        String reason = "step " + spec.name() + " failed: " + e.getMessage();
+        if (permanent || step.retryingSince() != null && Duration.between(step.retryingSince(), now).compareTo(RETRY_FOR) > 0) {
+            LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed", e);
+            failStep(run, path, step, step.retryingSince() == null ? reason
+                    : reason + " (tried again for " + RETRY_FOR.toMinutes() + " minutes)");
+            return;
+        }
+        LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed, will try again: " + e.getMessage());
+        run.step(step.retrying("trying again: " + e.getMessage(), now), now);
+        run.state(RunState.WAITING, run.waitingFor() == null ? RETRY_KEY : run.waitingFor(), null, now);
+        store.update(run);
+        post(run, spec.id(), List.of(Milestone.of("retrying", "Step " + spec.name() + " failed: " + e.getMessage()
+                + ". Paver tries again at every poll for up to " + RETRY_FOR.toMinutes() + " minutes.")));
+        updateCard(run, path, context);
     }
 
     private void failStep(Run run, GoldenPath path, StepRun step, String reason) {

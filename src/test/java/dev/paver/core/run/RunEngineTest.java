@@ -55,11 +55,15 @@ class RunEngineTest {
     }
 
     private RunEngine engine(RepositoryPort repositories, RecordingNotifier notifier) {
+        return engine(repositories, notifier, Clock.systemUTC());
+    }
+
+    private RunEngine engine(RepositoryPort repositories, RecordingNotifier notifier, Clock clock) {
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
                 new AwaitSyncAction(DeploymentPort.disabled())));
-        return new RunEngine(catalog, actions, store, notifier, renderer, Clock.systemUTC(), Runnable::run);
+        return new RunEngine(catalog, actions, store, notifier, renderer, clock, Runnable::run);
     }
 
     private RunRequest createService(String service) {
@@ -148,6 +152,118 @@ class RunEngineTest {
         assertThat(failed.outcome()).contains("Create the application repository").contains("connection refused");
         assertThat(slack.replyTexts()).singleElement().asString().startsWith("Failed:").contains("connection refused");
         assertThat(slack.lastCard().state()).isEqualTo("Failed");
+    }
+
+    @Test
+    void aGitHostThatIsDownIsTriedAgainSaidOnceAndTheRunGoesOnWhenItIsBack() {
+        FlakyRepositories flaky = new FlakyRepositories(git);
+        RecordingNotifier slack = new RecordingNotifier();
+        MutableClock clock = new MutableClock();
+        RunEngine engine = engine(flaky, slack, clock);
+
+        flaky.down = true;
+        Run run = engine.start(createService("api"));
+        Run retrying = store.find(run.id()).orElseThrow();
+        assertThat(retrying.state()).isEqualTo(RunState.WAITING);
+        assertThat(retrying.step("create-app-repo").detail()).startsWith("trying again: connection refused");
+        clock.advance(java.time.Duration.ofMinutes(5));
+        engine.resumeAll();
+        assertThat(slack.replyTexts()).singleElement().asString()
+                .contains("Create the application repository failed: connection refused").contains("tries again");
+
+        flaky.down = false;
+        clock.advance(java.time.Duration.ofMinutes(5));
+        engine.resumeAll();
+        Run back = store.find(run.id()).orElseThrow();
+        assertThat(back.step("create-app-repo").status()).isEqualTo(StepStatus.DONE);
+        assertThat(back.step("create-app-repo").retryingSince()).isNull();
+        assertThat(back.waitingFor()).startsWith("pr:payments-gitops:");
+    }
+
+    @Test
+    void aGitHostDownForLongerThanTheRetryTimeFailsTheRunWithItsReason() {
+        FlakyRepositories flaky = new FlakyRepositories(git);
+        flaky.down = true;
+        RecordingNotifier slack = new RecordingNotifier();
+        MutableClock clock = new MutableClock();
+        RunEngine engine = engine(flaky, slack, clock);
+        Run run = engine.start(createService("api"));
+
+        clock.advance(RunEngine.RETRY_FOR.plusMinutes(1));
+        engine.resumeAll();
+
+        Run failed = store.find(run.id()).orElseThrow();
+        assertThat(failed.state()).isEqualTo(RunState.FAILED);
+        assertThat(failed.outcome()).contains("connection refused").contains("tried again for 30 minutes");
+        assertThat(slack.lastCard().state()).isEqualTo("Failed");
+    }
+
+    /** The local repositories, behind a network that can be cut. */
+    private static final class FlakyRepositories implements RepositoryPort {
+        private final RepositoryPort real;
+        volatile boolean down;
+
+        FlakyRepositories(RepositoryPort real) {
+            this.real = real;
+        }
+
+        private void check() {
+            if (down) {
+                throw new RepositoryException("connection refused", new java.net.ConnectException("connection refused"));
+            }
+        }
+
+        @Override
+        public RepositoryInfo ensureRepository(String name, String description) {
+            check();
+            return real.ensureRepository(name, description);
+        }
+
+        @Override
+        public PullRequest openPullRequest(PullRequestDraft draft) {
+            check();
+            return real.openPullRequest(draft);
+        }
+
+        @Override
+        public MergeState mergeState(PullRequest pullRequest) {
+            check();
+            return real.mergeState(pullRequest);
+        }
+
+        @Override
+        public Map<String, String> readFiles(String repository, String directory) {
+            check();
+            return real.readFiles(repository, directory);
+        }
+
+        @Override
+        public List<String> listRepositories() {
+            return real.listRepositories();
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-11-21T10:00:00Z");
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 
     @Test
