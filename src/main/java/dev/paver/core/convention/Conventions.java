@@ -99,6 +99,11 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
             return Optional.of(Violation.ofParameter(parameter, "dns-label",
                     parameter + " " + Names.quote(value) + " is not a DNS-1123 label: " + why));
         }
+        if (Names.isNotAYamlString(value)) {
+            return Optional.of(Violation.ofParameter(parameter, "yaml-type", parameter + " " + Names.quote(value)
+                    + " would be read by YAML as a boolean, a number or null, not as a name; add a letter, e.g. "
+                    + parameter + "-" + value.replaceAll("[^a-z0-9]", "") + "x"));
+        }
         if (role == NameRole.KEY_SEGMENT) {
             for (String segment : value.split("-")) {
                 if (environments.contains(segment)) {

@@ -154,6 +154,12 @@ public final class ManifestRules {
     }
 
     private void checkName(ManifestDocument doc, List<Violation> out) {
+        Object rawName = ManifestDocument.map(doc.body(), "metadata").get("name");
+        if (rawName != null && !(rawName instanceof String)) {
+            out.add(violation(doc, "yaml-type", doc.kind() + " metadata.name " + rawName + " is a "
+                    + rawName.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " in YAML, not a string: quote it"));
+            return;
+        }
         String name = doc.name();
         boolean generated = !ManifestDocument.text(ManifestDocument.map(doc.body(), "metadata").get("generateName")).isEmpty();
         if (name.isEmpty() && !generated) {

@@ -17,6 +17,24 @@ public final class Names {
     }
 
     /**
+     * True when YAML would read the plain scalar {@code value} as something other than a string: a boolean
+     * ({@code true}, {@code yes}, {@code on}, {@code y}...), a number ({@code 1234}, {@code 0x10}, {@code 1e3}) or
+     * null. Kubernetes' YAML reader (YAML 1.1 rules) does, so such a name breaks a manifest where it is not quoted.
+     */
+    public static boolean isNotAYamlString(String value) {
+        if (value == null) {
+            return false;
+        }
+        if (YAML_1_1_SHORT_BOOLEANS.contains(value)) {
+            return true;
+        }
+        return !org.yaml.snakeyaml.nodes.Tag.STR.equals(RESOLVER.resolve(org.yaml.snakeyaml.nodes.NodeId.scalar, value, true));
+    }
+
+    private static final org.yaml.snakeyaml.resolver.Resolver RESOLVER = new org.yaml.snakeyaml.resolver.Resolver();
+    private static final java.util.Set<String> YAML_1_1_SHORT_BOOLEANS = java.util.Set.of("y", "Y", "n", "N");
+
+    /**
      * A user value made safe to show in a message: in single quotes, control characters escaped,
      * cut to 60 characters. Never use it for a secret.
      */

@@ -34,6 +34,21 @@ class ConventionsTest {
                 .doesNotContain("\n", "`");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "1234", "0x10", "1e3", "017"})
+    void rejectsNamesThatYamlWouldReadAsABooleanANumberOrNull(String value) {
+        Violation v = broken("service", value, KEY_SEGMENT, "payments");
+
+        assertThat(v.rule()).isEqualTo("yaml-type");
+        assertThat(v.message()).startsWith("service '" + value + "' would be read by YAML as a boolean, a number or null");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"api", "api2", "yes-api", "x1234", "on-call", "nullable", "e2e"})
+    void acceptsNamesThatYamlReadsAsStrings(String value) {
+        assertThat(conventions.checkName("service", value, KEY_SEGMENT, "payments")).isEmpty();
+    }
+
     @Test
     void showsALineBreakInTheRejectedValueAsAnEscapeNotAsANewLine() {
         Violation v = broken("service", "api\nrm -rf /", KEY_SEGMENT, "payments");
