@@ -127,7 +127,7 @@ public class PaverConfiguration {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
-                new AwaitSyncAction(deployments)));
+                new AwaitSyncAction(deployments, repositories)));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }

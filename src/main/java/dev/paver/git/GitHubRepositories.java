@@ -19,7 +19,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kohsuke.github.GHCommit;
+import org.kohsuke.github.GHCompare;
 import org.kohsuke.github.GHException;
+import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GHIOException;
 import org.kohsuke.github.GHIssueState;
 import org.kohsuke.github.GHOrganization;
@@ -245,6 +247,28 @@ public final class GitHubRepositories implements RepositoryPort {
             if (status(e) == 409) { // "Git Repository is empty."
                 return files;
             }
+            throw failure(doing, e);
+        } catch (GHException e) {
+            throw failure(doing, e);
+        }
+    }
+
+    /**
+     * Compares {@code commit...revision}: contained when {@code revision} is identical to or ahead of {@code commit}.
+     * GitHub docs: "Compare two commits".
+     */
+    @Override
+    public boolean contains(String repository, String revision, String commit) {
+        if (revision.equals(commit)) {
+            return true;
+        }
+        String doing = "comparing " + commit + " with " + revision + " in " + fullName(repository);
+        try {
+            GHCompare.Status status = github.getRepository(fullName(repository)).getCompare(commit, revision).getStatus();
+            return status == GHCompare.Status.ahead || status == GHCompare.Status.identical;
+        } catch (GHFileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
             throw failure(doing, e);
         } catch (GHException e) {
             throw failure(doing, e);

@@ -225,6 +225,23 @@ public final class JGitRepositories implements RepositoryPort {
         }
     }
 
+    @Override
+    public boolean contains(String repository, String revision, String commit) {
+        if (revision.equals(commit)) {
+            return true;
+        }
+        synchronized (lock(repository)) {
+            try (Git git = workingClone(repository); RevWalk walk = new RevWalk(git.getRepository())) {
+                return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(commit)), walk.parseCommit(ObjectId.fromString(revision)));
+            } catch (org.eclipse.jgit.errors.MissingObjectException | IllegalArgumentException e) {
+                return false;
+            } catch (IOException | GitAPIException e) {
+                throw new RepositoryException("cannot compare " + revision + " with " + commit + " in " + repository + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Repository names under a local base (folders ending in {@code .git}); empty for a remote base. */
     @Override
     public List<String> listRepositories() {

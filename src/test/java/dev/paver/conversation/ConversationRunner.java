@@ -35,6 +35,7 @@ public final class ConversationRunner implements AutoCloseable {
     private final ClusterStandIn cluster;
     private final GitStandIn git;
     private String lastMerge = "";
+    private String lastHead = "";
     private final List<Long> ackMillis = new ArrayList<>();
     private int stepNumber;
 
@@ -172,14 +173,25 @@ public final class ConversationRunner implements AutoCloseable {
             String by = text(step.getOrDefault("user", "someone"));
             List<String> branches = awaitBranches(repository);
             lastMerge = git.merge(repository, branches.get(0), conversation.name(by));
+            lastHead = lastMerge;
             transcript.outside(conversation.name(by) + " merges " + branches.get(0) + " into main of " + repository
                     + " (" + lastMerge.substring(0, 7) + ")");
+        } else if (step.containsKey("pushes")) {
+            Map<String, Object> push = (Map<String, Object>) step.get("pushes");
+            String by = text(step.getOrDefault("user", "someone"));
+            String repository = text(push.get("repository"));
+            String file = text(push.getOrDefault("file", "NOTES.md"));
+            lastHead = git.commit(repository, file, "changed by " + conversation.name(by) + "\n", conversation.name(by));
+            transcript.outside(conversation.name(by) + " pushes a change to " + file + " on main of " + repository
+                    + " (" + lastHead.substring(0, 7) + ")");
         } else if (step.containsKey("argocd")) {
             check(cluster != null, "this conversation has no cluster (cluster: false)");
             Map<String, Object> app = (Map<String, Object>) step.get("argocd");
             String revision = text(app.getOrDefault("revision", "merged"));
             if (revision.equals("merged")) {
                 revision = lastMerge;
+            } else if (revision.equals("head")) {
+                revision = lastHead;
             }
             String name = text(app.get("application"));
             String phase = app.containsKey("phase") ? text(app.get("phase")) : null;

@@ -73,6 +73,29 @@ public final class GitStandIn {
     }
 
     /**
+     * Commits one file on {@code main}, as another team's change landing meanwhile.
+     *
+     * @return the new head of main
+     */
+    public String commit(String repository, String path, String content, String person) throws Exception {
+        Path work = Files.createTempDirectory("paver-commit-");
+        try (Git git = Git.cloneRepository().setURI(bare(repository).toUri().toString()).setDirectory(work.toFile()).call()) {
+            Path file = work.resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+            git.add().addFilepattern(path).call();
+            PersonIdent who = new PersonIdent(person, person + "@example.com");
+            git.commit().setMessage("Change " + path).setAuthor(who).setCommitter(who).setSign(false).call();
+            git.push().setRefSpecs(new RefSpec("HEAD:refs/heads/main")).call();
+            return git.getRepository().resolve(Constants.HEAD).name();
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
      * Merges {@code branch} into {@code main} with a merge commit, as a person pressing "Merge" would.
      *
      * @return the new head of main

@@ -23,12 +23,25 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
      * per {@code syncResult.revision}).
      */
     public boolean deployed(String revision) {
-        return "Succeeded".equals(operationPhase) && "Healthy".equals(healthStatus) && appliedRevision(revision);
+        return deployed(applied -> applied.equals(revision), revision);
+    }
+
+    /**
+     * As {@link #deployed(String)}, where the sync may have applied a later commit: {@code includes} says whether
+     * an applied revision contains the merge (Argo CD syncs the branch head, which may have moved on).
+     */
+    public boolean deployed(java.util.function.Predicate<String> includes, String revision) {
+        return "Succeeded".equals(operationPhase) && "Healthy".equals(healthStatus) && applied(includes, revision);
     }
 
     /** Argo CD's {@code on-sync-failed}: operation phase Error or Failed, for this revision. */
     public boolean syncFailed(String revision) {
-        return ("Failed".equals(operationPhase) || "Error".equals(operationPhase)) && appliedRevision(revision);
+        return syncFailed(applied -> applied.equals(revision), revision);
+    }
+
+    /** As {@link #syncFailed(String)}, with {@code includes} as in {@link #deployed(java.util.function.Predicate, String)}. */
+    public boolean syncFailed(java.util.function.Predicate<String> includes, String revision) {
+        return ("Failed".equals(operationPhase) || "Error".equals(operationPhase)) && applied(includes, revision);
     }
 
     /**
@@ -36,7 +49,12 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
      * for a moment while its operation is still Running.
      */
     public boolean degraded(String revision) {
-        return "Degraded".equals(healthStatus) && appliedRevision(revision) && !syncing();
+        return degraded(applied -> applied.equals(revision), revision);
+    }
+
+    /** As {@link #degraded(String)}, with {@code includes} as in {@link #deployed(java.util.function.Predicate, String)}. */
+    public boolean degraded(java.util.function.Predicate<String> includes, String revision) {
+        return "Degraded".equals(healthStatus) && applied(includes, revision) && !syncing();
     }
 
     /** Argo CD's {@code on-sync-running}. */
@@ -44,7 +62,10 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
         return "Running".equals(operationPhase);
     }
 
-    private boolean appliedRevision(String revision) {
-        return revision == null || revision.isEmpty() || revision.equals(operationRevision);
+    private boolean applied(java.util.function.Predicate<String> includes, String revision) {
+        if (revision == null || revision.isEmpty()) {
+            return true;
+        }
+        return operationRevision != null && !operationRevision.isEmpty() && includes.test(operationRevision);
     }
 }

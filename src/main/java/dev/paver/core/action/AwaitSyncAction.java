@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * {@code argocd:await-sync}: follows an Argo CD Application until the merged revision is deployed. Inputs:
  * {@code application} ({@code {domain}-{env}-{service}}), {@code revision} (from {@code paver:await-merge}),
- * {@code environment}. Deployed is Argo CD's {@code on-deployed} trigger for that revision; {@code on-sync-failed}
+ * {@code environment}, {@code repository} (the GitOps repository, to tell whether a later synced commit contains
+ * the merge: Argo CD syncs the branch head). Deployed is Argo CD's {@code on-deployed} trigger for that revision; {@code on-sync-failed}
  * and {@code on-health-degraded} fail the run with Argo CD's message; {@code on-sync-running} is reported once.
  * Wakes on {@code argocd:<application>}. With no cluster configured the step ends at once and says that
  * deployment tracking is off. Output: {@code revision}, {@code tracking} ({@code on}/{@code off}).
@@ -15,9 +16,12 @@ import java.util.Map;
 public final class AwaitSyncAction implements Action {
 
     private final DeploymentPort deployments;
+    private final RepositoryPort repositories;
 
-    public AwaitSyncAction(DeploymentPort deployments) {
+    /** @param repositories answers whether a synced revision contains the merge */
+    public AwaitSyncAction(DeploymentPort deployments, RepositoryPort repositories) {
         this.deployments = deployments;
+        this.repositories = repositories;
     }
 
     /** The wake key of an Application, used by the informer too. */
@@ -46,15 +50,18 @@ public final class AwaitSyncAction implements Action {
             return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, List.of());
         }
         var app = status.get();
-        if (app.syncFailed(revision)) {
+        String repository = ctx.text("repository");
+        java.util.function.Predicate<String> includes = applied -> applied.equals(revision)
+                || !repository.isEmpty() && repositories.contains(repository, applied, revision);
+        if (app.syncFailed(includes, revision)) {
             return new ActionResult.Failed("Argo CD could not sync " + application + " to " + shortRev + " (phase "
                     + app.operationPhase() + "): " + app.operationMessage(), List.of());
         }
-        if (app.degraded(revision)) {
+        if (app.degraded(includes, revision)) {
             return new ActionResult.Failed(application + " is Degraded after syncing " + shortRev
                     + (app.healthMessage().isEmpty() ? "" : ": " + app.healthMessage()), List.of());
         }
-        if (app.deployed(revision)) {
+        if (app.deployed(includes, revision)) {
             Duration took = Duration.between(ctx.runStarted(), ctx.clock().instant());
             return new ActionResult.Done(Map.of("tracking", "on", "revision", revision), "deployed " + shortRev,
                     List.of(Milestone.of("deployed", "Deployed to " + env + ": " + application + " is Synced and Healthy at revision "

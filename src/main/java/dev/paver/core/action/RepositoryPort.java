@@ -34,6 +34,14 @@ public interface RepositoryPort {
      */
     Map<String, String> readFiles(String repository, String directory);
 
+    /**
+     * True when {@code commit} is {@code revision} or one of its ancestors: the change is part of what was synced.
+     *
+     * @param revision a commit id on the default branch, e.g. what Argo CD synced
+     * @param commit   the commit to look for, e.g. a merge
+     */
+    boolean contains(String repository, String revision, String commit);
+
     /** Names of the repositories Paver can see, for finding the domain GitOps repositories. */
     java.util.List<String> listRepositories();
 

@@ -62,7 +62,7 @@ class RunEngineTest {
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
-                new AwaitSyncAction(DeploymentPort.disabled())));
+                new AwaitSyncAction(DeploymentPort.disabled(), repositories)));
         return new RunEngine(catalog, actions, store, notifier, renderer, clock, Runnable::run);
     }
 
@@ -137,6 +137,11 @@ class RunEngineTest {
             @Override
             public Map<String, String> readFiles(String repository, String directory) {
                 return Map.of();
+            }
+
+            @Override
+            public boolean contains(String repository, String revision, String commit) {
+                throw new AssertionError("no sync after a failed step");
             }
 
             @Override
@@ -235,6 +240,12 @@ class RunEngineTest {
         public Map<String, String> readFiles(String repository, String directory) {
             check();
             return real.readFiles(repository, directory);
+        }
+
+        @Override
+        public boolean contains(String repository, String revision, String commit) {
+            check();
+            return real.contains(repository, revision, commit);
         }
 
         @Override
