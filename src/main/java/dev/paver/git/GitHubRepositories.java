@@ -460,7 +460,7 @@ public final class GitHubRepositories implements RepositoryPort {
     }
 
     private RepositoryInfo info(GHRepository repo) {
-        return new RepositoryInfo(repo.getName(), repo.getHtmlUrl().toString(), defaultBranch(repo));
+        return new RepositoryInfo(repo.getName(), repo.getHtmlUrl().toString(), defaultBranch(repo), repo.getDescription());
     }
 
     private String fullName(String name) {

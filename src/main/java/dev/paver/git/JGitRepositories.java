@@ -80,17 +80,29 @@ public final class JGitRepositories implements RepositoryPort {
     @Override
     public RepositoryInfo ensureRepository(String name, String description) {
         synchronized (lock(name)) {
+            String text = "";
             if (local) {
                 Path bare = bareRepository(name);
                 if (!Files.exists(bare.resolve("HEAD"))) {
                     seed(name, Map.of("README.md", "# " + name + "\n\n" + (description == null ? "" : description) + "\n"),
                             "Create " + name);
+                    try {
+                        // git's own one-line description of a repository (gitweb, cgit)
+                        Files.writeString(bare.resolve("description"), description == null ? "" : description);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                try {
+                    text = Files.exists(bare.resolve("description")) ? Files.readString(bare.resolve("description")).strip() : "";
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             } else if (!exists(name)) {
                 throw new RepositoryException("repository " + name + " does not exist at " + base
                         + "; create it on the git host first (plain git cannot create repositories)");
             }
-            return new RepositoryInfo(name, uri(name), defaultBranch);
+            return new RepositoryInfo(name, uri(name), defaultBranch, text);
         }
     }
 

@@ -58,6 +58,17 @@ public final class Transcript {
                 .map(c -> c.param("text")).toList();
     }
 
+    /** Texts of the replies in the thread of the newest card (all replies when there is no card), in order. */
+    public List<String> latestThread() {
+        List<SlackStandIn.SlackCall> cards = cardPosts();
+        if (cards.isEmpty()) {
+            return replies();
+        }
+        String ts = cards.get(cards.size() - 1).ts();
+        return slack.calls("chat.postMessage").stream().filter(c -> c.param("thread_ts").equals(ts))
+                .map(c -> c.param("text")).toList();
+    }
+
     /** The card posted with {@code ts} as it reads now (its last edit), as text. */
     public String latestCard(String ts) {
         SlackStandIn.SlackCall latest = null;

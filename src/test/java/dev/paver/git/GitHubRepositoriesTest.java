@@ -249,7 +249,8 @@ class GitHubRepositoriesTest {
 
         RepositoryInfo info = github.ensureRepository("github-api", "Java API for GitHub");
 
-        assertThat(info).isEqualTo(new RepositoryInfo("github-api", "https://github.com/hub4j-test-org/github-api", "main"));
+        assertThat(info).isEqualTo(new RepositoryInfo("github-api", "https://github.com/hub4j-test-org/github-api", "main",
+                "Java API for GitHub"));
         server.verify(postRequestedFor(urlEqualTo("/orgs/hub4j-test-org/repos"))
                 .withRequestBody(matchingJsonPath("$.name", equalTo("github-api")))
                 .withRequestBody(matchingJsonPath("$.private", equalTo("true")))

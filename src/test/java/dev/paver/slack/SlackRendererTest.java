@@ -55,9 +55,9 @@ class SlackRendererTest {
                 step("render-catalog", StepStatus.DONE, "1 file", 0),
                 step("render-app", StepStatus.DONE, "6 files", 0),
                 step("validate", StepStatus.DONE, "10 files follow the conventions", 0),
+                step("publish-gitops", StepStatus.DONE, "pull request #7 in payments-gitops", 1),
                 step("create-app-repo", StepStatus.DONE, "api", 0),
                 step("publish-app", StepStatus.DONE, "pull request #12 in api", 1),
-                step("publish-gitops", StepStatus.DONE, "pull request #7 in payments-gitops", 1),
                 step("await-merge", StepStatus.WAITING, "waiting for pull request #7 to be merged", 1),
                 step("await-sync", StepStatus.PENDING, "", 0));
         return new Run("r1a2b3c4d", request(given), REQUESTED, RunState.WAITING, steps,

@@ -9,7 +9,9 @@ import java.util.Map;
  * Backstage's {@code publish:github:pull-request}: commits workspace files on a branch and opens a pull request.
  * Inputs: {@code repoUrl} or {@code repository}, {@code branchName}, {@code title}, {@code description},
  * {@code sourcePath} (workspace folder, default all), {@code targetPath} (folder in the repository, default
- * root), {@code commitMessage}. Repeating it reuses the branch and the open pull request. Output:
+ * root), {@code commitMessage}, and Paver's {@code failIfExists} (repository paths that must not exist yet on the
+ * default branch, e.g. the catalog entity of a new service). Repeating it reuses the branch and the open pull
+ * request. Output:
  * {@code remoteUrl}, {@code pullRequestNumber}, {@code branchName}, {@code targetBranchName}, {@code repository},
  * {@code headSha}.
  */
@@ -48,6 +50,15 @@ public final class PublishPullRequestAction implements Action {
         if (files.isEmpty()) {
             return new ActionResult.Failed("step " + ctx.stepId() + ": no rendered files under " + source
                     + " to publish", List.of());
+        }
+        if (ctx.input().get("failIfExists") instanceof List<?> guarded) {
+            for (Object path : guarded) {
+                String existing = RepositoryNames.path(String.valueOf(path));
+                if (!repositories.readFiles(repository, existing).isEmpty()) {
+                    return new ActionResult.Failed(repository + " already has " + existing + " on its default branch, so "
+                            + "nothing was pushed: the name is taken. Choose another name.", List.of());
+                }
+            }
         }
         String title = ctx.required("title");
         String commitMessage = ctx.text("commitMessage").isEmpty() ? title : ctx.text("commitMessage");

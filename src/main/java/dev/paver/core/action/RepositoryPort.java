@@ -45,8 +45,15 @@ public interface RepositoryPort {
     /** Names of the repositories Paver can see, for finding the domain GitOps repositories. */
     java.util.List<String> listRepositories();
 
-    /** A repository and where a person can see it. */
-    record RepositoryInfo(String name, String url, String defaultBranch) {
+    /**
+     * A repository and where a person can see it.
+     *
+     * @param description the host's one-line description ({@code description} file of a bare repository)
+     */
+    record RepositoryInfo(String name, String url, String defaultBranch, String description) {
+        public RepositoryInfo {
+            description = description == null ? "" : description;
+        }
     }
 
     /**

@@ -117,16 +117,16 @@ class RunEngineTest {
     }
 
     @Test
-    void aGitFailureFailsTheRunWithGitsReasonAndNothingElseHappens() {
+    void aRefusedPushFailsTheRunWithGitsReasonAndNothingElseHappens() {
         RepositoryPort broken = new RepositoryPort() {
             @Override
             public RepositoryInfo ensureRepository(String name, String description) {
-                throw new RepositoryException("git push to " + name + " failed: connection refused");
+                throw new AssertionError("no repository after a failed step");
             }
 
             @Override
             public PullRequest openPullRequest(PullRequestDraft draft) {
-                throw new AssertionError("no pull request after a failed step");
+                throw new RepositoryException("git push to " + draft.repository() + " refused: permission denied");
             }
 
             @Override
@@ -154,8 +154,8 @@ class RunEngineTest {
 
         Run failed = store.find(run.id()).orElseThrow();
         assertThat(failed.state()).isEqualTo(RunState.FAILED);
-        assertThat(failed.outcome()).contains("Create the application repository").contains("connection refused");
-        assertThat(slack.replyTexts()).singleElement().asString().startsWith("Failed:").contains("connection refused");
+        assertThat(failed.outcome()).contains("Open the GitOps pull request").contains("permission denied");
+        assertThat(slack.replyTexts()).singleElement().asString().startsWith("Failed:").contains("permission denied");
         assertThat(slack.lastCard().state()).isEqualTo("Failed");
     }
 
@@ -170,18 +170,18 @@ class RunEngineTest {
         Run run = engine.start(createService("api"));
         Run retrying = store.find(run.id()).orElseThrow();
         assertThat(retrying.state()).isEqualTo(RunState.WAITING);
-        assertThat(retrying.step("create-app-repo").detail()).startsWith("trying again: connection refused");
+        assertThat(retrying.step("publish-gitops").detail()).startsWith("trying again: connection refused");
         clock.advance(java.time.Duration.ofMinutes(5));
         engine.resumeAll();
         assertThat(slack.replyTexts()).singleElement().asString()
-                .contains("Create the application repository failed: connection refused").contains("tries again");
+                .contains("Open the GitOps pull request failed: connection refused").contains("tries again");
 
         flaky.down = false;
         clock.advance(java.time.Duration.ofMinutes(5));
         engine.resumeAll();
         Run back = store.find(run.id()).orElseThrow();
-        assertThat(back.step("create-app-repo").status()).isEqualTo(StepStatus.DONE);
-        assertThat(back.step("create-app-repo").retryingSince()).isNull();
+        assertThat(back.step("publish-gitops").status()).isEqualTo(StepStatus.DONE);
+        assertThat(back.step("publish-gitops").retryingSince()).isNull();
         assertThat(back.waitingFor()).startsWith("pr:payments-gitops:");
     }
 
