@@ -48,6 +48,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -241,9 +242,12 @@ public class PaverConfiguration {
             this.slackApp = slackApp;
         }
 
-        /** Reads the catalog, starts the informer, resumes unfinished runs, schedules polls, connects Socket Mode. */
+        /**
+         * Reads the catalog, starts the informer, resumes unfinished runs, schedules polls, connects Socket Mode, and
+         * warms the Slack intake up.
+         */
         @EventListener(ApplicationReadyEvent.class)
-        public void start() throws Exception {
+        public void start(ApplicationReadyEvent event) throws Exception {
             catalog.refresh();
             if (deployments instanceof ArgoCdApplications argo) {
                 argo.start();
@@ -260,6 +264,10 @@ public class PaverConfiguration {
                 socketMode = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, slackApp);
                 socketMode.startAsync();
                 LOG.info("connected to Slack with Socket Mode");
+            }
+            String signingSecret = SlackSecrets.signingSecret(properties.slack());
+            if (signingSecret != null && event.getApplicationContext() instanceof WebServerApplicationContext web) {
+                SlackWarmUp.run(web.getWebServer().getPort(), signingSecret, properties.slack().command());
             }
         }
 

@@ -95,7 +95,7 @@ public final class SlackListeners implements AutoCloseable {
     }
 
     Response onCommand(String text, String userId, String channelId, String triggerId, SlashCommandContext ctx) {
-        SlashCommandParser.ParseResult parsed = SlashCommandParser.parse(text, intake.paths());
+        SlashCommandParser.ParseResult parsed = SlashCommandParser.parse(text, intake.paths(), command);
         if (parsed instanceof SlashCommandParser.Help help) {
             return ctx.ack(SlackRenderer.help(command, intake.paths(), help.problem()));
         }
@@ -105,7 +105,7 @@ public final class SlackListeners implements AutoCloseable {
         SlashCommandParser.Invoke invoke = (SlashCommandParser.Invoke) parsed;
         Intake.Outcome outcome = intake.check(invoke.path().id(), invoke.parameters(), true);
         if (outcome instanceof Intake.Invalid invalid) {
-            return ctx.ack(SlackRenderer.violations(invalid.path(), invalid.violations()));
+            return ctx.ack(SlackRenderer.violations(invalid.path(), invalid.violations(), command));
         }
         if (outcome instanceof Intake.NeedsInput needs) {
             GoldenPath path = needs.path();

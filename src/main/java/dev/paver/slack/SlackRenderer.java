@@ -100,14 +100,18 @@ public final class SlackRenderer {
         return out.toString();
     }
 
-    /** The ephemeral answer to a rejected request: one line per broken rule. */
-    public static String violations(GoldenPath path, List<Violation> violations) {
+    /**
+     * The ephemeral answer to a rejected request: one line per broken rule, then the usage.
+     *
+     * @param command the slash command as configured, e.g. {@code /platform}
+     */
+    public static String violations(GoldenPath path, List<Violation> violations, String command) {
         StringBuilder out = new StringBuilder(":no_entry: Nothing was started: ");
         out.append(violations.size() == 1 ? "this request breaks a rule." : "this request breaks " + violations.size() + " rules.");
         for (Violation v : violations) {
             out.append("\n• *").append(escape(v.subject())).append("* (").append(escape(v.rule())).append("): ").append(escape(v.message()));
         }
-        out.append("\nUsage: `").append(path.usage("/platform")).append('`');
+        out.append("\nUsage: `").append(path.usage(command)).append('`');
         return out.toString();
     }
 

@@ -35,8 +35,12 @@ public final class SlashCommandParser {
     public record Reply(String text) implements ParseResult {
     }
 
-    /** Parses the text after the command ({@code text} of the slash command payload); never throws. */
-    public static ParseResult parse(String text, GoldenPathCatalog paths) {
+    /**
+     * Parses the text after the command ({@code text} of the slash command payload); never throws.
+     *
+     * @param command the slash command as configured, e.g. {@code /platform}, for usage lines
+     */
+    public static ParseResult parse(String text, GoldenPathCatalog paths, String command) {
         List<String> tokens;
         try {
             tokens = tokens(text == null ? "" : text);
@@ -66,19 +70,19 @@ public final class SlashCommandParser {
                 } else if (i + 1 < tokens.size() && !tokens.get(i + 1).startsWith("--")) {
                     value = tokens.get(++i);
                 } else {
-                    return new Reply("`--" + SlackRenderer.escape(name) + "` needs a value. Usage: `" + path.usage("/platform") + "`");
+                    return new Reply("`--" + SlackRenderer.escape(name) + "` needs a value. Usage: `" + path.usage(command) + "`");
                 }
                 if (name.isEmpty()) {
-                    return new Reply("A flag has no name. Usage: `" + path.usage("/platform") + "`");
+                    return new Reply("A flag has no name. Usage: `" + path.usage(command) + "`");
                 }
                 if (parameters.containsKey(name)) {
-                    return new Reply("`--" + SlackRenderer.escape(name) + "` is given twice. Usage: `" + path.usage("/platform") + "`");
+                    return new Reply("`--" + SlackRenderer.escape(name) + "` is given twice. Usage: `" + path.usage(command) + "`");
                 }
                 parameters.put(name, value);
             } else if (positional != null && !parameters.containsKey(positional.name())) {
                 parameters.put(positional.name(), token);
             } else {
-                return new Reply("Unexpected value `" + SlackRenderer.escape(token.replace("`", "'")) + "`. Usage: `" + path.usage("/platform") + "`");
+                return new Reply("Unexpected value `" + SlackRenderer.escape(token.replace("`", "'")) + "`. Usage: `" + path.usage(command) + "`");
             }
         }
         return new Invoke(path, parameters);

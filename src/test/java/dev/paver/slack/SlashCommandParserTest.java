@@ -30,7 +30,7 @@ class SlashCommandParserTest {
     }
 
     private static ParseResult parse(String text) {
-        return SlashCommandParser.parse(text, paths);
+        return SlashCommandParser.parse(text, paths, "/platform");
     }
 
     private static Map<String, String> invoked(String text) {
@@ -52,6 +52,14 @@ class SlashCommandParserTest {
     @ValueSource(strings = {"", "   ", "help", "--help", " help  me"})
     void answersHelpWithoutAProblem(String text) {
         assertThat(parse(text)).isEqualTo(new Help(""));
+    }
+
+    @Test
+    void usageLinesNameTheCommandAsConfigured() {
+        ParseResult result = SlashCommandParser.parse("create-service api --system", paths, "/paver");
+
+        assertThat(result).isInstanceOf(Reply.class);
+        assertThat(((Reply) result).text()).contains("Usage: `/paver create-service <service>").doesNotContain("/platform");
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class RequestCheck {
 
         Map<String, Violation> byParameter = new LinkedHashMap<>();
         unknown.forEach(name -> byParameter.put(name, Violation.ofParameter(name, "unknown-parameter",
-                "there is no parameter " + Names.quote(name) + " in " + path.id() + "; usage: " + path.usage("/platform"))));
+                "there is no parameter " + Names.quote(name) + " in " + path.id() + "; its parameters are "
+                        + path.parameters().parameters().stream().map(Parameter::name).toList())));
 
         Map<String, Object> values = schema.withDefaults(given);
         Map<String, Object> platform = new LinkedHashMap<>();

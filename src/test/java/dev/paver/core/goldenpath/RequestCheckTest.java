@@ -124,12 +124,13 @@ class RequestCheckTest {
     }
 
     @Test
-    void rejectsAnUnknownParameterShowingTheUsage() {
+    void rejectsAnUnknownParameterListingTheParameters() {
         Violation v = onlyViolation(api("team", "payments"));
 
         assertThat(v.subject()).isEqualTo("team");
         assertThat(v.rule()).isEqualTo("unknown-parameter");
-        assertThat(v.message()).startsWith("there is no parameter 'team' in create-service; usage: /platform create-service <service>");
+        assertThat(v.message()).isEqualTo("there is no parameter 'team' in create-service; its parameters are "
+                + "[service, system, owner, profile, port, description]");
     }
 
     @Test
