@@ -186,8 +186,9 @@ public class PaverConfiguration {
     }
 
     @Bean
-    Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine) {
-        return new Intake(paths, new RequestCheck(conventions), catalog, engine);
+    Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine,
+                  DeploymentPort deployments) {
+        return new Intake(paths, new RequestCheck(conventions), catalog, engine, deployments.enabled());
     }
 
     @Bean

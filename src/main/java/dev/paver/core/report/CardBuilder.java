@@ -34,7 +34,11 @@ public final class CardBuilder {
             steps.add(new Card.StepLine(spec.name(), step == null ? "pending" : step.status().word(),
                     step == null ? "" : step.detail()));
         }
-        return new Card(title, state(run), fields, steps, links, run.outcome());
+        String note = run.outcome();
+        if (note.isEmpty() && "off".equals(run.request().platform().get("deploymentTracking"))) {
+            note = "Deployment tracking is off: no cluster is configured, so Paver follows this run up to the merge.";
+        }
+        return new Card(title, state(run), fields, steps, links, note);
     }
 
     private static String state(Run run) {

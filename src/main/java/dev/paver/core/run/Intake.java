@@ -19,12 +19,22 @@ public final class Intake {
     private final RequestCheck check;
     private final CatalogSource catalog;
     private final RunEngine engine;
+    private final boolean deploymentTracking;
 
-    public Intake(GoldenPathCatalog paths, RequestCheck check, CatalogSource catalog, RunEngine engine) {
+    /** The {@code platform} key that says whether deployments are followed: {@code on} or {@code off}. */
+    public static final String DEPLOYMENT_TRACKING = "deploymentTracking";
+
+    /**
+     * @param deploymentTracking whether a cluster is configured; runs carry it as {@code platform.deploymentTracking}
+     *                           ({@code on}/{@code off}) so that templates and cards can say so from the start
+     */
+    public Intake(GoldenPathCatalog paths, RequestCheck check, CatalogSource catalog, RunEngine engine,
+                  boolean deploymentTracking) {
         this.paths = paths;
         this.check = check;
         this.catalog = catalog;
         this.engine = engine;
+        this.deploymentTracking = deploymentTracking;
     }
 
     /**
@@ -55,8 +65,10 @@ public final class Intake {
      *                       could not post its card ({@link Run#outcome()} says why)
      */
     public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel, Consumer<Run> afterFirstPass) {
-        return engine.start(new RunRequest(ready.path().id(), ready.accepted().parameters(), ready.accepted().platform(),
-                requester, origin, channel), afterFirstPass);
+        Map<String, Object> platform = new java.util.LinkedHashMap<>(ready.accepted().platform());
+        platform.put(DEPLOYMENT_TRACKING, deploymentTracking ? "on" : "off");
+        return engine.start(new RunRequest(ready.path().id(), ready.accepted().parameters(), platform, requester, origin,
+                channel), afterFirstPass);
     }
 
     /** The golden paths, for help texts and modals. */
