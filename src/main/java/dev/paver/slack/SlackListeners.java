@@ -87,8 +87,15 @@ public final class SlackListeners implements AutoCloseable {
             }
             if (outcome instanceof Intake.Ready ready) {
                 String userId = payload.getUser().getId();
-                startLater(ready, userId, RunRequest.Origin.MODAL, channel, text -> ctx.client().chatPostEphemeral(r -> r
-                        .channel(channel).user(userId).text(text)));
+                startLater(ready, userId, RunRequest.Origin.MODAL, channel, text -> {
+                    // a modal has no response URL: an ephemeral message in the channel, else a direct message
+                    if (!ctx.client().chatPostEphemeral(r -> r.channel(channel).user(userId).text(text)).isOk()) {
+                        var direct = ctx.client().chatPostMessage(r -> r.channel(userId).text(text));
+                        if (!direct.isOk()) {
+                            throw new IllegalStateException("chat.postMessage to the user failed: " + direct.getError());
+                        }
+                    }
+                });
             }
             return ctx.ack();
         });
