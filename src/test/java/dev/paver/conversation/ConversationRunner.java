@@ -289,6 +289,12 @@ public final class ConversationRunner implements AutoCloseable {
                 privately.add(c.param("text"));
             }
         }
+        List<String> direct = slack.calls("chat.postMessage").stream()
+                .filter(c -> conversation.people().containsKey(c.param("channel"))).map(c -> c.param("text")).toList();
+        for (String s : strings(expected.get("direct_messages"))) {
+            check(direct.stream().anyMatch(t -> t.contains(s)), "Paver's direct messages " + direct + " have nothing containing "
+                    + quote(s));
+        }
         for (String s : strings(expected.get("told_privately"))) {
             check(privately.stream().anyMatch(t -> t.contains(s)), "Paver told the requester privately " + privately
                     + ", nothing containing " + quote(s));
