@@ -47,9 +47,10 @@ public final class Transcript {
         entries.add(new Entry(slack.calls().size(), "    [" + text + "]"));
     }
 
-    /** Messages Paver posted in the channel (not in a thread): its status cards. */
+    /** Messages Paver posted in the conversation's channel (not in a thread): its status cards. */
     public List<SlackStandIn.SlackCall> cardPosts() {
-        return slack.calls("chat.postMessage").stream().filter(c -> c.param("thread_ts").isEmpty()).toList();
+        return slack.calls("chat.postMessage").stream()
+                .filter(c -> c.param("thread_ts").isEmpty() && c.param("channel").equals(conversation.channel())).toList();
     }
 
     /** Texts of Paver's thread replies, in order. */
@@ -106,7 +107,11 @@ public final class Transcript {
                 break;
             }
             SlackStandIn.SlackCall c = calls.get(i);
-            if (c.method().equals("chat.postMessage") && c.param("thread_ts").isEmpty()) {
+            if (c.method().equals("chat.postMessage") && c.param("thread_ts").isEmpty()
+                    && conversation.people().containsKey(c.param("channel"))) {
+                out.append("    Paver (direct message to ").append(conversation.name(c.param("channel"))).append("): ")
+                        .append(plain(c.param("text"))).append('\n');
+            } else if (c.method().equals("chat.postMessage") && c.param("thread_ts").isEmpty()) {
                 long edits = calls.stream().filter(u -> u.method().equals("chat.update") && u.param("ts").equals(c.ts())).count();
                 out.append("Paver: [status card").append(edits > 0 ? ", edited " + edits + " times, as it reads now" : "")
                         .append("]\n").append(indent(latestCard(c.ts()), "  │ ")).append('\n');
