@@ -31,7 +31,8 @@ final class ConventionsFactory {
                 config.environments() == null || config.environments().isEmpty() ? defaults.environments() : config.environments(),
                 config.automatedSync() == null ? defaults.automatedSyncEnvironments() : config.automatedSync(),
                 profiles, RequiredLabels.defaults(),
-                config.gitopsRepositorySuffix() == null ? defaults.gitopsRepositorySuffix() : config.gitopsRepositorySuffix());
+                config.gitopsRepositorySuffix() == null ? defaults.gitopsRepositorySuffix() : config.gitopsRepositorySuffix(),
+                config.imageRegistry() == null ? defaults.imageRegistry() : config.imageRegistry());
     }
 
     private static String require(Map<String, String> profile, String name, String key) {

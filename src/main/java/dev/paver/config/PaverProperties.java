@@ -82,8 +82,10 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param automatedSync         environments Argo CD syncs automatically
      * @param profiles              name to {@code requests-cpu}, {@code requests-memory}, {@code limits-cpu}, {@code limits-memory}
      * @param gitopsRepositorySuffix suffix of a domain's GitOps repository
+     * @param imageRegistry         where services' CI pushes images, e.g. {@code ghcr.io/acme}
      */
     public record ConventionsConfig(List<String> environments, List<String> automatedSync,
-                                    Map<String, Map<String, String>> profiles, @DefaultValue("-gitops") String gitopsRepositorySuffix) {
+                                    Map<String, Map<String, String>> profiles, @DefaultValue("-gitops") String gitopsRepositorySuffix,
+                                    @DefaultValue(dev.paver.core.convention.Conventions.DEFAULT_IMAGE_REGISTRY) String imageRegistry) {
     }
 }

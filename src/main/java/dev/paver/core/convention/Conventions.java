@@ -7,11 +7,21 @@ import java.util.Optional;
 
 /**
  * The platform contract of CONVENTIONS.md as one value: environments in promotion order, the environments
- * that Argo CD syncs automatically, resource profiles, the required label keys and the GitOps repository
- * suffix. {@link #defaults()} gives the documented defaults; an organisation overrides them in configuration.
+ * that Argo CD syncs automatically, resource profiles, the required label keys, the GitOps repository suffix and
+ * the image registry services push to. {@link #defaults()} gives the documented defaults; an organisation overrides them in configuration.
  */
 public record Conventions(List<String> environments, List<String> automatedSyncEnvironments,
-                          Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix) {
+                          Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix,
+                          String imageRegistry) {
+
+    /** The default image registry: where a service's CI pushes {@code <registry>/<service>:<version>}. */
+    public static final String DEFAULT_IMAGE_REGISTRY = "ghcr.io/acme";
+
+    /** Conventions with the default image registry. */
+    public Conventions(List<String> environments, List<String> automatedSyncEnvironments,
+                       Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix) {
+        this(environments, automatedSyncEnvironments, profiles, labels, gitopsRepositorySuffix, DEFAULT_IMAGE_REGISTRY);
+    }
 
     public Conventions {
         environments = List.copyOf(environments);
@@ -31,6 +41,10 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
         }
         if (gitopsRepositorySuffix == null) {
             throw new IllegalArgumentException("the GitOps repository suffix is required (default -gitops)");
+        }
+        if (imageRegistry == null || !imageRegistry.matches("[a-z0-9]([a-z0-9.:-]*[a-z0-9])?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*")) {
+            throw new IllegalArgumentException("image registry " + Names.quote(imageRegistry)
+                    + " must look like ghcr.io/acme or registry.example.com:5000/team");
         }
         if (!environments.containsAll(automatedSyncEnvironments)) {
             throw new IllegalArgumentException("automated sync environments " + automatedSyncEnvironments

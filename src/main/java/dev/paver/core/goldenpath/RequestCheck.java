@@ -36,7 +36,8 @@ public final class RequestCheck {
      *
      * @param parameters typed parameters with defaults
      * @param platform   derived values: {@code domain}, {@code costCenter}, {@code gitopsRepository},
-     *                   {@code environments}, {@code firstEnvironment}, {@code profile} (requests and limits)
+     *                   {@code environments}, {@code firstEnvironment}, {@code imageRegistry}, {@code profile}
+     *                   (requests and limits)
      */
     public record Accepted(Map<String, Object> parameters, Map<String, Object> platform) implements Outcome {
     }
@@ -70,6 +71,7 @@ public final class RequestCheck {
         Map<String, Object> platform = new LinkedHashMap<>();
         platform.put("environments", conventions.environments());
         platform.put("firstEnvironment", conventions.firstEnvironment());
+        platform.put("imageRegistry", conventions.imageRegistry());
         String domain = text(values, byConvention(schema, "domain"));
         String system = text(values, byConvention(schema, "system"));
         String service = text(values, byConvention(schema, "service"));

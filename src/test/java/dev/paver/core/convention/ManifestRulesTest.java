@@ -149,7 +149,7 @@ class ManifestRulesTest {
 
         assertThat(check(files)).extracting(Violation::file, Violation::line, Violation::rule, Violation::message)
                 .containsExactly(tuple(BASE + "deployment.yaml", 1, "image-tag", "Deployment/api container 'api' uses image "
-                        + "'ghcr.io/payments/api:latest' in prod: pin a version tag or digest"));
+                        + "'ghcr.io/acme/api:latest' in prod: pin a version tag or digest"));
     }
 
     @Test
