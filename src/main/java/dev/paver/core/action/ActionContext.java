@@ -12,13 +12,15 @@ import java.util.Map;
  * @param runId      the run's id, stable across restarts (use it to key side effects)
  * @param stepId     the template step's id
  * @param runStarted when the run was created
+ * @param stepStarted when this step first ran (the first check of a waiting step), or now on its first execution
  * @param request    the run's request
  * @param goldenPath the template the run walks
  * @param input      the step's {@code input}, rendered
  * @param workspace  files rendered so far in this run: relative path to text (mutable, in memory)
  * @param clock      the time source
  */
-public record ActionContext(String runId, String stepId, Instant runStarted, RunRequest request, GoldenPath goldenPath,
+public record ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
+                            GoldenPath goldenPath,
                             Map<String, Object> input, Map<String, String> workspace, Clock clock) {
 
     /** The input {@code key} as text. */

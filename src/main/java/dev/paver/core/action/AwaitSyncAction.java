@@ -10,10 +10,14 @@ import java.util.Map;
  * {@code environment}, {@code repository} (the GitOps repository, to tell whether a later synced commit contains
  * the merge: Argo CD syncs the branch head). Deployed is Argo CD's {@code on-deployed} trigger for that revision; {@code on-sync-failed}
  * and {@code on-health-degraded} fail the run with Argo CD's message; {@code on-sync-running} is reported once.
- * Wakes on {@code argocd:<application>}. With no cluster configured the step ends at once and says that
+ * Wakes on {@code argocd:<application>}. After {@link #SLOW} without a deployment the thread says once what Argo CD
+ * shows (or that the Application does not exist). With no cluster configured the step ends at once and says that
  * deployment tracking is off. Output: {@code revision}, {@code tracking} ({@code on}/{@code off}).
  */
 public final class AwaitSyncAction implements Action {
+
+    /** After this long without a deployment, the thread says once what Argo CD shows. */
+    public static final Duration SLOW = Duration.ofMinutes(15);
 
     private final DeploymentPort deployments;
     private final RepositoryPort repositories;
@@ -46,8 +50,13 @@ public final class AwaitSyncAction implements Action {
                             + "cannot tell when " + application + " runs. Check Argo CD for " + application + ".")));
         }
         var status = deployments.application(application);
+        Duration waited = Duration.between(ctx.stepStarted(), ctx.clock().instant());
         if (status.isEmpty()) {
-            return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, List.of());
+            List<Milestone> slow = waited.compareTo(SLOW) < 0 ? List.of() : List.of(Milestone.of("no-application",
+                    "Argo CD has no Application " + application + " after " + human(waited) + ". Check that the domain's "
+                            + "ApplicationSet points at this repository and that a cluster is labelled for " + env
+                            + "; Paver keeps waiting."));
+            return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, slow);
         }
         var app = status.get();
         String repository = ctx.text("repository");
@@ -67,9 +76,15 @@ public final class AwaitSyncAction implements Action {
                     List.of(Milestone.of("deployed", "Deployed to " + env + ": " + application + " is Synced and Healthy at revision "
                             + shortRev + " (" + human(took) + " after the request).")));
         }
-        List<Milestone> milestones = app.syncing()
-                ? List.of(Milestone.of("syncing", "Argo CD is syncing " + application + (shortRev.isEmpty() ? "" : " to " + shortRev) + "."))
-                : List.of();
+        List<Milestone> milestones = new java.util.ArrayList<>();
+        if (app.syncing()) {
+            milestones.add(Milestone.of("syncing", "Argo CD is syncing " + application + (shortRev.isEmpty() ? "" : " to " + shortRev) + "."));
+        }
+        if (waited.compareTo(SLOW) >= 0) {
+            milestones.add(Milestone.of("slow", application + " is not deployed " + human(waited) + " after the merge: sync "
+                    + blank(app.syncStatus()) + ", health " + blank(app.healthStatus())
+                    + (app.healthMessage().isEmpty() ? "" : " (" + app.healthMessage() + ")") + ". Paver keeps waiting."));
+        }
         String detail = "waiting for " + application + ": sync " + blank(app.syncStatus()) + ", health " + blank(app.healthStatus())
                 + (app.operationPhase().isEmpty() ? "" : ", operation " + app.operationPhase());
         return new ActionResult.Waiting(waitKey(application), detail, milestones);

@@ -286,7 +286,7 @@ public final class RunEngine {
         String where = "steps[" + spec.id() + "]";
         if (spec.each() == null) {
             Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
-            return action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), run.request(), path, input,
+            return action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path, input,
                     workspace, clock));
         }
         Object items = renderer.renderValue(where + ".each", spec.each(), context);
@@ -300,7 +300,7 @@ public final class RunEngine {
             for (int i = 0; i < list.size(); i++) {
                 context.put("each", Map.of("key", i, "value", list.get(i)));
                 Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
-                ActionResult r = action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), run.request(), path,
+                ActionResult r = action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path,
                         input, workspace, clock));
                 for (Milestone m : r.milestones()) {
                     milestones.add(new Milestone(i + "/" + m.key(), m.text(), m.links()));
@@ -346,6 +346,11 @@ public final class RunEngine {
         post(run, spec.id(), List.of(Milestone.of("retrying", "Step " + spec.name() + " failed: " + e.getMessage()
                 + ". Paver tries again at every poll for up to " + RETRY_FOR.toMinutes() + " minutes.")));
         updateCard(run, path, context);
+    }
+
+    private Instant stepStarted(Run run, StepSpec spec) {
+        StepRun step = run.step(spec.id());
+        return step == null || step.startedAt() == null ? clock.instant() : step.startedAt();
     }
 
     private void failStep(Run run, GoldenPath path, StepRun step, String reason) {

@@ -59,10 +59,14 @@ class RunEngineTest {
     }
 
     private RunEngine engine(RepositoryPort repositories, RecordingNotifier notifier, Clock clock) {
+        return engine(repositories, notifier, clock, DeploymentPort.disabled());
+    }
+
+    private RunEngine engine(RepositoryPort repositories, RecordingNotifier notifier, Clock clock, DeploymentPort deployments) {
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
-                new AwaitSyncAction(DeploymentPort.disabled(), repositories)));
+                new AwaitSyncAction(deployments, repositories)));
         return new RunEngine(catalog, actions, store, notifier, renderer, clock, Runnable::run);
     }
 
@@ -201,6 +205,37 @@ class RunEngineTest {
         assertThat(failed.state()).isEqualTo(RunState.FAILED);
         assertThat(failed.outcome()).contains("connection refused").contains("tried again for 30 minutes");
         assertThat(slack.lastCard().state()).isEqualTo("Failed");
+    }
+
+    @Test
+    void saysOnceWhenArgoCdHasNoApplicationLongAfterTheMerge() throws Exception {
+        DeploymentPort noApplication = new DeploymentPort() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<dev.paver.core.action.ApplicationStatus> application(String name) {
+                return java.util.Optional.empty();
+            }
+        };
+        RecordingNotifier slack = new RecordingNotifier();
+        MutableClock clock = new MutableClock();
+        RunEngine engine = engine(git, slack, clock, noApplication);
+        Run run = engine.start(createService("api"));
+        people.merge("payments-gitops", (String) store.find(run.id()).orElseThrow().step("publish-gitops").output().get("branchName"), "Alex");
+        engine.resumeAll();
+        assertThat(store.find(run.id()).orElseThrow().waitingFor()).isEqualTo("argocd:payments-dev-api");
+        int before = slack.replies.size();
+
+        clock.advance(AwaitSyncAction.SLOW.plusMinutes(1));
+        engine.resumeAll();
+        engine.resumeAll();
+
+        assertThat(slack.replyTexts().subList(before, slack.replies.size())).singleElement().asString()
+                .startsWith("Argo CD has no Application payments-dev-api after 16m 00s").contains("keeps waiting");
+        assertThat(store.find(run.id()).orElseThrow().state()).isEqualTo(RunState.WAITING);
     }
 
     /** The local repositories, behind a network that can be cut. */
