@@ -92,9 +92,9 @@ public final class RequestCheck {
                 case "domain" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, service);
                 case "service" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, domain);
                 case "system" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
-                        .or(() -> known(p, value, catalog.systems().keySet(), "system", "/platform create-system"));
+                        .or(() -> known(p, value, catalog.systems().keySet(), "system", "catalog/systems/"));
                 case "owner" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
-                        .or(() -> known(p, value, catalog.groups().keySet(), "group", "/platform create-group"));
+                        .or(() -> known(p, value, catalog.groups().keySet(), "group", "catalog/groups/"));
                 case "environment" -> conventions.checkEnvironment(p.name(), value);
                 case "profile" -> conventions.profiles().containsKey(value) ? Optional.empty()
                         : Optional.of(Violation.ofParameter(p.name(), "profile", p.name() + " " + Names.quote(value)
@@ -162,13 +162,14 @@ public final class RequestCheck {
         return Optional.empty();
     }
 
-    private static Optional<Violation> known(Parameter p, String value, Set<String> known, String what, String create) {
+    private static Optional<Violation> known(Parameter p, String value, Set<String> known, String what, String folder) {
         if (!p.picksFromCatalog() || known.contains(value)) {
             return Optional.empty();
         }
         String options = known.isEmpty() ? "none is known yet" : "known: " + String.join(", ", known);
         return Optional.of(Violation.ofParameter(p.name(), "unknown-" + what, p.name() + " " + Names.quote(value)
-                + " is not a known " + what + " (" + options + "); create it with " + create));
+                + " is not a known " + what + " (" + options + "); a " + what + " is known once a domain's GitOps repository "
+                + "has it in " + folder));
     }
 
     private static String byConvention(ParameterSchema schema, String convention) {

@@ -2,7 +2,11 @@ package dev.paver.core.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paver.SharedFixtures;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /** Argo CD's notification triggers as Paver reads them (notifications catalog, triggers/*.yaml). */
 class ApplicationStatusTest {
@@ -62,5 +66,28 @@ class ApplicationStatusTest {
     void isSyncingWhileTheOperationRuns() {
         assertThat(app("Progressing", "Running", MERGED).syncing()).isTrue();
         assertThat(app("Healthy", "Succeeded", MERGED).syncing()).isFalse();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> trigger(String file) {
+        String text = SharedFixtures.text("argocd", "notifications_catalog", "triggers", file);
+        return ((List<Map<String, Object>>) new Yaml().load(text)).get(0);
+    }
+
+    @Test
+    void mirrorsTheConditionsOfArgoCdsNotificationTriggers() {
+        Map<String, Object> deployed = trigger("on-deployed.yaml");
+        assertThat((String) deployed.get("when")).contains("app.status.operationState.phase in ['Succeeded']")
+                .contains("app.status.health.status == 'Healthy'");
+        assertThat(deployed.get("oncePer")).as("deployed is judged per synced revision")
+                .isEqualTo("app.status.operationState?.syncResult?.revision");
+        assertThat((String) trigger("on-sync-failed.yaml").get("when")).contains("phase in ['Error', 'Failed']");
+        assertThat((String) trigger("on-health-degraded.yaml").get("when")).contains("app.status.health.status == 'Degraded'");
+        assertThat((String) trigger("on-sync-running.yaml").get("when")).contains("phase in ['Running']");
+
+        assertThat(app("Healthy", "Succeeded", MERGED).deployed(MERGED)).isTrue();
+        assertThat(app("Healthy", "Error", MERGED).syncFailed(MERGED)).isTrue();
+        assertThat(app("Degraded", "Succeeded", MERGED).degraded(MERGED)).isTrue();
+        assertThat(app("Progressing", "Running", MERGED).syncing()).isTrue();
     }
 }

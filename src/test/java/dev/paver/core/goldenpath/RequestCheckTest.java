@@ -104,7 +104,8 @@ class RequestCheckTest {
 
         assertThat(v.subject()).isEqualTo("system");
         assertThat(v.rule()).isEqualTo("unknown-system");
-        assertThat(v.message()).isEqualTo("system 'billing' is not a known system (known: checkout); create it with /platform create-system");
+        assertThat(v.message()).isEqualTo("system 'billing' is not a known system (known: checkout); a system is known "
+                + "once a domain's GitOps repository has it in catalog/systems/");
     }
 
     @Test
@@ -112,7 +113,8 @@ class RequestCheckTest {
         RequestCheck.Outcome outcome = check.check(createService, api(), PlatformCatalog.empty(), true);
 
         assertThat(((RequestCheck.Rejected) outcome).violations()).extracting(Violation::subject, Violation::message)
-                .contains(tuple("system", "system 'checkout' is not a known system (none is known yet); create it with /platform create-system"));
+                .contains(tuple("system", "system 'checkout' is not a known system (none is known yet); a system is "
+                        + "known once a domain's GitOps repository has it in catalog/systems/"));
     }
 
     @Test
@@ -120,7 +122,7 @@ class RequestCheckTest {
         Violation v = onlyViolation(api("owner", "team-ledger"));
 
         assertThat(v.rule()).isEqualTo("unknown-group");
-        assertThat(v.message()).contains("'team-ledger'", "known: team-payments", "/platform create-group");
+        assertThat(v.message()).contains("'team-ledger'", "known: team-payments", "catalog/groups/");
     }
 
     @Test
