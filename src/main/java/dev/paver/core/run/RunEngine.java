@@ -353,10 +353,14 @@ public final class RunEngine {
         return step == null || step.startedAt() == null ? clock.instant() : step.startedAt();
     }
 
+    /**
+     * Ends the run as failed. The reason is posted before the run is stored as failed: if Slack cannot take it now,
+     * the run stays unfinished and the next pass tries again, so a failure is never recorded without being said.
+     */
     private void failStep(Run run, GoldenPath path, StepRun step, String reason) {
+        post(run, step.stepId(), List.of(Milestone.of("failed", "Failed: " + reason)));
         run.step(step.with(StepStatus.FAILED, Map.of(), "failed", clock.instant(), clock.instant()), clock.instant());
         finish(run, path, RunState.FAILED, reason);
-        post(run, step.stepId(), List.of(Milestone.of("failed", "Failed: " + reason)));
         updateCard(run, path, null);
     }
 
