@@ -98,7 +98,8 @@ public class PaverConfiguration {
         String base = git.remoteUrl() != null && !git.remoteUrl().isBlank() ? git.remoteUrl() : git.localRoot();
         var credentials = git.username() == null || git.username().isBlank() ? null
                 : new UsernamePasswordCredentialsProvider(git.username(), git.password() == null ? "" : git.password());
-        JGitRepositories repositories = new JGitRepositories(base, Path.of(git.workDir()), git.defaultBranch(), credentials);
+        JGitRepositories repositories = new JGitRepositories(base, Path.of(git.workDir()), git.defaultBranch(), credentials,
+                git.repositories() == null ? List.of() : git.repositories());
         if (!base.contains("://")) {
             EmbeddedRepositories.seed(repositories);
         }
@@ -182,7 +183,9 @@ public class PaverConfiguration {
 
     @Bean
     CatalogSource catalogSource(RepositoryPort repositories, Conventions conventions) {
-        return new CatalogSource(repositories, conventions.gitopsRepositorySuffix());
+        CatalogSource catalog = new CatalogSource(repositories, conventions.gitopsRepositorySuffix());
+        catalog.refresh(); // before the server listens: the first command must find the systems and groups
+        return catalog;
     }
 
     @Bean
@@ -244,12 +247,11 @@ public class PaverConfiguration {
         }
 
         /**
-         * Reads the catalog, starts the informer, resumes unfinished runs, schedules polls, connects Socket Mode, and
-         * warms the Slack intake up.
+         * Starts the informer, resumes unfinished runs, schedules polls and catalog refreshes, connects Socket Mode,
+         * and warms the Slack intake up.
          */
         @EventListener(ApplicationReadyEvent.class)
         public void start(ApplicationReadyEvent event) throws Exception {
-            catalog.refresh();
             if (deployments instanceof ArgoCdApplications argo) {
                 argo.start();
             }

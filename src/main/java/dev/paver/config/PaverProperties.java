@@ -47,10 +47,12 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param workDir       where working clones are kept
      * @param defaultBranch the branch changes merge into
      * @param pollInterval  how often pushed branches are fetched to see whether they were merged
+     * @param repositories  with a remote URL, which plain git cannot list: the domain GitOps repositories whose
+     *                      catalogs name the systems and groups, e.g. {@code payments-gitops}
      */
     public record Git(@DefaultValue("./data/git") String localRoot, String remoteUrl, String username, String password,
                       @DefaultValue("./data/git-work") String workDir, @DefaultValue("main") String defaultBranch,
-                      @DefaultValue("15s") Duration pollInterval) {
+                      @DefaultValue("15s") Duration pollInterval, List<String> repositories) {
     }
 
     /**

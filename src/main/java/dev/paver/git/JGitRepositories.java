@@ -48,6 +48,7 @@ public final class JGitRepositories implements RepositoryPort {
     private final CredentialsProvider credentials;
     private final PersonIdent author;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final List<String> remoteRepositories;
 
     /**
      * @param base          a local folder of bare repositories, or a remote base URL such as {@code https://git.example.com/acme}
@@ -56,6 +57,16 @@ public final class JGitRepositories implements RepositoryPort {
      * @param credentials   for a remote, or null
      */
     public JGitRepositories(String base, Path workDir, String defaultBranch, CredentialsProvider credentials) {
+        this(base, workDir, defaultBranch, credentials, List.of());
+    }
+
+    /**
+     * As above, for a remote base that cannot be listed: {@code remoteRepositories} names the repositories Paver
+     * reads catalogs from (the domain GitOps repositories, e.g. {@code payments-gitops}).
+     */
+    public JGitRepositories(String base, Path workDir, String defaultBranch, CredentialsProvider credentials,
+                            List<String> remoteRepositories) {
+        this.remoteRepositories = List.copyOf(remoteRepositories);
         this.local = !base.contains("://");
         this.base = local ? Path.of(base).toAbsolutePath().normalize().toString() : base.replaceAll("/+$", "");
         this.workDir = workDir;
@@ -254,11 +265,17 @@ public final class JGitRepositories implements RepositoryPort {
         }
     }
 
-    /** Repository names under a local base (folders ending in {@code .git}); empty for a remote base. */
+    /**
+     * Repository names under a local base (folders ending in {@code .git}); for a remote base, which plain git
+     * cannot list, the repositories given to the constructor.
+     */
     @Override
     public List<String> listRepositories() {
+        if (!local) {
+            return remoteRepositories;
+        }
         List<String> names = new ArrayList<>();
-        if (!local || !Files.isDirectory(Path.of(base))) {
+        if (!Files.isDirectory(Path.of(base))) {
             return names;
         }
         try (Stream<Path> children = Files.list(Path.of(base))) {

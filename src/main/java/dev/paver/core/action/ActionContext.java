@@ -23,6 +23,22 @@ public record ActionContext(String runId, String stepId, Instant runStarted, Ins
                             GoldenPath goldenPath,
                             Map<String, Object> input, Map<String, String> workspace, Clock clock) {
 
+    /**
+     * The workspace files under {@code folder} (an input value such as {@code ./gitops}), with paths relative to it.
+     *
+     * @throws IllegalArgumentException when the folder is not a safe relative path
+     */
+    public Map<String, String> workspaceUnder(String folder) {
+        String prefix = RepositoryNames.folder(folder);
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        workspace.forEach((path, text) -> {
+            if (path.startsWith(prefix)) {
+                files.put(path.substring(prefix.length()), text);
+            }
+        });
+        return files;
+    }
+
     /** The input {@code key} as text. */
     public String text(String key) {
         Object v = input.get(key);

@@ -60,8 +60,11 @@ public final class AwaitSyncAction implements Action {
         }
         var app = status.get();
         String repository = ctx.text("repository");
-        java.util.function.Predicate<String> includes = applied -> applied.equals(revision)
-                || !repository.isEmpty() && repositories.contains(repository, applied, revision);
+        String applied = app.operationRevision();
+        // asked once per check: on plain git, contains() fetches
+        boolean containsMerge = !applied.isEmpty() && (applied.equals(revision)
+                || !repository.isEmpty() && !revision.isEmpty() && repositories.contains(repository, applied, revision));
+        java.util.function.Predicate<String> includes = r -> containsMerge;
         if (app.syncFailed(includes, revision)) {
             return new ActionResult.Failed("Argo CD could not sync " + application + " to " + shortRev + " (phase "
                     + app.operationPhase() + "): " + app.operationMessage(), List.of());

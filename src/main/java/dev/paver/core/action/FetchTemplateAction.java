@@ -48,8 +48,7 @@ public final class FetchTemplateAction implements Action {
             return new ActionResult.Failed("step " + ctx.stepId() + ": url " + url
                     + " is not a folder inside the template " + ctx.goldenPath().id(), List.of());
         }
-        String target = ctx.text("targetPath");
-        target = target.isEmpty() || target.equals(".") ? "" : RepositoryNames.path(target.replaceAll("^\\./", "")) + "/";
+        String target = RepositoryNames.folder(ctx.text("targetPath"));
         Object values = ctx.input().getOrDefault("values", Map.of());
         Map<String, Object> scope = Map.of("values", values);
         List<PathMatcher> verbatim = new ArrayList<>();

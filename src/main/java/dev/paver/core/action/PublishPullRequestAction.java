@@ -37,18 +37,11 @@ public final class PublishPullRequestAction implements Action {
     public ActionResult execute(ActionContext ctx) {
         String repository = RepositoryNames.repository(ctx);
         String branch = RepositoryNames.branch(ctx.required("branchName"));
-        String source = ctx.text("sourcePath").replaceAll("^\\./", "");
-        source = source.isEmpty() || source.equals(".") ? "" : source.replaceAll("/+$", "") + "/";
-        String target = ctx.text("targetPath").replaceAll("^\\./", "");
-        target = target.isEmpty() || target.equals(".") ? "" : RepositoryNames.path(target.replaceAll("/+$", "")) + "/";
+        String target = RepositoryNames.folder(ctx.text("targetPath"));
         Map<String, String> files = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : ctx.workspace().entrySet()) {
-            if (e.getKey().startsWith(source)) {
-                files.put(RepositoryNames.path(target + e.getKey().substring(source.length())), e.getValue());
-            }
-        }
+        ctx.workspaceUnder(ctx.text("sourcePath")).forEach((path, text) -> files.put(RepositoryNames.path(target + path), text));
         if (files.isEmpty()) {
-            return new ActionResult.Failed("step " + ctx.stepId() + ": no rendered files under " + source
+            return new ActionResult.Failed("step " + ctx.stepId() + ": no rendered files under " + ctx.text("sourcePath")
                     + " to publish", List.of());
         }
         if (ctx.input().get("failIfExists") instanceof List<?> guarded) {

@@ -59,6 +59,21 @@ public final class RepositoryNames {
     }
 
     /**
+     * A folder as a path prefix: {@code ""} for the root ({@code ""}, {@code .}, {@code ./}), else the validated
+     * path with one trailing slash ({@code ./gitops/} and {@code gitops} both give {@code gitops/}).
+     *
+     * @throws IllegalArgumentException as {@link #path}
+     */
+    public static String folder(String folder) {
+        String f = folder == null ? "" : folder.strip();
+        while (f.startsWith("./")) {
+            f = f.substring(2);
+        }
+        f = f.replaceAll("/+$", "");
+        return f.isEmpty() || f.equals(".") ? "" : path(f) + "/";
+    }
+
+    /**
      * A repository-relative file path: no absolute path, no {@code .} or {@code ..} segment, no backslash or
      * control character, no {@code .git} directory.
      *

@@ -2,7 +2,6 @@ package dev.paver.core.action;
 
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.convention.Violation;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,13 +38,10 @@ public final class ValidateConventionsAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String prefix = ctx.text("path");
-        prefix = prefix.isEmpty() || prefix.equals(".") ? "" : prefix.replaceAll("/+$", "") + "/";
-        Map<String, String> files = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : ctx.workspace().entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                files.put(e.getKey().substring(prefix.length()), e.getValue());
-            }
+        Map<String, String> files = ctx.workspaceUnder(ctx.text("path"));
+        if (files.isEmpty()) {
+            return new ActionResult.Failed("step " + ctx.stepId() + ": nothing was rendered under " + ctx.text("path")
+                    + " to check", List.of());
         }
         String domain = ctx.text("domain");
         List<Violation> violations = rules.check(files, domain.isEmpty() ? null : domain);

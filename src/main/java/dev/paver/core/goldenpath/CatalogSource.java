@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * The platform catalog as last read from the domain GitOps repositories (those named {@code *<suffix>}): their
  * {@code catalog/systems/} and {@code catalog/groups/} folders.
  * {@link #current()} never does I/O, so slash commands stay fast; {@link #refresh()} reads the repositories and is
- * called at start-up, periodically and after runs end.
+ * called at start-up, before the server listens, and then periodically.
  */
 public final class CatalogSource {
 

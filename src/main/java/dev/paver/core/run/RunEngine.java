@@ -144,15 +144,22 @@ public final class RunEngine {
     /** One pass over a run, now, on the calling thread. Unknown or finished runs are left alone. */
     public void advance(String runId) {
         synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
+            Run run = null;
             try {
-                store.find(runId).ifPresent(this::pass);
+                run = store.find(runId).orElse(null);
+                if (run != null) {
+                    pass(run);
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "run " + runId + ": pass failed, will retry on the next wake", e);
             }
+            if (run != null && run.state().finished()) {
+                locks.remove(runId);
+            }
             Consumer<Run> listener = firstPass.remove(runId);
-            if (listener != null) {
+            if (listener != null && run != null) {
                 try {
-                    store.find(runId).ifPresent(listener);
+                    listener.accept(run);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "run " + runId + ": first-pass listener failed", e);
                 }
@@ -166,7 +173,7 @@ public final class RunEngine {
         }
         GoldenPath path = catalog.find(run.request().goldenPath()).orElse(null);
         if (path == null) {
-            finish(run, null, RunState.FAILED, "The golden path " + run.request().goldenPath()
+            finish(run, RunState.FAILED, "The golden path " + run.request().goldenPath()
                     + " no longer exists in templates/; nothing more can happen for this run.");
             return;
         }
@@ -177,7 +184,7 @@ public final class RunEngine {
                 if (!e.permanent()) {
                     throw e;
                 }
-                finish(run, path, RunState.FAILED, "Paver could not post its status card: " + e.getMessage()
+                finish(run, RunState.FAILED, "Paver could not post its status card: " + e.getMessage()
                         + ". Nothing was changed.");
                 return;
             }
@@ -196,11 +203,7 @@ public final class RunEngine {
         boolean changed = false;
         for (StepSpec spec : path.steps()) {
             StepRun step = run.step(spec.id());
-            Action action = actions.find(spec.action()).orElse(null);
-            if (action == null) {
-                failStep(run, path, step, "action " + spec.action() + " is not registered");
-                return;
-            }
+            Action action = actions.find(spec.action()).orElseThrow(); // checked when the engine was built
             if (step.status() == StepStatus.DONE || step.status() == StepStatus.SKIPPED) {
                 stepsContext.put(spec.id(), Map.of("output", step.output()));
                 if (action.pure() && step.status() == StepStatus.DONE) {
@@ -214,7 +217,7 @@ public final class RunEngine {
                 if (action.usesWorkspace() && !replay.isEmpty()) {
                     String problem = rebuildWorkspace(run, path, replay, context, workspace);
                     if (problem != null) {
-                        failStep(run, path, step, problem);
+                        failStep(run, path, step, problem, context);
                         return;
                     }
                 }
@@ -227,7 +230,7 @@ public final class RunEngine {
                 }
                 result = execute(run, path, spec, action, context, workspace);
             } catch (TemplateRenderer.TemplateException | IllegalArgumentException e) {
-                failStep(run, path, step, e.getMessage());
+                failStep(run, path, step, e.getMessage(), context);
                 return;
             } catch (RuntimeException e) {
                 retryOrFail(run, path, spec, step, e, context);
@@ -255,11 +258,11 @@ public final class RunEngine {
                 }
                 return;
             } else if (result instanceof ActionResult.Failed failed) {
-                failStep(run, path, step, failed.reason());
+                failStep(run, path, step, failed.reason(), context);
                 return;
             }
         }
-        finish(run, path, RunState.SUCCEEDED, renderText(path, context));
+        finish(run, RunState.SUCCEEDED, renderText(path, context));
         updateCard(run, path, context);
     }
 
@@ -336,7 +339,7 @@ public final class RunEngine {
         if (permanent || step.retryingSince() != null && Duration.between(step.retryingSince(), now).compareTo(RETRY_FOR) > 0) {
             LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed", e);
             failStep(run, path, step, step.retryingSince() == null ? reason
-                    : reason + " (tried again for " + RETRY_FOR.toMinutes() + " minutes)");
+                    : reason + " (tried again for " + RETRY_FOR.toMinutes() + " minutes)", context);
             return;
         }
         LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed, will try again: " + e.getMessage());
@@ -357,14 +360,14 @@ public final class RunEngine {
      * Ends the run as failed. The reason is posted before the run is stored as failed: if Slack cannot take it now,
      * the run stays unfinished and the next pass tries again, so a failure is never recorded without being said.
      */
-    private void failStep(Run run, GoldenPath path, StepRun step, String reason) {
+    private void failStep(Run run, GoldenPath path, StepRun step, String reason, Map<String, Object> context) {
         post(run, step.stepId(), List.of(Milestone.of("failed", "Failed: " + reason)));
         run.step(step.with(StepStatus.FAILED, Map.of(), "failed", clock.instant(), clock.instant()), clock.instant());
-        finish(run, path, RunState.FAILED, reason);
-        updateCard(run, path, null);
+        finish(run, RunState.FAILED, reason);
+        updateCard(run, path, context);
     }
 
-    private void finish(Run run, GoldenPath path, RunState state, String outcome) {
+    private void finish(Run run, RunState state, String outcome) {
         run.state(state, null, outcome, clock.instant());
         store.update(run);
     }
@@ -394,10 +397,10 @@ public final class RunEngine {
     }
 
     private void updateCard(Run run, GoldenPath path, Map<String, Object> context) {
-        if (run.thread() == null || path == null) {
+        if (run.thread() == null) {
             return;
         }
-        Card card = CardBuilder.card(run, path, context == null ? List.of() : links(path, context));
+        Card card = CardBuilder.card(run, path, links(path, context));
         try {
             notifier.updateCard(run.thread(), card);
         } catch (RuntimeException e) {
