@@ -85,7 +85,7 @@ public class PaverConfiguration {
     @Bean
     RepositoryPort repositories(PaverProperties properties) {
         PaverProperties.Github github = properties.github();
-        if (github.token() != null && !github.token().isBlank()) {
+        if (github.enabled()) {
             if (github.organization() == null || github.organization().isBlank()) {
                 throw new IllegalStateException("paver.github.token is set but paver.github.organization "
                         + "(PAVER_GITHUB_ORGANIZATION) is not: name the organization that owns the repositories");
@@ -150,7 +150,7 @@ public class PaverConfiguration {
 
     @Bean
     Notifier notifier(Slack slack, PaverProperties properties) {
-        return new SlackNotifier(slack.methods(SlackSecrets.botToken(properties.slack())));
+        return new SlackNotifier(slack.methods(properties.slack().botToken()));
     }
 
     @Bean(destroyMethod = "shutdown")
@@ -203,7 +203,7 @@ public class PaverConfiguration {
     App slackApp(Slack slack, PaverProperties properties, SlackListeners listeners) {
         AppConfig config = AppConfig.builder().slack(slack)
                 .signingSecret(SlackSecrets.signingSecret(properties.slack()))
-                .singleTeamBotToken(SlackSecrets.botToken(properties.slack()))
+                .singleTeamBotToken(properties.slack().botToken())
                 .build();
         App app = new App(config);
         listeners.register(app);
@@ -256,8 +256,8 @@ public class PaverConfiguration {
                 argo.start();
             }
             engine.resumeAll();
-            boolean onGithub = properties.github().token() != null && !properties.github().token().isBlank();
-            long poll = (onGithub ? properties.github().pollInterval() : properties.git().pollInterval()).toMillis();
+            long poll = (properties.github().enabled() ? properties.github().pollInterval() : properties.git().pollInterval())
+                    .toMillis();
             scheduler.scheduleWithFixedDelay(guard(engine::resumeAll), poll, poll, TimeUnit.MILLISECONDS);
             long refresh = properties.runs().catalogRefresh().toMillis();
             scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);

@@ -37,6 +37,11 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      */
     public record Github(@DefaultValue("https://api.github.com") String apiUrl, String token, String organization,
                          String webhookSecret, @DefaultValue("60s") Duration pollInterval) {
+
+        /** True when a token is set: repositories and pull requests are on GitHub. */
+        public boolean enabled() {
+            return token != null && !token.isBlank();
+        }
     }
 
     /**

@@ -1,16 +1,9 @@
 package dev.paver.config;
 
-/**
- * The Slack credentials. {@link RequiredSettings} has checked at start-up that they are there; these accessors
- * only read them.
- */
+/** The Slack signing secret, optional in Socket Mode ({@link RequiredSettings} checks what is required at start-up). */
 final class SlackSecrets {
 
     private SlackSecrets() {
-    }
-
-    static String botToken(PaverProperties.Slack slack) {
-        return slack.botToken();
     }
 
     /** The signing secret, or null in Socket Mode without one (the HTTP endpoint is then off). */

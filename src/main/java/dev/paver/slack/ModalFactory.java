@@ -47,22 +47,22 @@ public final class ModalFactory {
     public static View modal(GoldenPath path, PlatformCatalog catalog, Map<String, String> given, String channel) {
         List<LayoutBlock> blocks = new ArrayList<>();
         if (!path.description().isEmpty()) {
-            blocks.add(section(s -> s.text(markdownText(truncate(SlackRenderer.escape(path.description()), 3000)))));
+            blocks.add(section(s -> s.text(markdownText(SlackRenderer.truncate(SlackRenderer.escape(path.description()), 3000)))));
         }
         for (Parameter p : path.parameters().parameters()) {
             String initial = given.getOrDefault(p.name(), p.defaultValue());
             List<String> choices = choices(p, catalog);
             blocks.add(input(in -> {
-                in.blockId(p.name()).optional(!p.required()).label(plainText(truncate(p.title(), 2000)));
+                in.blockId(p.name()).optional(!p.required()).label(plainText(SlackRenderer.truncate(p.title(), 2000)));
                 if (!p.description().isEmpty()) {
-                    in.hint(plainText(truncate(p.description(), 2000)));
+                    in.hint(plainText(SlackRenderer.truncate(p.description(), 2000)));
                 }
                 if (!choices.isEmpty()) {
                     List<OptionObject> options = choices.stream().limit(100)
-                            .map(c -> option(plainText(truncate(c, 75)), c)).toList();
+                            .map(c -> option(plainText(SlackRenderer.truncate(c, 75)), c)).toList();
                     OptionObject selected = options.stream().filter(o -> o.getValue().equals(initial)).findFirst().orElse(null);
                     in.element(staticSelect(sel -> sel.actionId(ACTION_ID).options(options).initialOption(selected)
-                            .placeholder(plainText("Choose " + truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
+                            .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
                 } else {
                     in.element(plainTextInput(t -> t.actionId(ACTION_ID).initialValue(initial)
                             .maxLength(p.maxLength() == null ? 500 : p.maxLength())));
@@ -70,9 +70,9 @@ public final class ModalFactory {
                 return in;
             }));
         }
-        String title = path.title().isEmpty() ? path.id() : path.title();
+        String title = path.title();
         return view(v -> v.type("modal").callbackId(path.id()).privateMetadata(channel)
-                .title(viewTitle(t -> t.type("plain_text").text(truncate(title, 24))))
+                .title(viewTitle(t -> t.type("plain_text").text(SlackRenderer.truncate(title, 24))))
                 .submit(viewSubmit(s -> s.type("plain_text").text("Start")))
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
                 .blocks(blocks));
@@ -105,9 +105,5 @@ public final class ModalFactory {
             return List.copyOf(catalog.groups().keySet());
         }
         return p.enumValues();
-    }
-
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

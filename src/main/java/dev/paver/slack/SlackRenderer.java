@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class SlackRenderer {
 
-    private static final Map<String, String> ICONS = Map.of("done", ":white_check_mark:", "running", ":arrows_counterclockwise:",
+    private static final Map<String, String> ICONS = Map.of("done", ":white_check_mark:",
             "waiting", ":hourglass_flowing_sand:", "pending", ":white_circle:", "skipped", ":fast_forward:", "failed", ":x:");
 
     /**
@@ -46,9 +46,12 @@ public final class SlackRenderer {
         blocks.add(header(h -> h.text(plainText(truncate(card.title(), 150)))));
         List<TextObject> fields = new ArrayList<>();
         fields.add(markdownText("*State*\n" + escape(card.state())));
+        // a user id becomes a mention only here, where it is known to be one: Slack ids are [A-Z0-9]
+        fields.add(markdownText("*Requested by*\n" + (card.requester().matches("[A-Z0-9]+") ? "<@" + card.requester() + ">"
+                : escape(card.requester()))));
         for (Card.Field f : card.fields()) {
             if (fields.size() < 10) {
-                fields.add(markdownText("*" + escape(f.label()) + "*\n" + (f.label().equals("Requested by") ? f.value() : escape(f.value()))));
+                fields.add(markdownText("*" + escape(f.label()) + "*\n" + escape(f.value())));
             }
         }
         blocks.add(section(s -> s.fields(fields)));
@@ -123,7 +126,7 @@ public final class SlackRenderer {
         }
         out.append("*Paver golden paths*: type the command with its arguments, or leave required ones out to fill a form.\n");
         for (GoldenPath p : paths.all()) {
-            out.append("\n• *").append(p.id()).append("*: ").append(escape(p.title().isEmpty() ? p.id() : p.title()))
+            out.append("\n• *").append(p.id()).append("*: ").append(escape(p.title()))
                     .append("\n    `").append(p.usage(command)).append('`');
         }
         out.append("\n\n`").append(command).append(" help` shows this list.");
@@ -147,7 +150,8 @@ public final class SlackRenderer {
         return out.toString();
     }
 
-    private static String truncate(String s, int max) {
+    /** {@code s}, cut to {@code max} characters with an ellipsis (Block Kit limits text lengths). */
+    static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  * files it renders. The id is the slash sub-command, the modal {@code callback_id} and the metric tag.
  *
  * @param id          {@code metadata.name}, equal to the folder name
- * @param title       {@code metadata.title}
+ * @param title       {@code metadata.title}, or the id when it has none
  * @param description {@code metadata.description}
  * @param parameters  {@code spec.parameters}
  * @param steps       {@code spec.steps}
@@ -20,6 +20,8 @@ import java.util.Map;
 public record GoldenPath(String id, String title, String description, ParameterSchema parameters,
                          List<StepSpec> steps, Map<String, Object> output, List<Map<String, String>> examples, Path folder) {
     public GoldenPath {
+        title = title == null || title.isBlank() ? id : title;
+        description = description == null ? "" : description;
         steps = List.copyOf(steps);
         examples = List.copyOf(examples);
         output = output == null ? Map.of() : output;

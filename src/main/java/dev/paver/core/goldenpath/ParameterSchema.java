@@ -14,7 +14,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The parameters of a template: the {@code spec.parameters} pages of a Backstage Template, each a JSON Schema
@@ -133,15 +132,10 @@ public final class ParameterSchema {
      * Validates against the JSON Schema pages.
      *
      * @param values the values from {@link #withDefaults}
-     * @param unknown names given that are no parameter (each is a violation)
      * @return one violation per broken rule, naming the parameter, the rule and the value
      */
-    public List<Violation> validate(Map<String, Object> values, Set<String> unknown) {
+    public List<Violation> validate(Map<String, Object> values) {
         List<Violation> out = new ArrayList<>();
-        for (String name : unknown) {
-            out.add(Violation.ofParameter(name, "unknown-parameter", "there is no parameter " + Names.quote(name)
-                    + "; parameters are " + parameters.stream().map(Parameter::name).toList()));
-        }
         JsonNode instance = JSON.valueToTree(values);
         for (JsonSchema page : pages) {
             for (ValidationMessage m : page.validate(instance)) {

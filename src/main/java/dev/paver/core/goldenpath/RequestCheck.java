@@ -105,7 +105,7 @@ public final class RequestCheck {
         }
 
         List<Parameter> missing = schema.missing(given);
-        for (Violation v : schema.validate(values, Set.of())) {
+        for (Violation v : schema.validate(values)) {
             if (missing.stream().anyMatch(p -> p.name().equals(v.subject()))) {
                 continue;
             }
@@ -141,19 +141,18 @@ public final class RequestCheck {
     }
 
     private Optional<Violation> checkText(Parameter p, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
             if (Character.isISOControl(c)) {
                 return Optional.of(Violation.ofParameter(p.name(), "single-line", p.name() + " " + Names.quote(value)
                         + " contains a line break or control character; use one line of text"));
             }
-            boolean pairedSurrogate = Character.isHighSurrogate(c) && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1));
-            if (c == '\uFFFE' || c == '\uFFFF' || Character.isSurrogate(c) && !pairedSurrogate
-                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(value.charAt(i - 1)))) {
+            // a lone surrogate, U+FFFE and U+FFFF are not printable in YAML (YAML 1.1, "c-printable")
+            if (Character.isSurrogate((char) c) || c == 0xFFFE || c == 0xFFFF) {
                 return Optional.of(Violation.ofParameter(p.name(), "printable", p.name() + " contains the character U+"
-                        + String.format("%04X", (int) c) + ", which YAML cannot hold; remove it"));
+                        + String.format("%04X", c) + ", which YAML cannot hold; remove it"));
             }
+            i += Character.charCount(c);
         }
         if (value.length() > MAX_TEXT) {
             return Optional.of(Violation.ofParameter(p.name(), "max-length", p.name() + " is " + value.length()

@@ -7,12 +7,14 @@ import java.util.List;
  *
  * @param title  e.g. {@code create-service payments-dev-api}
  * @param state  the run's state in words: {@code Running}, {@code Waiting for merge}, {@code Deployed}, {@code Failed}
- * @param fields label and value pairs: requester, parameters
+ * @param requester the chat user id of the person who asked (renderers show it as a mention)
+ * @param fields label and value pairs: the parameters, as typed (renderers escape them)
  * @param steps  one line per template step
  * @param links  the template's output links once known
  * @param note   a line under the steps (deployment tracking off, the failure reason), or empty
  */
-public record Card(String title, String state, List<Field> fields, List<StepLine> steps, List<Link> links, String note) {
+public record Card(String title, String state, String requester, List<Field> fields, List<StepLine> steps, List<Link> links,
+                   String note) {
     public Card {
         fields = List.copyOf(fields);
         steps = List.copyOf(steps);
@@ -28,7 +30,7 @@ public record Card(String title, String state, List<Field> fields, List<StepLine
      * One step of the run.
      *
      * @param name   the step's name from the template
-     * @param status pending, running, waiting, done, skipped or failed
+     * @param status pending, waiting, done, skipped or failed
      * @param detail a short detail (PR number, revision), or empty
      */
     public record StepLine(String name, String status, String detail) {

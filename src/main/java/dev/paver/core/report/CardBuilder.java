@@ -2,9 +2,11 @@ package dev.paver.core.report;
 
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.StepSpec;
+import dev.paver.core.run.Intake;
 import dev.paver.core.run.Run;
 import dev.paver.core.run.RunState;
 import dev.paver.core.run.StepRun;
+import dev.paver.core.run.StepStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,6 @@ public final class CardBuilder {
         Object primary = path.parameters().positional() == null ? null : parameters.get(path.parameters().positional().name());
         String title = path.id() + (primary == null ? "" : " " + (domain == null ? "" : domain + "/") + primary);
         List<Card.Field> fields = new ArrayList<>();
-        fields.add(new Card.Field("Requested by", "<@" + run.request().requester() + ">"));
         parameters.forEach((k, v) -> fields.add(new Card.Field(k, String.valueOf(v))));
         List<Card.StepLine> steps = new ArrayList<>();
         for (StepSpec spec : path.steps()) {
@@ -35,15 +36,15 @@ public final class CardBuilder {
                     step == null ? "" : step.detail()));
         }
         String note = run.outcome();
-        if (note.isEmpty() && "off".equals(run.request().platform().get("deploymentTracking"))) {
+        if (note.isEmpty() && "off".equals(run.request().platform().get(Intake.DEPLOYMENT_TRACKING))) {
             note = "Deployment tracking is off: no cluster is configured, so Paver follows this run up to the merge.";
         }
-        return new Card(title, state(run), fields, steps, links, note);
+        return new Card(title, state(run), run.request().requester(), fields, steps, links, note);
     }
 
     private static String state(Run run) {
         if (run.state() == RunState.WAITING) {
-            return run.steps().stream().filter(s -> !s.detail().isEmpty() && s.status().name().equals("WAITING"))
+            return run.steps().stream().filter(s -> !s.detail().isEmpty() && s.status() == StepStatus.WAITING)
                     .map(StepRun::detail).findFirst()
                     .map(d -> d.startsWith("waiting ") ? "W" + d.substring(1) : "Waiting: " + d).orElse("Waiting");
         }

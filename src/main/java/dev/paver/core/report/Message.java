@@ -13,8 +13,4 @@ public record Message(String text, List<Link> links) {
         links = List.copyOf(links);
     }
 
-    /** A reply without links. */
-    public static Message of(String text) {
-        return new Message(text, List.of());
-    }
 }

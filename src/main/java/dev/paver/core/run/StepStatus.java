@@ -2,7 +2,7 @@ package dev.paver.core.run;
 
 /** Where one step of a run is. */
 public enum StepStatus {
-    PENDING, RUNNING, WAITING, DONE, SKIPPED, FAILED;
+    PENDING, WAITING, DONE, SKIPPED, FAILED;
 
     /** Lower-case word for messages. */
     public String word() {
