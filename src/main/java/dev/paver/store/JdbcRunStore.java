@@ -34,6 +34,7 @@ public final class JdbcRunStore implements RunStore {
 
     private final JdbcTemplate jdbc;
 
+    /** @param jdbc on a database migrated with {@code db/migration} (Flyway) */
     public JdbcRunStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }

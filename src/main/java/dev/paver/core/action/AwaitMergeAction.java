@@ -14,6 +14,7 @@ public final class AwaitMergeAction implements Action {
 
     private final RepositoryPort repositories;
 
+    /** @param repositories the git host, asked for the pull request's state */
     public AwaitMergeAction(RepositoryPort repositories) {
         this.repositories = repositories;
     }

@@ -15,6 +15,7 @@ public final class CreateRepositoryAction implements Action {
 
     private final RepositoryPort repositories;
 
+    /** @param repositories the git host */
     public CreateRepositoryAction(RepositoryPort repositories) {
         this.repositories = repositories;
     }

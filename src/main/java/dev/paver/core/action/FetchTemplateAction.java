@@ -25,6 +25,7 @@ public final class FetchTemplateAction implements Action {
 
     private final TemplateRenderer renderer;
 
+    /** @param renderer renders file names and contents */
     public FetchTemplateAction(TemplateRenderer renderer) {
         this.renderer = renderer;
     }

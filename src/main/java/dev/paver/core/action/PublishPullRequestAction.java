@@ -19,6 +19,7 @@ public final class PublishPullRequestAction implements Action {
 
     private final RepositoryPort repositories;
 
+    /** @param repositories the git host */
     public PublishPullRequestAction(RepositoryPort repositories) {
         this.repositories = repositories;
     }

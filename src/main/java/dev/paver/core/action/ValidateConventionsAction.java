@@ -17,6 +17,7 @@ public final class ValidateConventionsAction implements Action {
 
     private final ManifestRules rules;
 
+    /** @param rules the conventions gate */
     public ValidateConventionsAction(ManifestRules rules) {
         this.rules = rules;
     }

@@ -29,6 +29,7 @@ public final class ManifestRules {
 
     private final Conventions conventions;
 
+    /** @param conventions the environments, labels and profiles manifests are checked against */
     public ManifestRules(Conventions conventions) {
         this.conventions = Objects.requireNonNull(conventions);
     }

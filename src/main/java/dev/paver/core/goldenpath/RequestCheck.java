@@ -23,6 +23,7 @@ public final class RequestCheck {
 
     private final Conventions conventions;
 
+    /** @param conventions the platform rules names, environments and profiles are checked against */
     public RequestCheck(Conventions conventions) {
         this.conventions = conventions;
     }

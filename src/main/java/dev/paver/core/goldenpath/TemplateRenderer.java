@@ -30,6 +30,7 @@ public final class TemplateRenderer {
 
     private final Jinjava jinjava;
 
+    /** A renderer with Backstage's delimiters, strict about unknown variables, output capped at 2 MB. */
     public TemplateRenderer() {
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTokenScannerSymbols(StringTokenScannerSymbols.builder()
