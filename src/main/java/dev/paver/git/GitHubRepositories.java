@@ -145,7 +145,7 @@ public final class GitHubRepositories implements RepositoryPort {
     public PullRequest openPullRequest(PullRequestDraft draft) {
         synchronized (lock(draft.repository())) {
             String doing = "opening a pull request from " + draft.branch() + " in " + fullName(draft.repository());
-            try {
+            return call(doing, () -> {
                 GHRepository repo = github.getRepository(fullName(draft.repository()));
                 String base = defaultBranch(repo);
                 Optional<GHPullRequest> open = openPullRequestFor(repo, draft.branch(), base);
@@ -160,11 +160,7 @@ public final class GitHubRepositories implements RepositoryPort {
                 }
                 return new PullRequest(draft.repository(), pr.getNumber(), pr.getHtmlUrl().toString(), draft.branch(), base,
                         headSha);
-            } catch (IOException e) {
-                throw failure(doing, e);
-            } catch (GHException e) {
-                throw failure(doing, e);
-            }
+            });
         }
     }
 
@@ -177,7 +173,7 @@ public final class GitHubRepositories implements RepositoryPort {
     @Override
     public MergeState mergeState(PullRequest pullRequest) {
         String doing = "reading " + pullRequest.describe() + " of " + fullName(pullRequest.repository());
-        try {
+        return call(doing, () -> {
             GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
             GHPullRequest pr;
             if (pullRequest.number() > 0) {
@@ -199,11 +195,7 @@ public final class GitHubRepositories implements RepositoryPort {
                 return new MergeState.Closed();
             }
             return new MergeState.Open(pr.getHead().getSha());
-        } catch (IOException e) {
-            throw failure(doing, e);
-        } catch (GHException e) {
-            throw failure(doing, e);
-        }
+        });
     }
 
     /**
@@ -263,34 +255,28 @@ public final class GitHubRepositories implements RepositoryPort {
             return true;
         }
         String doing = "comparing " + commit + " with " + revision + " in " + fullName(repository);
-        try {
-            GHCompare.Status status = github.getRepository(fullName(repository)).getCompare(commit, revision).getStatus();
-            return status == GHCompare.Status.ahead || status == GHCompare.Status.identical;
-        } catch (GHFileNotFoundException e) {
-            return false;
-        } catch (IOException e) {
-            throw failure(doing, e);
-        } catch (GHException e) {
-            throw failure(doing, e);
-        }
+        return call(doing, () -> {
+            try {
+                GHCompare.Status status = github.getRepository(fullName(repository)).getCompare(commit, revision).getStatus();
+                return status == GHCompare.Status.ahead || status == GHCompare.Status.identical;
+            } catch (GHFileNotFoundException e) {
+                return false;
+            }
+        });
     }
 
     /** Names of the organization's repositories that the token can see, sorted. GitHub docs: "List organization repositories". */
     @Override
     public List<String> listRepositories() {
         String doing = "listing the repositories of organization " + owner;
-        try {
+        return call(doing, () -> {
             List<String> names = new ArrayList<>();
             for (GHRepository repo : github.getOrganization(owner).listRepositories(100)) {
                 names.add(repo.getName());
             }
             names.sort(null);
             return names;
-        } catch (IOException e) {
-            throw failure(doing, e);
-        } catch (GHException e) {
-            throw failure(doing, e);
-        }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -494,6 +480,22 @@ public final class GitHubRepositories implements RepositoryPort {
     }
 
     // --- failures ------------------------------------------------------------------------------------------------
+
+    /** A github-api call that may fail with an {@link IOException}. */
+    private interface GitHubCall<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code call}, turning github-api's failures into a {@link RepositoryException} that says what was being done. */
+    private <T> T call(String doing, GitHubCall<T> call) {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw failure(doing, e);
+        } catch (GHException e) {
+            throw failure(doing, e);
+        }
+    }
 
     private RepositoryException failure(String doing, GHException e) {
         if (e.getCause() instanceof IOException io) {
