@@ -222,8 +222,8 @@ public class PaverConfiguration {
     /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */
     @Bean
     Starter starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService paverScheduler,
-                    PaverProperties properties, App slackApp) {
-        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp);
+                    PaverProperties properties, App slackApp, ExecutorService runWorkers) {
+        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp, runWorkers);
     }
 
     /** What happens once Paver is up. */
@@ -234,10 +234,12 @@ public class PaverConfiguration {
         private final ScheduledExecutorService scheduler;
         private final PaverProperties properties;
         private final App slackApp;
+        private final ExecutorService runWorkers;
         private SocketModeApp socketMode;
 
         Starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService scheduler,
-                PaverProperties properties, App slackApp) {
+                PaverProperties properties, App slackApp, ExecutorService runWorkers) {
+            this.runWorkers = runWorkers;
             this.catalog = catalog;
             this.engine = engine;
             this.deployments = deployments;
@@ -274,9 +276,17 @@ public class PaverConfiguration {
             }
         }
 
-        /** Disconnects Socket Mode and stops the informer. */
+        /**
+         * Stops the polls, lets the passes under way finish (up to 20 s: a pass interrupted in the middle of a git
+         * push is only repeated later, but finishing it is cleaner), disconnects Socket Mode and stops the informer.
+         */
         @jakarta.annotation.PreDestroy
         public void stop() throws Exception {
+            scheduler.shutdownNow();
+            runWorkers.shutdown();
+            if (!runWorkers.awaitTermination(20, TimeUnit.SECONDS)) {
+                LOG.warn("run passes still going after 20 s of shutdown; they go on at the next start");
+            }
             if (socketMode != null) {
                 socketMode.close();
             }

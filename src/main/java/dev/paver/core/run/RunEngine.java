@@ -134,10 +134,17 @@ public final class RunEngine {
     /** Schedules one pass over the run; a pass already queued absorbs this one. */
     public void schedule(String runId) {
         if (queued.add(runId)) {
-            executor.execute(() -> {
+            try {
+                executor.execute(() -> {
+                    queued.remove(runId);
+                    advance(runId);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down: the run is stored, and the next start resumes it
                 queued.remove(runId);
-                advance(runId);
-            });
+                firstPass.remove(runId);
+                LOG.info("run " + runId + " goes on at the next start");
+            }
         }
     }
 
