@@ -171,6 +171,11 @@ public final class GitHubRepositories implements RepositoryPort {
      * GitHub docs: "Get a pull request", "List pull requests".
      */
     @Override
+    public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
+        throw new UnsupportedOperationException("merge is being written");
+    }
+
+    @Override
     public MergeState mergeState(PullRequest pullRequest) {
         String doing = "reading " + pullRequest.describe() + " of " + fullName(pullRequest.repository());
         return call(doing, () -> {

@@ -183,6 +183,11 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     @Override
+    public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
+        throw new UnsupportedOperationException("merge is being written");
+    }
+
+    @Override
     public MergeState mergeState(PullRequest pullRequest) {
         synchronized (lock(pullRequest.repository())) {
             try (Git git = workingClone(pullRequest.repository())) {

@@ -81,6 +81,11 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
     }
 
     @Override
+    public boolean sync(String name, String revision, String initiatedBy, java.util.Map<String, String> info) {
+        throw new UnsupportedOperationException("sync is being written");
+    }
+
+    @Override
     public Optional<ApplicationStatus> application(String name) {
         GenericKubernetesResource app = informer == null ? null : informer.getStore().getByKey(namespace + "/" + name);
         if (app == null) {

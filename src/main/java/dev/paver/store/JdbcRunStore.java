@@ -76,6 +76,16 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<Run> due(Instant now) {
+        throw new UnsupportedOperationException("being written");
+    }
+
+    @Override
+    public List<Run> recentBy(String requester, int limit) {
+        throw new UnsupportedOperationException("being written");
+    }
+
+    @Override
     public List<Run> recent(int limit) {
         return jdbc.query("SELECT * FROM runs ORDER BY created_at DESC LIMIT ?", MAPPER, limit);
     }

@@ -18,10 +18,18 @@ import java.util.Map;
  * @param input      the step's {@code input}, rendered
  * @param workspace  files rendered so far in this run: relative path to text (mutable, in memory)
  * @param clock      the time source
+ * @param thread     where the run is reported (its card and thread), or null before the card is posted
  */
 public record ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                             GoldenPath goldenPath,
-                            Map<String, Object> input, Map<String, String> workspace, Clock clock) {
+                            Map<String, Object> input, Map<String, String> workspace, Clock clock,
+                            dev.paver.core.report.ThreadRef thread) {
+
+    /** A context with no thread (tests, dry runs). */
+    public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
+                         GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock) {
+        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, null);
+    }
 
     /**
      * The workspace files under {@code folder} (an input value such as {@code ./gitops}), with paths relative to it.

@@ -11,6 +11,19 @@ public interface DeploymentPort {
     /** The Application's current status, or empty when Argo CD has no such Application (yet). */
     Optional<ApplicationStatus> application(String name);
 
+    /**
+     * Starts a sync of the Application to {@code revision}, as Argo CD's UI and CLI do: sets the Application's
+     * {@code operation} ({@code sync.revision}, {@code initiatedBy.username}, {@code info}) through the Kubernetes
+     * API; Argo CD's controller then runs it and reports {@code status.operationState}.
+     *
+     * @param initiatedBy who it is done for, e.g. the approver's identity; shown by Argo CD as the initiator
+     * @param info        name and value pairs Argo CD shows with the operation (the Paver run, the approver)
+     * @return false when the Application does not exist
+     * @throws IllegalStateException when another operation is running on the Application (Argo CD refuses a second)
+     * @throws RuntimeException      when the API server refuses or cannot be reached
+     */
+    boolean sync(String name, String revision, String initiatedBy, java.util.Map<String, String> info);
+
     /** A port for when no cluster is configured. */
     static DeploymentPort disabled() {
         return new DeploymentPort() {
@@ -22,6 +35,11 @@ public interface DeploymentPort {
             @Override
             public Optional<ApplicationStatus> application(String name) {
                 return Optional.empty();
+            }
+
+            @Override
+            public boolean sync(String name, String revision, String initiatedBy, java.util.Map<String, String> info) {
+                return false;
             }
         };
     }

@@ -25,6 +25,18 @@ public interface RepositoryPort {
      */
     PullRequest openPullRequest(PullRequestDraft draft);
 
+    /**
+     * Merges the pull request into the default branch with a merge commit, only if its head is still
+     * {@code expectedHead} (GitHub's {@code sha} parameter of "Merge a pull request"; on plain git the branch tip is
+     * compared). Merging a merged pull request returns its merge again.
+     *
+     * @param message the merge commit's message
+     * @return the merged state: the default-branch revision that contains the change, and who merged
+     * @throws RepositoryException permanent when the head moved ({@code expectedHead} no longer matches), the pull
+     *                             request is closed or cannot be merged (conflicts); otherwise for network failures
+     */
+    MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message);
+
     /** Whether the pull request is open, merged (with the default-branch revision that contains it) or closed. */
     MergeState mergeState(PullRequest pullRequest);
 

@@ -23,10 +23,22 @@ public final class Run {
     private String outcome;
     private Instant updatedAt;
     private final Set<String> posted;
+    private Instant wakeAt;
 
-    /** A restored or new run; {@code steps} are in template order. */
+    /** A restored or new run with no timer; {@code steps} are in template order. */
     public Run(String id, RunRequest request, Instant createdAt, RunState state, List<StepRun> steps, ThreadRef thread,
                String waitingFor, String outcome, Instant updatedAt, Set<String> posted) {
+        this(id, request, createdAt, state, steps, thread, waitingFor, outcome, updatedAt, posted, null);
+    }
+
+    /**
+     * A restored or new run; {@code steps} are in template order.
+     *
+     * @param wakeAt when a waiting run is woken even if nothing else wakes it (a durable timer), or null
+     */
+    public Run(String id, RunRequest request, Instant createdAt, RunState state, List<StepRun> steps, ThreadRef thread,
+               String waitingFor, String outcome, Instant updatedAt, Set<String> posted, Instant wakeAt) {
+        this.wakeAt = wakeAt;
         this.id = id;
         this.request = request;
         this.createdAt = createdAt;
@@ -79,6 +91,11 @@ public final class Run {
         return waitingFor;
     }
 
+    /** When the waiting run is woken by its timer, or null: an approval's expiry, an elevation's reminder or end. */
+    public Instant wakeAt() {
+        return wakeAt;
+    }
+
     /** The final words: why it failed, or what it achieved; empty while going. */
     public String outcome() {
         return outcome;
@@ -108,8 +125,13 @@ public final class Run {
     }
 
     void state(RunState newState, String newWaitingFor, String newOutcome, Instant now) {
+        state(newState, newWaitingFor, newOutcome, now, null);
+    }
+
+    void state(RunState newState, String newWaitingFor, String newOutcome, Instant now, Instant newWakeAt) {
         this.state = newState;
         this.waitingFor = newWaitingFor;
+        this.wakeAt = newWakeAt;
         if (newOutcome != null) {
             this.outcome = newOutcome;
         }

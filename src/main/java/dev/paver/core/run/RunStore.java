@@ -20,6 +20,12 @@ public interface RunStore {
     /** Waiting runs whose wake key is {@code waitKey}. */
     List<Run> waitingFor(String waitKey);
 
+    /** Waiting runs whose timer ({@link Run#wakeAt()}) is at or before {@code now}, soonest first. */
+    List<Run> due(java.time.Instant now);
+
+    /** The most recent runs of one requester (Slack user id), newest first, at most {@code limit}. */
+    List<Run> recentBy(String requester, int limit);
+
     /** The most recent runs, newest first, at most {@code limit}. */
     List<Run> recent(int limit);
 }

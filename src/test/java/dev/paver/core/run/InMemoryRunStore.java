@@ -44,8 +44,19 @@ public final class InMemoryRunStore implements RunStore {
                 .map(InMemoryRunStore::copy).toList();
     }
 
+    @Override
+    public List<Run> due(java.time.Instant now) {
+        return runs.values().stream().filter(r -> r.state() == RunState.WAITING && r.wakeAt() != null && !r.wakeAt().isAfter(now))
+                .sorted(Comparator.comparing(Run::wakeAt)).map(InMemoryRunStore::copy).toList();
+    }
+
+    @Override
+    public List<Run> recentBy(String requester, int limit) {
+        return recent(Integer.MAX_VALUE).stream().filter(r -> r.request().requester().equals(requester)).limit(limit).toList();
+    }
+
     private static Run copy(Run r) {
         return new Run(r.id(), r.request(), r.createdAt(), r.state(), r.steps(), r.thread(), r.waitingFor(), r.outcome(),
-                r.updatedAt(), r.posted());
+                r.updatedAt(), r.posted(), r.wakeAt());
     }
 }

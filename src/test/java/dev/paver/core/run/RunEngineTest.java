@@ -139,6 +139,11 @@ class RunEngineTest {
             }
 
             @Override
+            public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
+                throw new AssertionError("no merge after a failed step");
+            }
+
+            @Override
             public Map<String, String> readFiles(String repository, String directory) {
                 return Map.of();
             }
@@ -219,6 +224,11 @@ class RunEngineTest {
             public java.util.Optional<dev.paver.core.action.ApplicationStatus> application(String name) {
                 return java.util.Optional.empty();
             }
+
+            @Override
+            public boolean sync(String name, String revision, String initiatedBy, Map<String, String> info) {
+                return false;
+            }
         };
         RecordingNotifier slack = new RecordingNotifier();
         MutableClock clock = new MutableClock();
@@ -269,6 +279,12 @@ class RunEngineTest {
         public MergeState mergeState(PullRequest pullRequest) {
             check();
             return real.mergeState(pullRequest);
+        }
+
+        @Override
+        public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
+            check();
+            return real.merge(pullRequest, expectedHead, message);
         }
 
         @Override

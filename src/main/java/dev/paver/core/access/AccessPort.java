@@ -1,0 +1,51 @@
+package dev.paver.core.access;
+
+import java.util.Map;
+
+/**
+ * Port to the cluster's RBAC: Paver's only way to grant production access. Both calls are idempotent and throw an
+ * unchecked exception with the API server's reason when it refuses or cannot be reached.
+ */
+public interface AccessPort {
+
+    /** False when no cluster is configured: elevations cannot be granted. */
+    boolean enabled();
+
+    /**
+     * Creates or replaces the RoleBinding {@code name} in {@code namespace}: roleRef ClusterRole {@code clusterRole},
+     * one subject {@code User identity} (rbac.authorization.k8s.io), with these annotations and the label
+     * {@code app.kubernetes.io/managed-by: paver}.
+     */
+    void bind(String namespace, String name, String clusterRole, String identity, Map<String, String> annotations);
+
+    /** Deletes the RoleBinding; false when it did not exist. */
+    boolean unbind(String namespace, String name);
+
+    /** True when the namespace exists in the cluster. */
+    boolean namespaceExists(String namespace);
+
+    /** A port for when no cluster is configured. */
+    static AccessPort disabled() {
+        return new AccessPort() {
+            @Override
+            public boolean enabled() {
+                return false;
+            }
+
+            @Override
+            public void bind(String namespace, String name, String clusterRole, String identity, Map<String, String> annotations) {
+                throw new IllegalStateException("no cluster is configured: Paver cannot create RoleBindings");
+            }
+
+            @Override
+            public boolean unbind(String namespace, String name) {
+                throw new IllegalStateException("no cluster is configured: Paver cannot delete RoleBindings");
+            }
+
+            @Override
+            public boolean namespaceExists(String namespace) {
+                return false;
+            }
+        };
+    }
+}

@@ -1,0 +1,20 @@
+package dev.paver.core.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Port to the append-only audit log: entries are added, read and exported, never changed. Implementations throw
+ * unchecked exceptions when the store is unreachable.
+ */
+public interface AuditLog {
+
+    void append(AuditEntry entry);
+
+    /** The newest entries first, at most {@code limit}, whose subject is one of {@code subjects}. */
+    List<AuditEntry> recent(java.util.Collection<String> subjects, int limit);
+
+    /** Every entry at or after {@code since}, oldest first, streamed to {@code sink}. */
+    void export(Instant since, Consumer<AuditEntry> sink);
+}
