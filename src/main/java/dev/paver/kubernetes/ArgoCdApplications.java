@@ -4,11 +4,20 @@ import dev.paver.core.action.ApplicationStatus;
 import dev.paver.core.action.DeploymentPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows Argo CD Applications ({@code applications.argoproj.io/v1alpha1}) in the Argo CD namespace with a fabric8
  * informer: its cache answers {@link #application}, and every add or update calls the change listener with the
- * Application's name, so waiting runs wake at once instead of at the next poll.
+ * Application's name, so waiting runs wake at once instead of at the next poll. {@link #sync} starts a sync by setting
+ * the Application's {@code operation}, as Argo CD's CLI and UI do.
  */
 public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
 
@@ -26,6 +36,10 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
             .withNamespaced(true).build();
 
     private static final Logger LOG = LoggerFactory.getLogger(ArgoCdApplications.class);
+    /** {@code status.operationState.phase} values of an operation that has not finished (Argo CD's OperationPhase). */
+    private static final Set<String> IN_PROGRESS = Set.of("Running", "Terminating");
+    /** Tries per sync when the Application changed between reading and patching it (HTTP 409). */
+    private static final int ATTEMPTS = 3;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -80,9 +94,98 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
         return true;
     }
 
+    /**
+     * Requests a sync the way Argo CD's CLI and UI do (<a href="https://argo-cd.readthedocs.io/en/stable/user-guide/sync-kubectl/">
+     * Sync Applications with Kubectl</a>): a JSON merge patch of the Application's {@code operation}, which leaves
+     * {@code spec} and {@code status} alone:
+     * <pre>{@code
+     * operation:
+     *   initiatedBy: {username: <initiatedBy>}
+     *   info: [{name: <key>, value: <value>}, ...]
+     *   sync: {revision: <revision>, syncStrategy: {hook: {}}}
+     * }</pre>
+     * Argo CD's controller runs it, reports {@code status.operationState} and clears {@code operation} when done.
+     * Calling again for the same revision while that operation is pending or running changes nothing and returns true.
+     *
+     * @return false when the Application does not exist in the Argo CD namespace
+     * @throws IllegalStateException   when another operation is pending ({@code operation} set for another revision)
+     *                                 or running ({@code status.operationState.phase} Running or Terminating)
+     * @throws ClusterRequestException when the API server refuses (Paver needs {@code patch} on applications) or cannot
+     *                                 be reached
+     */
     @Override
-    public boolean sync(String name, String revision, String initiatedBy, java.util.Map<String, String> info) {
-        throw new UnsupportedOperationException("sync is being written");
+    public boolean sync(String name, String revision, String initiatedBy, Map<String, String> info) {
+        Objects.requireNonNull(revision, "revision");
+        var resource = client.genericKubernetesResources(APPLICATIONS).inNamespace(namespace).withName(name);
+        String where = "Application " + name + " in " + namespace;
+        for (int attempt = 1; ; attempt++) {
+            String step = "read " + where;
+            try {
+                GenericKubernetesResource app = resource.get();
+                if (app == null) {
+                    return false;
+                }
+                Map<String, Object> pending = map(app.getAdditionalProperties().get("operation"));
+                if (!pending.isEmpty()) {
+                    String pendingRevision = text(map(pending.get("sync")).get("revision"));
+                    if (pendingRevision.equals(revision)) {
+                        LOG.info("Application {} already has a sync to {} requested", name, revision);
+                        return true;
+                    }
+                    throw new IllegalStateException("cannot sync " + where + " to " + revision
+                            + ": another operation is running or pending (" + describe(pending) + "); try again once it finishes");
+                }
+                Map<String, Object> state = map(map(app.getAdditionalProperties().get("status")).get("operationState"));
+                String phase = text(state.get("phase"));
+                if (IN_PROGRESS.contains(phase)) {
+                    throw new IllegalStateException("cannot sync " + where + " to " + revision
+                            + ": another operation is running (phase " + phase + ", " + describe(map(state.get("operation")))
+                            + (state.get("startedAt") == null ? "" : ", started " + state.get("startedAt"))
+                            + "); try again once it finishes");
+                }
+                step = "set a sync operation on " + where;
+                resource.patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(
+                        syncPatch(app.getMetadata().getResourceVersion(), revision, initiatedBy, info)));
+                LOG.info("requested a sync of Application {} to {} for {}", name, revision, initiatedBy);
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 && attempt < ATTEMPTS) {
+                    continue; // the Application changed since it was read: decide again on the new version
+                }
+                if (e.getCode() == 404) {
+                    return false; // deleted since it was read
+                }
+                throw ClusterRequestException.of(step, e);
+            }
+        }
+    }
+
+    /** The merge patch; the resourceVersion makes the API server refuse it (409) if the Application changed meanwhile. */
+    static Map<String, Object> syncPatch(String resourceVersion, String revision, String initiatedBy, Map<String, String> info) {
+        Map<String, Object> operation = new LinkedHashMap<>();
+        if (initiatedBy != null && !initiatedBy.isBlank()) {
+            operation.put("initiatedBy", Map.of("username", initiatedBy));
+        }
+        if (info != null && !info.isEmpty()) {
+            List<Map<String, String>> items = new ArrayList<>();
+            info.forEach((key, value) -> items.add(Map.of("name", key, "value", value == null ? "" : value)));
+            operation.put("info", items);
+        }
+        operation.put("sync", Map.of("revision", revision, "syncStrategy", Map.of("hook", Map.of())));
+        Map<String, Object> patch = new LinkedHashMap<>();
+        if (resourceVersion != null) {
+            patch.put("metadata", Map.of("resourceVersion", resourceVersion));
+        }
+        patch.put("operation", operation);
+        return patch;
+    }
+
+    private static String describe(Map<String, Object> operation) {
+        Map<String, Object> by = map(operation.get("initiatedBy"));
+        String who = Boolean.TRUE.equals(by.get("automated")) ? "automated"
+                : text(by.get("username")).isEmpty() ? "initiator unknown" : "by " + text(by.get("username"));
+        String target = text(map(operation.get("sync")).get("revision"));
+        return (target.isEmpty() ? "sync" : "sync to " + target) + ", " + who;
     }
 
     @Override
