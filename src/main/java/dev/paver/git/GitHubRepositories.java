@@ -165,41 +165,78 @@ public final class GitHubRepositories implements RepositoryPort {
     }
 
     /**
+     * Merges the pull request with a merge commit, passing {@code expectedHead} as {@code sha} so that GitHub merges
+     * only the head that was approved. The pull request is read first: merged already gives its merge again, closed
+     * or a different head is refused without asking GitHub to merge. After merging the pull request is read back
+     * for the merge commit and who merged. GitHub docs: "Get a pull request", "Merge a pull request" (409 when the
+     * head moved, 405 when it cannot be merged).
+     *
+     * @return the merge commit ({@code merge_commit_sha}) and the login that merged
+     * @throws RepositoryException permanent when the pull request is closed, its head is no longer
+     *                             {@code expectedHead}, or GitHub cannot merge it (conflicts, branch protection);
+     *                             not permanent when GitHub fails or cannot be reached, or has merged but does not
+     *                             show the merge yet
+     */
+    @Override
+    public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
+        String what = pullRequest.describe() + " of " + fullName(pullRequest.repository());
+        synchronized (lock(pullRequest.repository())) {
+            return call("merging " + what, () -> {
+                GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
+                Optional<GHPullRequest> found = readPullRequest(repo, pullRequest);
+                MergeState state = found.isPresent() ? state(found.get()) : new MergeState.Closed();
+                if (state instanceof MergeState.Merged merged) {
+                    return merged;
+                }
+                if (state instanceof MergeState.Closed) {
+                    throw new RepositoryException(what + " was closed without merging; nothing was merged."
+                            + " Start the request again to open a new one");
+                }
+                String head = ((MergeState.Open) state).headSha();
+                if (!head.equals(expectedHead)) {
+                    throw moved(what, expectedHead, head, null);
+                }
+                GHPullRequest pr = found.get();
+                try {
+                    pr.merge(message, expectedHead, GHPullRequest.MergeMethod.MERGE);
+                } catch (HttpException e) {
+                    if (e.getResponseCode() == 409) { // "Head branch was modified. Review and try the merge again."
+                        throw moved(what, expectedHead, null, e);
+                    }
+                    if (e.getResponseCode() == 405) { // "Pull Request is not mergeable", or merged meanwhile
+                        if (state(repo.getPullRequest(pr.getNumber())) instanceof MergeState.Merged merged) {
+                            return merged;
+                        }
+                        String reason = reason(e);
+                        throw new RepositoryException("GitHub cannot merge " + what + " (HTTP 405"
+                                + (reason.isEmpty() ? "" : ": " + reason) + "): it conflicts with "
+                                + pr.getBase().getRef() + ", or a branch protection rule blocks it; nothing was"
+                                + " merged. Resolve it on GitHub and approve again", e, true);
+                    }
+                    throw e;
+                }
+                if (state(repo.getPullRequest(pr.getNumber())) instanceof MergeState.Merged merged) {
+                    return merged;
+                }
+                throw new RepositoryException("GitHub accepted the merge of " + what + " but does not show it merged yet;"
+                        + " asking again will read the merge", null, false);
+            });
+        }
+    }
+
+    /**
      * Reads the pull request by number, or when the number is 0 the most recent one whose head is the branch.
      * Merged gives the merge commit ({@code merge_commit_sha}, which for an open pull request is only GitHub's test
      * merge and is ignored) and who merged it; closed without merge, or no pull request at all, gives Closed.
      * GitHub docs: "Get a pull request", "List pull requests".
      */
     @Override
-    public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
-        throw new UnsupportedOperationException("merge is being written");
-    }
-
-    @Override
     public MergeState mergeState(PullRequest pullRequest) {
         String doing = "reading " + pullRequest.describe() + " of " + fullName(pullRequest.repository());
         return call(doing, () -> {
             GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
-            GHPullRequest pr;
-            if (pullRequest.number() > 0) {
-                pr = repo.getPullRequest(pullRequest.number());
-            } else {
-                List<GHPullRequest> found = repo.queryPullRequests().state(GHIssueState.ALL)
-                        .head(owner + ":" + pullRequest.branch()).list().withPageSize(10).toList();
-                if (found.isEmpty()) {
-                    return new MergeState.Closed();
-                }
-                // Listed pull requests lack the merge details; read the newest one in full.
-                pr = repo.getPullRequest(found.get(0).getNumber());
-            }
-            if (pr.isMerged()) {
-                GHUser by = pr.getMergedBy();
-                return new MergeState.Merged(pr.getMergeCommitSha(), by == null || by.getLogin() == null ? "" : by.getLogin());
-            }
-            if (pr.getState() == GHIssueState.CLOSED) {
-                return new MergeState.Closed();
-            }
-            return new MergeState.Open(pr.getHead().getSha());
+            Optional<GHPullRequest> pr = readPullRequest(repo, pullRequest);
+            return pr.isPresent() ? state(pr.get()) : new MergeState.Closed();
         });
     }
 
@@ -385,6 +422,42 @@ public final class GitHubRepositories implements RepositoryPort {
         List<GHPullRequest> open = repo.queryPullRequests().state(GHIssueState.OPEN).head(owner + ":" + branch).base(base)
                 .list().withPageSize(10).toList();
         return open.stream().findFirst();
+    }
+
+    /**
+     * The pull request, read in full: by number, or when the number is 0 the newest one whose head is the branch;
+     * empty when there is none.
+     */
+    private Optional<GHPullRequest> readPullRequest(GHRepository repo, PullRequest pullRequest) throws IOException {
+        if (pullRequest.number() > 0) {
+            return Optional.of(repo.getPullRequest(pullRequest.number()));
+        }
+        List<GHPullRequest> found = repo.queryPullRequests().state(GHIssueState.ALL)
+                .head(owner + ":" + pullRequest.branch()).list().withPageSize(10).toList();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        // Listed pull requests lack the merge details; read the newest one in full.
+        return Optional.of(repo.getPullRequest(found.get(0).getNumber()));
+    }
+
+    private static MergeState state(GHPullRequest pr) throws IOException {
+        if (pr.isMerged()) {
+            GHUser by = pr.getMergedBy();
+            return new MergeState.Merged(pr.getMergeCommitSha(), by == null || by.getLogin() == null ? "" : by.getLogin());
+        }
+        if (pr.getState() == GHIssueState.CLOSED) {
+            return new MergeState.Closed();
+        }
+        return new MergeState.Open(pr.getHead().getSha());
+    }
+
+    /** The head is no longer the approved one: GitHub merged nothing. {@code now} may be unknown (null). */
+    private static RepositoryException moved(String what, String expectedHead, String now, HttpException e) {
+        String reason = e == null ? "" : reason(e);
+        return new RepositoryException(what + " changed after the approval: its head is no longer " + expectedHead
+                + (now == null ? "" : " but " + now) + (e == null ? "" : " (HTTP 409" + (reason.isEmpty() ? "" : ": " + reason) + ")")
+                + "; nothing was merged. The new commits need a new approval", e, true);
     }
 
     /** The entries under {@code dir} (all when empty), keyed by repository-relative path. */

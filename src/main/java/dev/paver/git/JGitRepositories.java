@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,16 +19,23 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.merge.MergeStrategy;
+import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
@@ -40,6 +48,9 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  * {@code workDir}. Calls for one repository are serialised.
  */
 public final class JGitRepositories implements RepositoryPort {
+
+    /** How often {@link #merge} merges again when the default branch moved before its push. */
+    static final int MERGE_ATTEMPTS = 3;
 
     private final String base;
     private final boolean local;
@@ -182,9 +193,72 @@ public final class JGitRepositories implements RepositoryPort {
         }
     }
 
+    /**
+     * Merges the branch into the default branch with a merge commit (never a fast forward) whose second parent is
+     * the branch tip, and pushes the default branch. After a fetch the branch tip must still be
+     * {@code expectedHead}; when {@code expectedHead} is already reachable from the default branch, nothing is done
+     * and the merge is returned again, as {@link #mergeState} gives it. The merge is made without a work tree, so a
+     * conflict leaves nothing behind. When the push is rejected because the default branch moved meanwhile, the
+     * remote is fetched and the merge made again, up to {@value #MERGE_ATTEMPTS} times.
+     *
+     * @return the default branch head that contains the change (the new merge commit), merged by nobody named
+     * @throws RepositoryException permanent when the branch moved from {@code expectedHead}, is gone without being
+     *                             merged, conflicts with the default branch (naming the files), or the remote
+     *                             refuses the push for a reason of its own (e.g. a hook); not permanent when the
+     *                             remote cannot be reached or the default branch keeps moving
+     */
     @Override
     public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
-        throw new UnsupportedOperationException("merge is being written");
+        String what = pullRequest.describe() + " of " + pullRequest.repository();
+        if (!ObjectId.isId(expectedHead)) {
+            throw new RepositoryException("cannot merge " + what + ": the approved head '" + expectedHead
+                    + "' is not a commit id");
+        }
+        ObjectId expected = ObjectId.fromString(expectedHead);
+        synchronized (lock(pullRequest.repository())) {
+            try (Git git = workingClone(pullRequest.repository())) {
+                Repository repo = git.getRepository();
+                for (int attempt = 1; ; attempt++) {
+                    Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+                    if (main == null) {
+                        throw new RepositoryException("cannot merge " + what + ": the repository has no branch " + defaultBranch);
+                    }
+                    MergeState state = state(repo, pullRequest.branch(), expected);
+                    if (state instanceof MergeState.Merged merged) {
+                        return merged;
+                    }
+                    if (state instanceof MergeState.Closed) {
+                        throw new RepositoryException(what + " is gone and its commit " + expectedHead + " is not on "
+                                + defaultBranch + "; nothing was merged. Start the request again");
+                    }
+                    String tip = ((MergeState.Open) state).headSha();
+                    if (!tip.equals(expectedHead)) {
+                        throw new RepositoryException("the branch moved from " + expectedHead + " to " + tip
+                                + " after the approval of " + what + "; nothing was merged. The new commits need a new approval");
+                    }
+                    ObjectId commit = mergeCommit(repo, main.getObjectId(), expected, message, what);
+                    RemoteRefUpdate update = pushDefaultBranch(git, commit);
+                    switch (update.getStatus()) {
+                        case OK, UP_TO_DATE -> {
+                            return new MergeState.Merged(commit.name(), "");
+                        }
+                        case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+                            if (attempt >= MERGE_ATTEMPTS) {
+                                throw new RepositoryException("cannot merge " + what + ": " + defaultBranch + " moved "
+                                        + MERGE_ATTEMPTS + " times while merging; try again", null, false);
+                            }
+                            fetch(git); // someone pushed to the default branch meanwhile: merge onto the new head
+                        }
+                        default -> throw new RepositoryException("the remote refused the merge of " + what + " into "
+                                + defaultBranch + " (" + update.getStatus()
+                                + (update.getMessage() == null ? "" : ": " + update.getMessage()) + "); nothing was merged");
+                    }
+                }
+            } catch (IOException | GitAPIException e) {
+                throw new RepositoryException("git merge of " + what + " into " + defaultBranch + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
@@ -192,26 +266,10 @@ public final class JGitRepositories implements RepositoryPort {
         synchronized (lock(pullRequest.repository())) {
             try (Git git = workingClone(pullRequest.repository())) {
                 Repository repo = git.getRepository();
-                Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
                 Ref branch = repo.exactRef(Constants.R_REMOTES + "origin/" + pullRequest.branch());
                 ObjectId head = branch != null ? branch.getObjectId()
                         : pullRequest.headSha().isEmpty() ? null : ObjectId.fromString(pullRequest.headSha());
-                if (main == null || head == null) {
-                    return new MergeState.Closed();
-                }
-                try (RevWalk walk = new RevWalk(repo)) {
-                    RevCommit tip = walk.parseCommit(main.getObjectId());
-                    RevCommit change;
-                    try {
-                        change = walk.parseCommit(head);
-                    } catch (org.eclipse.jgit.errors.MissingObjectException e) {
-                        return new MergeState.Closed();
-                    }
-                    if (walk.isMergedInto(change, tip)) {
-                        return new MergeState.Merged(tip.name(), "");
-                    }
-                }
-                return branch == null ? new MergeState.Closed() : new MergeState.Open(head.name());
+                return state(repo, pullRequest.branch(), head);
             } catch (IOException | GitAPIException e) {
                 throw new RepositoryException("git fetch of " + pullRequest.repository() + " failed: " + e.getMessage(), e);
             }
@@ -314,8 +372,84 @@ public final class JGitRepositories implements RepositoryPort {
             return git;
         }
         Git git = Git.open(dir.toFile());
-        git.fetch().setRemote("origin").setRemoveDeletedRefs(true).setCredentialsProvider(credentials).call();
+        try {
+            fetch(git);
+        } catch (GitAPIException | RuntimeException e) {
+            git.close();
+            throw e;
+        }
         return git;
+    }
+
+    private void fetch(Git git) throws GitAPIException {
+        git.fetch().setRemote("origin").setRemoveDeletedRefs(true).setCredentialsProvider(credentials).call();
+    }
+
+    /**
+     * Where {@code change} stands in the fetched clone: Merged (with the default branch head) when it is reachable
+     * from the default branch, else Open with the branch tip, or Closed when the branch or the default branch is
+     * gone.
+     */
+    private MergeState state(Repository repo, String branch, ObjectId change) throws IOException {
+        Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+        Ref tip = repo.exactRef(Constants.R_REMOTES + "origin/" + branch);
+        if (main == null || change == null) {
+            return new MergeState.Closed();
+        }
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit head = walk.parseCommit(main.getObjectId());
+            if (walk.isMergedInto(walk.parseCommit(change), head)) {
+                return new MergeState.Merged(head.name(), "");
+            }
+        } catch (MissingObjectException e) {
+            // not in the repository (e.g. a deleted branch's commit): not merged
+        }
+        return tip == null ? new MergeState.Closed() : new MergeState.Open(tip.getObjectId().name());
+    }
+
+    /**
+     * Merges {@code branchTip} into {@code mainHead} in memory (no work tree) and writes the merge commit, parents
+     * {@code mainHead} then {@code branchTip}, unsigned.
+     *
+     * @throws RepositoryException permanent, naming the conflicting files, when the merge has conflicts
+     */
+    private ObjectId mergeCommit(Repository repo, ObjectId mainHead, ObjectId branchTip, String message, String what)
+            throws IOException {
+        ResolveMerger merger = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(repo, true);
+        if (!merger.merge(mainHead, branchTip)) {
+            List<String> files = new ArrayList<>(merger.getUnmergedPaths());
+            if (merger.getFailingPaths() != null) {
+                files.addAll(merger.getFailingPaths().keySet());
+            }
+            throw new RepositoryException(what + " conflicts with " + defaultBranch + " in "
+                    + (files.isEmpty() ? "its files" : String.join(", ", files.stream().sorted().distinct().toList()))
+                    + "; nothing was merged. Resolve the conflict on the branch and approve again");
+        }
+        PersonIdent now = new PersonIdent(author, Instant.now());
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(merger.getResultTreeId());
+        commit.setParentIds(mainHead, branchTip);
+        commit.setAuthor(now);
+        commit.setCommitter(now);
+        commit.setMessage(message);
+        try (ObjectInserter inserter = repo.newObjectInserter()) {
+            ObjectId id = inserter.insert(commit);
+            inserter.flush();
+            return id;
+        }
+    }
+
+    /** Pushes {@code commit} to the default branch, fast forward only; the remote's answer for that branch. */
+    private RemoteRefUpdate pushDefaultBranch(Git git, ObjectId commit) throws GitAPIException {
+        String target = Constants.R_HEADS + defaultBranch;
+        for (PushResult result : git.push().setRemote("origin").setCredentialsProvider(credentials)
+                .setRefSpecs(new RefSpec(commit.name() + ":" + target)).call()) {
+            RemoteRefUpdate update = result.getRemoteUpdate(target);
+            if (update != null) {
+                return update;
+            }
+        }
+        throw new RepositoryException("git push to " + defaultBranch + " gave no answer for the branch", null, false);
     }
 
     private static void write(Path root, Map<String, String> files) throws IOException {

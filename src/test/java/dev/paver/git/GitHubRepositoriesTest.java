@@ -10,6 +10,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -59,6 +61,12 @@ class GitHubRepositoriesTest {
     private static final String NEW_COMMIT = "466725309d43aa6fe6cb67f8f4161451d627b43f";
     /** Head of the recorded open pull request #259 (hub4j-queryPullRequestsQualifiedHead-6). */
     private static final String PR_259_HEAD = "2d29c787b46ce61b98a1c13e05e21ebc21f49dbf";
+    /** Head of the recorded open, mergeable pull request #309 (hub4j-mergeCommitSHA-7). */
+    private static final String PR_309_HEAD = "b036909fcf45565c82c888ee326ebd0e382f6173";
+    /** The merge commit in the recorded answer to "Merge a pull request" (hub4j-squashMerge-mapping-11). */
+    private static final String MERGE_SHA = "ecec449372b1e8270524a35c1a5aa8fdaf0e6676";
+    private static final PullRequest PR_309 = new PullRequest("github-api", 309,
+            "https://github.com/hub4j-test-org/github-api/pull/309", "test/mergeable_branch", "main", PR_309_HEAD);
 
     private WireMockServer server;
     private GitHubRepositories github;
@@ -185,6 +193,93 @@ class GitHubRepositoriesTest {
         MergeState state = github.mergeState(new PullRequest("github-api", 309, "", "test/mergeable_branch", "main", ""));
 
         assertThat(state).isEqualTo(new MergeState.Open("b036909fcf45565c82c888ee326ebd0e382f6173"));
+    }
+
+    @Test
+    void mergesTheApprovedHeadWithAMergeCommitAndReturnsTheMergeCommit() throws IOException {
+        stubRepository();
+        stubPullRequest309BeforeAndAfterMerge();
+        server.stubFor(put(urlEqualTo(REPO + "/pulls/309/merge")).inScenario("merge").willSetStateTo("merged")
+                .willReturn(json(200, recordedMergeAnswer())));
+
+        MergeState.Merged merged = github.merge(PR_309, PR_309_HEAD, "Merge #309 (approved by alice)");
+
+        assertThat(merged).isEqualTo(new MergeState.Merged(MERGE_SHA, "bitwiseman"));
+        server.verify(1, putRequestedFor(urlEqualTo(REPO + "/pulls/309/merge"))
+                .withRequestBody(matchingJsonPath("$.sha", equalTo(PR_309_HEAD)))
+                .withRequestBody(matchingJsonPath("$.merge_method", equalTo("merge")))
+                .withRequestBody(matchingJsonPath("$.commit_message", equalTo("Merge #309 (approved by alice)"))));
+    }
+
+    @Test
+    void returnsTheMergeAgainWhenThePullRequestIsAlreadyMerged() throws IOException {
+        stubRepository();
+        server.stubFor(get(urlEqualTo(REPO + "/pulls/309")).willReturn(json(200, pullRequest309Merged())));
+
+        assertThat(github.merge(PR_309, PR_309_HEAD, "Merge #309")).isEqualTo(new MergeState.Merged(MERGE_SHA, "bitwiseman"));
+        server.verify(0, putRequestedFor(urlMatching(".*")));
+    }
+
+    @Test
+    void refusesWithoutMergingWhenTheHeadIsNoLongerTheApprovedOne() throws IOException {
+        stubRepository();
+        stubRecorded("hub4j-mergeCommitSHA-mapping-7-r_h_g_pulls_309.json", "hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json");
+        String approved = "1111111111111111111111111111111111111111";
+
+        assertThatThrownBy(() -> github.merge(PR_309, approved, "Merge #309"))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("pull request #309 of hub4j-test-org/github-api changed after the approval")
+                .hasMessageContaining("no longer " + approved + " but " + PR_309_HEAD)
+                .hasMessageContaining("nothing was merged")
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isTrue());
+        server.verify(0, putRequestedFor(urlMatching(".*")));
+    }
+
+    @Test
+    void refusesWhenGitHubSaysTheHeadMovedBeforeTheMerge() throws IOException {
+        stubRepository();
+        stubRecorded("hub4j-mergeCommitSHA-mapping-7-r_h_g_pulls_309.json", "hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json");
+        // GitHub's documented answer when `sha` does not match the head.
+        server.stubFor(put(urlEqualTo(REPO + "/pulls/309/merge")).willReturn(json(409, "{\"message\":\"Head branch was"
+                + " modified. Review and try the merge again.\",\"documentation_url\":\"https://docs.github.com/rest/pulls/pulls#merge-a-pull-request\"}")));
+
+        assertThatThrownBy(() -> github.merge(PR_309, PR_309_HEAD, "Merge #309"))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("changed after the approval: its head is no longer " + PR_309_HEAD)
+                .hasMessageContaining("HTTP 409: Head branch was modified")
+                .hasMessageContaining("nothing was merged")
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isTrue());
+    }
+
+    @Test
+    void refusesAPullRequestThatCannotBeMergedNamingTheConflict() throws IOException {
+        stubRepository();
+        stubRecorded("hub4j-mergeCommitSHA-mapping-7-r_h_g_pulls_309.json", "hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json");
+        // GitHub's documented answer for a pull request with conflicts.
+        server.stubFor(put(urlEqualTo(REPO + "/pulls/309/merge")).willReturn(json(405, "{\"message\":\"Pull Request is not"
+                + " mergeable\",\"documentation_url\":\"https://docs.github.com/rest/pulls/pulls#merge-a-pull-request\"}")));
+
+        assertThatThrownBy(() -> github.merge(PR_309, PR_309_HEAD, "Merge #309"))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("GitHub cannot merge pull request #309 of hub4j-test-org/github-api")
+                .hasMessageContaining("HTTP 405: Pull Request is not mergeable")
+                .hasMessageContaining("it conflicts with main")
+                .hasMessageContaining("nothing was merged")
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isTrue());
+    }
+
+    @Test
+    void aFailingGitHubLeavesTheMergeToBeTriedAgain() throws IOException {
+        stubRepository();
+        stubRecorded("hub4j-mergeCommitSHA-mapping-7-r_h_g_pulls_309.json", "hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json");
+        server.stubFor(put(urlEqualTo(REPO + "/pulls/309/merge")).willReturn(aResponse().withStatus(502)
+                .withHeader("Content-Type", "text/html").withBody("<html><body><h1>502 Bad Gateway</h1></body></html>")));
+
+        assertThatThrownBy(() -> github.merge(PR_309, PR_309_HEAD, "Merge #309"))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("GitHub is failing (HTTP 502")
+                .hasMessageContaining("merging pull request #309")
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isFalse());
     }
 
     @Test
@@ -326,6 +421,31 @@ class GitHubRepositoriesTest {
         server.stubFor(get(urlPathEqualTo(REPO + "/pulls")).withQueryParam("state", equalTo("open"))
                 .withQueryParam("head", equalTo("hub4j-test-org:test/stable")).withQueryParam("base", equalTo("main"))
                 .willReturn(json(200, body)));
+    }
+
+    /** Pull request #309 as recorded (open) until the merge, then as GitHub shows it merged. */
+    private void stubPullRequest309BeforeAndAfterMerge() throws IOException {
+        server.stubFor(get(urlEqualTo(REPO + "/pulls/309")).inScenario("merge").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(200, fixture("hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json"))));
+        server.stubFor(get(urlEqualTo(REPO + "/pulls/309")).inScenario("merge").whenScenarioStateIs("merged")
+                .willReturn(json(200, pullRequest309Merged())));
+    }
+
+    /**
+     * The recorded open pull request #309 changed to how GitHub shows a merged one (no recording of #309 merged):
+     * closed, merged by its author, {@code merge_commit_sha} the merge commit.
+     */
+    private static String pullRequest309Merged() throws IOException {
+        ObjectNode pr = (ObjectNode) JSON.readTree(fixture("hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json"));
+        pr.put("state", "closed").put("merged", true).put("merge_commit_sha", MERGE_SHA)
+                .put("merged_at", "2019-10-05T21:12:00Z").put("closed_at", "2019-10-05T21:12:00Z").putNull("mergeable");
+        pr.set("merged_by", pr.get("user"));
+        return pr.toString();
+    }
+
+    /** The recorded answer of "Merge a pull request" (its request was a squash merge; the answer has the same shape). */
+    private static String recordedMergeAnswer() throws IOException {
+        return JSON.readTree(fixture("hub4j-squashMerge-mapping-11-r_h_g_pulls_267_merge.json")).path("response").path("body").asText();
     }
 
     /** A reference in the shape of the recorded hub4j-squashMerge-6 answer, pointing at this server. */

@@ -1,0 +1,128 @@
+package dev.paver.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paver.conversation.GitStandIn;
+import dev.paver.core.action.RepositoryPort.MergeState;
+import dev.paver.core.action.RepositoryPort.PullRequest;
+import dev.paver.core.action.RepositoryPort.PullRequestDraft;
+import dev.paver.core.action.RepositoryPort.RepositoryException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link JGitRepositories#merge} against real bare repositories in a temporary folder. */
+class JGitRepositoriesTest {
+
+    private static final String REPO = "shop-gitops";
+    private static final String BRANCH = "paver/run-1/step-1";
+
+    @TempDir
+    Path tmp;
+
+    private JGitRepositories git;
+    private GitStandIn people;
+
+    @BeforeEach
+    void setUp() {
+        git = new JGitRepositories(tmp.resolve("repos").toString(), tmp.resolve("work"), "main", null);
+        people = new GitStandIn(tmp.resolve("repos"));
+        git.seed(REPO, Map.of("apps/cart/values.yaml", "replicas: 1\n", "README.md", "# shop\n"), "Create shop-gitops");
+    }
+
+    @Test
+    void mergesTheApprovedBranchIntoMainWithAMergeCommit() throws Exception {
+        PullRequest pr = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));
+        String mainBefore = head("main");
+
+        MergeState.Merged merged = git.merge(pr, pr.headSha(), "Merge cart replicas (approved by bob)");
+
+        assertThat(merged.revision()).isEqualTo(head("main"));
+        RevCommit commit = commit(merged.revision());
+        assertThat(commit.getParentCount()).isEqualTo(2);
+        assertThat(commit.getParent(0).name()).isEqualTo(mainBefore);
+        assertThat(commit.getParent(1).name()).isEqualTo(pr.headSha());
+        assertThat(commit.getFullMessage()).isEqualTo("Merge cart replicas (approved by bob)");
+        assertThat(people.files(REPO, "main")).containsEntry("apps/cart/values.yaml", "replicas: 3\n");
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Merged(merged.revision(), ""));
+    }
+
+    @Test
+    void mergesOntoChangesThatLandedOnMainMeanwhile() throws Exception {
+        PullRequest pr = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));
+        String other = people.commit(REPO, "apps/search/values.yaml", "replicas: 2\n", "carol");
+
+        MergeState.Merged merged = git.merge(pr, pr.headSha(), "Merge cart replicas");
+
+        assertThat(commit(merged.revision()).getParent(0).name()).isEqualTo(other);
+        assertThat(people.files(REPO, "main")).containsEntry("apps/cart/values.yaml", "replicas: 3\n")
+                .containsEntry("apps/search/values.yaml", "replicas: 2\n");
+    }
+
+    @Test
+    void mergingTwiceReturnsTheSameMergeAndMakesNoSecondCommit() throws Exception {
+        PullRequest pr = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));
+
+        MergeState.Merged first = git.merge(pr, pr.headSha(), "Merge cart replicas");
+        MergeState.Merged second = git.merge(pr, pr.headSha(), "Merge cart replicas");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(head("main")).isEqualTo(first.revision());
+    }
+
+    @Test
+    void refusesABranchThatMovedAfterTheApprovalAndMergesNothing() throws Exception {
+        PullRequest approved = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));
+        PullRequest moved = open(Map.of("apps/cart/values.yaml", "replicas: 30\n"));
+        String mainBefore = head("main");
+
+        assertThatThrownBy(() -> git.merge(approved, approved.headSha(), "Merge cart replicas"))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("the branch moved from " + approved.headSha() + " to " + moved.headSha())
+                .hasMessageContaining("nothing was merged")
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isTrue());
+        assertThat(head("main")).isEqualTo(mainBefore);
+    }
+
+    @Test
+    void refusesAConflictingBranchNamingTheFileAndMergesNothing() throws Exception {
+        PullRequest pr = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));
+        String mainBefore = people.commit(REPO, "apps/cart/values.yaml", "replicas: 5\n", "carol");
+
+        assertThatThrownBy(() -> git.merge(pr, pr.headSha(), "Merge cart replicas"))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("conflicts with main in apps/cart/values.yaml")
+                .hasMessageContaining("nothing was merged")
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isTrue());
+        assertThat(head("main")).isEqualTo(mainBefore);
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Open(pr.headSha()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private PullRequest open(Map<String, String> files) {
+        return git.openPullRequest(new PullRequestDraft(REPO, BRANCH, "Cart replicas", "", "Change cart replicas", files));
+    }
+
+    private String head(String branch) throws IOException {
+        try (Git bare = Git.open(people.bare(REPO).toFile())) {
+            return bare.getRepository().exactRef(Constants.R_HEADS + branch).getObjectId().name();
+        }
+    }
+
+    private RevCommit commit(String id) throws IOException {
+        try (Git bare = Git.open(people.bare(REPO).toFile()); RevWalk walk = new RevWalk(bare.getRepository())) {
+            RevCommit commit = walk.parseCommit(bare.getRepository().resolve(id));
+            walk.parseBody(commit);
+            return commit;
+        }
+    }
+}
