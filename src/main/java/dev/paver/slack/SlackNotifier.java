@@ -38,9 +38,21 @@ public final class SlackNotifier implements Notifier {
     }
 
     @Override
-    public void reply(ThreadRef thread, Message message) {
-        call("chat.postMessage", () -> client.chatPostMessage(r -> r.channel(thread.channel()).threadTs(thread.threadTs())
-                .text(SlackRenderer.text(message)).blocks(SlackRenderer.blocks(message)).unfurlLinks(false)));
+    public String reply(ThreadRef thread, Message message) {
+        return call("chat.postMessage", () -> client.chatPostMessage(r -> r.channel(thread.channel()).threadTs(thread.threadTs())
+                .text(SlackRenderer.text(message)).blocks(SlackRenderer.blocks(message)).unfurlLinks(false))).getTs();
+    }
+
+    @Override
+    public String post(String channel, Message message) {
+        return call("chat.postMessage", () -> client.chatPostMessage(r -> r.channel(channel)
+                .text(SlackRenderer.text(message)).blocks(SlackRenderer.blocks(message)).unfurlLinks(false))).getTs();
+    }
+
+    @Override
+    public void edit(String channel, String ts, Message message) {
+        call("chat.update", () -> client.chatUpdate(r -> r.channel(channel).ts(ts)
+                .text(SlackRenderer.text(message)).blocks(SlackRenderer.blocks(message))));
     }
 
     private interface Call<T extends SlackApiTextResponse> {

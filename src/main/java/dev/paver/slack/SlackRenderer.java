@@ -84,19 +84,46 @@ public final class SlackRenderer {
         return escape(card.title() + ": " + card.state());
     }
 
-    /** A reply's blocks: its text, then its links. */
+    /** A message's blocks: its text, its fields, its links, then its buttons. */
     public static List<LayoutBlock> blocks(Message message) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(s -> s.text(markdownText(truncate(escape(message.text()), 3000)))));
+        blocks.add(section(s -> s.text(markdownText(truncate(mrkdwn(message.text()), 3000)))));
+        if (!message.fields().isEmpty()) {
+            List<TextObject> fields = new ArrayList<>();
+            for (Card.Field f : message.fields()) {
+                if (fields.size() < 10) {
+                    fields.add(markdownText(truncate("*" + escape(f.label()) + "*\n" + mrkdwn(f.value()), 2000)));
+                }
+            }
+            blocks.add(section(s -> s.fields(fields)));
+        }
         if (!message.links().isEmpty()) {
             blocks.add(context(c -> c.elements(List.of(markdownText(links(message.links()))))));
+        }
+        if (!message.buttons().isEmpty()) {
+            List<BlockElement> buttons = new ArrayList<>();
+            for (Message.Button b : message.buttons()) {
+                buttons.add(button(e -> {
+                    e.actionId(b.actionId()).value(b.value()).text(plainText(truncate(b.text(), 75)));
+                    return b.style().isEmpty() ? e : e.style(b.style());
+                }));
+            }
+            blocks.add(actions(a -> a.elements(buttons)));
         }
         return blocks;
     }
 
-    /** A reply as plain text, links appended. */
+    /** Escaped text in which {@link Message#mention} marks become Slack mentions ({@code <@U123>}). */
+    static String mrkdwn(String text) {
+        return Message.MENTION.matcher(escape(text)).replaceAll("<@$1>").replace("\u0001", "");
+    }
+
+    /** A message as plain text, fields and links appended. */
     public static String text(Message message) {
-        StringBuilder out = new StringBuilder(escape(message.text()));
+        StringBuilder out = new StringBuilder(mrkdwn(message.text()));
+        for (Card.Field f : message.fields()) {
+            out.append("\n").append(escape(f.label())).append(": ").append(mrkdwn(f.value()));
+        }
         for (Link l : message.links()) {
             out.append("\n").append(escape(l.title())).append(": ").append(escape(l.url()));
         }

@@ -31,11 +31,9 @@ public final class AwaitMergeAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String repository = RepositoryNames.repository(ctx);
-        String branch = RepositoryNames.branch(ctx.required("branchName"));
-        int number = ctx.text("pullRequestNumber").isEmpty() ? 0 : Integer.parseInt(ctx.text("pullRequestNumber"));
-        RepositoryPort.PullRequest pr = new RepositoryPort.PullRequest(repository, number, ctx.text("remoteUrl"), branch,
-                "", ctx.text("headSha"));
+        RepositoryPort.PullRequest pr = RepositoryNames.pullRequest(ctx);
+        String repository = pr.repository();
+        String branch = pr.branch();
         RepositoryPort.MergeState state = repositories.mergeState(pr);
         if (state instanceof RepositoryPort.MergeState.Merged merged) {
             String by = merged.mergedBy() == null || merged.mergedBy().isEmpty() ? "" : " by " + merged.mergedBy();

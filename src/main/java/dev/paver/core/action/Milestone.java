@@ -10,10 +10,17 @@ import java.util.List;
  *              {@code merged}, {@code syncing:<revision>})
  * @param text  the reply's text
  * @param links links to show with it
+ * @param buttons buttons to show with it (an Extend button on a reminder)
  */
-public record Milestone(String key, String text, List<Link> links) {
+public record Milestone(String key, String text, List<Link> links, List<dev.paver.core.report.Message.Button> buttons) {
     public Milestone {
         links = List.copyOf(links);
+        buttons = List.copyOf(buttons);
+    }
+
+    /** A milestone with links and no buttons. */
+    public Milestone(String key, String text, List<Link> links) {
+        this(key, text, links, List.of());
     }
 
     /** A milestone without links. */

@@ -98,4 +98,19 @@ public final class RepositoryNames {
         }
         return path;
     }
+
+    /**
+     * The pull request a step's inputs name, as {@code publish:github:pull-request} output it: {@code repository},
+     * {@code branchName}, {@code pullRequestNumber} (0 or empty on plain git), {@code remoteUrl}, {@code headSha}.
+     *
+     * @throws IllegalArgumentException when the repository or branch is missing or unsafe, or the number is not one
+     */
+    public static RepositoryPort.PullRequest pullRequest(ActionContext ctx) {
+        String number = ctx.text("pullRequestNumber");
+        if (!number.isEmpty() && !number.matches("\\d{1,9}")) {
+            throw new IllegalArgumentException("step " + ctx.stepId() + ": input.pullRequestNumber " + number + " is not a number");
+        }
+        return new RepositoryPort.PullRequest(repository(ctx), number.isEmpty() ? 0 : Integer.parseInt(number),
+                ctx.text("remoteUrl"), branch(ctx.required("branchName")), "", ctx.text("headSha"));
+    }
 }

@@ -52,6 +52,8 @@ public final class CardBuilder {
             case RUNNING -> "Running";
             case SUCCEEDED -> "Done";
             case FAILED -> "Failed";
+            case DENIED -> "Denied";
+            case EXPIRED -> "Expired";
             default -> run.state().name();
         };
     }

@@ -12,8 +12,14 @@ public interface Notifier {
     /** Replaces the card in place. */
     void updateCard(ThreadRef thread, Card card);
 
-    /** Posts a reply in the card's thread. */
-    void reply(ThreadRef thread, Message message);
+    /** Posts a reply in the card's thread and returns its {@code ts}. */
+    String reply(ThreadRef thread, Message message);
+
+    /** Posts a message in {@code channel} (not in a thread) and returns its {@code ts}. */
+    String post(String channel, Message message);
+
+    /** Replaces the message {@code ts} in {@code channel} (an approval prompt once decided: its buttons go). */
+    void edit(String channel, String ts, Message message);
 
     /**
      * The chat refused a call or could not be reached; the message says which call and why. Permanent when

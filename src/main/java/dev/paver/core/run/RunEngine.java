@@ -124,6 +124,13 @@ public final class RunEngine {
         }
     }
 
+    /** Schedules a pass over every waiting run whose timer is due: called every few seconds. */
+    public void wakeDue() {
+        for (Run run : store.due(clock.instant())) {
+            schedule(run.id());
+        }
+    }
+
     /** Schedules a pass over every unfinished run: at start-up, and periodically as the poll for pollers. */
     public void resumeAll() {
         for (Run run : store.unfinished()) {
@@ -255,17 +262,18 @@ public final class RunEngine {
             } else if (result instanceof ActionResult.Waiting waiting) {
                 boolean same = step.status() == StepStatus.WAITING && step.retryingSince() == null
                         && step.detail().equals(waiting.detail()) && run.state() == RunState.WAITING
-                        && waiting.waitKey().equals(run.waitingFor());
+                        && waiting.waitKey().equals(run.waitingFor())
+                        && java.util.Objects.equals(waiting.wakeAt(), run.wakeAt());
                 if (!same || changed) {
                     // store and edit the card only when something changed: a waiting run is checked on every poll
                     run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
-                    run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant());
+                    run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant(), waiting.wakeAt());
                     store.update(run);
                     updateCard(run, path, context);
                 }
                 return;
             } else if (result instanceof ActionResult.Failed failed) {
-                failStep(run, path, step, failed.reason(), context);
+                failStep(run, path, step, failed.reason(), context, failed.ending());
                 return;
             }
         }
@@ -297,7 +305,7 @@ public final class RunEngine {
         if (spec.each() == null) {
             Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
             return action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path, input,
-                    workspace, clock));
+                    workspace, clock, run.thread()));
         }
         Object items = renderer.renderValue(where + ".each", spec.each(), context);
         if (!(items instanceof List<?> list)) {
@@ -311,9 +319,9 @@ public final class RunEngine {
                 context.put("each", Map.of("key", i, "value", list.get(i)));
                 Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
                 ActionResult r = action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path,
-                        input, workspace, clock));
+                        input, workspace, clock, run.thread()));
                 for (Milestone m : r.milestones()) {
-                    milestones.add(new Milestone(i + "/" + m.key(), m.text(), m.links()));
+                    milestones.add(new Milestone(i + "/" + m.key(), m.text(), m.links(), m.buttons()));
                 }
                 if (r instanceof ActionResult.Failed f) {
                     return new ActionResult.Failed(f.reason(), milestones);
@@ -327,7 +335,7 @@ public final class RunEngine {
             context.remove("each");
         }
         if (firstWait != null) {
-            return new ActionResult.Waiting(firstWait.waitKey(), firstWait.detail(), milestones);
+            return new ActionResult.Waiting(firstWait.waitKey(), firstWait.detail(), milestones, firstWait.wakeAt());
         }
         String detail = list.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("nothing to do");
         return new ActionResult.Done(Map.of("results", outputs), detail, milestones);
@@ -368,9 +376,19 @@ public final class RunEngine {
      * the run stays unfinished and the next pass tries again, so a failure is never recorded without being said.
      */
     private void failStep(Run run, GoldenPath path, StepRun step, String reason, Map<String, Object> context) {
-        post(run, step.stepId(), List.of(Milestone.of("failed", "Failed: " + reason)));
-        run.step(step.with(StepStatus.FAILED, Map.of(), "failed", clock.instant(), clock.instant()), clock.instant());
-        finish(run, RunState.FAILED, reason);
+        failStep(run, path, step, reason, context, RunState.FAILED);
+    }
+
+    private void failStep(Run run, GoldenPath path, StepRun step, String reason, Map<String, Object> context, RunState ending) {
+        String word = switch (ending) {
+            case DENIED -> "Denied";
+            case EXPIRED -> "Expired";
+            default -> "Failed";
+        };
+        post(run, step.stepId(), List.of(Milestone.of(ending == RunState.FAILED ? "failed" : ending.name().toLowerCase(),
+                word + ": " + reason)));
+        run.step(step.with(StepStatus.FAILED, Map.of(), word.toLowerCase(), clock.instant(), clock.instant()), clock.instant());
+        finish(run, ending, reason);
         updateCard(run, path, context);
     }
 
@@ -397,7 +415,7 @@ public final class RunEngine {
             if (run.posted().contains(key)) {
                 continue;
             }
-            notifier.reply(run.thread(), new Message(m.text(), m.links()));
+            notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()));
             run.markPosted(key);
             store.update(run);
         }

@@ -25,9 +25,27 @@ public final class RecordingNotifier implements Notifier {
         cards.add(card);
     }
 
+    /** Messages posted in channels (approval prompts), by channel and ts; edits replace them. */
+    public final java.util.Map<String, Message> posted = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
-    public void reply(ThreadRef thread, Message message) {
+    public synchronized String reply(ThreadRef thread, Message message) {
         replies.add(message);
+        String ts = "1700000001.00000" + next++;
+        posted.put(thread.channel() + "/" + ts, message);
+        return ts;
+    }
+
+    @Override
+    public synchronized String post(String channel, Message message) {
+        String ts = "1700000002.00000" + next++;
+        posted.put(channel + "/" + ts, message);
+        return ts;
+    }
+
+    @Override
+    public void edit(String channel, String ts, Message message) {
+        posted.put(channel + "/" + ts, message);
     }
 
     public Card lastCard() {

@@ -1,0 +1,119 @@
+package dev.paver.core.action;
+
+import dev.paver.core.approval.ApprovalRequest;
+import dev.paver.core.approval.Approvals;
+import dev.paver.core.report.Message;
+import dev.paver.core.run.RunState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code paver:approval}: asks a second person and waits for the decision. Inputs: {@code purpose}
+ * ({@code promote}, {@code elevate}), {@code domain} (whose approvers decide), {@code subject} (the semantic key),
+ * {@code title} (the prompt's first line), {@code summary} (label to value, shown in the prompt), and optionally the
+ * pull request as {@code publish:github:pull-request} output it ({@code repository}, {@code branchName},
+ * {@code pullRequestNumber}, {@code remoteUrl}, {@code headSha}).
+ *
+ * <p>The prompt goes into the run's thread and the domain's approvals channel ({@link Approvals#open}). Each pass
+ * checks the pull request: a new head voids the votes given so far (they were for other files), a merge outside
+ * Paver or a closed pull request ends the run. Approved: done, output {@code approvedBy} (the deciding approver's
+ * user id), {@code approvers} (every approver), {@code headSha} (the approved head), {@code approvedAt}. Denied:
+ * the run ends as DENIED with the reason. Not decided by the request's expiry: the run ends as EXPIRED. Waits on
+ * {@code approval:<request id>} with a timer at the expiry.
+ */
+public final class ApprovalAction implements Action {
+
+    private final Approvals approvals;
+    private final RepositoryPort repositories;
+
+    public ApprovalAction(Approvals approvals, RepositoryPort repositories) {
+        this.approvals = approvals;
+        this.repositories = repositories;
+    }
+
+    /** The wake key of a run waiting for an approval request. */
+    public static String waitKey(String requestId) {
+        return "approval:" + requestId;
+    }
+
+    @Override
+    public String id() {
+        return "paver:approval";
+    }
+
+    @Override
+    public ActionResult execute(ActionContext ctx) {
+        boolean hasPullRequest = !ctx.text("branchName").isEmpty();
+        RepositoryPort.PullRequest pr = hasPullRequest ? RepositoryNames.pullRequest(ctx) : null;
+        List<ApprovalRequest.SummaryLine> summary = new ArrayList<>();
+        if (ctx.input().get("summary") instanceof Map<?, ?> lines) {
+            lines.forEach((k, v) -> summary.add(new ApprovalRequest.SummaryLine(String.valueOf(k), String.valueOf(v))));
+        }
+        ApprovalRequest request = approvals.open(new Approvals.Ask(ctx.runId(), ctx.stepId(), ctx.required("purpose"),
+                ctx.required("domain"), ctx.required("subject"), ctx.request().requester(), ctx.required("title"), summary,
+                pr == null ? "" : pr.url(), pr == null ? "" : pr.headSha(), null), ctx.thread());
+
+        List<Milestone> milestones = new ArrayList<>();
+        if (pr != null && !request.state().decided() || pr != null && request.state() == dev.paver.core.approval.ApprovalState.APPROVED) {
+            RepositoryPort.MergeState state = repositories.mergeState(pr);
+            if (state instanceof RepositoryPort.MergeState.Merged merged) {
+                return new ActionResult.Failed(capital(pr.describe()) + " in " + pr.repository() + " was merged outside Paver"
+                        + (merged.mergedBy() == null || merged.mergedBy().isEmpty() ? "" : " by " + merged.mergedBy())
+                        + " before it was approved here. Paver does not deploy an unapproved change: revert it, or ask "
+                        + "the approvers to review it and sync it in Argo CD.", List.of());
+            }
+            if (state instanceof RepositoryPort.MergeState.Closed) {
+                return new ActionResult.Failed(capital(pr.describe()) + " in " + pr.repository()
+                        + " was closed; nothing was changed. Ask again to open a new one.", List.of());
+            }
+            String head = ((RepositoryPort.MergeState.Open) state).headSha();
+            if (head != null && !head.isEmpty() && !head.equals(request.headSha())) {
+                List<String> voided = approvals.headMoved(request, head);
+                if (voided != null) {
+                    milestones.add(Milestone.of("void-" + head, "The pull request changed after it was put up for approval ("
+                            + AwaitMergeAction.shortSha(request.headSha()) + " → " + AwaitMergeAction.shortSha(head) + ")"
+                            + (voided.isEmpty() ? "" : ": the approval of " + String.join(", ", voided.stream().map(Message::mention).toList())
+                            + " is void") + ". The approvers must look at it again."));
+                }
+                request = approvals.find(request.id()).orElseThrow();
+            }
+        }
+        switch (request.state()) {
+            case APPROVED -> {
+                Map<String, Object> output = new LinkedHashMap<>();
+                output.put("approvedBy", request.decidedBy());
+                output.put("approvers", request.votes().stream().map(ApprovalRequest.Vote::approver).toList());
+                output.put("headSha", request.headSha());
+                output.put("approvedAt", String.valueOf(request.decidedAt()));
+                milestones.add(Milestone.of("approved", "Approved by " + Approvals.approvedBy(request) + "."));
+                return new ActionResult.Done(output, "approved by " + request.decidedBy(), milestones);
+            }
+            case DENIED -> {
+                return new ActionResult.Failed("denied by " + Message.mention(request.decidedBy()) + ": " + request.reason()
+                        + ". Nothing was changed.", milestones, RunState.DENIED);
+            }
+            case EXPIRED -> {
+                return expired(request, milestones);
+            }
+            default -> {
+                if (ctx.clock().instant().isAfter(request.expiresAt())) {
+                    return expired(approvals.expire(request), milestones);
+                }
+                return new ActionResult.Waiting(waitKey(request.id()), "waiting for approval (" + request.votes().size() + " of "
+                        + request.required() + ")", milestones, request.expiresAt());
+            }
+        }
+    }
+
+    private static ActionResult expired(ApprovalRequest request, List<Milestone> milestones) {
+        return new ActionResult.Failed("nobody approved it before " + request.expiresAt() + " (the request waits "
+                + "at most " + AwaitSyncAction.human(java.time.Duration.between(request.createdAt(), request.expiresAt()))
+                + "). Nothing was changed; ask again when an approver is around.", milestones, RunState.EXPIRED);
+    }
+
+    private static String capital(String s) {
+        return AwaitMergeAction.capitalize(s);
+    }
+}

@@ -1,0 +1,373 @@
+package dev.paver.core.approval;
+
+import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.audit.AuditLog;
+import dev.paver.core.report.Card;
+import dev.paver.core.report.Link;
+import dev.paver.core.report.Message;
+import dev.paver.core.report.Notifier;
+import dev.paver.core.report.ThreadRef;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Four eyes, enforced by Paver: opens approval requests and posts their prompt, and takes votes and denials from
+ * the user id of a signed request (never from hidden fields). The rules: the approver belongs to the domain's
+ * approvers ({@link ApprovalPolicy}); the requester cannot approve or deny their own request; {@code required}
+ * distinct approvers decide; a decided request takes no more votes (the clicker learns who decided and when); a
+ * request expires; votes are for one pull request head, and a new head voids them. Every vote, decision and void is
+ * appended to the audit log. Decisions are conditional updates in the {@link ApprovalStore}: two approvers clicking
+ * at once produce one decision.
+ */
+public final class Approvals {
+
+    private static final Logger LOG = Logger.getLogger(Approvals.class.getName());
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    /** Action id of the Approve button; its value is the request id. */
+    public static final String APPROVE = "approval-approve";
+    /** Action id of the Deny button; its value is the request id. A click opens a form that asks for the reason. */
+    public static final String DENY = "approval-deny";
+    /** The longest deny reason, in characters. */
+    public static final int MAX_REASON = 500;
+
+    private final ApprovalStore store;
+    private final ApprovalPolicy policy;
+    private final Directory directory;
+    private final Notifier notifier;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Approvals(ApprovalStore store, ApprovalPolicy policy, Directory directory, Notifier notifier, AuditLog audit,
+                     Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.directory = directory;
+        this.notifier = notifier;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * What a request is about, as the approval step knows it.
+     *
+     * @param runId       the run
+     * @param key         the step id, or {@code extend-<epoch seconds>}
+     * @param purpose     {@code promote}, {@code elevate}, {@code extend}
+     * @param domain      whose approvers decide
+     * @param subject     the semantic key
+     * @param requester   Slack user id
+     * @param title       the prompt's first line, e.g. "Promote api to prod"
+     * @param summary     the prompt's fields
+     * @param pullRequest URL or empty
+     * @param headSha     the pull request head, or empty
+     * @param expiresAt   when it expires; null: now plus the policy's timeout
+     */
+    public record Ask(String runId, String key, String purpose, String domain, String subject, String requester,
+                      String title, List<ApprovalRequest.SummaryLine> summary, String pullRequest, String headSha,
+                      Instant expiresAt) {
+    }
+
+    /** The policy in force (who approves, how many). */
+    public ApprovalPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Opens the request once per run and key, and posts its prompt into the run's thread and the domain's approvals
+     * channel, once. Idempotent: a second call returns the stored request.
+     *
+     * @param thread the run's thread, or null
+     */
+    public ApprovalRequest open(Ask ask, ThreadRef thread) {
+        Instant now = clock.instant();
+        ApprovalRequest fresh = new ApprovalRequest(ApprovalRequest.id(ask.runId(), ask.key()), ask.runId(), ask.key(),
+                ask.purpose(), ask.domain(), ask.subject(), ask.requester(), withTitle(ask), ask.pullRequest(),
+                ask.headSha(), policy.required(), ApprovalState.PENDING, null, null, null, now,
+                ask.expiresAt() == null ? now.plus(policy.timeout()) : ask.expiresAt(), List.of(), List.of());
+        ApprovalRequest request = store.insertIfAbsent(fresh);
+        if (request.prompts().isEmpty()) {
+            List<ApprovalRequest.Prompt> prompts = new ArrayList<>();
+            Message prompt = prompt(request);
+            if (thread != null) {
+                prompts.add(new ApprovalRequest.Prompt(thread.channel(), notifier.reply(thread, prompt)));
+            }
+            String channel = policy.channelOf(request.domain()).orElse(null);
+            if (channel != null && (thread == null || !channel.equals(thread.channel()))) {
+                prompts.add(new ApprovalRequest.Prompt(channel, notifier.post(channel, prompt)));
+            }
+            store.prompts(request.id(), prompts);
+            request = store.find(request.id()).orElseThrow();
+        }
+        return request;
+    }
+
+    // the title travels as the first summary line, so that the stored request alone can render its prompt
+    private static List<ApprovalRequest.SummaryLine> withTitle(Ask ask) {
+        List<ApprovalRequest.SummaryLine> lines = new ArrayList<>();
+        lines.add(new ApprovalRequest.SummaryLine("", ask.title()));
+        lines.addAll(ask.summary());
+        return lines;
+    }
+
+    /** The requests of a run, oldest first. */
+    public List<ApprovalRequest> forRun(String runId) {
+        return store.forRun(runId);
+    }
+
+    /** Pending requests that {@code userId} may decide, oldest first (App Home). */
+    public List<ApprovalRequest> pendingFor(String userId) {
+        return store.pending().stream().filter(r -> mayDecide(userId, r)).toList();
+    }
+
+    /** The stored request, if any. */
+    public java.util.Optional<ApprovalRequest> find(String id) {
+        return store.find(id);
+    }
+
+    /** What became of a vote or a denial. */
+    public sealed interface Outcome permits Counted, Decided, Refused, AlreadyDecided {
+        /** What to tell the person who clicked, privately. */
+        String text();
+    }
+
+    /** The vote counts; more approvers are needed. */
+    public record Counted(ApprovalRequest request, String text) implements Outcome {
+    }
+
+    /** This click decided the request. */
+    public record Decided(ApprovalRequest request, String text) implements Outcome {
+    }
+
+    /** The click does not count, and why. Nothing changed. */
+    public record Refused(String text) implements Outcome {
+    }
+
+    /** Someone decided it already. Nothing changed. */
+    public record AlreadyDecided(ApprovalRequest request, String text) implements Outcome {
+    }
+
+    /**
+     * An approval from {@code userId} (the signed payload's user), for the head the request is at.
+     *
+     * @param origin how it came: {@code BUTTON}
+     */
+    public Outcome approve(String requestId, String userId, String origin) {
+        Instant now = clock.instant();
+        ApprovalRequest request = store.find(requestId).orElse(null);
+        Outcome refused = refusal(request, userId, now, "approve");
+        if (refused != null) {
+            return refused;
+        }
+        if (!store.addVote(requestId, new ApprovalRequest.Vote(userId, request.headSha(), now, origin))) {
+            ApprovalRequest current = store.find(requestId).orElseThrow();
+            if (current.state().decided()) {
+                return already(current);
+            }
+            if (current.votes().stream().anyMatch(v -> v.approver().equals(userId))) {
+                return new Refused("You approved this already; " + remaining(current) + ".");
+            }
+            return new Refused("The pull request changed while you clicked; look at it again and approve the new head.");
+        }
+        audit.append(new AuditEntry(now, userId, "approve", request.subject(), request.runId(), origin,
+                request.purpose() + (request.headSha().isEmpty() ? "" : " at " + shortSha(request.headSha()))));
+        ApprovalRequest current = store.find(requestId).orElseThrow();
+        if (current.votes().size() < current.required()) {
+            editPrompts(current);
+            return new Counted(current, "Your approval is recorded: " + remaining(current) + ".");
+        }
+        if (store.decide(requestId, ApprovalState.APPROVED, userId, now, "")) {
+            ApprovalRequest decided = store.find(requestId).orElseThrow();
+            editPrompts(decided);
+            return new Decided(decided, "You approved it. Paver goes on in the run's thread.");
+        }
+        return already(store.find(requestId).orElseThrow());
+    }
+
+    /**
+     * A denial with a reason from {@code userId}. The run ends as denied.
+     *
+     * @param reason why, one line of at most {@value #MAX_REASON} characters
+     */
+    public Outcome deny(String requestId, String userId, String reason, String origin) {
+        Instant now = clock.instant();
+        String why = reason == null ? "" : reason.strip();
+        String problem = reasonProblem(why);
+        if (problem != null) {
+            return new Refused(problem);
+        }
+        ApprovalRequest request = store.find(requestId).orElse(null);
+        Outcome refused = refusal(request, userId, now, "deny");
+        if (refused != null) {
+            return refused;
+        }
+        if (!store.decide(requestId, ApprovalState.DENIED, userId, now, why)) {
+            return already(store.find(requestId).orElseThrow());
+        }
+        audit.append(new AuditEntry(now, userId, "deny", request.subject(), request.runId(), origin, why));
+        ApprovalRequest decided = store.find(requestId).orElseThrow();
+        editPrompts(decided);
+        return new Decided(decided, "You denied it. The requester sees your reason in the run's thread.");
+    }
+
+    /** What is wrong with a deny reason, or null: required, one line, at most {@value #MAX_REASON} characters. */
+    public static String reasonProblem(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "Give a reason for the denial: the requester reads it.";
+        }
+        if (reason.length() > MAX_REASON) {
+            return "The reason is " + reason.length() + " characters; keep it to " + MAX_REASON + ".";
+        }
+        if (reason.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+            return "The reason contains a control character; use plain text.";
+        }
+        return null;
+    }
+
+    /** True when {@code userId} may decide the request: one of its domain's approvers, and not its requester. */
+    public boolean mayDecide(String userId, ApprovalRequest request) {
+        return !userId.equals(request.requester()) && directory.isMemberOfAny(userId, policy.approversOf(request.domain()));
+    }
+
+    private Outcome refusal(ApprovalRequest request, String userId, Instant now, String verb) {
+        if (request == null) {
+            return new Refused("Paver has no such approval request; it may belong to another Paver installation.");
+        }
+        if (request.state().decided()) {
+            return already(request);
+        }
+        if (now.isAfter(request.expiresAt())) {
+            return new Refused("This request expired at " + TIME.format(request.expiresAt()) + "; the requester must ask again.");
+        }
+        if (userId.equals(request.requester())) {
+            return new Refused("You asked for this, so you cannot " + verb + " it: four eyes means someone else from "
+                    + approversText(request) + " decides.");
+        }
+        if (!directory.isMemberOfAny(userId, policy.approversOf(request.domain()))) {
+            return new Refused("Only " + approversText(request) + " may " + verb + " " + request.domain()
+                    + " requests; you are not among them. Nothing changed.");
+        }
+        return null;
+    }
+
+    private Outcome already(ApprovalRequest request) {
+        String what = switch (request.state()) {
+            case APPROVED -> "already approved by " + Message.mention(request.decidedBy());
+            case DENIED -> "already denied by " + Message.mention(request.decidedBy());
+            case EXPIRED -> "expired";
+            case PENDING -> "still pending";
+        };
+        return new AlreadyDecided(request, "This request was " + what
+                + (request.decidedAt() == null ? "" : " at " + TIME.format(request.decidedAt())) + ". Nothing changed.");
+    }
+
+    /**
+     * Ends a pending request that nobody decided in time. Idempotent; the prompts lose their buttons.
+     *
+     * @return the request as stored afterwards
+     */
+    public ApprovalRequest expire(ApprovalRequest request) {
+        Instant now = clock.instant();
+        if (store.decide(request.id(), ApprovalState.EXPIRED, "", now, "")) {
+            audit.append(new AuditEntry(now, "paver", "expire", request.subject(), request.runId(), "PAVER",
+                    request.purpose() + " not decided by " + TIME.format(request.expiresAt())));
+            ApprovalRequest expired = store.find(request.id()).orElseThrow();
+            editPrompts(expired);
+            return expired;
+        }
+        return store.find(request.id()).orElseThrow();
+    }
+
+    /**
+     * The pull request moved to {@code newHead}: earlier votes are void, and an approved request is pending again.
+     *
+     * @return the voided approvers (empty when nobody had approved), or null when another pass moved it already
+     */
+    public List<String> headMoved(ApprovalRequest request, String newHead) {
+        if (!store.rebase(request.id(), request.headSha(), newHead)) {
+            return null;
+        }
+        List<String> voided = request.votes().stream().map(ApprovalRequest.Vote::approver).toList();
+        audit.append(new AuditEntry(clock.instant(), "paver", "void", request.subject(), request.runId(), "PAVER",
+                "pull request head moved from " + shortSha(request.headSha()) + " to " + shortSha(newHead)
+                        + (voided.isEmpty() ? "" : "; approvals void: " + String.join(", ", voided))));
+        editPrompts(store.find(request.id()).orElseThrow());
+        return voided;
+    }
+
+    /** The prompt as it reads now: buttons while pending, the decision once decided. */
+    public Message prompt(ApprovalRequest request) {
+        String title = request.summary().isEmpty() ? request.purpose() : request.summary().get(0).value();
+        List<Card.Field> fields = new ArrayList<>();
+        fields.add(new Card.Field("Requested by", Message.mention(request.requester())));
+        for (ApprovalRequest.SummaryLine line : request.summary().subList(Math.min(1, request.summary().size()), request.summary().size())) {
+            fields.add(new Card.Field(line.label(), line.value()));
+        }
+        if (!request.headSha().isEmpty()) {
+            fields.add(new Card.Field("Head", shortSha(request.headSha())));
+        }
+        List<Link> links = request.pullRequest().isEmpty() ? List.of() : List.of(new Link("Pull request", request.pullRequest()));
+        String text = switch (request.state()) {
+            case PENDING -> ":raised_hand: Approval needed: " + title + ". " + remaining(request) + "; expires "
+                    + TIME.format(request.expiresAt()) + ".";
+            case APPROVED -> ":white_check_mark: Approved by " + approvedBy(request) + " at " + TIME.format(request.decidedAt())
+                    + ": " + title + ".";
+            case DENIED -> ":no_entry: Denied by " + Message.mention(request.decidedBy()) + " at " + TIME.format(request.decidedAt())
+                    + ": " + title + ". Reason: " + request.reason();
+            case EXPIRED -> ":hourglass: Expired at " + TIME.format(request.expiresAt()) + " without a decision: " + title + ".";
+        };
+        List<Message.Button> buttons = request.state() == ApprovalState.PENDING
+                ? List.of(new Message.Button("Approve", APPROVE, request.id(), "primary"),
+                new Message.Button("Deny", DENY, request.id(), "danger"))
+                : List.of();
+        return new Message(text, fields, links, buttons);
+    }
+
+    /** "Approved by A, B". */
+    public static String approvedBy(ApprovalRequest request) {
+        List<String> names = request.votes().stream().map(v -> Message.mention(v.approver())).toList();
+        return names.isEmpty() ? Message.mention(request.decidedBy()) : String.join(", ", names);
+    }
+
+    private String remaining(ApprovalRequest request) {
+        int have = request.votes().size();
+        return have + " of " + request.required() + " approval" + (request.required() == 1 ? "" : "s") + " from "
+                + approversText(request);
+    }
+
+    private String approversText(ApprovalRequest request) {
+        List<String> refs = policy.approversOf(request.domain());
+        if (refs.isEmpty()) {
+            return "the " + request.domain() + " approvers (none are configured: set paver.approvals.approvers."
+                    + request.domain() + ")";
+        }
+        return String.join(", ", refs.stream().map(Approvals::reference).toList());
+    }
+
+    private static String reference(String ref) {
+        // user groups render as <!subteam^S123>, users as mentions; both ids are [A-Z0-9]
+        return ref.startsWith("S") ? "group " + ref : Message.mention(ref);
+    }
+
+    private void editPrompts(ApprovalRequest request) {
+        Message prompt = prompt(request);
+        for (ApprovalRequest.Prompt p : request.prompts()) {
+            try {
+                notifier.edit(p.channel(), p.ts(), prompt);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "approval " + request.id() + ": could not edit the prompt in " + p.channel() + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    private static String shortSha(String sha) {
+        return dev.paver.core.action.AwaitMergeAction.shortSha(sha);
+    }
+}
