@@ -1,0 +1,134 @@
+package dev.paver.core.action;
+
+import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.access.AccessPort;
+import dev.paver.core.access.Grant;
+import dev.paver.core.access.GrantStore;
+import dev.paver.core.approval.ApprovalRequest;
+import dev.paver.core.approval.ApprovalState;
+import dev.paver.core.approval.Approvals;
+import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.audit.AuditLog;
+import dev.paver.core.report.Message;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code kubernetes:revoke-access}: holds an elevation until it expires, then deletes its RoleBinding. A durable
+ * timer: the run waits with a wake time (the reminder, then the expiry), so a restart or another replica picks it
+ * up, and the revocation is a conditional update of the stored grant, so it happens once. On each pass:
+ * approved extensions ({@link #EXTEND} requests) move the expiry and re-annotate the RoleBinding; {@code remindBefore}
+ * the expiry the thread reminds the holder with an Extend button; at the expiry the RoleBinding is deleted and the
+ * thread says so. No inputs. Output: {@code revokedAt}.
+ */
+public final class RevokeAccessAction implements Action {
+
+    /** Action id of the Extend button on the reminder; its value is the run id. */
+    public static final String EXTEND = "access-extend";
+    /** Purpose of an extension's approval request; its key is {@code extend-<expiry epoch seconds>}. */
+    public static final String EXTEND_PURPOSE = "extend";
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC' (yyyy-MM-dd)").withZone(ZoneOffset.UTC);
+
+    private final AccessPort access;
+    private final GrantStore grants;
+    private final Approvals approvals;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+
+    public RevokeAccessAction(AccessPort access, GrantStore grants, Approvals approvals, AccessPolicy policy, AuditLog audit) {
+        this.access = access;
+        this.grants = grants;
+        this.approvals = approvals;
+        this.policy = policy;
+        this.audit = audit;
+    }
+
+    @Override
+    public String id() {
+        return "kubernetes:revoke-access";
+    }
+
+    /** The key of the extension request of an expiry. */
+    public static String extensionKey(Instant expiresAt) {
+        return "extend-" + expiresAt.getEpochSecond();
+    }
+
+    /** A time as the thread shows it: {@code 14:05 UTC (2026-11-21)}. */
+    public static String time(Instant at) {
+        return TIME.format(at);
+    }
+
+    @Override
+    public ActionResult execute(ActionContext ctx) {
+        Grant grant = grants.find(ctx.runId()).orElse(null);
+        if (grant == null) {
+            return new ActionResult.Failed("this run has no grant to revoke; nothing was changed.", List.of());
+        }
+        List<Milestone> milestones = new ArrayList<>();
+        Instant now = ctx.clock().instant();
+        if (grant.state() == Grant.State.ACTIVE) {
+            grant = applyExtensions(ctx, grant, milestones);
+        }
+        if (grant.state() == Grant.State.ACTIVE && !now.isBefore(grant.expiresAt())) {
+            access.unbind(grant.namespace(), grant.binding());
+            if (grants.revoked(ctx.runId(), now)) {
+                audit.append(new AuditEntry(now, "paver", "revoke", grant.namespace(), ctx.runId(), "PAVER",
+                        grant.role() + " of " + grant.user() + " expired; RoleBinding " + grant.binding() + " deleted"));
+            }
+            grant = grants.find(ctx.runId()).orElseThrow();
+        }
+        if (grant.state() == Grant.State.REVOKED) {
+            Instant at = grant.revokedAt() == null ? now : grant.revokedAt();
+            milestones.add(Milestone.of("revoked", "Access ended: the " + grant.role() + " access of "
+                    + Message.mention(grant.user()) + " to " + grant.namespace() + " expired at " + time(grant.expiresAt())
+                    + " and Paver deleted the RoleBinding " + grant.binding() + "."));
+            return new ActionResult.Done(Map.of("revokedAt", at.toString()), "revoked at " + time(at), milestones);
+        }
+        Instant remindAt = grant.expiresAt().minus(policy.remindBefore());
+        if (!now.isBefore(remindAt)) {
+            milestones.add(new Milestone("remind-" + grant.expiresAt().getEpochSecond(), Message.mention(grant.user())
+                    + ", your " + grant.role() + " access to " + grant.namespace() + " ends at " + time(grant.expiresAt())
+                    + ". Extend asks the approvers again.", List.of(),
+                    List.of(new Message.Button("Extend", EXTEND, ctx.runId(), ""))));
+        }
+        return new ActionResult.Waiting("access:" + ctx.runId(), "access until " + time(grant.expiresAt()), milestones,
+                now.isBefore(remindAt) ? remindAt : grant.expiresAt());
+    }
+
+    private Grant applyExtensions(ActionContext ctx, Grant grant, List<Milestone> milestones) {
+        for (ApprovalRequest request : approvals.forRun(ctx.runId())) {
+            if (!EXTEND_PURPOSE.equals(request.purpose()) || !request.key().equals(extensionKey(grant.expiresAt()))) {
+                continue;
+            }
+            if (request.state() == ApprovalState.DENIED) {
+                milestones.add(Milestone.of("extension-denied-" + request.key(), "Extension denied by "
+                        + Message.mention(request.decidedBy()) + ": " + request.reason() + ". Access still ends at "
+                        + time(grant.expiresAt()) + "."));
+            } else if (request.state() == ApprovalState.APPROVED) {
+                Instant to = grant.expiresAt().plus(extension(ctx));
+                if (grants.extend(ctx.runId(), grant.expiresAt(), to, request.decidedBy())) {
+                    audit.append(new AuditEntry(ctx.clock().instant(), request.decidedBy(), "extend", grant.namespace(),
+                            ctx.runId(), "BUTTON", grant.role() + " of " + grant.user() + " until " + to));
+                }
+                grant = grants.find(ctx.runId()).orElseThrow();
+                access.bind(grant.namespace(), grant.binding(), grant.clusterRole(), grant.identity(),
+                        GrantAccessAction.annotations(grant, ctx.request().parameters().getOrDefault("reason", "").toString()));
+                milestones.add(Milestone.of("extended-" + request.key(), "Extended: " + Message.mention(grant.user())
+                        + " keeps " + grant.role() + " access to " + grant.namespace() + " until " + time(grant.expiresAt())
+                        + ", approved by " + Message.mention(request.decidedBy()) + "."));
+            }
+        }
+        return grant;
+    }
+
+    /** One extension adds the duration first asked for, at most the role's maximum. */
+    static java.time.Duration extension(ActionContext ctx) {
+        return AccessPolicy.parseDuration(String.valueOf(ctx.request().parameters().get("for")))
+                .orElse(java.time.Duration.ofHours(1));
+    }
+}
