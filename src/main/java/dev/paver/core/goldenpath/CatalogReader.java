@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Reads the Backstage catalog entities of domain GitOps repositories ({@code catalog/**.yaml}) into a
- * {@link PlatformCatalog}: {@code System} (name, {@code spec.domain}, {@code spec.owner}) and {@code Group}
+ * {@link PlatformCatalog}: {@code System} (name, {@code spec.domain}, {@code spec.owner}), {@code Component} (name, {@code spec.system},
+ * {@code spec.owner}) and {@code Group}
  * (name, annotation {@code platform/cost-center}). Files that are not YAML are skipped: the gate reports them.
  */
 public final class CatalogReader {
@@ -22,6 +23,7 @@ public final class CatalogReader {
     public static PlatformCatalog read(Map<String, String> files) {
         Map<String, PlatformCatalog.SystemEntry> systems = new LinkedHashMap<>();
         Map<String, String> groups = new LinkedHashMap<>();
+        Map<String, String[]> components = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (!(file.getKey().endsWith(".yaml") || file.getKey().endsWith(".yml"))) {
                 continue;
@@ -36,6 +38,9 @@ public final class CatalogReader {
                         systems.put(doc.name(), new PlatformCatalog.SystemEntry(doc.name(),
                                 entityName(ManifestDocument.text(spec.get("domain"))),
                                 entityName(ManifestDocument.text(spec.get("owner")))));
+                    } else if (doc.kind().equals("Component")) {
+                        components.put(doc.name(), new String[] {entityName(ManifestDocument.text(spec.get("system"))),
+                                entityName(ManifestDocument.text(spec.get("owner")))});
                     } else if (doc.kind().equals("Group")) {
                         Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");
                         groups.put(doc.name(), ManifestDocument.text(annotations.get(COST_CENTER_ANNOTATION)));
@@ -45,7 +50,10 @@ public final class CatalogReader {
                 // not readable: the conventions gate reports it
             }
         }
-        return new PlatformCatalog(systems, groups);
+        Map<String, PlatformCatalog.ServiceEntry> services = new LinkedHashMap<>();
+        components.forEach((name, so) -> services.put(name, new PlatformCatalog.ServiceEntry(name, so[0], so[1],
+                systems.containsKey(so[0]) ? systems.get(so[0]).domain() : "")));
+        return new PlatformCatalog(systems, groups, services);
     }
 
     /** {@code group:default/team-a} and {@code group:team-a} give {@code team-a}. */

@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 /**
  * The platform catalog as last read from the domain GitOps repositories (those named {@code *<suffix>}): their
- * {@code catalog/systems/} and {@code catalog/groups/} folders.
+ * {@code catalog/systems/}, {@code catalog/groups/} and {@code catalog/components/} folders.
  * {@link #current()} never does I/O, so slash commands stay fast; {@link #refresh()} reads the repositories and is
  * called at start-up, before the server listens, and then periodically.
  */
@@ -17,8 +17,8 @@ public final class CatalogSource {
 
     private static final Logger LOG = Logger.getLogger(CatalogSource.class.getName());
 
-    /** Where the catalog keeps what pickers offer; Components are not read (one file per service adds up). */
-    static final java.util.List<String> FOLDERS = java.util.List.of("catalog/systems", "catalog/groups");
+    /** Where the catalog keeps what pickers offer and what promote and elevate check services against. */
+    static final java.util.List<String> FOLDERS = java.util.List.of("catalog/systems", "catalog/groups", "catalog/components");
 
     private final RepositoryPort repositories;
     private final String suffix;

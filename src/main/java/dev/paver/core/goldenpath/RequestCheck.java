@@ -1,5 +1,6 @@
 package dev.paver.core.goldenpath;
 
+import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.ResourceProfile;
@@ -22,10 +23,20 @@ public final class RequestCheck {
     public static final int MAX_TEXT = 500;
 
     private final Conventions conventions;
+    private final AccessPolicy access;
 
     /** @param conventions the platform rules names, environments and profiles are checked against */
     public RequestCheck(Conventions conventions) {
+        this(conventions, AccessPolicy.defaults());
+    }
+
+    /**
+     * @param conventions the platform rules names, environments and profiles are checked against
+     * @param access      the elevation roles and their longest durations
+     */
+    public RequestCheck(Conventions conventions, AccessPolicy access) {
         this.conventions = conventions;
+        this.access = access;
     }
 
     /** The outcome of a check. */
@@ -100,6 +111,13 @@ public final class RequestCheck {
                 case "profile" -> conventions.profiles().containsKey(value) ? Optional.empty()
                         : Optional.of(Violation.ofParameter(p.name(), "profile", p.name() + " " + Names.quote(value)
                         + " is not a resource profile; use one of " + conventions.profileNames()));
+                case "known-service" -> knownService(p, value, catalog, platform);
+                case "promotion-target" -> promotionTarget(p, value, platform);
+                case "prod-key" -> prodKey(p, value, catalog, platform);
+                case "role" -> access.role(value).isPresent() ? Optional.empty()
+                        : Optional.of(Violation.ofParameter(p.name(), "role", p.name() + " " + Names.quote(value)
+                        + " is not a role; use one of " + access.roles().keySet()));
+                case "duration" -> duration(p, value, text(values, byConvention(schema, "role")), platform);
                 default -> Optional.empty();
             };
             violation.ifPresent(v -> byParameter.put(p.name(), v));
@@ -123,11 +141,23 @@ public final class RequestCheck {
             return new Rejected(List.copyOf(byParameter.values()));
         }
 
+        if (domain == null && platform.get("domain") instanceof String derived) {
+            domain = derived;
+        }
         if (domain != null) {
             platform.put("domain", domain);
             platform.put("gitopsRepository", conventions.gitopsRepository(domain));
         }
         String owner = text(values, byConvention(schema, "owner"));
+        if (owner == null && platform.get("owner") instanceof String derived) {
+            owner = derived;
+        }
+        String role = text(values, byConvention(schema, "role"));
+        if (role != null) {
+            AccessPolicy.Role r = access.role(role).orElseThrow();
+            platform.put("clusterRole", r.clusterRole());
+            platform.put("roleMax", AccessPolicy.format(r.max()));
+        }
         if (owner != null) {
             platform.put("costCenter", catalog.groups().getOrDefault(owner, ""));
         }
@@ -139,6 +169,99 @@ public final class RequestCheck {
                     "limitsMemory", profile.limitsMemory()));
         }
         return new Accepted(values, platform);
+    }
+
+    private Optional<Violation> knownService(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {
+        Optional<Violation> name = conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null);
+        if (name.isPresent()) {
+            return name;
+        }
+        PlatformCatalog.ServiceEntry service = catalog.service(value).orElse(null);
+        if (service == null || service.domain().isEmpty()) {
+            String known = catalog.services().isEmpty() ? "none is known yet" : "known: " + String.join(", ", catalog.services().keySet());
+            return Optional.of(Violation.ofParameter(p.name(), "unknown-service", p.name() + " " + Names.quote(value)
+                    + " is not a known service (" + known + "); a service is known once a domain's GitOps repository has "
+                    + "its Component in catalog/components/ and its System in catalog/systems/"));
+        }
+        platform.put("domain", service.domain());
+        platform.put("system", service.system());
+        platform.put("owner", service.owner());
+        platform.put("service", service.name());
+        return Optional.empty();
+    }
+
+    private Optional<Violation> promotionTarget(Parameter p, String value, Map<String, Object> platform) {
+        Optional<Violation> env = conventions.checkEnvironment(p.name(), value);
+        if (env.isPresent()) {
+            return env;
+        }
+        int index = conventions.environments().indexOf(value);
+        if (index == 0) {
+            return Optional.of(Violation.ofParameter(p.name(), "promotion-order", p.name() + " " + Names.quote(value)
+                    + " is the first environment, where new revisions land; promote to one of "
+                    + conventions.environments().subList(1, conventions.environments().size())));
+        }
+        platform.put("environment", value);
+        platform.put("fromEnvironment", conventions.environments().get(index - 1));
+        platform.put("approvalRequired", !conventions.automatedSyncEnvironments().contains(value));
+        return Optional.empty();
+    }
+
+    private Optional<Violation> prodKey(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {
+        String prod = conventions.environments().get(conventions.environments().size() - 1);
+        String[] segments = value.split("-", -1);
+        int at = -1;
+        for (int i = 1; i < segments.length - 1; i++) {
+            if (conventions.environments().contains(segments[i])) {
+                at = i;
+                break;
+            }
+        }
+        if (!Names.isDnsLabel(value) || at < 0) {
+            return Optional.of(Violation.ofParameter(p.name(), "semantic-key", p.name() + " " + Names.quote(value)
+                    + " is not a key {domain}-{env}-{service}, e.g. payments-" + prod + "-api"));
+        }
+        String domain = String.join("-", java.util.Arrays.asList(segments).subList(0, at));
+        String env = segments[at];
+        String service = String.join("-", java.util.Arrays.asList(segments).subList(at + 1, segments.length));
+        if (!env.equals(prod)) {
+            return Optional.of(Violation.ofParameter(p.name(), "prod-key", p.name() + " " + Names.quote(value)
+                    + " is a " + env + " key; elevation is for " + prod + " only (developers already have access to "
+                    + env + "): use " + domain + "-" + prod + "-" + service));
+        }
+        PlatformCatalog.ServiceEntry entry = catalog.service(service).orElse(null);
+        if (entry == null || !entry.domain().equals(domain)) {
+            return Optional.of(Violation.ofParameter(p.name(), "unknown-service", p.name() + " " + Names.quote(value)
+                    + " names no known service: the catalog has no service " + Names.quote(service) + " in domain "
+                    + Names.quote(domain)));
+        }
+        platform.put("domain", domain);
+        platform.put("environment", env);
+        platform.put("service", service);
+        platform.put("system", entry.system());
+        platform.put("owner", entry.owner());
+        platform.put("namespace", value);
+        return Optional.empty();
+    }
+
+    private Optional<Violation> duration(Parameter p, String value, String role, Map<String, Object> platform) {
+        java.time.Duration d = AccessPolicy.parseDuration(value).orElse(null);
+        if (d == null) {
+            return Optional.of(Violation.ofParameter(p.name(), "duration", p.name() + " " + Names.quote(value)
+                    + " is not a duration; write it like 30m, 2h or 1h30m"));
+        }
+        if (d.compareTo(AccessPolicy.MIN_DURATION) < 0) {
+            return Optional.of(Violation.ofParameter(p.name(), "duration", p.name() + " " + value + " is shorter than "
+                    + AccessPolicy.format(AccessPolicy.MIN_DURATION)));
+        }
+        AccessPolicy.Role r = role == null ? null : access.role(role).orElse(null);
+        if (r != null && d.compareTo(r.max()) > 0) {
+            return Optional.of(Violation.ofParameter(p.name(), "max-duration", p.name() + " " + value + " is longer than the "
+                    + AccessPolicy.format(r.max()) + " allowed for " + r.name() + "; ask for " + AccessPolicy.format(r.max())
+                    + " or less, and extend it when the reminder comes"));
+        }
+        platform.put("duration", AccessPolicy.format(d));
+        return Optional.empty();
     }
 
     private Optional<Violation> checkText(Parameter p, String value) {
