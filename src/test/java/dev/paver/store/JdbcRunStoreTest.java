@@ -1,5 +1,6 @@
 package dev.paver.store;
 
+import static dev.paver.store.StoreFixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,12 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** Runs survive a restart: what the engine stores is what it finds again, on the Flyway schema. */
 class JdbcRunStoreTest {
@@ -30,10 +30,7 @@ class JdbcRunStoreTest {
 
     @BeforeEach
     void migrateAFreshDatabase() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(
-                "jdbc:h2:mem:runs-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        store = new JdbcRunStore(new JdbcTemplate(dataSource));
+        store = new JdbcRunStore(new JdbcTemplate(StoreFixtures.h2()));
     }
 
     private static RunRequest request() {
@@ -200,5 +197,74 @@ class JdbcRunStoreTest {
     void refusesToUpdateARunThatWasNeverStored() {
         assertThatThrownBy(() -> store.update(newRun("r-unknown", T0, RunState.RUNNING, null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("r-unknown");
+    }
+
+    @Test
+    void keepsTheTimerOfAWaitingRunUntilItMovesOn() {
+        Run waiting = run("r1", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(3600));
+        store.insert(waiting);
+        assertThat(store.find("r1").orElseThrow().wakeAt()).isEqualTo(T0.plusSeconds(3600));
+
+        store.update(run("r1", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(7200)));
+        assertThat(store.find("r1").orElseThrow().wakeAt()).isEqualTo(T0.plusSeconds(7200));
+
+        store.update(run("r1", "U0DANA", T0, RunState.RUNNING, null));
+        assertThat(store.find("r1").orElseThrow().wakeAt()).isNull();
+    }
+
+    @Test
+    void listsWaitingRunsWhoseTimerIsDueSoonestFirst() {
+        store.insert(run("later", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(20)));
+        store.insert(run("sooner", "U0DANA", T0.plusSeconds(1), RunState.WAITING, T0.plusSeconds(10)));
+        store.insert(run("future", "U0DANA", T0.plusSeconds(2), RunState.WAITING, T0.plusSeconds(21)));
+        store.insert(run("no-timer", "U0DANA", T0.plusSeconds(3), RunState.WAITING, null));
+        store.insert(run("running", "U0DANA", T0.plusSeconds(4), RunState.RUNNING, T0.plusSeconds(5)));
+
+        assertThat(store.due(T0.plusSeconds(20))).extracting(Run::id).containsExactly("sooner", "later");
+        assertThat(store.due(T0.plusSeconds(20).minusMillis(1))).extracting(Run::id).containsExactly("sooner");
+        assertThat(store.due(T0)).isEmpty();
+    }
+
+    @Test
+    void aRunIsNoLongerDueOnceItMovesOnOrLosesItsTimer() {
+        store.insert(run("woken", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(10)));
+        store.insert(run("rearmed", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(10)));
+        store.insert(run("cleared", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(10)));
+
+        store.update(run("woken", "U0DANA", T0, RunState.EXPIRED, T0.plusSeconds(10)));
+        store.update(run("rearmed", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(3600)));
+        store.update(run("cleared", "U0DANA", T0, RunState.WAITING, null));
+
+        assertThat(store.due(T0.plusSeconds(60))).isEmpty();
+        assertThat(store.due(T0.plusSeconds(3600))).extracting(Run::id).containsExactly("rearmed");
+    }
+
+    @Test
+    void listsTheRecentRunsOfOneRequesterNewestFirst() {
+        store.insert(run("dana-1", "U0DANA", T0, RunState.SUCCEEDED, null));
+        store.insert(run("omar-1", "U0OMAR", T0.plusSeconds(1), RunState.RUNNING, null));
+        store.insert(run("dana-2", "U0DANA", T0.plusSeconds(2), RunState.FAILED, null));
+        store.insert(run("dana-3", "U0DANA", T0.plusSeconds(3), RunState.WAITING, T0.plusSeconds(60)));
+
+        assertThat(store.recentBy("U0DANA", 2)).extracting(Run::id).containsExactly("dana-3", "dana-2");
+        assertThat(store.recentBy("U0OMAR", 10)).extracting(Run::id).containsExactly("omar-1");
+        assertThat(store.recentBy("U0NOBODY", 10)).isEmpty();
+    }
+
+    @Test
+    void aRunStoredBeforeTheUpgradeIsStillFoundButNotListedByRequester() {
+        DataSource dataSource = StoreFixtures.emptyH2();
+        Flyway.configure().dataSource(dataSource).target("1").load().migrate();
+        StoreFixtures.insertAsBeforeV2(new JdbcTemplate(dataSource), run("old", "U0DANA", T0, RunState.WAITING, null));
+
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        JdbcRunStore upgraded = new JdbcRunStore(new JdbcTemplate(dataSource));
+
+        Run old = upgraded.find("old").orElseThrow();
+        assertThat(old.request().requester()).isEqualTo("U0DANA");
+        assertThat(old.wakeAt()).isNull();
+        assertThat(upgraded.unfinished()).extracting(Run::id).containsExactly("old");
+        assertThat(upgraded.due(T0.plusSeconds(86_400))).isEmpty();
+        assertThat(upgraded.recentBy("U0DANA", 10)).as("older rows have no requester column value").isEmpty();
     }
 }
