@@ -7,6 +7,32 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
+import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.access.AccessPort;
+import dev.paver.core.access.Extensions;
+import dev.paver.core.access.GrantStore;
+import dev.paver.core.access.IdentityPort;
+import dev.paver.core.action.ApprovalAction;
+import dev.paver.core.action.GrantAccessAction;
+import dev.paver.core.action.IdentityAction;
+import dev.paver.core.action.MergePullRequestAction;
+import dev.paver.core.action.PromotionAction;
+import dev.paver.core.action.RevokeAccessAction;
+import dev.paver.core.action.SyncApplicationAction;
+import dev.paver.core.approval.ApprovalPolicy;
+import dev.paver.core.approval.ApprovalStore;
+import dev.paver.core.approval.Approvals;
+import dev.paver.core.approval.Directory;
+import dev.paver.core.audit.AuditLog;
+import dev.paver.core.audit.AuditTrail;
+import dev.paver.core.run.Home;
+import dev.paver.kubernetes.RoleBindings;
+import dev.paver.slack.SlackDirectory;
+import dev.paver.slack.SlackIdentity;
+import dev.paver.store.JdbcApprovalStore;
+import dev.paver.store.JdbcAuditLog;
+import dev.paver.store.JdbcGrantStore;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import dev.paver.core.action.Action;
 import dev.paver.core.action.ActionRegistry;
 import dev.paver.core.action.AwaitMergeAction;
@@ -106,13 +132,17 @@ public class PaverConfiguration {
         return repositories;
     }
 
+    /** The cluster's API client, or none when no cluster is configured. */
+    record Cluster(io.fabric8.kubernetes.client.KubernetesClient client) {
+    }
+
     @Bean(destroyMethod = "")
-    DeploymentPort deployments(PaverProperties properties) {
+    Cluster cluster(PaverProperties properties) {
         PaverProperties.Kubernetes kubernetes = properties.kubernetes();
         boolean explicitUrl = kubernetes.apiUrl() != null && !kubernetes.apiUrl().isBlank();
         if (!explicitUrl && !KubernetesDetection.enabled(kubernetes.enabled())) {
-            LOG.info("no cluster configured: deployment tracking is off");
-            return DeploymentPort.disabled();
+            LOG.info("no cluster configured: deployment tracking is off, elevations cannot be granted");
+            return new Cluster(null);
         }
         KubernetesClientBuilder builder = new KubernetesClientBuilder();
         if (explicitUrl) {
@@ -120,16 +150,81 @@ public class PaverConfiguration {
             builder.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
                     .withMasterUrl(kubernetes.apiUrl()).build());
         }
-        return new ArgoCdApplications(builder.build(), kubernetes.argocdNamespace());
+        return new Cluster(builder.build());
+    }
+
+    @Bean(destroyMethod = "")
+    DeploymentPort deployments(Cluster cluster, PaverProperties properties) {
+        return cluster.client() == null ? DeploymentPort.disabled()
+                : new ArgoCdApplications(cluster.client(), properties.kubernetes().argocdNamespace());
+    }
+
+    @Bean
+    AccessPort access(Cluster cluster) {
+        return cluster.client() == null ? AccessPort.disabled() : new RoleBindings(cluster.client());
+    }
+
+    /** The time source of runs, approvals and grants (tests move it forward). */
+    @Bean
+    @ConditionalOnMissingBean(Clock.class)
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ApprovalStore approvalStore(JdbcTemplate jdbc) {
+        return new JdbcApprovalStore(jdbc);
+    }
+
+    @Bean
+    GrantStore grantStore(JdbcTemplate jdbc) {
+        return new JdbcGrantStore(jdbc);
+    }
+
+    @Bean
+    AuditLog auditLog(JdbcTemplate jdbc) {
+        return new JdbcAuditLog(jdbc);
+    }
+
+    @Bean
+    ApprovalPolicy approvalPolicy(PaverProperties properties) {
+        return PolicyFactory.approvals(properties.approvals());
+    }
+
+    @Bean
+    AccessPolicy accessPolicy(PaverProperties properties) {
+        return PolicyFactory.access(properties.access());
+    }
+
+    @Bean
+    Directory directory(Slack slack, PaverProperties properties, Clock clock) {
+        return new SlackDirectory(slack.methods(properties.slack().botToken()), clock);
+    }
+
+    @Bean
+    IdentityPort identities(Slack slack, PaverProperties properties) {
+        return new SlackIdentity(slack.methods(properties.slack().botToken()), PolicyFactory.identities(properties.identity()));
+    }
+
+    @Bean
+    Approvals approvals(ApprovalStore store, ApprovalPolicy policy, Directory directory, Notifier notifier, AuditLog audit,
+                        Clock clock) {
+        return new Approvals(store, policy, directory, notifier, audit, clock);
     }
 
     @Bean
     ActionRegistry actionRegistry(TemplateRenderer renderer, Conventions conventions, RepositoryPort repositories,
-                                  DeploymentPort deployments, List<Action> extraActions) {
+                                  DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
+                                  AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
+                                  IdentityPort identities) {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
-                new AwaitSyncAction(deployments, repositories)));
+                new AwaitSyncAction(deployments, repositories), new PromotionAction(repositories),
+                new ApprovalAction(approvals, repositories), new MergePullRequestAction(repositories, audit),
+                new SyncApplicationAction(deployments, identities, audit), new IdentityAction(identities),
+                new GrantAccessAction(access, grants, audit),
+                new RevokeAccessAction(access, grants, approvals, accessPolicy, audit)));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }
@@ -167,8 +262,8 @@ public class PaverConfiguration {
 
     @Bean
     RunEngine runEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
-                        TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments) {
-        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, Clock.systemUTC(), runWorkers);
+                        TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock) {
+        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
         }
@@ -190,13 +285,18 @@ public class PaverConfiguration {
 
     @Bean
     Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine,
-                  DeploymentPort deployments) {
-        return new Intake(paths, new RequestCheck(conventions), catalog, engine, deployments.enabled());
+                  DeploymentPort deployments, AccessPolicy access, ApprovalPolicy policy, Directory directory,
+                  AuditLog audit, Clock clock) {
+        return new Intake(paths, new RequestCheck(conventions, access), catalog, engine, deployments.enabled(), policy,
+                directory, audit, clock);
     }
 
     @Bean
-    SlackListeners slackListeners(Intake intake, PaverProperties properties) {
-        return new SlackListeners(intake, properties.slack().command());
+    SlackListeners slackListeners(Intake intake, PaverProperties properties, Approvals approvals, GrantStore grants,
+                                  RunStore runs, AuditLog audit, Conventions conventions, RunEngine engine, Clock clock) {
+        return new SlackListeners(intake, properties.slack().command(), new SlackListeners.Decisions(approvals,
+                new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions),
+                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule));
     }
 
     @Bean
@@ -261,6 +361,8 @@ public class PaverConfiguration {
             long poll = (properties.github().enabled() ? properties.github().pollInterval() : properties.git().pollInterval())
                     .toMillis();
             scheduler.scheduleWithFixedDelay(guard(engine::resumeAll), poll, poll, TimeUnit.MILLISECONDS);
+            long tick = properties.runs().timerTick().toMillis();
+            scheduler.scheduleWithFixedDelay(guard(engine::wakeDue), tick, tick, TimeUnit.MILLISECONDS);
             long refresh = properties.runs().catalogRefresh().toMillis();
             scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
             String appToken = properties.slack().appToken();

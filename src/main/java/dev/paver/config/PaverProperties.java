@@ -15,7 +15,40 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("paver")
 public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github github, @DefaultValue Git git,
                               @DefaultValue Kubernetes kubernetes, @DefaultValue Templates templates,
-                              @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions) {
+                              @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
+                              @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity) {
+
+    /**
+     * Who approves, and who may run what.
+     *
+     * @param approvers by domain ({@code "*"} for the rest): Slack user ids ({@code U...}) and user group ids ({@code S...})
+     * @param channels  by domain ({@code "*"} for the rest): the approvals channel id where prompts are posted too
+     * @param required  how many distinct approvers must approve, default 1
+     * @param timeout   how long a request waits for a decision, default 24h
+     * @param mayRun    by golden path id, then by domain ({@code "*"} for any): who may run it (user and user group
+     *                  ids); a golden path not listed is open to everyone
+     */
+    public record Approvals(Map<String, List<String>> approvers, Map<String, String> channels,
+                            @DefaultValue("1") int required, @DefaultValue("24h") Duration timeout,
+                            Map<String, Map<String, List<String>>> mayRun) {
+    }
+
+    /**
+     * Production access roles.
+     *
+     * @param roles        by name: {@code cluster-role} and {@code max}; default viewer (view, 8h) and operator (edit, 4h).
+     *                     Paver's own ClusterRole (deploy/) must allow {@code bind} on each cluster role
+     * @param remindBefore how long before the end the holder is reminded, default 10m
+     */
+    public record Access(Map<String, Role> roles, @DefaultValue("10m") Duration remindBefore) {
+        /** @param clusterRole the ClusterRole bound; @param max the longest elevation */
+        public record Role(String clusterRole, Duration max) {
+        }
+    }
+
+    /** @param users Slack user id to cluster identity (the RoleBinding's User name); wins over the Slack profile's email */
+    public record Identity(Map<String, String> users) {
+    }
 
     /**
      * @param botToken      {@code xoxb-...}, for the Web API
@@ -78,8 +111,10 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param workerThreads threads that advance runs; 0 (the default): half the processors, at least one, so that
      *                      run work leaves room for Slack acknowledgements
      * @param catalogRefresh how often the domain repositories' catalogs are read again
+     * @param timerTick     how often due timers (approval expiry, access reminders and ends) are looked for
      */
-    public record Runs(@DefaultValue("0") int workerThreads, @DefaultValue("60s") Duration catalogRefresh) {
+    public record Runs(@DefaultValue("0") int workerThreads, @DefaultValue("60s") Duration catalogRefresh,
+                       @DefaultValue("5s") Duration timerTick) {
     }
 
     /**

@@ -78,6 +78,24 @@ public final class ModalFactory {
                 .blocks(blocks));
     }
 
+    /** Callback id of the form that asks for a deny reason; its {@code private_metadata} is the request id. */
+    public static final String DENY_CALLBACK = "paver:deny";
+    /** Block id of the deny reason. */
+    public static final String REASON = "reason";
+
+    /** The form a Deny click opens: one required reason, at most {@value dev.paver.core.approval.Approvals#MAX_REASON} characters. */
+    public static View denyModal(String requestId) {
+        List<LayoutBlock> blocks = List.of(input(in -> in.blockId(REASON).label(plainText("Why do you deny it?"))
+                .hint(plainText("The requester reads this in the run's thread; it goes into the audit log."))
+                .element(plainTextInput(t -> t.actionId(ACTION_ID).multiline(true)
+                        .maxLength(dev.paver.core.approval.Approvals.MAX_REASON)))));
+        return view(v -> v.type("modal").callbackId(DENY_CALLBACK).privateMetadata(requestId)
+                .title(viewTitle(t -> t.type("plain_text").text("Deny the request")))
+                .submit(viewSubmit(s -> s.type("plain_text").text("Deny")))
+                .close(viewClose(c -> c.type("plain_text").text("Cancel")))
+                .blocks(blocks));
+    }
+
     /** The values of a view submission's state, by block id (parameter name); empty fields are left out. */
     public static Map<String, String> values(ViewState state) {
         Map<String, String> out = new LinkedHashMap<>();

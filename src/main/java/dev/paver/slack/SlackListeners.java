@@ -34,11 +34,28 @@ public final class SlackListeners implements AutoCloseable {
     private final Intake intake;
     private final ThreadPoolExecutor executor;
     private final String command;
+    private final Decisions decisions;
+
+    /**
+     * What the approval buttons, the Extend button, {@code audit} and App Home need.
+     *
+     * @param approvals  votes and denials
+     * @param extensions the Extend button
+     * @param audit      {@code /platform audit <key>}
+     * @param home       a user's App Home, by user id
+     * @param wake       schedules a pass over a run (by id) once a decision was made
+     */
+    public record Decisions(dev.paver.core.approval.Approvals approvals, dev.paver.core.access.Extensions extensions,
+                            dev.paver.core.audit.AuditTrail audit,
+                            java.util.function.Function<String, dev.paver.core.run.Home> home,
+                            java.util.function.Consumer<String> wake) {
+    }
 
     /**
      * @param command  the slash command, e.g. {@code /platform}
      */
-    public SlackListeners(Intake intake, String command) {
+    public SlackListeners(Intake intake, String command, Decisions decisions) {
+        this.decisions = decisions;
         this.intake = intake;
         // one thread: starting a run only stores it; the run's work is on the engine's workers
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -64,6 +81,54 @@ public final class SlackListeners implements AutoCloseable {
         });
         // a click on a link button opens the link in the browser; Slack still expects the request acknowledged
         app.blockAction(Pattern.compile("^" + Pattern.quote(SlackRenderer.LINK_ACTION_PREFIX) + "\\d+$"), (req, ctx) -> ctx.ack());
+        app.blockAction(dev.paver.core.approval.Approvals.APPROVE, (req, ctx) -> {
+            String requestId = req.getPayload().getActions().get(0).getValue();
+            String userId = req.getPayload().getUser().getId();
+            boolean fromHome = req.getPayload().getView() != null && "home".equals(req.getPayload().getView().getType());
+            executor.execute(() -> decided(decisions.approvals().approve(requestId, userId, RunRequest.Origin.BUTTON.name()),
+                    userId, fromHome, ctx::respond, ctx.client()));
+            return ctx.ack();
+        });
+        app.blockAction(dev.paver.core.approval.Approvals.DENY, (req, ctx) -> {
+            String requestId = req.getPayload().getActions().get(0).getValue();
+            String triggerId = req.getPayload().getTriggerId();
+            executor.execute(() -> {
+                try {
+                    var opened = ctx.client().viewsOpen(r -> r.triggerId(triggerId).view(ModalFactory.denyModal(requestId)));
+                    if (!opened.isOk()) {
+                        LOG.warn("views.open for a denial failed: {}", opened.getError());
+                    }
+                } catch (Exception e) {
+                    LOG.warn("views.open for a denial failed: {}", e.getMessage());
+                }
+            });
+            return ctx.ack();
+        });
+        app.viewSubmission(ModalFactory.DENY_CALLBACK, (req, ctx) -> {
+            String requestId = req.getPayload().getView().getPrivateMetadata();
+            String userId = req.getPayload().getUser().getId();
+            String reason = ModalFactory.values(req.getPayload().getView().getState()).getOrDefault(ModalFactory.REASON, "");
+            String problem = dev.paver.core.approval.Approvals.reasonProblem(reason);
+            if (problem != null) {
+                return ctx.ackWithErrors(Map.of(ModalFactory.REASON, problem));
+            }
+            executor.execute(() -> decided(decisions.approvals().deny(requestId, userId, reason, RunRequest.Origin.MODAL.name()),
+                    userId, false, text -> ctx.client().chatPostMessage(r -> r.channel(userId).text(text)), ctx.client()));
+            return ctx.ack();
+        });
+        app.blockAction(dev.paver.core.action.RevokeAccessAction.EXTEND, (req, ctx) -> {
+            String runId = req.getPayload().getActions().get(0).getValue();
+            String userId = req.getPayload().getUser().getId();
+            executor.execute(() -> inform(ctx::respond, userId, decisions.extensions().request(runId, userId)));
+            return ctx.ack();
+        });
+        app.event(com.slack.api.model.event.AppHomeOpenedEvent.class, (req, ctx) -> {
+            String userId = req.getEvent().getUser();
+            if ("home".equals(req.getEvent().getTab())) {
+                executor.execute(() -> publishHome(userId, ctx.client()));
+            }
+            return ctx.ack();
+        });
         app.viewSubmission(Pattern.compile("[a-z0-9-]+"), (req, ctx) -> {
             var payload = req.getPayload();
             String pathId = payload.getView().getCallbackId();
@@ -101,10 +166,52 @@ public final class SlackListeners implements AutoCloseable {
         });
     }
 
+    /**
+     * Tells the clicker what became of their click (privately: {@code response_url} answers are ephemeral unless
+     * told otherwise), wakes the run when the request was decided, and refreshes the clicker's App Home when the
+     * click came from there.
+     */
+    private void decided(dev.paver.core.approval.Approvals.Outcome outcome, String userId, boolean fromHome, Tell tell,
+                         com.slack.api.methods.MethodsClient client) {
+        if (outcome instanceof dev.paver.core.approval.Approvals.Decided d) {
+            decisions.wake().accept(d.request().runId());
+        } else if (outcome instanceof dev.paver.core.approval.Approvals.Counted c) {
+            decisions.wake().accept(c.request().runId());
+        }
+        inform(tell, userId, SlackRenderer.mrkdwn(outcome.text()));
+        if (fromHome) {
+            publishHome(userId, client);
+        }
+    }
+
+    private void publishHome(String userId, com.slack.api.methods.MethodsClient client) {
+        try {
+            var view = SlackRenderer.home(decisions.home().apply(userId), decisions.approvals());
+            var published = client.viewsPublish(r -> r.userId(userId).view(view));
+            if (!published.isOk()) {
+                LOG.warn("views.publish for {} failed: {}", userId, published.getError());
+            }
+        } catch (Exception e) {
+            LOG.warn("App Home of {} could not be published: {}", userId, e.getMessage());
+        }
+    }
+
     Response onCommand(String text, String userId, String channelId, String triggerId, SlashCommandContext ctx) {
         SlashCommandParser.ParseResult parsed = SlashCommandParser.parse(text, intake.paths(), command);
         if (parsed instanceof SlashCommandParser.Help help) {
             return ctx.ack(SlackRenderer.help(command, intake.paths(), help.problem()));
+        }
+        if (parsed instanceof SlashCommandParser.Audit audit) {
+            executor.execute(() -> {
+                String answer;
+                try {
+                    answer = SlackRenderer.audit(decisions.audit().recent(audit.query(), intake.catalog().current()));
+                } catch (IllegalArgumentException e) {
+                    answer = SlackRenderer.escape(e.getMessage());
+                }
+                inform(ctx::respond, userId, answer);
+            });
+            return ctx.ack();
         }
         if (parsed instanceof SlashCommandParser.Reply reply) {
             return ctx.ack(reply.text());
@@ -146,6 +253,8 @@ public final class SlackListeners implements AutoCloseable {
                         inform(tell, userId, ":warning: " + run.outcome());
                     }
                 });
+            } catch (Intake.NotAllowed e) {
+                inform(tell, userId, ":no_entry: " + e.getMessage());
             } catch (RuntimeException e) {
                 LOG.error("starting {} for {} failed", ready.path().id(), userId, e);
                 inform(tell, userId, ":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());

@@ -156,8 +156,64 @@ public final class SlackRenderer {
             out.append("\n• *").append(p.id()).append("*: ").append(escape(p.title()))
                     .append("\n    `").append(p.usage(command)).append('`');
         }
-        out.append("\n\n`").append(command).append(" help` shows this list.");
+        out.append("\n\n`").append(command).append(" audit <key>` shows who asked, approved and changed what, e.g. `")
+                .append(command).append(" audit payments-prod-api`.");
+        out.append("\n`").append(command).append(" help` shows this list.");
         return out.toString();
+    }
+
+    /** The answer to {@code audit <key>}: one line per entry, newest first. */
+    public static String audit(dev.paver.core.audit.AuditTrail.Trail trail) {
+        if (trail.entries().isEmpty()) {
+            return "The audit log has nothing about `" + escape(trail.query()) + "` yet.";
+        }
+        StringBuilder out = new StringBuilder("*Audit log of `" + escape(trail.query()) + "`*, newest first:");
+        for (dev.paver.core.audit.AuditEntry e : trail.entries()) {
+            out.append("\n• ").append(AUDIT_TIME.format(e.at())).append("  ")
+                    .append(e.actor().matches("[A-Z0-9]+") ? "<@" + e.actor() + ">" : escape(e.actor()))
+                    .append(" *").append(escape(e.action())).append("* ").append(escape(e.subject()))
+                    .append(" _(").append(escape(e.origin().toLowerCase(java.util.Locale.ROOT)))
+                    .append(e.runId().isEmpty() ? "" : ", run " + escape(e.runId())).append(")_");
+            if (!e.detail().isEmpty()) {
+                out.append(": ").append(escape(truncate(e.detail(), 200)));
+            }
+        }
+        return truncate(out.toString(), 3900);
+    }
+
+    private static final java.time.format.DateTimeFormatter AUDIT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /** The App Home tab (a {@code home} view for {@code views.publish}). */
+    public static com.slack.api.model.view.View home(dev.paver.core.run.Home home, dev.paver.core.approval.Approvals approvals) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText("Waiting for your approval"))));
+        if (home.toApprove().isEmpty()) {
+            blocks.add(section(s -> s.text(markdownText("Nothing waits for you."))));
+        }
+        for (var request : home.toApprove()) {
+            blocks.addAll(blocks(approvals.prompt(request)));
+        }
+        blocks.add(header(h -> h.text(plainText("Your runs"))));
+        StringBuilder runs = new StringBuilder();
+        for (var run : home.runs()) {
+            runs.append("• `").append(run.id()).append("` ").append(escape(run.request().goldenPath())).append(' ')
+                    .append(escape(dev.paver.core.run.Intake.subject(run.request()))).append(": *")
+                    .append(run.state().name().toLowerCase(java.util.Locale.ROOT)).append("*\n");
+        }
+        String runText = runs.length() == 0 ? "You have not asked Paver for anything yet." : runs.toString();
+        blocks.add(section(s -> s.text(markdownText(truncate(runText, 3000)))));
+        blocks.add(header(h -> h.text(plainText("Your production access"))));
+        StringBuilder access = new StringBuilder();
+        for (var grant : home.elevations()) {
+            access.append("• *").append(escape(grant.role())).append("* in `").append(escape(grant.namespace()))
+                    .append("` until ").append(AUDIT_TIME.format(grant.expiresAt())).append(" (")
+                    .append(dev.paver.core.action.AwaitSyncAction.human(java.time.Duration.between(home.now(), grant.expiresAt())))
+                    .append(" left)\n");
+        }
+        String accessText = access.length() == 0 ? "No active elevation." : access.toString();
+        blocks.add(section(s -> s.text(markdownText(truncate(accessText, 3000)))));
+        return com.slack.api.model.view.View.builder().type("home").blocks(blocks.size() > 100 ? blocks.subList(0, 100) : blocks).build();
     }
 
     /** Escapes Slack mrkdwn control characters (api.slack.com, "Formatting text for app surfaces"). */

@@ -20,7 +20,11 @@ public final class SlashCommandParser {
     }
 
     /** The closed result of parsing. */
-    public sealed interface ParseResult permits Help, Invoke, Reply {
+    public sealed interface ParseResult permits Help, Invoke, Reply, Audit {
+    }
+
+    /** {@code audit <key>}: show the audit log's newest entries about a key or service. */
+    public record Audit(String query) implements ParseResult {
     }
 
     /** {@code help}, nothing, or an unknown sub-command: answer with the help text, with {@code problem} first. */
@@ -51,6 +55,10 @@ public final class SlashCommandParser {
             return new Help("");
         }
         String sub = tokens.get(0);
+        if (sub.equals("audit")) {
+            return tokens.size() == 2 ? new Audit(tokens.get(1))
+                    : new Reply("Usage: `" + command + " audit <key>`, e.g. `" + command + " audit payments-prod-api`");
+        }
         GoldenPath path = paths.find(sub).orElse(null);
         if (path == null) {
             String shown = sub.length() > 40 ? sub.substring(0, 40) + "…" : sub;

@@ -32,6 +32,13 @@ public final class GoldenPathCatalog {
         this.paths = paths;
     }
 
+    /** This catalog with only the golden paths named (an engine that runs only some of them). */
+    public GoldenPathCatalog only(java.util.Collection<String> ids) {
+        Map<String, GoldenPath> kept = new TreeMap<>(paths);
+        kept.keySet().retainAll(ids);
+        return new GoldenPathCatalog(Map.copyOf(kept));
+    }
+
     /**
      * Loads every {@code <root>/<id>/template.yaml}.
      *

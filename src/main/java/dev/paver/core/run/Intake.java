@@ -20,6 +20,10 @@ public final class Intake {
     private final CatalogSource catalog;
     private final RunEngine engine;
     private final boolean deploymentTracking;
+    private final dev.paver.core.approval.ApprovalPolicy policy;
+    private final dev.paver.core.approval.Directory directory;
+    private final dev.paver.core.audit.AuditLog audit;
+    private final java.time.Clock clock;
 
     /** The {@code platform} key that says whether deployments are followed: {@code on} or {@code off}. */
     public static final String DEPLOYMENT_TRACKING = "deploymentTracking";
@@ -29,7 +33,12 @@ public final class Intake {
      *                           ({@code on}/{@code off}) so that templates and cards can say so from the start
      */
     public Intake(GoldenPathCatalog paths, RequestCheck check, CatalogSource catalog, RunEngine engine,
-                  boolean deploymentTracking) {
+                  boolean deploymentTracking, dev.paver.core.approval.ApprovalPolicy policy,
+                  dev.paver.core.approval.Directory directory, dev.paver.core.audit.AuditLog audit, java.time.Clock clock) {
+        this.policy = policy;
+        this.directory = directory;
+        this.audit = audit;
+        this.clock = clock;
         this.paths = paths;
         this.check = check;
         this.catalog = catalog;
@@ -59,16 +68,54 @@ public final class Intake {
     }
 
     /**
-     * Stores the run (call it after the ack) and schedules it; returns once it is stored.
+     * Checks that the requester may run the golden path in its domain ({@code paver.approvals.may-run}), stores the
+     * run (call it after the ack: the check may ask the chat about user groups), records the request in the audit
+     * log, and schedules the run; returns once it is stored.
      *
      * @param afterFirstPass called with the run once its first pass ended; a run with no thread and a final state
      *                       could not post its card ({@link Run#outcome()} says why)
+     * @throws NotAllowed when the requester may not run it; nothing was stored
      */
     public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel, Consumer<Run> afterFirstPass) {
         Map<String, Object> platform = new java.util.LinkedHashMap<>(ready.accepted().platform());
+        String domain = String.valueOf(platform.getOrDefault("domain", ""));
+        var allowed = policy.whoMayRun(ready.path().id(), domain);
+        if (allowed.isPresent() && !directory.isMemberOfAny(requester, allowed.get())) {
+            throw new NotAllowed("You may not run " + ready.path().id() + (domain.isEmpty() ? "" : " in " + domain)
+                    + ": it is open to " + String.join(", ", allowed.get()) + " (paver.approvals.may-run). Nothing was started.");
+        }
         platform.put(DEPLOYMENT_TRACKING, deploymentTracking ? "on" : "off");
-        return engine.start(new RunRequest(ready.path().id(), ready.accepted().parameters(), platform, requester, origin,
-                channel), afterFirstPass);
+        RunRequest request = new RunRequest(ready.path().id(), ready.accepted().parameters(), platform, requester, origin, channel);
+        Run run = engine.start(request, afterFirstPass);
+        audit.append(new dev.paver.core.audit.AuditEntry(clock.instant(), requester, "request", subject(request), run.id(),
+                origin.name(), ready.path().id() + " " + ready.accepted().parameters()));
+        return run;
+    }
+
+    /**
+     * The audit subject of a request: its namespace or semantic key when it concerns one environment, else
+     * {@code {domain}/{service}} (or the domain alone).
+     */
+    public static String subject(RunRequest request) {
+        Map<String, Object> p = request.platform();
+        Object service = p.getOrDefault("service", request.parameters().get("service"));
+        if (p.get("namespace") != null) {
+            return String.valueOf(p.get("namespace"));
+        }
+        if (p.get("domain") != null && service != null && p.get("environment") != null) {
+            return p.get("domain") + "-" + p.get("environment") + "-" + service;
+        }
+        if (p.get("domain") != null) {
+            return service == null ? String.valueOf(p.get("domain")) : p.get("domain") + "/" + service;
+        }
+        return request.goldenPath();
+    }
+
+    /** The requester may not run this golden path here; the message says who may. */
+    public static final class NotAllowed extends RuntimeException {
+        public NotAllowed(String message) {
+            super(message);
+        }
     }
 
     /** The golden paths, for help texts and modals. */

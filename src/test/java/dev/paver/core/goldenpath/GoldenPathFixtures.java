@@ -67,7 +67,7 @@ public final class GoldenPathFixtures {
      * step with a side effect.
      */
     public static Map<String, String> renderCreateService(Map<String, String> given) {
-        GoldenPathCatalog catalog = templates();
+        GoldenPathCatalog catalog = templates().only(List.of("create-service"));
         GoldenPath path = catalog.find("create-service").orElseThrow();
         RequestCheck.Outcome outcome = new RequestCheck(Conventions.defaults()).check(path, given, paymentsCatalog(), false);
         if (!(outcome instanceof RequestCheck.Accepted accepted)) {

@@ -38,7 +38,7 @@ class RunEngineTest {
     private JGitRepositories git;
     private GitStandIn people;
     private final InMemoryRunStore store = new InMemoryRunStore();
-    private final GoldenPathCatalog catalog = GoldenPathCatalog.load(Path.of("templates"));
+    private final GoldenPathCatalog catalog = GoldenPathCatalog.load(Path.of("templates")).only(List.of("create-service"));
     private final TemplateRenderer renderer = new TemplateRenderer();
     private final Conventions conventions = Conventions.defaults();
 
