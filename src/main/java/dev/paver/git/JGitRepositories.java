@@ -149,7 +149,8 @@ public final class JGitRepositories implements RepositoryPort {
                 try (Git git = Git.init().setInitialBranch(defaultBranch).setDirectory(tmp.toFile()).call()) {
                     write(tmp, files);
                     git.add().addFilepattern(".").call();
-                    git.commit().setMessage(message).setAuthor(author).setCommitter(author).setSign(false).call();
+                    PersonIdent now = signature();
+                    git.commit().setMessage(message).setAuthor(now).setCommitter(now).setSign(false).call();
                     git.remoteAdd().setName("origin").setUri(new URIish(uri(name))).call();
                     git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + defaultBranch)).call();
                 } finally {
@@ -178,7 +179,7 @@ public final class JGitRepositories implements RepositoryPort {
                 write(tree, draft.files());
                 git.add().addFilepattern(".").call();
                 if (!git.status().call().isClean() || !branchExists) {
-                    git.commit().setMessage(draft.commitMessage()).setAuthor(author).setCommitter(author)
+                    git.commit().setMessage(draft.commitMessage()).setAuthor(signature()).setCommitter(signature())
                             .setSign(false).setAllowEmpty(!branchExists).call();
                 }
                 git.push().setRemote("origin").setCredentialsProvider(credentials)
@@ -425,7 +426,7 @@ public final class JGitRepositories implements RepositoryPort {
                     + (files.isEmpty() ? "its files" : String.join(", ", files.stream().sorted().distinct().toList()))
                     + "; nothing was merged. Resolve the conflict on the branch and approve again");
         }
-        PersonIdent now = new PersonIdent(author, Instant.now());
+        PersonIdent now = signature();
         CommitBuilder commit = new CommitBuilder();
         commit.setTreeId(merger.getResultTreeId());
         commit.setParentIds(mainHead, branchTip);
@@ -476,5 +477,10 @@ public final class JGitRepositories implements RepositoryPort {
                 Files.delete(p);
             }
         }
+    }
+
+    /** Paver as author and committer, at the current time (commit times order branches for people and tools). */
+    private PersonIdent signature() {
+        return new PersonIdent(author, Instant.now());
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
  * who is in it, the channel, whether a cluster is configured, and the steps in order.
  */
 public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
-                           boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps) {
+                           boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
+                           Map<String, Object> settings, List<String> namespaces) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -28,7 +29,8 @@ public record Conversation(Path file, String title, String description, Map<Stri
                 (Map<String, String>) doc.getOrDefault("people", Map.of()),
                 String.valueOf(doc.getOrDefault("channel", "C0PLATFORM")),
                 !Boolean.FALSE.equals(doc.get("cluster")), (Map<String, String>) doc.getOrDefault("slack_refuses", Map.of()),
-                (List<Map<String, Object>>) steps);
+                (List<Map<String, Object>>) steps, (Map<String, Object>) doc.getOrDefault("settings", Map.of()),
+                (List<String>) doc.getOrDefault("namespaces", List.of()));
     }
 
     /** The display name of a Slack user id, or the id. */

@@ -51,6 +51,14 @@ public final class ConversationRunner implements AutoCloseable {
         this.git = testbed.git();
         this.transcript = new Transcript(conversation, slack);
         conversation.slackRefuses().forEach(slack::refuse);
+        conversation.settings().forEach((key, value) -> testbed.property(key, value instanceof List<?> list
+                ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
+        if (cluster != null) {
+            for (String namespace : conversation.namespaces()) {
+                cluster.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata().withName(namespace).endMetadata().build()).create();
+            }
+        }
     }
 
     /** Runs every step; returns the transcript. */
@@ -162,8 +170,9 @@ public final class ConversationRunner implements AutoCloseable {
         } else if (step.containsKey("clicks")) {
             String user = text(step.get("user"));
             String label = text(step.get("clicks"));
-            transcript.user(user, "clicks [" + label + "] on the card");
-            HttpResponse<String> response = timed(() -> testbed.post(blockAction(user, label), "valid"));
+            String in = text(step.get("in"));
+            transcript.user(user, "clicks [" + label + "]" + (in.isEmpty() ? "" : " in " + in));
+            HttpResponse<String> response = timed(() -> testbed.post(blockAction(user, label, in), "valid"));
             int expectedStatus = step.containsKey("status") ? ((Number) step.get("status")).intValue() : 200;
             check(response.statusCode() == expectedStatus, "HTTP status " + response.statusCode() + " for the click, expected "
                     + expectedStatus);
@@ -181,9 +190,33 @@ public final class ConversationRunner implements AutoCloseable {
             String by = text(step.getOrDefault("user", "someone"));
             String repository = text(push.get("repository"));
             String file = text(push.getOrDefault("file", "NOTES.md"));
-            lastHead = git.commit(repository, file, "changed by " + conversation.name(by) + "\n", conversation.name(by));
-            transcript.outside(conversation.name(by) + " pushes a change to " + file + " on main of " + repository
-                    + " (" + lastHead.substring(0, 7) + ")");
+            String branch = text(push.getOrDefault("branch", "main"));
+            if (branch.equals("pull-request")) {
+                branch = awaitBranches(repository).get(0);
+            }
+            Map<String, Object> replace = (Map<String, Object>) push.get("replace");
+            String head = git.commit(repository, branch, file, old -> replace == null ? "changed by " + conversation.name(by) + "\n"
+                    : old.replace(text(replace.get("from")), text(replace.get("to"))), conversation.name(by));
+            if (branch.equals("main")) {
+                lastHead = head;
+            }
+            transcript.outside(conversation.name(by) + " pushes a change to " + file + " on " + branch + " of " + repository
+                    + " (" + head.substring(0, 7) + ")");
+        } else if (step.containsKey("time_passes")) {
+            Duration d = Duration.parse("PT" + text(step.get("time_passes")).toUpperCase(java.util.Locale.ROOT));
+            testbed.clock().advance(d);
+            transcript.outside(text(step.get("time_passes")) + " pass (on Paver's clock)");
+        } else if (step.containsKey("opens_home")) {
+            String user = text(step.get("opens_home"));
+            transcript.user(user, "opens Paver's Home tab");
+            ObjectNode event = (ObjectNode) JSON.readTree(Path.of("..", "shared", "fixtures", "slack",
+                    "java-sdk-AppHomeOpenedPayload.json").toFile());
+            event.put("type", "event_callback").put("team_id", "T0PAVERDEMO").put("api_app_id", "A0PAVER")
+                    .put("event_id", "Ev" + stepNumber).put("event_time", System.currentTimeMillis() / 1000);
+            ((ObjectNode) event.path("event")).put("user", user).put("tab", "home").put("channel", "D0" + user)
+                    .put("event_ts", System.currentTimeMillis() / 1000 + ".000100").remove("view");
+            HttpResponse<String> response = testbed.postEvent(JSON.writeValueAsString(event));
+            check(response.statusCode() == 200, "HTTP status " + response.statusCode() + " for app_home_opened");
         } else if (step.containsKey("argocd")) {
             check(cluster != null, "this conversation has no cluster (cluster: false)");
             Map<String, Object> app = (Map<String, Object>) step.get("argocd");
@@ -192,6 +225,8 @@ public final class ConversationRunner implements AutoCloseable {
                 revision = lastMerge;
             } else if (revision.equals("head")) {
                 revision = lastHead;
+            } else if (revision.equals("main")) {
+                revision = git.head(text(app.getOrDefault("repository", "payments-gitops")), "main");
             }
             String name = text(app.get("application"));
             String phase = app.containsKey("phase") ? text(app.get("phase")) : null;
@@ -299,6 +334,63 @@ public final class ConversationRunner implements AutoCloseable {
             check(privately.stream().anyMatch(t -> t.contains(s)), "Paver told the requester privately " + privately
                     + ", nothing containing " + quote(s));
         }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("told", Map.of())).entrySet()) {
+            String user = e.getKey();
+            List<String> said = new ArrayList<>();
+            for (SlackStandIn.SlackCall c : slack.calls()) {
+                if (c.method().equals("response_url") && c.param("to").endsWith("-" + user)) {
+                    said.add(JSON.readTree(c.param("body")).path("text").asText());
+                } else if (c.method().equals("chat.postEphemeral") && c.param("user").equals(user)
+                        || c.method().equals("chat.postMessage") && c.param("channel").equals(user)) {
+                    said.add(c.param("text"));
+                }
+            }
+            for (String s : strings(e.getValue())) {
+                check(said.stream().anyMatch(t -> t.contains(s)), "Paver told " + conversation.name(user) + " privately " + said
+                        + ", nothing containing " + quote(s));
+            }
+        }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("home", Map.of())).entrySet()) {
+            List<SlackStandIn.SlackCall> published = slack.calls("views.publish").stream()
+                    .filter(c -> c.param("user_id").equals(e.getKey())).toList();
+            check(!published.isEmpty(), "Paver published no Home tab for " + conversation.name(e.getKey()));
+            String home = published.get(published.size() - 1).param("view");
+            for (String s : strings(e.getValue())) {
+                check(home.contains(s), "the Home tab of " + conversation.name(e.getKey()) + " lacks " + quote(s) + ": " + home);
+            }
+        }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("messages_in", Map.of())).entrySet()) {
+            List<String> texts = transcript.latestMessages(e.getKey());
+            for (String s : strings(e.getValue())) {
+                check(texts.stream().anyMatch(t -> t.contains(s)), "no message of Paver's in " + e.getKey() + " contains "
+                        + quote(s) + " as it reads now: " + texts);
+            }
+        }
+        if (expected.containsKey("role_bindings")) {
+            check(cluster != null, "this conversation has no cluster");
+            Map<String, Object> rb = (Map<String, Object>) expected.get("role_bindings");
+            var bindings = cluster.client().rbac().roleBindings().inNamespace(text(rb.get("namespace"))).list().getItems();
+            if (rb.containsKey("count")) {
+                check(bindings.size() == ((Number) rb.get("count")).intValue(), "namespace " + rb.get("namespace") + " has "
+                        + bindings.size() + " RoleBindings: " + bindings.stream().map(b -> b.getMetadata().getName()).toList());
+            }
+            String all = io.fabric8.kubernetes.client.utils.Serialization.asYaml(bindings);
+            for (String s : strings(rb.get("contain"))) {
+                check(all.contains(s), "the RoleBindings of " + rb.get("namespace") + " lack " + quote(s) + ":\n" + all);
+            }
+        }
+        if (expected.containsKey("application")) {
+            check(cluster != null, "this conversation has no cluster");
+            Map<String, Object> app = (Map<String, Object>) expected.get("application");
+            var resource = cluster.client().genericKubernetesResources(dev.paver.kubernetes.ArgoCdApplications.APPLICATIONS)
+                    .inNamespace("argocd").withName(text(app.get("name"))).get();
+            check(resource != null, "Argo CD has no Application " + app.get("name"));
+            String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(resource.getAdditionalProperties().get("operation"));
+            for (String s : strings(app.get("operation_contains"))) {
+                String wanted = s.equals("main") ? git.head("payments-gitops", "main") : s;
+                check(yaml.contains(wanted), "the operation of " + app.get("name") + " lacks " + quote(wanted) + ":\n" + yaml);
+            }
+        }
         for (String repository : strings(expected.get("no_branches_in"))) {
             check(git.paverBranches(repository).isEmpty(), repository + " has branches " + git.paverBranches(repository));
         }
@@ -325,7 +417,8 @@ public final class ConversationRunner implements AutoCloseable {
 
     private HttpResponse<String> slashCommand(String user, String typed, String signature) throws Exception {
         return timed(() -> testbed.slashCommand(conversation.channel(), user,
-                conversation.name(user).split(" ")[0].toLowerCase(java.util.Locale.ROOT), typed, "trigger-" + stepNumber, signature));
+                conversation.name(user).split(" ")[0].toLowerCase(java.util.Locale.ROOT), typed, "trigger-" + stepNumber + "-" + user,
+                signature));
     }
 
     private HttpResponse<String> viewSubmission(String user, Map<String, Object> values) throws Exception {
@@ -368,32 +461,47 @@ public final class ConversationRunner implements AutoCloseable {
         return timed(() -> testbed.post(body, "valid"));
     }
 
-    /** A block_actions payload as Slack sends it for a click on the card's button {@code label}. */
-    private String blockAction(String user, String label) throws Exception {
-        List<SlackStandIn.SlackCall> cards = transcript.cardPosts();
-        check(!cards.isEmpty(), "there is no card to click on");
-        SlackStandIn.SlackCall card = cards.get(cards.size() - 1);
+    /**
+     * A block_actions payload as Slack sends it for a click on the button {@code label} of the newest message of
+     * Paver's that has one (as it reads now), in channel {@code in} when given.
+     */
+    private String blockAction(String user, String label, String in) throws Exception {
         JsonNode button = null;
         String blockId = "";
-        for (JsonNode block : JSON.readTree(transcript.latestCardBlocks(card.ts()))) {
-            for (JsonNode element : block.path("elements")) {
-                if (element.path("text").path("text").asText().equals(label)) {
-                    button = element;
-                    blockId = block.path("block_id").asText("");
+        Transcript.Posted card = null;
+        List<Transcript.Posted> messages = transcript.latestMessages();
+        for (int i = messages.size() - 1; i >= 0 && button == null; i--) {
+            Transcript.Posted m = messages.get(i);
+            if (!in.isEmpty() && !m.channel().equals(in)) {
+                continue;
+            }
+            for (JsonNode block : JSON.readTree(m.blocks().isEmpty() ? "[]" : m.blocks())) {
+                for (JsonNode element : block.path("elements")) {
+                    if (button == null && element.path("text").path("text").asText().equals(label)) {
+                        button = element;
+                        blockId = block.path("block_id").asText("");
+                        card = m;
+                    }
                 }
             }
         }
-        check(button != null, "the card has no button " + quote(label));
+        check(button != null, "no message of Paver's " + (in.isEmpty() ? "" : "in " + in + " ") + "has a button " + quote(label));
         ObjectNode payload = (ObjectNode) Testbed.fixture("vercel-chat-actions-reactions-slack.json").path("action").deepCopy();
         ((ObjectNode) payload.path("user")).put("id", user).put("username", conversation.name(user)).put("name", conversation.name(user));
-        ((ObjectNode) payload.path("container")).put("message_ts", card.ts()).put("channel_id", conversation.channel())
+        ((ObjectNode) payload.path("container")).put("message_ts", card.ts()).put("channel_id", card.channel())
                 .remove("thread_ts");
-        ((ObjectNode) payload.path("channel")).put("id", conversation.channel());
+        ((ObjectNode) payload.path("channel")).put("id", card.channel());
         ((ObjectNode) payload.path("message")).put("ts", card.ts()).remove("thread_ts");
+        payload.put("response_url", slack.responseUrl("click-" + stepNumber + "-" + user));
+        payload.put("trigger_id", "trigger-" + stepNumber + "-" + user);
         ObjectNode action = (ObjectNode) payload.path("actions").get(0);
         action.put("action_id", button.path("action_id").asText()).put("block_id", blockId);
         action.set("text", button.path("text").deepCopy());
-        action.remove("value");
+        if (button.has("value")) {
+            action.put("value", button.path("value").asText());
+        } else {
+            action.remove("value");
+        }
         action.put("action_ts", Long.toString(System.currentTimeMillis() / 1000) + ".000100");
         return "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
     }

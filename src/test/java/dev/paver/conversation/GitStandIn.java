@@ -37,7 +37,7 @@ public final class GitStandIn {
         return root.resolve(repository + ".git");
     }
 
-    /** Branches whose name starts with {@code paver/}, newest commit first. */
+    /** Branches whose name starts with {@code paver/}, newest commit first (newest run first on a tie). */
     public List<String> paverBranches(String repository) throws IOException {
         if (!Files.exists(bare(repository))) {
             return List.of();
@@ -49,8 +49,18 @@ public final class GitStandIn {
                 RevCommit c = walk.parseCommit(ref.getObjectId());
                 dated.add(new Object[] {ref.getName().substring(Constants.R_HEADS.length()), c.getCommitTime()});
             }
-            dated.sort(Comparator.comparing((Object[] o) -> (Integer) o[1]).reversed());
+            // commit times have one-second precision; run ids in branch names grow with time and break ties
+            dated.sort(Comparator.comparing((Object[] o) -> (Integer) o[1]).thenComparing(o -> (String) o[0]).reversed());
             return dated.stream().map(o -> (String) o[0]).toList();
+        }
+    }
+
+    /** The commit id at the tip of {@code branch}. */
+    public String head(String repository, String branch) throws IOException {
+        try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(bare(repository).toFile()).build()) {
+            var id = repo.resolve("refs/heads/" + branch);
+            return id == null ? "" : id.name();
         }
     }
 
@@ -78,15 +88,27 @@ public final class GitStandIn {
      * @return the new head of main
      */
     public String commit(String repository, String path, String content, String person) throws Exception {
+        return commit(repository, "main", path, old -> content, person);
+    }
+
+    /**
+     * Commits a change of {@code path} on {@code branch} and pushes it, as a person would.
+     *
+     * @param change the file's new content from its old one ("" when absent)
+     * @return the new head of the branch
+     */
+    public String commit(String repository, String branch, String path, java.util.function.UnaryOperator<String> change,
+                         String person) throws Exception {
         Path work = Files.createTempDirectory("paver-commit-");
-        try (Git git = Git.cloneRepository().setURI(bare(repository).toUri().toString()).setDirectory(work.toFile()).call()) {
+        try (Git git = Git.cloneRepository().setURI(bare(repository).toUri().toString()).setDirectory(work.toFile())
+                .setBranch(branch).call()) {
             Path file = work.resolve(path);
             Files.createDirectories(file.getParent());
-            Files.writeString(file, content);
+            Files.writeString(file, change.apply(Files.exists(file) ? Files.readString(file) : ""));
             git.add().addFilepattern(path).call();
             PersonIdent who = new PersonIdent(person, person + "@example.com");
             git.commit().setMessage("Change " + path).setAuthor(who).setCommitter(who).setSign(false).call();
-            git.push().setRefSpecs(new RefSpec("HEAD:refs/heads/main")).call();
+            git.push().setRefSpecs(new RefSpec("HEAD:refs/heads/" + branch)).call();
             return git.getRepository().resolve(Constants.HEAD).name();
         } finally {
             try (var paths = Files.walk(work)) {

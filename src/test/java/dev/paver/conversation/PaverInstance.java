@@ -20,8 +20,17 @@ public final class PaverInstance implements AutoCloseable {
      * over {@code application.yml} as an operator's would.
      */
     public static PaverInstance start(Map<String, Object> properties) {
+        return start(properties, null);
+    }
+
+    /** As {@link #start(Map)}, with {@code clock} as Paver's time source (null: the system clock). */
+    public static PaverInstance start(Map<String, Object> properties, java.time.Clock clock) {
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new PaverInstance(new SpringApplicationBuilder(PaverApplication.class).run(args));
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(PaverApplication.class);
+        if (clock != null) {
+            builder.initializers(context -> context.getBeanFactory().registerSingleton("conversationClock", clock));
+        }
+        return new PaverInstance(builder.run(args));
     }
 
     /** The HTTP port Paver listens on (loopback). */

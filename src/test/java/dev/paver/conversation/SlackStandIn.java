@@ -108,6 +108,7 @@ public final class SlackStandIn implements AutoCloseable {
                 method = "response_url";
                 params = new LinkedHashMap<>();
                 params.put("body", body);
+                params.put("to", path.substring("/respond/".length()));
             } else {
                 method = path.substring("/api/".length());
                 params = form(body);

@@ -28,6 +28,7 @@ public final class Testbed implements AutoCloseable {
     private final GitStandIn git;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private final MutableClock clock = new MutableClock();
     private PaverInstance paver;
 
     /**
@@ -46,6 +47,8 @@ public final class Testbed implements AutoCloseable {
         properties.put("paver.git.work-dir", workDir.resolve("git-work").toString());
         properties.put("paver.git.poll-interval", "200ms");
         properties.put("paver.github.poll-interval", "200ms");
+        properties.put("paver.runs.timer-tick", "200ms");
+        properties.put("paver.runs.catalog-refresh", "200ms");
         properties.put("paver.templates.dir", Path.of("templates").toAbsolutePath().toString());
         properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath());
         properties.put("logging.level.root", "WARN");
@@ -63,7 +66,7 @@ public final class Testbed implements AutoCloseable {
 
     /** Starts Paver (again, after {@link #stopPaver()}: same database, repositories and stand-ins). */
     public void startPaver() {
-        paver = PaverInstance.start(properties);
+        paver = PaverInstance.start(properties, clock);
     }
 
     public void stopPaver() {
@@ -71,6 +74,19 @@ public final class Testbed implements AutoCloseable {
             paver.close();
             paver = null;
         }
+    }
+
+    /** Paver's clock: moved forward by {@code time_passes}. */
+    public MutableClock clock() {
+        return clock;
+    }
+
+    /** Sends an Events API callback (JSON) to {@code /slack/events}, signed. */
+    public HttpResponse<String> postEvent(String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(eventsUrl()).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        signedHeaders(json, "valid").forEach((k, v) -> request.header(k, k.equals("Content-Type") ? "application/json" : v));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public PaverInstance paver() {

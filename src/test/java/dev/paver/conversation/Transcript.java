@@ -70,6 +70,35 @@ public final class Transcript {
                 .map(c -> c.param("text")).toList();
     }
 
+    /**
+     * A message Paver posted (in a channel or a thread), as it reads now.
+     *
+     * @param channel where
+     * @param ts      its ts
+     * @param text    its text after the last edit
+     * @param blocks  its Block Kit JSON after the last edit
+     */
+    public record Posted(String channel, String ts, String text, String blocks) {
+    }
+
+    /** Every message Paver posted, in order of posting, each as it reads now (after its edits). */
+    public List<Posted> latestMessages() {
+        Map<String, Posted> byTs = new java.util.LinkedHashMap<>();
+        for (SlackStandIn.SlackCall c : slack.calls()) {
+            if (c.method().equals("chat.postMessage")) {
+                byTs.put(c.ts(), new Posted(c.param("channel"), c.ts(), c.param("text"), c.param("blocks")));
+            } else if (c.method().equals("chat.update") && byTs.containsKey(c.param("ts"))) {
+                byTs.put(c.param("ts"), new Posted(c.param("channel"), c.param("ts"), c.param("text"), c.param("blocks")));
+            }
+        }
+        return List.copyOf(byTs.values());
+    }
+
+    /** The texts of Paver's messages in {@code channel} (threads included), each as it reads now. */
+    public List<String> latestMessages(String channel) {
+        return latestMessages().stream().filter(m -> m.channel().equals(channel)).map(Posted::text).toList();
+    }
+
     /** The card posted with {@code ts} as it reads now (its last edit), as text. */
     public String latestCard(String ts) {
         SlackStandIn.SlackCall latest = null;
