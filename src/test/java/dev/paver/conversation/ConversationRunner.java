@@ -172,7 +172,9 @@ public final class ConversationRunner implements AutoCloseable {
             String label = text(step.get("clicks"));
             String in = text(step.get("in"));
             transcript.user(user, "clicks [" + label + "]" + (in.isEmpty() ? "" : " in " + in));
-            HttpResponse<String> response = timed(() -> testbed.post(blockAction(user, label, in), "valid"));
+            // stale: the message as first posted, as a Slack client that missed the edit still shows it
+            boolean stale = Boolean.TRUE.equals(step.get("stale"));
+            HttpResponse<String> response = timed(() -> testbed.post(blockAction(user, label, in, stale), "valid"));
             int expectedStatus = step.containsKey("status") ? ((Number) step.get("status")).intValue() : 200;
             check(response.statusCode() == expectedStatus, "HTTP status " + response.statusCode() + " for the click, expected "
                     + expectedStatus);
@@ -202,6 +204,33 @@ public final class ConversationRunner implements AutoCloseable {
             }
             transcript.outside(conversation.name(by) + " pushes a change to " + file + " on " + branch + " of " + repository
                     + " (" + head.substring(0, 7) + ")");
+        } else if (step.containsKey("at_once")) {
+            // several clicks sent at the same moment, each from its own thread
+            List<Map<String, Object>> clicks = (List<Map<String, Object>>) step.get("at_once");
+            List<String> bodies = new ArrayList<>();
+            for (Map<String, Object> click : clicks) {
+                String user = text(click.get("user"));
+                transcript.user(user, "clicks [" + click.get("clicks") + "] at the same moment");
+                bodies.add(blockAction(user, text(click.get("clicks")), text(click.get("in")), false));
+            }
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<HttpResponse<String>>> sent = new ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(bodies.size());
+            try {
+                for (String body : bodies) {
+                    sent.add(pool.submit(() -> {
+                        start.await(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                        return testbed.post(body, "valid");
+                    }));
+                }
+                start.countDown();
+                for (var f : sent) {
+                    HttpResponse<String> response = f.get(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                    check(response.statusCode() == 200, "HTTP status " + response.statusCode() + " for a click");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         } else if (step.containsKey("time_passes")) {
             Duration d = Duration.parse("PT" + text(step.get("time_passes")).toUpperCase(java.util.Locale.ROOT));
             testbed.clock().advance(d);
@@ -465,11 +494,11 @@ public final class ConversationRunner implements AutoCloseable {
      * A block_actions payload as Slack sends it for a click on the button {@code label} of the newest message of
      * Paver's that has one (as it reads now), in channel {@code in} when given.
      */
-    private String blockAction(String user, String label, String in) throws Exception {
+    private String blockAction(String user, String label, String in, boolean stale) throws Exception {
         JsonNode button = null;
         String blockId = "";
         Transcript.Posted card = null;
-        List<Transcript.Posted> messages = transcript.latestMessages();
+        List<Transcript.Posted> messages = stale ? transcript.originalMessages() : transcript.latestMessages();
         for (int i = messages.size() - 1; i >= 0 && button == null; i--) {
             Transcript.Posted m = messages.get(i);
             if (!in.isEmpty() && !m.channel().equals(in)) {

@@ -94,6 +94,12 @@ public final class Transcript {
         return List.copyOf(byTs.values());
     }
 
+    /** Every message Paver posted, as first posted (before any edit). */
+    public List<Transcript.Posted> originalMessages() {
+        return slack.calls("chat.postMessage").stream()
+                .map(c -> new Posted(c.param("channel"), c.ts(), c.param("text"), c.param("blocks"))).toList();
+    }
+
     /** The texts of Paver's messages in {@code channel} (threads included), each as it reads now. */
     public List<String> latestMessages(String channel) {
         return latestMessages().stream().filter(m -> m.channel().equals(channel)).map(Posted::text).toList();
