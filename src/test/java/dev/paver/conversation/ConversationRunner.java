@@ -395,6 +395,10 @@ public final class ConversationRunner implements AutoCloseable {
                         + quote(s) + " as it reads now: " + texts);
             }
         }
+        for (String channel : strings(expected.get("no_messages_in"))) {
+            List<String> texts = transcript.latestMessages(channel);
+            check(texts.isEmpty(), "Paver posted in " + channel + ": " + texts);
+        }
         if (expected.containsKey("role_bindings")) {
             check(cluster != null, "this conversation has no cluster");
             Map<String, Object> rb = (Map<String, Object>) expected.get("role_bindings");

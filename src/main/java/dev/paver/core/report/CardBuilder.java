@@ -26,7 +26,8 @@ public final class CardBuilder {
         Map<String, Object> parameters = run.request().parameters();
         Object domain = run.request().platform().get("domain");
         Object primary = path.parameters().positional() == null ? null : parameters.get(path.parameters().positional().name());
-        String title = path.id() + (primary == null ? "" : " " + (domain == null ? "" : domain + "/") + primary);
+        boolean keyed = primary != null && domain != null && String.valueOf(primary).startsWith(domain + "-");
+        String title = path.id() + (primary == null ? "" : " " + (domain == null || keyed ? "" : domain + "/") + primary);
         List<Card.Field> fields = new ArrayList<>();
         parameters.forEach((k, v) -> fields.add(new Card.Field(k, String.valueOf(v))));
         List<Card.StepLine> steps = new ArrayList<>();
