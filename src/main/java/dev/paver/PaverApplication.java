@@ -10,8 +10,14 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan("dev.paver.config")
 public class PaverApplication {
 
-    /** Starts the server; arguments are Spring Boot's ({@code --server.port=9090}). */
+    /**
+     * Starts the server; arguments are Spring Boot's ({@code --server.port=9090}). {@code audit-export ...} writes the
+     * audit log as JSON lines instead ({@link dev.paver.cli.AuditExport}).
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("audit-export")) {
+            System.exit(dev.paver.cli.AuditExport.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(PaverApplication.class, args);
     }
 }

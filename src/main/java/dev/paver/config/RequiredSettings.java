@@ -16,6 +16,9 @@ public final class RequiredSettings implements ApplicationListener<ApplicationEn
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+        if (!event.getSpringApplication().getAllSources().contains(dev.paver.PaverApplication.class)) {
+            return; // a command such as audit-export needs no Slack
+        }
         Environment env = event.getEnvironment();
         List<String> missing = new ArrayList<>();
         if (blank(env.getProperty("paver.slack.bot-token"))) {

@@ -1,0 +1,111 @@
+package dev.paver.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.paver.store.JdbcAuditLog;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * {@code java -jar paver.jar audit-export [--since=2026-11-01|2026-11-01T08:00:00Z] [--out=audit.jsonl]}: writes
+ * the audit log as JSON lines (one {@code {"at","actor","action","subject","runId","origin","detail"}} object per
+ * line, oldest first) to the file or to standard output. Reads the database Paver is configured with
+ * ({@code spring.datasource.*}, same environment variables and {@code --spring.datasource.url=...} arguments); needs no
+ * Slack, git or cluster settings and starts no server.
+ */
+public final class AuditExport {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private AuditExport() {
+    }
+
+    /** Only the database: data source, Flyway, JdbcTemplate. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Database {
+    }
+
+    /**
+     * @param args {@code --since=...}, {@code --out=...}, and Spring Boot arguments ({@code --spring.datasource.url=...})
+     * @return the exit code: 0, or 2 for a bad argument (the reason is on standard error)
+     */
+    public static int run(String[] args) {
+        Instant since = Instant.EPOCH;
+        Path out = null;
+        List<String> spring = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("--since=")) {
+                try {
+                    since = parseSince(arg.substring("--since=".length()));
+                } catch (DateTimeParseException e) {
+                    System.err.println("audit-export: --since takes a date (2026-11-01) or an instant (2026-11-01T08:00:00Z), not "
+                            + arg.substring("--since=".length()));
+                    return 2;
+                }
+            } else if (arg.startsWith("--out=")) {
+                out = Path.of(arg.substring("--out=".length()));
+            } else if (arg.startsWith("--")) {
+                spring.add(arg);
+            } else {
+                System.err.println("audit-export: unexpected argument " + arg
+                        + "; usage: audit-export [--since=2026-11-01] [--out=audit.jsonl]");
+                return 2;
+            }
+        }
+        if (out == null) {
+            // standard output carries the JSON lines: nothing else may be logged there
+            spring.add("--logging.level.root=OFF");
+        }
+        spring.add("--spring.main.log-startup-info=false");
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Database.class)
+                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).run(spring.toArray(String[]::new));
+             Writer writer = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                     : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            long[] count = {0};
+            new JdbcAuditLog(context.getBean(JdbcTemplate.class)).export(since, entry -> {
+                try {
+                    writer.write(JSON.writeValueAsString(entry));
+                    writer.write('\n');
+                    count[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            writer.flush();
+            if (out != null) {
+                System.err.println("audit-export: " + count[0] + " entries written to " + out);
+            }
+            return 0;
+        } catch (IOException e) {
+            System.err.println("audit-export: cannot write " + out + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static Instant parseSince(String text) {
+        return text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+}
