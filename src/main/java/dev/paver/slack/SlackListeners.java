@@ -119,7 +119,7 @@ public final class SlackListeners implements AutoCloseable {
         app.blockAction(dev.paver.core.action.RevokeAccessAction.EXTEND, (req, ctx) -> {
             String runId = req.getPayload().getActions().get(0).getValue();
             String userId = req.getPayload().getUser().getId();
-            executor.execute(() -> inform(ctx::respond, userId, decisions.extensions().request(runId, userId)));
+            executor.execute(() -> inform(ctx::respond, userId, SlackRenderer.mrkdwn(decisions.extensions().request(runId, userId))));
             return ctx.ack();
         });
         app.event(com.slack.api.model.event.AppHomeOpenedEvent.class, (req, ctx) -> {
