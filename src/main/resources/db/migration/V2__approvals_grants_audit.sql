@@ -56,8 +56,7 @@ CREATE TABLE grants (
     granted_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     expires_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     state        VARCHAR(16)  NOT NULL,
-    revoked_at   TIMESTAMP WITH TIME ZONE,
-    reminded_for TIMESTAMP WITH TIME ZONE             -- the expires_at the last reminder was sent for
+    revoked_at   TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX grants_state ON grants (state);
 

@@ -30,11 +30,11 @@ public final class JdbcGrantStore implements GrantStore {
     @Override
     public Grant insertIfAbsent(Grant grant) {
         return Sql.insertIfAbsent(() -> jdbc.update("INSERT INTO grants (run_id, namespace, role, cluster_role, user_id, "
-                        + "identity, approver, binding, granted_at, expires_at, state, revoked_at, reminded_for) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + "identity, approver, binding, granted_at, expires_at, state, revoked_at) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 grant.runId(), grant.namespace(), grant.role(), grant.clusterRole(), grant.user(), grant.identity(),
                 grant.approver(), grant.binding(), Sql.time(grant.grantedAt()), Sql.time(grant.expiresAt()),
-                grant.state().name(), Sql.time(grant.revokedAt()), Sql.time(grant.remindedFor())),
+                grant.state().name(), Sql.time(grant.revokedAt())),
                 () -> find(grant.runId()));
     }
 
@@ -56,13 +56,6 @@ public final class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public boolean reminded(String runId, Instant expiresAt) {
-        return jdbc.update("UPDATE grants SET reminded_for = ? "
-                        + "WHERE run_id = ? AND (reminded_for IS NULL OR reminded_for <> ?)",
-                Sql.time(expiresAt), runId, Sql.time(expiresAt)) == 1;
-    }
-
-    @Override
     public boolean revoked(String runId, Instant at) {
         return jdbc.update("UPDATE grants SET state = 'REVOKED', revoked_at = ? WHERE run_id = ? AND state = 'ACTIVE'",
                 Sql.time(at), runId) == 1;
@@ -72,6 +65,6 @@ public final class JdbcGrantStore implements GrantStore {
         return new Grant(rs.getString("run_id"), rs.getString("namespace"), rs.getString("role"),
                 rs.getString("cluster_role"), rs.getString("user_id"), rs.getString("identity"), rs.getString("approver"),
                 rs.getString("binding"), Sql.instant(rs, "granted_at"), Sql.instant(rs, "expires_at"),
-                Grant.State.valueOf(rs.getString("state")), Sql.instant(rs, "revoked_at"), Sql.instant(rs, "reminded_for"));
+                Grant.State.valueOf(rs.getString("state")), Sql.instant(rs, "revoked_at"));
     }
 }

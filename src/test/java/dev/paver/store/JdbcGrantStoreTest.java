@@ -78,20 +78,6 @@ class JdbcGrantStoreTest {
     }
 
     @Test
-    void remindsOncePerExpiry() {
-        store.insertIfAbsent(grant("e1", T0, END));
-        Instant later = END.plus(Duration.ofHours(1));
-
-        assertThat(store.reminded("e1", END)).isTrue();
-        assertThat(store.reminded("e1", END)).as("same expiry").isFalse();
-        assertThat(store.find("e1").orElseThrow().remindedFor()).isEqualTo(END);
-
-        store.extend("e1", END, later, "U0LENA");
-        assertThat(store.reminded("e1", later)).as("after the extension").isTrue();
-        assertThat(store.find("e1").orElseThrow().remindedFor()).isEqualTo(later);
-    }
-
-    @Test
     void revokesOnceAndKeepsWhen() {
         store.insertIfAbsent(grant("e1", T0, END));
 
@@ -106,15 +92,13 @@ class JdbcGrantStoreTest {
     }
 
     @Test
-    void twoPassesAtOnceRemindAndRevokeExactlyOnce() throws Exception {
+    void twoPassesAtOnceRevokeExactlyOnce() throws Exception {
         for (int round = 0; round < 10; round++) {
             String runId = "race" + round;
             store.insertIfAbsent(grant(runId, T0, END));
 
-            List<Boolean> reminded = atOnce(() -> store.reminded(runId, END), () -> store.reminded(runId, END));
             List<Boolean> revoked = atOnce(() -> store.revoked(runId, END), () -> store.revoked(runId, END.plusMillis(1)));
 
-            assertThat(reminded).as("reminders, round " + round).containsExactlyInAnyOrder(true, false);
             assertThat(revoked).as("revocations, round " + round).containsExactlyInAnyOrder(true, false);
         }
     }

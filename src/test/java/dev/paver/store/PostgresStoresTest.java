@@ -100,7 +100,7 @@ class PostgresStoresTest {
     }
 
     @Test
-    void grantsAreExtendedRemindedAndRevokedOncePerExpiry() throws Exception {
+    void grantsAreExtendedAndRevokedOnce() throws Exception {
         JdbcGrantStore grants = new JdbcGrantStore(jdbc);
         Instant end = T0.plus(Duration.ofHours(2));
         Instant later = end.plus(Duration.ofHours(1));
@@ -108,18 +108,14 @@ class PostgresStoresTest {
         assertThat(grants.insertIfAbsent(grant)).isEqualTo(grant);
         assertThat(grants.insertIfAbsent(grant("pg-g1", T0, later))).isEqualTo(grant);
 
-        assertThat(atOnce(() -> grants.reminded("pg-g1", end), () -> grants.reminded("pg-g1", end)))
-                .containsExactlyInAnyOrder(true, false);
         assertThat(atOnce(() -> grants.extend("pg-g1", end, later, "U0LENA"), () -> grants.extend("pg-g1", end, later, "U0OMAR")))
                 .containsExactlyInAnyOrder(true, false);
-        assertThat(grants.reminded("pg-g1", later)).isTrue();
         assertThat(grants.active()).extracting(Grant::runId).contains("pg-g1");
         assertThat(atOnce(() -> grants.revoked("pg-g1", later), () -> grants.revoked("pg-g1", later)))
                 .containsExactlyInAnyOrder(true, false);
 
         Grant revoked = grants.find("pg-g1").orElseThrow();
         assertThat(revoked.expiresAt()).isEqualTo(later);
-        assertThat(revoked.remindedFor()).isEqualTo(later);
         assertThat(revoked.state()).isEqualTo(Grant.State.REVOKED);
         assertThat(revoked.revokedAt()).isEqualTo(later);
         assertThat(grants.active()).extracting(Grant::runId).doesNotContain("pg-g1");

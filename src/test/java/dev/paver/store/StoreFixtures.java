@@ -75,7 +75,7 @@ final class StoreFixtures {
     /** An active elevation of {@code runId} granted at {@code granted} until {@code expires}. */
     static Grant grant(String runId, Instant granted, Instant expires) {
         return new Grant(runId, "payments-prod-api", "operator", "edit", "U0DANA", "dana@acme.example", "U0OMAR",
-                "paver-" + runId, granted, expires, Grant.State.ACTIVE, null, null);
+                "paver-" + runId, granted, expires, Grant.State.ACTIVE, null);
     }
 
     /** A run of {@code requester}, created at {@code created}, in {@code state}, with the timer {@code wakeAt} or none. */

@@ -18,11 +18,9 @@ import java.time.Instant;
  * @param expiresAt   when it is deleted
  * @param state       ACTIVE or REVOKED
  * @param revokedAt   when it was deleted, or null
- * @param remindedFor the {@code expiresAt} the last reminder was for, or null: one reminder per expiry time
  */
 public record Grant(String runId, String namespace, String role, String clusterRole, String user, String identity,
-                    String approver, String binding, Instant grantedAt, Instant expiresAt, State state, Instant revokedAt,
-                    Instant remindedFor) {
+                    String approver, String binding, Instant grantedAt, Instant expiresAt, State state, Instant revokedAt) {
 
     /** Whether the RoleBinding exists. */
     public enum State {

@@ -25,9 +25,6 @@ public interface GrantStore {
      */
     boolean extend(String runId, Instant from, Instant to, String approver);
 
-    /** Records that the reminder for {@code expiresAt} was sent; true for the one caller that recorded it. */
-    boolean reminded(String runId, Instant expiresAt);
-
     /** ACTIVE to REVOKED; true for the one caller that changed it. */
     boolean revoked(String runId, Instant at);
 }

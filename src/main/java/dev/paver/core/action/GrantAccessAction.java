@@ -66,7 +66,7 @@ public final class GrantAccessAction implements Action {
             Instant now = ctx.clock().instant();
             grant = grants.insertIfAbsent(new Grant(ctx.runId(), namespace, ctx.required("role"), ctx.required("clusterRole"),
                     user, ctx.required("identity"), ctx.required("approvedBy"), bindingName(ctx.runId()), now,
-                    now.plus(duration), Grant.State.ACTIVE, null, null));
+                    now.plus(duration), Grant.State.ACTIVE, null));
             audit.append(new AuditEntry(now, grant.approver(), "grant", namespace, ctx.runId(), "PAVER", grant.role() + " ("
                     + grant.clusterRole() + ") for " + user + " as " + grant.identity() + " until " + grant.expiresAt()));
         }
