@@ -55,7 +55,7 @@ public final class Extensions {
         if (approvals.find(ApprovalRequest.id(runId, key)).isPresent()) {
             return "An extension of this access was asked for already; the approvers decide in the thread.";
         }
-        Duration more = AccessPolicy.parseDuration(String.valueOf(run.request().parameters().get("for"))).orElse(Duration.ofHours(1));
+        Duration more = RevokeAccessAction.extension(run.request());
         String domain = String.valueOf(run.request().platform().get("domain"));
         approvals.open(new Approvals.Ask(runId, key, RevokeAccessAction.EXTEND_PURPOSE, domain, grant.namespace(), userId,
                 "Extend the " + grant.role() + " access of " + Message.mention(userId) + " to " + grant.namespace() + " by "

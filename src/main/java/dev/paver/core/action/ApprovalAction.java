@@ -1,6 +1,7 @@
 package dev.paver.core.action;
 
 import dev.paver.core.approval.ApprovalRequest;
+import dev.paver.core.approval.ApprovalState;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.report.Message;
 import dev.paver.core.run.RunState;
@@ -56,7 +57,8 @@ public final class ApprovalAction implements Action {
                 pr == null ? "" : pr.url(), pr == null ? "" : pr.headSha(), null), ctx.thread());
 
         List<Milestone> milestones = new ArrayList<>();
-        if (pr != null && !request.state().decided() || pr != null && request.state() == dev.paver.core.approval.ApprovalState.APPROVED) {
+        // a pending or approved request is for one head: check it (a denied or expired one is final)
+        if (pr != null && (request.state() == ApprovalState.PENDING || request.state() == ApprovalState.APPROVED)) {
             RepositoryPort.MergeState state = repositories.mergeState(pr);
             if (state instanceof RepositoryPort.MergeState.Merged merged) {
                 return new ActionResult.Failed(capital(pr.describe()) + " in " + pr.repository() + " was merged outside Paver"

@@ -110,7 +110,7 @@ public final class RevokeAccessAction implements Action {
                         + Message.mention(request.decidedBy()) + ": " + request.reason() + ". Access still ends at "
                         + time(grant.expiresAt()) + "."));
             } else if (request.state() == ApprovalState.APPROVED) {
-                Instant to = grant.expiresAt().plus(extension(ctx));
+                Instant to = grant.expiresAt().plus(extension(ctx.request()));
                 if (grants.extend(ctx.runId(), grant.expiresAt(), to, request.decidedBy())) {
                     audit.append(new AuditEntry(ctx.clock().instant(), request.decidedBy(), "extend", grant.namespace(),
                             ctx.runId(), "BUTTON", grant.role() + " of " + grant.user() + " until " + to));
@@ -126,9 +126,8 @@ public final class RevokeAccessAction implements Action {
         return grant;
     }
 
-    /** One extension adds the duration first asked for, at most the role's maximum. */
-    static java.time.Duration extension(ActionContext ctx) {
-        return AccessPolicy.parseDuration(String.valueOf(ctx.request().parameters().get("for")))
-                .orElse(java.time.Duration.ofHours(1));
+    /** One extension adds the duration the elevation first asked for (its {@code for}, within the role's maximum). */
+    public static java.time.Duration extension(dev.paver.core.run.RunRequest request) {
+        return AccessPolicy.parseDuration(String.valueOf(request.parameters().get("for"))).orElse(java.time.Duration.ofHours(1));
     }
 }

@@ -351,7 +351,7 @@ public final class Approvals {
     }
 
     private static String reference(String ref) {
-        // user groups render as <!subteam^S123>, users as mentions; both ids are [A-Z0-9]
+        // users become mentions; a user group is named by its id (S...)
         return ref.startsWith("S") ? "group " + ref : Message.mention(ref);
     }
 
