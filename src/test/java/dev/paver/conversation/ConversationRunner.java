@@ -345,14 +345,7 @@ public final class ConversationRunner implements AutoCloseable {
                 }
             }
         }
-        List<String> privately = new ArrayList<>();
-        for (SlackStandIn.SlackCall c : slack.calls()) {
-            if (c.method().equals("response_url")) {
-                privately.add(JSON.readTree(c.param("body")).path("text").asText());
-            } else if (c.method().equals("chat.postEphemeral")) {
-                privately.add(c.param("text"));
-            }
-        }
+        List<String> privately = privateTexts(null);
         List<String> direct = slack.calls("chat.postMessage").stream()
                 .filter(c -> conversation.people().containsKey(c.param("channel"))).map(c -> c.param("text")).toList();
         for (String s : strings(expected.get("direct_messages"))) {
@@ -365,15 +358,7 @@ public final class ConversationRunner implements AutoCloseable {
         }
         for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("told", Map.of())).entrySet()) {
             String user = e.getKey();
-            List<String> said = new ArrayList<>();
-            for (SlackStandIn.SlackCall c : slack.calls()) {
-                if (c.method().equals("response_url") && c.param("to").endsWith("-" + user)) {
-                    said.add(JSON.readTree(c.param("body")).path("text").asText());
-                } else if (c.method().equals("chat.postEphemeral") && c.param("user").equals(user)
-                        || c.method().equals("chat.postMessage") && c.param("channel").equals(user)) {
-                    said.add(c.param("text"));
-                }
-            }
+            List<String> said = privateTexts(user);
             for (String s : strings(e.getValue())) {
                 check(said.stream().anyMatch(t -> t.contains(s)), "Paver told " + conversation.name(user) + " privately " + said
                         + ", nothing containing " + quote(s));
@@ -446,6 +431,23 @@ public final class ConversationRunner implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * What Paver said privately: response URL answers and ephemeral messages (to anyone when {@code user} is null);
+     * for a given user, only theirs, and the direct messages to them too.
+     */
+    private List<String> privateTexts(String user) throws Exception {
+        List<String> said = new ArrayList<>();
+        for (SlackStandIn.SlackCall c : slack.calls()) {
+            if (c.method().equals("response_url") && (user == null || c.param("to").endsWith("-" + user))) {
+                said.add(JSON.readTree(c.param("body")).path("text").asText());
+            } else if (c.method().equals("chat.postEphemeral") && (user == null || c.param("user").equals(user))
+                    || user != null && c.method().equals("chat.postMessage") && c.param("channel").equals(user)) {
+                said.add(c.param("text"));
+            }
+        }
+        return said;
     }
 
     private HttpResponse<String> slashCommand(String user, String typed, String signature) throws Exception {

@@ -39,13 +39,9 @@ public final class AuditTrail {
         if (!query.matches("[a-z0-9/-]{1,80}")) {
             throw new IllegalArgumentException("Give a key like payments-prod-api or a service like api, e.g. `audit payments-prod-api`.");
         }
-        String[] segments = query.split("-");
-        for (int i = 1; i < segments.length - 1; i++) {
-            if (conventions.environments().contains(segments[i])) {
-                String domain = String.join("-", List.of(segments).subList(0, i));
-                String service = String.join("-", List.of(segments).subList(i + 1, segments.length));
-                return List.of(query, domain + "/" + service);
-            }
+        var key = conventions.parseKey(query);
+        if (key.isPresent()) {
+            return List.of(query, key.get().domain() + "/" + key.get().service());
         }
         String service = query.contains("/") ? query.substring(query.indexOf('/') + 1) : query;
         PlatformCatalog.ServiceEntry entry = catalog.service(service).orElse(null);

@@ -139,6 +139,28 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
         return Optional.empty();
     }
 
+    /**
+     * Reads a key {@code {domain}-{env}-{service}}: the environment is the one segment that is a configured environment
+     * (domains and services may contain '-', but never an environment name as a segment: {@link #checkName}).
+     *
+     * @return the key, or empty when the text has no environment segment between two others or a part is not a
+     *         DNS-1123 label
+     */
+    public Optional<SemanticKey> parseKey(String text) {
+        String[] segments = text.split("-", -1);
+        for (int i = 1; i < segments.length - 1; i++) {
+            if (environments.contains(segments[i])) {
+                try {
+                    return Optional.of(new SemanticKey(String.join("-", List.of(segments).subList(0, i)), segments[i],
+                            String.join("-", List.of(segments).subList(i + 1, segments.length))));
+                } catch (IllegalArgumentException notALabel) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Checks that {@code value} is a configured environment; returns the violation, or empty. */
     public Optional<Violation> checkEnvironment(String parameter, String value) {
         if (environments.contains(value)) {

@@ -209,21 +209,14 @@ public final class RequestCheck {
 
     private Optional<Violation> prodKey(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {
         String prod = conventions.environments().get(conventions.environments().size() - 1);
-        String[] segments = value.split("-", -1);
-        int at = -1;
-        for (int i = 1; i < segments.length - 1; i++) {
-            if (conventions.environments().contains(segments[i])) {
-                at = i;
-                break;
-            }
-        }
-        if (!Names.isDnsLabel(value) || at < 0) {
+        var key = Names.isDnsLabel(value) ? conventions.parseKey(value) : Optional.<dev.paver.core.convention.SemanticKey>empty();
+        if (key.isEmpty()) {
             return Optional.of(Violation.ofParameter(p.name(), "semantic-key", p.name() + " " + Names.quote(value)
                     + " is not a key {domain}-{env}-{service}, e.g. payments-" + prod + "-api"));
         }
-        String domain = String.join("-", java.util.Arrays.asList(segments).subList(0, at));
-        String env = segments[at];
-        String service = String.join("-", java.util.Arrays.asList(segments).subList(at + 1, segments.length));
+        String domain = key.get().domain();
+        String env = key.get().env();
+        String service = key.get().service();
         if (!env.equals(prod)) {
             return Optional.of(Violation.ofParameter(p.name(), "prod-key", p.name() + " " + Names.quote(value)
                     + " is a " + env + " key; elevation is for " + prod + " only (developers already have access to "
