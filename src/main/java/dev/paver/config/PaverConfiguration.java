@@ -38,6 +38,7 @@ import dev.paver.core.action.ActionRegistry;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.CreateRepositoryAction;
+import dev.paver.core.action.DescribeRepositoryAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.FetchTemplateAction;
 import dev.paver.core.action.PublishPullRequestAction;
@@ -219,6 +220,7 @@ public class PaverConfiguration {
                                   IdentityPort identities) {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
+                new DescribeRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
                 new AwaitSyncAction(deployments, repositories), new PromotionAction(repositories),
                 new ApprovalAction(approvals, repositories), new MergePullRequestAction(repositories, audit),

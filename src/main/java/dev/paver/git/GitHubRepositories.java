@@ -523,6 +523,20 @@ public final class GitHubRepositories implements RepositoryPort {
         return branch == null || branch.isBlank() ? defaultBranch : branch;
     }
 
+    /** {@code https://github.com/{organization}/{repository}.git}: the web host of the API endpoint (GitHub Enterprise too). */
+    @Override
+    public String cloneUrl(String repository) {
+        String api = github.getApiUrl();
+        String web = api.replaceFirst("://api\\.", "://").replaceFirst("/api/v3/?$", "").replaceFirst("/$", "");
+        return web + "/" + fullName(repository) + ".git";
+    }
+
+    /** {@code @organization/team}: GitHub resolves CODEOWNERS teams within the organization. */
+    @Override
+    public String teamHandle(String group) {
+        return "@" + owner + "/" + group;
+    }
+
     private RepositoryInfo info(GHRepository repo) {
         return new RepositoryInfo(repo.getName(), repo.getHtmlUrl().toString(), defaultBranch(repo), repo.getDescription());
     }

@@ -87,6 +87,11 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     /** The URI of repository {@code name}. */
+    @Override
+    public String cloneUrl(String repository) {
+        return uri(repository);
+    }
+
     public String uri(String name) {
         return local ? Path.of(base, name + ".git").toUri().toString() : base + "/" + name + ".git";
     }

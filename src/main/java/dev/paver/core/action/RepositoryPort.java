@@ -54,6 +54,20 @@ public interface RepositoryPort {
      */
     boolean contains(String repository, String revision, String commit);
 
+    /**
+     * The URL Argo CD and people clone {@code repository} from, whether it exists yet or not (a new domain's
+     * ApplicationSet names its own repository before it is created). No I/O.
+     */
+    String cloneUrl(String repository);
+
+    /**
+     * How CODEOWNERS names a team: {@code @org/team} on GitHub (a team of the organization), {@code @team} elsewhere.
+     * No I/O.
+     */
+    default String teamHandle(String group) {
+        return "@" + group;
+    }
+
     /** Names of the repositories Paver can see, for finding the domain GitOps repositories. */
     java.util.List<String> listRepositories();
 

@@ -70,6 +70,19 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
         return environments.get(0);
     }
 
+    /**
+     * The production environment: the last in promotion order ({@code prod} by default). Developers never get a
+     * RoleBinding there; access to it is a time-boxed elevation (CONVENTIONS.md, Access).
+     */
+    public String productionEnvironment() {
+        return environments.get(environments.size() - 1);
+    }
+
+    /** The environments before production, where developer groups get access ({@code dev}, {@code staging}). */
+    public List<String> developerEnvironments() {
+        return environments.subList(0, environments.size() - 1);
+    }
+
     /** The GitOps repository of a domain, e.g. {@code payments-gitops}. */
     public String gitopsRepository(String domain) {
         return domain + gitopsRepositorySuffix;

@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Reads the Backstage catalog entities of domain GitOps repositories ({@code catalog/**.yaml}) into a
  * {@link PlatformCatalog}: {@code System} (name, {@code spec.domain}, {@code spec.owner}), {@code Component} (name, {@code spec.system},
- * {@code spec.owner}) and {@code Group}
- * (name, annotation {@code platform/cost-center}). Files that are not YAML are skipped: the gate reports them.
+ * {@code spec.owner}), {@code Group}
+ * (name, annotation {@code platform/cost-center}), {@code Domain} (name, {@code spec.owner}) and {@code User} (name,
+ * {@code spec.memberOf}). Files that are not YAML are skipped: the gate reports them.
  */
 public final class CatalogReader {
 
@@ -24,6 +25,8 @@ public final class CatalogReader {
         Map<String, PlatformCatalog.SystemEntry> systems = new LinkedHashMap<>();
         Map<String, String> groups = new LinkedHashMap<>();
         Map<String, String[]> components = new LinkedHashMap<>();
+        Map<String, String> domains = new LinkedHashMap<>();
+        Map<String, java.util.List<String>> users = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (!(file.getKey().endsWith(".yaml") || file.getKey().endsWith(".yml"))) {
                 continue;
@@ -41,6 +44,12 @@ public final class CatalogReader {
                     } else if (doc.kind().equals("Component")) {
                         components.put(doc.name(), new String[] {entityName(ManifestDocument.text(spec.get("system"))),
                                 entityName(ManifestDocument.text(spec.get("owner")))});
+                    } else if (doc.kind().equals("Domain")) {
+                        domains.put(doc.name(), entityName(ManifestDocument.text(spec.get("owner"))));
+                    } else if (doc.kind().equals("User")) {
+                        java.util.List<String> memberOf = spec.get("memberOf") instanceof java.util.List<?> l
+                                ? l.stream().map(o -> entityName(String.valueOf(o))).toList() : java.util.List.of();
+                        users.put(doc.name(), memberOf);
                     } else if (doc.kind().equals("Group")) {
                         Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");
                         groups.put(doc.name(), ManifestDocument.text(annotations.get(COST_CENTER_ANNOTATION)));
@@ -53,7 +62,7 @@ public final class CatalogReader {
         Map<String, PlatformCatalog.ServiceEntry> services = new LinkedHashMap<>();
         components.forEach((name, so) -> services.put(name, new PlatformCatalog.ServiceEntry(name, so[0], so[1],
                 systems.containsKey(so[0]) ? systems.get(so[0]).domain() : "")));
-        return new PlatformCatalog(systems, groups, services);
+        return new PlatformCatalog(systems, groups, services, domains, users);
     }
 
     /** {@code group:default/team-a} and {@code group:team-a} give {@code team-a}. */

@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 /**
  * The platform catalog as last read from the domain GitOps repositories (those named {@code *<suffix>}): their
- * {@code catalog/systems/}, {@code catalog/groups/} and {@code catalog/components/} folders.
+ * {@code catalog/} folder: the Domain, its Systems, Components, Groups and Users.
  * {@link #current()} never does I/O, so slash commands stay fast; {@link #refresh()} reads the repositories and is
  * called at start-up, before the server listens, and then periodically.
  */
@@ -18,7 +18,7 @@ public final class CatalogSource {
     private static final Logger LOG = Logger.getLogger(CatalogSource.class.getName());
 
     /** Where the catalog keeps what pickers offer and what promote and elevate check services against. */
-    static final java.util.List<String> FOLDERS = java.util.List.of("catalog/systems", "catalog/groups", "catalog/components");
+    static final java.util.List<String> FOLDERS = java.util.List.of("catalog");
 
     private final RepositoryPort repositories;
     private final String suffix;

@@ -1,23 +1,34 @@
 package dev.paver.core.goldenpath;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * What the platform already has, read from the domain GitOps repositories' Backstage catalog
- * ({@code catalog/*.yaml}: kind Domain, System, Group): the values offered by pickers and checked on input.
+ * ({@code catalog/**.yaml}: kind Domain, System, Component, Group, User): the values offered by pickers and checked on input.
  *
  * @param systems system name to its domain and owner
  * @param groups  group name to its cost centre (annotation {@code platform/cost-center}, empty when absent)
  * @param services service name (Backstage Component) to its system and owner
+ * @param domains  domain name (Backstage Domain, {@code catalog/domain.yaml} of its GitOps repository) to its owner
+ * @param users    user name (Backstage User, {@code catalog/users/}) to the groups it is a member of
  */
-public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services) {
+public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
+                              Map<String, String> domains, Map<String, List<String>> users) {
 
     public PlatformCatalog {
         systems = java.util.Collections.unmodifiableMap(new TreeMap<>(systems));
         groups = java.util.Collections.unmodifiableMap(new TreeMap<>(groups));
         services = java.util.Collections.unmodifiableMap(new TreeMap<>(services));
+        domains = java.util.Collections.unmodifiableMap(new TreeMap<>(domains));
+        users = java.util.Collections.unmodifiableMap(new TreeMap<>(users));
+    }
+
+    /** A catalog of systems, groups and services; no domain or user entities. */
+    public PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services) {
+        this(systems, groups, services, Map.of(), Map.of());
     }
 
     /** A catalog of systems and groups, no services. */
@@ -27,7 +38,12 @@ public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, Stri
 
     /** A catalog that knows nothing (no domain repository yet). */
     public static PlatformCatalog empty() {
-        return new PlatformCatalog(Map.of(), Map.of(), Map.of());
+        return new PlatformCatalog(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    /** The services whose system belongs to {@code domain}, by name. */
+    public List<ServiceEntry> servicesOf(String domain) {
+        return services.values().stream().filter(s -> s.domain().equals(domain)).toList();
     }
 
     /** The service's entry, if the catalog knows it. */

@@ -24,6 +24,7 @@ public final class RequestCheck {
 
     private final Conventions conventions;
     private final AccessPolicy access;
+    private final ResourceKinds resources;
 
     /** @param conventions the platform rules names, environments and profiles are checked against */
     public RequestCheck(Conventions conventions) {
@@ -35,8 +36,18 @@ public final class RequestCheck {
      * @param access      the elevation roles and their longest durations
      */
     public RequestCheck(Conventions conventions, AccessPolicy access) {
+        this(conventions, access, ResourceKinds.defaults());
+    }
+
+    /**
+     * @param conventions the platform rules names, environments and profiles are checked against
+     * @param access      the elevation roles and their longest durations
+     * @param resources   the resource types create-resource offers and their Crossplane kinds
+     */
+    public RequestCheck(Conventions conventions, AccessPolicy access, ResourceKinds resources) {
         this.conventions = conventions;
         this.access = access;
+        this.resources = resources;
     }
 
     /** The outcome of a check. */
@@ -118,6 +129,21 @@ public final class RequestCheck {
                         : Optional.of(Violation.ofParameter(p.name(), "role", p.name() + " " + Names.quote(value)
                         + " is not a role; use one of " + access.roles().keySet()));
                 case "duration" -> duration(p, value, text(values, byConvention(schema, "role")), platform);
+                case "new-domain" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, null)
+                        .or(() -> taken(p, value, catalog.domains().keySet(), "domain", "catalog/domain.yaml of "
+                                + conventions.gitopsRepository(value)));
+                case "known-domain" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
+                        .or(() -> knownDomain(p, value, catalog, platform));
+                case "new-system" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
+                        .or(() -> taken(p, value, catalog.systems().keySet(), "system", "catalog/systems/"));
+                case "new-group" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
+                        .or(() -> taken(p, value, catalog.groups().keySet(), "group", "catalog/groups/"));
+                case "new-user" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
+                        .or(() -> taken(p, value, catalog.users().keySet(), "user", "catalog/users/"));
+                case "known-groups" -> knownGroups(p, raw, catalog);
+                case "developer-environments" -> developerEnvironments(p, raw, platform);
+                case "resource-type" -> resourceType(p, value, platform);
+                case "object-name" -> objectName(p, value, values, schema, platform);
                 default -> Optional.empty();
             };
             violation.ifPresent(v -> byParameter.put(p.name(), v));
@@ -168,6 +194,23 @@ public final class RequestCheck {
                     "requestsMemory", profile.requestsMemory(), "limitsCpu", profile.limitsCpu(),
                     "limitsMemory", profile.limitsMemory()));
         }
+        String env = text(values, byConvention(schema, "environment"));
+        if (env != null && domain != null && platform.get("service") instanceof String svc) {
+            platform.put("environment", env);
+            platform.put("namespace", domain + "-" + env + "-" + svc);
+        }
+        if (env != null) {
+            platform.put("production", env.equals(conventions.productionEnvironment()));
+        }
+        if (domain != null && byConvention(schema, "developer-environments") != null) {
+            List<String> namespaces = new java.util.ArrayList<>();
+            for (Object e : (List<?>) platform.getOrDefault("accessEnvironments", List.of())) {
+                for (PlatformCatalog.ServiceEntry svc : catalog.servicesOf(domain)) {
+                    namespaces.add(domain + "-" + e + "-" + svc.name());
+                }
+            }
+            platform.put("developerNamespaces", namespaces);
+        }
         return new Accepted(values, platform);
     }
 
@@ -190,6 +233,95 @@ public final class RequestCheck {
         return Optional.empty();
     }
 
+    private Optional<Violation> knownDomain(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {
+        if (!catalog.domains().containsKey(value)) {
+            String known = catalog.domains().isEmpty() ? "none is known yet" : "known: " + String.join(", ", catalog.domains().keySet());
+            return Optional.of(Violation.ofParameter(p.name(), "unknown-domain", p.name() + " " + Names.quote(value)
+                    + " is not a known domain (" + known + "); create it first with /platform create-domain " + value));
+        }
+        platform.put("domain", value);
+        return Optional.empty();
+    }
+
+    private Optional<Violation> knownGroups(Parameter p, Object raw, PlatformCatalog catalog) {
+        List<String> groups = raw instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(raw));
+        if (groups.isEmpty()) {
+            return Optional.of(Violation.ofParameter(p.name(), "required", p.name() + " needs at least one group"));
+        }
+        for (String group : groups) {
+            Optional<Violation> name = conventions.checkName(p.name(), group, Conventions.NameRole.LABEL, null);
+            if (name.isPresent()) {
+                return name;
+            }
+            if (!catalog.groups().containsKey(group)) {
+                String known = catalog.groups().isEmpty() ? "none is known yet" : "known: " + String.join(", ", catalog.groups().keySet());
+                return Optional.of(Violation.ofParameter(p.name(), "unknown-group", p.name() + ": " + Names.quote(group)
+                        + " is not a known group (" + known + "); create it first with /platform create-group"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Environments a developer group gets access to: known ones, never production (CONVENTIONS.md, Access: production
+     * access is a time-boxed elevation).
+     */
+    private Optional<Violation> developerEnvironments(Parameter p, Object raw, Map<String, Object> platform) {
+        List<String> envs = raw instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(raw));
+        if (envs.isEmpty()) {
+            return Optional.of(Violation.ofParameter(p.name(), "required", p.name() + " needs at least one of "
+                    + conventions.developerEnvironments()));
+        }
+        for (String env : envs) {
+            if (env.equals(conventions.productionEnvironment())) {
+                return Optional.of(Violation.ofParameter(p.name(), "no-prod-developer-access", p.name() + " includes "
+                        + Names.quote(env) + ": developer groups never get a RoleBinding in " + env + ". Production access "
+                        + "is time-boxed and approved: /platform elevate {domain}-" + env + "-{service}. Choose from "
+                        + conventions.developerEnvironments()));
+            }
+            Optional<Violation> known = conventions.checkEnvironment(p.name(), env);
+            if (known.isPresent()) {
+                return known;
+            }
+        }
+        platform.put("accessEnvironments", List.copyOf(new java.util.LinkedHashSet<>(envs)));
+        return Optional.empty();
+    }
+
+    private Optional<Violation> resourceType(Parameter p, String value, Map<String, Object> platform) {
+        ResourceKinds.ResourceKind kind = resources.find(value).orElse(null);
+        if (kind == null) {
+            return Optional.of(Violation.ofParameter(p.name(), "resource-type", p.name() + " " + Names.quote(value)
+                    + " is not a resource type; use one of " + resources.types()));
+        }
+        platform.put("resource", Map.of("type", kind.type(), "segment", kind.segment(), "apiVersion", kind.apiVersion(),
+                "kind", kind.kind(), "mode", kind.mode().name().toLowerCase(java.util.Locale.ROOT)));
+        return Optional.empty();
+    }
+
+    /**
+     * The name of an object in a service namespace: a DNS-1123 label that makes {@code {service}-{name}} (a
+     * SealedSecret) or {@code {service}-{kind}-{name}} (a claim) a label too (CONVENTIONS.md, the semantic key).
+     */
+    private Optional<Violation> objectName(Parameter p, String value, Map<String, Object> values, ParameterSchema schema,
+                                           Map<String, Object> platform) {
+        Optional<Violation> name = conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null);
+        if (name.isPresent()) {
+            return name;
+        }
+        String service = text(values, byConvention(schema, "known-service"));
+        String type = text(values, byConvention(schema, "resource-type"));
+        String segment = type == null ? null : resources.find(type).map(ResourceKinds.ResourceKind::segment).orElse(null);
+        String full = (service == null ? "" : service + "-") + (segment == null ? "" : segment + "-") + value;
+        if (full.length() > 63) {
+            return Optional.of(Violation.ofParameter(p.name(), "name-length", p.name() + " " + Names.quote(value)
+                    + " makes the object name " + full + " " + full.length() + " characters long, more than 63; use at most "
+                    + (value.length() - (full.length() - 63)) + " characters"));
+        }
+        platform.put("objectName", full);
+        return Optional.empty();
+    }
+
     private Optional<Violation> promotionTarget(Parameter p, String value, Map<String, Object> platform) {
         Optional<Violation> env = conventions.checkEnvironment(p.name(), value);
         if (env.isPresent()) {
@@ -208,7 +340,7 @@ public final class RequestCheck {
     }
 
     private Optional<Violation> prodKey(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {
-        String prod = conventions.environments().get(conventions.environments().size() - 1);
+        String prod = conventions.productionEnvironment();
         var key = Names.isDnsLabel(value) ? conventions.parseKey(value) : Optional.<dev.paver.core.convention.SemanticKey>empty();
         if (key.isEmpty()) {
             return Optional.of(Violation.ofParameter(p.name(), "semantic-key", p.name() + " " + Names.quote(value)
@@ -276,6 +408,14 @@ public final class RequestCheck {
                     + " characters, more than " + MAX_TEXT));
         }
         return Optional.empty();
+    }
+
+    private static Optional<Violation> taken(Parameter p, String value, Set<String> existing, String what, String where) {
+        if (!existing.contains(value)) {
+            return Optional.empty();
+        }
+        return Optional.of(Violation.ofParameter(p.name(), what + "-exists", p.name() + " " + Names.quote(value)
+                + ": the " + what + " exists already (" + where + "); choose another name"));
     }
 
     private static Optional<Violation> known(Parameter p, String value, Set<String> known, String what, String folder) {

@@ -257,6 +257,11 @@ class RunEngineTest {
             this.real = real;
         }
 
+        @Override
+        public String cloneUrl(String repository) {
+            return real.cloneUrl(repository);
+        }
+
         private void check() {
             if (down) {
                 throw new RepositoryException("connection refused", new java.net.ConnectException("connection refused"));
