@@ -39,6 +39,7 @@ import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.CreateRepositoryAction;
 import dev.paver.core.action.DescribeRepositoryAction;
+import dev.paver.core.action.PreviewAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.FetchTemplateAction;
 import dev.paver.core.action.PublishPullRequestAction;
@@ -220,7 +221,7 @@ public class PaverConfiguration {
                                   IdentityPort identities) {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
-                new DescribeRepositoryAction(repositories),
+                new DescribeRepositoryAction(repositories), new PreviewAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
                 new AwaitSyncAction(deployments, repositories), new PromotionAction(repositories),
                 new ApprovalAction(approvals, repositories), new MergePullRequestAction(repositories, audit),
@@ -298,7 +299,7 @@ public class PaverConfiguration {
                                   RunStore runs, AuditLog audit, Conventions conventions, RunEngine engine, Clock clock) {
         return new SlackListeners(intake, properties.slack().command(), new SlackListeners.Decisions(approvals,
                 new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions),
-                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule));
+                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine));
     }
 
     @Bean

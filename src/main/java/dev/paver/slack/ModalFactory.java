@@ -70,6 +70,15 @@ public final class ModalFactory {
                 return in;
             }));
         }
+        if (dev.paver.core.run.Intake.previews(path)) {
+            OptionObject preview = option(plainText("Preview first"), "true");
+            preview.setDescription(plainText("Show the files and the diff in the thread; nothing is pushed until you click Open PR"));
+            boolean checked = "true".equals(given.get(dev.paver.core.run.Intake.DRY_RUN_PARAMETER));
+            blocks.add(input(in -> in.blockId(dev.paver.core.run.Intake.DRY_RUN_PARAMETER).optional(true)
+                    .label(plainText("Dry run"))
+                    .element(com.slack.api.model.block.element.BlockElements.checkboxes(c -> c.actionId(ACTION_ID)
+                            .options(List.of(preview)).initialOptions(checked ? List.of(preview) : null)))));
+        }
         String title = path.title();
         return view(v -> v.type("modal").callbackId(path.id()).privateMetadata(channel)
                 .title(viewTitle(t -> t.type("plain_text").text(SlackRenderer.truncate(title, 24))))
@@ -107,7 +116,9 @@ public final class ModalFactory {
             if (v == null) {
                 return;
             }
-            String value = v.getSelectedOption() != null ? v.getSelectedOption().getValue() : v.getValue();
+            String value = v.getSelectedOption() != null ? v.getSelectedOption().getValue()
+                    : v.getSelectedOptions() != null ? String.join(",", v.getSelectedOptions().stream().map(o -> o.getValue()).toList())
+                    : v.getValue();
             if (value != null && !value.isBlank()) {
                 out.put(blockId, value.strip());
             }

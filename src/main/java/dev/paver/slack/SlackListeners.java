@@ -44,11 +44,12 @@ public final class SlackListeners implements AutoCloseable {
      * @param audit      {@code /platform audit <key>}
      * @param home       a user's App Home, by user id
      * @param wake       schedules a pass over a run (by id) once a decision was made
+     * @param engine     the run engine, for Open PR after a preview ({@link dev.paver.core.run.RunEngine#signal})
      */
     public record Decisions(dev.paver.core.approval.Approvals approvals, dev.paver.core.access.Extensions extensions,
                             dev.paver.core.audit.AuditTrail audit,
                             java.util.function.Function<String, dev.paver.core.run.Home> home,
-                            java.util.function.Consumer<String> wake) {
+                            java.util.function.Consumer<String> wake, dev.paver.core.run.RunEngine engine) {
     }
 
     /**
@@ -114,6 +115,17 @@ public final class SlackListeners implements AutoCloseable {
             }
             executor.execute(() -> decided(decisions.approvals().deny(requestId, userId, reason, RunRequest.Origin.MODAL.name()),
                     userId, false, text -> ctx.client().chatPostMessage(r -> r.channel(userId).text(text)), ctx.client()));
+            return ctx.ack();
+        });
+        app.blockAction(dev.paver.core.action.PreviewAction.OPEN_ACTION_ID, (req, ctx) -> {
+            String value = req.getPayload().getActions().get(0).getValue();
+            String userId = req.getPayload().getUser().getId();
+            executor.execute(() -> {
+                String answer = openPreview(value, userId);
+                if (answer != null) {
+                    inform(ctx::respond, userId, answer);
+                }
+            });
             return ctx.ack();
         });
         app.blockAction(dev.paver.core.action.RevokeAccessAction.EXTEND, (req, ctx) -> {
@@ -235,6 +247,22 @@ public final class SlackListeners implements AutoCloseable {
         Object primary = positional == null ? null : ready.accepted().parameters().get(positional.name());
         return ctx.ack(":rocket: Starting *" + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`")
                 + ". I will report every step in a thread under the status card in this channel.");
+    }
+
+    /** Open PR on a preview: the value is {@code <run id> <digest>}; returns what to tell the clicker, or null. */
+    private String openPreview(String value, String userId) {
+        String[] parts = value == null ? new String[0] : value.split(" ");
+        if (parts.length != 2) {
+            return ":warning: This button is not one of Paver's previews.";
+        }
+        var outcome = decisions.engine().signal(parts[0], dev.paver.core.action.PreviewAction.SIGNAL + parts[1],
+                dev.paver.core.action.PreviewAction.waitKey(parts[0]), userId);
+        return switch (outcome) {
+            case ACCEPTED -> null;
+            case ALREADY -> "You clicked Open PR already; the pull request is on its way in the thread.";
+            case NOT_REQUESTER -> ":no_entry: Only the person who asked for this preview can open its pull request.";
+            case NOT_WAITING -> "This preview is no longer waiting: its run went on or ended (see the thread).";
+        };
     }
 
     private interface Tell {

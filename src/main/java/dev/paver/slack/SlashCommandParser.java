@@ -75,6 +75,8 @@ public final class SlashCommandParser {
                 if (eq >= 0) {
                     value = name.substring(eq + 1);
                     name = name.substring(0, eq);
+                } else if (name.equals(dev.paver.core.run.Intake.DRY_RUN_PARAMETER)) {
+                    value = "true";
                 } else if (i + 1 < tokens.size() && !tokens.get(i + 1).startsWith("--")) {
                     value = tokens.get(++i);
                 } else {

@@ -19,16 +19,33 @@ import java.util.Map;
  * @param workspace  files rendered so far in this run: relative path to text (mutable, in memory)
  * @param clock      the time source
  * @param thread     where the run is reported (its card and thread), or null before the card is posted
+ * @param signals    what people told this run so far by buttons, e.g. {@code preview-open} (RunEngine#signal)
  */
 public record ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                             GoldenPath goldenPath,
                             Map<String, Object> input, Map<String, String> workspace, Clock clock,
-                            dev.paver.core.report.ThreadRef thread) {
+                            dev.paver.core.report.ThreadRef thread, java.util.Set<String> signals) {
+
+    public ActionContext {
+        signals = signals == null ? java.util.Set.of() : java.util.Set.copyOf(signals);
+    }
+
+    /** A context with no signals. */
+    public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
+                         GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock,
+                         dev.paver.core.report.ThreadRef thread) {
+        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, thread, java.util.Set.of());
+    }
+
+    /** True when the run is a dry run: it shows the change and waits for Open PR before any side effect. */
+    public boolean dryRun() {
+        return Boolean.TRUE.equals(request.platform().get(RunRequest.DRY_RUN));
+    }
 
     /** A context with no thread (tests, dry runs). */
     public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                          GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock) {
-        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, null);
+        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, null, java.util.Set.of());
     }
 
     /**

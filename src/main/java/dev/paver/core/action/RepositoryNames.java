@@ -34,8 +34,20 @@ public final class RepositoryNames {
                 }
             }
         }
+        try {
+            return repository(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("step " + ctx.stepId() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code name} is not a valid repository name: letters, digits, '.', '_',
+     *                                  '-', no {@code ..}, no {@code .git} ending
+     */
+    public static String repository(String name) {
         if (!REPOSITORY.matcher(name).matches() || name.contains("..") || name.endsWith(".git")) {
-            throw new IllegalArgumentException("step " + ctx.stepId() + ": repository " + Names.quote(name)
+            throw new IllegalArgumentException("repository " + Names.quote(name)
                     + " is not a valid repository name (letters, digits, '.', '_', '-')");
         }
         return name;

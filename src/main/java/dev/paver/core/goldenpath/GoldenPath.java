@@ -47,6 +47,9 @@ public record GoldenPath(String id, String title, String description, ParameterS
             String flag = "--" + p.name() + " " + value;
             out.append(' ').append(p.required() && p.defaultValue() == null ? flag : "[" + flag + "]");
         }
+        if (steps.stream().anyMatch(s -> s.action().equals("paver:preview"))) {
+            out.append(" [--dry-run]");
+        }
         return out.toString();
     }
 }

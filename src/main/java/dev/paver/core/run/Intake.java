@@ -57,9 +57,20 @@ public final class Intake {
         if (path == null) {
             return new UnknownPath(goldenPath);
         }
+        given = new java.util.LinkedHashMap<>(given);
+        String dry = given.remove(DRY_RUN_PARAMETER);
+        boolean dryRun = dry != null && !dry.isBlank() && !dry.equalsIgnoreCase("false");
+        if (dry != null && !dry.isBlank() && !dry.equalsIgnoreCase("true") && !dry.equalsIgnoreCase("false")) {
+            return new Invalid(path, java.util.List.of(Violation.ofParameter(DRY_RUN_PARAMETER, "flag",
+                    "--" + DRY_RUN_PARAMETER + " takes no value (or true/false), not " + dry)));
+        }
+        if (dryRun && !previews(path)) {
+            return new Invalid(path, java.util.List.of(Violation.ofParameter(DRY_RUN_PARAMETER, "no-preview",
+                    path.id() + " pushes no files, so there is nothing to preview; ask without --" + DRY_RUN_PARAMETER)));
+        }
         RequestCheck.Outcome outcome = check.check(path, given, catalog.current(), askForMissing);
         if (outcome instanceof RequestCheck.Accepted a) {
-            return new Ready(path, a);
+            return new Ready(path, a, dryRun);
         }
         if (outcome instanceof RequestCheck.Rejected r) {
             return new Invalid(path, r.violations());
@@ -85,6 +96,9 @@ public final class Intake {
                     + ": it is open to " + String.join(", ", allowed.get()) + " (paver.approvals.may-run). Nothing was started.");
         }
         platform.put(DEPLOYMENT_TRACKING, deploymentTracking ? "on" : "off");
+        if (ready.dryRun()) {
+            platform.put(RunRequest.DRY_RUN, true);
+        }
         RunRequest request = new RunRequest(ready.path().id(), ready.accepted().parameters(), platform, requester, origin, channel);
         Run run = engine.start(request, afterFirstPass);
         audit.append(new dev.paver.core.audit.AuditEntry(clock.instant(), requester, "request", subject(request), run.id(),
@@ -132,8 +146,27 @@ public final class Intake {
     public sealed interface Outcome permits Ready, Invalid, NeedsInput, UnknownPath {
     }
 
-    /** Everything holds: {@link #start} may run it. */
-    public record Ready(GoldenPath path, RequestCheck.Accepted accepted) implements Outcome {
+    /**
+     * Everything holds: {@link #start} may run it.
+     *
+     * @param dryRun true when the requester asked for a preview first ({@code --dry-run}, Preview first in the modal)
+     */
+    public record Ready(GoldenPath path, RequestCheck.Accepted accepted, boolean dryRun) implements Outcome {
+        /** A request that goes straight on. */
+        public Ready(GoldenPath path, RequestCheck.Accepted accepted) {
+            this(path, accepted, false);
+        }
+    }
+
+    /**
+     * The reserved parameter that asks for a dry run: {@code --dry-run} in a command, the Preview first box in a
+     * modal. Templates cannot declare a parameter of this name.
+     */
+    public static final String DRY_RUN_PARAMETER = "dry-run";
+
+    /** True when the golden path has a {@code paver:preview} step, so a dry run can show its change. */
+    public static boolean previews(GoldenPath path) {
+        return path.steps().stream().anyMatch(s -> s.action().equals("paver:preview"));
     }
 
     /** Broken rules, one per parameter. */

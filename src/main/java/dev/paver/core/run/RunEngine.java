@@ -117,6 +117,57 @@ public final class RunEngine {
         return run;
     }
 
+    /** The prefix of the posted-set entries that record signals: a signal is stored once, like a milestone. */
+    private static final String SIGNAL = "signal:";
+
+    private static Set<String> signals(Run run) {
+        Set<String> out = new java.util.HashSet<>();
+        run.posted().stream().filter(k -> k.startsWith(SIGNAL)).forEach(k -> out.add(k.substring(SIGNAL.length())));
+        return out;
+    }
+
+    /** What {@link #signal} did. */
+    public enum SignalOutcome {
+        /** stored; the run goes on */
+        ACCEPTED,
+        /** the run had it already (a second click) */
+        ALREADY,
+        /** the run is not waiting for it: unknown, finished, or at another step */
+        NOT_WAITING,
+        /** only the requester may give it */
+        NOT_REQUESTER
+    }
+
+    /**
+     * A person's answer to a waiting run, such as Open PR after a preview: stored with the run (once), then the run
+     * is scheduled. Only the run's requester may signal it, and only while it waits for {@code waitKey}.
+     *
+     * @param signal  a name such as {@code preview-open}; steps read it from {@link ActionContext#signals()}
+     * @param waitKey the wait key the run must be waiting for, e.g. {@code preview:<run id>}
+     * @param userId  who clicked, from the signed payload
+     */
+    public SignalOutcome signal(String runId, String signal, String waitKey, String userId) {
+        synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
+            Run run = store.find(runId).orElse(null);
+            if (run == null || run.state().finished()) {
+                return SignalOutcome.NOT_WAITING;
+            }
+            if (!run.request().requester().equals(userId)) {
+                return SignalOutcome.NOT_REQUESTER;
+            }
+            if (run.posted().contains(SIGNAL + signal)) {
+                return SignalOutcome.ALREADY;
+            }
+            if (!waitKey.equals(run.waitingFor())) {
+                return SignalOutcome.NOT_WAITING;
+            }
+            run.markPosted(SIGNAL + signal);
+            store.update(run);
+        }
+        schedule(runId);
+        return SignalOutcome.ACCEPTED;
+    }
+
     /** Schedules a pass over every run waiting for {@code waitKey}. */
     public void wake(String waitKey) {
         for (Run run : store.waitingFor(waitKey)) {
@@ -305,7 +356,7 @@ public final class RunEngine {
         if (spec.each() == null) {
             Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
             return action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path, input,
-                    workspace, clock, run.thread()));
+                    workspace, clock, run.thread(), signals(run)));
         }
         Object items = renderer.renderValue(where + ".each", spec.each(), context);
         if (!(items instanceof List<?> list)) {
@@ -319,7 +370,7 @@ public final class RunEngine {
                 context.put("each", Map.of("key", i, "value", list.get(i)));
                 Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
                 ActionResult r = action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path,
-                        input, workspace, clock, run.thread()));
+                        input, workspace, clock, run.thread(), signals(run)));
                 for (Milestone m : r.milestones()) {
                     milestones.add(new Milestone(i + "/" + m.key(), m.text(), m.links(), m.buttons()));
                 }

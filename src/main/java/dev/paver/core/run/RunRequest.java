@@ -26,6 +26,12 @@ public record RunRequest(String goldenPath, Map<String, Object> parameters, Map<
         Objects.requireNonNull(channel, "channel");
     }
 
+    /**
+     * The {@code platform} key that makes a run a dry run ({@code true}): its {@code paver:preview} step shows the
+     * files and the diff, and waits for the requester's Open PR before anything is pushed.
+     */
+    public static final String DRY_RUN = "dryRun";
+
     /** How a request reached Paver. */
     public enum Origin {
         /** a slash command with all its arguments */

@@ -124,6 +124,11 @@ class RunEngineTest {
     void aRefusedPushFailsTheRunWithGitsReasonAndNothingElseHappens() {
         RepositoryPort broken = new RepositoryPort() {
             @Override
+            public String cloneUrl(String repository) {
+                return "file:///nowhere/" + repository + ".git";
+            }
+
+            @Override
             public RepositoryInfo ensureRepository(String name, String description) {
                 throw new AssertionError("no repository after a failed step");
             }
