@@ -60,6 +60,14 @@ public final class ModalFactory {
                 if (!choices.isEmpty()) {
                     List<OptionObject> options = choices.stream().limit(100)
                             .map(c -> option(plainText(SlackRenderer.truncate(c, 75)), c)).toList();
+                    if (p.type().equals("array")) {
+                        List<String> initials = initial == null ? List.of() : List.of(initial.split(","));
+                        List<OptionObject> selected = options.stream().filter(o -> initials.contains(o.getValue())).toList();
+                        in.element(com.slack.api.model.block.element.BlockElements.multiStaticSelect(sel -> sel.actionId(ACTION_ID)
+                                .options(options).initialOptions(selected.isEmpty() ? null : selected)
+                                .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
+                        return in;
+                    }
                     OptionObject selected = options.stream().filter(o -> o.getValue().equals(initial)).findFirst().orElse(null);
                     in.element(staticSelect(sel -> sel.actionId(ACTION_ID).options(options).initialOption(selected)
                             .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
@@ -130,8 +138,11 @@ public final class ModalFactory {
         if ("SystemPicker".equals(p.uiField()) && !catalog.systems().isEmpty()) {
             return List.copyOf(catalog.systems().keySet());
         }
-        if ("OwnerPicker".equals(p.uiField()) && !catalog.groups().isEmpty()) {
+        if (("OwnerPicker".equals(p.uiField()) || "GroupPicker".equals(p.uiField())) && !catalog.groups().isEmpty()) {
             return List.copyOf(catalog.groups().keySet());
+        }
+        if ("DomainPicker".equals(p.uiField()) && !catalog.domains().isEmpty()) {
+            return List.copyOf(catalog.domains().keySet());
         }
         return p.enumValues();
     }

@@ -13,7 +13,8 @@ import java.util.List;
  * @param defaultValue the default as text, or null
  * @param required     listed in its page's {@code required}
  * @param maxLength    JSON Schema {@code maxLength}, or null
- * @param uiField      Backstage {@code ui:field} ({@code SystemPicker}, {@code OwnerPicker}, ...) or null
+ * @param uiField      Backstage {@code ui:field} ({@code SystemPicker}, {@code OwnerPicker}, {@code DomainPicker},
+ *                     {@code GroupPicker}) or null
  * @param convention   Paver's {@code paver:convention}: which platform rule the value obeys
  *                     ({@code domain}, {@code service}, {@code system}, {@code owner}, {@code environment},
  *                     {@code profile}), or null
@@ -28,6 +29,7 @@ public record Parameter(String name, String title, String description, String ty
 
     /** True when the modal should offer known values (systems, groups) instead of free text. */
     public boolean picksFromCatalog() {
-        return "SystemPicker".equals(uiField) || "OwnerPicker".equals(uiField);
+        return "SystemPicker".equals(uiField) || "OwnerPicker".equals(uiField) || "DomainPicker".equals(uiField)
+                || "GroupPicker".equals(uiField);
     }
 }

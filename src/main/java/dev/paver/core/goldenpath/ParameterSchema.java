@@ -60,6 +60,10 @@ public final class ParameterSchema {
                 }
                 List<String> enums = prop.get("enum") instanceof List<?> en ? en.stream().map(String::valueOf).toList() : List.of();
                 Object def = prop.get("default");
+                if (def instanceof List<?> list) {
+                    // an array default is typed like a command's comma-separated value
+                    def = String.join(",", list.stream().map(String::valueOf).toList());
+                }
                 Object maxLength = prop.get("maxLength");
                 parameters.add(new Parameter(e.getKey(), (String) prop.get("title"), (String) prop.get("description"),
                         String.valueOf(type), enums, def == null ? null : String.valueOf(def), required.contains(e.getKey()),

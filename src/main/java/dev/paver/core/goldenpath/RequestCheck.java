@@ -95,6 +95,7 @@ public final class RequestCheck {
         platform.put("environments", conventions.environments());
         platform.put("firstEnvironment", conventions.firstEnvironment());
         platform.put("imageRegistry", conventions.imageRegistry());
+        platform.put("productionEnvironment", conventions.productionEnvironment());
         String domain = text(values, byConvention(schema, "domain"));
         String system = text(values, byConvention(schema, "system"));
         String service = text(values, byConvention(schema, "service"));
@@ -131,7 +132,11 @@ public final class RequestCheck {
                 case "duration" -> duration(p, value, text(values, byConvention(schema, "role")), platform);
                 case "new-domain" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, null)
                         .or(() -> taken(p, value, catalog.domains().keySet(), "domain", "catalog/domain.yaml of "
-                                + conventions.gitopsRepository(value)));
+                                + conventions.gitopsRepository(value)))
+                        .or(() -> {
+                            platform.put("domain", value);
+                            return Optional.empty();
+                        });
                 case "known-domain" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
                         .or(() -> knownDomain(p, value, catalog, platform));
                 case "new-system" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
@@ -141,6 +146,9 @@ public final class RequestCheck {
                 case "new-user" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
                         .or(() -> taken(p, value, catalog.users().keySet(), "user", "catalog/users/"));
                 case "known-groups" -> knownGroups(p, raw, catalog);
+                case "known-users" -> knownUsers(p, raw, catalog);
+                case "domain-owner" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
+                        .or(() -> domainOwner(p, value, values, catalog, platform));
                 case "developer-environments" -> developerEnvironments(p, raw, platform);
                 case "resource-type" -> resourceType(p, value, platform);
                 case "object-name" -> objectName(p, value, values, schema, platform);
@@ -257,6 +265,37 @@ public final class RequestCheck {
                 String known = catalog.groups().isEmpty() ? "none is known yet" : "known: " + String.join(", ", catalog.groups().keySet());
                 return Optional.of(Violation.ofParameter(p.name(), "unknown-group", p.name() + ": " + Names.quote(group)
                         + " is not a known group (" + known + "); create it first with /platform create-group"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The owner of a new domain: a known group, or a new one that then needs a cost centre. */
+    private static Optional<Violation> domainOwner(Parameter p, String value, Map<String, Object> values,
+                                                   PlatformCatalog catalog, Map<String, Object> platform) {
+        boolean known = catalog.groups().containsKey(value);
+        Object costCenter = values.get("costCenter");
+        if (!known && (costCenter == null || String.valueOf(costCenter).isBlank())) {
+            return Optional.of(Violation.ofParameter("costCenter", "required", "costCenter is required: " + p.name() + " "
+                    + Names.quote(value) + " is a new group, and every group has a cost centre"));
+        }
+        platform.put("newOwner", !known);
+        if (known) {
+            platform.put("costCenter", catalog.groups().get(value));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Violation> knownUsers(Parameter p, Object raw, PlatformCatalog catalog) {
+        List<String> users = raw instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(raw));
+        for (String user : users) {
+            Optional<Violation> name = conventions.checkName(p.name(), user, Conventions.NameRole.LABEL, null);
+            if (name.isPresent()) {
+                return name;
+            }
+            if (!catalog.users().containsKey(user)) {
+                return Optional.of(Violation.ofParameter(p.name(), "unknown-user", p.name() + ": " + Names.quote(user)
+                        + " is not a person in the catalog; onboard them first with /platform create-user " + user));
             }
         }
         return Optional.empty();
