@@ -91,7 +91,8 @@ public final class GoldenPathCatalog {
                 for (Object e : ManifestDocument.list(spec, "examples")) {
                     Map<String, String> example = new LinkedHashMap<>();
                     ManifestDocument.map((Map<String, Object>) e, "parameters")
-                            .forEach((k, v) -> example.put(k, String.valueOf(v)));
+                            .forEach((k, v) -> example.put(k, v instanceof List<?> l
+                                    ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v)));
                     examples.add(example);
                 }
                 ParameterSchema schema;

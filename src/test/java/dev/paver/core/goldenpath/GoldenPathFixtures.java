@@ -67,20 +67,46 @@ public final class GoldenPathFixtures {
      * step with a side effect.
      */
     public static Map<String, String> renderCreateService(Map<String, String> given) {
-        GoldenPathCatalog catalog = templates().only(List.of("create-service"));
-        GoldenPath path = catalog.find("create-service").orElseThrow();
-        RequestCheck.Outcome outcome = new RequestCheck(Conventions.defaults()).check(path, given, paymentsCatalog(), false);
+        return render("create-service", given, paymentsCatalog());
+    }
+
+    /**
+     * The payments catalog with the service {@code api} of system {@code checkout} (what create-service adds), as
+     * the paths that work on an existing service (create-resource, create-secret, promote) expect.
+     */
+    public static PlatformCatalog paymentsCatalogWithApi() {
+        PlatformCatalog seed = paymentsCatalog();
+        Map<String, PlatformCatalog.ServiceEntry> services = new TreeMap<>(seed.services());
+        services.put("api", new PlatformCatalog.ServiceEntry("api", "checkout", "team-payments", "payments"));
+        return new PlatformCatalog(seed.systems(), seed.groups(), services, seed.domains(), seed.users());
+    }
+
+    /**
+     * Every file that a run of {@code pathId} renders before it publishes anything, rendered by the real engine and
+     * {@code fetch:template}: the workspace as the {@code paver:conventions:validate} step sees it; the run is stopped
+     * at its first step with a side effect.
+     */
+    public static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog) {
+        GoldenPathCatalog catalog = templates().only(List.of(pathId));
+        GoldenPath path = catalog.find(pathId).orElseThrow();
+        RequestCheck.Outcome outcome = new RequestCheck(Conventions.defaults()).check(path, given, platformCatalog, false);
         if (!(outcome instanceof RequestCheck.Accepted accepted)) {
-            throw new AssertionError("create-service " + given + " is not accepted: " + outcome);
+            throw new AssertionError(pathId + " " + given + " is not accepted: " + outcome);
         }
         Map<String, String> rendered = new TreeMap<>();
         Action capture = new NamedAction("paver:conventions:validate", true, ctx -> {
             rendered.putAll(ctx.workspace());
             return ActionResult.Done.of(Map.of(), "captured");
         });
-        List<Action> actions = List.of(new FetchTemplateAction(new TemplateRenderer()), capture,
-                stop("github:repo:create"), stop("publish:github:pull-request"), stop("paver:await-merge"),
-                stop("argocd:await-sync"));
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        catalog.all().forEach(p -> p.steps().forEach(s -> ids.add(s.action())));
+        List<Action> actions = new java.util.ArrayList<>(List.of(new FetchTemplateAction(new TemplateRenderer()), capture,
+                new dev.paver.core.action.DescribeRepositoryAction(new NamesOnly())));
+        for (String id : ids) {
+            if (actions.stream().noneMatch(a -> a.id().equals(id))) {
+                actions.add(stop(id));
+            }
+        }
         InMemoryRunStore store = new InMemoryRunStore();
         RunEngine engine = new RunEngine(catalog, new ActionRegistry(actions), store, new RecordingNotifier(),
                 new TemplateRenderer(), Clock.systemUTC(), Runnable::run);
@@ -88,9 +114,57 @@ public final class GoldenPathFixtures {
                 RunRequest.Origin.TYPED, "C0PAVER01"));
         if (rendered.isEmpty()) {
             Run stored = store.find(run.id()).orElseThrow();
-            throw new AssertionError("create-service rendered nothing: " + stored.state() + " " + stored.outcome());
+            throw new AssertionError(pathId + " rendered nothing: " + stored.state() + " " + stored.outcome());
         }
         return rendered;
+    }
+
+    /** A git host that only names things, as {@code paver:repository:describe} needs. */
+    private static final class NamesOnly implements dev.paver.core.action.RepositoryPort {
+        @Override
+        public String cloneUrl(String repository) {
+            return "https://git.example.com/acme/" + repository + ".git";
+        }
+
+        @Override
+        public String teamHandle(String group) {
+            return "@acme/" + group;
+        }
+
+        @Override
+        public RepositoryInfo ensureRepository(String name, String description) {
+            throw new AssertionError("no side effect while rendering");
+        }
+
+        @Override
+        public PullRequest openPullRequest(PullRequestDraft draft) {
+            throw new AssertionError("no side effect while rendering");
+        }
+
+        @Override
+        public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
+            throw new AssertionError("no side effect while rendering");
+        }
+
+        @Override
+        public MergeState mergeState(PullRequest pullRequest) {
+            throw new AssertionError("no side effect while rendering");
+        }
+
+        @Override
+        public Map<String, String> readFiles(String repository, String directory) {
+            return Map.of();
+        }
+
+        @Override
+        public boolean contains(String repository, String revision, String commit) {
+            return false;
+        }
+
+        @Override
+        public List<String> listRepositories() {
+            return List.of();
+        }
     }
 
     /** The files under {@code prefix/}, with the prefix taken off: the GitOps repository tree of a run. */
