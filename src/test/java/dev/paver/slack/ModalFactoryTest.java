@@ -56,7 +56,7 @@ class ModalFactoryTest {
         assertThat(view.getSubmit().getText()).isEqualTo("Start");
         assertThat(view.getBlocks().get(0)).isInstanceOf(SectionBlock.class);
         assertThat(view.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
-                .containsExactly("service", "system", "owner", "profile", "port", "description");
+                .containsExactly("service", "system", "owner", "profile", "port", "description", "dry-run");
     }
 
     @Test
@@ -67,7 +67,7 @@ class ModalFactoryTest {
                 .extracting(InputBlock::getBlockId, InputBlock::isOptional)
                 .containsExactly(tuple("service", false), tuple("system", false),
                         tuple("owner", false), tuple("profile", true),
-                        tuple("port", true), tuple("description", true));
+                        tuple("port", true), tuple("description", true), tuple("dry-run", true));
         assertThat(input(view, "service").getLabel().getText()).isEqualTo("Service name");
         assertThat(input(view, "service").getHint().getText()).startsWith("Lowercase letters, digits and '-'");
     }

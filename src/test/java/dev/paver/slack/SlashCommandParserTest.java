@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SlashCommandParserTest {
 
     private static final String USAGE = "Usage: `/platform create-service <service> --system <system> --owner <owner> "
-            + "[--profile small|medium|large] [--port <port>] [--description <description>]`";
+            + "[--profile small|medium|large] [--port <port>] [--description <description>] [--dry-run]`";
 
     private static GoldenPathCatalog paths;
 

@@ -51,7 +51,7 @@ class GoldenPathCatalogTest {
         assertThat(path.description()).startsWith("A new service in an existing system");
         assertThat(path.folder()).isEqualTo(Path.of("templates", "create-service"));
         assertThat(path.steps()).extracting(StepSpec::id).containsExactly("render-base", "render-overlays",
-                "render-catalog", "render-app", "validate", "publish-gitops", "create-app-repo", "publish-app",
+                "render-catalog", "render-app", "validate", "preview", "publish-gitops", "create-app-repo", "publish-app",
                 "await-merge", "await-sync");
         assertThat(path.step("render-overlays").each()).isEqualTo("${{ platform.environments }}");
         assertThat(path.step("publish-gitops").action()).isEqualTo("publish:github:pull-request");
@@ -62,7 +62,7 @@ class GoldenPathCatalogTest {
     @Test
     void buildsTheSlashCommandUsageFromTheParameters() {
         assertThat(GoldenPathFixtures.createService().usage("/platform")).isEqualTo("/platform create-service <service> "
-                + "--system <system> --owner <owner> [--profile small|medium|large] [--port <port>] [--description <description>]");
+                + "--system <system> --owner <owner> [--profile small|medium|large] [--port <port>] [--description <description>] [--dry-run]");
     }
 
     @Test

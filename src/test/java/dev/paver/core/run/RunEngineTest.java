@@ -21,6 +21,7 @@ import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.git.JGitRepositories;
+import dev.paver.core.report.Message;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -66,7 +67,7 @@ class RunEngineTest {
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
-                new AwaitSyncAction(deployments, repositories)));
+                new AwaitSyncAction(deployments, repositories), new dev.paver.core.action.PreviewAction(repositories)));
         return new RunEngine(catalog, actions, store, notifier, renderer, clock, Runnable::run);
     }
 
@@ -118,6 +119,41 @@ class RunEngineTest {
         assertThat(after.replyTexts().get(0)).contains("merged");
         assertThat(after.replyTexts().get(1)).contains("Deployment tracking is off");
         assertThat(before.replyTexts()).noneMatch(t -> t.contains("merged"));
+    }
+
+    @Test
+    void aDryRunShowsTheDiffAndPushesNothingUntilTheRequesterClicksOpenPr() {
+        RecordingNotifier notifier = new RecordingNotifier();
+        RunEngine engine = engine(git, notifier);
+        RunRequest plain = createService("api");
+        java.util.Map<String, Object> platform = new java.util.LinkedHashMap<>(plain.platform());
+        platform.put(RunRequest.DRY_RUN, true);
+        Run run = engine.start(new RunRequest(plain.goldenPath(), plain.parameters(), platform, plain.requester(),
+                plain.origin(), plain.channel()));
+
+        Run waiting = store.find(run.id()).orElseThrow();
+        assertThat(waiting.waitingFor()).isEqualTo(dev.paver.core.action.PreviewAction.waitKey(run.id()));
+        assertThat(waiting.step("publish-gitops").status()).isEqualTo(StepStatus.PENDING);
+        assertThat(git.listRepositories()).doesNotContain("api");
+        Message preview = notifier.replies.get(notifier.replies.size() - 1);
+        assertThat(preview.text()).contains("Dry run: nothing is pushed until you click Open PR",
+                "apps/checkout/api/overlays/prod/kustomization.yaml (new)", "+++ b/apps/checkout/api/base/deployment.yaml",
+                "+  name: api");
+        Message.Button open = preview.buttons().get(0);
+        assertThat(open.text()).isEqualTo("Open PR");
+        String[] value = open.value().split(" ");
+
+        assertThat(engine.signal(value[0], dev.paver.core.action.PreviewAction.SIGNAL + value[1],
+                dev.paver.core.action.PreviewAction.waitKey(value[0]), "U0SOMEONE"))
+                .isEqualTo(RunEngine.SignalOutcome.NOT_REQUESTER);
+        assertThat(store.find(run.id()).orElseThrow().step("publish-gitops").status()).isEqualTo(StepStatus.PENDING);
+
+        assertThat(engine.signal(value[0], dev.paver.core.action.PreviewAction.SIGNAL + value[1],
+                dev.paver.core.action.PreviewAction.waitKey(value[0]), "U0DANA")).isEqualTo(RunEngine.SignalOutcome.ACCEPTED);
+        Run opened = store.find(run.id()).orElseThrow();
+        assertThat(opened.step("publish-gitops").status()).isEqualTo(StepStatus.DONE);
+        assertThat(git.readFiles("payments-gitops", "catalog/components")).isEmpty(); // a pull request, not main
+        assertThat(notifier.replies).filteredOn(m -> m.text().contains("Dry run")).hasSize(1);
     }
 
     @Test
