@@ -26,7 +26,9 @@ import dev.paver.core.approval.Directory;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.audit.AuditTrail;
 import dev.paver.core.run.Home;
+import dev.paver.core.secret.CertificateSource;
 import dev.paver.kubernetes.RoleBindings;
+import dev.paver.kubernetes.SealedSecretsCertificate;
 import dev.paver.slack.SlackDirectory;
 import dev.paver.slack.SlackIdentity;
 import dev.paver.store.JdbcApprovalStore;
@@ -164,6 +166,14 @@ public class PaverConfiguration {
     @Bean
     AccessPort access(Cluster cluster) {
         return cluster.client() == null ? AccessPort.disabled() : new RoleBindings(cluster.client());
+    }
+
+    /** The Sealed Secrets controller's key, for sealing values: {@code paver.sealed-secrets.*}. */
+    @Bean
+    CertificateSource sealedSecretsCertificate(PaverProperties properties, Cluster cluster, Clock clock) {
+        CertificateSource source = SealedSecretsSettings.certificateSource(properties.sealedSecrets(), cluster.client(), clock);
+        LOG.info("Sealed Secrets certificate: {}", source instanceof SealedSecretsCertificate c ? c.origin() : "none configured");
+        return source;
     }
 
     /** The time source of runs, approvals and grants (tests move it forward). */

@@ -16,7 +16,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github github, @DefaultValue Git git,
                               @DefaultValue Kubernetes kubernetes, @DefaultValue Templates templates,
                               @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
-                              @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity) {
+                              @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
+                              @DefaultValue SealedSecrets sealedSecrets) {
+
+    /**
+     * Where the Sealed Secrets controller's certificate comes from, to seal values for the {@code create-secret}
+     * golden path. The file wins; without it the certificate is read from the controller through the cluster's API
+     * (as {@code kubeseal --fetch-cert} does) when a cluster is configured ({@code paver.kubernetes.*}).
+     *
+     * @param certificateFile     a PEM certificate file, e.g. saved with {@code kubeseal --fetch-cert > cert.pem}; optional
+     * @param controllerName      the controller's Service, default {@code sealed-secrets-controller} (kubeseal's default)
+     * @param controllerNamespace the controller's namespace, default {@code kube-system} (kubeseal's default)
+     * @param controllerPort      the name of the Service's HTTP port, default {@code http}; empty for an unnamed port
+     * @param certificateRefresh  how long a certificate read is used before it is read again, default 1h
+     */
+    public record SealedSecrets(String certificateFile,
+                                @DefaultValue("sealed-secrets-controller") String controllerName,
+                                @DefaultValue("kube-system") String controllerNamespace,
+                                @DefaultValue("http") String controllerPort,
+                                @DefaultValue("1h") Duration certificateRefresh) {
+
+        /** True when a certificate file is configured. */
+        public boolean hasCertificateFile() {
+            return certificateFile != null && !certificateFile.isBlank();
+        }
+    }
 
     /**
      * Who approves, and who may run what.

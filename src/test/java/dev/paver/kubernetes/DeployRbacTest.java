@@ -147,6 +147,26 @@ class DeployRbacTest {
     }
 
     @Test
+    void theSealedSecretsCertificateIsReadThroughTheControllersServiceProxyOnly() {
+        List<Map<String, Object>> proxyRules = allPaverRules().stream()
+                .filter(r -> field(r, "resources").stream().anyMatch(v -> String.valueOf(v).startsWith("services"))).toList();
+        assertThat(proxyRules).singleElement().satisfies(rule -> {
+            assertThat(field(rule, "apiGroups")).containsExactly("");
+            assertThat(field(rule, "resources")).containsExactly("services/proxy");
+            assertThat(field(rule, "verbs")).containsExactly("get");
+            // kubeseal --fetch-cert's request: GET .../services/http:sealed-secrets-controller:http/proxy/v1/cert.pem
+            assertThat(field(rule, "resourceNames")).containsExactly("http:sealed-secrets-controller:http");
+        });
+        assertThat(rules(paverRoles("ClusterRoleBinding", "ClusterRole"))).as("not in every namespace")
+                .noneMatch(r -> field(r, "resources").contains("services/proxy"));
+        Map<String, Object> role = paverRoles("RoleBinding", "Role").stream()
+                .filter(r -> list(r.get("rules")).stream().map(DeployRbacTest::map)
+                        .anyMatch(rule -> field(rule, "resources").contains("services/proxy")))
+                .findFirst().orElseThrow();
+        assertThat(map(role.get("metadata")).get("namespace")).as("the controller's default namespace").isEqualTo("kube-system");
+    }
+
+    @Test
     void noSecretsNoLeasesNoClusterRoleBindings() {
         assertThat(allPaverRules()).allSatisfy(rule -> {
             assertThat(field(rule, "resources")).doesNotContain("secrets", "leases", "clusterrolebindings", "serviceaccounts",
