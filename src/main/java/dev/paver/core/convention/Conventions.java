@@ -7,26 +7,60 @@ import java.util.Optional;
 
 /**
  * The platform contract of CONVENTIONS.md as one value: environments in promotion order, the environments
- * that Argo CD syncs automatically, resource profiles, the required label keys, the GitOps repository suffix and
- * the image registry services push to. {@link #defaults()} gives the documented defaults; an organisation overrides them in configuration.
+ * that Argo CD syncs automatically, resource profiles, the required label keys, the GitOps repository suffix,
+ * the image registry services push to and the platform's Crossplane resource kinds. {@link #defaults()} gives the
+ * documented defaults; an organisation overrides them in configuration.
+ *
+ * @param resourceKinds the kinds of the platform's Crossplane claims and namespaced composite resources, each with
+ *                      the segment that names it in {@code {service}-{kind}-{name}} (CONVENTIONS.md, "The semantic
+ *                      key"): {@code PostgreSQLInstance} is {@code postgres}, {@code Queue} is {@code queue},
+ *                      {@code Bucket} is {@code bucket}
  */
 public record Conventions(List<String> environments, List<String> automatedSyncEnvironments,
                           Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix,
-                          String imageRegistry) {
+                          String imageRegistry, Map<String, String> resourceKinds) {
 
     /** The default image registry: where a service's CI pushes {@code <registry>/<service>:<version>}. */
     public static final String DEFAULT_IMAGE_REGISTRY = "ghcr.io/acme";
 
-    /** Conventions with the default image registry. */
+    /**
+     * The default platform resource kinds (the claims of {@code deploy/crossplane/xrds.yaml} and the namespaced
+     * composite resources of {@code deploy/crossplane/xrds-v2.yaml}) and their name segments.
+     */
+    public static final Map<String, String> DEFAULT_RESOURCE_KINDS = Map.of(
+            "PostgreSQLInstance", "postgres", "Queue", "queue", "Bucket", "bucket");
+
+    /** Conventions with the default image registry and resource kinds. */
     public Conventions(List<String> environments, List<String> automatedSyncEnvironments,
                        Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix) {
         this(environments, automatedSyncEnvironments, profiles, labels, gitopsRepositorySuffix, DEFAULT_IMAGE_REGISTRY);
     }
 
+    /** Conventions with the default resource kinds. */
+    public Conventions(List<String> environments, List<String> automatedSyncEnvironments,
+                       Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix,
+                       String imageRegistry) {
+        this(environments, automatedSyncEnvironments, profiles, labels, gitopsRepositorySuffix, imageRegistry,
+                DEFAULT_RESOURCE_KINDS);
+    }
+
+    /**
+     * @throws IllegalArgumentException when there is no environment, an environment is not a DNS-1123 label without
+     *         '-' or is named twice, an automated sync environment is not an environment, there is no profile, the
+     *         suffix is missing, the image registry is not a registry path, or a resource kind's segment is not a
+     *         DNS-1123 label without '-'
+     */
     public Conventions {
         environments = List.copyOf(environments);
         automatedSyncEnvironments = List.copyOf(automatedSyncEnvironments);
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+        resourceKinds = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(resourceKinds));
+        for (Map.Entry<String, String> kind : resourceKinds.entrySet()) {
+            if (!Names.isDnsLabel(kind.getValue()) || kind.getValue().contains("-")) {
+                throw new IllegalArgumentException("resource kind " + kind.getKey() + " has the name segment "
+                        + Names.quote(kind.getValue()) + ": it must be a DNS-1123 label without '-' ({service}-{kind}-{name})");
+            }
+        }
         if (environments.isEmpty()) {
             throw new IllegalArgumentException("at least one environment is required");
         }
@@ -68,6 +102,15 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
     /** The first environment in promotion order, where new services are deployed first. */
     public String firstEnvironment() {
         return environments.get(0);
+    }
+
+    /**
+     * The production environment: the last in promotion order ({@code prod} by default). Promotions into it need
+     * approval, elevation is for it only, its claims must be orphaned on deletion and no developer RoleBinding
+     * may exist in its namespaces.
+     */
+    public String productionEnvironment() {
+        return environments.get(environments.size() - 1);
     }
 
     /** The GitOps repository of a domain, e.g. {@code payments-gitops}. */

@@ -208,7 +208,7 @@ public final class RequestCheck {
     }
 
     private Optional<Violation> prodKey(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {
-        String prod = conventions.environments().get(conventions.environments().size() - 1);
+        String prod = conventions.productionEnvironment();
         var key = Names.isDnsLabel(value) ? conventions.parseKey(value) : Optional.<dev.paver.core.convention.SemanticKey>empty();
         if (key.isEmpty()) {
             return Optional.of(Violation.ofParameter(p.name(), "semantic-key", p.name() + " " + Names.quote(value)
