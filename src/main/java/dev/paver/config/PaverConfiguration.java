@@ -45,6 +45,7 @@ import dev.paver.core.action.RepositoryPort;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
+import dev.paver.kubernetes.schema.KubernetesSchemas;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
@@ -218,7 +219,7 @@ public class PaverConfiguration {
                                   AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
                                   IdentityPort identities) {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
-                new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
+                new ValidateConventionsAction(new ManifestRules(conventions, new KubernetesSchemas(false))), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
                 new AwaitSyncAction(deployments, repositories), new PromotionAction(repositories),
                 new ApprovalAction(approvals, repositories), new MergePullRequestAction(repositories, audit),

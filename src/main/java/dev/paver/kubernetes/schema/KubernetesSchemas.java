@@ -292,7 +292,9 @@ public final class KubernetesSchemas implements ManifestSchemas {
         if (name == null && metadata instanceof Map<?, ?> m && m.get("generateName") != null) {
             name = m.get("generateName") + "*";
         }
-        return ManifestDocument.text(body.get("kind")) + "/" + ManifestDocument.text(name);
+        String kind = ManifestDocument.text(body.get("kind"));
+        String shownName = ManifestDocument.text(name);
+        return kind.isEmpty() ? "document" + (shownName.isEmpty() ? "" : " " + shownName) : kind + "/" + shownName;
     }
 
     private static Violation violation(ManifestDocument doc, String pointer, String subject, String message) {

@@ -47,6 +47,7 @@ import java.util.ServiceLoader;
 final class ModelSchemas {
 
     private final SchemaGenerator generator;
+    private final Map<Class<?>, Boolean> ownJsonForm = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Map<String, Class<?>> registry;
 
     ModelSchemas() {
@@ -133,7 +134,11 @@ final class ModelSchemas {
     }
 
     /** True when Jackson reads and writes the type through something other than its fields. */
-    private static boolean hasOwnJsonForm(Class<?> type) {
+    private boolean hasOwnJsonForm(Class<?> type) {
+        return ownJsonForm.computeIfAbsent(type, ModelSchemas::findOwnJsonForm);
+    }
+
+    private static boolean findOwnJsonForm(Class<?> type) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             JsonDeserialize deserialize = c.getAnnotation(JsonDeserialize.class);
             if (deserialize != null && deserialize.using() != JsonDeserializer.None.class) {

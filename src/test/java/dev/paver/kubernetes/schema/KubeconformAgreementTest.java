@@ -122,7 +122,7 @@ class KubeconformAgreementTest {
     @Test
     void saysWhatIsMissing() throws IOException {
         assertThat(verdict("missing_kind.yaml", DEFAULT)).extracting(Violation::message)
-                .containsExactly("/: missing 'kind' key: a manifest names its apiVersion and kind");
+                .containsExactly("document: missing 'kind' key: a manifest names its apiVersion and kind");
         assertThat(verdict("missing_apiversion.yaml", DEFAULT)).extracting(Violation::message)
                 .containsExactly("ReplicationController/bob: missing 'apiVersion' key: a manifest names its apiVersion and kind");
     }
