@@ -229,8 +229,17 @@ public final class KubernetesSchemas implements ManifestSchemas {
                 return (where.isEmpty() ? "" : where + ": ") + "required field " + message.getProperty() + " is missing";
             }
             case "enum" -> {
-                String allowed = arguments.length > 1 ? String.valueOf(arguments[1]) : "the allowed values";
-                return where + " is " + valueText(value) + ", expected one of " + allowed.replace(", null]", "]");
+                List<String> allowed = new ArrayList<>();
+                JsonNode values = message.getSchemaNode();
+                if (values != null && values.isArray()) {
+                    values.forEach(v -> {
+                        if (!v.isNull()) {
+                            allowed.add(v.asText());
+                        }
+                    });
+                }
+                return where + " is " + valueText(value) + ", expected one of "
+                        + (allowed.isEmpty() ? "the values its schema allows" : "[" + String.join(", ", allowed) + "]");
             }
             default -> {
                 String text = message.getMessage();
