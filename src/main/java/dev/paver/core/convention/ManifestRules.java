@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * <li>{@code yaml}, {@code kustomize}: the file cannot be read as YAML, or the overlay cannot be built;</li>
  * <li>{@code schema}: the manifest does not follow the schema of its kind ({@link ManifestSchemas}), checked on
  *     every document of an overlay build and on every other manifest, except the Backstage entities under
- *     {@code catalog/} (they are not Kubernetes objects) and {@code kustomization.yaml} files;</li>
+ *     {@code catalog/} and kustomize's own files ({@code kustomization.yaml}, {@code kustomize.config.k8s.io}
+ *     kinds): they are not Kubernetes objects;</li>
  * <li>{@code semantic-key} (Namespace name, namespace of every namespaced resource of an overlay, names and
  *     namespaces of claims and SealedSecrets: CONVENTIONS.md, "The semantic key"), {@code dns-label} (names),
  *     {@code environment} (an overlay or folder names an environment that does not exist), {@code layout} (a file
@@ -110,13 +111,13 @@ public final class ManifestRules {
         for (Map.Entry<String, String> file : sorted.entrySet()) {
             String path = file.getKey();
             if (reachedByOverlay.contains(path) || !(path.endsWith(".yaml") || path.endsWith(".yml"))
-                    || path.startsWith(".github/") || path.endsWith("kustomization.yaml")) {
+                    || path.startsWith(".github/") || path.endsWith("kustomization.yaml") || path.endsWith("kustomization.yml")) {
                 continue;
             }
             Place place = place(path, out);
             try {
                 for (ManifestDocument doc : YamlDocuments.parse(path, file.getValue())) {
-                    if (!path.startsWith("catalog/")) {
+                    if (!path.startsWith("catalog/") && !doc.apiVersion().startsWith("kustomize.config.k8s.io/")) {
                         out.addAll(schemas.check(doc));
                     }
                     checkLoose(doc, out);

@@ -219,5 +219,24 @@ class ConventionsTest {
                 .isEqualTo(new ResourceProfile("medium", "250m", "256Mi", "1", "1Gi"));
         assertThat(conventions.gitopsRepository("payments")).isEqualTo("payments-gitops");
         assertThat(conventions.labels().keys()).hasSize(9).contains("platform/cost-center", "app.kubernetes.io/managed-by");
+        assertThat(conventions.productionEnvironment()).isEqualTo("prod");
+        assertThat(conventions.resourceKinds())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("PostgreSQLInstance", "postgres", "Queue", "queue", "Bucket", "bucket"));
+    }
+
+    @Test
+    void theProductionEnvironmentIsTheLastInPromotionOrder() {
+        Conventions live = new Conventions(List.of("dev", "live"), List.of("dev"), conventions.profiles(),
+                RequiredLabels.defaults(), "-gitops");
+        assertThat(live.productionEnvironment()).isEqualTo("live");
+    }
+
+    @Test
+    void refusesAResourceKindWhoseNameSegmentWouldSplitTheName() {
+        assertThatThrownBy(() -> new Conventions(List.of("dev"), List.of(), conventions.profiles(), RequiredLabels.defaults(),
+                "-gitops", Conventions.DEFAULT_IMAGE_REGISTRY, Map.of("PostgreSQLInstance", "pg-db")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("resource kind PostgreSQLInstance has the name segment 'pg-db': it must be a DNS-1123 label "
+                        + "without '-' ({service}-{kind}-{name})");
     }
 }
