@@ -16,8 +16,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Parses a multi-document YAML file into {@link ManifestDocument}s with their start lines, using SnakeYAML's
- * safe constructor: no custom tags, no duplicate keys, at most 3 MB and 50 aliases per file.
+ * Parses a multi-document YAML file into {@link ManifestDocument}s with their start lines and the line of each of
+ * their fields ({@link ManifestDocument#lineOf}), using SnakeYAML's safe constructor: no custom tags, no duplicate
+ * keys, at most 3 MB and 50 aliases per file.
  */
 public final class YamlDocuments {
 
