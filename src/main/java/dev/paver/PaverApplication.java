@@ -12,11 +12,16 @@ public class PaverApplication {
 
     /**
      * Starts the server; arguments are Spring Boot's ({@code --server.port=9090}). {@code audit-export ...} writes the
-     * audit log as JSON lines instead ({@link dev.paver.cli.AuditExport}).
+     * audit log as JSON lines instead ({@link dev.paver.cli.AuditExport}); {@code validate <dir> ...} runs the
+     * conventions gate on a GitOps repository folder, without starting Spring ({@link dev.paver.cli.Validate}).
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("audit-export")) {
             System.exit(dev.paver.cli.AuditExport.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("validate")) {
+            dev.paver.cli.Validate.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         SpringApplication.run(PaverApplication.class, args);
     }

@@ -32,7 +32,8 @@ final class ConventionsFactory {
                 config.automatedSync() == null ? defaults.automatedSyncEnvironments() : config.automatedSync(),
                 profiles, RequiredLabels.defaults(),
                 config.gitopsRepositorySuffix() == null ? defaults.gitopsRepositorySuffix() : config.gitopsRepositorySuffix(),
-                config.imageRegistry() == null ? defaults.imageRegistry() : config.imageRegistry());
+                config.imageRegistry() == null ? defaults.imageRegistry() : config.imageRegistry(),
+                defaults.resourceKinds());
     }
 
     private static String require(Map<String, String> profile, String name, String key) {

@@ -49,6 +49,7 @@ import dev.paver.core.action.RepositoryPort;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
+import dev.paver.kubernetes.schema.KubernetesSchemas;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
@@ -224,13 +225,20 @@ public class PaverConfiguration {
         return new Approvals(store, policy, directory, notifier, audit, clock);
     }
 
+    /** The schemas of the conventions gate, the same as {@code java -jar paver.jar validate} uses (not strict). */
+    @Bean
+    KubernetesSchemas manifestSchemas() {
+        return new KubernetesSchemas(false);
+    }
+
     @Bean
     ActionRegistry actionRegistry(TemplateRenderer renderer, Conventions conventions, RepositoryPort repositories,
+                                  KubernetesSchemas manifestSchemas,
                                   DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
                                   AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
                                   IdentityPort identities) {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
-                new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
+                new ValidateConventionsAction(new ManifestRules(conventions, manifestSchemas)), new CreateRepositoryAction(repositories),
                 new DescribeRepositoryAction(repositories), new PreviewAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
                 new AwaitSyncAction(deployments, repositories), new PromotionAction(repositories),
@@ -335,8 +343,8 @@ public class PaverConfiguration {
     /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */
     @Bean
     Starter starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService paverScheduler,
-                    PaverProperties properties, App slackApp, ExecutorService runWorkers) {
-        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp, runWorkers);
+                    PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
+        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
     }
 
     /** What happens once Paver is up. */
@@ -348,11 +356,13 @@ public class PaverConfiguration {
         private final PaverProperties properties;
         private final App slackApp;
         private final ExecutorService runWorkers;
+        private final KubernetesSchemas manifestSchemas;
         private SocketModeApp socketMode;
 
         Starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService scheduler,
-                PaverProperties properties, App slackApp, ExecutorService runWorkers) {
+                PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
             this.runWorkers = runWorkers;
+            this.manifestSchemas = manifestSchemas;
             this.catalog = catalog;
             this.engine = engine;
             this.deployments = deployments;
@@ -363,13 +373,15 @@ public class PaverConfiguration {
 
         /**
          * Starts the informer, resumes unfinished runs, schedules polls and catalog refreshes, connects Socket Mode,
-         * and warms the Slack intake up.
+         * warms the Slack intake up and derives the conventions gate's usual schemas.
          */
         @EventListener(ApplicationReadyEvent.class)
         public void start(ApplicationReadyEvent event) throws Exception {
             if (deployments instanceof ArgoCdApplications argo) {
                 argo.start();
             }
+            // the gate's schemas are derived on first use: derive the usual ones now, off the request threads
+            scheduler.execute(guard(manifestSchemas::warmUp));
             engine.resumeAll();
             long poll = (properties.github().enabled() ? properties.github().pollInterval() : properties.git().pollInterval())
                     .toMillis();

@@ -142,7 +142,8 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
     }
 
     /**
-     * The platform conventions; every field defaults to CONVENTIONS.md.
+     * The platform conventions; a field left out takes its value from {@code Conventions.defaults()} (CONVENTIONS.md),
+     * the one place the defaults are written, which the {@code validate} command uses too.
      *
      * @param environments          in promotion order
      * @param automatedSync         environments Argo CD syncs automatically
@@ -151,7 +152,7 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param imageRegistry         where services' CI pushes images, e.g. {@code ghcr.io/acme}
      */
     public record ConventionsConfig(List<String> environments, List<String> automatedSync,
-                                    Map<String, Map<String, String>> profiles, @DefaultValue("-gitops") String gitopsRepositorySuffix,
-                                    @DefaultValue(dev.paver.core.convention.Conventions.DEFAULT_IMAGE_REGISTRY) String imageRegistry) {
+                                    Map<String, Map<String, String>> profiles, String gitopsRepositorySuffix,
+                                    String imageRegistry) {
     }
 }

@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * {@code paver:conventions:validate}: the conventions gate on files rendered in this run, before anything is
- * pushed. Inputs: {@code path} (workspace folder holding a GitOps repository tree, e.g. {@code gitops}),
- * {@code domain} (the repository's domain). A violation fails the run; the reason lists
- * {@code file:line: rule: message}, at most {@value #SHOWN} of them.
+ * pushed: every rule of {@link ManifestRules}, the schema check included when the rules are built with one (the
+ * server builds them with the same schemas as {@code java -jar paver.jar validate}). Inputs: {@code path} (workspace
+ * folder holding a GitOps repository tree, e.g. {@code gitops}), {@code domain} (the repository's domain). A
+ * violation fails the run; the reason lists {@code file:line: rule: message}, at most {@value #SHOWN} of them.
  */
 public final class ValidateConventionsAction implements Action {
 

@@ -7,26 +7,47 @@ import java.util.Optional;
 
 /**
  * The platform contract of CONVENTIONS.md as one value: environments in promotion order, the environments
- * that Argo CD syncs automatically, resource profiles, the required label keys, the GitOps repository suffix and
- * the image registry services push to. {@link #defaults()} gives the documented defaults; an organisation overrides them in configuration.
+ * that Argo CD syncs automatically, resource profiles, the required label keys, the GitOps repository suffix,
+ * the image registry services push to and the platform's Crossplane resource kinds. {@link #defaults()} gives the
+ * documented defaults; an organisation overrides them in configuration.
+ *
+ * @param resourceKinds the platform's Crossplane claims and namespaced composite resources: the type users name
+ *                      ({@code database}), the kind ({@code PostgreSQLInstance}) and the segment that names it in
+ *                      {@code {service}-{kind}-{name}} (CONVENTIONS.md, "The semantic key")
  */
 public record Conventions(List<String> environments, List<String> automatedSyncEnvironments,
                           Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix,
-                          String imageRegistry) {
+                          String imageRegistry, ResourceKinds resourceKinds) {
 
     /** The default image registry: where a service's CI pushes {@code <registry>/<service>:<version>}. */
     public static final String DEFAULT_IMAGE_REGISTRY = "ghcr.io/acme";
 
-    /** Conventions with the default image registry. */
+    /** Conventions with the default image registry and resource kinds. */
     public Conventions(List<String> environments, List<String> automatedSyncEnvironments,
                        Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix) {
         this(environments, automatedSyncEnvironments, profiles, labels, gitopsRepositorySuffix, DEFAULT_IMAGE_REGISTRY);
     }
 
+    /** Conventions with the default resource kinds. */
+    public Conventions(List<String> environments, List<String> automatedSyncEnvironments,
+                       Map<String, ResourceProfile> profiles, RequiredLabels labels, String gitopsRepositorySuffix,
+                       String imageRegistry) {
+        this(environments, automatedSyncEnvironments, profiles, labels, gitopsRepositorySuffix, imageRegistry,
+                ResourceKinds.defaults());
+    }
+
+    /**
+     * @throws IllegalArgumentException when there is no environment, an environment is not a DNS-1123 label without
+     *         '-' or is named twice, an automated sync environment is not an environment, there is no profile, the
+     *         suffix is missing, the image registry is not a registry path, or the resource kinds are missing
+     */
     public Conventions {
         environments = List.copyOf(environments);
         automatedSyncEnvironments = List.copyOf(automatedSyncEnvironments);
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+        if (resourceKinds == null) {
+            throw new IllegalArgumentException("the resource kinds are required (default: ResourceKinds.defaults())");
+        }
         if (environments.isEmpty()) {
             throw new IllegalArgumentException("at least one environment is required");
         }
@@ -71,8 +92,9 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
     }
 
     /**
-     * The production environment: the last in promotion order ({@code prod} by default). Developers never get a
-     * RoleBinding there; access to it is a time-boxed elevation (CONVENTIONS.md, Access).
+     * The production environment: the last in promotion order ({@code prod} by default). Promotions into it need
+     * approval, elevation is for it only, its claims must be orphaned on deletion and no developer RoleBinding
+     * may exist in its namespaces.
      */
     public String productionEnvironment() {
         return environments.get(environments.size() - 1);

@@ -6,11 +6,40 @@ import java.util.Map;
 /**
  * One YAML document of a manifest file.
  *
- * @param file repository-relative path, e.g. {@code apps/checkout/api/base/deployment.yaml}
- * @param line 1-based line where the document starts
- * @param body the document as maps, lists and scalars (SnakeYAML's safe types)
+ * @param file  repository-relative path, e.g. {@code apps/checkout/api/base/deployment.yaml}
+ * @param line  1-based line where the document starts
+ * @param body  the document as maps, lists and scalars (SnakeYAML's safe types)
+ * @param lines where the document's fields are written: JSON pointer ({@code /spec/replicas},
+ *              {@code /spec/template/spec/containers/0}) to 1-based line; empty when unknown
  */
-public record ManifestDocument(String file, int line, Map<String, Object> body) {
+public record ManifestDocument(String file, int line, Map<String, Object> body, Map<String, Integer> lines) {
+
+    public ManifestDocument {
+        lines = lines == null ? Map.of() : lines;
+    }
+
+    /** A document whose field lines are unknown. */
+    public ManifestDocument(String file, int line, Map<String, Object> body) {
+        this(file, line, body, Map.of());
+    }
+
+    /**
+     * The line of the field at {@code pointer}, or of its nearest ancestor whose line is known, or the document's
+     * start line.
+     *
+     * @param pointer a JSON pointer into the body, e.g. {@code /spec/template/spec/containers/0/image}
+     */
+    public int lineOf(String pointer) {
+        String p = pointer == null ? "" : pointer;
+        while (!p.isEmpty()) {
+            Integer known = lines.get(p);
+            if (known != null) {
+                return known;
+            }
+            p = p.substring(0, p.lastIndexOf('/'));
+        }
+        return line;
+    }
 
     /** {@code kind}, or the empty string. */
     public String kind() {
@@ -37,9 +66,12 @@ public record ManifestDocument(String file, int line, Map<String, Object> body) 
         return kind() + "/" + name();
     }
 
-    /** A copy with another body, keeping file and line (kustomize transformations). */
+    /**
+     * A copy with another body, keeping file, line and field lines (kustomize transformations: a field they add
+     * takes the line of its nearest ancestor written in this file).
+     */
     public ManifestDocument withBody(Map<String, Object> newBody) {
-        return new ManifestDocument(file, line, newBody);
+        return new ManifestDocument(file, line, newBody, lines);
     }
 
     /** The map under {@code key}, or an empty map when absent or not a map. */

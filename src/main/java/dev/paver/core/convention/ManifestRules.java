@@ -1,10 +1,12 @@
 package dev.paver.core.convention;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -16,28 +18,62 @@ import java.util.regex.Pattern;
  * {@code apps/{system}/{service}/overlays/{env}/} are checked as {@link KustomizeView} builds them, with
  * the names and labels expected for {@code {domain}-{env}-{service}}; other manifests are checked as they are.
  *
- * <p>Rules: {@code yaml}, {@code kustomize}, {@code semantic-key} (Namespace name, namespace of every namespaced
- * resource), {@code dns-label} (names), {@code required-label} and {@code label-value} (the nine labels on
- * Namespaces, workloads and pod templates), {@code resources} (requests and limits on every container),
- * {@code non-root}, {@code readiness-probe}, {@code image-tag} (no {@code latest} or untagged image in prod) and
- * {@code no-plain-secret}.
+ * <p>Rules, each named in its violations:
+ * <ul>
+ * <li>{@code yaml}, {@code kustomize}: the file cannot be read as YAML, or the overlay cannot be built;</li>
+ * <li>{@code schema}: the manifest does not follow the schema of its kind ({@link ManifestSchemas}), checked on
+ *     every document of an overlay build and on every other manifest, except the Backstage entities under
+ *     {@code catalog/} and kustomize's own files ({@code kustomization.yaml}, {@code kustomize.config.k8s.io}
+ *     kinds): they are not Kubernetes objects;</li>
+ * <li>{@code semantic-key} (Namespace name, namespace of every namespaced resource of an overlay, names and
+ *     namespaces of claims and SealedSecrets: CONVENTIONS.md, "The semantic key"), {@code dns-label} (names),
+ *     {@code environment} (an overlay or folder names an environment that does not exist), {@code layout} (a file
+ *     outside the folder layout of CONVENTIONS.md, "The domain GitOps repository");</li>
+ * <li>{@code required-label} and {@code label-value} (the nine labels on Namespaces, workloads and pod templates),
+ *     {@code resources} (requests and limits on every container), {@code non-root}, {@code readiness-probe},
+ *     {@code image-tag} (no {@code latest} or untagged image in production): "The nine required labels" and
+ *     "Resource profiles";</li>
+ * <li>{@code no-plain-secret} anywhere, and under {@code secrets/{env}/{service}/} {@code sealed-secret} (only
+ *     SealedSecrets, each value of {@code spec.encryptedData} non-empty base64);</li>
+ * <li>under {@code crossplane/claims/{env}/}: {@code claim-kind} (only the platform's resource kinds,
+ *     {@link Conventions#resourceKinds()}) and {@code deletion-protection} (a production claim has
+ *     {@code spec.parameters.deletionPolicy: Orphan}: "prod claims carry deletionPolicy: Orphan");</li>
+ * <li>under {@code rbac/groups/}: {@code group-subjects} (bindings name identity-provider groups only) and
+ *     {@code no-prod-developer-access} (no group bound in a production namespace, nor cluster-wide): "Access".</li>
+ * </ul>
+ * The production environment is {@link Conventions#productionEnvironment()}.
  */
 public final class ManifestRules {
 
     private static final Pattern OVERLAY = Pattern.compile("apps/([^/]+)/([^/]+)/overlays/([^/]+)/kustomization\\.yaml");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+    private static final String ORPHAN = "Orphan";
 
     private final Conventions conventions;
+    private final ManifestSchemas schemas;
 
-    /** @param conventions the environments, labels and profiles manifests are checked against */
+    /**
+     * The gate without schema checks (rule {@code schema} never fires).
+     *
+     * @param conventions the environments, labels and profiles manifests are checked against
+     */
     public ManifestRules(Conventions conventions) {
+        this(conventions, ManifestSchemas.NONE);
+    }
+
+    /**
+     * @param conventions the environments, labels, profiles and resource kinds manifests are checked against
+     * @param schemas     the schemas of the manifests' kinds
+     */
+    public ManifestRules(Conventions conventions, ManifestSchemas schemas) {
         this.conventions = Objects.requireNonNull(conventions);
+        this.schemas = Objects.requireNonNull(schemas);
     }
 
     /**
      * @param files  repository-relative path to text; only {@code .yaml}/{@code .yml} files are read
      * @param domain the repository's domain when known (a run knows it), or null to take it from the labels
-     * @return violations sorted by file and line; empty when everything holds
+     * @return violations sorted by file and line, each once; empty when everything holds
      */
     public List<Violation> check(Map<String, String> files, String domain) {
         List<Violation> out = new ArrayList<>();
@@ -53,7 +89,11 @@ public final class ManifestRules {
             KustomizeView view = new KustomizeView(files);
             boolean built = false;
             try {
-                checkOverlay(ctx, path, view.build(directory), out);
+                List<ManifestDocument> docs = view.build(directory);
+                for (ManifestDocument doc : docs) {
+                    out.addAll(schemas.check(doc));
+                }
+                checkOverlay(ctx, path, docs, out);
                 built = true;
             } catch (YamlDocuments.InvalidYamlException e) {
                 out.add(e.toViolation());
@@ -71,12 +111,17 @@ public final class ManifestRules {
         for (Map.Entry<String, String> file : sorted.entrySet()) {
             String path = file.getKey();
             if (reachedByOverlay.contains(path) || !(path.endsWith(".yaml") || path.endsWith(".yml"))
-                    || path.startsWith(".github/") || path.endsWith("kustomization.yaml")) {
+                    || path.startsWith(".github/") || path.endsWith("kustomization.yaml") || path.endsWith("kustomization.yml")) {
                 continue;
             }
+            Place place = place(path, out);
             try {
                 for (ManifestDocument doc : YamlDocuments.parse(path, file.getValue())) {
+                    if (!path.startsWith("catalog/") && !doc.apiVersion().startsWith("kustomize.config.k8s.io/")) {
+                        out.addAll(schemas.check(doc));
+                    }
                     checkLoose(doc, out);
+                    checkPlace(place, doc, domain, out);
                 }
             } catch (YamlDocuments.InvalidYamlException e) {
                 out.add(e.toViolation());
@@ -226,8 +271,7 @@ public final class ManifestRules {
             }
             String image = ManifestDocument.text(c.get("image"));
             String tag = KustomizeView.imageTag(image);
-            boolean prod = !conventions.environments().isEmpty()
-                    && env.equals(conventions.environments().get(conventions.environments().size() - 1));
+            boolean prod = env.equals(conventions.productionEnvironment());
             if (prod && !image.contains("@") && (tag.isEmpty() || tag.equals("latest"))) {
                 out.add(violation(doc, "image-tag", name + " uses image " + Names.quote(image) + " in " + env
                         + ": pin a version tag or digest"));
@@ -241,5 +285,230 @@ public final class ManifestRules {
 
     private static Violation violation(ManifestDocument doc, String rule, String message) {
         return new Violation(doc.file(), doc.line(), rule, doc.describe(), message);
+    }
+
+    /** Where a loose file sits in the repository layout, and what its folders say. */
+    private record Place(Area area, String env, String service) {
+    }
+
+    private enum Area { CLAIMS, SECRETS, GROUPS, OTHER }
+
+    /**
+     * Reads the folders of the layout (CONVENTIONS.md, "The domain GitOps repository") from a path; reports a file
+     * that sits outside it, or a folder naming an environment that does not exist.
+     */
+    private Place place(String path, List<Violation> out) {
+        String[] segments = path.split("/");
+        Place place = new Place(Area.OTHER, "", "");
+        if (segments.length >= 3 && segments[0].equals("crossplane") && segments[1].equals("claims")) {
+            if (segments.length != 4) {
+                out.add(new Violation(path, 0, "layout", path, path + " is not where claims go: "
+                        + "crossplane/claims/{env}/{name}.yaml, e.g. crossplane/claims/" + conventions.firstEnvironment()
+                        + "/api-postgres-main.yaml"));
+                return place;
+            }
+            place = new Place(Area.CLAIMS, segments[2], "");
+        } else if (segments.length >= 2 && segments[0].equals("secrets")) {
+            if (segments.length != 4) {
+                out.add(new Violation(path, 0, "layout", path, path + " is not where secrets go: "
+                        + "secrets/{env}/{service}/{name}.yaml, e.g. secrets/" + conventions.firstEnvironment()
+                        + "/api/stripe-key.yaml"));
+                return place;
+            }
+            place = new Place(Area.SECRETS, segments[1], segments[2]);
+        } else if (segments.length >= 3 && segments[0].equals("rbac") && segments[1].equals("groups")) {
+            return new Place(Area.GROUPS, "", "");
+        } else {
+            return place;
+        }
+        if (!conventions.environments().contains(place.env())) {
+            out.add(new Violation(path, 0, "environment", path, "folder " + Names.quote(place.env()) + " of " + path
+                    + " is not one of the environments " + conventions.environments()));
+            return new Place(Area.OTHER, "", "");
+        }
+        return place;
+    }
+
+    private void checkPlace(Place place, ManifestDocument doc, String domain, List<Violation> out) {
+        if (doc.kind().isEmpty()) {
+            return;
+        }
+        switch (place.area()) {
+            case CLAIMS -> checkClaim(place, doc, domain, out);
+            case SECRETS -> checkSealedSecret(place, doc, domain, out);
+            case GROUPS -> checkGroupBinding(doc, out);
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * A claim or namespaced composite resource in {@code crossplane/claims/{env}/}: a platform resource kind, named
+     * {@code {service}-{kind}-{name}} in the namespace {@code {domain}-{env}-{service}} of the folder's environment,
+     * orphaned on deletion in production.
+     */
+    private void checkClaim(Place place, ManifestDocument doc, String domain, List<Violation> out) {
+        String segment = conventions.resourceKinds().byKind(doc.kind()).map(ResourceKinds.ResourceKind::segment).orElse(null);
+        if (segment == null) {
+            out.add(violation(doc, "claim-kind", doc.describe() + " (" + doc.apiVersion() + ") is not a platform resource: "
+                    + "crossplane/claims/ holds claims of " + String.join(", ", conventions.resourceKinds().kindNames())));
+            return;
+        }
+        String where = " (" + doc.file() + " is in crossplane/claims/" + place.env() + "/)";
+        Optional<SemanticKey> key = namespaceKey(doc, place.env(), null, domain, where, out);
+        if (key.isPresent()) {
+            String prefix = key.get().service() + "-" + segment + "-";
+            String name = doc.name();
+            if (!name.startsWith(prefix) || name.length() == prefix.length() || !Names.isDnsLabel(name)) {
+                out.add(violationAt(doc, "/metadata/name", "semantic-key", doc.kind() + " " + Names.quote(name)
+                        + " must be named {service}-{kind}-{name}, e.g. " + prefix + "main (the kind segment of "
+                        + doc.kind() + " is '" + segment + "')"));
+            }
+        }
+        String prod = conventions.productionEnvironment();
+        boolean production = place.env().equals(prod) || key.map(k -> k.env().equals(prod)).orElse(false);
+        if (production) {
+            Object policy = ManifestDocument.map(ManifestDocument.map(doc.body(), "spec"), "parameters").get("deletionPolicy");
+            if (!ORPHAN.equals(policy)) {
+                String found = policy == null ? "no spec.parameters.deletionPolicy (the default is Delete)"
+                        : "spec.parameters.deletionPolicy " + Names.quote(ManifestDocument.text(policy));
+                out.add(violationAt(doc, "/spec/parameters/deletionPolicy", "deletion-protection", doc.describe()
+                        + " in " + prod + " has " + found + ": set deletionPolicy: Orphan, so that deleting the claim "
+                        + "keeps the " + segment + " and its data"));
+            }
+        }
+    }
+
+    /**
+     * A file in {@code secrets/{env}/{service}/}: SealedSecrets only (a plain Secret is {@code no-plain-secret}), named
+     * {@code {service}-{name}} in the namespace {@code {domain}-{env}-{service}} of its folders, every value of
+     * {@code spec.encryptedData} non-empty base64 (what kubeseal writes).
+     */
+    private void checkSealedSecret(Place place, ManifestDocument doc, String domain, List<Violation> out) {
+        if (doc.kind().equals("Secret")) {
+            return;
+        }
+        if (!doc.kind().equals("SealedSecret")) {
+            out.add(violation(doc, "sealed-secret", doc.describe() + " is not a SealedSecret: secrets/ holds "
+                    + "SealedSecrets only (kubeseal, or /platform create-secret)"));
+            return;
+        }
+        String where = " (" + doc.file() + " is in secrets/" + place.env() + "/" + place.service() + "/)";
+        namespaceKey(doc, place.env(), place.service(), domain, where, out);
+        String prefix = place.service() + "-";
+        if (!doc.name().startsWith(prefix) || doc.name().length() == prefix.length() || !Names.isDnsLabel(doc.name())) {
+            out.add(violationAt(doc, "/metadata/name", "semantic-key", "SealedSecret " + Names.quote(doc.name())
+                    + " must be named {service}-{name}, e.g. " + prefix + "stripe-key" + where));
+        }
+        Object encrypted = ManifestDocument.map(doc.body(), "spec").get("encryptedData");
+        if (!(encrypted instanceof Map<?, ?> values) || values.isEmpty()) {
+            out.add(violationAt(doc, "/spec", "sealed-secret", doc.describe() + " has no spec.encryptedData: seal "
+                    + "at least one value with kubeseal"));
+            return;
+        }
+        for (Map.Entry<?, ?> e : values.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            String pointer = "/spec/encryptedData/" + name.replace("~", "~0").replace("/", "~1");
+            String value = e.getValue() instanceof String text ? text.replace("\n", "").replace("\r", "") : "";
+            if (value.isEmpty()) {
+                out.add(violationAt(doc, pointer, "sealed-secret", doc.describe() + " spec.encryptedData."
+                        + name + " is empty: seal the value with kubeseal"));
+            } else if (!isBase64(value)) {
+                out.add(violationAt(doc, pointer, "sealed-secret", doc.describe() + " spec.encryptedData." + name
+                        + " is " + Names.quote(value) + ", which is not base64: paste kubeseal's output unchanged"));
+            }
+        }
+    }
+
+    /**
+     * A binding in {@code rbac/groups/}: only identity-provider groups as subjects, and no group bound in a
+     * production namespace, nor in every namespace by a ClusterRoleBinding.
+     */
+    @SuppressWarnings("unchecked")
+    private void checkGroupBinding(ManifestDocument doc, List<Violation> out) {
+        boolean cluster = doc.kind().equals("ClusterRoleBinding");
+        if (!cluster && !doc.kind().equals("RoleBinding")) {
+            return;
+        }
+        List<Object> subjects = ManifestDocument.list(doc.body(), "subjects");
+        List<String> groups = new ArrayList<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            Map<String, Object> subject = subjects.get(i) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            String kind = ManifestDocument.text(subject.get("kind"));
+            String name = ManifestDocument.text(subject.get("name"));
+            if (kind.equals("Group")) {
+                groups.add(name);
+            } else {
+                out.add(violationAt(doc, "/subjects/" + i, "group-subjects", doc.describe() + " binds "
+                        + (kind.isEmpty() ? "a subject without kind" : kind) + " " + Names.quote(name)
+                        + ": access is granted to identity-provider groups, never to individual users or service accounts"));
+            }
+        }
+        if (groups.isEmpty()) {
+            return;
+        }
+        Map<String, Object> role = ManifestDocument.map(doc.body(), "roleRef");
+        String roleName = ManifestDocument.text(role.get("kind")) + " " + Names.quote(ManifestDocument.text(role.get("name")));
+        String prod = conventions.productionEnvironment();
+        String why = ": production access is a time-boxed elevation that someone else approves (/platform elevate), "
+                + "never a standing binding";
+        if (cluster) {
+            out.add(violation(doc, "no-prod-developer-access", doc.describe() + " binds group " + quoteAll(groups) + " to "
+                    + roleName + " in every namespace, " + prod + " included" + why
+                    + "; bind groups with RoleBindings in the namespaces of the other environments"));
+            return;
+        }
+        Optional<SemanticKey> key = conventions.parseKey(doc.namespace());
+        if (key.isPresent() && key.get().env().equals(prod)) {
+            out.add(violationAt(doc, "/metadata/namespace", "no-prod-developer-access", doc.describe() + " binds group "
+                    + quoteAll(groups) + " to " + roleName + " in the " + prod + " namespace " + doc.namespace() + why));
+        }
+    }
+
+    /**
+     * Checks that a document sits in the namespace {@code {domain}-{env}-{service}} of its folder: the environment
+     * (and service, when the folder names one) of the folder, the repository's domain when known.
+     *
+     * @return the namespace as a key, or empty when it is missing or not a key
+     */
+    private Optional<SemanticKey> namespaceKey(ManifestDocument doc, String env, String service, String domain,
+                                               String where, List<Violation> out) {
+        String example = (domain == null ? "{domain}" : domain) + "-" + env + "-" + (service == null ? "{service}" : service);
+        if (doc.namespace().isEmpty()) {
+            out.add(violationAt(doc, "/metadata", "semantic-key", doc.describe() + " has no metadata.namespace: it "
+                    + "belongs in its service's namespace {domain}-{env}-{service}, e.g. " + example + where));
+            return Optional.empty();
+        }
+        Optional<SemanticKey> key = conventions.parseKey(doc.namespace());
+        if (key.isEmpty()) {
+            out.add(violationAt(doc, "/metadata/namespace", "semantic-key", doc.describe() + " is in namespace "
+                    + Names.quote(doc.namespace()) + ", which is not a {domain}-{env}-{service} key, expected " + example + where));
+            return Optional.empty();
+        }
+        SemanticKey k = key.get();
+        if (!k.env().equals(env) || (service != null && !k.service().equals(service))
+                || (domain != null && !k.domain().equals(domain))) {
+            String expected = (domain == null ? k.domain() : domain) + "-" + env + "-" + (service == null ? k.service() : service);
+            out.add(violationAt(doc, "/metadata/namespace", "semantic-key", doc.describe() + " is in namespace "
+                    + Names.quote(doc.namespace()) + ", expected " + expected + where));
+        }
+        return key;
+    }
+
+    private static boolean isBase64(String value) {
+        try {
+            Base64.getDecoder().decode(value);
+            return true;
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+    }
+
+    private static String quoteAll(List<String> values) {
+        return String.join(", ", values.stream().map(Names::quote).toList());
+    }
+
+    private static Violation violationAt(ManifestDocument doc, String pointer, String rule, String message) {
+        return new Violation(doc.file(), doc.lineOf(pointer), rule, doc.describe(), message);
     }
 }

@@ -9,11 +9,16 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Parses a multi-document YAML file into {@link ManifestDocument}s with their start lines, using SnakeYAML's
- * safe constructor: no custom tags, no duplicate keys, at most 3 MB and 50 aliases per file.
+ * Parses a multi-document YAML file into {@link ManifestDocument}s with their start lines and the line of each of
+ * their fields ({@link ManifestDocument#lineOf}), using SnakeYAML's safe constructor: no custom tags, no duplicate
+ * keys, at most 3 MB and 50 aliases per file.
  */
 public final class YamlDocuments {
 
@@ -49,7 +54,9 @@ public final class YamlDocuments {
                     throw new InvalidYamlException(file, line, "a document must be a mapping, found "
                             + value.getClass().getSimpleName());
                 }
-                documents.add(new ManifestDocument(file, line, (Map<String, Object>) map));
+                Map<String, Integer> lines = new java.util.HashMap<>();
+                index(node, "", lines, 0);
+                documents.add(new ManifestDocument(file, line, (Map<String, Object>) map, lines));
             }
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
@@ -58,6 +65,33 @@ public final class YamlDocuments {
             throw new InvalidYamlException(file, 0, e.getMessage());
         }
         return documents;
+    }
+
+    /**
+     * Records the 1-based line of every field below {@code node}: a mapping entry at its key's line, a sequence item
+     * at its own line. Keys are JSON-pointer escaped ({@code ~0}, {@code ~1}).
+     */
+    private static void index(Node node, String pointer, Map<String, Integer> lines, int depth) {
+        if (depth > 100) {
+            return;
+        }
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    continue;
+                }
+                String child = pointer + "/" + key.getValue().replace("~", "~0").replace("/", "~1");
+                lines.put(child, key.getStartMark().getLine() + 1);
+                index(tuple.getValueNode(), child, lines, depth + 1);
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            List<Node> items = sequence.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                String child = pointer + "/" + i;
+                lines.put(child, items.get(i).getStartMark().getLine() + 1);
+                index(items.get(i), child, lines, depth + 1);
+            }
+        }
     }
 
     /** Not YAML, or not manifest-shaped YAML. {@link #line()} is 1-based, 0 when unknown. */

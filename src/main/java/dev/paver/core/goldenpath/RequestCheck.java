@@ -3,6 +3,7 @@ package dev.paver.core.goldenpath;
 import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.Names;
+import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
 import dev.paver.core.convention.Violation;
 import java.util.HashSet;
@@ -24,7 +25,6 @@ public final class RequestCheck {
 
     private final Conventions conventions;
     private final AccessPolicy access;
-    private final ResourceKinds resources;
 
     /** @param conventions the platform rules names, environments and profiles are checked against */
     public RequestCheck(Conventions conventions) {
@@ -36,18 +36,8 @@ public final class RequestCheck {
      * @param access      the elevation roles and their longest durations
      */
     public RequestCheck(Conventions conventions, AccessPolicy access) {
-        this(conventions, access, ResourceKinds.defaults());
-    }
-
-    /**
-     * @param conventions the platform rules names, environments and profiles are checked against
-     * @param access      the elevation roles and their longest durations
-     * @param resources   the resource types create-resource offers and their Crossplane kinds
-     */
-    public RequestCheck(Conventions conventions, AccessPolicy access, ResourceKinds resources) {
         this.conventions = conventions;
         this.access = access;
-        this.resources = resources;
     }
 
     /** The outcome of a check. */
@@ -328,10 +318,10 @@ public final class RequestCheck {
     }
 
     private Optional<Violation> resourceType(Parameter p, String value, Map<String, Object> platform) {
-        ResourceKinds.ResourceKind kind = resources.find(value).orElse(null);
+        ResourceKinds.ResourceKind kind = conventions.resourceKinds().find(value).orElse(null);
         if (kind == null) {
             return Optional.of(Violation.ofParameter(p.name(), "resource-type", p.name() + " " + Names.quote(value)
-                    + " is not a resource type; use one of " + resources.types()));
+                    + " is not a resource type; use one of " + conventions.resourceKinds().types()));
         }
         platform.put("resource", Map.of("type", kind.type(), "segment", kind.segment(), "apiVersion", kind.apiVersion(),
                 "kind", kind.kind(), "mode", kind.mode().name().toLowerCase(java.util.Locale.ROOT)));
@@ -350,7 +340,7 @@ public final class RequestCheck {
         }
         String service = text(values, byConvention(schema, "known-service"));
         String type = text(values, byConvention(schema, "resource-type"));
-        String segment = type == null ? null : resources.find(type).map(ResourceKinds.ResourceKind::segment).orElse(null);
+        String segment = type == null ? null : conventions.resourceKinds().find(type).map(ResourceKinds.ResourceKind::segment).orElse(null);
         String full = (service == null ? "" : service + "-") + (segment == null ? "" : segment + "-") + value;
         if (full.length() > 63) {
             return Optional.of(Violation.ofParameter(p.name(), "name-length", p.name() + " " + Names.quote(value)

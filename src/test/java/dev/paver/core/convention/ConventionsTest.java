@@ -219,5 +219,25 @@ class ConventionsTest {
                 .isEqualTo(new ResourceProfile("medium", "250m", "256Mi", "1", "1Gi"));
         assertThat(conventions.gitopsRepository("payments")).isEqualTo("payments-gitops");
         assertThat(conventions.labels().keys()).hasSize(9).contains("platform/cost-center", "app.kubernetes.io/managed-by");
+        assertThat(conventions.productionEnvironment()).isEqualTo("prod");
+        assertThat(conventions.resourceKinds().kindNames()).containsExactly("PostgreSQLInstance", "Queue", "Bucket");
+        assertThat(conventions.resourceKinds().byKind("PostgreSQLInstance").orElseThrow().segment()).isEqualTo("postgres");
+        assertThat(conventions.resourceKinds().find("database").orElseThrow().kind()).isEqualTo("PostgreSQLInstance");
+    }
+
+    @Test
+    void theProductionEnvironmentIsTheLastInPromotionOrder() {
+        Conventions live = new Conventions(List.of("dev", "live"), List.of("dev"), conventions.profiles(),
+                RequiredLabels.defaults(), "-gitops");
+        assertThat(live.productionEnvironment()).isEqualTo("live");
+    }
+
+    @Test
+    void refusesAResourceKindWhoseNameSegmentWouldSplitTheName() {
+        assertThatThrownBy(() -> new ResourceKinds(Map.of("database", new ResourceKinds.ResourceKind("database", "pg-db",
+                ResourceKinds.CLAIM_API_VERSION, "PostgreSQLInstance", ResourceKinds.Mode.CLAIM))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("resource kind PostgreSQLInstance has the name segment 'pg-db': it must be a DNS-1123 label "
+                        + "without '-' ({service}-{kind}-{name})");
     }
 }

@@ -162,7 +162,9 @@ class ManifestRulesTest {
 
     @Test
     void reportsAPlainSecretButNotTheSealedSecretBesideIt() {
-        String sealed = SharedFixtures.text("kubernetes", "sealed-secrets", "sealed-secrets-docs-config-template-sealedsecret.yaml");
+        // a real SealedSecret, named and placed as CONVENTIONS.md wants it
+        String sealed = SharedFixtures.text("kubernetes", "sealed-secrets", "caarlos0-home-nextdns-sealedsecret.yaml")
+                .replace("  name: nextdns\nspec:", "  name: api-stripe-key\n  namespace: payments-dev-api\nspec:");
         String file = sealed + "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-stripe-key\n  namespace: payments-dev-api\n"
                 + "stringData:\n  key: sk_test_123\n";
         Map<String, String> files = gitops();

@@ -1,4 +1,4 @@
-package dev.paver.core.goldenpath;
+package dev.paver.core.convention;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * The kinds of cloud resource {@code create-resource} offers and the Crossplane object each becomes: a claim
  * (Crossplane v1: a namespaced claim of a cluster-scoped composite resource) or a namespaced composite resource
  * (Crossplane v2, no claim). The kinds are defined by the platform's CompositeResourceDefinitions
- * ({@code deploy/crossplane/}); {@code paver.resources.<type>.*} changes them per type.
+ * ({@code deploy/crossplane/}). The gate knows a claim by its kind ({@link #byKind}); create-resource by its type.
  *
  * @param kinds resource type as the user names it ({@code database}, {@code queue}, {@code bucket}) to its kind
  */
@@ -33,8 +33,22 @@ public record ResourceKinds(Map<String, ResourceKind> kinds) {
     public record ResourceKind(String type, String segment, String apiVersion, String kind, Mode mode) {
     }
 
+    /**
+     * @throws IllegalArgumentException when a segment is not a DNS-1123 label without '-' (it would split
+     *         {@code {service}-{kind}-{name}}) or two types share a kind
+     */
     public ResourceKinds {
         kinds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kinds));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ResourceKind kind : kinds.values()) {
+            if (!Names.isDnsLabel(kind.segment()) || kind.segment().contains("-")) {
+                throw new IllegalArgumentException("resource kind " + kind.kind() + " has the name segment "
+                        + Names.quote(kind.segment()) + ": it must be a DNS-1123 label without '-' ({service}-{kind}-{name})");
+            }
+            if (!seen.add(kind.kind())) {
+                throw new IllegalArgumentException("resource kind " + kind.kind() + " is offered by two types");
+            }
+        }
     }
 
     /** The claim kinds of {@code deploy/crossplane/xrds.yaml}: database (postgres), queue, bucket. */
@@ -54,6 +68,16 @@ public record ResourceKinds(Map<String, ResourceKind> kinds) {
     /** The kind of a type, if offered. */
     public Optional<ResourceKind> find(String type) {
         return Optional.ofNullable(kinds.get(type));
+    }
+
+    /** The kind of a claim or XR found in a repository, by its {@code kind}, if it is a platform resource. */
+    public Optional<ResourceKind> byKind(String kind) {
+        return kinds.values().stream().filter(k -> k.kind().equals(kind)).findFirst();
+    }
+
+    /** The platform's claim and XR kinds, in order of their types: PostgreSQLInstance, Queue, Bucket. */
+    public List<String> kindNames() {
+        return kinds.values().stream().map(ResourceKind::kind).toList();
     }
 
     /** The offered types, in order. */
