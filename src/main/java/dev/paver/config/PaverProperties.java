@@ -16,7 +16,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github github, @DefaultValue Git git,
                               @DefaultValue Kubernetes kubernetes, @DefaultValue Templates templates,
                               @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
-                              @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity) {
+                              @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
+                              @DefaultValue Crossplane crossplane) {
+
+    /**
+     * Following Crossplane claims and composite resources ({@code crossplane:await-ready}); a step's own input wins.
+     *
+     * @param slowAfter   how long a claim may take to become Ready before the thread says once what is not Ready yet,
+     *                    default 15m (input {@code slowAfter})
+     * @param failOnError true to fail the step on Crossplane's first {@code Synced=False, ReconcileError}; default false:
+     *                    Crossplane retries, and Paver reports the error and keeps waiting (input {@code failOnError})
+     */
+    public record Crossplane(@DefaultValue("15m") Duration slowAfter, @DefaultValue("false") boolean failOnError) {
+    }
 
     /**
      * Who approves, and who may run what.
