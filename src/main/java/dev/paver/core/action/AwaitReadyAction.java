@@ -28,8 +28,9 @@ import java.util.Optional;
  * step is stateless between checks; every milestone has a fixed key, so the engine posts it once per run, across
  * restarts:
  * <ul>
- *   <li>{@code creating}: the object exists and is not Ready (Crossplane's {@code Ready} reason, e.g.
- *       {@code Creating}; for a claim that says {@code Waiting}, its composite's reason and message);</li>
+ *   <li>{@code creating}: the object exists and is not Ready, once Crossplane has said why (its {@code Ready}
+ *       reason and message, e.g. {@code Creating}, "Unready resources: db"; for a claim that says {@code Waiting},
+ *       its composite's);</li>
  *   <li>{@code error:<object>:<fingerprint>}: an object of the chain says {@code Synced=False, ReconcileError}; its
  *       message verbatim (trimmed to {@value #ERROR_CHARS} characters). The fingerprint ignores digits and ids, so
  *       a retry whose message differs only by a request id is not posted again, while a different error is;</li>
@@ -128,7 +129,10 @@ public final class AwaitReadyAction implements Action {
         Instant now = ctx.clock().instant();
         Duration waited = Duration.between(ctx.stepStarted(), now);
         boolean slow = waited.compareTo(slowAfter) >= 0;
-        Instant timer = slow ? null : ctx.stepStarted().plus(slowAfter);
+        // whole seconds, rounded up: the store keeps instants to the microsecond, and a timer that reads back different
+        // from the one computed would make every check look like a change (a store write and a card edit per poll)
+        Instant timer = slow ? null : ctx.stepStarted().plus(slowAfter).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(1);
 
         if (read.isEmpty()) {
             List<Milestone> milestones = slow ? List.of(Milestone.of("slow", what + " does not exist " + AwaitSyncAction.human(waited)
@@ -156,7 +160,7 @@ public final class AwaitReadyAction implements Action {
         }
 
         List<Milestone> milestones = new ArrayList<>();
-        milestones.add(Milestone.of("creating", creating(what, status)));
+        reported(status).ifPresent(c -> milestones.add(Milestone.of("creating", creating(what, c))));
         List<ClaimStatus.Resource> errors = status.reconcileErrors();
         for (ClaimStatus.Resource r : errors) {
             ClaimStatus.Condition c = r.reconcileError().orElseThrow();
@@ -178,7 +182,7 @@ public final class AwaitReadyAction implements Action {
         if (slow) {
             milestones.add(Milestone.of("slow", slowReport(what, status, waited)));
         }
-        Condition ready = Condition.of(resource);
+        Condition ready = shown(status);
         String detail = "waiting for " + kind + " " + name + ": Ready " + ready.status()
                 + (ready.reason().isEmpty() ? "" : " (" + ready.reason() + ")")
                 + (errors.isEmpty() ? "" : ", ReconcileError on " + errors.get(0).describe());
@@ -221,17 +225,31 @@ public final class AwaitReadyAction implements Action {
         }
     }
 
-    private static String creating(String what, ClaimStatus status) {
-        Condition shown = shown(status);
+    private static String creating(String what, Condition shown) {
         boolean creating = shown.reason().isEmpty() || "Creating".equals(shown.reason()) || "Waiting".equals(shown.reason());
         return what + (creating ? " exists; Crossplane is creating it (" : " exists but is not Ready (") + why(shown) + ").";
     }
 
-    /** The Ready condition to show: a claim waiting for its composite says only that, the composite says why. */
-    private static Condition shown(ClaimStatus status) {
+    /**
+     * The Ready condition that says why the object is not Ready yet: its own, or for a claim that says only
+     * {@code Waiting} (for its composite), the composite's; empty until Crossplane has written it (an object just
+     * applied has no conditions for a moment, and a claim says Waiting before its composite says anything).
+     */
+    private static Optional<Condition> reported(ClaimStatus status) {
+        if (status.resource().condition(ClaimStatus.READY).isEmpty()) {
+            return Optional.empty();
+        }
         Condition own = Condition.of(status.resource());
-        return "Waiting".equals(own.reason()) && status.composite() != null
-                && status.composite().condition(ClaimStatus.READY).isPresent() ? Condition.of(status.composite()) : own;
+        if (!"Waiting".equals(own.reason())) {
+            return Optional.of(own);
+        }
+        return status.composite() == null || status.composite().condition(ClaimStatus.READY).isEmpty() ? Optional.empty()
+                : Optional.of(Condition.of(status.composite()));
+    }
+
+    /** The Ready condition to show: {@link #reported} when there is one, else the object's own (or Unknown). */
+    private static Condition shown(ClaimStatus status) {
+        return reported(status).orElse(Condition.of(status.resource()));
     }
 
     /** {@code Ready False, Creating: Unready resources: db}, or {@code no Ready condition yet}. */

@@ -148,8 +148,8 @@ class AwaitReadyActionTest {
         ActionResult first = check(Duration.ofMinutes(1));
         assertThat(first).isInstanceOfSatisfying(ActionResult.Waiting.class, w -> {
             assertThat(w.waitKey()).isEqualTo("crossplane:PostgreSQLInstance/" + NS + "/" + CLAIM);
-            assertThat(w.detail()).isEqualTo("waiting for PostgreSQLInstance api-postgres-main: Ready False (Waiting)");
-            assertThat(w.wakeAt()).as("the slow timer, durable").isEqualTo(T0.plus(AwaitReadyAction.SLOW));
+            assertThat(w.detail()).isEqualTo("waiting for PostgreSQLInstance api-postgres-main: Ready False (Creating)");
+            assertThat(w.wakeAt()).as("the slow timer, durable, in whole seconds").isEqualTo(T0.plus(AwaitReadyAction.SLOW).plusSeconds(1));
         });
         assertThat(posted).containsOnlyKeys("creating");
         assertThat(posted.get("creating")).isEqualTo("PostgreSQLInstance api-postgres-main in payments-dev-api exists; "
@@ -232,13 +232,36 @@ class AwaitReadyActionTest {
         ActionResult early = check(Duration.ofMinutes(2), input("slowAfter", "10m"));
         assertThat(early).isInstanceOfSatisfying(ActionResult.Waiting.class, w -> {
             assertThat(w.detail()).isEqualTo("waiting for PostgreSQLInstance api-postgres-main to appear");
-            assertThat(w.wakeAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+            assertThat(w.wakeAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)).plusSeconds(1));
         });
         assertThat(posted).isEmpty();
 
         check(Duration.ofMinutes(10), input("slowAfter", "10m"));
         assertThat(posted.get("slow")).startsWith("PostgreSQLInstance api-postgres-main in payments-dev-api does not exist "
                 + "10m 00s after this step began. Check that Argo CD applied it");
+    }
+
+    @Test
+    void creatingIsSaidOnceCrossplaneHasSaidWhy() {
+        // just applied: no conditions yet; then the claim waits before its composite says anything
+        port.next.set(new ClaimStatus(claim(), null, List.of(), "", ""));
+        check(Duration.ofSeconds(5));
+        port.next.set(new ClaimStatus(claim(synced(), ready("False", "Waiting", "")), composite(), List.of(), "", ""));
+        ActionResult waiting = check(Duration.ofSeconds(10));
+        assertThat(posted).isEmpty();
+        assertThat(((ActionResult.Waiting) waiting).detail()).isEqualTo("waiting for PostgreSQLInstance api-postgres-main: Ready False (Waiting)");
+
+        port.next.set(creating(instance(synced(), ready("False", "Creating", ""))));
+        check(Duration.ofSeconds(15));
+        assertThat(posted).containsOnlyKeys("creating");
+        assertThat(posted.get("creating")).endsWith("(Ready False, Creating: Unready resources: db).");
+
+        // a v2 XR that is not Ready for another reason says so
+        posted.clear();
+        port.next.set(new ClaimStatus(claim(synced(), ready("False", "Unavailable", "instance is rebooting")), null, List.of(), "", ""));
+        check(Duration.ofSeconds(20));
+        assertThat(posted.get("creating")).isEqualTo("PostgreSQLInstance api-postgres-main in payments-dev-api exists but is "
+                + "not Ready (Ready False, Unavailable: instance is rebooting).");
     }
 
     @Test
