@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * namespaced XR {@code crossplane-e2e-basic-namespaced-xr.yaml}, the observed composed resource
  * {@code function-go-templating-getResourceCondition-observed.yaml}); condition reasons and the messages Crossplane
  * writes when nothing else is said are Crossplane's (claim: {@code Waiting}, "Claim is waiting for composite resource
- * to become Ready"; composite: {@code Creating}, "Unready resources: a, b").
+ * to become Ready"; composite: {@code Creating}, "Unready resources: a, b"). The platform's own kinds are served from
+ * the start ({@link #PLATFORM_KINDS}), as if their definitions were installed; other kinds from their first use.
  */
 public final class CrossplaneStandIn {
 
@@ -44,7 +45,20 @@ public final class CrossplaneStandIn {
     public CrossplaneStandIn(KubernetesClient client, Consumer<CustomResourceDefinitionContext> register) {
         this.client = client;
         this.register = register;
+        // the platform's definitions are installed before any claim is written, as in a real cluster
+        for (String kind : PLATFORM_KINDS) {
+            type("platform.paver.dev/v1alpha1", kind, plural(kind), true);
+            type("platform.paver.dev/v1alpha1", "X" + kind, "x" + plural(kind), false);
+            type("xr.platform.paver.dev/v1alpha1", kind, plural(kind), true);
+        }
     }
+
+    /**
+     * The claim kinds the platform's CompositeResourceDefinitions offer from the start (v1 claims and their X-prefixed
+     * composites in {@code platform.paver.dev/v1alpha1}, v2 namespaced XRs in {@code xr.platform.paver.dev/v1alpha1});
+     * other kinds are served once a step first uses them.
+     */
+    static final List<String> PLATFORM_KINDS = List.of("PostgreSQLInstance", "Queue", "Bucket");
 
     /**
      * Applies one {@code crossplane:} step.
