@@ -48,6 +48,7 @@ public final class CrossplaneResources implements ProvisioningPort {
     private final KubernetesClient client;
     private final Map<String, ResourceDefinitionContext> types = new ConcurrentHashMap<>();
 
+    /** @param client the cluster's API client; its credentials are those of Paver's service account (or kubeconfig) */
     public CrossplaneResources(KubernetesClient client) {
         this.client = client;
     }

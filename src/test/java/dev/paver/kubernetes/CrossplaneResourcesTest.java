@@ -52,6 +52,10 @@ class CrossplaneResourcesTest {
                 .withStatusSubresource(true).build();
     }
 
+    static {
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    }
+
     @BeforeEach
     void registerTypes() {
         server.reset(); // one server for the class: start every test from an empty cluster
@@ -329,7 +333,10 @@ class CrossplaneResourcesTest {
         refusing.expect().get().withPath("/apis/platform.paver.dev/v1alpha1/namespaces/" + NS + "/postgresqlinstances/broken")
                 .andReturn(503, new StatusBuilder().withStatus("Failure").withCode(503).withMessage("etcd is unavailable").build())
                 .always();
-        try (KubernetesClient c = refusing.createClient()) {
+        // no retries of the 503: fabric8 would back off and try again ten times
+        try (KubernetesClient c = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
+                        .withMasterUrl(refusing.url("/")).withRequestRetryBackoffLimit(0).build()).build()) {
             CrossplaneResources crossplane = new CrossplaneResources(c);
             assertThatThrownBy(() -> crossplane.status("platform.paver.dev/v1alpha1", "PostgreSQLInstance", NS, "forbidden"))
                     .isInstanceOf(ProvisioningPort.Refused.class)

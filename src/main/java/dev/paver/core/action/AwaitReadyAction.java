@@ -38,8 +38,8 @@ import java.util.Optional;
  *   <li>{@code slow}: still not Ready {@code slowAfter} after the step began: the composed resources that are not
  *       Ready with all their conditions (type, status, reason, message), or what else holds it (no composite bound,
  *       the object does not exist);</li>
- *   <li>{@code ready}: {@code Ready=True} (reason {@code Available}): the step is done, naming the connection
- *       secret (name and namespace only; nobody reads Secrets here);</li>
+ *   <li>{@code ready}: {@code Ready=True} (reason {@code Available}): the step is done, saying how long after the
+ *       request and naming the connection secret (name and namespace only; nobody reads Secrets here);</li>
  *   <li>{@code tracking-off}: no cluster is configured; the step ends at once.</li>
  * </ul>
  * A later success after errors is the {@code ready} milestone. The object being deleted ({@code deletionTimestamp}
@@ -153,10 +153,11 @@ public final class AwaitReadyAction implements Action {
                     : " Its connection details are in Secret " + secret + " in " + status.connectionSecretNamespace()
                     + " (Paver reports only the name; it never reads the Secret).";
             Condition readyCondition = Condition.of(resource);
+            Duration took = Duration.between(ctx.runStarted(), now);
             return new ActionResult.Done(output("on", "true", secret, secret.isEmpty() ? "" : status.connectionSecretNamespace()),
                     "Ready" + (secret.isEmpty() ? "" : ", connection secret " + secret),
                     List.of(Milestone.of("ready", what + " is Ready (" + (readyCondition.reason().isEmpty() ? "Available"
-                            : readyCondition.reason()) + ") after " + AwaitSyncAction.human(waited) + "." + secretText)));
+                            : readyCondition.reason()) + "), " + AwaitSyncAction.human(took) + " after the request." + secretText)));
         }
 
         List<Milestone> milestones = new ArrayList<>();
@@ -172,7 +173,7 @@ public final class AwaitReadyAction implements Action {
         if (failOnError && !errors.isEmpty()) {
             ClaimStatus.Resource first = errors.get(0);
             return new ActionResult.Failed("Crossplane cannot reconcile " + first.describe() + ": "
-                    + ClaimStatus.trim(first.reconcileError().orElseThrow().message(), ERROR_CHARS) + ". Fix the cause (the "
+                    + stripPeriod(ClaimStatus.trim(first.reconcileError().orElseThrow().message(), ERROR_CHARS)) + ". Fix the cause (the "
                     + "claim's parameters in the GitOps repository, the composition or the provider's credentials), then "
                     + "run the golden path again.", milestones);
         }
@@ -309,6 +310,10 @@ public final class AwaitReadyAction implements Action {
     private static String role(ClaimStatus status, ClaimStatus.Resource r) {
         return r == status.composite() ? "its composite resource" : "composed" + (r.compositionResourceName().isEmpty() ? ""
                 : " as " + r.compositionResourceName());
+    }
+
+    private static String stripPeriod(String text) {
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 
     private static String quote(String message, int max) {

@@ -33,6 +33,7 @@ public interface ProvisioningPort {
      * to do about it.
      */
     final class Refused extends RuntimeException {
+        /** @param message what was refused and what to do, shown as the step's failure */
         public Refused(String message) {
             super(message);
         }

@@ -198,8 +198,8 @@ class AwaitReadyActionTest {
                     "connectionSecret", "api-postgres-main-conn", "connectionSecretNamespace", NS));
             assertThat(d.detail()).isEqualTo("Ready, connection secret api-postgres-main-conn");
         });
-        assertThat(posted.get("ready")).isEqualTo("PostgreSQLInstance api-postgres-main in payments-dev-api is Ready (Available) "
-                + "after 21m 30s. Its connection details are in Secret api-postgres-main-conn in payments-dev-api (Paver reports "
+        assertThat(posted.get("ready")).isEqualTo("PostgreSQLInstance api-postgres-main in payments-dev-api is Ready (Available), "
+                + "21m 30s after the request. Its connection details are in Secret api-postgres-main-conn in payments-dev-api (Paver reports "
                 + "only the name; it never reads the Secret).");
         assertThat(posted.keySet()).filteredOn(k -> !k.startsWith("error:")).containsExactly("creating", "slow", "ready");
     }
