@@ -38,6 +38,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import dev.paver.core.action.Action;
 import dev.paver.core.action.ActionRegistry;
 import dev.paver.core.action.AwaitMergeAction;
+import dev.paver.core.action.AwaitReadyAction;
+import dev.paver.core.action.ProvisioningPort;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.CreateRepositoryAction;
 import dev.paver.core.action.DescribeRepositoryAction;
@@ -62,6 +64,7 @@ import dev.paver.git.GitHubRepositories;
 import dev.paver.git.GitHubWebhookController;
 import dev.paver.git.JGitRepositories;
 import dev.paver.kubernetes.ArgoCdApplications;
+import dev.paver.kubernetes.CrossplaneResources;
 import dev.paver.slack.SlackListeners;
 import dev.paver.slack.SlackNotifier;
 import dev.paver.store.JdbcRunStore;
@@ -146,7 +149,7 @@ public class PaverConfiguration {
         PaverProperties.Kubernetes kubernetes = properties.kubernetes();
         boolean explicitUrl = kubernetes.apiUrl() != null && !kubernetes.apiUrl().isBlank();
         if (!explicitUrl && !KubernetesDetection.enabled(kubernetes.enabled())) {
-            LOG.info("no cluster configured: deployment tracking is off, elevations cannot be granted");
+            LOG.info("no cluster configured: deployment and provisioning tracking are off, elevations cannot be granted");
             return new Cluster(null);
         }
         KubernetesClientBuilder builder = new KubernetesClientBuilder();
@@ -162,6 +165,12 @@ public class PaverConfiguration {
     DeploymentPort deployments(Cluster cluster, PaverProperties properties) {
         return cluster.client() == null ? DeploymentPort.disabled()
                 : new ArgoCdApplications(cluster.client(), properties.kubernetes().argocdNamespace());
+    }
+
+    /** Crossplane claims and composite resources, read with a get per check; off without a cluster. */
+    @Bean
+    ProvisioningPort provisioning(Cluster cluster) {
+        return cluster.client() == null ? ProvisioningPort.disabled() : new CrossplaneResources(cluster.client());
     }
 
     @Bean
@@ -236,7 +245,7 @@ public class PaverConfiguration {
                                   KubernetesSchemas manifestSchemas,
                                   DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
                                   AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
-                                  IdentityPort identities) {
+                                  IdentityPort identities, ProvisioningPort provisioning, PaverProperties properties) {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions, manifestSchemas)), new CreateRepositoryAction(repositories),
                 new DescribeRepositoryAction(repositories), new PreviewAction(repositories),
@@ -245,7 +254,8 @@ public class PaverConfiguration {
                 new ApprovalAction(approvals, repositories), new MergePullRequestAction(repositories, audit),
                 new SyncApplicationAction(deployments, identities, audit), new IdentityAction(identities),
                 new GrantAccessAction(access, grants, audit),
-                new RevokeAccessAction(access, grants, approvals, accessPolicy, audit)));
+                new RevokeAccessAction(access, grants, approvals, accessPolicy, audit),
+                new AwaitReadyAction(provisioning, properties.crossplane().slowAfter(), properties.crossplane().failOnError())));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }

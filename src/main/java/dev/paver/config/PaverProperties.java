@@ -17,7 +17,7 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
                               @DefaultValue Kubernetes kubernetes, @DefaultValue Templates templates,
                               @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
                               @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
-                              @DefaultValue SealedSecrets sealedSecrets) {
+                              @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane) {
 
     /**
      * Where the Sealed Secrets controller's certificate comes from, to seal values for the {@code create-secret}
@@ -40,6 +40,17 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
         public boolean hasCertificateFile() {
             return certificateFile != null && !certificateFile.isBlank();
         }
+    }
+
+    /**
+     * Following Crossplane claims and composite resources ({@code crossplane:await-ready}); a step's own input wins.
+     *
+     * @param slowAfter   how long a claim may take to become Ready before the thread says once what is not Ready yet,
+     *                    default 15m (input {@code slowAfter})
+     * @param failOnError true to fail the step on Crossplane's first {@code Synced=False, ReconcileError}; default false:
+     *                    Crossplane retries, and Paver reports the error and keeps waiting (input {@code failOnError})
+     */
+    public record Crossplane(@DefaultValue("15m") Duration slowAfter, @DefaultValue("false") boolean failOnError) {
     }
 
     /**

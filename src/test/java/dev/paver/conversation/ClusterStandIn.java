@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * fabric8's mock API server in CRUD mode on a loopback port, with the Argo CD Application resource registered
  * (status subresource on). Conversations set an Application's status here as Argo CD would; Paver's informer sees
- * it through the real Kubernetes API. New Applications start from the real Argo CD Application of the shared
+ * it through the real Kubernetes API. Crossplane claims, XRs and composed resources are played by
+ * {@link CrossplaneStandIn}, which registers their kinds as it first meets them. New Applications start from the real Argo CD Application of the shared
  * fixtures ({@code argocd/argo-cd-controller-testdata-diff-cache.yaml}), renamed.
  */
 public final class ClusterStandIn implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class ClusterStandIn implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final String namespace;
+    private final CrossplaneStandIn crossplane;
 
     public ClusterStandIn(String namespace) {
         this.namespace = namespace;
@@ -41,6 +43,7 @@ public final class ClusterStandIn implements AutoCloseable {
                 new KubernetesCrudDispatcher(List.of(APPLICATION)), false);
         server.init(java.net.InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
+        crossplane = new CrossplaneStandIn(client, server::expectCustomResource);
     }
 
     /** The API server URL Paver is pointed at. */
@@ -99,6 +102,16 @@ public final class ClusterStandIn implements AutoCloseable {
             app.getAdditionalProperties().put("status", status);
             return app;
         });
+    }
+
+    /**
+     * Applies a conversation's {@code crossplane:} step: creates or updates a claim (or v2 XR), its composite and its
+     * composed resources, with their conditions (see {@link CrossplaneStandIn}).
+     *
+     * @return a line for the transcript
+     */
+    public String crossplane(Map<String, Object> step) {
+        return crossplane.apply(step);
     }
 
     private static GenericKubernetesResource fixtureApplication() {

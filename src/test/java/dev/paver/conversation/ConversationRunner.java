@@ -264,6 +264,13 @@ public final class ConversationRunner implements AutoCloseable {
             transcript.outside("Argo CD: " + name + " sync " + app.getOrDefault("sync", "OutOfSync") + ", health "
                     + app.getOrDefault("health", "Progressing") + (phase == null ? "" : ", operation " + phase)
                     + (app.containsKey("message") ? " (" + app.get("message") + ")" : ""));
+        } else if (step.containsKey("crossplane")) {
+            check(cluster != null, "this conversation has no cluster (cluster: false)");
+            try {
+                transcript.outside("Crossplane: " + cluster.crossplane((Map<String, Object>) step.get("crossplane")));
+            } catch (IllegalArgumentException e) {
+                throw new AssertionError(e.getMessage(), e);
+            }
         } else if (step.containsKey("passes")) {
             Duration d = Duration.parse("PT" + text(step.get("passes")).toUpperCase(java.util.Locale.ROOT));
             check(d.compareTo(Duration.ofSeconds(10)) <= 0, "passes is at most 10s in a conversation");

@@ -15,9 +15,13 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Paver's own RBAC in the deployment manifest is what it calls and nothing broader; above all it may bind only the
- * ClusterRoles of its elevation roles, so a grant can never become cluster-admin.
+ * ClusterRoles of its elevation roles, so a grant can never become cluster-admin. The one role it does not define is
+ * Crossplane's read-only {@code crossplane-view}, for composed resources of any kind.
  */
 class DeployRbacTest {
+
+    /** ClusterRoles that Paver's service account is bound to without the manifest defining them. */
+    private static final java.util.Set<String> EXTERNAL = java.util.Set.of("crossplane-view");
 
     private static final Path MANIFEST = Path.of("deploy", "kubernetes", "paver.yaml");
 
@@ -62,6 +66,9 @@ class DeployRbacTest {
             }
             Map<String, Object> ref = map(binding.get("roleRef"));
             assertThat(ref.get("kind")).isEqualTo(roleKind);
+            if (roleKind.equals("ClusterRole") && EXTERNAL.contains(String.valueOf(ref.get("name")))) {
+                continue; // not in the manifest: checked by composedResourcesAreReadThroughCrossplanesViewRoleOnly
+            }
             Map<String, Object> role = documents.stream()
                     .filter(d -> roleKind.equals(d.get("kind")) && Objects.equals(name(d), ref.get("name"))
                             && Objects.equals(map(d.get("metadata")).get("namespace"), map(binding.get("metadata")).get("namespace")))
@@ -87,7 +94,7 @@ class DeployRbacTest {
     }
 
     @Test
-    void paverHasOneClusterRoleBoundToItsServiceAccount() {
+    void paverHasOneClusterRoleOfItsOwnBoundToItsServiceAccount() {
         assertThat(paverRoles("ClusterRoleBinding", "ClusterRole")).singleElement()
                 .satisfies(role -> assertThat(name(role)).isEqualTo("paver"));
     }
@@ -164,6 +171,36 @@ class DeployRbacTest {
                         .anyMatch(rule -> field(rule, "resources").contains("services/proxy")))
                 .findFirst().orElseThrow();
         assertThat(map(role.get("metadata")).get("namespace")).as("the controller's default namespace").isEqualTo("kube-system");
+    }
+
+    @Test
+    void crossplaneClaimsAndCompositesOfThePaverGroupsAreReadOnly() {
+        List<String> plurals = List.of("postgresqlinstances", "queues", "buckets", "xpostgresqlinstances", "xqueues", "xbuckets");
+        for (String group : List.of("platform.paver.dev", "xr.platform.paver.dev")) {
+            List<Map<String, Object>> rules = allPaverRules().stream().filter(r -> field(r, "apiGroups").contains(group)).toList();
+            assertThat(rules).as(group).isNotEmpty().allSatisfy(rule -> {
+                assertThat(field(rule, "verbs")).containsExactlyInAnyOrder("get", "list", "watch");
+                assertThat(field(rule, "resources")).noneMatch(r -> String.valueOf(r).contains("/"));
+            });
+            assertThat(rules.stream().flatMap(r -> field(r, "resources").stream()).toList()).as(group).containsAll(plurals);
+        }
+    }
+
+    @Test
+    void composedResourcesAreReadThroughCrossplanesViewRoleOnly() {
+        List<Map<String, Object>> bindings = documents.stream().filter(d -> "ClusterRoleBinding".equals(d.get("kind"))
+                && boundToPaver(d) && EXTERNAL.contains(String.valueOf(map(d.get("roleRef")).get("name")))).toList();
+        assertThat(bindings).singleElement().satisfies(binding -> {
+            assertThat(map(binding.get("roleRef"))).containsEntry("kind", "ClusterRole").containsEntry("name", "crossplane-view")
+                    .containsEntry("apiGroup", "rbac.authorization.k8s.io");
+            assertThat(list(binding.get("subjects"))).as("only Paver's service account").hasSize(1);
+        });
+        // never Crossplane's roles that read or write Secrets, nor any other role the manifest does not define
+        assertThat(documents).filteredOn(d -> String.valueOf(d.get("kind")).endsWith("Binding") && boundToPaver(d))
+                .extracting(d -> String.valueOf(map(d.get("roleRef")).get("name")))
+                .doesNotContain("crossplane-admin", "crossplane-edit", "crossplane", "cluster-admin", "admin", "edit")
+                .allMatch(name -> EXTERNAL.contains(name) || documents.stream().anyMatch(d -> String.valueOf(d.get("kind"))
+                        .endsWith("Role") && name.equals(name(d))));
     }
 
     @Test
