@@ -13,11 +13,10 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.paver.conversation.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +35,7 @@ class SealedSecretsCertificateTest {
     private static final String PROXY_PATH =
             "/api/v1/namespaces/kube-system/services/http:sealed-secrets-controller:http/proxy/v1/cert.pem";
 
-    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-20T10:00:00Z"));
+    private final MutableClock clock = MutableClock.startingAt(Instant.parse("2026-11-20T10:00:00Z"));
 
     @TempDir
     Path tmp;
@@ -174,7 +173,7 @@ class SealedSecretsCertificateTest {
     void anExpiredCertificateIsRefusedEvenWhenItWasReadBefore() throws Exception {
         Path file = tmp.resolve("cert.pem");
         Files.writeString(file, PEM);
-        SettableClock late = new SettableClock(Instant.parse("2032-09-27T00:00:00Z"));
+        MutableClock late = MutableClock.startingAt(Instant.parse("2032-09-27T00:00:00Z"));
         SealedSecretsCertificate source = SealedSecretsCertificate.fromFile(file, Duration.ofHours(24), late);
         assertThat(source.current()).isNotNull();
 
@@ -183,33 +182,5 @@ class SealedSecretsCertificateTest {
         assertThatThrownBy(source::current).isInstanceOf(CertificateUnavailableException.class)
                 .hasMessageContaining("expired on 2032-09-27T01:13:46Z")
                 .hasMessageContaining("fetch the controller's current certificate");
-    }
-
-    /** A clock that moves only when told. */
-    static final class SettableClock extends Clock {
-        private Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paver.conversation.GitStandIn;
+import dev.paver.conversation.MutableClock;
 import dev.paver.core.action.Action;
 import dev.paver.core.action.ActionRegistry;
 import dev.paver.core.action.AwaitMergeAction;
@@ -213,7 +214,7 @@ class RunEngineTest {
     void aGitHostThatIsDownIsTriedAgainSaidOnceAndTheRunGoesOnWhenItIsBack() {
         FlakyRepositories flaky = new FlakyRepositories(git);
         RecordingNotifier slack = new RecordingNotifier();
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00Z"));
         RunEngine engine = engine(flaky, slack, clock);
 
         flaky.down = true;
@@ -240,7 +241,7 @@ class RunEngineTest {
         FlakyRepositories flaky = new FlakyRepositories(git);
         flaky.down = true;
         RecordingNotifier slack = new RecordingNotifier();
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00Z"));
         RunEngine engine = engine(flaky, slack, clock);
         Run run = engine.start(createService("api"));
 
@@ -272,7 +273,7 @@ class RunEngineTest {
             }
         };
         RecordingNotifier slack = new RecordingNotifier();
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00Z"));
         RunEngine engine = engine(git, slack, clock, noApplication);
         Run run = engine.start(createService("api"));
         people.merge("payments-gitops", (String) store.find(run.id()).orElseThrow().step("publish-gitops").output().get("branchName"), "Alex");
@@ -348,29 +349,6 @@ class RunEngineTest {
         @Override
         public List<String> listRepositories() {
             return real.listRepositories();
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private java.time.Instant now = java.time.Instant.parse("2026-11-21T10:00:00Z");
-
-        void advance(java.time.Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
         }
     }
 
