@@ -1,11 +1,11 @@
 package dev.paver.store;
 
+import dev.paver.core.run.RunStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import dev.paver.core.run.RunStore;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.function.Supplier;
