@@ -1,11 +1,11 @@
 package dev.paver.store;
 
+import dev.paver.core.run.RunStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,11 +18,12 @@ final class Sql {
     }
 
     /**
-     * The instant as a {@code TIMESTAMP WITH TIME ZONE} value in UTC, cut to the microseconds both databases keep, so
-     * that what is read back (and compared in a {@code WHERE}) is exactly what was written; null stays null.
+     * The instant as a {@code TIMESTAMP WITH TIME ZONE} value in UTC, cut to the microseconds both databases keep
+     * ({@link RunStore#kept}), so that what is read back (and compared in a {@code WHERE}) is exactly what was
+     * written; null stays null.
      */
     static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+        return instant == null ? null : RunStore.kept(instant).atOffset(ZoneOffset.UTC);
     }
 
     /** A {@code TIMESTAMP WITH TIME ZONE} column as an instant, or null. */

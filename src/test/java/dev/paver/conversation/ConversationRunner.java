@@ -197,10 +197,16 @@ public final class ConversationRunner implements AutoCloseable {
                 branch = awaitBranches(repository).get(0);
             }
             Map<String, Object> replace = (Map<String, Object>) push.get("replace");
-            String head = git.commit(repository, branch, file, old -> replace == null ? "changed by " + conversation.name(by) + "\n"
+            Object content = push.get("content");
+            String head = git.commit(repository, branch, file, old -> content != null ? text(content)
+                    : replace == null ? "changed by " + conversation.name(by) + "\n"
                     : old.replace(text(replace.get("from")), text(replace.get("to"))), conversation.name(by));
             if (branch.equals("main")) {
                 lastHead = head;
+                if (file.startsWith("catalog/")) {
+                    // Paver reads the catalogs again every few seconds; here at once, so the next command finds it
+                    testbed.paver().bean(dev.paver.core.goldenpath.CatalogSource.class).refresh();
+                }
             }
             transcript.outside(conversation.name(by) + " pushes a change to " + file + " on " + branch + " of " + repository
                     + " (" + head.substring(0, 7) + ")");

@@ -7,12 +7,12 @@ import java.util.Set;
 
 /**
  * Splits a run's time into Paver's own work (rendering, checking, git, Slack) and waiting for the outside world
- * (a person merging, Argo CD syncing), from the steps' recorded start and end times.
+ * (a person merging, Argo CD syncing, Crossplane provisioning), from the steps' recorded start and end times.
  */
 final class RunTimes {
 
-    /** Steps whose time is spent waiting for people or Argo CD. */
-    private static final Set<String> WAITING = Set.of("await-merge", "await-sync");
+    /** Steps whose time is spent waiting for people, Argo CD or Crossplane. */
+    private static final Set<String> WAITING = Set.of("await-merge", "await-sync", "await-ready");
 
     private RunTimes() {
     }
@@ -34,7 +34,7 @@ final class RunTimes {
             steps.append(String.format("%n    %-16s %6d ms%s", step.stepId(), ms, WAITING.contains(step.stepId()) ? "  (waiting)" : ""));
         }
         long total = run.updatedAt() == null ? 0 : Duration.between(run.createdAt(), run.updatedAt()).toMillis();
-        return String.format("Run %s (%s): %d ms from request to %s; Paver's own work %d ms, waiting for people and Argo CD %d ms.%s",
+        return String.format("Run %s (%s): %d ms from request to %s; Paver's own work %d ms, waiting for people, Argo CD and Crossplane %d ms.%s",
                 run.id(), run.request().goldenPath(), total, run.state().name().toLowerCase(java.util.Locale.ROOT), own, waiting, steps);
     }
 }

@@ -129,10 +129,7 @@ public final class AwaitReadyAction implements Action {
         Instant now = ctx.clock().instant();
         Duration waited = Duration.between(ctx.stepStarted(), now);
         boolean slow = waited.compareTo(slowAfter) >= 0;
-        // whole seconds, rounded up: the store keeps instants to the microsecond, and a timer that reads back different
-        // from the one computed would make every check look like a change (a store write and a card edit per poll)
-        Instant timer = slow ? null : ctx.stepStarted().plus(slowAfter).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                .plusSeconds(1);
+        Instant timer = slow ? null : ctx.stepStarted().plus(slowAfter);
 
         if (read.isEmpty()) {
             List<Milestone> milestones = slow ? List.of(Milestone.of("slow", what + " does not exist " + AwaitSyncAction.human(waited)

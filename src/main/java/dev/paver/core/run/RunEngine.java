@@ -311,14 +311,17 @@ public final class RunEngine {
                     updateCard(run, path, context);
                 }
             } else if (result instanceof ActionResult.Waiting waiting) {
+                // the timer at the store's precision: one computed from nanoseconds (the clock, a step's start) would
+                // otherwise differ from its stored self at every poll
+                Instant wakeAt = RunStore.kept(waiting.wakeAt());
                 boolean same = step.status() == StepStatus.WAITING && step.retryingSince() == null
                         && step.detail().equals(waiting.detail()) && run.state() == RunState.WAITING
                         && waiting.waitKey().equals(run.waitingFor())
-                        && java.util.Objects.equals(waiting.wakeAt(), run.wakeAt());
+                        && java.util.Objects.equals(wakeAt, run.wakeAt());
                 if (!same || changed) {
                     // store and edit the card only when something changed: a waiting run is checked on every poll
                     run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
-                    run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant(), waiting.wakeAt());
+                    run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant(), wakeAt);
                     store.update(run);
                     updateCard(run, path, context);
                 }

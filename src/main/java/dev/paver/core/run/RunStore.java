@@ -3,8 +3,25 @@ package dev.paver.core.run;
 import java.util.List;
 import java.util.Optional;
 
-/** Port to durable run storage. Implementations throw unchecked exceptions when the store is unreachable. */
+/**
+ * Port to durable run storage. Implementations throw unchecked exceptions when the store is unreachable.
+ *
+ * <p>Instants in columns (created, updated, the timer {@link Run#wakeAt()}) are kept to {@link #PRECISION}, the
+ * precision of PostgreSQL's and H2's {@code TIMESTAMP WITH TIME ZONE}; a run read back has them cut to it.
+ */
 public interface RunStore {
+
+    /** The precision of the instants a store keeps: microseconds. */
+    java.time.temporal.ChronoUnit PRECISION = java.time.temporal.ChronoUnit.MICROS;
+
+    /**
+     * {@code instant} as a store gives it back: cut (not rounded) to {@link #PRECISION}; null stays null. The engine
+     * compares a freshly computed timer with the stored one at this precision, so that an unchanged timer is not seen
+     * as a change at every poll.
+     */
+    static java.time.Instant kept(java.time.Instant instant) {
+        return instant == null ? null : instant.truncatedTo(PRECISION);
+    }
 
     /** Stores a new run. */
     void insert(Run run);

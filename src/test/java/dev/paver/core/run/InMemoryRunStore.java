@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link RunStore} in a map, for unit tests of the engine; the real one is {@code JdbcRunStore}. */
+/**
+ * A {@link RunStore} in a map, for unit tests of the engine; the real one is {@code JdbcRunStore}. Like it, it keeps
+ * the instants of its columns to {@link RunStore#PRECISION}.
+ */
 public final class InMemoryRunStore implements RunStore {
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
@@ -56,7 +59,7 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     private static Run copy(Run r) {
-        return new Run(r.id(), r.request(), r.createdAt(), r.state(), r.steps(), r.thread(), r.waitingFor(), r.outcome(),
-                r.updatedAt(), r.posted(), r.wakeAt());
+        return new Run(r.id(), r.request(), RunStore.kept(r.createdAt()), r.state(), r.steps(), r.thread(), r.waitingFor(),
+                r.outcome(), RunStore.kept(r.updatedAt()), r.posted(), RunStore.kept(r.wakeAt()));
     }
 }

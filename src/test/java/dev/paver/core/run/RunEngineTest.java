@@ -158,6 +158,41 @@ class RunEngineTest {
     }
 
     @Test
+    void aWaitingRunWhoseTimerIsDerivedFromNanosecondsIsNotStoredAgainNorItsCardEditedWhenNothingChanged() {
+        // the real store: its timestamp columns keep microseconds, while the clock and the steps' JSON keep nanoseconds
+        javax.sql.DataSource db = new org.springframework.jdbc.datasource.DriverManagerDataSource(
+                "jdbc:h2:mem:engine-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        org.flywaydb.core.Flyway.configure().dataSource(db).load().migrate();
+        RunStore jdbc = new dev.paver.store.JdbcRunStore(new org.springframework.jdbc.core.JdbcTemplate(db));
+        MutableClock clock = new MutableClock();
+        clock.advance(java.time.Duration.ofNanos(123_456_789));
+        RecordingNotifier slack = new RecordingNotifier();
+        ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
+                new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(git),
+                new PublishPullRequestAction(git), new AwaitMergeAction(git),
+                new AwaitSyncAction(DeploymentPort.disabled(), git), new dev.paver.core.action.PreviewAction(git)));
+        RunEngine engine = new RunEngine(catalog, actions, jdbc, slack, renderer, clock, Runnable::run);
+        RunRequest plain = createService("api");
+        java.util.Map<String, Object> platform = new java.util.LinkedHashMap<>(plain.platform());
+        platform.put(RunRequest.DRY_RUN, true); // the preview waits with a timer: 24 h after the step began
+        Run run = engine.start(new RunRequest(plain.goldenPath(), plain.parameters(), platform, plain.requester(),
+                plain.origin(), plain.channel()));
+        Run waiting = jdbc.find(run.id()).orElseThrow();
+        assertThat(waiting.wakeAt()).isNotNull();
+        int cards = slack.cards.size();
+
+        for (int poll = 0; poll < 3; poll++) {
+            clock.advance(java.time.Duration.ofSeconds(5).plusNanos(1_001));
+            engine.resumeAll();
+        }
+
+        Run after = jdbc.find(run.id()).orElseThrow();
+        assertThat(after.updatedAt()).as("not stored again").isEqualTo(waiting.updatedAt());
+        assertThat(after.wakeAt()).isEqualTo(waiting.wakeAt());
+        assertThat(slack.cards).as("the card is not edited").hasSize(cards);
+    }
+
+    @Test
     void aRefusedPushFailsTheRunWithGitsReasonAndNothingElseHappens() {
         RepositoryPort broken = new RepositoryPort() {
             @Override
