@@ -164,8 +164,7 @@ class RunEngineTest {
                 "jdbc:h2:mem:engine-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         org.flywaydb.core.Flyway.configure().dataSource(db).load().migrate();
         RunStore jdbc = new dev.paver.store.JdbcRunStore(new org.springframework.jdbc.core.JdbcTemplate(db));
-        MutableClock clock = new MutableClock();
-        clock.advance(java.time.Duration.ofNanos(123_456_789));
+        MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00.123456789Z"));
         RecordingNotifier slack = new RecordingNotifier();
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(git),
