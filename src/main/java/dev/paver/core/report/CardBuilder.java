@@ -42,7 +42,11 @@ public final class CardBuilder {
         }
         String note = run.outcome();
         if (note.isEmpty() && "off".equals(run.request().platform().get(Intake.DEPLOYMENT_TRACKING))) {
-            note = "Deployment tracking is off: no cluster is configured, so Paver follows this run up to the merge.";
+            if (path.steps().stream().anyMatch(s -> s.action().equals("argocd:await-sync"))) {
+                note = "Deployment tracking is off: no cluster is configured, so Paver follows this run up to the merge.";
+            } else if (path.steps().stream().anyMatch(s -> s.action().equals("crossplane:await-ready"))) {
+                note = "Provisioning tracking is off: no cluster is configured, so Paver follows this run up to the merge.";
+            }
         }
         return new Card(title, state(run), run.request().requester(), fields, steps, links, note);
     }
