@@ -32,20 +32,6 @@ public final class Intake {
     public static final String DEPLOYMENT_TRACKING = "deploymentTracking";
 
     /**
-     * An intake with no Sealed Secrets certificate: requests with a secret value are refused at {@link #start}.
-     *
-     * @see #Intake(GoldenPathCatalog, RequestCheck, CatalogSource, RunEngine, boolean,
-     *      dev.paver.core.approval.ApprovalPolicy, dev.paver.core.approval.Directory, dev.paver.core.audit.AuditLog,
-     *      java.time.Clock, CertificateSource)
-     */
-    public Intake(GoldenPathCatalog paths, RequestCheck check, CatalogSource catalog, RunEngine engine,
-                  boolean deploymentTracking, dev.paver.core.approval.ApprovalPolicy policy,
-                  dev.paver.core.approval.Directory directory, dev.paver.core.audit.AuditLog audit, java.time.Clock clock) {
-        this(paths, check, catalog, engine, deploymentTracking, policy, directory, audit, clock,
-                CertificateSource.unavailable("no Sealed Secrets certificate is configured"));
-    }
-
-    /**
      * @param deploymentTracking whether a cluster is configured; runs carry it as {@code platform.deploymentTracking}
      *                           ({@code on}/{@code off}) so that templates and cards can say so from the start
      * @param certificates       the Sealed Secrets controller's certificate, read at {@link #start} (after the ack) to
