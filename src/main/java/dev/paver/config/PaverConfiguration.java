@@ -46,6 +46,7 @@ import dev.paver.core.action.DescribeRepositoryAction;
 import dev.paver.core.action.PreviewAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.FetchTemplateAction;
+import dev.paver.core.action.RenderSealedSecretAction;
 import dev.paver.core.action.PublishPullRequestAction;
 import dev.paver.core.action.RepositoryPort;
 import dev.paver.core.action.ValidateConventionsAction;
@@ -255,7 +256,8 @@ public class PaverConfiguration {
                 new SyncApplicationAction(deployments, identities, audit), new IdentityAction(identities),
                 new GrantAccessAction(access, grants, audit),
                 new RevokeAccessAction(access, grants, approvals, accessPolicy, audit),
-                new AwaitReadyAction(provisioning, properties.crossplane().slowAfter(), properties.crossplane().failOnError())));
+                new AwaitReadyAction(provisioning, properties.crossplane().slowAfter(), properties.crossplane().failOnError()),
+                new RenderSealedSecretAction()));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }
@@ -317,9 +319,9 @@ public class PaverConfiguration {
     @Bean
     Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine,
                   DeploymentPort deployments, AccessPolicy access, ApprovalPolicy policy, Directory directory,
-                  AuditLog audit, Clock clock) {
+                  AuditLog audit, Clock clock, CertificateSource sealedSecretsCertificate) {
         return new Intake(paths, new RequestCheck(conventions, access), catalog, engine, deployments.enabled(), policy,
-                directory, audit, clock);
+                directory, audit, clock, sealedSecretsCertificate);
     }
 
     @Bean

@@ -28,7 +28,9 @@ import java.util.Map;
  * Builds a golden path's modal from its parameter schema (api.slack.com/surfaces/modals): one input block per
  * parameter, block id = parameter name, action id {@value #ACTION_ID}; enums and catalog pickers
  * ({@code SystemPicker}, {@code OwnerPicker}) become static selects; defaults and typed values prefill it. The
- * modal's {@code callback_id} is the golden path id and its {@code private_metadata} the channel to report in.
+ * modal's {@code callback_id} is the golden path id and its {@code private_metadata} the channel to report in. A plain
+ * secret value ({@code paver:convention: secret-value}) is a plain text input like the others (Slack has no masked
+ * input; its hint says what becomes of it) and is never prefilled.
  */
 public final class ModalFactory {
 
@@ -50,7 +52,9 @@ public final class ModalFactory {
             blocks.add(section(s -> s.text(markdownText(SlackRenderer.truncate(SlackRenderer.escape(path.description()), 3000)))));
         }
         for (Parameter p : path.parameters().parameters()) {
-            String initial = given.getOrDefault(p.name(), p.defaultValue());
+            // a plain secret is never sent back to Slack, not even as the initial value of its own field
+            String initial = dev.paver.core.goldenpath.SecretParameters.isPlain(p) ? null
+                    : given.getOrDefault(p.name(), p.defaultValue());
             List<String> choices = choices(p, catalog);
             blocks.add(input(in -> {
                 in.blockId(p.name()).optional(!p.required()).label(plainText(SlackRenderer.truncate(p.title(), 2000)));
@@ -73,7 +77,9 @@ public final class ModalFactory {
                             .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
                 } else {
                     in.element(plainTextInput(t -> t.actionId(ACTION_ID).initialValue(initial)
-                            .maxLength(p.maxLength() == null ? 500 : p.maxLength())));
+                            .maxLength(p.maxLength() != null ? p.maxLength()
+                                    : dev.paver.core.goldenpath.SecretParameters.isSecret(p)
+                                    ? dev.paver.core.goldenpath.SecretParameters.MAX_VALUE : 500)));
                 }
                 return in;
             }));

@@ -245,6 +245,11 @@ public final class SlackListeners implements AutoCloseable {
         startLater(ready, userId, RunRequest.Origin.TYPED, channelId, ctx::respond);
         var positional = ready.path().parameters().positional();
         Object primary = positional == null ? null : ready.accepted().parameters().get(positional.name());
+        if (!ready.secrets().isEmpty()) {
+            return ctx.ack(":lock: Checking the secret value against the Sealed Secrets controller's key for *"
+                    + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`") + ". If it holds, the status "
+                    + "card follows in this channel; if not, I tell you here.");
+        }
         return ctx.ack(":rocket: Starting *" + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`")
                 + ". I will report every step in a thread under the status card in this channel.");
     }
@@ -283,6 +288,8 @@ public final class SlackListeners implements AutoCloseable {
                 });
             } catch (Intake.NotAllowed e) {
                 inform(tell, userId, ":no_entry: " + e.getMessage());
+            } catch (Intake.Refused e) {
+                inform(tell, userId, SlackRenderer.violations(e.path(), e.violations(), command));
             } catch (RuntimeException e) {
                 LOG.error("starting {} for {} failed", ready.path().id(), userId, e);
                 inform(tell, userId, ":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());

@@ -85,6 +85,15 @@ public final class SlashCommandParser {
                 if (name.isEmpty()) {
                     return new Reply("A flag has no name. Usage: `" + path.usage(command) + "`");
                 }
+                name = parameterName(path, name);
+                Parameter named = path.parameters().get(name);
+                if (named != null && dev.paver.core.goldenpath.SecretParameters.isPlain(named)) {
+                    return new Reply(":no_entry: Nothing was started: `--" + SlackRenderer.escape(name) + "` would put a plain "
+                            + "secret on the command line, which Slack shows in the channel's input history and keeps. Leave it "
+                            + "out and give the value in the form (`" + command + " " + path.id() + "` without `--" + name
+                            + "` opens it), or seal it yourself with `kubeseal --raw` and give it as "
+                            + sealedFlags(path) + ". Usage: `" + path.usage(command) + "`");
+                }
                 if (parameters.containsKey(name)) {
                     return new Reply("`--" + SlackRenderer.escape(name) + "` is given twice. Usage: `" + path.usage(command) + "`");
                 }
@@ -96,6 +105,35 @@ public final class SlashCommandParser {
             }
         }
         return new Invoke(path, parameters);
+    }
+
+    /**
+     * The parameter a flag names: the flag itself, or for a kebab-case flag that names no parameter, its camelCase
+     * form when that is one ({@code --sealed-value} for {@code sealedValue}, {@code --cost-center} for
+     * {@code costCenter}).
+     */
+    static String parameterName(GoldenPath path, String flag) {
+        if (path.parameters().get(flag) != null || !flag.contains("-")) {
+            return flag;
+        }
+        StringBuilder camel = new StringBuilder();
+        boolean upper = false;
+        for (char c : flag.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                camel.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return path.parameters().get(camel.toString()) != null ? camel.toString() : flag;
+    }
+
+    private static String sealedFlags(GoldenPath path) {
+        List<String> flags = path.parameters().parameters().stream()
+                .filter(p -> dev.paver.core.goldenpath.SecretParameters.SEALED.equals(p.convention()))
+                .map(p -> "`--" + p.name() + "`").toList();
+        return flags.isEmpty() ? "a sealed value" : String.join(" or ", flags);
     }
 
     /** Splits on white space, keeping quoted runs together. */

@@ -38,6 +38,10 @@ public final class ConversationRunner implements AutoCloseable {
     private String lastHead = "";
     private final List<Long> ackMillis = new ArrayList<>();
     private int stepNumber;
+    private final Path workDir;
+    /** What Paver logged (at its configured levels), for {@code never_shown}. */
+    private final List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+    private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> logCapture;
 
     /**
      * @param conversation the file to replay
@@ -45,6 +49,7 @@ public final class ConversationRunner implements AutoCloseable {
      */
     public ConversationRunner(Conversation conversation, Path workDir) {
         this.conversation = conversation;
+        this.workDir = workDir;
         this.testbed = new Testbed(workDir, conversation.cluster());
         this.slack = testbed.slack();
         this.cluster = testbed.cluster();
@@ -63,7 +68,7 @@ public final class ConversationRunner implements AutoCloseable {
 
     /** Runs every step; returns the transcript. */
     public Transcript run() throws Exception {
-        testbed.startPaver();
+        startPaver();
         for (Map<String, Object> step : conversation.steps()) {
             stepNumber++;
             try {
@@ -74,6 +79,94 @@ public final class ConversationRunner implements AutoCloseable {
             }
         }
         return transcript;
+    }
+
+    /** Starts Paver and, once its logging is configured (Spring Boot resets it at start), records what it logs. */
+    private void startPaver() {
+        testbed.startPaver();
+        var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        logCapture = new ch.qos.logback.core.AppenderBase<>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                logged.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                        : "\n" + ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy())));
+            }
+        };
+        logCapture.setContext(context);
+        logCapture.start();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logCapture);
+    }
+
+    /**
+     * Fails when {@code text} is anywhere Paver wrote: a Slack Web API call or response URL answer (any parameter), a
+     * commit message or file of any commit of any repository, a file under the work folder (working clones, the
+     * database files), a row of the database ({@code SCRIPT}), a line Paver logged.
+     */
+    private void neverShown(String text) throws Exception {
+        check(!text.isEmpty(), "never_shown needs non-empty strings");
+        for (SlackStandIn.SlackCall c : slack.calls()) {
+            c.params().forEach((name, value) -> check(!value.contains(text), "Slack " + c.method() + " " + name
+                    + " contains " + quote(text)));
+        }
+        for (String stored : git.everything()) {
+            check(!stored.contains(text), "git holds a commit message or file containing " + quote(text));
+        }
+        String needle = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        try (var files = Files.walk(workDir)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/objects/")).toList()) {
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // a lock file git removed meanwhile
+                }
+                check(!new String(bytes, StandardCharsets.ISO_8859_1).contains(needle),
+                        "file " + workDir.relativize(file) + " contains " + quote(text));
+            }
+        }
+        var jdbc = new org.springframework.jdbc.core.JdbcTemplate(testbed.paver().bean(javax.sql.DataSource.class));
+        for (String row : jdbc.queryForList("SCRIPT", String.class)) {
+            check(!row.contains(text), "the database holds " + quote(text) + ": " + (row.length() > 300 ? row.substring(0, 300) + "…" : row));
+        }
+        synchronized (logged) {
+            for (String line : logged) {
+                check(!line.contains(text), "Paver logged " + quote(text) + ": " + line);
+            }
+        }
+    }
+
+    /**
+     * Unseals {@code spec.encryptedData.<key>} of a SealedSecret on the newest branch Paver pushed, with the testbed
+     * controller's private key and the label of the SealedSecret's scope, namespace and name, as the controller does.
+     */
+    @SuppressWarnings("unchecked")
+    private void unseals(Map<String, Object> expected) throws Exception {
+        String repository = text(expected.get("repository"));
+        List<String> branches = git.paverBranches(repository);
+        check(!branches.isEmpty(), "Paver pushed no branch to " + repository);
+        String file = text(expected.get("file"));
+        String yaml = git.files(repository, branches.get(0)).get(file);
+        check(yaml != null, repository + " branch " + branches.get(0) + " has no " + file);
+        Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(yaml);
+        Map<String, Object> metadata = (Map<String, Object>) doc.get("metadata");
+        Map<String, Object> annotations = (Map<String, Object>) metadata.getOrDefault("annotations", Map.of());
+        dev.paver.core.secret.Scope scope = "true".equals(annotations.get(dev.paver.core.secret.Scope.CLUSTER_WIDE_ANNOTATION))
+                ? dev.paver.core.secret.Scope.CLUSTER_WIDE
+                : "true".equals(annotations.get(dev.paver.core.secret.Scope.NAMESPACE_WIDE_ANNOTATION))
+                ? dev.paver.core.secret.Scope.NAMESPACE_WIDE : dev.paver.core.secret.Scope.STRICT;
+        Map<String, Object> data = (Map<String, Object>) ((Map<String, Object>) doc.get("spec")).get("encryptedData");
+        Object sealed = data == null ? null : data.get(text(expected.get("key")));
+        check(sealed != null, file + " has no spec.encryptedData." + expected.get("key") + ":\n" + yaml);
+        byte[] plain;
+        try {
+            plain = dev.paver.core.secret.TestKeys.unseal(Testbed.sealedSecretsKeyPair(), String.valueOf(sealed),
+                    scope.label(text(metadata.get("namespace")), text(metadata.get("name"))));
+        } catch (org.bouncycastle.crypto.InvalidCipherTextException e) {
+            throw new AssertionError(file + ": the controller's key does not unseal " + expected.get("key") + " ("
+                    + e.getMessage() + ")");
+        }
+        check(new String(plain, StandardCharsets.UTF_8).equals(text(expected.get("to"))), file + ": "
+                + expected.get("key") + " unseals to another value");
     }
 
     /** Acknowledgement times of the slash commands and submissions, in milliseconds. */
@@ -285,7 +378,7 @@ public final class ConversationRunner implements AutoCloseable {
         } else if (step.containsKey("restart")) {
             transcript.outside("Paver restarts");
             testbed.stopPaver();
-            testbed.startPaver();
+            startPaver();
         } else if (step.containsKey("expect")) {
             expect((Map<String, Object>) step.get("expect"));
         } else {
@@ -422,11 +515,22 @@ public final class ConversationRunner implements AutoCloseable {
                 check(yaml.contains(wanted), "the operation of " + app.get("name") + " lacks " + quote(wanted) + ":\n" + yaml);
             }
         }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("paver_branches", Map.of())).entrySet()) {
+            List<String> branches = git.paverBranches(e.getKey());
+            check(branches.size() == ((Number) e.getValue()).intValue(), e.getKey() + " has " + branches.size()
+                    + " branches of Paver's, expected " + e.getValue() + ": " + branches);
+        }
         for (String repository : strings(expected.get("no_branches_in"))) {
             check(git.paverBranches(repository).isEmpty(), repository + " has branches " + git.paverBranches(repository));
         }
         for (String repository : strings(expected.get("no_repository"))) {
             check(!Files.exists(git.bare(repository)), "repository " + repository + " exists");
+        }
+        for (String s : strings(expected.get("never_shown"))) {
+            neverShown(s);
+        }
+        if (expected.containsKey("unseals")) {
+            unseals((Map<String, Object>) expected.get("unseals"));
         }
         if (expected.containsKey("pull_request")) {
             Map<String, Object> pr = (Map<String, Object>) expected.get("pull_request");
@@ -625,6 +729,10 @@ public final class ConversationRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (logCapture != null) {
+            ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory())
+                    .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(logCapture);
+        }
         testbed.close();
     }
 }

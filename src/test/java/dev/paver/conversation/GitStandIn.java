@@ -141,4 +141,36 @@ public final class GitStandIn {
             }
         }
     }
+    /**
+     * Every text git holds in every repository under the root: the message of every commit reachable from any ref, and
+     * every file of every such commit, as UTF-8.
+     */
+    public List<String> everything() throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try (var repositories = Files.list(root)) {
+            for (Path bare : repositories.filter(p -> p.getFileName().toString().endsWith(".git")).toList()) {
+                try (Repository repo = Git.open(bare.toFile()).getRepository(); RevWalk walk = new RevWalk(repo)) {
+                    for (Ref ref : repo.getRefDatabase().getRefs()) {
+                        if (ref.getObjectId() != null) {
+                            walk.markStart(walk.parseCommit(ref.getObjectId()));
+                        }
+                    }
+                    for (RevCommit commit : walk) {
+                        out.add(commit.getFullMessage());
+                        try (TreeWalk tw = new TreeWalk(repo)) {
+                            tw.addTree(commit.getTree());
+                            tw.setRecursive(true);
+                            while (tw.next()) {
+                                out.add(new String(repo.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
 }

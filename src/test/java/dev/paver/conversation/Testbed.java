@@ -52,10 +52,30 @@ public final class Testbed implements AutoCloseable {
         properties.put("paver.templates.dir", Path.of("templates").toAbsolutePath().toString());
         properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath());
         properties.put("logging.level.root", "WARN");
+        properties.put("paver.sealed-secrets.certificate-file", sealedSecretsCertificate(workDir).toString());
         if (cluster != null) {
             properties.put("paver.kubernetes.api-url", cluster.url());
         } else {
             properties.put("paver.kubernetes.enabled", "false");
+        }
+    }
+
+    /**
+     * The Sealed Secrets controller's key pair of the testbed: a 4096-bit RSA pair made once per test run, whose
+     * certificate Paver is given as {@code paver.sealed-secrets.certificate-file} (a conversation's {@code settings} may
+     * set that to empty); the private key unseals what Paver sealed ({@code unseals} in a conversation).
+     */
+    public static java.security.KeyPair sealedSecretsKeyPair() {
+        return dev.paver.core.secret.TestKeys.rsa(4096);
+    }
+
+    private static Path sealedSecretsCertificate(Path workDir) {
+        try {
+            java.nio.file.Files.createDirectories(workDir);
+            return java.nio.file.Files.writeString(workDir.resolve("sealed-secrets-cert.pem"),
+                    dev.paver.core.secret.TestKeys.pem(sealedSecretsKeyPair())).toAbsolutePath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -190,4 +190,20 @@ class ModalFactoryTest {
         assertThat(outcome).isInstanceOf(RequestCheck.Accepted.class);
         assertThat(((RequestCheck.Accepted) outcome).parameters()).containsEntry("profile", "medium").containsEntry("port", 8080L);
     }
+    @Test
+    void theCreateSecretModalAsksForThePlainValueAsTextNeverPrefilledAndTakesAKubesealValueToo() {
+        GoldenPath createSecret = GoldenPathFixtures.templates().find("create-secret").orElseThrow();
+
+        View view = ModalFactory.modal(createSecret, GoldenPathFixtures.paymentsCatalogWithApi(),
+                Map.of("service", "api", "value", "sk_live_hunter2", "sealedValue", "AgBy=="), "C0PAYMENTS");
+
+        assertThat(view.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly("service", "environment", "name", "key", "scope", "value", "sealedValue", "dry-run");
+        assertThat(text(view, "value").getInitialValue()).isNull();
+        assertThat(text(view, "value").getMaxLength()).isEqualTo(3000);
+        assertThat(input(view, "value").isOptional()).isTrue();
+        assertThat(input(view, "value").getHint().getText()).contains("keeps only its fingerprint");
+        assertThat(text(view, "sealedValue").getInitialValue()).isEqualTo("AgBy==");
+        assertThat(select(view, "scope").getInitialOption().getValue()).isEqualTo("strict");
+    }
 }

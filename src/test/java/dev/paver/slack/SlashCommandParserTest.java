@@ -185,4 +185,28 @@ class SlashCommandParserTest {
 
         assertThat(invoked("create-service api --description " + description)).containsEntry("description", description);
     }
+    @Test
+    void aPlainSecretValueOnTheCommandLineIsRefusedWithoutRepeatingIt() {
+        String text = reply("create-secret api --environment dev --name stripe-key --key STRIPE_KEY --value sk_live_hunter2");
+
+        assertThat(text).contains("Nothing was started").contains("`--value`").contains("the form")
+                .contains("kubeseal --raw").contains("`--sealedValue`").doesNotContain("hunter2");
+        assertThat(reply("create-secret api --value=sk_live_hunter2")).contains("`--value`").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aKebabCaseFlagNamesTheCamelCaseParameter() {
+        ParseResult result = parse("create-secret api --environment dev --name stripe-key --key K --sealed-value AgBy==");
+
+        assertThat(result).isInstanceOf(Invoke.class);
+        assertThat(((Invoke) result).parameters()).containsEntry("sealedValue", "AgBy==").doesNotContainKey("sealed-value");
+        assertThat(((Invoke) parse("create-service api --no-such-flag x")).parameters()).containsKey("no-such-flag");
+    }
+
+    @Test
+    void theUsageLineLeavesThePlainSecretOut() {
+        String usage = paths.find("create-secret").orElseThrow().usage("/platform");
+
+        assertThat(usage).contains("[--sealedValue <sealedValue>]").doesNotContain("--value");
+    }
 }

@@ -32,7 +32,10 @@ public record GoldenPath(String id, String title, String description, ParameterS
         return steps.stream().filter(s -> s.id().equals(stepId)).findFirst().orElse(null);
     }
 
-    /** {@code /platform <id> <positional> --flag <flag> ...}: the usage line built from the parameters. */
+    /**
+     * {@code /platform <id> <positional> --flag <flag> ...}: the usage line built from the parameters; plain secret values
+     * ({@link SecretParameters#isPlain}) are left out, since they may only be given in the modal.
+     */
     public String usage(String command) {
         StringBuilder out = new StringBuilder(command).append(' ').append(id);
         Parameter positional = parameters.positional();
@@ -40,8 +43,8 @@ public record GoldenPath(String id, String title, String description, ParameterS
             out.append(" <").append(positional.name()).append('>');
         }
         for (Parameter p : parameters.parameters()) {
-            if (p == positional) {
-                continue;
+            if (p == positional || SecretParameters.isPlain(p)) {
+                continue; // a plain secret is given in the modal only, never typed
             }
             String value = p.enumValues().isEmpty() ? "<" + p.name() + ">" : String.join("|", p.enumValues());
             String flag = "--" + p.name() + " " + value;

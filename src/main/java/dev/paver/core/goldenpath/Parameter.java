@@ -17,7 +17,8 @@ import java.util.List;
  *                     {@code GroupPicker}) or null
  * @param convention   Paver's {@code paver:convention}: which platform rule the value obeys
  *                     ({@code domain}, {@code service}, {@code system}, {@code owner}, {@code environment},
- *                     {@code profile}), or null
+ *                     {@code profile}, ...; {@code secret-value}, {@code sealed-value}, {@code secret-key} and
+ *                     {@code secret-scope}: see {@link SecretParameters}), or null
  */
 public record Parameter(String name, String title, String description, String type, List<String> enumValues,
                         String defaultValue, boolean required, Integer maxLength, String uiField, String convention) {

@@ -95,7 +95,7 @@ public final class RequestCheck {
 
         for (Parameter p : schema.parameters()) {
             Object raw = values.get(p.name());
-            if (raw instanceof String s) {
+            if (raw instanceof String s && !SecretParameters.isSecret(p)) {
                 checkText(p, s).ifPresent(v -> byParameter.putIfAbsent(p.name(), v));
             }
             if (raw == null || p.convention() == null || byParameter.containsKey(p.name())) {
@@ -142,6 +142,9 @@ public final class RequestCheck {
                 case "developer-environments" -> developerEnvironments(p, raw, platform);
                 case "resource-type" -> resourceType(p, value, platform);
                 case "object-name" -> objectName(p, value, values, schema, platform);
+                case SecretParameters.KEY -> dev.paver.core.secret.SecretNames.dataKeyProblem(value)
+                        .map(problem -> Violation.ofParameter(p.name(), "secret-key", p.name() + ": " + problem));
+                case SecretParameters.SCOPE -> secretScope(p, value);
                 default -> Optional.empty();
             };
             violation.ifPresent(v -> byParameter.put(p.name(), v));
@@ -349,6 +352,16 @@ public final class RequestCheck {
         }
         platform.put("objectName", full);
         return Optional.empty();
+    }
+
+    /** A Sealed Secrets scope as kubeseal's {@code --scope} names it ({@link dev.paver.core.secret.Scope#parse}). */
+    private static Optional<Violation> secretScope(Parameter p, String value) {
+        try {
+            dev.paver.core.secret.Scope.parse(value);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Violation.ofParameter(p.name(), "scope", p.name() + ": " + e.getMessage()));
+        }
     }
 
     private Optional<Violation> promotionTarget(Parameter p, String value, Map<String, Object> platform) {

@@ -5,6 +5,8 @@ import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
+import dev.paver.core.goldenpath.SecretParameters;
+import dev.paver.core.secret.CertificateSource;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -24,6 +26,7 @@ public final class Intake {
     private final dev.paver.core.approval.Directory directory;
     private final dev.paver.core.audit.AuditLog audit;
     private final java.time.Clock clock;
+    private final CertificateSource certificates;
 
     /** The {@code platform} key that says whether deployments are followed: {@code on} or {@code off}. */
     public static final String DEPLOYMENT_TRACKING = "deploymentTracking";
@@ -31,10 +34,14 @@ public final class Intake {
     /**
      * @param deploymentTracking whether a cluster is configured; runs carry it as {@code platform.deploymentTracking}
      *                           ({@code on}/{@code off}) so that templates and cards can say so from the start
+     * @param certificates       the Sealed Secrets controller's certificate, read at {@link #start} (after the ack) to
+     *                           seal or check secret values ({@link SecretParameters})
      */
     public Intake(GoldenPathCatalog paths, RequestCheck check, CatalogSource catalog, RunEngine engine,
                   boolean deploymentTracking, dev.paver.core.approval.ApprovalPolicy policy,
-                  dev.paver.core.approval.Directory directory, dev.paver.core.audit.AuditLog audit, java.time.Clock clock) {
+                  dev.paver.core.approval.Directory directory, dev.paver.core.audit.AuditLog audit, java.time.Clock clock,
+                  CertificateSource certificates) {
+        this.certificates = certificates;
         this.policy = policy;
         this.directory = directory;
         this.audit = audit;
@@ -47,6 +54,9 @@ public final class Intake {
     }
 
     /**
+     * Secret values ({@link SecretParameters}) are withheld before the request check sees them: no message quotes
+     * them, and a {@link Ready} holds them until {@link #start} seals them.
+     *
      * @param goldenPath    the golden path id
      * @param given         parameter name to text
      * @param askForMissing true for typed commands (missing required values open a modal), false for submissions
@@ -68,14 +78,28 @@ public final class Intake {
             return new Invalid(path, java.util.List.of(Violation.ofParameter(DRY_RUN_PARAMETER, "no-preview",
                     path.id() + " pushes no files, so there is nothing to preview; ask without --" + DRY_RUN_PARAMETER)));
         }
-        RequestCheck.Outcome outcome = check.check(path, given, catalog.current(), askForMissing);
-        if (outcome instanceof RequestCheck.Accepted a) {
-            return new Ready(path, a, dryRun);
+        SecretParameters.Split split = SecretParameters.withhold(path, given);
+        if (!split.violations().isEmpty()) {
+            return new Invalid(path, split.violations());
         }
+        RequestCheck.Outcome outcome = check.check(path, split.given(), catalog.current(), askForMissing);
+        if (outcome instanceof RequestCheck.Accepted a) {
+            var missing = SecretParameters.missing(path, split.withheld());
+            if (missing.isEmpty()) {
+                return new Ready(path, a, dryRun, split.withheld());
+            }
+            if (!askForMissing) {
+                return new Invalid(path, java.util.List.of(missing.get()));
+            }
+        }
+        split.withheld().discard();
         if (outcome instanceof RequestCheck.Rejected r) {
             return new Invalid(path, r.violations());
         }
-        return new NeedsInput(path, ((RequestCheck.Incomplete) outcome).given());
+        // the modal is prefilled with what was typed, never with a plain secret value
+        Map<String, String> prefill = new java.util.LinkedHashMap<>(given);
+        path.parameters().parameters().stream().filter(SecretParameters::isPlain).forEach(p -> prefill.remove(p.name()));
+        return new NeedsInput(path, prefill);
     }
 
     /**
@@ -85,24 +109,39 @@ public final class Intake {
      *
      * @param afterFirstPass called with the run once its first pass ended; a run with no thread and a final state
      *                       could not post its card ({@link Run#outcome()} says why)
+     * <p>A request with a secret value is sealed here, first ({@link SecretParameters#seal}: reads the certificate, which
+     * may take seconds): the stored run, the audit log and every message carry the value's fingerprint only.
+     *
      * @throws NotAllowed when the requester may not run it; nothing was stored
+     * @throws Refused    when its secret value cannot be sealed or is not sealed for the controller's key; nothing was
+     *                    stored
      */
     public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel, Consumer<Run> afterFirstPass) {
-        Map<String, Object> platform = new java.util.LinkedHashMap<>(ready.accepted().platform());
-        String domain = String.valueOf(platform.getOrDefault("domain", ""));
-        var allowed = policy.whoMayRun(ready.path().id(), domain);
-        if (allowed.isPresent() && !directory.isMemberOfAny(requester, allowed.get())) {
-            throw new NotAllowed("You may not run " + ready.path().id() + (domain.isEmpty() ? "" : " in " + domain)
-                    + ": it is open to " + String.join(", ", allowed.get()) + " (paver.approvals.may-run). Nothing was started.");
+        RequestCheck.Accepted accepted;
+        try {
+            String domain = String.valueOf(ready.accepted().platform().getOrDefault("domain", ""));
+            var allowed = policy.whoMayRun(ready.path().id(), domain);
+            if (allowed.isPresent() && !directory.isMemberOfAny(requester, allowed.get())) {
+                throw new NotAllowed("You may not run " + ready.path().id() + (domain.isEmpty() ? "" : " in " + domain)
+                        + ": it is open to " + String.join(", ", allowed.get()) + " (paver.approvals.may-run). Nothing was started.");
+            }
+            RequestCheck.Outcome sealed = SecretParameters.seal(ready.path(), ready.accepted(), ready.secrets(), certificates);
+            if (sealed instanceof RequestCheck.Rejected r) {
+                throw new Refused(ready.path(), r.violations());
+            }
+            accepted = (RequestCheck.Accepted) sealed;
+        } finally {
+            ready.secrets().discard();
         }
+        Map<String, Object> platform = new java.util.LinkedHashMap<>(accepted.platform());
         platform.put(DEPLOYMENT_TRACKING, deploymentTracking ? "on" : "off");
         if (ready.dryRun()) {
             platform.put(RunRequest.DRY_RUN, true);
         }
-        RunRequest request = new RunRequest(ready.path().id(), ready.accepted().parameters(), platform, requester, origin, channel);
+        RunRequest request = new RunRequest(ready.path().id(), accepted.parameters(), platform, requester, origin, channel);
         Run run = engine.start(request, afterFirstPass);
         audit.append(new dev.paver.core.audit.AuditEntry(clock.instant(), requester, "request", subject(request), run.id(),
-                origin.name(), ready.path().id() + " " + ready.accepted().parameters()));
+                origin.name(), ready.path().id() + " " + accepted.parameters()));
         return run;
     }
 
@@ -132,6 +171,31 @@ public final class Intake {
         }
     }
 
+    /**
+     * The request broke a rule that could only be checked after the ack (its secret value: see
+     * {@link SecretParameters#seal}); nothing was stored. The message lists the violations.
+     */
+    public static final class Refused extends RuntimeException {
+        private final transient GoldenPath path;
+        private final java.util.List<Violation> violations;
+
+        public Refused(GoldenPath path, java.util.List<Violation> violations) {
+            super(String.join("; ", violations.stream().map(Violation::message).toList()));
+            this.path = path;
+            this.violations = java.util.List.copyOf(violations);
+        }
+
+        /** The golden path asked for. */
+        public GoldenPath path() {
+            return path;
+        }
+
+        /** The broken rules, one per parameter. */
+        public java.util.List<Violation> violations() {
+            return violations;
+        }
+    }
+
     /** The golden paths, for help texts and modals. */
     public GoldenPathCatalog paths() {
         return paths;
@@ -147,11 +211,23 @@ public final class Intake {
     }
 
     /**
-     * Everything holds: {@link #start} may run it.
+     * Everything that can be checked at once holds: {@link #start} may run it.
      *
-     * @param dryRun true when the requester asked for a preview first ({@code --dry-run}, Preview first in the modal)
+     * @param dryRun  true when the requester asked for a preview first ({@code --dry-run}, Preview first in the modal)
+     * @param secrets the secret values withheld from {@code accepted} (whose parameters hold their fingerprints), sealed
+     *                or checked by {@link #start}; {@link SecretParameters.Withheld#NONE} for most golden paths
      */
-    public record Ready(GoldenPath path, RequestCheck.Accepted accepted, boolean dryRun) implements Outcome {
+    public record Ready(GoldenPath path, RequestCheck.Accepted accepted, boolean dryRun,
+                        SecretParameters.Withheld secrets) implements Outcome {
+        public Ready {
+            secrets = secrets == null ? SecretParameters.Withheld.NONE : secrets;
+        }
+
+        /** A request with no secret value. */
+        public Ready(GoldenPath path, RequestCheck.Accepted accepted, boolean dryRun) {
+            this(path, accepted, dryRun, SecretParameters.Withheld.NONE);
+        }
+
         /** A request that goes straight on. */
         public Ready(GoldenPath path, RequestCheck.Accepted accepted) {
             this(path, accepted, false);

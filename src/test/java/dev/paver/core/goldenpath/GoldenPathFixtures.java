@@ -87,11 +87,27 @@ public final class GoldenPathFixtures {
      * at its first step with a side effect.
      */
     public static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog) {
+        return render(pathId, given, platformCatalog, () -> dev.paver.core.secret.TestKeys.key(4096));
+    }
+
+    /**
+     * As {@link #render(String, Map, PlatformCatalog)}, with secret values sealed or checked as the intake does
+     * ({@link SecretParameters}) with the key of {@code certificates}.
+     */
+    public static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog,
+                                             dev.paver.core.secret.CertificateSource certificates) {
         GoldenPathCatalog catalog = templates().only(List.of(pathId));
         GoldenPath path = catalog.find(pathId).orElseThrow();
-        RequestCheck.Outcome outcome = new RequestCheck(Conventions.defaults()).check(path, given, platformCatalog, false);
+        SecretParameters.Split split = SecretParameters.withhold(path, given);
+        if (!split.violations().isEmpty()) {
+            throw new AssertionError(pathId + " " + split.given() + " is not accepted: " + split.violations());
+        }
+        RequestCheck.Outcome outcome = new RequestCheck(Conventions.defaults()).check(path, split.given(), platformCatalog, false);
+        if (outcome instanceof RequestCheck.Accepted checked) {
+            outcome = SecretParameters.seal(path, checked, split.withheld(), certificates);
+        }
         if (!(outcome instanceof RequestCheck.Accepted accepted)) {
-            throw new AssertionError(pathId + " " + given + " is not accepted: " + outcome);
+            throw new AssertionError(pathId + " " + split.given() + " is not accepted: " + outcome);
         }
         Map<String, String> rendered = new TreeMap<>();
         Action capture = new NamedAction("paver:conventions:validate", true, ctx -> {
@@ -101,6 +117,7 @@ public final class GoldenPathFixtures {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         catalog.all().forEach(p -> p.steps().forEach(s -> ids.add(s.action())));
         List<Action> actions = new java.util.ArrayList<>(List.of(new FetchTemplateAction(new TemplateRenderer()), capture,
+                new dev.paver.core.action.RenderSealedSecretAction(),
                 new dev.paver.core.action.DescribeRepositoryAction(new NamesOnly())));
         for (String id : ids) {
             if (actions.stream().noneMatch(a -> a.id().equals(id))) {

@@ -33,7 +33,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * unsealer that follows kubeseal's {@code HybridDecrypt} with BouncyCastle's own RSA-OAEP and AES-GCM, so that the
  * JCA code under test is checked by an implementation that shares none of it.
  */
-final class TestKeys {
+public final class TestKeys {
 
     /** The fixture: a real controller certificate and a SealedSecret sealed with it. */
     static final String FIXTURE_PEM = SharedFixtures.text("kubernetes", "sealed-secrets", "caarlos0-home-pub-sealed-secrets.pem");
@@ -46,7 +46,7 @@ final class TestKeys {
     }
 
     /** One RSA key pair per size for the whole test run (a 4096-bit pair takes a moment to make). */
-    static KeyPair rsa(int bits) {
+    public static KeyPair rsa(int bits) {
         return PAIRS.computeIfAbsent(bits, b -> generate("RSA", b));
     }
 
@@ -61,7 +61,7 @@ final class TestKeys {
     }
 
     /** A PEM certificate for the pair, valid from a day before to a year after now. */
-    static String pem(KeyPair pair) {
+    public static String pem(KeyPair pair) {
         return pem(pair, Instant.now().minusSeconds(86_400), Instant.now().plusSeconds(365L * 86_400));
     }
 
@@ -92,7 +92,7 @@ final class TestKeys {
         }
     }
 
-    static SealingKey key(int bits) {
+    public static SealingKey key(int bits) {
         return SealingKey.fromPem(pem(rsa(bits)));
     }
 
@@ -102,7 +102,7 @@ final class TestKeys {
      *
      * @throws InvalidCipherTextException when the label, key or bytes are wrong
      */
-    static byte[] unseal(KeyPair pair, String sealedBase64, byte[] label) throws InvalidCipherTextException {
+    public static byte[] unseal(KeyPair pair, String sealedBase64, byte[] label) throws InvalidCipherTextException {
         byte[] sealed = Base64.getDecoder().decode(sealedBase64);
         int rsaLength = ((sealed[0] & 0xff) << 8) | (sealed[1] & 0xff);
         RSAPrivateCrtKey k = (RSAPrivateCrtKey) pair.getPrivate();
