@@ -427,15 +427,29 @@ public final class ConversationRunner implements AutoCloseable {
             String repository = text(pr.get("repository"));
             List<String> branches = git.paverBranches(repository);
             check(!branches.isEmpty(), "Paver pushed no branch to " + repository);
-            Map<String, String> files = git.files(repository, branches.get(0));
-            for (String path : strings(pr.get("files"))) {
-                check(files.containsKey(path), repository + " branch " + branches.get(0) + " lacks " + path + "; it has " + files.keySet());
-            }
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) pr.getOrDefault("file_contains", Map.of())).entrySet()) {
-                String content = files.getOrDefault(e.getKey(), "");
-                for (String s : strings(e.getValue())) {
-                    check(content.contains(s), e.getKey() + " lacks " + quote(s) + ":\n" + content);
-                }
+            checkFiles(repository + " branch " + branches.get(0), git.files(repository, branches.get(0)), pr);
+        }
+        if (expected.containsKey("main")) {
+            Map<String, Object> main = (Map<String, Object>) expected.get("main");
+            String repository = text(main.get("repository"));
+            check(Files.exists(git.bare(repository)), "repository " + repository + " does not exist");
+            checkFiles("main of " + repository, git.files(repository, "main"), main);
+        }
+    }
+
+    /** {@code files}, {@code lacks} and {@code file_contains} of an expectation, on the files of one branch. */
+    @SuppressWarnings("unchecked")
+    private static void checkFiles(String where, Map<String, String> files, Map<String, Object> expected) {
+        for (String path : strings(expected.get("files"))) {
+            check(files.containsKey(path), where + " lacks " + path + "; it has " + files.keySet());
+        }
+        for (String path : strings(expected.get("lacks"))) {
+            check(!files.containsKey(path), where + " has " + path);
+        }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("file_contains", Map.of())).entrySet()) {
+            String content = files.getOrDefault(e.getKey(), "");
+            for (String s : strings(e.getValue())) {
+                check(content.contains(s), where + ": " + e.getKey() + " lacks " + quote(s) + ":\n" + content);
             }
         }
     }
