@@ -38,6 +38,8 @@ public final class ConversationRunner implements AutoCloseable {
     private String lastHead = "";
     private final List<Long> ackMillis = new ArrayList<>();
     private int stepNumber;
+    /** How many modals Paver had opened when the latest slash command was sent. */
+    private int modalsBeforeCommand;
 
     /**
      * @param conversation the file to replay
@@ -97,6 +99,7 @@ public final class ConversationRunner implements AutoCloseable {
             String user = text(step.get("user"));
             String typed = text(step.get("types"));
             transcript.user(user, typed);
+            modalsBeforeCommand = slack.calls("views.open").size();
             HttpResponse<String> response = slashCommand(user, typed, text(step.getOrDefault("signature", "valid")));
             int expectedStatus = step.containsKey("status") ? ((Number) step.get("status")).intValue() : 200;
             check(response.statusCode() == expectedStatus, "HTTP status " + response.statusCode() + ", expected "
@@ -437,7 +440,7 @@ public final class ConversationRunner implements AutoCloseable {
         }
     }
 
-    /** {@code files}, {@code lacks} and {@code file_contains} of an expectation, on the files of one branch. */
+    /** {@code files}, {@code lacks}, {@code file_contains} and {@code file_excludes} of an expectation, on one branch's files. */
     @SuppressWarnings("unchecked")
     private static void checkFiles(String where, Map<String, String> files, Map<String, Object> expected) {
         for (String path : strings(expected.get("files"))) {
@@ -450,6 +453,12 @@ public final class ConversationRunner implements AutoCloseable {
             String content = files.getOrDefault(e.getKey(), "");
             for (String s : strings(e.getValue())) {
                 check(content.contains(s), where + ": " + e.getKey() + " lacks " + quote(s) + ":\n" + content);
+            }
+        }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("file_excludes", Map.of())).entrySet()) {
+            check(files.containsKey(e.getKey()), where + " lacks " + e.getKey());
+            for (String s : strings(e.getValue())) {
+                check(!files.get(e.getKey()).contains(s), where + ": " + e.getKey() + " contains " + quote(s) + ":\n" + files.get(e.getKey()));
             }
         }
     }
@@ -573,16 +582,17 @@ public final class ConversationRunner implements AutoCloseable {
         return response;
     }
 
+    /** The latest modal Paver opened since the latest slash command (Paver opens it after the acknowledgement). */
     private JsonNode awaitView() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
         while (System.nanoTime() < deadline) {
             List<SlackStandIn.SlackCall> opens = slack.calls("views.open");
-            if (!opens.isEmpty()) {
+            if (opens.size() > modalsBeforeCommand) {
                 return JSON.readTree(opens.get(opens.size() - 1).param("view"));
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("Paver opened no modal (views.open) within " + WAIT_SECONDS + " s");
+        throw new AssertionError("Paver opened no modal (views.open) within " + WAIT_SECONDS + " s of the latest command");
     }
 
     private List<String> awaitBranches(String repository) throws Exception {
