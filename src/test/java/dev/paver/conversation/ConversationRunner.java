@@ -42,6 +42,8 @@ public final class ConversationRunner implements AutoCloseable {
     /** What Paver logged (at its configured levels), for {@code never_shown}. */
     private final List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
     private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> logCapture;
+    /** How many modals Paver had opened when the latest slash command was sent. */
+    private int modalsBeforeCommand;
 
     /**
      * @param conversation the file to replay
@@ -190,6 +192,7 @@ public final class ConversationRunner implements AutoCloseable {
             String user = text(step.get("user"));
             String typed = text(step.get("types"));
             transcript.user(user, typed);
+            modalsBeforeCommand = slack.calls("views.open").size();
             HttpResponse<String> response = slashCommand(user, typed, text(step.getOrDefault("signature", "valid")));
             int expectedStatus = step.containsKey("status") ? ((Number) step.get("status")).intValue() : 200;
             check(response.statusCode() == expectedStatus, "HTTP status " + response.statusCode() + ", expected "
@@ -537,15 +540,35 @@ public final class ConversationRunner implements AutoCloseable {
             String repository = text(pr.get("repository"));
             List<String> branches = git.paverBranches(repository);
             check(!branches.isEmpty(), "Paver pushed no branch to " + repository);
-            Map<String, String> files = git.files(repository, branches.get(0));
-            for (String path : strings(pr.get("files"))) {
-                check(files.containsKey(path), repository + " branch " + branches.get(0) + " lacks " + path + "; it has " + files.keySet());
+            checkFiles(repository + " branch " + branches.get(0), git.files(repository, branches.get(0)), pr);
+        }
+        if (expected.containsKey("main")) {
+            Map<String, Object> main = (Map<String, Object>) expected.get("main");
+            String repository = text(main.get("repository"));
+            check(Files.exists(git.bare(repository)), "repository " + repository + " does not exist");
+            checkFiles("main of " + repository, git.files(repository, "main"), main);
+        }
+    }
+
+    /** {@code files}, {@code lacks}, {@code file_contains} and {@code file_excludes} of an expectation, on one branch's files. */
+    @SuppressWarnings("unchecked")
+    private static void checkFiles(String where, Map<String, String> files, Map<String, Object> expected) {
+        for (String path : strings(expected.get("files"))) {
+            check(files.containsKey(path), where + " lacks " + path + "; it has " + files.keySet());
+        }
+        for (String path : strings(expected.get("lacks"))) {
+            check(!files.containsKey(path), where + " has " + path);
+        }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("file_contains", Map.of())).entrySet()) {
+            String content = files.getOrDefault(e.getKey(), "");
+            for (String s : strings(e.getValue())) {
+                check(content.contains(s), where + ": " + e.getKey() + " lacks " + quote(s) + ":\n" + content);
             }
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) pr.getOrDefault("file_contains", Map.of())).entrySet()) {
-                String content = files.getOrDefault(e.getKey(), "");
-                for (String s : strings(e.getValue())) {
-                    check(content.contains(s), e.getKey() + " lacks " + quote(s) + ":\n" + content);
-                }
+        }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("file_excludes", Map.of())).entrySet()) {
+            check(files.containsKey(e.getKey()), where + " lacks " + e.getKey());
+            for (String s : strings(e.getValue())) {
+                check(!files.get(e.getKey()).contains(s), where + ": " + e.getKey() + " contains " + quote(s) + ":\n" + files.get(e.getKey()));
             }
         }
     }
@@ -669,16 +692,17 @@ public final class ConversationRunner implements AutoCloseable {
         return response;
     }
 
+    /** The latest modal Paver opened since the latest slash command (Paver opens it after the acknowledgement). */
     private JsonNode awaitView() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
         while (System.nanoTime() < deadline) {
             List<SlackStandIn.SlackCall> opens = slack.calls("views.open");
-            if (!opens.isEmpty()) {
+            if (opens.size() > modalsBeforeCommand) {
                 return JSON.readTree(opens.get(opens.size() - 1).param("view"));
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("Paver opened no modal (views.open) within " + WAIT_SECONDS + " s");
+        throw new AssertionError("Paver opened no modal (views.open) within " + WAIT_SECONDS + " s of the latest command");
     }
 
     private List<String> awaitBranches(String repository) throws Exception {

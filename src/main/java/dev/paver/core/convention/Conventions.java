@@ -130,7 +130,8 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
     /**
      * Checks a name that becomes a key segment or a label value. Rules, in order: required, DNS-1123 label,
      * no environment name as a whole segment (for {@code domain} and {@code service}), and, for a key
-     * segment, room for the longest environment within {@value SemanticKey#MAX_LENGTH} characters.
+     * segment, room for the longest environment and the other segment (one character when it is not known yet)
+     * within {@value SemanticKey#MAX_LENGTH} characters.
      *
      * @param parameter the parameter's name as the user typed it, e.g. {@code service}
      * @param value     the value to check, possibly null
@@ -162,13 +163,18 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
                 }
             }
             int longestEnv = environments.stream().mapToInt(String::length).max().orElse(0);
-            int other = otherSegment == null || otherSegment.isEmpty() ? 0 : otherSegment.length();
+            boolean otherKnown = otherSegment != null && !otherSegment.isEmpty();
+            // without the other segment (a new domain has no service yet), it needs room for one of one character
+            int other = otherKnown ? otherSegment.length() : 1;
             int length = value.length() + longestEnv + other + 2;
-            if (other > 0 && length > SemanticKey.MAX_LENGTH) {
-                return Optional.of(Violation.ofParameter(parameter, "key-length",
-                        parameter + " " + Names.quote(value) + " makes the key " + length + " characters long (at most "
-                                + SemanticKey.MAX_LENGTH + " with the longest environment); use at most "
-                                + (value.length() - (length - SemanticKey.MAX_LENGTH)) + " characters"));
+            if (length > SemanticKey.MAX_LENGTH) {
+                int most = value.length() - (length - SemanticKey.MAX_LENGTH);
+                return Optional.of(Violation.ofParameter(parameter, "key-length", otherKnown
+                        ? parameter + " " + Names.quote(value) + " makes the key " + length + " characters long (at most "
+                                + SemanticKey.MAX_LENGTH + " with the longest environment); use at most " + most + " characters"
+                        : parameter + " " + Names.quote(value) + " leaves no room for the other segment of {domain}-{env}-{service} "
+                                + "keys, which are at most " + SemanticKey.MAX_LENGTH + " characters with the longest environment; use at most "
+                                + most + " characters"));
             }
         }
         return Optional.empty();

@@ -245,7 +245,7 @@ public final class RequestCheck {
     }
 
     private Optional<Violation> knownGroups(Parameter p, Object raw, PlatformCatalog catalog) {
-        List<String> groups = raw instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(raw));
+        List<String> groups = values(raw);
         if (groups.isEmpty()) {
             return Optional.of(Violation.ofParameter(p.name(), "required", p.name() + " needs at least one group"));
         }
@@ -280,7 +280,7 @@ public final class RequestCheck {
     }
 
     private Optional<Violation> knownUsers(Parameter p, Object raw, PlatformCatalog catalog) {
-        List<String> users = raw instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(raw));
+        List<String> users = values(raw);
         for (String user : users) {
             Optional<Violation> name = conventions.checkName(p.name(), user, Conventions.NameRole.LABEL, null);
             if (name.isPresent()) {
@@ -299,7 +299,7 @@ public final class RequestCheck {
      * access is a time-boxed elevation).
      */
     private Optional<Violation> developerEnvironments(Parameter p, Object raw, Map<String, Object> platform) {
-        List<String> envs = raw instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(raw));
+        List<String> envs = values(raw);
         if (envs.isEmpty()) {
             return Optional.of(Violation.ofParameter(p.name(), "required", p.name() + " needs at least one of "
                     + conventions.developerEnvironments()));
@@ -468,6 +468,14 @@ public final class RequestCheck {
         return Optional.of(Violation.ofParameter(p.name(), "unknown-" + what, p.name() + " " + Names.quote(value)
                 + " is not a known " + what + " (" + options + "); a " + what + " is known once a domain's GitOps repository "
                 + "has it in " + folder));
+    }
+
+    /**
+     * The values of an array parameter: the list {@link ParameterSchema#withDefaults} made of a comma-separated text,
+     * or the one value given otherwise (a caller that passes a plain string).
+     */
+    private static List<String> values(Object raw) {
+        return raw instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(raw));
     }
 
     private static String byConvention(ParameterSchema schema, String convention) {

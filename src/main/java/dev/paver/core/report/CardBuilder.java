@@ -26,7 +26,9 @@ public final class CardBuilder {
         Map<String, Object> parameters = run.request().parameters();
         Object domain = run.request().platform().get("domain");
         Object primary = path.parameters().positional() == null ? null : parameters.get(path.parameters().positional().name());
-        boolean keyed = primary != null && domain != null && String.valueOf(primary).startsWith(domain + "-");
+        // a key {domain}-{env}-{service} names its domain already, and so does the domain itself (create-domain)
+        boolean keyed = primary != null && domain != null && (String.valueOf(primary).startsWith(domain + "-")
+                || String.valueOf(primary).equals(String.valueOf(domain)));
         String title = path.id() + (primary == null ? "" : " " + (domain == null || keyed ? "" : domain + "/") + primary);
         List<Card.Field> fields = new ArrayList<>();
         parameters.forEach((k, v) -> fields.add(new Card.Field(k, String.valueOf(v))));

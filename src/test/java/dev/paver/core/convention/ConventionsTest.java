@@ -112,6 +112,17 @@ class ConventionsTest {
     }
 
     @Test
+    void aKeySegmentWhoseOtherSegmentIsNotKnownYetMustLeaveRoomForOne() {
+        // a new domain: 53 + "-" + staging (7) + "-" + a one-character service = 63
+        assertThat(conventions.checkName("domain", "d".repeat(53), KEY_SEGMENT, null)).isEmpty();
+
+        Violation v = broken("domain", "d".repeat(54), KEY_SEGMENT, null);
+        assertThat(v.rule()).isEqualTo("key-length");
+        assertThat(v.message()).contains("leaves no room for the other segment of {domain}-{env}-{service}",
+                "use at most 53 characters");
+    }
+
+    @Test
     void takesTheLongestConfiguredEnvironmentForTheKeyLength() {
         Conventions longEnvironment = new Conventions(List.of("dev", "preproduction"), List.of("dev"),
                 conventions.profiles(), RequiredLabels.defaults(), "-gitops");

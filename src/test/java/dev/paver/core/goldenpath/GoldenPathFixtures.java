@@ -82,12 +82,28 @@ public final class GoldenPathFixtures {
     }
 
     /**
+     * The payments GitOps repository as {@link #paymentsCatalogWithApi()} describes it: the files create-service
+     * renders for api, merged, and a newer build (0.2.0) deployed to the first environment since, so that the next
+     * environments have something to be promoted to.
+     */
+    public static Map<String, String> paymentsGitopsWithApi() {
+        Map<String, String> files = new TreeMap<>(under("gitops", renderCreateService(apiInCheckout())));
+        String dev = "apps/checkout/api/overlays/dev/kustomization.yaml";
+        String overlay = files.get(dev);
+        if (overlay == null || !overlay.contains("newTag: \"0.1.0\"")) {
+            throw new AssertionError("create-service no longer renders " + dev + " with newTag \"0.1.0\": " + overlay);
+        }
+        files.put(dev, overlay.replace("newTag: \"0.1.0\"", "newTag: \"0.2.0\""));
+        return files;
+    }
+
+    /**
      * Every file that a run of {@code pathId} renders before it publishes anything, rendered by the real engine and
      * {@code fetch:template}: the workspace as the {@code paver:conventions:validate} step sees it; the run is stopped
      * at its first step with a side effect.
      */
     public static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog) {
-        return render(pathId, given, platformCatalog, () -> dev.paver.core.secret.TestKeys.key(4096));
+        return render(pathId, given, platformCatalog, Map.of());
     }
 
     /**
@@ -96,6 +112,23 @@ public final class GoldenPathFixtures {
      */
     public static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog,
                                              dev.paver.core.secret.CertificateSource certificates) {
+        return render(pathId, given, platformCatalog, Map.of(), certificates);
+    }
+
+    /**
+     * As {@link #render(String, Map, PlatformCatalog)}, with git repositories to read from (the default branch of
+     * each, path to text), as {@code paver:promotion:render} reads a service's overlays.
+     *
+     * @param repositories repository name to its files; a repository not named here is empty
+     */
+    public static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog,
+                                             Map<String, Map<String, String>> repositories) {
+        return render(pathId, given, platformCatalog, repositories, () -> dev.paver.core.secret.TestKeys.key(4096));
+    }
+
+    private static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog,
+                                              Map<String, Map<String, String>> repositories,
+                                              dev.paver.core.secret.CertificateSource certificates) {
         GoldenPathCatalog catalog = templates().only(List.of(pathId));
         GoldenPath path = catalog.find(pathId).orElseThrow();
         SecretParameters.Split split = SecretParameters.withhold(path, given);
@@ -116,9 +149,10 @@ public final class GoldenPathFixtures {
         });
         java.util.Set<String> ids = new java.util.TreeSet<>();
         catalog.all().forEach(p -> p.steps().forEach(s -> ids.add(s.action())));
+        NamesOnly git = new NamesOnly(repositories);
         List<Action> actions = new java.util.ArrayList<>(List.of(new FetchTemplateAction(new TemplateRenderer()), capture,
                 new dev.paver.core.action.RenderSealedSecretAction(),
-                new dev.paver.core.action.DescribeRepositoryAction(new NamesOnly())));
+                new dev.paver.core.action.DescribeRepositoryAction(git), new dev.paver.core.action.PromotionAction(git)));
         for (String id : ids) {
             if (actions.stream().noneMatch(a -> a.id().equals(id))) {
                 actions.add(stop(id));
@@ -136,8 +170,18 @@ public final class GoldenPathFixtures {
         return rendered;
     }
 
-    /** A git host that only names things, as {@code paver:repository:describe} needs. */
+    /**
+     * A git host that names things, as {@code paver:repository:describe} needs, and reads the default branch of
+     * given repositories, as {@code paver:promotion:render} does; it refuses every side effect.
+     */
     private static final class NamesOnly implements dev.paver.core.action.RepositoryPort {
+
+        private final Map<String, Map<String, String>> repositories;
+
+        NamesOnly(Map<String, Map<String, String>> repositories) {
+            this.repositories = repositories;
+        }
+
         @Override
         public String cloneUrl(String repository) {
             return "https://git.example.com/acme/" + repository + ".git";
@@ -170,7 +214,13 @@ public final class GoldenPathFixtures {
 
         @Override
         public Map<String, String> readFiles(String repository, String directory) {
-            return Map.of();
+            Map<String, String> files = new TreeMap<>();
+            repositories.getOrDefault(repository, Map.of()).forEach((path, text) -> {
+                if (directory == null || directory.isEmpty() || path.startsWith(directory + "/")) {
+                    files.put(path, text);
+                }
+            });
+            return files;
         }
 
         @Override

@@ -232,4 +232,119 @@ class RequestCheckTest {
                 tuple("color", "unknown-parameter"), tuple("service", "dns-label"), tuple("system", "unknown-system"),
                 tuple("profile", "profile"), tuple("port", "minimum"));
     }
+
+    // create-domain, create-system, create-group, create-user: the paths that change the catalog and access
+
+    /** The payments catalog with service api and the person dana-smith in team-payments. */
+    private static PlatformCatalog paymentsWithApiAndDana() {
+        PlatformCatalog c = GoldenPathFixtures.paymentsCatalogWithApi();
+        return new PlatformCatalog(c.systems(), c.groups(), c.services(), c.domains(), Map.of("dana-smith", List.of("team-payments")));
+    }
+
+    private RequestCheck.Outcome checkPath(String pathId, String... given) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < given.length; i += 2) {
+            values.put(given[i], given[i + 1]);
+        }
+        return check.check(GoldenPathFixtures.templates().find(pathId).orElseThrow(), values, paymentsWithApiAndDana(), false);
+    }
+
+    private Violation onlyViolationOf(String pathId, String... given) {
+        RequestCheck.Outcome outcome = checkPath(pathId, given);
+        assertThat(outcome).isInstanceOf(RequestCheck.Rejected.class);
+        List<Violation> violations = ((RequestCheck.Rejected) outcome).violations();
+        assertThat(violations).hasSize(1);
+        return violations.get(0);
+    }
+
+    @Test
+    void rejectsANewDomainThatLeavesNoRoomForAServiceInItsKeys() {
+        Violation v = onlyViolationOf("create-domain", "domain", "d".repeat(54), "owner", "team-payments");
+
+        assertThat(v.subject()).isEqualTo("domain");
+        assertThat(v.rule()).isEqualTo("key-length");
+        assertThat(v.message()).contains("use at most 53 characters");
+        assertThat(checkPath("create-domain", "domain", "d".repeat(53), "owner", "team-payments"))
+                .isInstanceOf(RequestCheck.Accepted.class);
+    }
+
+    @Test
+    void rejectsADomainThatExistsAlready() {
+        Violation v = onlyViolationOf("create-domain", "domain", "payments", "owner", "team-payments");
+
+        assertThat(v.rule()).isEqualTo("domain-exists");
+        assertThat(v.message()).contains("catalog/domain.yaml of payments-gitops");
+    }
+
+    @Test
+    void asksForTheCostCentreOfANewOwningGroupButTakesAKnownGroupsOwn() {
+        Violation v = onlyViolationOf("create-domain", "domain", "shipping", "owner", "team-shipping");
+        assertThat(v.subject()).isEqualTo("costCenter");
+        assertThat(v.rule()).isEqualTo("required");
+        assertThat(v.message()).contains("owner 'team-shipping' is a new group");
+
+        RequestCheck.Outcome known = checkPath("create-domain", "domain", "shipping", "owner", "team-payments");
+        assertThat(known).isInstanceOfSatisfying(RequestCheck.Accepted.class, a -> assertThat(a.platform())
+                .containsEntry("newOwner", false).containsEntry("costCenter", "cc-4711")
+                .containsEntry("gitopsRepository", "shipping-gitops"));
+    }
+
+    @Test
+    void refusesProductionAccessForADeveloperGroupPointingToElevate() {
+        Violation v = onlyViolationOf("create-group", "group", "team-ledger", "domain", "payments", "costCenter", "cc-1",
+                "environments", "staging,prod");
+
+        assertThat(v.subject()).isEqualTo("environments");
+        assertThat(v.rule()).isEqualTo("no-prod-developer-access");
+        assertThat(v.message()).contains("/platform elevate {domain}-prod-{service}", "[dev, staging]");
+    }
+
+    @Test
+    void rejectsAnUnknownOrEmptyEnvironmentListOfAGroup() {
+        assertThat(onlyViolationOf("create-group", "group", "team-ledger", "domain", "payments", "costCenter", "cc-1",
+                "environments", "dev,qa").message()).isEqualTo("environments 'qa' is not one of [dev, staging, prod]");
+        assertThat(onlyViolationOf("create-group", "group", "team-ledger", "domain", "payments", "costCenter", "cc-1",
+                "environments", " , ").rule()).isEqualTo("required");
+    }
+
+    @Test
+    void givesAGroupOneNamespacePerServiceOfItsDomainInEachChosenEnvironment() {
+        RequestCheck.Outcome outcome = checkPath("create-group", "group", "team-ledger", "domain", "payments",
+                "costCenter", "cc-1", "members", "dana-smith");
+
+        assertThat(outcome).isInstanceOfSatisfying(RequestCheck.Accepted.class, a -> {
+            assertThat(a.parameters()).containsEntry("members", List.of("dana-smith"));
+            assertThat(a.platform()).containsEntry("developerNamespaces", List.of("payments-dev-api", "payments-staging-api"));
+        });
+    }
+
+    @Test
+    void namesTheMemberOrGroupThatTheCatalogDoesNotKnow() {
+        Violation member = onlyViolationOf("create-group", "group", "team-ledger", "domain", "payments", "costCenter", "cc-1",
+                "members", "dana-smith,lee");
+        assertThat(member.rule()).isEqualTo("unknown-user");
+        assertThat(member.message()).startsWith("members: 'lee' is not a person in the catalog");
+
+        Violation group = onlyViolationOf("create-user", "user", "lee", "email", "lee@acme.com", "domain", "payments",
+                "groups", "team-payments,team-ghost");
+        assertThat(group.rule()).isEqualTo("unknown-group");
+        assertThat(group.message()).startsWith("groups: 'team-ghost' is not a known group (known: team-payments)");
+    }
+
+    @Test
+    void rejectsAPersonWhoIsInTheCatalogAlready() {
+        Violation v = onlyViolationOf("create-user", "user", "dana-smith", "email", "dana@acme.com", "domain", "payments",
+                "groups", "team-payments");
+
+        assertThat(v.subject()).isEqualTo("user");
+        assertThat(v.rule()).isEqualTo("user-exists");
+    }
+
+    @Test
+    void pointsAnUnknownDomainOfASystemToCreateDomain() {
+        Violation v = onlyViolationOf("create-system", "system", "ledger", "domain", "shipping", "owner", "team-payments");
+
+        assertThat(v.rule()).isEqualTo("unknown-domain");
+        assertThat(v.message()).contains("known: payments", "/platform create-domain shipping");
+    }
 }

@@ -13,6 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every example of every template that renders files ({@code spec.examples}) is accepted by the request check,
  * renders, and passes the conventions gate: the examples are what the help and the docs show, so they must work.
+ * The paths that change an existing service (promote) read it from a payments-gitops holding what create-service
+ * renders for api.
  */
 class TemplateExamplesTest {
 
@@ -21,16 +23,15 @@ class TemplateExamplesTest {
     static Stream<Arguments> examples() {
         return GoldenPathFixtures.templates().all().stream()
                 .filter(p -> p.steps().stream().anyMatch(s -> s.action().equals("paver:conventions:validate")))
-                // promote renders from the repository's current overlays: PromotionActionTest covers it on a real repository
-                .filter(p -> !p.id().equals("promote"))
                 .flatMap(p -> p.examples().stream().map(e -> Arguments.of(p.id(), e)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("examples")
     void everyExampleRendersFilesThatFollowTheConventions(String pathId, Map<String, String> example) {
-        Map<String, String> files = GoldenPathFixtures.under("gitops",
-                GoldenPathFixtures.render(pathId, example, GoldenPathFixtures.paymentsCatalogWithApi()));
+        // the catalog and the repository agree: payments with service api (promote reads api's overlays from it)
+        Map<String, String> files = GoldenPathFixtures.under("gitops", GoldenPathFixtures.render(pathId, example,
+                GoldenPathFixtures.paymentsCatalogWithApi(), Map.of("payments-gitops", GoldenPathFixtures.paymentsGitopsWithApi())));
 
         assertThat(files).isNotEmpty();
         String domain = example.getOrDefault("domain", "payments");
