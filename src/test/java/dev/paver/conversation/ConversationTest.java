@@ -28,7 +28,9 @@ class ConversationTest {
         }
         return files.stream().map(file -> DynamicTest.dynamicTest(Path.of("conversations").relativize(file).toString(), () -> {
             Conversation conversation = Conversation.read(file);
-            Path work = Files.createDirectories(tmp.resolve(file.getFileName().toString().replace(".yaml", "")));
+            // a folder per conversation: bad-input-changes-nothing.yaml is a name in several folders
+            Path work = Files.createDirectories(tmp.resolve(Path.of("conversations").relativize(file).toString()
+                    .replace(".yaml", "")));
             try (ConversationRunner runner = new ConversationRunner(conversation, work)) {
                 runner.run();
             }
