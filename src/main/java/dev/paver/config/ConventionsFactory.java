@@ -2,6 +2,7 @@ package dev.paver.config;
 
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.RequiredLabels;
+import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,66 @@ final class ConventionsFactory {
                 profiles, RequiredLabels.defaults(),
                 config.gitopsRepositorySuffix() == null ? defaults.gitopsRepositorySuffix() : config.gitopsRepositorySuffix(),
                 config.imageRegistry() == null ? defaults.imageRegistry() : config.imageRegistry(),
-                defaults.resourceKinds());
+                resourceKinds(defaults.resourceKinds(), config.resources()));
+    }
+
+    /**
+     * The default resource kinds with {@code paver.conventions.resources.<type>.*} applied: a known type keeps the
+     * fields not given ({@code mode: xr} alone also moves its apiVersion from the claim group to the XR group of
+     * {@code deploy/crossplane/xrds-v2.yaml}); a new type needs {@code api-version}, {@code kind} and {@code segment}.
+     *
+     * @throws IllegalStateException naming the key when a mode is neither claim nor xr, a new type lacks a field, or a
+     *         key is unknown
+     */
+    static ResourceKinds resourceKinds(ResourceKinds defaults, Map<String, Map<String, String>> configured) {
+        if (configured == null || configured.isEmpty()) {
+            return defaults;
+        }
+        Map<String, ResourceKinds.ResourceKind> kinds = new LinkedHashMap<>(defaults.kinds());
+        for (Map.Entry<String, Map<String, String>> e : configured.entrySet()) {
+            String type = e.getKey();
+            String prefix = "paver.conventions.resources." + type + ".";
+            Map<String, String> given = e.getValue() == null ? Map.of() : e.getValue();
+            for (String key : given.keySet()) {
+                if (!java.util.Set.of("mode", "api-version", "kind", "segment").contains(key)) {
+                    throw new IllegalStateException(prefix + key + " is not a setting; use mode, api-version, kind or segment");
+                }
+            }
+            ResourceKinds.ResourceKind base = kinds.get(type);
+            ResourceKinds.Mode mode = given.containsKey("mode") ? mode(prefix, given.get("mode"))
+                    : base == null ? ResourceKinds.Mode.CLAIM : base.mode();
+            String apiVersion = given.get("api-version");
+            if (apiVersion == null && base != null) {
+                apiVersion = mode == base.mode() ? base.apiVersion()
+                        : mode == ResourceKinds.Mode.XR ? ResourceKinds.XR_API_VERSION : ResourceKinds.CLAIM_API_VERSION;
+            }
+            String kind = given.getOrDefault("kind", base == null ? null : base.kind());
+            String segment = given.getOrDefault("segment", base == null ? null : base.segment());
+            newTypeField(prefix, "api-version", apiVersion, type);
+            newTypeField(prefix, "kind", kind, type);
+            newTypeField(prefix, "segment", segment, type);
+            kinds.put(type, new ResourceKinds.ResourceKind(type, segment, apiVersion, kind, mode));
+        }
+        try {
+            return new ResourceKinds(kinds);
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalStateException("paver.conventions.resources: " + invalid.getMessage(), invalid);
+        }
+    }
+
+    private static void newTypeField(String prefix, String key, String value, String type) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(prefix + key + " is required for the new resource type " + type);
+        }
+    }
+
+    private static ResourceKinds.Mode mode(String prefix, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "claim" -> ResourceKinds.Mode.CLAIM;
+            case "xr" -> ResourceKinds.Mode.XR;
+            default -> throw new IllegalStateException(prefix + "mode is " + value
+                    + "; use claim (Crossplane v1 claim) or xr (Crossplane v2 namespaced composite resource)");
+        };
     }
 
     private static String require(Map<String, String> profile, String name, String key) {

@@ -161,9 +161,14 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param profiles              name to {@code requests-cpu}, {@code requests-memory}, {@code limits-cpu}, {@code limits-memory}
      * @param gitopsRepositorySuffix suffix of a domain's GitOps repository
      * @param imageRegistry         where services' CI pushes images, e.g. {@code ghcr.io/acme}
+     * @param resources             resource type ({@code database}, {@code queue}, {@code bucket}, or a new one) to
+     *                              {@code mode} ({@code claim}: Crossplane v1 claim; {@code xr}: Crossplane v2
+     *                              namespaced composite resource), {@code api-version}, {@code kind} and
+     *                              {@code segment}; a known type's fields left out keep their defaults, and
+     *                              {@code mode: xr} alone moves it to {@code xr.platform.paver.dev/v1alpha1}
      */
     public record ConventionsConfig(List<String> environments, List<String> automatedSync,
                                     Map<String, Map<String, String>> profiles, String gitopsRepositorySuffix,
-                                    String imageRegistry) {
+                                    String imageRegistry, Map<String, Map<String, String>> resources) {
     }
 }
