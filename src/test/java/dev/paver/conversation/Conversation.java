@@ -9,11 +9,12 @@ import java.util.Map;
 
 /**
  * A conversation file ({@code conversations/<golden-path>/<scenario>.yaml}, format in {@code conversations/README.md}):
- * who is in it, the channel, whether a cluster is configured, and the steps in order.
+ * who is in it, the channel, whether a cluster is configured, whether Paver is given the Sealed Secrets controller's
+ * certificate, and the steps in order.
  */
 public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
                            boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
-                           Map<String, Object> settings, List<String> namespaces) {
+                           Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -30,7 +31,7 @@ public record Conversation(Path file, String title, String description, Map<Stri
                 String.valueOf(doc.getOrDefault("channel", "C0PLATFORM")),
                 !Boolean.FALSE.equals(doc.get("cluster")), (Map<String, String>) doc.getOrDefault("slack_refuses", Map.of()),
                 (List<Map<String, Object>>) steps, (Map<String, Object>) doc.getOrDefault("settings", Map.of()),
-                (List<String>) doc.getOrDefault("namespaces", List.of()));
+                (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")));
     }
 
     /** The display name of a Slack user id, or the id. */

@@ -58,6 +58,9 @@ public final class ConversationRunner implements AutoCloseable {
         this.git = testbed.git();
         this.transcript = new Transcript(conversation, slack);
         conversation.slackRefuses().forEach(slack::refuse);
+        if (conversation.sealedSecrets()) {
+            testbed.sealedSecretsController();
+        }
         conversation.settings().forEach((key, value) -> testbed.property(key, value instanceof List<?> list
                 ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
         if (cluster != null) {

@@ -29,6 +29,7 @@ public final class Testbed implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Object> properties = new LinkedHashMap<>();
     private final MutableClock clock = new MutableClock();
+    private final Path workDir;
     private PaverInstance paver;
 
     /**
@@ -36,6 +37,7 @@ public final class Testbed implements AutoCloseable {
      * @param withCluster true to start the mock Kubernetes API server and point Paver at it
      */
     public Testbed(Path workDir, boolean withCluster) {
+        this.workDir = workDir;
         this.cluster = withCluster ? new ClusterStandIn("argocd") : null;
         this.git = new GitStandIn(workDir.resolve("git"));
         properties.put("server.port", "0");
@@ -52,7 +54,6 @@ public final class Testbed implements AutoCloseable {
         properties.put("paver.templates.dir", Path.of("templates").toAbsolutePath().toString());
         properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath());
         properties.put("logging.level.root", "WARN");
-        properties.put("paver.sealed-secrets.certificate-file", sealedSecretsCertificate(workDir).toString());
         if (cluster != null) {
             properties.put("paver.kubernetes.api-url", cluster.url());
         } else {
@@ -61,9 +62,18 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
-     * The Sealed Secrets controller's key pair of the testbed: a 4096-bit RSA pair made once per test run, whose
-     * certificate Paver is given as {@code paver.sealed-secrets.certificate-file} (a conversation's {@code settings} may
-     * set that to empty); the private key unseals what Paver sealed ({@code unseals} in a conversation).
+     * Gives Paver the certificate of the testbed's Sealed Secrets controller ({@link #sealedSecretsKeyPair}) as
+     * {@code paver.sealed-secrets.certificate-file}. Only when asked ({@code sealed_secrets: true} in a conversation):
+     * making the key pair takes a second or so of a start-up that most conversations, the demo and the benchmark do
+     * not need. Call before {@link #startPaver}.
+     */
+    public void sealedSecretsController() {
+        properties.put("paver.sealed-secrets.certificate-file", sealedSecretsCertificate(workDir).toString());
+    }
+
+    /**
+     * The Sealed Secrets controller's key pair of the testbed: a 4096-bit RSA pair made once per test run; the private
+     * key unseals what Paver sealed ({@code unseals} in a conversation).
      */
     public static java.security.KeyPair sealedSecretsKeyPair() {
         return dev.paver.core.secret.TestKeys.rsa(4096);
