@@ -232,13 +232,21 @@ public final class CrossplaneStandIn {
         (namespace.isEmpty() ? resources.withName(name) : resources.inNamespace(namespace).withName(name)).delete();
     }
 
+    /** A real object of the fixtures with another apiVersion, kind, namespace and name. */
+    private static GenericKubernetesResource renamed(String fixture, String apiVersion, String kind, String namespace,
+                                                     String name) {
+        GenericKubernetesResource object = fixture(fixture);
+        object.setApiVersion(apiVersion);
+        object.setKind(kind);
+        object.getMetadata().setNamespace(namespace);
+        object.getMetadata().setName(name);
+        return object;
+    }
+
     /** The e2e claim, renamed, with its composition selector. */
     private static GenericKubernetesResource claim(String apiVersion, String kind, String namespace, String name) {
-        GenericKubernetesResource claim = fixture("crossplane-e2e-composition-selection-claim.yaml");
-        claim.setApiVersion(apiVersion);
-        claim.setKind(kind);
-        claim.getMetadata().setNamespace(namespace);
-        claim.getMetadata().setName(name);
+        GenericKubernetesResource claim = renamed("crossplane-e2e-composition-selection-claim.yaml", apiVersion, kind,
+                namespace, name);
         claim.getAdditionalProperties().put("spec", new LinkedHashMap<>(Map.of(
                 "compositionSelector", Map.of("matchLabels", Map.of("platform.paver.dev/provider", "aws")),
                 "compositeDeletePolicy", "Foreground")));
@@ -264,11 +272,7 @@ public final class CrossplaneStandIn {
 
     /** The e2e namespaced XR, renamed: its {@code spec.crossplane} stanza. */
     private static GenericKubernetesResource xr(String apiVersion, String kind, String namespace, String name) {
-        GenericKubernetesResource xr = fixture("crossplane-e2e-basic-namespaced-xr.yaml");
-        xr.setApiVersion(apiVersion);
-        xr.setKind(kind);
-        xr.getMetadata().setNamespace(namespace);
-        xr.getMetadata().setName(name);
+        GenericKubernetesResource xr = renamed("crossplane-e2e-basic-namespaced-xr.yaml", apiVersion, kind, namespace, name);
         Map<String, Object> crossplane = new LinkedHashMap<>();
         crossplane.put("compositionRef", Map.of("name", kind.toLowerCase(Locale.ROOT) + "-aws"));
         xr.getAdditionalProperties().put("spec", new LinkedHashMap<>(Map.of("crossplane", crossplane)));
