@@ -24,10 +24,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code java -jar paver.jar validate <dir> [--format line|json] [--strict] [--domain <name>]}: the conventions gate
+ * {@code java -jar paver.jar validate <dir> [--format line|json] [--strict] [--domain <name>] [--config <file>]}: the
+ * conventions gate
  * that runs in every create-service run, on a folder holding a domain GitOps repository (CONVENTIONS.md, "The domain
  * GitOps repository"): the rules of {@link ManifestRules} with the schema check of {@link KubernetesSchemas}, under
- * the default conventions ({@link Conventions#defaults()}, the server's defaults too). Starts no Spring context and
+ * the default conventions ({@link Conventions#defaults()}, the server's defaults too), or those of
+ * {@code paver.conventions.*} in a Paver configuration file given with {@code --config}. Starts no Spring context and
  * needs no settings.
  *
  * <p>Reads every {@code .yaml} and {@code .yml} file below the folder ({@code .git/} left out). Writes one line per
@@ -49,7 +51,7 @@ public final class Validate {
     public static final int UNUSABLE = 2;
 
     static final String USAGE = """
-            usage: java -jar paver.jar validate <dir> [--format line|json] [--strict] [--domain <name>]
+            usage: java -jar paver.jar validate <dir> [--format line|json] [--strict] [--domain <name>] [--config <file>]
 
             Checks a domain GitOps repository against the platform conventions: names against the semantic key
             {domain}-{env}-{service}, the nine labels, requests and limits, no plain Secret, no latest image in
@@ -62,6 +64,8 @@ public final class Validate {
               --strict         also reject fields that a kind's schema does not declare (kubeconform -strict)
               --domain <name>  the repository's domain; default: the folder's name without -gitops, else the
                                platform/domain label of each overlay's Namespace
+              --config <file>  a Paver configuration file (application.yml or .properties) whose
+                               paver.conventions.* (environments, profiles, resources, ...) replace the defaults
               --help           this text
 
             Exit codes: 0 valid, 1 violations, 2 unusable input (the reason is on standard error).
@@ -90,6 +94,7 @@ public final class Validate {
         String format = "line";
         boolean strict = false;
         String domain = null;
+        Path config = null;
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -109,7 +114,7 @@ public final class Validate {
                     }
                     strict = true;
                 }
-                case "--format", "--domain" -> {
+                case "--format", "--domain", "--config" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             return unusable(err, arg + " needs a value");
@@ -121,6 +126,8 @@ public final class Validate {
                             return unusable(err, "--format is line or json, not " + Names.quote(value));
                         }
                         format = value;
+                    } else if (arg.equals("--config")) {
+                        config = Path.of(value);
                     } else {
                         if (!Names.isDnsLabel(value)) {
                             return unusable(err, "--domain " + Names.quote(value) + " is not a domain name (a DNS-1123 label, e.g. payments)");
@@ -149,6 +156,16 @@ public final class Validate {
             return unusable(err, dir + " is not a folder: give the repository's folder, not one of its files");
         }
         Conventions conventions = Conventions.defaults();
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                return unusable(err, "--config " + config + " is not a file: give Paver's configuration file, e.g. application.yml");
+            }
+            try {
+                conventions = dev.paver.config.ConventionsFactory.fromFile(config);
+            } catch (IllegalArgumentException e) {
+                return unusable(err, "--config " + e.getMessage());
+            }
+        }
         Map<String, String> files;
         try {
             files = readYaml(dir);

@@ -8,9 +8,36 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds {@link Conventions} from {@code paver.conventions.*}, falling back to the documented defaults field by field. */
-final class ConventionsFactory {
+public final class ConventionsFactory {
 
     private ConventionsFactory() {
+    }
+
+    /**
+     * The conventions of a Paver configuration file, as the server reads them: its {@code paver.conventions.*} keys
+     * (YAML, e.g. the server's {@code application.yml}, or {@code .properties}), without starting Spring. Keys the
+     * file does not set keep their defaults; other keys are ignored.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or parsed, or a setting is invalid
+     *         (the message says which)
+     */
+    public static Conventions fromFile(java.nio.file.Path file) {
+        String name = file.getFileName().toString();
+        org.springframework.boot.env.PropertySourceLoader loader = name.endsWith(".properties")
+                ? new org.springframework.boot.env.PropertiesPropertySourceLoader()
+                : new org.springframework.boot.env.YamlPropertySourceLoader();
+        try {
+            var sources = loader.load(name, new org.springframework.core.io.FileSystemResource(file));
+            var binder = new org.springframework.boot.context.properties.bind.Binder(
+                    org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources));
+            return from(binder.bind("paver.conventions", PaverProperties.ConventionsConfig.class).orElse(null));
+        } catch (java.io.IOException | RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException(file + ": " + cause.getMessage(), e);
+        }
     }
 
     static Conventions from(PaverProperties.ConventionsConfig config) {

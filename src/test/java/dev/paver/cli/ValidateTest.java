@@ -87,6 +87,54 @@ class ValidateTest {
         assertThat(validate(repo.toString(), "--strict").exit()).isZero();
     }
 
+    @Test
+    void aConfigurationFileGivesTheConventionsOfThePlatform() throws IOException {
+        Map<String, String> files = withCreateService();
+        files.put("crossplane/claims/live/api-postgres-main.yaml", """
+                apiVersion: platform.paver.dev/v1alpha1
+                kind: PostgreSQLInstance
+                metadata:
+                  name: api-postgres-main
+                  namespace: payments-live-api
+                spec:
+                  parameters:
+                    size: small
+                """);
+        Path repo = repository("payments-gitops", files);
+        Path config = Files.writeString(tmp.resolve("application.yml"), """
+                server:
+                  port: 8080
+                paver:
+                  conventions:
+                    environments: [dev, staging, live]
+                    automated-sync: [dev, staging]
+                """);
+
+        assertThat(validate(repo.toString()).lines()).as("with the defaults, live is no environment")
+                .anySatisfy(line -> assertThat(line).contains("environment: folder 'live'"));
+        Result live = validate(repo.toString(), "--config", config.toString());
+        assertThat(live.exit()).isEqualTo(1);
+        assertThat(live.lines()).as("live is the production environment of this platform, prod is none of its environments")
+                .satisfiesExactly(
+                        line -> assertThat(line).isEqualTo("apps/checkout/api/overlays/prod/kustomization.yaml: environment: "
+                                + "overlay 'prod' is not one of the environments [dev, staging, live]"),
+                        line -> assertThat(line).startsWith("crossplane/claims/live/api-postgres-main.yaml:7: deletion-protection: "
+                                + "PostgreSQLInstance/api-postgres-main in live has no spec.parameters.deletionPolicy"));
+    }
+
+    @Test
+    void aConfigurationFileThatCannotBeUsedIsUnusableInput() throws IOException {
+        Path repo = repository("payments-gitops", withCreateService());
+        Path bad = Files.writeString(tmp.resolve("bad.yml"), "paver:\n  conventions:\n    environments: [dev, dev]\n");
+
+        Result missing = validate(repo.toString(), "--config", tmp.resolve("nothing.yml").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("validate: --config " + tmp.resolve("nothing.yml") + " is not a file");
+        Result invalid = validate(repo.toString(), "--config", bad.toString());
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).startsWith("validate: --config " + bad + ": environments [dev, dev] name one environment twice");
+    }
+
     private Path brokenRepository() throws IOException {
         Map<String, String> files = withCreateService();
         files.put(DEPLOYMENT, files.get(DEPLOYMENT).replace("  replicas: 1\n", "  replicas: two\n"));
