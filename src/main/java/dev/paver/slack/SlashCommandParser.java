@@ -61,6 +61,9 @@ public final class SlashCommandParser {
         }
         GoldenPath path = paths.find(sub).orElse(null);
         if (path == null) {
+            if (flag(sub) != null) {
+                return new Help("A command starts with a golden path, not a flag.");
+            }
             String shown = sub.length() > 40 ? sub.substring(0, 40) + "…" : sub;
             return new Help("There is no sub-command `" + SlackRenderer.escape(shown.replace("`", "'")) + "`.");
         }
@@ -68,43 +71,101 @@ public final class SlashCommandParser {
         Parameter positional = path.parameters().positional();
         for (int i = 1; i < tokens.size(); i++) {
             String token = tokens.get(i);
-            if (token.startsWith("--")) {
-                String name = token.substring(2);
-                String value;
+            String flag = flag(token);
+            if (flag != null) {
+                String name = flag;
+                String value = null;
                 int eq = name.indexOf('=');
                 if (eq >= 0) {
                     value = name.substring(eq + 1);
                     name = name.substring(0, eq);
-                } else if (name.equals(dev.paver.core.run.Intake.DRY_RUN_PARAMETER)) {
-                    value = "true";
-                } else if (i + 1 < tokens.size() && !tokens.get(i + 1).startsWith("--")) {
-                    value = tokens.get(++i);
-                } else {
-                    return new Reply("`--" + SlackRenderer.escape(name) + "` needs a value. Usage: `" + path.usage(command) + "`");
+                }
+                Parameter plain = plainSecret(path, name);
+                if (plain != null) {
+                    // before anything that could quote the flag or its value
+                    return new Reply(":no_entry: Nothing was started: `--" + plain.name() + "` would put a plain "
+                            + "secret on the command line, which Slack shows in the channel's input history and keeps. Leave it "
+                            + "out and give the value in the form (`" + command + " " + path.id() + "` without `--" + plain.name()
+                            + "` opens it), or seal it yourself with `kubeseal --raw` and give it as "
+                            + sealedFlags(path) + ". Usage: `" + path.usage(command) + "`");
                 }
                 if (name.isEmpty()) {
                     return new Reply("A flag has no name. Usage: `" + path.usage(command) + "`");
                 }
-                name = parameterName(path, name);
-                Parameter named = path.parameters().get(name);
-                if (named != null && dev.paver.core.goldenpath.SecretParameters.isPlain(named)) {
-                    return new Reply(":no_entry: Nothing was started: `--" + SlackRenderer.escape(name) + "` would put a plain "
-                            + "secret on the command line, which Slack shows in the channel's input history and keeps. Leave it "
-                            + "out and give the value in the form (`" + command + " " + path.id() + "` without `--" + name
-                            + "` opens it), or seal it yourself with `kubeseal --raw` and give it as "
-                            + sealedFlags(path) + ". Usage: `" + path.usage(command) + "`");
+                if (!FLAG_NAME.matcher(name).matches()) {
+                    return new Reply("A flag's name is letters, digits and '-', then `=value` or a space and the value (e.g. "
+                            + "`--environment dev`); word " + i + " is not one. Usage: `" + path.usage(command) + "`");
                 }
+                if (value != null) {
+                    // --name=value
+                } else if (name.equals(dev.paver.core.run.Intake.DRY_RUN_PARAMETER)) {
+                    value = "true";
+                } else if (i + 1 < tokens.size() && flag(tokens.get(i + 1)) == null) {
+                    value = tokens.get(++i);
+                } else {
+                    return new Reply("`--" + name + "` needs a value. Usage: `" + path.usage(command) + "`");
+                }
+                name = parameterName(path, name);
                 if (parameters.containsKey(name)) {
                     return new Reply("`--" + SlackRenderer.escape(name) + "` is given twice. Usage: `" + path.usage(command) + "`");
                 }
                 parameters.put(name, value);
             } else if (positional != null && !parameters.containsKey(positional.name())) {
                 parameters.put(positional.name(), token);
+            } else if (hasPlainSecret(path)) {
+                // never quoted: it may be a secret typed where a flag was meant
+                return new Reply("Unexpected value: word " + i + " after `" + path.id() + "`. Usage: `" + path.usage(command) + "`");
             } else {
                 return new Reply("Unexpected value `" + SlackRenderer.escape(token.replace("`", "'")) + "`. Usage: `" + path.usage(command) + "`");
             }
         }
         return new Invoke(path, parameters);
+    }
+
+    /** What a flag's name is made of: {@code environment}, {@code sealed-value}, {@code costCenter}. */
+    private static final java.util.regex.Pattern FLAG_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+
+    /**
+     * The text after the dashes when a token is a flag, else null: {@code --name}, and as people also type it (or
+     * their keyboards turn {@code --} into a dash) {@code -name}, {@code —name} and {@code –name}.
+     */
+    static String flag(String token) {
+        if (token.startsWith("--")) {
+            return token.substring(2);
+        }
+        if (token.length() > 1 && (token.charAt(0) == '\u2014' || token.charAt(0) == '\u2013'
+                || (token.charAt(0) == '-' && Character.isLetter(token.charAt(1))))) {
+            return token.substring(1);
+        }
+        return null;
+    }
+
+    /**
+     * The plain secret parameter ({@code paver:convention: secret-value}) a flag names or nearly names, ignoring case:
+     * {@code --value}, {@code --VALUE}, {@code --valu}, {@code --values}, {@code --value:x}. Such a flag is refused
+     * before its name or value could be quoted back. Null for every other flag.
+     */
+    static Parameter plainSecret(GoldenPath path, String name) {
+        String typed = name.toLowerCase(java.util.Locale.ROOT);
+        int end = 0;
+        while (end < typed.length() && (Character.isLetterOrDigit(typed.charAt(end)) || typed.charAt(end) == '-')) {
+            end++;
+        }
+        String head = typed.substring(0, end).replace("-", "");
+        for (Parameter p : path.parameters().parameters()) {
+            if (!dev.paver.core.goldenpath.SecretParameters.isPlain(p)) {
+                continue;
+            }
+            String plain = p.name().toLowerCase(java.util.Locale.ROOT);
+            if (head.length() >= 3 && (head.startsWith(plain) || plain.startsWith(head))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasPlainSecret(GoldenPath path) {
+        return path.parameters().parameters().stream().anyMatch(dev.paver.core.goldenpath.SecretParameters::isPlain);
     }
 
     /**
@@ -136,7 +197,7 @@ public final class SlashCommandParser {
         return flags.isEmpty() ? "a sealed value" : String.join(" or ", flags);
     }
 
-    /** Splits on white space, keeping quoted runs together. */
+    /** Splits on white space (any Unicode space or line break), keeping quoted runs together. */
     static List<String> tokens(String text) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
@@ -153,7 +214,7 @@ public final class SlashCommandParser {
             } else if (c == '"' || c == '\'' || c == '\u201c' || c == '\u2018') {
                 quote = c;
                 inToken = true;
-            } else if (c == ' ' || c == '\t' || c == '\u00a0') {
+            } else if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 if (inToken) {
                     out.add(current.toString());
                     current.setLength(0);

@@ -39,6 +39,8 @@ public final class ConversationRunner implements AutoCloseable {
     private final List<Long> ackMillis = new ArrayList<>();
     private int stepNumber;
     private final Path workDir;
+    /** Paver's synchronous answers (acknowledgement bodies, modal errors), for {@code never_shown}. */
+    private final List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
     /** What Paver logged (at its configured levels), for {@code never_shown}. */
     private final List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
     private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> logCapture;
@@ -109,6 +111,11 @@ public final class ConversationRunner implements AutoCloseable {
      */
     private void neverShown(String text) throws Exception {
         check(!text.isEmpty(), "never_shown needs non-empty strings");
+        synchronized (answers) {
+            for (String answer : answers) {
+                check(answer == null || !answer.contains(text), "Paver answered a request with " + quote(text) + ": " + answer);
+            }
+        }
         for (SlackStandIn.SlackCall c : slack.calls()) {
             c.params().forEach((name, value) -> check(!value.contains(text), "Slack " + c.method() + " " + name
                     + " contains " + quote(text)));
@@ -692,6 +699,7 @@ public final class ConversationRunner implements AutoCloseable {
         long start = System.nanoTime();
         HttpResponse<String> response = request.send();
         ackMillis.add((System.nanoTime() - start) / 1_000_000);
+        answers.add(response.body());
         return response;
     }
 

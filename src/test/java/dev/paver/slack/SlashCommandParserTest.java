@@ -195,6 +195,32 @@ class SlashCommandParserTest {
     }
 
     @Test
+    void aPlainSecretTypedAnyOtherWayIsRefusedWithoutRepeatingIt() {
+        // single dash, the dashes keyboards make of "--", other case, a near miss, a separator that is not '=',
+        // a line break or another Unicode space between flag and value, the value glued to the flag
+        for (String text : java.util.List.of("create-secret -value hunter2", "create-secret \u2014value hunter2",
+                "create-secret api \u2014value=hunter2", "create-secret api \u2013value hunter2",
+                "create-secret api --VALUE hunter2", "create-secret api --Value=hunter2", "create-secret api --valu hunter2",
+                "create-secret api --values hunter2", "create-secret api --value:hunter2", "create-secret api --value\nhunter2",
+                "create-secret api --value\u2003hunter2", "create-secret api --value\u202fhunter2", "create-secret api --valuehunter2",
+                "create-secret api --environment dev --name x --key K --value:hunter2 x", "create-secret api --value")) {
+            assertThat(reply(text)).as(text).contains("Nothing was started", "`--value` would put a plain secret")
+                    .doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void aPathWithAPlainSecretNeverQuotesAnUnexpectedWordNorAnOddFlag() {
+        assertThat(reply("create-secret api hunter2 --environment dev"))
+                .startsWith("Unexpected value: word 2 after `create-secret`.").doesNotContain("hunter2");
+        assertThat(reply("create-secret api --env:hunter2 dev")).startsWith("A flag's name is letters, digits and '-'")
+                .doesNotContain("hunter2");
+        assertThat(parse("--value=hunter2")).isEqualTo(new Help("A command starts with a golden path, not a flag."));
+        assertThat(reply("create-service api worker --system checkout")).as("other paths still quote it")
+                .startsWith("Unexpected value `worker`.");
+    }
+
+    @Test
     void aKebabCaseFlagNamesTheCamelCaseParameter() {
         ParseResult result = parse("create-secret api --environment dev --name stripe-key --key K --sealed-value AgBy==");
 
