@@ -492,22 +492,18 @@ public final class GitHubRepositories implements RepositoryPort {
     }
 
     private Optional<GHRepository> find(String name) throws IOException {
-        try {
-            return Optional.of(github.getRepository(fullName(name)));
-        } catch (FileNotFoundException e) {
-            return Optional.empty();
-        } catch (HttpException e) {
-            if (e.getResponseCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return absentOn404(() -> github.getRepository(fullName(name)));
     }
 
     /** The branch's reference, empty when the branch does not exist. */
     private static Optional<GHRef> ref(GHRepository repo, String branch) throws IOException {
+        return absentOn404(() -> repo.getRef("heads/" + branch));
+    }
+
+    /** A GitHub read whose 404 means "there is none": empty then; any other failure is thrown. */
+    private static <T> Optional<T> absentOn404(GitHubCall<T> read) throws IOException {
         try {
-            return Optional.of(repo.getRef("heads/" + branch));
+            return Optional.of(read.run());
         } catch (FileNotFoundException e) {
             return Optional.empty();
         } catch (HttpException e) {
