@@ -35,7 +35,7 @@ final class ClasspathFolder {
     /** Copies {@code folder} to a new temporary folder and returns it. */
     static Path extract(String folder, String prefix) {
         try {
-            Path target = Files.createTempDirectory(prefix);
+            Path target = Files.createTempDirectory(prefix).toAbsolutePath().normalize();
             for (Map.Entry<String, Resource> e : resources(folder).entrySet()) {
                 Path file = target.resolve(e.getKey()).normalize();
                 if (!file.startsWith(target)) {
@@ -46,7 +46,7 @@ final class ClasspathFolder {
                     Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            return target.resolve("").toAbsolutePath();
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy classpath folder " + folder, e);
         }

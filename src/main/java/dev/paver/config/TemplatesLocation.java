@@ -18,11 +18,11 @@ final class TemplatesLocation {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalStateException("paver.templates.dir " + dir.toAbsolutePath() + " is not a folder");
             }
-            return dir;
+            return dir.toAbsolutePath().normalize();
         }
         Path local = Path.of("templates");
         if (Files.isDirectory(local)) {
-            return local;
+            return local.toAbsolutePath().normalize();
         }
         return ClasspathFolder.extract("templates", "paver-templates-");
     }

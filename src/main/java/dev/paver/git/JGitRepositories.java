@@ -1,5 +1,6 @@
 package dev.paver.git;
 
+import dev.paver.core.action.RepositoryNames;
 import dev.paver.core.action.RepositoryPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +81,7 @@ public final class JGitRepositories implements RepositoryPort {
         this.remoteRepositories = List.copyOf(remoteRepositories);
         this.local = !base.contains("://");
         this.base = local ? Path.of(base).toAbsolutePath().normalize().toString() : base.replaceAll("/+$", "");
-        this.workDir = workDir;
+        this.workDir = workDir.toAbsolutePath().normalize();
         this.defaultBranch = defaultBranch;
         this.credentials = credentials;
         this.author = new PersonIdent("Paver", "paver@localhost");
@@ -460,9 +461,11 @@ public final class JGitRepositories implements RepositoryPort {
 
     private static void write(Path root, Map<String, String> files) throws IOException {
         for (Map.Entry<String, String> e : files.entrySet()) {
-            Path target = root.resolve(e.getKey()).normalize();
-            if (!target.startsWith(root)) {
-                throw new RepositoryException("path " + e.getKey() + " leaves the repository");
+            Path target;
+            try {
+                target = RepositoryNames.within(root, e.getKey());
+            } catch (IllegalArgumentException invalid) {
+                throw new RepositoryException(invalid.getMessage());
             }
             Files.createDirectories(target.getParent());
             Files.writeString(target, e.getValue(), StandardCharsets.UTF_8);

@@ -38,6 +38,27 @@ class JGitRepositoriesTest {
         git.seed(REPO, Map.of("apps/cart/values.yaml", "replicas: 1\n", "README.md", "# shop\n"), "Create shop-gitops");
     }
 
+    /**
+     * The default settings are relative ({@code ./data/git}, {@code ./data/git-work}): files of a pull request must
+     * land in the branch, not be refused as leaving the repository (the packaged jar's publish-app defect).
+     */
+    @Test
+    void relativeFoldersLikeTheDefaultsPushEveryFile() throws Exception {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path relative = cwd.relativize(tmp.toAbsolutePath());
+        JGitRepositories defaults = new JGitRepositories("./" + relative.resolve("repos"), Path.of("./" + relative.resolve("relative-work")),
+                "main", null);
+        PullRequest pr = defaults.openPullRequest(new PullRequestDraft(REPO, BRANCH, "Add api", "body", "Add api",
+                Map.of("README.md", "# api\n", "catalog-info.yaml", "kind: Component\n", "docs/index.md", "# docs\n")));
+
+        assertThat(people.files(REPO, BRANCH)).containsEntry("README.md", "# api\n")
+                .containsEntry("catalog-info.yaml", "kind: Component\n").containsEntry("docs/index.md", "# docs\n");
+        assertThat(pr.headSha()).isEqualTo(head(BRANCH));
+        assertThatThrownBy(() -> defaults.openPullRequest(new PullRequestDraft(REPO, BRANCH + "-2", "t", "b", "m",
+                Map.of("../outside.txt", "x")))).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("leaves the repository");
+    }
+
     @Test
     void mergesTheApprovedBranchIntoMainWithAMergeCommit() throws Exception {
         PullRequest pr = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));

@@ -44,8 +44,13 @@ public final class FetchTemplateAction implements Action {
     public ActionResult execute(ActionContext ctx) {
         Path folder = ctx.goldenPath().folder().toAbsolutePath().normalize();
         String url = ctx.required("url");
-        Path source = folder.resolve(url).normalize();
-        if (!source.startsWith(folder) || !Files.isDirectory(source)) {
+        Path source;
+        try {
+            source = RepositoryNames.within(folder, url);
+        } catch (IllegalArgumentException outside) {
+            source = null;
+        }
+        if (source == null || !Files.isDirectory(source)) {
             return new ActionResult.Failed("step " + ctx.stepId() + ": url " + url
                     + " is not a folder inside the template " + ctx.goldenPath().id(), List.of());
         }

@@ -1,6 +1,7 @@
 package dev.paver.core.action;
 
 import dev.paver.core.convention.Names;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
@@ -109,6 +110,23 @@ public final class RepositoryNames {
             throw new IllegalArgumentException("path " + Names.quote(path) + " is not a safe repository path");
         }
         return path;
+    }
+
+    /**
+     * The file {@code relative} inside the folder {@code root}, both compared as normalized absolute paths (a
+     * relative root such as the default {@code ./data/git-work} resolves against the working directory first).
+     *
+     * @throws IllegalArgumentException naming {@code relative} when it is absolute or its normalized form leaves
+     *                                  {@code root} (e.g. {@code ../x})
+     */
+    public static Path within(Path root, String relative) {
+        Path base = root.toAbsolutePath().normalize();
+        Path target = relative == null || Path.of(relative).isAbsolute() ? null
+                : base.resolve(relative).normalize();
+        if (target == null || !target.startsWith(base)) {
+            throw new IllegalArgumentException("path " + Names.quote(relative) + " leaves the repository");
+        }
+        return target;
     }
 
     /**
