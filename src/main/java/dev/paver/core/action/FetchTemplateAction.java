@@ -70,7 +70,7 @@ public final class FetchTemplateAction implements Action {
                 boolean copy = verbatim.stream().anyMatch(m -> m.matches(Path.of(relative)));
                 String name = RepositoryNames.path(renderer.render(relative, relative, scope));
                 String text = Files.readString(file, StandardCharsets.UTF_8);
-                written.put(target + name, copy ? text : renderer.render(relative, text, scope));
+                written.put(target + name, copy ? text : renderer.renderFile(relative, text, scope));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read skeleton " + url + " of " + ctx.goldenPath().id(), e);

@@ -9,11 +9,19 @@ import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
+import com.hubspot.jinjava.lib.filter.EscapeFilter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.mode.ExecutionMode;
+import com.hubspot.jinjava.objects.SafeString;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.tree.parse.StringTokenScannerSymbols;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,17 +30,27 @@ import java.util.regex.Pattern;
  * Renders Backstage Scaffolder expressions with Jinjava: {@code ${{ expr }}} for values, {@code {% %}} for
  * blocks, {@code {# #}} for comments (Backstage's Nunjucks syntax; "Writing Templates", backstage.io). An
  * unknown variable is an error, not an empty string. Besides Jinjava's filters, {@code dump} (Nunjucks' JSON
- * dump) is available.
+ * dump) is available. A skeleton file is rendered with escaping by its type ({@link #renderFile}): free text such as
+ * a description never becomes markup in an HTML page or a Markdown document.
  */
 public final class TemplateRenderer {
 
     private static final Pattern LONE_EXPRESSION = Pattern.compile("^\\s*\\$\\{\\{(.*)}}\\s*$", Pattern.DOTALL);
 
     private final Jinjava jinjava;
+    private final Map<Escaping, JinjavaConfig> fileConfigs = new EnumMap<>(Escaping.class);
 
     /** A renderer with Backstage's delimiters, strict about unknown variables, output capped at 2 MB. */
     public TemplateRenderer() {
-        JinjavaConfig config = JinjavaConfig.newBuilder()
+        this.jinjava = new Jinjava(config(Escaping.NONE));
+        jinjava.registerFilter(new DumpFilter());
+        for (Escaping escaping : Escaping.values()) {
+            fileConfigs.put(escaping, config(escaping));
+        }
+    }
+
+    private static JinjavaConfig config(Escaping escaping) {
+        return JinjavaConfig.newBuilder()
                 .withTokenScannerSymbols(StringTokenScannerSymbols.builder()
                         .withVariableStartString("${{").withVariableEndString("}}")
                         .withBlockStartString("{%").withBlockEndString("%}")
@@ -43,9 +61,8 @@ public final class TemplateRenderer {
                 .withMaxOutputSize(2L * 1024 * 1024)
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
+                .withExecutionMode(new EscapingMode(escaping))
                 .build();
-        this.jinjava = new Jinjava(config);
-        jinjava.registerFilter(new DumpFilter());
     }
 
     /**
@@ -60,6 +77,23 @@ public final class TemplateRenderer {
     public String render(String name, String template, Map<String, ?> context) {
         RenderResult result = jinjava.renderForResult(template, context);
         failOnErrors(name, result.getErrors());
+        return result.getOutput();
+    }
+
+    /**
+     * Renders a skeleton file, escaping every {@code ${{ }}} value by the file's type: HTML entities
+     * ({@code & < > " '}) in {@code .html}, {@code .htm}, {@code .xhtml}, {@code .xml} and {@code .svg}; CommonMark
+     * backslash escapes (inline markup characters anywhere, block markers at the start of a line) in {@code .md} and
+     * {@code .markdown}; nothing in other files (YAML takes values through {@code dump}, names are validated). A value
+     * piped through {@code safe} is written as it is.
+     *
+     * @param path     the file's path in the skeleton, which gives its type
+     * @param template the file's text
+     * @throws TemplateException as {@link #render}
+     */
+    public String renderFile(String path, String template, Map<String, ?> context) {
+        RenderResult result = jinjava.renderForResult(template, context, fileConfigs.get(Escaping.of(path)));
+        failOnErrors(path, result.getErrors());
         return result.getOutput();
     }
 
@@ -136,6 +170,73 @@ public final class TemplateRenderer {
     public static final class TemplateException extends RuntimeException {
         public TemplateException(String message) {
             super(message);
+        }
+    }
+
+    /** How values are escaped in a rendered file, by the file's type. */
+    enum Escaping {
+        NONE, HTML, MARKDOWN;
+
+        static Escaping of(String path) {
+            String name = path.toLowerCase(Locale.ROOT);
+            String extension = name.substring(name.lastIndexOf('.') + 1);
+            return switch (name.lastIndexOf('.') < 0 ? "" : extension) {
+                case "html", "htm", "xhtml", "xml", "svg" -> HTML;
+                case "md", "markdown" -> MARKDOWN;
+                default -> NONE;
+            };
+        }
+
+        String apply(String text) {
+            return switch (this) {
+                case NONE -> text;
+                case HTML -> EscapeFilter.escapeHtmlEntities(text);
+                case MARKDOWN -> markdown(text);
+            };
+        }
+
+        /**
+         * CommonMark backslash escapes (spec section 2.4, "Backslash escapes"): the characters that open inline
+         * markup anywhere (emphasis, code, links, images, raw HTML, entities, tables, strikethrough), and those that
+         * open a block (heading, list, quote, thematic break, ordered list) at the start of a line.
+         */
+        private static String markdown(String text) {
+            StringBuilder out = new StringBuilder(text.length() + 16);
+            boolean lineStart = true; // only blanks since the start of the line
+            boolean leadingDigits = false; // only blanks, then digits, since the start of the line
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean inline = "\\`*_[]<>&|~".indexOf(c) >= 0;
+                boolean block = lineStart && "#+-=".indexOf(c) >= 0 || leadingDigits && (c == '.' || c == ')');
+                if (inline || block) {
+                    out.append('\\');
+                }
+                out.append(c);
+                leadingDigits = Character.isDigit(c) && (lineStart || leadingDigits);
+                lineStart = c == '\n' || lineStart && (c == ' ' || c == '\t');
+            }
+            return out.toString();
+        }
+    }
+
+    /** Sets {@link EscapingOutput} on every render context of a configuration. */
+    private record EscapingMode(Escaping escaping) implements ExecutionMode {
+        @Override
+        public void prepareContext(Context context) {
+            context.setExpressionStrategy(new EscapingOutput(escaping));
+        }
+    }
+
+    /**
+     * Writes a {@code ${{ }}} value escaped for the file's type; Jinjava's default strategy without nested
+     * interpretation (which is off), and with its HTML autoescape replaced by {@link Escaping}.
+     */
+    private record EscapingOutput(Escaping escaping) implements ExpressionStrategy {
+        @Override
+        public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
+            Object value = interpreter.resolveELExpression(token.getExpr(), token.getLineNumber());
+            String text = interpreter.getAsString(value);
+            return new RenderedOutputNode(value instanceof SafeString ? text : escaping.apply(text));
         }
     }
 

@@ -36,6 +36,37 @@ class TemplateRendererTest {
                 .isEqualTo("payments-dev-api\npayments-staging-api\npayments-prod-api\ndev, staging, prod");
     }
 
+    private static final String HOSTILE = "<script>alert(1)</script> *bold* [x](javascript:alert(1)) & `code`";
+    private final Map<String, Object> hostile = Map.of("values", Map.of("description", HOSTILE,
+            "lines", List.of("# heading", "1. item", "- item"), "service", "payments-dev-api"));
+
+    @Test
+    void escapesValuesAsHtmlEntitiesInHtmlFiles() {
+        String page = renderer.renderFile("app/public/index.html", "<p>${{ values.description }}</p>", hostile);
+
+        assertThat(page).isEqualTo("<p>&lt;script&gt;alert(1)&lt;/script&gt; *bold* [x](javascript:alert(1)) &amp; `code`</p>");
+        assertThat(renderer.renderFile("site/feed.XML", "<t>${{ values.description }}</t>", hostile)).doesNotContain("<script>");
+    }
+
+    @Test
+    void escapesMarkdownMarkupInMarkdownFilesButLeavesNamesReadable() {
+        String doc = renderer.renderFile("docs/index.md", "# ${{ values.service }}\n\n${{ values.description }}\n"
+                + "{% for line in values.lines %}${{ line }}\n{% endfor %}", hostile);
+
+        assertThat(doc).isEqualTo("# payments-dev-api\n\n"
+                + "\\<script\\>alert(1)\\</script\\> \\*bold\\* \\[x\\](javascript:alert(1)) \\& \\`code\\`\n"
+                + "\\# heading\n1\\. item\n\\- item\n");
+    }
+
+    @Test
+    void leavesOtherFilesAndSafeValuesAsTheyAre() {
+        assertThat(renderer.renderFile("catalog-info.yaml", "description: ${{ values.description | dump }}", hostile))
+                .isEqualTo("description: \"" + HOSTILE + "\"");
+        assertThat(renderer.renderFile("Dockerfile", "# ${{ values.description }}", hostile)).isEqualTo("# " + HOSTILE);
+        assertThat(renderer.renderFile("index.html", "${{ '<b>' | safe }}${{ values.service }}", hostile))
+                .isEqualTo("<b>payments-dev-api");
+    }
+
     @Test
     void leavesPlainTextAndShellVariablesAlone() {
         assertThat(renderer.render("ci.yaml", "echo \"$HOME ${PATH} {{ not ours }}\"", context))
