@@ -1,5 +1,6 @@
 package dev.paver.config;
 
+import dev.paver.core.action.RepositoryNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,8 +38,10 @@ final class ClasspathFolder {
         try {
             Path target = Files.createTempDirectory(prefix).toAbsolutePath().normalize();
             for (Map.Entry<String, Resource> e : resources(folder).entrySet()) {
-                Path file = target.resolve(e.getKey()).normalize();
-                if (!file.startsWith(target)) {
+                Path file;
+                try {
+                    file = RepositoryNames.within(target, e.getKey());
+                } catch (IllegalArgumentException outside) {
                     continue;
                 }
                 Files.createDirectories(file.getParent());
