@@ -130,13 +130,17 @@ public class PaverConfiguration {
                     properties.git().defaultBranch());
         }
         PaverProperties.Git git = properties.git();
-        String base = git.remoteUrl() != null && !git.remoteUrl().isBlank() ? git.remoteUrl() : git.localRoot();
+        boolean remote = git.remoteUrl() != null && !git.remoteUrl().isBlank();
+        String base = remote ? git.remoteUrl() : git.localRoot();
         var credentials = git.username() == null || git.username().isBlank() ? null
                 : new UsernamePasswordCredentialsProvider(git.username(), git.password() == null ? "" : git.password());
         JGitRepositories repositories = new JGitRepositories(base, Path.of(git.workDir()), git.defaultBranch(), credentials,
                 git.repositories() == null ? List.of() : git.repositories());
-        if (!base.contains("://")) {
+        if (!remote) {
             EmbeddedRepositories.seed(repositories);
+        } else if (!repositories.createsRepositories()) {
+            LOG.info("repositories at {}: plain git cannot create repositories, so a run that needs a new one asks for it "
+                    + "in its thread and waits until it exists", git.remoteUrl());
         }
         return repositories;
     }

@@ -21,6 +21,8 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.errors.RemoteRepositoryException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -44,9 +46,10 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
 /**
  * {@link RepositoryPort} for any git remote, through JGit. There are no pull requests on plain git: Paver pushes
  * a branch, and the change counts as merged once the branch's commit is reachable from the default branch. Each
- * repository is {@code <base>/<name>.git}; the base is a local folder of bare repositories (the embedded default,
- * where missing repositories are created) or a remote URL (where they must exist). Working clones live under
- * {@code workDir}. Calls for one repository are serialised.
+ * repository is {@code <base>/<name>.git}; the base is a local folder of bare repositories (a path or a
+ * {@code file:} URL; the embedded default, where missing repositories are created) or a remote URL
+ * ({@code git://}, {@code http(s)://}; where a person creates them, as plain git cannot: see
+ * {@link #adoptRepository}). Working clones live under {@code workDir}. Calls for one repository are serialised.
  */
 public final class JGitRepositories implements RepositoryPort {
 
@@ -79,12 +82,58 @@ public final class JGitRepositories implements RepositoryPort {
     public JGitRepositories(String base, Path workDir, String defaultBranch, CredentialsProvider credentials,
                             List<String> remoteRepositories) {
         this.remoteRepositories = List.copyOf(remoteRepositories);
-        this.local = !base.contains("://");
-        this.base = local ? Path.of(base).toAbsolutePath().normalize().toString() : base.replaceAll("/+$", "");
+        this.local = local(base);
+        if (!local) {
+            checkRemote(base);
+        }
+        this.base = local ? localPath(base).toAbsolutePath().normalize().toString() : base.replaceAll("/+$", "");
         this.workDir = workDir.toAbsolutePath().normalize();
         this.defaultBranch = defaultBranch;
         this.credentials = credentials;
         this.author = new PersonIdent("Paver", "paver@localhost");
+    }
+
+    /**
+     * True when {@code base} is a local folder of bare repositories: a path, or a {@code file:} URL. Anything else
+     * ({@code git://}, {@code http(s)://}, {@code ssh://}) is a remote, where repositories cannot be created.
+     */
+    public static boolean local(String base) {
+        return !base.contains("://") || base.startsWith("file:");
+    }
+
+    /**
+     * Refuses a remote base that JGit cannot use or that carries a password.
+     *
+     * @throws IllegalArgumentException when the scheme is not {@code git}, {@code http}, {@code https} or
+     *                                  {@code ssh}, or the URL holds a password (it would appear wherever the URL is
+     *                                  shown: logs, Slack)
+     */
+    static void checkRemote(String base) {
+        URIish url;
+        try {
+            url = new URIish(base);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("paver.git.remote-url is not a URL: " + e.getMessage());
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme();
+        if (!List.of("git", "http", "https", "ssh").contains(scheme)) {
+            throw new IllegalArgumentException("paver.git.remote-url must start with git://, http://, https:// or ssh:// "
+                    + "(or be a local folder or file: URL), not " + (scheme.isEmpty() ? "no scheme" : scheme + "://"));
+        }
+        if (url.getPass() != null && !url.getPass().isEmpty()) {
+            throw new IllegalArgumentException("paver.git.remote-url holds a password; give it as paver.git.password "
+                    + "(PAVER_GIT_PASSWORD) instead, so that it never shows where the URL is shown");
+        }
+    }
+
+    private static Path localPath(String base) {
+        return base.startsWith("file:") ? Path.of(java.net.URI.create(base)) : Path.of(base);
+    }
+
+    /** True for a local base, where missing repositories are created; false for a remote. */
+    @Override
+    public boolean createsRepositories() {
+        return local;
     }
 
     /** The URI of repository {@code name}. */
@@ -126,11 +175,89 @@ public final class JGitRepositories implements RepositoryPort {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            } else if (!exists(name)) {
+            } else if (remoteRefs(name).missing() != null) {
                 throw new RepositoryException("repository " + name + " does not exist at " + base
                         + "; create it on the git host first (plain git cannot create repositories)");
             }
             return new RepositoryInfo(name, uri(name), defaultBranch, text);
+        }
+    }
+
+    /**
+     * On a local base, {@link #ensureRepository}. On a remote: {@link Adoption.Missing} when the host has no such
+     * repository (git daemon's "access denied or repository not exported", HTTP 404, or the like); an empty one
+     * (no refs) gets Paver's first commit on the default branch, a {@code README.md} with {@code description}, in a
+     * commit "Create {@code name}" whose body is {@code description}. The info's description is the full message of
+     * the first commit of the default branch.
+     *
+     * @throws RepositoryException permanent when the repository has refs but not the default branch; not permanent
+     *                             when the host cannot be reached or refuses the first push
+     */
+    @Override
+    public Adoption adoptRepository(String name, String description) {
+        if (local) {
+            return new Adoption.Ready(ensureRepository(name, description));
+        }
+        synchronized (lock(name)) {
+            RemoteRefs refs = remoteRefs(name);
+            if (refs.missing() != null) {
+                return new Adoption.Missing(uri(name), defaultBranch, refs.missing());
+            }
+            if (refs.refs().isEmpty()) {
+                pushFirstCommit(name, description);
+            } else if (refs.refs().stream().noneMatch(r -> r.getName().equals(Constants.R_HEADS + defaultBranch))) {
+                throw new RepositoryException("repository " + name + " at " + uri(name) + " has commits but no branch "
+                        + defaultBranch + ", the default branch Paver merges into (paver.git.default-branch); make "
+                        + defaultBranch + " its default branch, or create the repository empty");
+            }
+            return new Adoption.Ready(new RepositoryInfo(name, uri(name), defaultBranch, firstCommitMessage(name)));
+        }
+    }
+
+    /** Pushes one commit holding a README to the default branch of an empty remote repository. */
+    private void pushFirstCommit(String name, String description) {
+        String text = description == null ? "" : description;
+        try {
+            Path tmp = Files.createTempDirectory("paver-first-");
+            try (Git git = Git.init().setInitialBranch(defaultBranch).setDirectory(tmp.toFile()).call()) {
+                write(tmp, Map.of("README.md", "# " + name + "\n\n" + text + "\n"));
+                git.add().addFilepattern(".").call();
+                PersonIdent now = signature();
+                git.commit().setMessage("Create " + name + "\n\n" + text).setAuthor(now).setCommitter(now).setSign(false).call();
+                for (PushResult result : git.push().setRemote(uri(name)).setCredentialsProvider(credentials)
+                        .setRefSpecs(new RefSpec("HEAD:" + Constants.R_HEADS + defaultBranch)).call()) {
+                    RemoteRefUpdate update = result.getRemoteUpdate(Constants.R_HEADS + defaultBranch);
+                    if (update != null && update.getStatus() != RemoteRefUpdate.Status.OK) {
+                        throw new RepositoryException("the first push to " + name + " at " + uri(name) + " was refused ("
+                                + update.getStatus() + (update.getMessage() == null ? "" : ": " + update.getMessage()) + ")",
+                                null, false);
+                    }
+                }
+            } finally {
+                deleteTree(tmp);
+            }
+        } catch (IOException | GitAPIException e) {
+            throw new RepositoryException("cannot push the first commit to " + name + " at " + uri(name) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The full message of the root commit of the default branch (following first parents), or "". */
+    private String firstCommitMessage(String name) {
+        try (Git git = workingClone(name); RevWalk walk = new RevWalk(git.getRepository())) {
+            Ref main = git.getRepository().exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+            if (main == null) {
+                return "";
+            }
+            walk.setFirstParent(true);
+            walk.markStart(walk.parseCommit(main.getObjectId()));
+            RevCommit first = null;
+            for (RevCommit c : walk) {
+                first = c;
+            }
+            return first == null ? "" : first.getFullMessage();
+        } catch (IOException | GitAPIException e) {
+            throw new RepositoryException("cannot read " + name + " at " + uri(name) + ": " + e.getMessage(), e);
         }
     }
 
@@ -312,6 +439,11 @@ public final class JGitRepositories implements RepositoryPort {
                 return files;
             } catch (InvalidRemoteException e) {
                 return files;
+            } catch (TransportException e) {
+                if (missing(e) != null) {
+                    return files; // not created on the host yet
+                }
+                throw new RepositoryException("cannot read " + repository + ": " + e.getMessage(), e);
             } catch (IOException | GitAPIException e) {
                 throw new RepositoryException("cannot read " + repository + ": " + e.getMessage(), e);
             }
@@ -336,13 +468,24 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     /**
-     * Repository names under a local base (folders ending in {@code .git}); for a remote base, which plain git
-     * cannot list, the repositories given to the constructor.
+     * Repository names under a local base (folders ending in {@code .git}). For a remote base, which plain git
+     * cannot list: the repositories given to the constructor, and those Paver keeps a working clone of under
+     * {@code workDir} (it pushed to or read them: a domain repository that create-domain made is found without a
+     * restart), sorted.
      */
     @Override
     public List<String> listRepositories() {
         if (!local) {
-            return remoteRepositories;
+            java.util.SortedSet<String> names = new java.util.TreeSet<>(remoteRepositories);
+            if (Files.isDirectory(workDir)) {
+                try (Stream<Path> children = Files.list(workDir)) {
+                    children.filter(p -> Files.isDirectory(p.resolve(".git"))).map(p -> p.getFileName().toString())
+                            .filter(JGitRepositories::validName).forEach(names::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return List.copyOf(names);
         }
         List<String> names = new ArrayList<>();
         if (!Files.isDirectory(Path.of(base))) {
@@ -357,15 +500,49 @@ public final class JGitRepositories implements RepositoryPort {
         return names;
     }
 
-    private boolean exists(String name) {
+    /**
+     * What a remote has under a name: the refs it advertises (none when the repository is empty), or, when the host
+     * says there is no such repository, its words in {@code missing} (refs empty).
+     */
+    private record RemoteRefs(java.util.Collection<Ref> refs, String missing) {
+    }
+
+    /**
+     * The remote repository's refs, or the host's answer that there is no such repository.
+     *
+     * @throws RepositoryException not permanent, when the host cannot be reached or refuses for another reason
+     *                             (credentials)
+     */
+    private RemoteRefs remoteRefs(String name) {
         try {
-            Git.lsRemoteRepository().setRemote(uri(name)).setCredentialsProvider(credentials).call();
-            return true;
+            return new RemoteRefs(Git.lsRemoteRepository().setRemote(uri(name)).setCredentialsProvider(credentials).call(), null);
         } catch (InvalidRemoteException | TransportException e) {
-            return false;
+            String answer = missing(e);
+            if (answer != null) {
+                return new RemoteRefs(List.of(), answer);
+            }
+            throw new RepositoryException("cannot reach " + uri(name) + ": " + e.getMessage(), e);
         } catch (GitAPIException e) {
             throw new RepositoryException("cannot reach " + uri(name) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The host's words when {@code e} says that the repository does not exist, else null: JGit's
+     * {@link NoRemoteRepositoryException} (HTTP 404, a missing path over ssh or file) or a
+     * {@link RemoteRepositoryException}, the host's own {@code ERR} line (git daemon answers "access denied or
+     * repository not exported" for a missing repository, see git's {@code daemon.c}).
+     */
+    private static String missing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NoRemoteRepositoryException || t instanceof RemoteRepositoryException) {
+                String message = t.getMessage() == null ? "" : t.getMessage();
+                int colon = message.indexOf(": ");
+                // JGit puts the URL first: "git://host/api.git: access denied ..."
+                return colon >= 0 && message.substring(0, colon).contains("://") ? message.substring(colon + 2) : message;
+            }
+        }
+        return null;
     }
 
     /** A fetched working clone of the repository (cloned on first use). */
@@ -457,6 +634,15 @@ public final class JGitRepositories implements RepositoryPort {
             }
         }
         throw new RepositoryException("git push to " + defaultBranch + " gave no answer for the branch", null, false);
+    }
+
+    private static boolean validName(String name) {
+        try {
+            RepositoryNames.repository(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void write(Path root, Map<String, String> files) throws IOException {

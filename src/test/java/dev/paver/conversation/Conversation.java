@@ -10,11 +10,11 @@ import java.util.Map;
 /**
  * A conversation file ({@code conversations/<golden-path>/<scenario>.yaml}, format in {@code conversations/README.md}):
  * who is in it, the channel, whether a cluster is configured, whether Paver is given the Sealed Secrets controller's
- * certificate, and the steps in order.
+ * certificate, how Paver reaches git ({@code git: local}, the default, or {@code git: daemon}), and the steps in order.
  */
 public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
                            boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
-                           Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets) {
+                           Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets, String git) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -25,13 +25,17 @@ public record Conversation(Path file, String title, String description, Map<Stri
         if (!(steps instanceof List<?>) || ((List<?>) steps).isEmpty()) {
             throw new IllegalArgumentException(file + ": a conversation needs a non-empty list of steps");
         }
+        String git = String.valueOf(doc.getOrDefault("git", "local"));
+        if (!List.of("local", "daemon").contains(git)) {
+            throw new IllegalArgumentException(file + ": git is local (the default) or daemon, not " + git);
+        }
         return new Conversation(file, String.valueOf(doc.getOrDefault("title", file.getFileName().toString())),
                 String.valueOf(doc.getOrDefault("description", "")).strip(),
                 (Map<String, String>) doc.getOrDefault("people", Map.of()),
                 String.valueOf(doc.getOrDefault("channel", "C0PLATFORM")),
                 !Boolean.FALSE.equals(doc.get("cluster")), (Map<String, String>) doc.getOrDefault("slack_refuses", Map.of()),
                 (List<Map<String, Object>>) steps, (Map<String, Object>) doc.getOrDefault("settings", Map.of()),
-                (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")));
+                (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")), git);
     }
 
     /** The display name of a Slack user id, or the id. */

@@ -63,6 +63,9 @@ public final class ConversationRunner implements AutoCloseable {
         if (conversation.sealedSecrets()) {
             testbed.sealedSecretsController();
         }
+        if (conversation.git().equals("daemon")) {
+            testbed.gitDaemon();
+        }
         conversation.settings().forEach((key, value) -> testbed.property(key, value instanceof List<?> list
                 ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
         if (cluster != null) {
@@ -388,6 +391,10 @@ public final class ConversationRunner implements AutoCloseable {
             check(d.compareTo(Duration.ofSeconds(10)) <= 0, "passes is at most 10s in a conversation");
             transcript.outside(text(step.get("passes")) + " pass");
             Thread.sleep(d.toMillis());
+        } else if (step.containsKey("platform_creates_repository")) {
+            String repository = text(step.get("platform_creates_repository"));
+            git.createEmpty(repository);
+            transcript.outside("the platform team creates the empty repository " + repository + " on the git host");
         } else if (step.containsKey("restart")) {
             transcript.outside("Paver restarts");
             testbed.stopPaver();

@@ -37,6 +37,19 @@ public final class GitStandIn {
         return root.resolve(repository + ".git");
     }
 
+    /**
+     * Creates an empty bare repository (no commit, {@code HEAD} on {@code main}), as a platform team does on a git host
+     * where Paver cannot create repositories.
+     *
+     * @throws IllegalStateException when it exists already
+     */
+    public void createEmpty(String repository) throws Exception {
+        if (Files.exists(bare(repository))) {
+            throw new IllegalStateException("repository " + repository + " exists already");
+        }
+        Git.init().setBare(true).setInitialBranch("main").setDirectory(bare(repository).toFile()).call().close();
+    }
+
     /** Branches whose name starts with {@code paver/}, newest commit first (newest run first on a tie). */
     public List<String> paverBranches(String repository) throws IOException {
         if (!Files.exists(bare(repository))) {

@@ -2,16 +2,21 @@ package dev.paver.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paver.git.JGitRepositories;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A real Paver server and the stand-ins around it, all on loopback: the Slack Web API (WireMock), local git
@@ -31,6 +36,7 @@ public final class Testbed implements AutoCloseable {
     private final MutableClock clock = new MutableClock();
     private final Path workDir;
     private PaverInstance paver;
+    private GitDaemon daemon;
 
     /**
      * @param workDir an empty folder for git repositories and the database
@@ -87,6 +93,30 @@ public final class Testbed implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Serves the testbed's git folder with a real {@code git daemon} on loopback and points Paver at it with
+     * {@code paver.git.remote-url} ({@code git://127.0.0.1:<port>}), as an operator of another git host does:
+     * Paver then cannot create repositories. The folder gets the embedded default's {@code payments-gitops} (the
+     * files Paver seeds a local root with), named in {@code paver.git.repositories}. Call before {@link #startPaver}.
+     */
+    public void gitDaemon() {
+        Path base = workDir.resolve("git");
+        Path seed = Path.of("src", "main", "resources", "seed", "payments-gitops");
+        Map<String, String> files = new TreeMap<>();
+        try (var walk = Files.walk(seed)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(seed.relativize(file).toString().replace('\\', '/'), Files.readString(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        new JGitRepositories(base.toString(), workDir.resolve("seed-work"), "main", null)
+                .seed("payments-gitops", files, "Create the payments domain with the checkout system");
+        daemon = GitDaemon.start(base);
+        properties.put("paver.git.remote-url", daemon.url());
+        properties.put("paver.git.repositories", "payments-gitops");
     }
 
     /** Sets or overrides a property for the next {@link #startPaver()}. */
@@ -220,6 +250,9 @@ public final class Testbed implements AutoCloseable {
         stopPaver();
         if (cluster != null) {
             cluster.close();
+        }
+        if (daemon != null) {
+            daemon.close();
         }
         slack.close();
     }

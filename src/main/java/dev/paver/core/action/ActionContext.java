@@ -20,14 +20,23 @@ import java.util.Map;
  * @param clock      the time source
  * @param thread     where the run is reported (its card and thread), or null before the card is posted
  * @param signals    what people told this run so far by buttons, e.g. {@code preview-open} (RunEngine#signal)
+ * @param checkedBefore true when this step waited in an earlier pass (of this process or one before a restart):
+ *                   this execution checks again what it waits for; false on the step's first execution
  */
 public record ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                             GoldenPath goldenPath,
                             Map<String, Object> input, Map<String, String> workspace, Clock clock,
-                            dev.paver.core.report.ThreadRef thread, java.util.Set<String> signals) {
+                            dev.paver.core.report.ThreadRef thread, java.util.Set<String> signals, boolean checkedBefore) {
 
     public ActionContext {
         signals = signals == null ? java.util.Set.of() : java.util.Set.copyOf(signals);
+    }
+
+    /** A context for a step's first execution. */
+    public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
+                         GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock,
+                         dev.paver.core.report.ThreadRef thread, java.util.Set<String> signals) {
+        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, thread, signals, false);
     }
 
     /** A context with no signals. */

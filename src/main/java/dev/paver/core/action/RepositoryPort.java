@@ -20,6 +20,50 @@ public interface RepositoryPort {
     RepositoryInfo ensureRepository(String name, String description);
 
     /**
+     * Whether {@link #ensureRepository} creates a missing repository: true on GitHub and in a local folder of bare
+     * repositories; false on a plain git remote ({@code git://}, {@code http(s)://}, {@code ssh://}), where git has
+     * no way to create one and a person creates it on the host ({@link #adoptRepository}).
+     */
+    default boolean createsRepositories() {
+        return true;
+    }
+
+    /**
+     * Makes an existing repository ready for Paver's first pull request, without creating it: what a golden path
+     * uses where {@link #createsRepositories()} is false. A repository with no branch yet (just created empty on the
+     * host) gets Paver's first commit on the default branch: a {@code README.md} with {@code description}, in a
+     * commit whose message ends with {@code description}. The returned {@link RepositoryInfo#description()} is the
+     * full message of the first commit of the default branch, so a caller recognises the repository it started.
+     * Where the host creates repositories, this is {@link #ensureRepository}.
+     *
+     * @param name        repository name, already validated ({@link RepositoryNames})
+     * @param description one line, carried by the first commit
+     * @return {@link Adoption.Ready}, or {@link Adoption.Missing} when the host has no such repository yet
+     * @throws RepositoryException permanent when the repository has commits but not the default branch; not
+     *                             permanent when the host cannot be reached
+     */
+    default Adoption adoptRepository(String name, String description) {
+        return new Adoption.Ready(ensureRepository(name, description));
+    }
+
+    /** What {@link #adoptRepository} found. */
+    sealed interface Adoption {
+        /** The repository exists and has its default branch. */
+        record Ready(RepositoryInfo info) implements Adoption {
+        }
+
+        /**
+         * The host has no such repository: a person must create it.
+         *
+         * @param url           where it must be, as Paver clones it
+         * @param defaultBranch the branch Paver pushes its first commit to and merges into, e.g. {@code main}
+         * @param hostAnswer    the host's own words, e.g. git daemon's "access denied or repository not exported"
+         */
+        record Missing(String url, String defaultBranch, String hostAnswer) implements Adoption {
+        }
+    }
+
+    /**
      * Commits {@code files} on {@code draft.branch()} (created from the default branch when absent, reused when
      * present) and opens a pull request, or returns the open one for that branch.
      */

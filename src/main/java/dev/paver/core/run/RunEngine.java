@@ -359,7 +359,7 @@ public final class RunEngine {
         if (spec.each() == null) {
             Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
             return action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path, input,
-                    workspace, clock, run.thread(), signals(run)));
+                    workspace, clock, run.thread(), signals(run), checkedBefore(run, spec)));
         }
         Object items = renderer.renderValue(where + ".each", spec.each(), context);
         if (!(items instanceof List<?> list)) {
@@ -373,7 +373,7 @@ public final class RunEngine {
                 context.put("each", Map.of("key", i, "value", list.get(i)));
                 Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
                 ActionResult r = action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path,
-                        input, workspace, clock, run.thread(), signals(run)));
+                        input, workspace, clock, run.thread(), signals(run), checkedBefore(run, spec)));
                 for (Milestone m : r.milestones()) {
                     milestones.add(new Milestone(i + "/" + m.key(), m.text(), m.links(), m.buttons()));
                 }
@@ -418,6 +418,12 @@ public final class RunEngine {
         post(run, spec.id(), List.of(Milestone.of("retrying", "Step " + spec.name() + " failed: " + e.getMessage()
                 + ". Paver tries again at every poll for up to " + RETRY_FOR.toMinutes() + " minutes.")));
         updateCard(run, path, context);
+    }
+
+    /** True when the step waited in an earlier pass (a retry after a failed check keeps it so). */
+    private static boolean checkedBefore(Run run, StepSpec spec) {
+        StepRun step = run.step(spec.id());
+        return step != null && step.status() == StepStatus.WAITING;
     }
 
     private Instant stepStarted(Run run, StepSpec spec) {
