@@ -65,13 +65,11 @@ public final class KustomizeView {
             List<ManifestDocument> docs = build(directory, 0);
             return refused.isEmpty() ? OverlayBuilder.Build.of(docs) : OverlayBuilder.Build.failed(refused);
         } catch (KustomizeException e) {
-            List<Violation> problems = new ArrayList<>(refused);
-            problems.add(new Violation(e.file(), 0, "kustomize", directory, e.getMessage()));
-            return OverlayBuilder.Build.failed(problems);
+            // after a refusal, a failure is what the unmodelled field left out (a generated resource a patch targets)
+            return OverlayBuilder.Build.failed(refused.isEmpty()
+                    ? List.of(new Violation(e.file(), 0, "kustomize", directory, e.getMessage())) : refused);
         } catch (YamlDocuments.InvalidYamlException e) {
-            List<Violation> problems = new ArrayList<>(refused);
-            problems.add(e.toViolation());
-            return OverlayBuilder.Build.failed(problems);
+            return OverlayBuilder.Build.failed(refused.isEmpty() ? List.of(e.toViolation()) : refused);
         }
     }
 
@@ -298,9 +296,14 @@ public final class KustomizeView {
             if (current instanceof Map<?, ?> cm && value instanceof Map<?, ?> pm) {
                 merge((Map<String, Object>) cm, (Map<String, Object>) pm);
             } else if (current instanceof List<?> cl && value instanceof List<?> pl && isNamedList(cl) && isNamedList(pl)) {
+                // kustomize (kyaml's merge of associative lists) puts the patch's items first, in the patch's order,
+                // then the target's items that the patch does not name, in their order
                 List<Object> list = (List<Object>) cl;
+                List<Object> merged = new ArrayList<>();
+                Set<Object> named = new java.util.HashSet<>();
                 for (Object item : pl) {
                     Map<String, Object> patchItem = (Map<String, Object>) item;
+                    named.add(patchItem.get("name"));
                     Map<String, Object> existing = null;
                     for (Object o : list) {
                         if (((Map<?, ?>) o).get("name").equals(patchItem.get("name"))) {
@@ -308,11 +311,14 @@ public final class KustomizeView {
                         }
                     }
                     if (existing == null) {
-                        list.add(deepCopy(patchItem));
+                        merged.add(deepCopy(patchItem));
                     } else {
                         merge(existing, patchItem);
+                        merged.add(existing);
                     }
                 }
+                list.stream().filter(o -> !named.contains(((Map<?, ?>) o).get("name"))).forEach(merged::add);
+                target.put(e.getKey(), merged);
             } else {
                 target.put(e.getKey(), value instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : value);
             }
