@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paver.core.convention.Conventions;
+import dev.paver.config.PaverProperties;
 import dev.paver.core.convention.ManifestRules;
+import dev.paver.core.convention.OverlayBuilder;
+import dev.paver.kustomize.KustomizeOverlays;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.Violation;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,6 +56,7 @@ public final class Validate {
 
     static final String USAGE = """
             usage: java -jar paver.jar validate <dir> [--format line|json] [--strict] [--domain <name>] [--config <file>]
+                                          [--kustomize <command>]
 
             Checks a domain GitOps repository against the platform conventions: names against the semantic key
             {domain}-{env}-{service}, the nine labels, requests and limits, no plain Secret, no latest image in
@@ -95,6 +100,7 @@ public final class Validate {
         boolean strict = false;
         String domain = null;
         Path config = null;
+        String kustomize = null;
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -114,7 +120,7 @@ public final class Validate {
                     }
                     strict = true;
                 }
-                case "--format", "--domain", "--config" -> {
+                case "--format", "--domain", "--config", "--kustomize" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             return unusable(err, arg + " needs a value");
@@ -128,6 +134,11 @@ public final class Validate {
                         format = value;
                     } else if (arg.equals("--config")) {
                         config = Path.of(value);
+                    } else if (arg.equals("--kustomize")) {
+                        if (value.isBlank()) {
+                            return unusable(err, "--kustomize needs a command, e.g. \"kubectl kustomize\", or builtin");
+                        }
+                        kustomize = value;
                     } else {
                         if (!Names.isDnsLabel(value)) {
                             return unusable(err, "--domain " + Names.quote(value) + " is not a domain name (a DNS-1123 label, e.g. payments)");
@@ -156,12 +167,18 @@ public final class Validate {
             return unusable(err, dir + " is not a folder: give the repository's folder, not one of its files");
         }
         Conventions conventions = Conventions.defaults();
+        Duration timeout = Duration.ofSeconds(30);
         if (config != null) {
             if (!Files.isRegularFile(config)) {
                 return unusable(err, "--config " + config + " is not a file: give Paver's configuration file, e.g. application.yml");
             }
             try {
                 conventions = dev.paver.config.ConventionsFactory.fromFile(config);
+                PaverProperties.ConventionsConfig settings = dev.paver.config.ConventionsFactory.configFromFile(config);
+                if (kustomize == null && settings != null) {
+                    kustomize = settings.kustomizeCommand();
+                    timeout = settings.kustomizeTimeoutOrDefault();
+                }
             } catch (IllegalArgumentException e) {
                 return unusable(err, "--config " + e.getMessage());
             }
@@ -172,13 +189,19 @@ public final class Validate {
         } catch (Unreadable e) {
             return unusable(err, e.getMessage());
         }
-        if (files.isEmpty()) {
+        long yamlFiles = files.keySet().stream().filter(Validate::isYaml).count();
+        if (yamlFiles == 0) {
             return unusable(err, "no .yaml or .yml file under " + dir + ": is it the GitOps repository's folder?");
         }
+        if (kustomize == null) {
+            kustomize = System.getenv("PAVER_CONVENTIONS_KUSTOMIZE_COMMAND");
+        }
+        OverlayBuilder overlays = KustomizeOverlays.detect(kustomize, timeout);
         if (domain == null) {
             domain = domainOf(dir, conventions);
         }
-        List<Violation> violations = new ManifestRules(conventions, new KubernetesSchemas(strict)).check(files, domain);
+        List<Violation> violations = new ManifestRules(conventions, new KubernetesSchemas(strict), overlays)
+                .check(files, domain);
         if (format.equals("json")) {
             ArrayNode array = JSON.createArrayNode();
             for (Violation v : violations) {
@@ -195,7 +218,7 @@ public final class Validate {
             violations.forEach(v -> out.println(v.describe().replace('\n', ' ').replace('\r', ' ')));
         }
         out.flush();
-        err.println("validate: " + files.size() + (files.size() == 1 ? " file" : " files") + " checked"
+        err.println("validate: " + yamlFiles + (yamlFiles == 1 ? " file" : " files") + " checked"
                 + (strict ? " (strict)" : "") + ", " + (violations.isEmpty() ? "no violations"
                 : violations.size() + (violations.size() == 1 ? " violation" : " violations")));
         return violations.isEmpty() ? VALID : VIOLATIONS;
@@ -213,7 +236,14 @@ public final class Validate {
         return Names.isDnsLabel(domain) ? domain : null;
     }
 
-    /** Every {@code .yaml}/{@code .yml} file below {@code dir}, by path relative to it with {@code /} separators. */
+    private static boolean isYaml(String path) {
+        return path.endsWith(".yaml") || path.endsWith(".yml");
+    }
+
+    /**
+     * Every {@code .yaml}/{@code .yml} file below {@code dir}, by path relative to it with {@code /} separators, and
+     * the other UTF-8 text files of at most 1 MB, which a kustomization's generators may read ({@code .git/} left out).
+     */
     private static Map<String, String> readYaml(Path dir) throws Unreadable {
         Map<String, String> files = new TreeMap<>();
         try {
@@ -227,9 +257,15 @@ public final class Validate {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     String name = file.getFileName().toString();
-                    if (attrs.isRegularFile() && (name.endsWith(".yaml") || name.endsWith(".yml"))) {
-                        String relative = dir.relativize(file).toString().replace('\\', '/');
+                    String relative = dir.relativize(file).toString().replace('\\', '/');
+                    if (attrs.isRegularFile() && isYaml(name)) {
                         files.put(relative, readUtf8(file, relative));
+                    } else if (attrs.isRegularFile() && attrs.size() <= 1024 * 1024) {
+                        try {
+                            files.put(relative, readUtf8(file, relative));
+                        } catch (UnreadableFile notText) {
+                            // not text, so no kustomization reads it as a generator's source
+                        }
                     }
                     return FileVisitResult.CONTINUE;
                 }

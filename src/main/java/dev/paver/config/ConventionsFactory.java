@@ -22,6 +22,24 @@ public final class ConventionsFactory {
      *         (the message says which)
      */
     public static Conventions fromFile(java.nio.file.Path file) {
+        PaverProperties.ConventionsConfig config = configFromFile(file);
+        try {
+            return from(config);
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException(file + ": " + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code paver.conventions.*} keys of a Paver configuration file, unset keys null (see {@link #fromFile}).
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or parsed
+     */
+    public static PaverProperties.ConventionsConfig configFromFile(java.nio.file.Path file) {
         String name = file.getFileName().toString();
         org.springframework.boot.env.PropertySourceLoader loader = name.endsWith(".properties")
                 ? new org.springframework.boot.env.PropertiesPropertySourceLoader()
@@ -30,7 +48,7 @@ public final class ConventionsFactory {
             var sources = loader.load(name, new org.springframework.core.io.FileSystemResource(file));
             var binder = new org.springframework.boot.context.properties.bind.Binder(
                     org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources));
-            return from(binder.bind("paver.conventions", PaverProperties.ConventionsConfig.class).orElse(null));
+            return binder.bind("paver.conventions", PaverProperties.ConventionsConfig.class).orElse(null);
         } catch (java.io.IOException | RuntimeException e) {
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {

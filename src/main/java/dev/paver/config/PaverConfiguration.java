@@ -52,6 +52,8 @@ import dev.paver.core.action.RepositoryPort;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
+import dev.paver.core.convention.OverlayBuilder;
+import dev.paver.kustomize.KustomizeOverlays;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
@@ -245,14 +247,24 @@ public class PaverConfiguration {
         return new KubernetesSchemas(false);
     }
 
+    /**
+     * How the conventions gate builds overlays: {@code paver.conventions.kustomize-command}, else the first kustomize
+     * found ({@code kustomize build}, {@code kubectl kustomize}), else the built-in view.
+     */
+    @Bean
+    OverlayBuilder overlayBuilder(PaverProperties properties) {
+        return KustomizeOverlays.detect(properties.conventions().kustomizeCommand(),
+                properties.conventions().kustomizeTimeoutOrDefault());
+    }
+
     @Bean
     ActionRegistry actionRegistry(TemplateRenderer renderer, Conventions conventions, RepositoryPort repositories,
-                                  KubernetesSchemas manifestSchemas,
+                                  KubernetesSchemas manifestSchemas, OverlayBuilder overlayBuilder,
                                   DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
                                   AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
                                   IdentityPort identities, ProvisioningPort provisioning, PaverProperties properties) {
         List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
-                new ValidateConventionsAction(new ManifestRules(conventions, manifestSchemas)), new CreateRepositoryAction(repositories),
+                new ValidateConventionsAction(new ManifestRules(conventions, manifestSchemas, overlayBuilder)), new CreateRepositoryAction(repositories),
                 new DescribeRepositoryAction(repositories), new PreviewAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
                 new AwaitSyncAction(deployments, repositories), new PromotionAction(repositories),

@@ -166,9 +166,21 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      *                              namespaced composite resource), {@code api-version}, {@code kind} and
      *                              {@code segment}; a known type's fields left out keep their defaults, and
      *                              {@code mode: xr} alone moves it to {@code xr.platform.paver.dev/v1alpha1}
+     * @param kustomizeCommand      how the gate builds overlays as Argo CD does: the program and arguments that build a
+     *                              directory appended to them, separated by blanks (e.g. {@code kubectl kustomize});
+     *                              unset: {@code kustomize build}, else {@code kubectl kustomize}, else the built-in
+     *                              view; {@code builtin}: always the built-in view
+     * @param kustomizeTimeout      how long one overlay's build may take, default 30s
      */
     public record ConventionsConfig(List<String> environments, List<String> automatedSync,
                                     Map<String, Map<String, String>> profiles, String gitopsRepositorySuffix,
-                                    String imageRegistry, Map<String, Map<String, String>> resources) {
+                                    String imageRegistry, Map<String, Map<String, String>> resources,
+                                    String kustomizeCommand, Duration kustomizeTimeout) {
+
+        /** {@link #kustomizeTimeout()}, 30 s when unset. */
+        public Duration kustomizeTimeoutOrDefault() {
+            return kustomizeTimeout == null || kustomizeTimeout.isNegative() || kustomizeTimeout.isZero()
+                    ? Duration.ofSeconds(30) : kustomizeTimeout;
+        }
     }
 }

@@ -11,8 +11,11 @@ import java.util.Set;
  * rather than a base without its overlay's labels. It implements the part of {@code kustomize build} that
  * golden paths use (kubectl.docs.kubernetes.io, "Kustomization"): {@code resources} (files and
  * directories), {@code namespace}, {@code labels} (with {@code includeSelectors}/{@code includeTemplates}),
- * {@code commonLabels}, {@code images} and strategic-merge {@code patches} by path. Anything else is left
- * as it is.
+ * {@code commonLabels}, {@code images} and strategic-merge {@code patches} by path. It never guesses: a kustomization
+ * that uses anything else (a field such as {@code namePrefix}, {@code replicas}, {@code components} or a generator, an
+ * inline or targeted patch, a JSON 6902 patch, a {@code $patch} directive, a patched list that kustomize merges by a
+ * key other than {@code name}) is refused by {@link #buildOrRefuse}, naming the field, rather than built differently
+ * from kustomize.
  */
 public final class KustomizeView {
 
@@ -20,8 +23,19 @@ public final class KustomizeView {
             "CustomResourceDefinition", "StorageClass", "PersistentVolume", "PriorityClass");
     static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet");
 
+    /** The kustomization fields the view models; kustomize's other fields are refused. */
+    static final Set<String> MODELLED = Set.of("apiVersion", "kind", "metadata", "resources", "namespace", "commonLabels",
+            "labels", "images", "patches", "patchesStrategicMerge");
+    /** Lists that kustomize's strategic merge merges by {@code name} in the built-in kinds (patchMergeKey "name"). */
+    static final Set<String> MERGED_BY_NAME = Set.of("containers", "initContainers", "ephemeralContainers", "env",
+            "volumes", "imagePullSecrets");
+    /** The kinds whose schema kustomize knows, where lists above merge by name (other kinds: lists are replaced). */
+    static final Set<String> BUILT_IN_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob",
+            "ReplicaSet", "Pod", "Service", "Namespace", "ConfigMap", "ServiceAccount");
+
     private final Map<String, String> files;
     private final java.util.Set<String> read = new java.util.TreeSet<>();
+    private final List<Violation> refused = new ArrayList<>();
 
     /** @param files repository-relative path to text, the whole tree the kustomizations may reference */
     public KustomizeView(Map<String, String> files) {
@@ -39,6 +53,26 @@ public final class KustomizeView {
         return build(directory, 0);
     }
 
+    /**
+     * Builds a directory, or refuses it: every field the view does not model is one {@code kustomize} violation that
+     * names it and says to install kustomize; a missing file, a bad reference or YAML that cannot be read is one
+     * violation too.
+     *
+     * @param directory repository-relative directory without trailing slash
+     */
+    public OverlayBuilder.Build buildOrRefuse(String directory) {
+        try {
+            List<ManifestDocument> docs = build(directory, 0);
+            return refused.isEmpty() ? OverlayBuilder.Build.of(docs) : OverlayBuilder.Build.failed(refused);
+        } catch (KustomizeException e) {
+            // after a refusal, a failure is what the unmodelled field left out (a generated resource a patch targets)
+            return OverlayBuilder.Build.failed(refused.isEmpty()
+                    ? List.of(new Violation(e.file(), 0, "kustomize", directory, e.getMessage())) : refused);
+        } catch (YamlDocuments.InvalidYamlException e) {
+            return OverlayBuilder.Build.failed(refused.isEmpty() ? List.of(e.toViolation()) : refused);
+        }
+    }
+
     /** Every file the builds so far read: kustomizations, resources and patches. */
     public java.util.Set<String> filesRead() {
         return java.util.Collections.unmodifiableSet(read);
@@ -49,19 +83,21 @@ public final class KustomizeView {
         if (depth > 10) {
             throw new KustomizeException(directory + "/kustomization.yaml", "kustomizations nest more than 10 deep");
         }
-        String kustomizationFile = directory + "/kustomization.yaml";
-        String text = files.get(kustomizationFile);
-        if (text == null) {
-            throw new KustomizeException(kustomizationFile, "missing kustomization.yaml");
+        String kustomizationFile = Kustomizations.kustomizationFile(files, directory);
+        if (kustomizationFile == null) {
+            throw new KustomizeException(directory + "/kustomization.yaml", "missing kustomization.yaml");
         }
+        String text = files.get(kustomizationFile);
         read.add(kustomizationFile);
         List<ManifestDocument> docs = YamlDocuments.parse(kustomizationFile, text);
         Map<String, Object> k = docs.isEmpty() ? Map.of() : docs.get(0).body();
+        ManifestDocument kustomization = docs.isEmpty() ? new ManifestDocument(kustomizationFile, 0, Map.of()) : docs.get(0);
+        refuseUnmodelled(kustomization, directory);
 
         List<ManifestDocument> out = new ArrayList<>();
         for (Object entry : ManifestDocument.list(k, "resources")) {
             String path = resolve(kustomizationFile, directory, ManifestDocument.text(entry));
-            if (files.containsKey(path + "/kustomization.yaml")) {
+            if (Kustomizations.kustomizationFile(files, path) != null) {
                 out.addAll(build(path, depth + 1));
             } else if (files.containsKey(path)) {
                 read.add(path);
@@ -75,7 +111,7 @@ public final class KustomizeView {
         patches.addAll(ManifestDocument.list(k, "patchesStrategicMerge"));
         for (Object patch : patches) {
             String patchPath = patch instanceof Map<?, ?> m ? ManifestDocument.text(m.get("path")) : ManifestDocument.text(patch);
-            if (patchPath.isEmpty()) {
+            if (patchPath.isEmpty() || patchPath.contains("\n")) {
                 continue;
             }
             String path = resolve(kustomizationFile, directory, patchPath);
@@ -83,7 +119,13 @@ public final class KustomizeView {
                 throw new KustomizeException(kustomizationFile, "patch " + Names.quote(patchPath) + " does not exist");
             }
             read.add(path);
+            if (refuseJson6902(path, directory)) {
+                continue;
+            }
             for (ManifestDocument p : YamlDocuments.parse(path, files.get(path))) {
+                if (refusePatch(p, directory)) {
+                    continue;
+                }
                 applyPatch(out, p, kustomizationFile);
             }
         }
@@ -116,26 +158,119 @@ public final class KustomizeView {
     }
 
     private String resolve(String kustomizationFile, String directory, String relative) {
-        if (relative.isEmpty() || relative.startsWith("/") || relative.contains("://") || relative.contains("\\")) {
+        if (relative.contains("://")) {
             throw new KustomizeException(kustomizationFile, "reference " + Names.quote(relative)
                     + " must be a relative path inside the repository");
         }
-        List<String> parts = new ArrayList<>(List.of(directory.split("/")));
-        for (String part : relative.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (parts.isEmpty()) {
-                    throw new KustomizeException(kustomizationFile, "reference " + Names.quote(relative)
-                            + " leaves the repository");
-                }
-                parts.remove(parts.size() - 1);
-            } else {
-                parts.add(part);
+        return Kustomizations.resolve(kustomizationFile, directory, relative);
+    }
+
+    private static final String INSTALL = "install kustomize (or kubectl) so Paver builds overlays as Argo CD does";
+
+    private void refuse(ManifestDocument kustomization, String pointer, String directory, String what) {
+        refused.add(new Violation(kustomization.file(), kustomization.lineOf(pointer), "kustomize", directory,
+                what + ", which the built-in view does not model; " + INSTALL));
+    }
+
+    /** Refuses every field, and every part of a modelled field, that {@link #build} would not build as kustomize does. */
+    @SuppressWarnings("unchecked")
+    private void refuseUnmodelled(ManifestDocument kustomization, String directory) {
+        String name = kustomization.file().substring(kustomization.file().lastIndexOf('/') + 1);
+        Map<String, Object> k = kustomization.body();
+        for (String field : new java.util.TreeSet<>(k.keySet())) {
+            if (!MODELLED.contains(field)) {
+                refuse(kustomization, "/" + field, directory, name + " uses " + field);
             }
         }
-        return String.join("/", parts);
+        List<Object> labels = ManifestDocument.list(k, "labels");
+        for (int i = 0; i < labels.size(); i++) {
+            Map<String, Object> set = labels.get(i) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            for (String key : new java.util.TreeSet<>(set.keySet())) {
+                if (!Set.of("pairs", "includeSelectors", "includeTemplates").contains(key)) {
+                    refuse(kustomization, "/labels/" + i + "/" + key, directory, name + " uses labels[].'" + key + "'");
+                }
+            }
+        }
+        List<Object> images = ManifestDocument.list(k, "images");
+        for (int i = 0; i < images.size(); i++) {
+            Map<String, Object> image = images.get(i) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            for (String key : new java.util.TreeSet<>(image.keySet())) {
+                if (!Set.of("name", "newName", "newTag", "digest").contains(key)) {
+                    refuse(kustomization, "/images/" + i + "/" + key, directory, name + " uses images[]." + key);
+                }
+            }
+        }
+        List<Object> patches = ManifestDocument.list(k, "patches");
+        for (int i = 0; i < patches.size(); i++) {
+            Map<String, Object> patch = patches.get(i) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            for (String key : new java.util.TreeSet<>(patch.keySet())) {
+                if (!key.equals("path")) {
+                    refuse(kustomization, "/patches/" + i + "/" + key, directory, name + " uses patches[]." + key
+                            + (key.equals("patch") ? " (an inline patch)" : ""));
+                }
+            }
+        }
+        List<Object> strategic = ManifestDocument.list(k, "patchesStrategicMerge");
+        for (int i = 0; i < strategic.size(); i++) {
+            if (ManifestDocument.text(strategic.get(i)).contains("\n")) {
+                refuse(kustomization, "/patchesStrategicMerge/" + i, directory, name
+                        + " uses patchesStrategicMerge with an inline patch");
+            }
+        }
+    }
+
+    /** Refuses a patch file that is a JSON 6902 patch (a list of operations); true when refused. */
+    private boolean refuseJson6902(String path, String directory) {
+        String text = files.get(path).stripLeading();
+        while (text.startsWith("#")) {
+            int end = text.indexOf('\n');
+            text = end < 0 ? "" : text.substring(end + 1).stripLeading();
+        }
+        if (text.startsWith("-") && !text.startsWith("---") || text.startsWith("[")) {
+            refused.add(new Violation(path, 1, "kustomize", directory, path.substring(path.lastIndexOf('/') + 1)
+                    + " is a JSON 6902 patch, which the built-in view does not model; " + INSTALL));
+            return true;
+        }
+        return false;
+    }
+
+    /** Refuses a strategic-merge patch that the view would merge differently from kustomize; true when refused. */
+    private boolean refusePatch(ManifestDocument patch, String directory) {
+        List<String> problems = new ArrayList<>();
+        patchProblems(patch.body(), "", BUILT_IN_KINDS.contains(patch.kind()), problems);
+        String file = patch.file().substring(patch.file().lastIndexOf('/') + 1);
+        for (String problem : problems) {
+            refused.add(new Violation(patch.file(), patch.lineOf(problem.substring(0, problem.indexOf(' '))), "kustomize",
+                    directory, "patch " + file + " " + problem.substring(problem.indexOf(' ') + 1)
+                            + ", which the built-in view does not model; " + INSTALL));
+        }
+        return !problems.isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void patchProblems(Object value, String pointer, boolean builtInKind, List<String> problems) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
+                String child = pointer + "/" + e.getKey();
+                if (e.getKey().startsWith("$")) {
+                    problems.add(child + " uses the directive " + e.getKey() + " at " + child);
+                } else if (e.getValue() == null) {
+                    problems.add(child + " deletes " + child + " (null)");
+                } else if (e.getValue() instanceof List<?> list) {
+                    boolean named = list.stream().allMatch(o -> o instanceof Map<?, ?> m && m.get("name") != null);
+                    if (!builtInKind || !MERGED_BY_NAME.contains(e.getKey()) || !named) {
+                        problems.add(child + " sets the list " + child + ", which kustomize merges or replaces by the "
+                                + "kind's schema");
+                    } else {
+                        for (int i = 0; i < list.size(); i++) {
+                            patchProblems(list.get(i), child + "/" + i, builtInKind, problems);
+                        }
+                    }
+                } else {
+                    patchProblems(e.getValue(), child, builtInKind, problems);
+                }
+            }
+        }
     }
 
     private static void applyPatch(List<ManifestDocument> docs, ManifestDocument patch, String kustomizationFile) {
@@ -161,9 +296,14 @@ public final class KustomizeView {
             if (current instanceof Map<?, ?> cm && value instanceof Map<?, ?> pm) {
                 merge((Map<String, Object>) cm, (Map<String, Object>) pm);
             } else if (current instanceof List<?> cl && value instanceof List<?> pl && isNamedList(cl) && isNamedList(pl)) {
+                // kustomize (kyaml's merge of associative lists) puts the patch's items first, in the patch's order,
+                // then the target's items that the patch does not name, in their order
                 List<Object> list = (List<Object>) cl;
+                List<Object> merged = new ArrayList<>();
+                Set<Object> named = new java.util.HashSet<>();
                 for (Object item : pl) {
                     Map<String, Object> patchItem = (Map<String, Object>) item;
+                    named.add(patchItem.get("name"));
                     Map<String, Object> existing = null;
                     for (Object o : list) {
                         if (((Map<?, ?>) o).get("name").equals(patchItem.get("name"))) {
@@ -171,11 +311,14 @@ public final class KustomizeView {
                         }
                     }
                     if (existing == null) {
-                        list.add(deepCopy(patchItem));
+                        merged.add(deepCopy(patchItem));
                     } else {
                         merge(existing, patchItem);
+                        merged.add(existing);
                     }
                 }
+                list.stream().filter(o -> !named.contains(((Map<?, ?>) o).get("name"))).forEach(merged::add);
+                target.put(e.getKey(), merged);
             } else {
                 target.put(e.getKey(), value instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : value);
             }

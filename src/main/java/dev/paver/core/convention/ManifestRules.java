@@ -3,6 +3,7 @@ package dev.paver.core.convention;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,8 +16,12 @@ import java.util.regex.Pattern;
 /**
  * The conventions gate for manifests: given the files of a GitOps repository (or the files a run is about to
  * push), returns every broken rule of CONVENTIONS.md. Overlays under
- * {@code apps/{system}/{service}/overlays/{env}/} are checked as {@link KustomizeView} builds them, with
- * the names and labels expected for {@code {domain}-{env}-{service}}; other manifests are checked as they are.
+ * {@code apps/{system}/{service}/overlays/{env}/} are checked as the {@link OverlayBuilder} builds them (a real
+ * kustomize, as Argo CD does, or the built-in {@link KustomizeView}), with the names and labels expected for
+ * {@code {domain}-{env}-{service}}. A manifest that no kustomization reaches is held to the same rules from its
+ * folder's place: the files of an overlay folder without kustomization file (an Argo CD directory source) as one
+ * overlay, a file elsewhere under {@code apps/{system}/{service}/} with the environment of its namespace. Other
+ * manifests are checked as they are.
  *
  * <p>Rules, each named in its violations:
  * <ul>
@@ -45,12 +50,15 @@ import java.util.regex.Pattern;
  */
 public final class ManifestRules {
 
-    private static final Pattern OVERLAY = Pattern.compile("apps/([^/]+)/([^/]+)/overlays/([^/]+)/kustomization\\.yaml");
+    private static final Pattern OVERLAY = Pattern.compile("apps/([^/]+)/([^/]+)/overlays/([^/]+)/(kustomization\\.ya?ml|Kustomization)");
+    private static final Pattern PLAIN_OVERLAY_FILE = Pattern.compile("apps/([^/]+)/([^/]+)/overlays/([^/]+)/[^/]+\\.ya?ml");
+    private static final Pattern SERVICE_FILE = Pattern.compile("apps/([^/]+)/([^/]+)/.+\\.ya?ml");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final String ORPHAN = "Orphan";
 
     private final Conventions conventions;
     private final ManifestSchemas schemas;
+    private final OverlayBuilder overlayBuilder;
 
     /**
      * The gate without schema checks (rule {@code schema} never fires).
@@ -66,8 +74,23 @@ public final class ManifestRules {
      * @param schemas     the schemas of the manifests' kinds
      */
     public ManifestRules(Conventions conventions, ManifestSchemas schemas) {
+        this(conventions, schemas, OverlayBuilder.BUILT_IN);
+    }
+
+    /**
+     * @param conventions    the environments, labels, profiles and resource kinds manifests are checked against
+     * @param schemas        the schemas of the manifests' kinds
+     * @param overlayBuilder builds the overlays as Argo CD does: a real kustomize, or {@link OverlayBuilder#BUILT_IN}
+     */
+    public ManifestRules(Conventions conventions, ManifestSchemas schemas, OverlayBuilder overlayBuilder) {
         this.conventions = Objects.requireNonNull(conventions);
         this.schemas = Objects.requireNonNull(schemas);
+        this.overlayBuilder = Objects.requireNonNull(overlayBuilder);
+    }
+
+    /** How this gate builds overlays, for summaries. */
+    public String overlayBuilder() {
+        return overlayBuilder.describe();
     }
 
     /**
@@ -79,56 +102,133 @@ public final class ManifestRules {
         List<Violation> out = new ArrayList<>();
         Set<String> reachedByOverlay = new HashSet<>();
         Map<String, String> sorted = new TreeMap<>(files);
+        Map<String, OverlayContext> overlays = new LinkedHashMap<>();
         for (String path : sorted.keySet()) {
             Matcher m = OVERLAY.matcher(path);
-            if (!m.matches()) {
-                continue;
-            }
-            String directory = path.substring(0, path.length() - "/kustomization.yaml".length());
-            OverlayContext ctx = new OverlayContext(m.group(1), m.group(2), m.group(3), domain);
-            KustomizeView view = new KustomizeView(files);
-            boolean built = false;
-            try {
-                List<ManifestDocument> docs = view.build(directory);
-                for (ManifestDocument doc : docs) {
-                    out.addAll(schemas.check(doc));
-                }
-                checkOverlay(ctx, path, docs, out);
-                built = true;
-            } catch (YamlDocuments.InvalidYamlException e) {
-                out.add(e.toViolation());
-                reachedByOverlay.add(e.file());
-            } catch (KustomizeView.KustomizeException e) {
-                out.add(new Violation(e.file(), 0, "kustomize", path, e.getMessage()));
-            }
-            reachedByOverlay.addAll(view.filesRead());
-            if (!built) {
-                // the overlay's own files (its patches above all) are parts of a build that failed, not manifests
-                // on their own: checking them alone would report rules the built overlay keeps
-                sorted.keySet().stream().filter(p -> p.startsWith(directory + "/")).forEach(reachedByOverlay::add);
+            if (m.matches()) {
+                String directory = path.substring(0, path.lastIndexOf('/'));
+                overlays.putIfAbsent(directory, new OverlayContext(m.group(1), m.group(2), m.group(3), domain));
             }
         }
+        List<String> toBuild = new ArrayList<>();
+        for (String directory : overlays.keySet()) {
+            Kustomizations.Reach reach = Kustomizations.reach(files, directory);
+            reachedByOverlay.addAll(reach.files());
+            if (reach.problems().isEmpty()) {
+                toBuild.add(directory);
+            } else {
+                out.addAll(reach.problems());
+                partsOfAFailedBuild(sorted, directory, reachedByOverlay);
+            }
+        }
+        Map<String, OverlayBuilder.Build> builds = toBuild.isEmpty() ? Map.of() : overlayBuilder.build(files, toBuild);
+        for (String directory : toBuild) {
+            OverlayBuilder.Build build = builds.get(directory);
+            if (build == null || !build.built()) {
+                out.addAll(build == null ? List.of(new Violation(directory, 0, "kustomize", directory, "the overlay was not built"))
+                        : build.problems());
+                partsOfAFailedBuild(sorted, directory, reachedByOverlay);
+                continue;
+            }
+            for (ManifestDocument doc : build.documents()) {
+                out.addAll(schemas.check(doc));
+            }
+            checkOverlay(overlays.get(directory), Kustomizations.kustomizationFile(files, directory), build.documents(), out);
+        }
+        Map<String, List<String>> directorySources = new TreeMap<>();
         for (Map.Entry<String, String> file : sorted.entrySet()) {
             String path = file.getKey();
             if (reachedByOverlay.contains(path) || !(path.endsWith(".yaml") || path.endsWith(".yml"))
                     || path.startsWith(".github/") || path.endsWith("kustomization.yaml") || path.endsWith("kustomization.yml")) {
                 continue;
             }
+            Matcher plain = PLAIN_OVERLAY_FILE.matcher(path);
+            if (plain.matches() && Kustomizations.kustomizationFile(files, path.substring(0, path.lastIndexOf('/'))) == null) {
+                directorySources.computeIfAbsent(path.substring(0, path.lastIndexOf('/')), d -> new ArrayList<>()).add(path);
+                continue;
+            }
+            Matcher service = SERVICE_FILE.matcher(path);
             Place place = place(path, out);
             try {
                 for (ManifestDocument doc : YamlDocuments.parse(path, file.getValue())) {
                     if (!path.startsWith("catalog/") && !doc.apiVersion().startsWith("kustomize.config.k8s.io/")) {
                         out.addAll(schemas.check(doc));
                     }
-                    checkLoose(doc, out);
+                    if (service.matches() && !doc.kind().isEmpty()) {
+                        checkServiceFile(service.group(1), service.group(2), doc, domain, out);
+                    } else {
+                        checkLoose(doc, out);
+                    }
                     checkPlace(place, doc, domain, out);
                 }
             } catch (YamlDocuments.InvalidYamlException e) {
                 out.add(e.toViolation());
             }
         }
+        for (Map.Entry<String, List<String>> source : directorySources.entrySet()) {
+            checkDirectorySource(source.getKey(), source.getValue(), sorted, domain, out);
+        }
         out.sort((a, b) -> a.file().equals(b.file()) ? Integer.compare(a.line(), b.line()) : a.file().compareTo(b.file()));
         return List.copyOf(new java.util.LinkedHashSet<>(out));
+    }
+
+    /**
+     * The overlay's own files (its patches above all) are parts of a build that failed, not manifests on their own:
+     * checking them alone would report rules the built overlay keeps.
+     */
+    private static void partsOfAFailedBuild(Map<String, String> files, String directory, Set<String> reached) {
+        files.keySet().stream().filter(p -> p.startsWith(directory + "/")).forEach(reached::add);
+    }
+
+    /**
+     * An overlay folder without kustomization file, which Argo CD applies as a directory source (its plain manifests,
+     * not recursing into subfolders): held to the same rules as a built overlay, its place giving system, service and
+     * environment.
+     */
+    private void checkDirectorySource(String directory, List<String> paths, Map<String, String> files, String domain,
+                                      List<Violation> out) {
+        Matcher m = PLAIN_OVERLAY_FILE.matcher(paths.get(0));
+        if (!m.matches()) {
+            return;
+        }
+        List<ManifestDocument> docs = new ArrayList<>();
+        for (String path : paths) {
+            try {
+                for (ManifestDocument doc : YamlDocuments.parse(path, files.get(path))) {
+                    if (!doc.kind().isEmpty()) {
+                        out.addAll(schemas.check(doc));
+                        docs.add(doc);
+                    }
+                }
+            } catch (YamlDocuments.InvalidYamlException e) {
+                out.add(e.toViolation());
+            }
+        }
+        checkOverlay(new OverlayContext(m.group(1), m.group(2), m.group(3), domain), directory + "/", docs, out);
+    }
+
+    /**
+     * A manifest under {@code apps/{system}/{service}/} that no kustomization reaches and no overlay folder holds: its
+     * place gives system and service, its namespace ({@code {domain}-{env}-{service}}; a Namespace's own name) the
+     * environment; then the rules of a built overlay's documents.
+     */
+    private void checkServiceFile(String system, String service, ManifestDocument doc, String domain, List<Violation> out) {
+        String namespace = doc.kind().equals("Namespace") ? doc.name() : doc.namespace();
+        Optional<SemanticKey> key = conventions.parseKey(namespace);
+        String where = " (" + doc.file() + " is reached by no kustomization, so it is checked as it is, in "
+                + "apps/" + system + "/" + service + "/)";
+        if (key.isEmpty() || !key.get().service().equals(service) || (domain != null && !key.get().domain().equals(domain))
+                || !conventions.environments().contains(key.get().env())) {
+            checkLoose(doc, out);
+            out.add(violationAt(doc, doc.kind().equals("Namespace") ? "/metadata/name" : "/metadata/namespace", "semantic-key",
+                    doc.describe() + (doc.kind().equals("Namespace") ? " is named " : " is in namespace ")
+                            + (namespace.isEmpty() ? "(none)" : Names.quote(namespace)) + ", expected {domain}-{env}-"
+                            + service + " with an environment of " + conventions.environments() + where));
+            return;
+        }
+        OverlayContext ctx = new OverlayContext(system, service, key.get().env(), key.get().domain());
+        checkOverlayDocuments(ctx, key.get().domain(), key.get().domain() + "-" + key.get().env() + "-" + service,
+                List.of(doc), out);
     }
 
     private record OverlayContext(String system, String service, String env, String domain) {
@@ -153,6 +253,15 @@ public final class ManifestRules {
             return;
         }
         String key = domain + "-" + ctx.env() + "-" + ctx.service();
+        if (!checkOverlayDocuments(ctx, domain, key, docs, out)) {
+            out.add(new Violation(overlayFile, 0, "semantic-key", overlayFile, "overlay " + ctx.env()
+                    + " has no Namespace " + key));
+        }
+    }
+
+    /** The rules of an overlay's documents under its key; true when one of them is a Namespace. */
+    private boolean checkOverlayDocuments(OverlayContext ctx, String domain, String key, List<ManifestDocument> docs,
+                                          List<Violation> out) {
         boolean hasNamespace = false;
         for (ManifestDocument doc : docs) {
             String where = " (overlay " + ctx.env() + ")";
@@ -178,10 +287,7 @@ public final class ManifestRules {
                 checkContainers(doc, template, ctx.env(), out);
             }
         }
-        if (!hasNamespace) {
-            out.add(new Violation(overlayFile, 0, "semantic-key", overlayFile, "overlay " + ctx.env()
-                    + " has no Namespace " + key));
-        }
+        return hasNamespace;
     }
 
     private void checkLoose(ManifestDocument doc, List<Violation> out) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What Argo CD would apply for an overlay, as far as the conventions gate needs it. */
-class KustomizeViewTest {
+public class KustomizeViewTest {
 
     private static final String DEPLOYMENT = """
             apiVersion: apps/v1
@@ -103,6 +103,21 @@ class KustomizeViewTest {
                 "apps/checkout/api/overlays/prod/kustomization.yaml", overlay,
                 "apps/checkout/api/overlays/prod/namespace.yaml", NAMESPACE,
                 "apps/checkout/api/overlays/prod/profile-patch.yaml", patch);
+    }
+
+    /**
+     * The overlays these tests build, as trees of files: the prod overlay of api as written here, with
+     * includeSelectors instead of includeTemplates, with a digest, and with a patch that adds a container.
+     */
+    public static List<Map<String, String>> fixtureTrees() {
+        Map<String, String> digest = new java.util.HashMap<>(tree(OVERLAY.replace("    newTag: \"1.4.2\"\n",
+                "    digest: sha256:0123abcd\n"), PATCH));
+        digest.put("apps/checkout/api/base/deployment.yaml", DEPLOYMENT.replace("image: ghcr.io/payments/api\n",
+                "image: ghcr.io/payments/api:0.9.0\n"));
+        return List.of(tree(OVERLAY, PATCH),
+                tree(OVERLAY.replace("    includeTemplates: true\n", "    includeSelectors: true\n"), PATCH),
+                tree(OVERLAY.replace("    includeTemplates: true\n", ""), PATCH), digest,
+                tree(OVERLAY, PATCH.replace("        - name: api\n", "        - name: migrate\n          image: ghcr.io/payments/migrate:1\n")));
     }
 
     private static List<ManifestDocument> build(Map<String, String> files) {
@@ -209,7 +224,8 @@ class KustomizeViewTest {
         String patch = PATCH.replace("        - name: api\n", "        - name: migrate\n          image: ghcr.io/payments/migrate:1\n");
         List<Map<String, Object>> containers = containers(find(build(tree(OVERLAY, patch)), "Deployment"));
 
-        assertThat(containers).extracting(c -> c.get("name")).containsExactly("api", "log-shipper", "migrate");
+        // as kustomize orders them: the patch's containers first, then the others of the base
+        assertThat(containers).extracting(c -> c.get("name")).containsExactly("migrate", "api", "log-shipper");
     }
 
     @Test
