@@ -615,31 +615,20 @@ public final class ConversationRunner implements AutoCloseable {
         view.put("private_metadata", opened.path("private_metadata").asText());
         view.set("blocks", opened.path("blocks").deepCopy());
         view.set("title", opened.path("title").deepCopy());
+        Set<String> inputs = new HashSet<>();
         ObjectNode state = JSON.createObjectNode();
         for (JsonNode block : opened.path("blocks")) {
             if (!block.path("type").asText().equals("input")) {
                 continue;
             }
             String id = block.path("block_id").asText();
+            inputs.add(id);
             JsonNode element = block.path("element");
-            String value = values.containsKey(id) ? text(values.get(id)) : initialValue(element);
-            ObjectNode v = JSON.createObjectNode();
-            v.put("type", element.path("type").asText());
-            if (element.path("type").asText().equals("static_select")) {
-                if (value != null && !value.isEmpty()) {
-                    v.set("selected_option", JSON.createObjectNode().put("value", value)
-                            .set("text", JSON.createObjectNode().put("type", "plain_text").put("text", value)));
-                } else {
-                    v.putNull("selected_option");
-                }
-            } else {
-                if (value == null) {
-                    v.putNull("value");
-                } else {
-                    v.put("value", value);
-                }
-            }
-            state.set(id, JSON.createObjectNode().set(element.path("action_id").asText(), v));
+            List<String> chosen = values.containsKey(id) ? submitted(values.get(id)) : initialValues(element);
+            state.set(id, JSON.createObjectNode().set(element.path("action_id").asText(), elementState(id, element, chosen)));
+        }
+        for (String field : values.keySet()) {
+            check(inputs.contains(field), "the modal has no field " + quote(field) + "; its fields are " + inputs);
         }
         view.set("state", JSON.createObjectNode().set("values", state));
         String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
@@ -728,14 +717,116 @@ public final class ConversationRunner implements AutoCloseable {
         throw new AssertionError("Paver pushed no branch to " + repository + " within " + WAIT_SECONDS + " s");
     }
 
+    /** The initial value of an input element as one string (several joined with ","), or null when it has none. */
     private static String initialValue(JsonNode element) {
-        if (element.has("initial_value")) {
-            return element.path("initial_value").asText();
+        List<String> values = initialValues(element);
+        return values.isEmpty() && !element.has("initial_value") ? null : String.join(",", values);
+    }
+
+    /**
+     * The initial values of an input element, by the {@code initial_*} field of its type (Block Kit reference:
+     * plain text input, selects, multi-selects, checkboxes, radio buttons, pickers).
+     */
+    private static List<String> initialValues(JsonNode element) {
+        List<String> out = new ArrayList<>();
+        if (element.hasNonNull("initial_value")) {
+            out.add(element.path("initial_value").asText());
         }
-        if (element.has("initial_option")) {
-            return element.path("initial_option").path("value").asText();
+        if (element.hasNonNull("initial_option")) {
+            out.add(element.path("initial_option").path("value").asText());
         }
-        return null;
+        element.path("initial_options").forEach(o -> out.add(o.path("value").asText()));
+        for (String single : List.of("initial_user", "initial_conversation", "initial_channel", "initial_date", "initial_time")) {
+            if (element.hasNonNull(single)) {
+                out.add(element.path(single).asText());
+            }
+        }
+        for (String several : List.of("initial_users", "initial_conversations", "initial_channels")) {
+            element.path(several).forEach(v -> out.add(v.asText()));
+        }
+        return out;
+    }
+
+    /** A submitted value of {@code submits}: a list, or one value (a multi-select's values may be joined with ","). */
+    private static List<String> submitted(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(ConversationRunner::text).toList();
+        }
+        String s = text(value);
+        return s.isEmpty() ? List.of() : List.of(s);
+    }
+
+    /**
+     * The state of one input element in a view submission, in the shape Slack sends for the element's type (the
+     * {@code view.state.values} of a {@code view_submission} payload; shapes as in the recorded payloads of the Slack
+     * fixtures and Slack's Block Kit reference): {@code value} for text inputs (null when empty), {@code selected_option}
+     * for a static select or radio buttons, {@code selected_options} (each option as the modal offered it, with its
+     * {@code text}) for checkboxes and multi static selects, {@code selected_user(s)}, {@code selected_conversation(s)},
+     * {@code selected_channel(s)}, {@code selected_date}, {@code selected_time}. A chosen value that the element does
+     * not offer fails: a person could not choose it.
+     */
+    private static ObjectNode elementState(String field, JsonNode element, List<String> chosen) {
+        String type = element.path("type").asText();
+        ObjectNode v = JSON.createObjectNode();
+        v.put("type", type);
+        switch (type) {
+            case "plain_text_input", "email_text_input", "url_text_input", "number_input" -> {
+                check(chosen.size() <= 1, "field " + field + " is a " + type + "; it takes one value, not " + chosen);
+                if (chosen.isEmpty() || chosen.get(0).isEmpty()) {
+                    v.putNull("value");
+                } else {
+                    v.put("value", chosen.get(0));
+                }
+            }
+            case "static_select", "radio_buttons" -> {
+                check(chosen.size() <= 1, "field " + field + " is a " + type + "; it takes one option, not " + chosen);
+                if (chosen.isEmpty() || chosen.get(0).isEmpty()) {
+                    v.putNull("selected_option");
+                } else {
+                    v.set("selected_option", offered(field, element, chosen.get(0)));
+                }
+            }
+            case "multi_static_select", "checkboxes" -> {
+                var options = v.putArray("selected_options");
+                for (String value : chosen.size() == 1 && type.equals("multi_static_select")
+                        ? List.of(chosen.get(0).split(",")) : chosen) {
+                    options.add(offered(field, element, value.strip()));
+                }
+            }
+            case "users_select", "conversations_select", "channels_select" -> {
+                // users_select: selected_user; conversations_select: selected_conversation; channels_select: selected_channel
+                String key = "selected_" + type.substring(0, type.indexOf("s_select"));
+                check(chosen.size() <= 1, "field " + field + " is a " + type + "; it takes one value, not " + chosen);
+                if (chosen.isEmpty() || chosen.get(0).isEmpty()) {
+                    v.putNull(key);
+                } else {
+                    v.put(key, chosen.get(0));
+                }
+            }
+            case "multi_users_select", "multi_conversations_select", "multi_channels_select" -> {
+                var selected = v.putArray("selected_" + type.substring("multi_".length(), type.indexOf("_select")));
+                chosen.forEach(selected::add);
+            }
+            case "datepicker" -> v.put("selected_date", chosen.isEmpty() ? null : chosen.get(0));
+            case "timepicker" -> v.put("selected_time", chosen.isEmpty() ? null : chosen.get(0));
+            default -> throw new AssertionError("field " + field + " is a " + type + ", which the runner cannot submit yet");
+        }
+        return v;
+    }
+
+    /** The option of {@code element} whose value is {@code value}, as the modal offered it (text and value). */
+    private static JsonNode offered(String field, JsonNode element, String value) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode option : element.path("options")) {
+            if (option.path("value").asText().equals(value)) {
+                ObjectNode chosen = JSON.createObjectNode();
+                chosen.set("text", option.path("text").deepCopy());
+                chosen.put("value", value);
+                return chosen;
+            }
+            values.add(option.path("value").asText());
+        }
+        throw new AssertionError("field " + field + " offers " + values + "; " + quote(value) + " is not one of them");
     }
 
     private static List<String> strings(Object value) {
