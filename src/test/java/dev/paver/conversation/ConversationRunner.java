@@ -20,8 +20,11 @@ import java.util.Set;
 /**
  * Replays a {@link Conversation} against a real Paver server: user turns go through {@code /slack/events} as
  * signed requests; outside events are real git merges and Application status changes in the mock API server;
- * expectations read what Paver posted to the Slack stand-in and pushed to git. Every wait is bounded
- * ({@value #WAIT_SECONDS} s). Throws {@link AssertionError} naming the step and what differs.
+ * expectations read what Paver posted to the Slack stand-in and pushed to git. Negative and exact expectations are
+ * checked once Paver has settled ({@link #expect}); modal submissions take the shape Slack sends for each element Paver
+ * put in the modal; private answers are checked against their recipient. Every wait is bounded ({@value #WAIT_SECONDS}
+ * s). Throws {@link AssertionError} naming the step and what differs; the file's keys are checked by
+ * {@link ConversationFormat} when it is read.
  */
 public final class ConversationRunner implements AutoCloseable {
 
