@@ -467,7 +467,6 @@ public final class ConversationRunner implements AutoCloseable {
     }
 
     /** True when {@code expected} has a key that a later action of Paver's could still make false. */
-    @SuppressWarnings("unchecked")
     static boolean needsSettling(Map<String, Object> expected) {
         for (String key : List.of("no_card", "no_branches_in", "no_repository", "no_messages_in", "thread_excludes",
                 "never_shown", "paver_branches", "replies_unique", "replies_in_card_thread", "told_privately", "told")) {
