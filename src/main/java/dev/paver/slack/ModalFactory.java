@@ -119,7 +119,14 @@ public final class ModalFactory {
                 .blocks(blocks));
     }
 
-    /** The values of a view submission's state, by block id (parameter name); empty fields are left out. */
+    /**
+     * The values of a view submission's state, by block id (parameter name); empty fields are left out. Each element's
+     * value is read from the field Slack fills for its {@code type} (the {@code view.state.values} of a
+     * {@code view_submission} payload, per Slack's Block Kit reference): {@code selected_options} of checkboxes and
+     * multi-selects of options (their values joined with ","), {@code selected_option} of a select or radio buttons,
+     * {@code selected_user(s)}, {@code selected_conversation(s)}, {@code selected_channel(s)}, {@code selected_date},
+     * {@code selected_time}, and {@code value} of text and number inputs.
+     */
     public static Map<String, String> values(ViewState state) {
         Map<String, String> out = new LinkedHashMap<>();
         if (state == null || state.getValues() == null) {
@@ -130,14 +137,33 @@ public final class ModalFactory {
             if (v == null) {
                 return;
             }
-            String value = v.getSelectedOption() != null ? v.getSelectedOption().getValue()
-                    : v.getSelectedOptions() != null ? String.join(",", v.getSelectedOptions().stream().map(o -> o.getValue()).toList())
-                    : v.getValue();
+            String value = value(v);
             if (value != null && !value.isBlank()) {
                 out.put(blockId, value.strip());
             }
         });
         return out;
+    }
+
+    /** One element's submitted value as text, read by its type; null when none. */
+    private static String value(ViewState.Value v) {
+        String type = v.getType() == null ? "" : v.getType();
+        return switch (type) {
+            case "checkboxes", "multi_static_select", "multi_external_select" -> v.getSelectedOptions() == null ? null
+                    : String.join(",", v.getSelectedOptions().stream().map(ViewState.SelectedOption::getValue).toList());
+            case "static_select", "external_select", "radio_buttons" ->
+                    v.getSelectedOption() == null ? null : v.getSelectedOption().getValue();
+            case "users_select" -> v.getSelectedUser();
+            case "multi_users_select" -> v.getSelectedUsers() == null ? null : String.join(",", v.getSelectedUsers());
+            case "conversations_select" -> v.getSelectedConversation();
+            case "multi_conversations_select" ->
+                    v.getSelectedConversations() == null ? null : String.join(",", v.getSelectedConversations());
+            case "channels_select" -> v.getSelectedChannel();
+            case "multi_channels_select" -> v.getSelectedChannels() == null ? null : String.join(",", v.getSelectedChannels());
+            case "datepicker" -> v.getSelectedDate();
+            case "timepicker" -> v.getSelectedTime();
+            default -> v.getValue();
+        };
     }
 
     private static List<String> choices(Parameter p, PlatformCatalog catalog) {

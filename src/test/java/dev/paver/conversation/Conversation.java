@@ -3,6 +3,7 @@ package dev.paver.conversation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,29 @@ public record Conversation(Path file, String title, String description, Map<Stri
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Reads a conversation file.
+     *
+     * @throws IllegalArgumentException when the file holds a key the format does not know ({@link ConversationFormat})
+     */
     public static Conversation read(Path file) throws IOException {
-        Map<String, Object> doc = YAML.readValue(file.toFile(), Map.class);
-        Object steps = doc.get("steps");
-        if (!(steps instanceof List<?>) || ((List<?>) steps).isEmpty()) {
-            throw new IllegalArgumentException(file + ": a conversation needs a non-empty list of steps");
+        return parse(file, Files.readString(file));
+    }
+
+    /**
+     * A conversation from its text; {@code file} names it in messages.
+     *
+     * @throws IllegalArgumentException naming the file, the step and the key when the text holds a key the format does
+     *                                  not know, or has no steps
+     */
+    @SuppressWarnings("unchecked")
+    public static Conversation parse(Path file, String text) throws IOException {
+        Map<String, Object> doc = YAML.readValue(text, Map.class);
+        if (doc == null) {
+            throw new IllegalArgumentException(file + ": an empty conversation");
         }
+        ConversationFormat.check(file.toString(), doc);
+        Object steps = doc.get("steps");
         String git = String.valueOf(doc.getOrDefault("git", "local"));
         if (!List.of("local", "daemon").contains(git)) {
             throw new IllegalArgumentException(file + ": git is local (the default) or daemon, not " + git);

@@ -20,12 +20,17 @@ import java.util.Set;
 /**
  * Replays a {@link Conversation} against a real Paver server: user turns go through {@code /slack/events} as
  * signed requests; outside events are real git merges and Application status changes in the mock API server;
- * expectations read what Paver posted to the Slack stand-in and pushed to git. Every wait is bounded
- * ({@value #WAIT_SECONDS} s). Throws {@link AssertionError} naming the step and what differs.
+ * expectations read what Paver posted to the Slack stand-in and pushed to git. Negative and exact expectations are
+ * checked once Paver has settled ({@link #expect}); modal submissions take the shape Slack sends for each element Paver
+ * put in the modal; private answers are checked against their recipient. Every wait is bounded ({@value #WAIT_SECONDS}
+ * s). Throws {@link AssertionError} naming the step and what differs; the file's keys are checked by
+ * {@link ConversationFormat} when it is read.
  */
 public final class ConversationRunner implements AutoCloseable {
 
     static final int WAIT_SECONDS = 30;
+    /** The bound of every wait, in seconds: {@value #WAIT_SECONDS} unless a test of the runner shortens it. */
+    private int waitSeconds = WAIT_SECONDS;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Conversation conversation;
@@ -46,6 +51,20 @@ public final class ConversationRunner implements AutoCloseable {
     private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> logCapture;
     /** How many modals Paver had opened when the latest slash command was sent. */
     private int modalsBeforeCommand;
+    /** When the latest user turn or outside event ended ({@link System#nanoTime()}). */
+    private long lastTurnNanos = System.nanoTime();
+    /** The Slack calls made before the latest user turn or outside event began: later ones answer it. */
+    private int turnCallIndex;
+    /** Who asked last: the user of the latest {@code types} or {@code submits} step. */
+    private String requester;
+    /** The git refs as last seen, and when they were last seen to change. */
+    private String gitRefs = "";
+    private long gitChangedNanos = System.nanoTime();
+    /** How long nothing may happen for a request to count as settled. */
+    static final Duration QUIET = Duration.ofMillis(1500);
+    /** The steps that are a user turn or an outside event: Paver may act on each. */
+    private static final Set<String> TURNS = Set.of("types", "submits", "clicks", "at_once", "opens_home", "merges", "pushes",
+            "argocd", "crossplane", "time_passes", "restart");
 
     /**
      * @param conversation the file to replay
@@ -76,13 +95,27 @@ public final class ConversationRunner implements AutoCloseable {
         }
     }
 
+    /** Bounds every wait by {@code seconds} instead of {@value #WAIT_SECONDS} (tests of the runner itself). */
+    ConversationRunner within(int seconds) {
+        this.waitSeconds = seconds;
+        return this;
+    }
+
     /** Runs every step; returns the transcript. */
     public Transcript run() throws Exception {
         startPaver();
         for (Map<String, Object> step : conversation.steps()) {
             stepNumber++;
+            boolean turn = step.keySet().stream().anyMatch(TURNS::contains);
             try {
+                if (turn) {
+                    turnCallIndex = slack.calls().size();
+                }
                 step(step);
+                if (turn) {
+                    lastTurnNanos = System.nanoTime();
+                    gitRefs = git.refs();
+                }
             } catch (AssertionError e) {
                 throw new AssertionError(conversation.file() + " step " + stepNumber + " " + step.keySet() + ": "
                         + e.getMessage() + "\n--- what Paver said so far ---\n" + transcript.render(), e);
@@ -203,6 +236,7 @@ public final class ConversationRunner implements AutoCloseable {
     private void step(Map<String, Object> step) throws Exception {
         if (step.containsKey("types")) {
             String user = text(step.get("user"));
+            requester = user;
             String typed = text(step.get("types"));
             transcript.user(user, typed);
             modalsBeforeCommand = slack.calls("views.open").size();
@@ -223,6 +257,7 @@ public final class ConversationRunner implements AutoCloseable {
             }
         } else if (step.containsKey("submits")) {
             String user = text(step.get("user"));
+            requester = user;
             Map<String, Object> values = (Map<String, Object>) step.get("submits");
             transcript.user(user, "submits the form " + values);
             HttpResponse<String> response = viewSubmission(user, values);
@@ -334,13 +369,13 @@ public final class ConversationRunner implements AutoCloseable {
             try {
                 for (String body : bodies) {
                     sent.add(pool.submit(() -> {
-                        start.await(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                        start.await(waitSeconds, java.util.concurrent.TimeUnit.SECONDS);
                         return testbed.post(body, "valid");
                     }));
                 }
                 start.countDown();
                 for (var f : sent) {
-                    HttpResponse<String> response = f.get(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                    HttpResponse<String> response = f.get(waitSeconds, java.util.concurrent.TimeUnit.SECONDS);
                     check(response.statusCode() == 200, "HTTP status " + response.statusCode() + " for a click");
                 }
             } finally {
@@ -406,26 +441,95 @@ public final class ConversationRunner implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Checks an {@code expect:} step. The positive keys (something was said, pushed, holds) are polled until they all
+     * hold, for at most {@value #WAIT_SECONDS} s. When the step has a negative or exact key (nothing posted or pushed,
+     * a count, an absent file or text, a private answer to nobody else: {@link #needsSettling}), Paver must then
+     * {@linkplain #awaitSettled settle}, and every key is checked once more on the settled state: a negative key never
+     * holds merely because Paver has not acted yet.
+     */
     private void expect(Map<String, Object> expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
         AssertionError last = null;
-        while (System.nanoTime() < deadline) {
+        while (true) {
             try {
-                expectNow(expected);
-                return;
+                expectNow(expected, false);
+                break;
             } catch (AssertionError e) {
                 last = e;
+                if (System.nanoTime() >= deadline) {
+                    throw last;
+                }
                 Thread.sleep(100);
             }
         }
-        throw last;
+        if (needsSettling(expected)) {
+            awaitSettled();
+            try {
+                expectNow(expected, true);
+            } catch (AssertionError e) {
+                throw new AssertionError("once Paver had settled: " + e.getMessage(), e);
+            }
+        }
     }
 
+    /** True when {@code expected} has a key that a later action of Paver's could still make false. */
+    static boolean needsSettling(Map<String, Object> expected) {
+        for (String key : List.of("no_card", "no_branches_in", "no_repository", "no_messages_in", "thread_excludes",
+                "never_shown", "paver_branches", "replies_unique", "replies_in_card_thread", "told_privately", "told")) {
+            if (expected.containsKey(key)) {
+                return true;
+            }
+        }
+        for (String key : List.of("pull_request", "main")) {
+            Object files = expected.get(key);
+            if (files instanceof Map<?, ?> map && (map.containsKey("lacks") || map.containsKey("file_excludes"))) {
+                return true;
+            }
+        }
+        return expected.get("card") instanceof Map<?, ?> card && card.containsKey("cards")
+                || expected.get("role_bindings") instanceof Map<?, ?> rb && rb.containsKey("count");
+    }
+
+    /**
+     * Waits until the request has settled: no run of Paver's is {@code RUNNING} or {@code WAITING} with its timer due
+     * on Paver's clock, and for {@link #QUIET} nothing happened: no user turn or outside event ended, no Slack Web API
+     * call or response URL answer arrived, no git ref of any repository changed. At most {@value #WAIT_SECONDS} s.
+     */
+    private void awaitSettled() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        while (true) {
+            long now = System.nanoTime();
+            String refs = git.refs();
+            if (!refs.equals(gitRefs)) {
+                gitRefs = refs;
+                gitChangedNanos = now;
+            }
+            long lastActivity = Math.max(lastTurnNanos, Math.max(slack.lastCallNanos(), gitChangedNanos));
+            java.time.Instant paverNow = testbed.clock().instant();
+            List<String> busy = runs().stream().filter(r -> r.state() == dev.paver.core.run.RunState.RUNNING
+                    || r.state() == dev.paver.core.run.RunState.WAITING && r.wakeAt() != null && !r.wakeAt().isAfter(paverNow))
+                    .map(r -> r.id() + " " + r.state()).toList();
+            if (busy.isEmpty() && now - lastActivity >= QUIET.toNanos()) {
+                return;
+            }
+            if (now >= deadline) {
+                throw new AssertionError("Paver did not settle within " + waitSeconds + " s: " + (busy.isEmpty() ? ""
+                        : "runs still busy " + busy + "; ") + "last Slack call " + (now - slack.lastCallNanos()) / 1_000_000
+                        + " ms ago, last git change " + (now - gitChangedNanos) / 1_000_000 + " ms ago");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Checks every key of {@code expected} on the state as it is now; the negative and exact ones only when
+     * {@code settled}.
+     */
     @SuppressWarnings("unchecked")
-    private void expectNow(Map<String, Object> expected) throws Exception {
+    private void expectNow(Map<String, Object> expected, boolean settled) throws Exception {
         List<SlackStandIn.SlackCall> cards = transcript.cardPosts();
-        if (Boolean.TRUE.equals(expected.get("no_card"))) {
+        if (settled && Boolean.TRUE.equals(expected.get("no_card"))) {
             check(cards.isEmpty(), cards.isEmpty() ? "" : "Paver posted a card: " + cards.get(0).param("text"));
         }
         if (expected.containsKey("card")) {
@@ -435,7 +539,7 @@ public final class ConversationRunner implements AutoCloseable {
             for (String s : strings(card.get("contains"))) {
                 check(latest.contains(s), "the card says:\n" + latest + "\nwhich lacks " + quote(s));
             }
-            if (card.containsKey("cards")) {
+            if (settled && card.containsKey("cards")) {
                 check(cards.size() == ((Number) card.get("cards")).intValue(), "Paver posted " + cards.size() + " cards");
             }
         }
@@ -454,16 +558,16 @@ public final class ConversationRunner implements AutoCloseable {
                 from = found;
             }
         }
-        for (String s : strings(expected.get("thread_excludes"))) {
+        for (String s : settled ? strings(expected.get("thread_excludes")) : List.<String>of()) {
             for (String reply : replies) {
                 check(!reply.contains(s), "the thread has a reply containing " + quote(s) + ": " + reply);
             }
         }
-        if (Boolean.TRUE.equals(expected.get("replies_unique"))) {
+        if (settled && Boolean.TRUE.equals(expected.get("replies_unique"))) {
             List<String> all = transcript.replies();
             check(new HashSet<>(all).size() == all.size(), "a reply was posted twice: " + all);
         }
-        if (expected.containsKey("replies_in_card_thread")) {
+        if (settled && expected.containsKey("replies_in_card_thread")) {
             for (SlackStandIn.SlackCall c : slack.calls("chat.postMessage")) {
                 if (!c.param("thread_ts").isEmpty()) {
                     check(cards.stream().anyMatch(card -> card.ts().equals(c.param("thread_ts"))),
@@ -471,23 +575,39 @@ public final class ConversationRunner implements AutoCloseable {
                 }
             }
         }
-        List<String> privately = privateTexts(null);
-        List<String> direct = slack.calls("chat.postMessage").stream()
-                .filter(c -> conversation.people().containsKey(c.param("channel"))).map(c -> c.param("text")).toList();
+        List<PrivateAnswer> answered = privateAnswers();
+        List<String> direct = answered.stream().filter(a -> a.how().equals("direct message")).map(PrivateAnswer::text).toList();
         for (String s : strings(expected.get("direct_messages"))) {
             check(direct.stream().anyMatch(t -> t.contains(s)), "Paver's direct messages " + direct + " have nothing containing "
                     + quote(s));
         }
-        for (String s : strings(expected.get("told_privately"))) {
-            check(privately.stream().anyMatch(t -> t.contains(s)), "Paver told the requester privately " + privately
-                    + ", nothing containing " + quote(s));
+        // who may be told each substring privately: the people it is expected for, and no one else
+        Map<String, Set<String>> recipients = new LinkedHashMap<>();
+        if (expected.containsKey("told_privately")) {
+            check(requester != null, "told_privately needs a requester: a types or submits step before it");
+            List<String> toRequester = answered.stream().filter(a -> a.to().equals(requester) && !a.how().equals("direct message"))
+                    .map(PrivateAnswer::text).toList();
+            for (String s : strings(expected.get("told_privately"))) {
+                check(toRequester.stream().anyMatch(t -> t.contains(s)), "Paver told the requester " + conversation.name(requester)
+                        + " privately (response URL or ephemeral message) " + toRequester + ", nothing containing " + quote(s));
+                recipients.computeIfAbsent(s, k -> new java.util.TreeSet<>()).add(requester);
+            }
         }
         for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("told", Map.of())).entrySet()) {
             String user = e.getKey();
-            List<String> said = privateTexts(user);
+            List<String> said = answered.stream().filter(a -> a.to().equals(user)).map(PrivateAnswer::text).toList();
             for (String s : strings(e.getValue())) {
                 check(said.stream().anyMatch(t -> t.contains(s)), "Paver told " + conversation.name(user) + " privately " + said
                         + ", nothing containing " + quote(s));
+                recipients.computeIfAbsent(s, k -> new java.util.TreeSet<>()).add(user);
+            }
+        }
+        if (settled) {
+            // since the latest turn, a private answer with an expected text went only to the people it is expected for
+            for (PrivateAnswer a : answered) {
+                recipients.forEach((s, people) -> check(a.index() < turnCallIndex || !a.text().contains(s)
+                        || people.contains(a.to()), "Paver told " + conversation.name(a.to()) + " privately (" + a.how()
+                        + ") " + quote(a.text()) + ", meant for " + people.stream().map(conversation::name).toList() + " only"));
             }
         }
         for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("home", Map.of())).entrySet()) {
@@ -506,7 +626,7 @@ public final class ConversationRunner implements AutoCloseable {
                         + quote(s) + " as it reads now: " + texts);
             }
         }
-        for (String channel : strings(expected.get("no_messages_in"))) {
+        for (String channel : settled ? strings(expected.get("no_messages_in")) : List.<String>of()) {
             List<String> texts = transcript.latestMessages(channel);
             check(texts.isEmpty(), "Paver posted in " + channel + ": " + texts);
         }
@@ -514,7 +634,7 @@ public final class ConversationRunner implements AutoCloseable {
             check(cluster != null, "this conversation has no cluster");
             Map<String, Object> rb = (Map<String, Object>) expected.get("role_bindings");
             var bindings = cluster.client().rbac().roleBindings().inNamespace(text(rb.get("namespace"))).list().getItems();
-            if (rb.containsKey("count")) {
+            if (settled && rb.containsKey("count")) {
                 check(bindings.size() == ((Number) rb.get("count")).intValue(), "namespace " + rb.get("namespace") + " has "
                         + bindings.size() + " RoleBindings: " + bindings.stream().map(b -> b.getMetadata().getName()).toList());
             }
@@ -535,18 +655,19 @@ public final class ConversationRunner implements AutoCloseable {
                 check(yaml.contains(wanted), "the operation of " + app.get("name") + " lacks " + quote(wanted) + ":\n" + yaml);
             }
         }
-        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("paver_branches", Map.of())).entrySet()) {
+        for (Map.Entry<String, Object> e : settled ? ((Map<String, Object>) expected.getOrDefault("paver_branches", Map.of())).entrySet()
+                : Set.<Map.Entry<String, Object>>of()) {
             List<String> branches = git.paverBranches(e.getKey());
             check(branches.size() == ((Number) e.getValue()).intValue(), e.getKey() + " has " + branches.size()
                     + " branches of Paver's, expected " + e.getValue() + ": " + branches);
         }
-        for (String repository : strings(expected.get("no_branches_in"))) {
+        for (String repository : settled ? strings(expected.get("no_branches_in")) : List.<String>of()) {
             check(git.paverBranches(repository).isEmpty(), repository + " has branches " + git.paverBranches(repository));
         }
-        for (String repository : strings(expected.get("no_repository"))) {
+        for (String repository : settled ? strings(expected.get("no_repository")) : List.<String>of()) {
             check(!Files.exists(git.bare(repository)), "repository " + repository + " exists");
         }
-        for (String s : strings(expected.get("never_shown"))) {
+        for (String s : settled ? strings(expected.get("never_shown")) : List.<String>of()) {
             neverShown(s);
         }
         if (expected.containsKey("unseals")) {
@@ -557,23 +678,26 @@ public final class ConversationRunner implements AutoCloseable {
             String repository = text(pr.get("repository"));
             List<String> branches = git.paverBranches(repository);
             check(!branches.isEmpty(), "Paver pushed no branch to " + repository);
-            checkFiles(repository + " branch " + branches.get(0), git.files(repository, branches.get(0)), pr);
+            checkFiles(repository + " branch " + branches.get(0), git.files(repository, branches.get(0)), pr, settled);
         }
         if (expected.containsKey("main")) {
             Map<String, Object> main = (Map<String, Object>) expected.get("main");
             String repository = text(main.get("repository"));
             check(Files.exists(git.bare(repository)), "repository " + repository + " does not exist");
-            checkFiles("main of " + repository, git.files(repository, "main"), main);
+            checkFiles("main of " + repository, git.files(repository, "main"), main, settled);
         }
     }
 
-    /** {@code files}, {@code lacks}, {@code file_contains} and {@code file_excludes} of an expectation, on one branch's files. */
+    /**
+     * {@code files}, {@code lacks}, {@code file_contains} and {@code file_excludes} of an expectation, on one branch's
+     * files; {@code lacks} and {@code file_excludes} only when {@code settled}.
+     */
     @SuppressWarnings("unchecked")
-    private static void checkFiles(String where, Map<String, String> files, Map<String, Object> expected) {
+    private static void checkFiles(String where, Map<String, String> files, Map<String, Object> expected, boolean settled) {
         for (String path : strings(expected.get("files"))) {
             check(files.containsKey(path), where + " lacks " + path + "; it has " + files.keySet());
         }
-        for (String path : strings(expected.get("lacks"))) {
+        for (String path : settled ? strings(expected.get("lacks")) : List.<String>of()) {
             check(!files.containsKey(path), where + " has " + path);
         }
         for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("file_contains", Map.of())).entrySet()) {
@@ -582,7 +706,8 @@ public final class ConversationRunner implements AutoCloseable {
                 check(content.contains(s), where + ": " + e.getKey() + " lacks " + quote(s) + ":\n" + content);
             }
         }
-        for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("file_excludes", Map.of())).entrySet()) {
+        for (Map.Entry<String, Object> e : settled ? ((Map<String, Object>) expected.getOrDefault("file_excludes", Map.of())).entrySet()
+                : Set.<Map.Entry<String, Object>>of()) {
             check(files.containsKey(e.getKey()), where + " lacks " + e.getKey());
             for (String s : strings(e.getValue())) {
                 check(!files.get(e.getKey()).contains(s), where + ": " + e.getKey() + " contains " + quote(s) + ":\n" + files.get(e.getKey()));
@@ -591,20 +716,47 @@ public final class ConversationRunner implements AutoCloseable {
     }
 
     /**
-     * What Paver said privately: response URL answers and ephemeral messages (to anyone when {@code user} is null);
-     * for a given user, only theirs, and the direct messages to them too.
+     * One thing Paver said privately.
+     *
+     * @param to    the Slack user id it went to
+     * @param how   {@code response URL}, {@code ephemeral in <channel>} or {@code direct message}
+     * @param text  what it said
+     * @param index its position among the Slack calls
      */
-    private List<String> privateTexts(String user) throws Exception {
-        List<String> said = new ArrayList<>();
-        for (SlackStandIn.SlackCall c : slack.calls()) {
-            if (c.method().equals("response_url") && (user == null || c.param("to").endsWith("-" + user))) {
-                said.add(JSON.readTree(c.param("body")).path("text").asText());
-            } else if (c.method().equals("chat.postEphemeral") && (user == null || c.param("user").equals(user))
-                    || user != null && c.method().equals("chat.postMessage") && c.param("channel").equals(user)) {
-                said.add(c.param("text"));
+    private record PrivateAnswer(String to, String how, String text, int index) {
+    }
+
+    /**
+     * What Paver said privately, in order: answers to a response URL (each request's URL names its sender:
+     * {@code <kind>-<step>-<user id>}, see {@link #responseUrlOwner}), {@code chat.postEphemeral} (to its {@code user})
+     * and direct messages ({@code chat.postMessage} to a user id). Calls Slack refused are not answers.
+     */
+    private List<PrivateAnswer> privateAnswers() throws Exception {
+        List<PrivateAnswer> said = new ArrayList<>();
+        List<SlackStandIn.SlackCall> calls = slack.calls();
+        for (int i = 0; i < calls.size(); i++) {
+            SlackStandIn.SlackCall c = calls.get(i);
+            if (c.method().equals("response_url")) {
+                said.add(new PrivateAnswer(responseUrlOwner(c.param("to")), "response URL",
+                        JSON.readTree(c.param("body")).path("text").asText(), i));
+            } else if (c.method().equals("chat.postEphemeral")) {
+                check(!c.param("user").isEmpty(), "Paver posted an ephemeral message to nobody: " + c.params());
+                said.add(new PrivateAnswer(c.param("user"), "ephemeral in " + c.param("channel"), c.param("text"), i));
+            } else if (c.method().equals("chat.postMessage") && isUser(c.param("channel"))) {
+                said.add(new PrivateAnswer(c.param("channel"), "direct message", c.param("text"), i));
             }
         }
         return said;
+    }
+
+    /** True for a Slack user id as a channel (a direct message): one of the people, or a U/W id. */
+    private boolean isUser(String channel) {
+        return conversation.people().containsKey(channel) || channel.matches("[UW][A-Z0-9]{2,}");
+    }
+
+    /** The user whose request a response URL belongs to: the runner names each {@code <kind>-<step>-<user id>}. */
+    private static String responseUrlOwner(String id) {
+        return id.substring(id.lastIndexOf('-') + 1);
     }
 
     private HttpResponse<String> slashCommand(String user, String typed, String signature) throws Exception {
@@ -622,31 +774,20 @@ public final class ConversationRunner implements AutoCloseable {
         view.put("private_metadata", opened.path("private_metadata").asText());
         view.set("blocks", opened.path("blocks").deepCopy());
         view.set("title", opened.path("title").deepCopy());
+        Set<String> inputs = new HashSet<>();
         ObjectNode state = JSON.createObjectNode();
         for (JsonNode block : opened.path("blocks")) {
             if (!block.path("type").asText().equals("input")) {
                 continue;
             }
             String id = block.path("block_id").asText();
+            inputs.add(id);
             JsonNode element = block.path("element");
-            String value = values.containsKey(id) ? text(values.get(id)) : initialValue(element);
-            ObjectNode v = JSON.createObjectNode();
-            v.put("type", element.path("type").asText());
-            if (element.path("type").asText().equals("static_select")) {
-                if (value != null && !value.isEmpty()) {
-                    v.set("selected_option", JSON.createObjectNode().put("value", value)
-                            .set("text", JSON.createObjectNode().put("type", "plain_text").put("text", value)));
-                } else {
-                    v.putNull("selected_option");
-                }
-            } else {
-                if (value == null) {
-                    v.putNull("value");
-                } else {
-                    v.put("value", value);
-                }
-            }
-            state.set(id, JSON.createObjectNode().set(element.path("action_id").asText(), v));
+            List<String> chosen = values.containsKey(id) ? submitted(values.get(id)) : initialValues(element);
+            state.set(id, JSON.createObjectNode().set(element.path("action_id").asText(), elementState(id, element, chosen)));
+        }
+        for (String field : values.keySet()) {
+            check(inputs.contains(field), "the modal has no field " + quote(field) + "; its fields are " + inputs);
         }
         view.set("state", JSON.createObjectNode().set("values", state));
         String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
@@ -712,7 +853,7 @@ public final class ConversationRunner implements AutoCloseable {
 
     /** The latest modal Paver opened since the latest slash command (Paver opens it after the acknowledgement). */
     private JsonNode awaitView() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
         while (System.nanoTime() < deadline) {
             List<SlackStandIn.SlackCall> opens = slack.calls("views.open");
             if (opens.size() > modalsBeforeCommand) {
@@ -720,11 +861,11 @@ public final class ConversationRunner implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("Paver opened no modal (views.open) within " + WAIT_SECONDS + " s of the latest command");
+        throw new AssertionError("Paver opened no modal (views.open) within " + waitSeconds + " s of the latest command");
     }
 
     private List<String> awaitBranches(String repository) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
         while (System.nanoTime() < deadline) {
             List<String> branches = git.paverBranches(repository);
             if (!branches.isEmpty()) {
@@ -732,17 +873,119 @@ public final class ConversationRunner implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("Paver pushed no branch to " + repository + " within " + WAIT_SECONDS + " s");
+        throw new AssertionError("Paver pushed no branch to " + repository + " within " + waitSeconds + " s");
     }
 
+    /** The initial value of an input element as one string (several joined with ","), or null when it has none. */
     private static String initialValue(JsonNode element) {
-        if (element.has("initial_value")) {
-            return element.path("initial_value").asText();
+        List<String> values = initialValues(element);
+        return values.isEmpty() && !element.has("initial_value") ? null : String.join(",", values);
+    }
+
+    /**
+     * The initial values of an input element, by the {@code initial_*} field of its type (Block Kit reference:
+     * plain text input, selects, multi-selects, checkboxes, radio buttons, pickers).
+     */
+    private static List<String> initialValues(JsonNode element) {
+        List<String> out = new ArrayList<>();
+        if (element.hasNonNull("initial_value")) {
+            out.add(element.path("initial_value").asText());
         }
-        if (element.has("initial_option")) {
-            return element.path("initial_option").path("value").asText();
+        if (element.hasNonNull("initial_option")) {
+            out.add(element.path("initial_option").path("value").asText());
         }
-        return null;
+        element.path("initial_options").forEach(o -> out.add(o.path("value").asText()));
+        for (String single : List.of("initial_user", "initial_conversation", "initial_channel", "initial_date", "initial_time")) {
+            if (element.hasNonNull(single)) {
+                out.add(element.path(single).asText());
+            }
+        }
+        for (String several : List.of("initial_users", "initial_conversations", "initial_channels")) {
+            element.path(several).forEach(v -> out.add(v.asText()));
+        }
+        return out;
+    }
+
+    /** A submitted value of {@code submits}: a list, or one value (a multi-select's values may be joined with ","). */
+    private static List<String> submitted(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(ConversationRunner::text).toList();
+        }
+        String s = text(value);
+        return s.isEmpty() ? List.of() : List.of(s);
+    }
+
+    /**
+     * The state of one input element in a view submission, in the shape Slack sends for the element's type (the
+     * {@code view.state.values} of a {@code view_submission} payload; shapes as in the recorded payloads of the Slack
+     * fixtures and Slack's Block Kit reference): {@code value} for text inputs (null when empty), {@code selected_option}
+     * for a static select or radio buttons, {@code selected_options} (each option as the modal offered it, with its
+     * {@code text}) for checkboxes and multi static selects, {@code selected_user(s)}, {@code selected_conversation(s)},
+     * {@code selected_channel(s)}, {@code selected_date}, {@code selected_time}. A chosen value that the element does
+     * not offer fails: a person could not choose it.
+     */
+    private static ObjectNode elementState(String field, JsonNode element, List<String> chosen) {
+        String type = element.path("type").asText();
+        ObjectNode v = JSON.createObjectNode();
+        v.put("type", type);
+        switch (type) {
+            case "plain_text_input", "email_text_input", "url_text_input", "number_input" -> {
+                check(chosen.size() <= 1, "field " + field + " is a " + type + "; it takes one value, not " + chosen);
+                if (chosen.isEmpty() || chosen.get(0).isEmpty()) {
+                    v.putNull("value");
+                } else {
+                    v.put("value", chosen.get(0));
+                }
+            }
+            case "static_select", "radio_buttons" -> {
+                check(chosen.size() <= 1, "field " + field + " is a " + type + "; it takes one option, not " + chosen);
+                if (chosen.isEmpty() || chosen.get(0).isEmpty()) {
+                    v.putNull("selected_option");
+                } else {
+                    v.set("selected_option", offered(field, element, chosen.get(0)));
+                }
+            }
+            case "multi_static_select", "checkboxes" -> {
+                var options = v.putArray("selected_options");
+                for (String value : chosen.size() == 1 && type.equals("multi_static_select")
+                        ? List.of(chosen.get(0).split(",")) : chosen) {
+                    options.add(offered(field, element, value.strip()));
+                }
+            }
+            case "users_select", "conversations_select", "channels_select" -> {
+                // users_select: selected_user; conversations_select: selected_conversation; channels_select: selected_channel
+                String key = "selected_" + type.substring(0, type.indexOf("s_select"));
+                check(chosen.size() <= 1, "field " + field + " is a " + type + "; it takes one value, not " + chosen);
+                if (chosen.isEmpty() || chosen.get(0).isEmpty()) {
+                    v.putNull(key);
+                } else {
+                    v.put(key, chosen.get(0));
+                }
+            }
+            case "multi_users_select", "multi_conversations_select", "multi_channels_select" -> {
+                var selected = v.putArray("selected_" + type.substring("multi_".length(), type.indexOf("_select")));
+                chosen.forEach(selected::add);
+            }
+            case "datepicker" -> v.put("selected_date", chosen.isEmpty() ? null : chosen.get(0));
+            case "timepicker" -> v.put("selected_time", chosen.isEmpty() ? null : chosen.get(0));
+            default -> throw new AssertionError("field " + field + " is a " + type + ", which the runner cannot submit yet");
+        }
+        return v;
+    }
+
+    /** The option of {@code element} whose value is {@code value}, as the modal offered it (text and value). */
+    private static JsonNode offered(String field, JsonNode element, String value) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode option : element.path("options")) {
+            if (option.path("value").asText().equals(value)) {
+                ObjectNode chosen = JSON.createObjectNode();
+                chosen.set("text", option.path("text").deepCopy());
+                chosen.put("value", value);
+                return chosen;
+            }
+            values.add(option.path("value").asText());
+        }
+        throw new AssertionError("field " + field + " offers " + values + "; " + quote(value) + " is not one of them");
     }
 
     private static List<String> strings(Object value) {

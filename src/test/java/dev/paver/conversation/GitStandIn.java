@@ -68,6 +68,31 @@ public final class GitStandIn {
         }
     }
 
+    /**
+     * Every ref of every repository under the root with the commit it points at, one per line, sorted: equal texts mean
+     * that nothing was pushed, created or deleted in between.
+     */
+    public String refs() throws IOException {
+        List<String> lines = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return "";
+        }
+        try (var repositories = Files.list(root)) {
+            for (Path bare : repositories.filter(p -> p.getFileName().toString().endsWith(".git")).sorted().toList()) {
+                lines.add(bare.getFileName().toString());
+                try (Repository repo = Git.open(bare.toFile()).getRepository()) {
+                    for (Ref ref : repo.getRefDatabase().getRefs()) {
+                        lines.add(bare.getFileName() + " " + ref.getName() + " "
+                                + (ref.getObjectId() == null ? "-" : ref.getObjectId().name()));
+                    }
+                } catch (org.eclipse.jgit.errors.RepositoryNotFoundException beingCreated) {
+                    lines.add(bare.getFileName() + " (being created)");
+                }
+            }
+        }
+        return String.join("\n", lines.stream().sorted().toList());
+    }
+
     /** The commit id at the tip of {@code branch}. */
     public String head(String repository, String branch) throws IOException {
         try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()

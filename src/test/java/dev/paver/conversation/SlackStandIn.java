@@ -39,6 +39,7 @@ public final class SlackStandIn implements AutoCloseable {
     private final WireMockServer server;
     private volatile String socketModeUrl = "";
     private final Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long lastCallNanos = System.nanoTime();
 
     public SlackStandIn() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Recorder()));
@@ -70,6 +71,11 @@ public final class SlackStandIn implements AutoCloseable {
     /** Every call so far, in order. */
     public List<SlackCall> calls() {
         return List.copyOf(calls);
+    }
+
+    /** When the latest call arrived ({@link System#nanoTime()}), or when the stand-in started. */
+    public long lastCallNanos() {
+        return lastCallNanos;
     }
 
     /** Calls of one Web API method. */
@@ -149,6 +155,7 @@ public final class SlackStandIn implements AutoCloseable {
                 }
             }
             calls.add(new SlackCall(method, params, ts));
+            lastCallNanos = System.nanoTime();
             try {
                 return Response.Builder.like(response).but().body(JSON.writeValueAsString(answer)).build();
             } catch (Exception e) {

@@ -206,4 +206,63 @@ class ModalFactoryTest {
         assertThat(text(view, "sealedValue").getInitialValue()).isEqualTo("AgBy==");
         assertThat(select(view, "scope").getInitialOption().getValue()).isEqualTo("strict");
     }
+
+    /**
+     * A view submission whose state holds these element states by block id, each under Paver's action id, in the
+     * recorded submission's envelope.
+     */
+    private static ViewSubmissionPayload submissionWith(String stateValues) {
+        JsonObject recorded = JsonParser.parseString(SharedFixtures.text("slack", "vercel-chat-modals-slack.json"))
+                .getAsJsonObject().getAsJsonObject("viewSubmission").deepCopy();
+        recorded.getAsJsonObject("view").getAsJsonObject("state").add("values", JsonParser.parseString(stateValues));
+        return GsonFactory.createSnakeCase().fromJson(recorded, ViewSubmissionPayload.class);
+    }
+
+    @Test
+    void readsCheckboxesAndMultiSelectsInTheShapeSlackSendsThem() {
+        // Slack's view_submission state: checkboxes and multi_static_select carry selected_options, each an option
+        // object with its text; multi_users_select carries selected_users; an unchecked box an empty list
+        ViewSubmissionPayload payload = submissionWith("""
+                {"dry-run": {"value": {"type": "checkboxes", "selected_options": [
+                    {"text": {"type": "plain_text", "text": "Preview first", "emoji": true}, "value": "true",
+                     "description": {"type": "plain_text", "text": "Show the files and the diff", "emoji": true}}]}},
+                 "groups": {"value": {"type": "multi_static_select", "selected_options": [
+                    {"text": {"type": "plain_text", "text": "team-payments", "emoji": true}, "value": "team-payments"},
+                    {"text": {"type": "plain_text", "text": "team-ledger", "emoji": true}, "value": "team-ledger"}]}},
+                 "members": {"value": {"type": "multi_users_select", "selected_users": ["U0DANA", "U0SAM"]}},
+                 "system": {"value": {"type": "static_select", "selected_option":
+                    {"text": {"type": "plain_text", "text": "checkout", "emoji": true}, "value": "checkout"}}},
+                 "unchecked": {"value": {"type": "checkboxes", "selected_options": []}},
+                 "nothing-chosen": {"value": {"type": "multi_static_select", "selected_options": []}}}
+                """);
+
+        assertThat(ModalFactory.values(payload.getView().getState())).containsExactly(Map.entry("dry-run", "true"),
+                Map.entry("groups", "team-payments,team-ledger"), Map.entry("members", "U0DANA,U0SAM"),
+                Map.entry("system", "checkout"));
+    }
+
+    @Test
+    void readsEachElementFromTheFieldOfItsTypeOnly() {
+        // a "value" beside a checkbox is not what Slack sends for one: the box counts as unchecked
+        ViewSubmissionPayload payload = submissionWith("""
+                {"dry-run": {"value": {"type": "checkboxes", "value": "true"}},
+                 "service": {"value": {"type": "plain_text_input", "value": "api"}}}
+                """);
+
+        assertThat(ModalFactory.values(payload.getView().getState())).containsExactly(Map.entry("service", "api"));
+    }
+
+    @Test
+    void aCheckedDryRunBoxFromTheModalAsksForAPreview() {
+        View view = ModalFactory.modal(createService, payments, Map.of("service", "api"), "C0PAYMENTS");
+        var box = (com.slack.api.model.block.element.CheckboxesElement) input(view, "dry-run").getElement();
+        OptionObject offered = box.getOptions().get(0);
+        ViewSubmissionPayload payload = submissionWith("""
+                {"dry-run": {"value": {"type": "checkboxes", "selected_options": [
+                    {"text": {"type": "plain_text", "text": "%s"}, "value": "%s"}]}},
+                 "service": {"value": {"type": "plain_text_input", "value": "api"}}}
+                """.formatted(offered.getText().getText(), offered.getValue()));
+
+        assertThat(ModalFactory.values(payload.getView().getState())).containsEntry("dry-run", "true");
+    }
 }
