@@ -83,7 +83,7 @@ final class ConversationFormat {
         STEPS.put("passes", keys("passes"));
         STEPS.put("time_passes", keys("time_passes"));
         STEPS.put("restart", keys("restart"));
-        STEPS.put("platform_creates_repository", keys("platform_creates_repository"));
+        STEPS.put("platform_creates_repository", keys("user", "platform_creates_repository"));
         STEPS.put("expect", keys("expect", EXPECT));
     }
 
