@@ -1,0 +1,194 @@
+package dev.paver.jar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paver.conversation.GitStandIn;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The packaged jar as a new user runs it: {@code java -jar paver.jar} in a new empty folder (the golden paths come
+ * from the jar, the data goes to {@code ./data}), configured only by the README's environment variables, against a
+ * Slack Web API stand-in on loopback. People talk to it over {@code /slack/events} and merge with plain git on the
+ * bare repositories under {@code data/git}. One server for the class: each test creates its own service.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmptyFolderJarIT {
+
+    static final String CHANNEL = "C0PAYMENTS";
+    static final String APPROVALS = "C0APPROVALS";
+    static final String DANA = "U0DANA";
+    static final String ALEX = "U0ALEX";
+    static final String SAM = "U0SAM";
+
+    private Path folder;
+    private SlackWorkspace slack;
+    private PaverJar paver;
+    private GitStandIn git;
+    private Created api;
+
+    @RegisterExtension
+    final TestWatcher printOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            System.err.println("--- " + context.getDisplayName() + " failed; paver.jar's output ---\n"
+                    + (paver == null ? "(not started)" : paver.log()) + "\n--- the channel ---\n"
+                    + (slack == null ? "" : slack.render()));
+        }
+    };
+
+    @BeforeAll
+    void start() throws Exception {
+        folder = Files.createTempDirectory("paver-jar-empty-");
+        slack = new SlackWorkspace(CHANNEL, Map.of(DANA, "Dana (developer)", ALEX, "Alex (payments approver)",
+                SAM, "Sam (payments approver)"));
+        Map<String, String> env = new LinkedHashMap<>(slack.env());
+        env.put("PAVER_KUBERNETES_ENABLED", "false");
+        // an absolute root beside the relative default ./data/git-work (the README's keys; both once broke publishing)
+        env.put("PAVER_GIT_LOCAL_ROOT", folder.resolve("data").resolve("git").toString());
+        env.put("PAVER_GIT_POLL_INTERVAL", "1s");
+        env.put("PAVER_RUNS_CATALOG_REFRESH", "1s");
+        env.put("PAVER_APPROVALS_APPROVERS_PAYMENTS", ALEX + "," + SAM);
+        env.put("PAVER_APPROVALS_CHANNELS_PAYMENTS", APPROVALS);
+        paver = PaverJar.start(folder, env);
+        slack.connect(paver);
+        git = new GitStandIn(folder.resolve("data").resolve("git"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (paver != null) {
+                paver.close();
+            }
+        } finally {
+            if (slack != null) {
+                slack.close();
+            }
+            delete(folder);
+        }
+    }
+
+    /** What one create-service left: the branches it pushed and the merge commit a person made on main. */
+    record Created(String service, String gitopsBranch, String appBranch, String merge, Map<String, String> gitopsFiles,
+                   Map<String, String> appFiles, List<String> threadAtEnd, String cardAtEnd) {
+    }
+
+    @Test
+    void createServiceFromTheCommandToTheEndOfTheRunAfterAPersonMergesWithPlainGit() throws Exception {
+        Created created = api();
+
+        assertThat(created.gitopsFiles()).containsKeys(
+                "apps/checkout/api/base/deployment.yaml", "apps/checkout/api/base/service.yaml",
+                "apps/checkout/api/base/kustomization.yaml", "apps/checkout/api/overlays/dev/namespace.yaml",
+                "apps/checkout/api/overlays/dev/kustomization.yaml", "apps/checkout/api/overlays/dev/profile-patch.yaml",
+                "apps/checkout/api/overlays/staging/kustomization.yaml", "apps/checkout/api/overlays/prod/kustomization.yaml",
+                "catalog/components/api.yaml");
+        assertThat(created.gitopsFiles().get("apps/checkout/api/overlays/dev/namespace.yaml"))
+                .contains("name: payments-dev-api", "platform/cost-center: \"cc-4711\"");
+        assertThat(created.gitopsFiles().get("apps/checkout/api/overlays/prod/kustomization.yaml"))
+                .contains("namespace: payments-prod-api", "name: ghcr.io/acme/api", "newTag: \"0.1.0\"");
+        assertThat(created.gitopsFiles().get("apps/checkout/api/base/deployment.yaml"))
+                .contains("cpu: \"100m\"", "memory: \"512Mi\"", "runAsNonRoot: true");
+        assertThat(created.gitopsFiles().get("catalog/components/api.yaml"))
+                .contains("name: api", "system: checkout", "owner: group:team-payments");
+
+        assertThat(created.appFiles()).containsKeys("README.md", "catalog-info.yaml", "Dockerfile", "nginx.conf", "VERSION",
+                ".github/workflows/ci.yaml", "docs/index.md", "mkdocs.yml", "public/index.html");
+        assertThat(created.appFiles().get("catalog-info.yaml")).contains("name: api", "system: checkout",
+                "owner: group:team-payments");
+        assertThat(created.appFiles().get("README.md")).contains("api");
+        assertThat(created.appFiles().get("VERSION")).contains("0.1.0");
+        assertThat(created.appFiles().get(".github/workflows/ci.yaml")).contains("IMAGE: ghcr.io/acme/api");
+
+        // the person's merge is on main, and main holds what the pull request held
+        Map<String, String> main = git.files("payments-gitops", "main");
+        assertThat(main).containsAllEntriesOf(created.gitopsFiles());
+        assertThat(created.threadAtEnd()).anyMatch(r -> r.contains("merged") && r.contains(created.merge().substring(0, 7)));
+        assertThat(created.threadAtEnd()).noneMatch(r -> r.contains("Deployed to dev"));
+        assertThat(created.cardAtEnd()).contains("Done",
+                "api is merged. Deployment tracking is off, so Paver did not check that it runs.");
+    }
+
+    /**
+     * create-service {@code api} once for the class, asserting each step as a person sees it: the command is
+     * acknowledged, both branches are pushed, a person merges the GitOps branch with plain git, and the run ends.
+     */
+    private synchronized Created api() throws Exception {
+        if (api == null) {
+            api = createService("api");
+        }
+        return api;
+    }
+
+    private Created createService(String service) throws Exception {
+        int cardsBefore = slack.cards().size();
+        HttpResponse<String> ack = slack.types(DANA, "/platform create-service " + service
+                + " --system checkout --owner team-payments --profile small");
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(ack.body()).contains("Starting *create-service* for `" + service + "`");
+        slack.await("Paver posts the run's card", () -> slack.cards().size() > cardsBefore ? null : "no new card");
+        slack.awaitCard("create-service payments/" + service, "Waiting for branch paver/",
+                "Deployment tracking is off: no cluster is configured");
+        slack.awaitThread("opened in payments-gitops", "Repository " + service + " is ready", "opened in " + service);
+
+        String gitopsBranch = newestBranch("payments-gitops", service);
+        List<String> appBranches = git.paverBranches(service);
+        assertThat(appBranches).as("branches of the new application repository").hasSize(1);
+        Map<String, String> gitopsFiles = git.files("payments-gitops", gitopsBranch);
+        Map<String, String> appFiles = git.files(service, appBranches.get(0));
+
+        String before = git.head("payments-gitops", "main");
+        String merge = git.merge("payments-gitops", gitopsBranch, "Alex");
+        assertMergeCommit("payments-gitops", merge, before, gitopsBranch);
+        slack.awaitThread("merged", "Deployment tracking is off: no cluster is configured");
+        slack.awaitCard("Done", service + " is merged. Deployment tracking is off, so Paver did not check that it runs.");
+        assertThat(slack.cards()).as("status cards: one per run").hasSize(cardsBefore + 1);
+        return new Created(service, gitopsBranch, appBranches.get(0), merge, gitopsFiles, appFiles, slack.thread(), slack.card());
+    }
+
+    private String newestBranch(String repository, String service) throws Exception {
+        List<String> branches = git.paverBranches(repository).stream().filter(b -> b.endsWith("-" + service)).toList();
+        assertThat(branches).as("Paver's branches for " + service + " in " + repository).isNotEmpty();
+        return branches.get(0);
+    }
+
+    /** {@code merge} is main's head: a commit with two parents, the old main and the branch's head. */
+    private void assertMergeCommit(String repository, String merge, String before, String branch) throws Exception {
+        try (Repository repo = Git.open(git.bare(repository).toFile()).getRepository(); RevWalk walk = new RevWalk(repo)) {
+            RevCommit commit = walk.parseCommit(repo.resolve(merge));
+            assertThat(commit.getParentCount()).isEqualTo(2);
+            assertThat(commit.getParent(0).name()).isEqualTo(before);
+            assertThat(commit.getParent(1).name()).isEqualTo(repo.resolve(Constants.R_HEADS + branch).name());
+        }
+    }
+
+    static void delete(Path folder) throws Exception {
+        if (folder == null || !Files.exists(folder)) {
+            return;
+        }
+        try (var paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
+}
