@@ -128,6 +128,99 @@ class EmptyFolderJarIT {
                 "api is merged. Deployment tracking is off, so Paver did not check that it runs.");
     }
 
+    @Test
+    void promotionToProdWaitsForASecondPersonAndRefusesTheRequestersOwnApproval() throws Exception {
+        createService("cart");
+        String prodOverlay = "apps/checkout/cart/overlays/prod/kustomization.yaml";
+        git.commit("payments-gitops", "main", "apps/checkout/cart/overlays/staging/kustomization.yaml",
+                old -> old.replace("newTag: \"0.1.0\"", "newTag: \"0.2.0\""), "Sam");
+
+        HttpResponse<String> ack = slack.types(DANA, "/platform promote cart --to prod --reason \"CHG-1024 new checkout flow\"");
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(ack.body()).contains("Starting *promote* for `cart`");
+        slack.awaitCard("promote payments/cart", "Waiting for approval (0 of 1)");
+        slack.awaitThread("Approval needed: Promote cart to prod");
+        slack.await("the approvers' channel shows the request", () -> slack.messagesIn(APPROVALS).stream()
+                .anyMatch(m -> m.contains("Approval needed: Promote cart to prod") && m.contains("CHG-1024 new checkout flow")
+                        && m.contains("0.1.0 → 0.2.0")) ? null : "its messages: " + slack.messagesIn(APPROVALS));
+        String promoteBranch = newestBranch("payments-gitops", "/promote-cart-prod");
+        assertThat(git.files("payments-gitops", promoteBranch).get(prodOverlay)).contains("newTag: \"0.2.0\"");
+        String mainBefore = git.head("payments-gitops", "main");
+
+        // Dana approves her own request: refused, privately, and nothing moves
+        assertThat(slack.clicks(DANA, "Approve", APPROVALS).statusCode()).isEqualTo(200);
+        slack.await("Dana is told privately that she cannot approve", () -> told(DANA).stream()
+                .anyMatch(t -> t.contains("You asked for this, so you cannot approve it") && t.contains("<@U0ALEX>, <@U0SAM>"))
+                ? null : "she was told " + told(DANA));
+        Thread.sleep(2_000); // let anything the click might have started settle, then look
+        assertThat(git.head("payments-gitops", "main")).as("main after Dana's own click").isEqualTo(mainBefore);
+        assertThat(slack.card()).contains("Waiting for approval (0 of 1)");
+        assertThat(slack.thread()).noneMatch(r -> r.contains("Approved by") || r.contains("Paver merged"));
+        assertThat(git.files("payments-gitops", "main").get(prodOverlay)).contains("newTag: \"0.1.0\"");
+
+        // Alex, an approver, approves: Paver merges on his behalf
+        assertThat(slack.clicks(ALEX, "Approve", APPROVALS).statusCode()).isEqualTo(200);
+        slack.await("Alex is told his approval counted", () -> told(ALEX).stream().anyMatch(t -> t.contains("You approved it"))
+                ? null : "he was told " + told(ALEX));
+        slack.awaitThread("Approved by <@U0ALEX>", "Paver merged");
+        slack.await("the prod overlay on main runs 0.2.0", () -> {
+            try {
+                String prod = git.files("payments-gitops", "main").getOrDefault(prodOverlay, "");
+                return prod.contains("newTag: \"0.2.0\"") ? null : prod;
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+        slack.await("the approvers' channel says who approved", () -> slack.messagesIn(APPROVALS).stream()
+                .anyMatch(m -> m.contains("Approved by <@U0ALEX>")) ? null : "its messages: " + slack.messagesIn(APPROVALS));
+        slack.awaitCard("Done", "The promotion of cart to prod is merged. Deployment tracking is off");
+        String merged = git.head("payments-gitops", "main").substring(0, 7);
+        assertThat(slack.thread()).anyMatch(r -> r.contains("Paver merged branch " + promoteBranch)
+                && r.contains("as approved by <@U0ALEX>") && r.contains(merged));
+        assertThat(slack.thread()).anyMatch(r -> r.contains("sync payments-prod-cart to " + merged + " in Argo CD"));
+        assertThat(told(DANA)).noneMatch(t -> t.contains("You approved it"));
+    }
+
+    @Test
+    void validateAcceptsTheRepositoryARunProducedAndNamesFileAndRuleInABrokenCopy() throws Exception {
+        api();
+        Path work = Files.createTempDirectory("paver-jar-validate-");
+        try {
+            Path checkout = work.resolve("payments-gitops");
+            Git.cloneRepository().setURI(git.bare("payments-gitops").toUri().toString()).setDirectory(checkout.toFile())
+                    .call().close();
+            assertThat(checkout.resolve("apps/checkout/api/overlays/prod/kustomization.yaml")).exists();
+
+            PaverJar.Result valid = PaverJar.run(work, Map.of(), CLI_TIMEOUT, "validate", "payments-gitops");
+            assertThat(valid.exitCode()).as(valid.toString()).isZero();
+            assertThat(valid.stdout()).as(valid.toString()).isBlank();
+
+            Path prod = checkout.resolve("apps/checkout/api/overlays/prod/kustomization.yaml");
+            Files.writeString(prod, Files.readString(prod).replace("newTag: \"0.1.0\"", "newTag: latest"));
+            Path namespace = checkout.resolve("apps/checkout/api/overlays/dev/namespace.yaml");
+            Files.writeString(namespace, Files.readString(namespace).replaceAll("(?m)^\\s*platform/owner: .*\\n", ""));
+            PaverJar.Result broken = PaverJar.run(work, Map.of(), CLI_TIMEOUT, "validate", "payments-gitops");
+            assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
+            List<String> lines = broken.stdout().lines().toList();
+            assertThat(lines).as(broken.toString()).hasSize(2);
+            assertThat(lines).as(broken.toString()).anyMatch(l -> l.startsWith("apps/checkout/api/overlays/dev/namespace.yaml:")
+                    && l.contains(": required-label: ") && l.contains("Namespace/payments-dev-api lacks label platform/owner"));
+            assertThat(lines).as(broken.toString()).anyMatch(l -> l.startsWith("apps/checkout/api/") && l.contains(": image-tag: ")
+                    && l.contains("'ghcr.io/acme/api:latest' in prod"));
+            assertThat(broken.stderr()).contains("2 violations");
+        } finally {
+            delete(work);
+        }
+    }
+
+    private List<String> told(String user) {
+        try {
+            return slack.told(user);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * create-service {@code api} once for the class, asserting each step as a person sees it: the command is
      * acknowledged, both branches are pushed, a person merges the GitOps branch with plain git, and the run ends.
@@ -150,7 +243,7 @@ class EmptyFolderJarIT {
                 "Deployment tracking is off: no cluster is configured");
         slack.awaitThread("opened in payments-gitops", "Repository " + service + " is ready", "opened in " + service);
 
-        String gitopsBranch = newestBranch("payments-gitops", service);
+        String gitopsBranch = newestBranch("payments-gitops", "/create-service-" + service);
         List<String> appBranches = git.paverBranches(service);
         assertThat(appBranches).as("branches of the new application repository").hasSize(1);
         Map<String, String> gitopsFiles = git.files("payments-gitops", gitopsBranch);
@@ -165,9 +258,10 @@ class EmptyFolderJarIT {
         return new Created(service, gitopsBranch, appBranches.get(0), merge, gitopsFiles, appFiles, slack.thread(), slack.card());
     }
 
-    private String newestBranch(String repository, String service) throws Exception {
-        List<String> branches = git.paverBranches(repository).stream().filter(b -> b.endsWith("-" + service)).toList();
-        assertThat(branches).as("Paver's branches for " + service + " in " + repository).isNotEmpty();
+    /** The newest of Paver's branches in {@code repository} whose name ends with {@code suffix}. */
+    private String newestBranch(String repository, String suffix) throws Exception {
+        List<String> branches = git.paverBranches(repository).stream().filter(b -> b.endsWith(suffix)).toList();
+        assertThat(branches).as("Paver's branches ending with " + suffix + " in " + repository).isNotEmpty();
         return branches.get(0);
     }
 

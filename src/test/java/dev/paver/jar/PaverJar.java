@@ -86,8 +86,10 @@ public final class PaverJar implements AutoCloseable {
         Process process = builder(folder, all, List.of()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         PaverJar jar = new PaverJar(process, log, port);
+        long started = System.nanoTime();
         try {
             jar.awaitHealthy();
+            System.out.printf("paver.jar healthy after %d ms in %s%n", (System.nanoTime() - started) / 1_000_000, folder);
         } catch (Throwable e) {
             jar.close();
             throw e;
