@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The README's "Running Paver" followed to the letter: {@code java -jar paver.jar} with a copy of the checkout (its
@@ -47,14 +44,7 @@ class CheckoutCopyJarIT {
     private String runId;
 
     @RegisterExtension
-    final TestWatcher printOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.err.println("--- " + context.getDisplayName() + " failed; paver.jar's output ---\n"
-                    + (paver == null ? "(not started)" : paver.log()) + "\n--- the channel ---\n"
-                    + (slack == null ? "" : slack.render()));
-        }
-    };
+    final PrintOnFailure printOnFailure = new PrintOnFailure(() -> paver, () -> slack);
 
     @BeforeAll
     void start() throws Exception {
@@ -77,7 +67,7 @@ class CheckoutCopyJarIT {
             if (slack != null) {
                 slack.close();
             }
-            EmptyFolderJarIT.delete(copy);
+            PaverJar.delete(copy);
         }
     }
 
@@ -95,14 +85,14 @@ class CheckoutCopyJarIT {
     void auditExportWritesTheRunsRequestAsJsonLines() throws Exception {
         run();
         // while Paver runs, H2's file is locked: a clear refusal, no stack trace, nothing written
-        PaverJar.Result whileRunning = PaverJar.run(copy, Map.of(), Duration.ofSeconds(60), "audit-export");
+        PaverJar.Result whileRunning = PaverJar.run(copy, Map.of(), PaverJar.CLI_TIMEOUT, "audit-export");
         assertThat(whileRunning.exitCode()).as(whileRunning.toString()).isEqualTo(1);
         assertThat(whileRunning.stdout()).as(whileRunning.toString()).isEmpty();
         assertThat(whileRunning.stderr()).as(whileRunning.toString()).contains("in use by another process",
                 "Stop Paver and run audit-export again").doesNotContain("Exception");
         assertThat(paver.stop()).as("Paver stops on SIGTERM").isNotEqualTo(-1);
 
-        PaverJar.Result export = PaverJar.run(copy, Map.of(), Duration.ofSeconds(60), "audit-export");
+        PaverJar.Result export = PaverJar.run(copy, Map.of(), PaverJar.CLI_TIMEOUT, "audit-export");
         assertThat(export.exitCode()).as(export.toString()).isZero();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : export.stdout().lines().toList()) {
@@ -119,7 +109,7 @@ class CheckoutCopyJarIT {
                 "owner=team-payments", "profile=small");
         assertThat(request.path("at").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
 
-        PaverJar.Result toFile = PaverJar.run(copy, Map.of(), Duration.ofSeconds(60), "audit-export", "--since=2000-01-01",
+        PaverJar.Result toFile = PaverJar.run(copy, Map.of(), PaverJar.CLI_TIMEOUT, "audit-export", "--since=2000-01-01",
                 "--out=audit.jsonl");
         assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
         assertThat(Files.readString(copy.resolve("audit.jsonl"), StandardCharsets.UTF_8)).isEqualTo(export.stdout());

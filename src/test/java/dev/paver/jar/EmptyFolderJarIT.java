@@ -6,8 +6,6 @@ import dev.paver.conversation.GitStandIn;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The packaged jar as a new user runs it: {@code java -jar paver.jar} in a new empty folder (the golden paths come
@@ -46,14 +42,7 @@ class EmptyFolderJarIT {
     private Created api;
 
     @RegisterExtension
-    final TestWatcher printOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.err.println("--- " + context.getDisplayName() + " failed; paver.jar's output ---\n"
-                    + (paver == null ? "(not started)" : paver.log()) + "\n--- the channel ---\n"
-                    + (slack == null ? "" : slack.render()));
-        }
-    };
+    final PrintOnFailure printOnFailure = new PrintOnFailure(() -> paver, () -> slack);
 
     @BeforeAll
     void start() throws Exception {
@@ -83,7 +72,7 @@ class EmptyFolderJarIT {
             if (slack != null) {
                 slack.close();
             }
-            delete(folder);
+            PaverJar.delete(folder);
         }
     }
 
@@ -115,7 +104,10 @@ class EmptyFolderJarIT {
                 ".github/workflows/ci.yaml", "docs/index.md", "mkdocs.yml", "public/index.html");
         assertThat(created.appFiles().get("catalog-info.yaml")).contains("name: api", "system: checkout",
                 "owner: group:team-payments");
-        assertThat(created.appFiles().get("README.md")).contains("api");
+        assertThat(created.appFiles().get("README.md")).startsWith("# api\n").contains(
+                "Created by Paver in system `checkout` of domain `payments`, owned by `team-payments`.",
+                "listens on port 8080", "`ghcr.io/acme/api:<VERSION>`", "as `payments-{env}-api`");
+        assertThat(created.appFiles().get("nginx.conf")).contains("listen 8080;", "location = /healthz");
         assertThat(created.appFiles().get("VERSION")).contains("0.1.0");
         assertThat(created.appFiles().get(".github/workflows/ci.yaml")).contains("IMAGE: ghcr.io/acme/api");
 
@@ -126,6 +118,13 @@ class EmptyFolderJarIT {
         assertThat(created.threadAtEnd()).noneMatch(r -> r.contains("Deployed to dev"));
         assertThat(created.cardAtEnd()).contains("Done",
                 "api is merged. Deployment tracking is off, so Paver did not check that it runs.");
+
+        // the golden paths came from the jar; the default work folder is relative to the working folder
+        assertThat(folder.resolve("templates")).doesNotExist();
+        assertThat(folder.resolve("data/git-work")).isDirectory();
+        assertThat(folder.resolve("data/paver.mv.db")).isRegularFile();
+        assertThat(paver.log()).as("what Paver logged").doesNotContain(SlackWorkspace.SIGNING_SECRET)
+                .doesNotContain(SlackWorkspace.BOT_TOKEN).doesNotContain("Exception");
     }
 
     @Test
@@ -191,7 +190,7 @@ class EmptyFolderJarIT {
                     .call().close();
             assertThat(checkout.resolve("apps/checkout/api/overlays/prod/kustomization.yaml")).exists();
 
-            PaverJar.Result valid = PaverJar.run(work, Map.of(), CLI_TIMEOUT, "validate", "payments-gitops");
+            PaverJar.Result valid = PaverJar.run(work, Map.of(), PaverJar.CLI_TIMEOUT, "validate", "payments-gitops");
             assertThat(valid.exitCode()).as(valid.toString()).isZero();
             assertThat(valid.stdout()).as(valid.toString()).isBlank();
 
@@ -199,7 +198,7 @@ class EmptyFolderJarIT {
             Files.writeString(prod, Files.readString(prod).replace("newTag: \"0.1.0\"", "newTag: latest"));
             Path namespace = checkout.resolve("apps/checkout/api/overlays/dev/namespace.yaml");
             Files.writeString(namespace, Files.readString(namespace).replaceAll("(?m)^\\s*platform/owner: .*\\n", ""));
-            PaverJar.Result broken = PaverJar.run(work, Map.of(), CLI_TIMEOUT, "validate", "payments-gitops");
+            PaverJar.Result broken = PaverJar.run(work, Map.of(), PaverJar.CLI_TIMEOUT, "validate", "payments-gitops");
             assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
             List<String> lines = broken.stdout().lines().toList();
             assertThat(lines).as(broken.toString()).hasSize(2);
@@ -209,7 +208,7 @@ class EmptyFolderJarIT {
                     && l.contains("'ghcr.io/acme/api:latest' in prod"));
             assertThat(broken.stderr()).contains("2 violations");
         } finally {
-            delete(work);
+            PaverJar.delete(work);
         }
     }
 
@@ -274,15 +273,4 @@ class EmptyFolderJarIT {
             assertThat(commit.getParent(1).name()).isEqualTo(repo.resolve(Constants.R_HEADS + branch).name());
         }
     }
-
-    static void delete(Path folder) throws Exception {
-        if (folder == null || !Files.exists(folder)) {
-            return;
-        }
-        try (var paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
 }
