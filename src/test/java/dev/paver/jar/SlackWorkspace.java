@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,8 +51,7 @@ final class SlackWorkspace implements AutoCloseable {
     SlackWorkspace(String channel, Map<String, String> people) {
         this.channel = channel;
         this.people = people;
-        this.transcript = new Transcript(new Conversation(Path.of("packaged-jar"), "the packaged jar", "", people, channel,
-                false, Map.of(), List.of(Map.of()), Map.of(), List.of(), false), slack);
+        this.transcript = new Transcript(Conversation.channel("the packaged jar", channel, people), slack);
     }
 
     /** The environment that connects Paver to this workspace, as the README's "Running Paver" says. */
