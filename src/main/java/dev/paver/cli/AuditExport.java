@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -50,7 +51,8 @@ public final class AuditExport {
 
     /**
      * @param args {@code --since=...}, {@code --out=...}, and Spring Boot arguments ({@code --spring.datasource.url=...})
-     * @return the exit code: 0, or 2 for a bad argument (the reason is on standard error)
+     * @return the exit code: 0; 1 when the database cannot be read (in use by a running Paver on H2, unreachable) or the
+     *         file cannot be written; 2 for a bad argument (the reason, one line, is on standard error)
      */
     public static int run(String[] args) {
         Instant since = Instant.EPOCH;
@@ -80,8 +82,15 @@ public final class AuditExport {
             spring.add("--logging.level.root=OFF");
         }
         spring.add("--spring.main.log-startup-info=false");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Database.class)
-                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).run(spring.toArray(String[]::new));
+        ConfigurableApplicationContext opened;
+        try {
+            opened = new SpringApplicationBuilder(Database.class).web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF)
+                    .run(spring.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            System.err.println("audit-export: " + unreadable(e));
+            return 1;
+        }
+        try (ConfigurableApplicationContext context = opened;
              Writer writer = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                      : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             long[] count = {0};
@@ -103,6 +112,27 @@ public final class AuditExport {
             System.err.println("audit-export: cannot write " + out + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    /** H2's "Database may be already in use" (another process holds the file lock): {@code ErrorCode.DATABASE_ALREADY_OPEN_1}. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+    /**
+     * One line that says why the database could not be read and what to do, from the failure of opening it: H2's
+     * file lock held by a running Paver ("Database may be already in use", error 90020, H2's {@code ErrorCode}), else
+     * the innermost cause's message (an unreachable PostgreSQL, wrong credentials, ...).
+     */
+    static String unreadable(Throwable failure) {
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return "the database is in use by another process, most likely the running Paver: the embedded H2 "
+                        + "database (./data/paver by default) can be opened by one process at a time. Stop Paver and run "
+                        + "audit-export again, or keep Paver's data in PostgreSQL (spring.datasource.url) to export while it runs.";
+            }
+            root = t;
+        }
+        return "cannot read the database (spring.datasource.url): " + root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     static Instant parseSince(String text) {

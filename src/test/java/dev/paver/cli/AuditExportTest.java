@@ -50,4 +50,15 @@ class AuditExportTest {
         assertThat(AuditExport.run(new String[] {"--since=yesterday"})).isEqualTo(2);
         assertThat(AuditExport.run(new String[] {"everything"})).isEqualTo(2);
     }
+
+    @Test
+    void theLockErrorOfH2NamesTheRunningPaverAndAnyOtherFailureItsCause() {
+        RuntimeException locked = new IllegalStateException("Unable to obtain connection",
+                new java.sql.SQLException("Database may be already in use", "90020", 90020));
+        assertThat(AuditExport.unreadable(locked)).contains("most likely the running Paver", "Stop Paver");
+        RuntimeException refused = new IllegalStateException("Unable to obtain connection",
+                new java.sql.SQLException("Connection to db:5432 refused", "08001", 0));
+        assertThat(AuditExport.unreadable(refused)).isEqualTo(
+                "cannot read the database (spring.datasource.url): SQLException: Connection to db:5432 refused");
+    }
 }

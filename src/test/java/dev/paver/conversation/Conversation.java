@@ -55,6 +55,15 @@ public record Conversation(Path file, String title, String description, Map<Stri
                 (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")), git);
     }
 
+    /**
+     * A channel and its people with no file or steps, to read a channel ({@link Transcript}) outside a replay, e.g.
+     * around the packaged jar.
+     */
+    public static Conversation channel(String title, String channel, Map<String, String> people) {
+        return new Conversation(Path.of(title), title, "", people, channel, false, Map.of(), List.of(), Map.of(), List.of(),
+                false, "local");
+    }
+
     /** The display name of a Slack user id, or the id. */
     public String name(String userId) {
         return people.getOrDefault(userId, userId);

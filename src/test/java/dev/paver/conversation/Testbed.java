@@ -234,7 +234,7 @@ public final class Testbed implements AutoCloseable {
     }
 
     /** A Slack fixture of the shared fixtures folder. */
-    static JsonNode fixture(String name) throws Exception {
+    public static JsonNode fixture(String name) throws Exception {
         JsonNode cached = FIXTURES.get(name);
         if (cached == null) {
             cached = JSON.readTree(Path.of("..", "shared", "fixtures", "slack", name).toFile());

@@ -25,7 +25,7 @@ public final class Transcript {
     private final SlackStandIn slack;
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
 
-    Transcript(Conversation conversation, SlackStandIn slack) {
+    public Transcript(Conversation conversation, SlackStandIn slack) {
         this.conversation = conversation;
         this.slack = slack;
     }
