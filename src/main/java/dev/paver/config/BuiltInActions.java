@@ -9,6 +9,7 @@ import dev.paver.core.action.ApprovalAction;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitReadyAction;
 import dev.paver.core.action.AwaitSyncAction;
+import dev.paver.core.action.CheckFreeAction;
 import dev.paver.core.action.CreateRepositoryAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.DescribeRepositoryAction;
@@ -65,7 +66,8 @@ public final class BuiltInActions {
     public static List<Action> create(Ports ports) {
         RepositoryPort repositories = ports.repositories();
         return List.of(new FetchTemplateAction(ports.renderer()), new ValidateConventionsAction(ports.rules()),
-                new CreateRepositoryAction(repositories), new DescribeRepositoryAction(repositories),
+                new CheckFreeAction(repositories), new CreateRepositoryAction(repositories),
+                new DescribeRepositoryAction(repositories),
                 new PreviewAction(repositories), new PublishPullRequestAction(repositories),
                 new AwaitMergeAction(repositories), new AwaitSyncAction(ports.deployments(), repositories),
                 new PromotionAction(repositories), new ApprovalAction(ports.approvals(), repositories),

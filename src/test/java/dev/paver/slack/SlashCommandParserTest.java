@@ -245,7 +245,8 @@ class SlashCommandParserTest {
                 root.resolve("docs").resolve("template.yaml"));
         copyTemplate(root, "create-service");
         GoldenPathCatalog withBroken = GoldenPathCatalog.load(root, java.util.Set.of("fetch:template", "paver:conventions:validate",
-                "paver:preview", "publish:github:pull-request", "github:repo:create", "paver:await-merge", "argocd:await-sync"));
+                "paver:preview", "publish:github:pull-request", "github:repo:create", "paver:await-merge", "argocd:await-sync",
+                "paver:check-free"));
 
         ParseResult docs = SlashCommandParser.parse("docs-template --name handbook", withBroken, "/platform");
         ParseResult service = SlashCommandParser.parse("create-service api --system checkout --owner team-payments", withBroken, "/platform");
