@@ -304,13 +304,15 @@ public final class ConversationRunner implements AutoCloseable {
             }
             Map<String, Object> replace = (Map<String, Object>) push.get("replace");
             Object content = push.get("content");
+            boolean newRepository = !Files.exists(git.bare(repository));
             String head = git.commit(repository, branch, file, old -> content != null ? text(content)
                     : replace == null ? "changed by " + conversation.name(by) + "\n"
                     : old.replace(text(replace.get("from")), text(replace.get("to"))), conversation.name(by));
             if (branch.equals("main")) {
                 lastHead = head;
-                if (file.startsWith("catalog/")) {
-                    // Paver reads the catalogs again every few seconds; here at once, so the next command finds it
+                if (file.startsWith("catalog/") || newRepository) {
+                    // Paver reads the catalogs and the repository names again every few seconds; here at once, so the
+                    // next command finds them
                     testbed.paver().bean(dev.paver.core.goldenpath.CatalogSource.class).refresh();
                 }
             }
