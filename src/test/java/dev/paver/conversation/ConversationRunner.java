@@ -291,6 +291,8 @@ public final class ConversationRunner implements AutoCloseable {
             List<String> branches = awaitBranches(repository);
             lastMerge = git.merge(repository, branches.get(0), conversation.name(by));
             lastHead = lastMerge;
+            // what the merge brought to main (a catalog entity) is read at once, as the periodic refresh would soon
+            testbed.paver().bean(dev.paver.core.goldenpath.CatalogSource.class).refresh();
             transcript.outside(conversation.name(by) + " merges " + branches.get(0) + " into main of " + repository
                     + " (" + lastMerge.substring(0, 7) + ")");
         } else if (step.containsKey("pushes")) {
