@@ -13,7 +13,9 @@ public class PaverApplication {
     /**
      * Starts the server; arguments are Spring Boot's ({@code --server.port=9090}). {@code audit-export ...} writes the
      * audit log as JSON lines instead ({@link dev.paver.cli.AuditExport}); {@code validate <dir> ...} runs the
-     * conventions gate on a GitOps repository folder, without starting Spring ({@link dev.paver.cli.Validate}).
+     * conventions gate on a GitOps repository folder, without starting Spring ({@link dev.paver.cli.Validate});
+     * {@code templates check [dir]} lists why templates do not load, without starting Spring either
+     * ({@link dev.paver.cli.TemplatesCheck}).
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("audit-export")) {
@@ -21,6 +23,10 @@ public class PaverApplication {
         }
         if (args.length > 0 && args[0].equals("validate")) {
             dev.paver.cli.Validate.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("templates")) {
+            dev.paver.cli.TemplatesCheck.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         SpringApplication.run(PaverApplication.class, args);

@@ -12,13 +12,6 @@ import dev.paver.core.access.AccessPort;
 import dev.paver.core.access.Extensions;
 import dev.paver.core.access.GrantStore;
 import dev.paver.core.access.IdentityPort;
-import dev.paver.core.action.ApprovalAction;
-import dev.paver.core.action.GrantAccessAction;
-import dev.paver.core.action.IdentityAction;
-import dev.paver.core.action.MergePullRequestAction;
-import dev.paver.core.action.PromotionAction;
-import dev.paver.core.action.RevokeAccessAction;
-import dev.paver.core.action.SyncApplicationAction;
 import dev.paver.core.approval.ApprovalPolicy;
 import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.approval.Approvals;
@@ -37,19 +30,10 @@ import dev.paver.store.JdbcGrantStore;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import dev.paver.core.action.Action;
 import dev.paver.core.action.ActionRegistry;
-import dev.paver.core.action.AwaitMergeAction;
-import dev.paver.core.action.AwaitReadyAction;
 import dev.paver.core.action.ProvisioningPort;
 import dev.paver.core.action.AwaitSyncAction;
-import dev.paver.core.action.CreateRepositoryAction;
-import dev.paver.core.action.DescribeRepositoryAction;
-import dev.paver.core.action.PreviewAction;
 import dev.paver.core.action.DeploymentPort;
-import dev.paver.core.action.FetchTemplateAction;
-import dev.paver.core.action.RenderSealedSecretAction;
-import dev.paver.core.action.PublishPullRequestAction;
 import dev.paver.core.action.RepositoryPort;
-import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.convention.OverlayBuilder;
@@ -57,6 +41,7 @@ import dev.paver.kustomize.KustomizeOverlays;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.TemplateProblem;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Notifier;
@@ -107,10 +92,17 @@ public class PaverConfiguration {
     }
 
     @Bean
-    GoldenPathCatalog goldenPathCatalog(PaverProperties properties) {
+    GoldenPathCatalog goldenPathCatalog(PaverProperties properties, ActionRegistry actions) {
         Path dir = TemplatesLocation.resolve(properties.templates() == null ? null : properties.templates().dir());
-        GoldenPathCatalog catalog = GoldenPathCatalog.load(dir);
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(dir, actions.ids());
         LOG.info("golden paths from {}: {}", dir, catalog.all().stream().map(p -> p.id()).toList());
+        for (TemplateProblem problem : catalog.problems()) {
+            LOG.warn("template does not load: {}", problem.describe());
+        }
+        if (!catalog.turnedOff().isEmpty()) {
+            LOG.warn("golden paths turned off, their templates do not load: {} (the others work; "
+                    + "java -jar paver.jar templates check {} lists the problems)", catalog.turnedOff(), dir);
+        }
         return catalog;
     }
 
@@ -263,17 +255,10 @@ public class PaverConfiguration {
                                   DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
                                   AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
                                   IdentityPort identities, ProvisioningPort provisioning, PaverProperties properties) {
-        List<Action> all = new java.util.ArrayList<>(List.of(new FetchTemplateAction(renderer),
-                new ValidateConventionsAction(new ManifestRules(conventions, manifestSchemas, overlayBuilder)), new CreateRepositoryAction(repositories),
-                new DescribeRepositoryAction(repositories), new PreviewAction(repositories),
-                new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
-                new AwaitSyncAction(deployments, repositories), new PromotionAction(repositories),
-                new ApprovalAction(approvals, repositories), new MergePullRequestAction(repositories, audit),
-                new SyncApplicationAction(deployments, identities, audit), new IdentityAction(identities),
-                new GrantAccessAction(access, grants, audit),
-                new RevokeAccessAction(access, grants, approvals, accessPolicy, audit),
-                new AwaitReadyAction(provisioning, properties.crossplane().slowAfter(), properties.crossplane().failOnError()),
-                new RenderSealedSecretAction()));
+        List<Action> all = new java.util.ArrayList<>(BuiltInActions.create(new BuiltInActions.Ports(renderer,
+                new ManifestRules(conventions, manifestSchemas, overlayBuilder), repositories, deployments, approvals, access, grants,
+                accessPolicy, audit, identities, provisioning, properties.crossplane().slowAfter(),
+                properties.crossplane().failOnError())));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }

@@ -156,6 +156,10 @@ public final class SlackRenderer {
             out.append("\n• *").append(p.id()).append("*: ").append(escape(p.title()))
                     .append("\n    `").append(p.usage(command)).append('`');
         }
+        if (!paths.turnedOff().isEmpty()) {
+            out.append("\n\n_Turned off, their templates do not load: ").append(escape(String.join(", ", paths.turnedOff())))
+                    .append(". The platform team finds why in Paver's start-up log._");
+        }
         out.append("\n\n`").append(command).append(" audit <key>` shows who asked, approved and changed what, e.g. `")
                 .append(command).append(" audit payments-prod-api`.");
         out.append("\n`").append(command).append(" help` shows this list.");

@@ -60,6 +60,10 @@ public final class SlashCommandParser {
                     : new Reply("Usage: `" + command + " audit <key>`, e.g. `" + command + " audit payments-prod-api`");
         }
         GoldenPath path = paths.find(sub).orElse(null);
+        if (path == null && paths.turnedOff().contains(sub)) {
+            return new Help("The golden path `" + SlackRenderer.escape(sub) + "` is turned off: its template does not load. The platform team "
+                    + "finds why in Paver's start-up log, or with `java -jar paver.jar templates check`.");
+        }
         if (path == null) {
             if (flag(sub) != null) {
                 return new Help("A command starts with a golden path, not a flag.");

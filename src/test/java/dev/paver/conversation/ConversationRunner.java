@@ -329,6 +329,8 @@ public final class ConversationRunner implements AutoCloseable {
             List<String> branches = awaitBranches(repository);
             lastMerge = git.merge(repository, branches.get(0), conversation.name(by));
             lastHead = lastMerge;
+            // what the merge brought to main (a catalog entity) is read at once, as the periodic refresh would soon
+            testbed.paver().bean(dev.paver.core.goldenpath.CatalogSource.class).refresh();
             transcript.outside(conversation.name(by) + " merges " + branches.get(0) + " into main of " + repository
                     + " (" + lastMerge.substring(0, 7) + ")");
         } else if (step.containsKey("pushes")) {
@@ -342,13 +344,15 @@ public final class ConversationRunner implements AutoCloseable {
             }
             Map<String, Object> replace = (Map<String, Object>) push.get("replace");
             Object content = push.get("content");
+            boolean newRepository = !Files.exists(git.bare(repository));
             String head = git.commit(repository, branch, file, old -> content != null ? text(content)
                     : replace == null ? "changed by " + conversation.name(by) + "\n"
                     : old.replace(text(replace.get("from")), text(replace.get("to"))), conversation.name(by));
             if (branch.equals("main")) {
                 lastHead = head;
-                if (file.startsWith("catalog/")) {
-                    // Paver reads the catalogs again every few seconds; here at once, so the next command finds it
+                if (file.startsWith("catalog/") || newRepository) {
+                    // Paver reads the catalogs and the repository names again every few seconds; here at once, so the
+                    // next command finds them
                     testbed.paver().bean(dev.paver.core.goldenpath.CatalogSource.class).refresh();
                 }
             }

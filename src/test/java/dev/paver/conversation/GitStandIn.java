@@ -130,13 +130,18 @@ public final class GitStandIn {
     }
 
     /**
-     * Commits a change of {@code path} on {@code branch} and pushes it, as a person would.
+     * Commits a change of {@code path} on {@code branch} and pushes it, as a person would; a push to {@code main} of a
+     * repository that does not exist creates it first.
      *
      * @param change the file's new content from its old one ("" when absent)
      * @return the new head of the branch
      */
     public String commit(String repository, String branch, String path, java.util.function.UnaryOperator<String> change,
                          String person) throws Exception {
+        if (!Files.exists(bare(repository)) && branch.equals("main")) {
+            // a person's first push to a repository of their own (another team's, not Paver's)
+            Git.init().setBare(true).setInitialBranch("main").setDirectory(bare(repository).toFile()).call().close();
+        }
         Path work = Files.createTempDirectory("paver-commit-");
         try (Git git = Git.cloneRepository().setURI(bare(repository).toUri().toString()).setDirectory(work.toFile())
                 .setBranch(branch).call()) {

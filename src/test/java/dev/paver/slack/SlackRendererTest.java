@@ -50,6 +50,7 @@ class SlackRendererTest {
     /** Both pull requests are open; the run waits for the GitOps one to be merged. */
     private Run waitingForMerge(Map<String, String> given) {
         List<StepRun> steps = List.of(
+                step("check-free", StepStatus.DONE, "free: api, catalog/components/api.yaml, apps/checkout/api", 0),
                 step("render-base", StepStatus.DONE, "3 files", 0),
                 step("render-overlays", StepStatus.DONE, "dev, staging, prod", 0),
                 step("render-catalog", StepStatus.DONE, "1 file", 0),
@@ -68,6 +69,7 @@ class SlackRendererTest {
     /** The conventions gate refused what the run rendered. */
     private Run failedAtTheGate() {
         List<StepRun> steps = new ArrayList<>(List.of(
+                step("check-free", StepStatus.DONE, "free: api, catalog/components/api.yaml, apps/checkout/api", 0),
                 step("render-base", StepStatus.DONE, "3 files", 0),
                 step("render-overlays", StepStatus.DONE, "dev, staging, prod", 0),
                 step("render-catalog", StepStatus.DONE, "1 file", 0),

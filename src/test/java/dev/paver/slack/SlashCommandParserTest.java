@@ -235,4 +235,40 @@ class SlashCommandParserTest {
 
         assertThat(usage).contains("[--sealedValue <sealedValue>]").doesNotContain("--value");
     }
+
+    @Test
+    void aTurnedOffGoldenPathIsNamedAsSuchAndTheOthersStillWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path root = tmp.resolve("templates");
+        java.nio.file.Files.createDirectories(root.resolve("docs"));
+        java.nio.file.Files.copy(dev.paver.SharedFixtures.path("backstage", "software-templates", "docs-template", "template.yaml"),
+                root.resolve("docs").resolve("template.yaml"));
+        copyTemplate(root, "create-service");
+        GoldenPathCatalog withBroken = GoldenPathCatalog.load(root, java.util.Set.of("fetch:template", "paver:conventions:validate",
+                "paver:preview", "publish:github:pull-request", "github:repo:create", "paver:await-merge", "argocd:await-sync",
+                "paver:check-free"));
+
+        ParseResult docs = SlashCommandParser.parse("docs-template --name handbook", withBroken, "/platform");
+        ParseResult service = SlashCommandParser.parse("create-service api --system checkout --owner team-payments", withBroken, "/platform");
+
+        assertThat(docs).isEqualTo(new Help("The golden path `docs-template` is turned off: its template does not load. The "
+                + "platform team finds why in Paver's start-up log, or with `java -jar paver.jar templates check`."));
+        assertThat(service).isInstanceOf(Invoke.class);
+        assertThat(SlackRenderer.help("/platform", withBroken, "")).contains("*create-service*",
+                "Turned off, their templates do not load: docs-template.");
+    }
+
+    private static void copyTemplate(java.nio.file.Path root, String name) throws java.io.IOException {
+        java.nio.file.Path from = java.nio.file.Path.of("templates", name);
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Path target = root.resolve(name).resolve(from.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(f, target);
+                }
+            }
+        }
+    }
 }

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  *     {@code environment} (an overlay or folder names an environment that does not exist), {@code layout} (a file
  *     outside the folder layout of CONVENTIONS.md, "The domain GitOps repository");</li>
  * <li>{@code required-label} and {@code label-value} (the nine labels on Namespaces, workloads and pod templates),
- *     {@code resources} (requests and limits on every container), {@code non-root}, {@code readiness-probe},
+ *     {@code resources} (requests and limits on every container, each a Kubernetes quantity, no request above its
+ *     limit, as the API server requires), {@code non-root}, {@code readiness-probe},
  *     {@code image-tag} (no {@code latest} or untagged image in production): "The nine required labels" and
  *     "Resource profiles";</li>
  * <li>{@code no-plain-secret} anywhere, and under {@code secrets/{env}/{service}/} {@code sealed-secret} (only
@@ -353,11 +354,14 @@ public final class ManifestRules {
         }
         List<Object> all = new ArrayList<>(containers);
         all.addAll(ManifestDocument.list(podSpec, "initContainers"));
-        for (Object o : all) {
+        String pod = doc.kind().equals("CronJob") ? "/spec/jobTemplate/spec/template" : "/spec/template";
+        for (int i = 0; i < all.size(); i++) {
+            Object o = all.get(i);
             if (!(o instanceof Map<?, ?>)) {
                 continue;
             }
             Map<String, Object> c = (Map<String, Object>) o;
+            String at = pod + (i < containers.size() ? "/spec/containers/" + i : "/spec/initContainers/" + (i - containers.size()));
             String name = doc.describe() + " container " + Names.quote(ManifestDocument.text(c.get("name")));
             Map<String, Object> resources = ManifestDocument.map(c, "resources");
             for (String kind : List.of("requests", "limits")) {
@@ -368,6 +372,7 @@ public final class ManifestRules {
                     }
                 }
             }
+            checkQuantities(doc, at + "/resources", name, resources, out);
             boolean nonRoot = podNonRoot || Boolean.TRUE.equals(ManifestDocument.map(c, "securityContext").get("runAsNonRoot"));
             if (!nonRoot) {
                 out.add(violation(doc, "non-root", name + " does not set securityContext.runAsNonRoot: true"));
@@ -381,6 +386,37 @@ public final class ManifestRules {
             if (prod && !image.contains("@") && (tag.isEmpty() || tag.equals("latest"))) {
                 out.add(violation(doc, "image-tag", name + " uses image " + Names.quote(image) + " in " + env
                         + ": pin a version tag or digest"));
+            }
+        }
+    }
+
+    /**
+     * Requests and limits are Kubernetes quantities, and no request exceeds its limit: the API server refuses such a
+     * pod ({@code ValidateResourceRequirements} in {@code kubernetes/pkg/apis/core/validation/validation.go}: "must be
+     * less than or equal to ... limit"), so Argo CD could never sync it.
+     */
+    private static void checkQuantities(ManifestDocument doc, String at, String name, Map<String, Object> resources,
+                                        List<Violation> out) {
+        Map<String, Object> requests = ManifestDocument.map(resources, "requests");
+        Map<String, Object> limits = ManifestDocument.map(resources, "limits");
+        for (String resource : List.of("cpu", "memory")) {
+            String request = ManifestDocument.text(requests.get(resource));
+            String limit = ManifestDocument.text(limits.get(resource));
+            boolean valid = true;
+            for (String[] q : new String[][] {{"requests", request}, {"limits", limit}}) {
+                if (!q[1].isEmpty() && Quantities.parse(q[1]).isEmpty()) {
+                    out.add(violationAt(doc, at + "/" + q[0] + "/" + resource, "resources", name + " has " + q[0] + "."
+                            + resource + " " + Names.quote(q[1])
+                            + ", which is not a Kubernetes quantity (e.g. 500m, 1, 128Mi, 1Gi)"));
+                    valid = false;
+                }
+            }
+            if (valid && !request.isEmpty() && !limit.isEmpty()
+                    && Quantities.parse(request).orElseThrow().compareTo(Quantities.parse(limit).orElseThrow()) > 0) {
+                out.add(violationAt(doc, at + "/requests/" + resource, "resources", name + " requests " + resource + " "
+                        + Names.quote(request)
+                        + ", more than its limit " + Names.quote(limit) + ": Kubernetes refuses a request above the limit;"
+                        + " fix the resource profile"));
             }
         }
     }

@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 /**
  * The platform catalog as last read from the domain GitOps repositories (those named {@code *<suffix>}): their
- * {@code catalog/} folder: the Domain, its Systems, Components, Groups and Users.
+ * {@code catalog/} folder: the Domain, its Systems, Components, Groups and Users; and the names of all repositories.
  * {@link #current()} never does I/O, so slash commands stay fast; {@link #refresh()} reads the repositories and is
  * called at start-up, before the server listens, and then periodically.
  */
@@ -39,14 +39,15 @@ public final class CatalogSource {
     public PlatformCatalog refresh() {
         try {
             Map<String, String> files = new LinkedHashMap<>();
-            for (String repository : repositories.listRepositories()) {
+            java.util.List<String> names = repositories.listRepositories();
+            for (String repository : names) {
                 if (repository.endsWith(suffix)) {
                     for (String folder : FOLDERS) {
                         repositories.readFiles(repository, folder).forEach((path, text) -> files.put(repository + "/" + path, text));
                     }
                 }
             }
-            current.set(CatalogReader.read(files));
+            current.set(CatalogReader.read(files).withRepositories(names));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot refresh the platform catalog, keeping the previous one: " + e.getMessage());
         }

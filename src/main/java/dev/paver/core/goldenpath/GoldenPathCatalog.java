@@ -1,125 +1,281 @@
 package dev.paver.core.goldenpath;
 
+import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.YamlDocuments;
-import dev.paver.core.convention.ManifestDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * The golden paths of a {@code templates/} folder: one sub-folder each, holding a {@code template.yaml} of
- * {@code apiVersion: scaffolder.backstage.io/v1beta3}, {@code kind: Template}, whose {@code metadata.name}
- * equals the folder name.
+ * {@code apiVersion: scaffolder.backstage.io/v1beta3}, {@code kind: Template}. A golden path's id is the template's
+ * {@code metadata.name}, whatever its folder is called.
+ *
+ * <p>A template that cannot load (not YAML, not a v1beta3 Template, a bad name, a bad parameter schema, a step without
+ * id or action, a step whose action Paver does not have, a name another template has too) turns off that golden
+ * path only: the catalog holds the others, and {@link #problems()} says why, with file and line where known.
  */
 public final class GoldenPathCatalog {
 
     /** The Backstage Scaffolder API version Paver reads. */
     public static final String API_VERSION = "scaffolder.backstage.io/v1beta3";
 
-    private final Map<String, GoldenPath> paths;
+    /** Sub-commands of the slash command that are not golden paths: a template may not take these names. */
+    public static final Set<String> RESERVED = Set.of("help", "audit");
 
-    private GoldenPathCatalog(Map<String, GoldenPath> paths) {
+    private final Map<String, GoldenPath> paths;
+    private final List<TemplateProblem> problems;
+
+    private GoldenPathCatalog(Map<String, GoldenPath> paths, List<TemplateProblem> problems) {
         this.paths = paths;
+        this.problems = problems;
     }
 
     /** This catalog with only the golden paths named (an engine that runs only some of them). */
-    public GoldenPathCatalog only(java.util.Collection<String> ids) {
+    public GoldenPathCatalog only(Collection<String> ids) {
         Map<String, GoldenPath> kept = new TreeMap<>(paths);
         kept.keySet().retainAll(ids);
-        return new GoldenPathCatalog(Map.copyOf(kept));
+        return new GoldenPathCatalog(Map.copyOf(kept), problems);
     }
 
     /**
-     * Loads every {@code <root>/<id>/template.yaml}.
+     * Loads every {@code <root>/<folder>/template.yaml}, without checking the steps' actions (tests that run no
+     * engine; the engine checks them again when built).
      *
-     * @throws IllegalStateException naming the file and the problem when a template is not a valid v1beta3
-     *                               Template, its name differs from its folder or is not a DNS-1123 label
+     * @throws IllegalStateException when {@code root} is not a folder
      */
-    @SuppressWarnings("unchecked")
     public static GoldenPathCatalog load(Path root) {
-        Map<String, GoldenPath> paths = new TreeMap<>();
+        return load(root, null);
+    }
+
+    /**
+     * Loads every {@code <root>/<folder>/template.yaml}. A template with a problem is left out and its problems are
+     * in {@link #problems()}; every problem of every template is reported, not only the first.
+     *
+     * @param actions the ids of the registered actions ({@code ActionRegistry#ids()}); null to accept any action
+     * @throws IllegalStateException when {@code root} is not a folder
+     * @throws UncheckedIOException  when the folder cannot be listed
+     */
+    public static GoldenPathCatalog load(Path root, Set<String> actions) {
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("templates folder " + root.toAbsolutePath() + " does not exist");
         }
+        List<Loaded> loaded = new ArrayList<>();
         try (Stream<Path> folders = Files.list(root)) {
             for (Path folder : folders.sorted().toList()) {
                 Path file = folder.resolve("template.yaml");
-                if (!Files.isRegularFile(file)) {
-                    continue;
+                if (Files.isRegularFile(file)) {
+                    String where = root.getFileName() + "/" + folder.getFileName() + "/template.yaml";
+                    loaded.add(read(where, file, folder, actions));
                 }
-                String where = root.getFileName() + "/" + folder.getFileName() + "/template.yaml";
-                List<ManifestDocument> docs = YamlDocuments.parse(where, Files.readString(file));
-                if (docs.size() != 1) {
-                    throw new IllegalStateException(where + ": expected one YAML document, found " + docs.size());
-                }
-                Map<String, Object> t = docs.get(0).body();
-                if (!API_VERSION.equals(t.get("apiVersion")) || !"Template".equals(t.get("kind"))) {
-                    throw new IllegalStateException(where + ": expected apiVersion " + API_VERSION + " and kind Template");
-                }
-                Map<String, Object> metadata = ManifestDocument.map(t, "metadata");
-                Map<String, Object> spec = ManifestDocument.map(t, "spec");
-                String id = ManifestDocument.text(metadata.get("name"));
-                if (!Names.isDnsLabel(id) || !id.equals(folder.getFileName().toString())) {
-                    throw new IllegalStateException(where + ": metadata.name " + Names.quote(id)
-                            + " must be a DNS-1123 label equal to the folder name");
-                }
-                List<StepSpec> steps = new ArrayList<>();
-                for (Object s : ManifestDocument.list(spec, "steps")) {
-                    Map<String, Object> step = (Map<String, Object>) s;
-                    String stepId = ManifestDocument.text(step.get("id"));
-                    String action = ManifestDocument.text(step.get("action"));
-                    if (stepId.isEmpty() || action.isEmpty()) {
-                        throw new IllegalStateException(where + ": every step needs an id and an action");
-                    }
-                    if (steps.stream().anyMatch(x -> x.id().equals(stepId))) {
-                        throw new IllegalStateException(where + ": step id " + stepId + " is used twice");
-                    }
-                    steps.add(new StepSpec(stepId, ManifestDocument.text(step.get("name")), action,
-                            ManifestDocument.map(step, "input"), step.get("if"), step.get("each")));
-                }
-                List<Map<String, String>> examples = new ArrayList<>();
-                for (Object e : ManifestDocument.list(spec, "examples")) {
-                    Map<String, String> example = new LinkedHashMap<>();
-                    ManifestDocument.map((Map<String, Object>) e, "parameters")
-                            .forEach((k, v) -> example.put(k, v instanceof List<?> l
-                                    ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v)));
-                    examples.add(example);
-                }
-                ParameterSchema schema;
-                try {
-                    schema = ParameterSchema.read(spec.get("parameters"));
-                } catch (IllegalArgumentException | ClassCastException e) {
-                    throw new IllegalStateException(where + ": " + e.getMessage(), e);
-                }
-                paths.put(id, new GoldenPath(id, ManifestDocument.text(metadata.get("title")),
-                        ManifestDocument.text(metadata.get("description")).strip(), schema, steps,
-                        ManifestDocument.map(spec, "output"), examples, folder));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read templates folder " + root, e);
-        } catch (YamlDocuments.InvalidYamlException e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
-        return new GoldenPathCatalog(Map.copyOf(paths));
+        Map<String, List<Loaded>> byId = new TreeMap<>();
+        loaded.stream().filter(Loaded::named).forEach(l -> byId.computeIfAbsent(l.id(), k -> new ArrayList<>()).add(l));
+        Map<String, GoldenPath> paths = new TreeMap<>();
+        List<TemplateProblem> problems = new ArrayList<>();
+        for (Loaded l : loaded) {
+            List<Loaded> same = byId.getOrDefault(l.id(), List.of(l));
+            if (same.size() > 1) {
+                List<String> others = same.stream().filter(o -> o != l).map(Loaded::file).toList();
+                problems.add(new TemplateProblem(l.file(), l.nameLine(), l.id(), "metadata.name " + Names.quote(l.id())
+                        + " is also the name of " + String.join(", ", others) + ": a golden path's name is its slash "
+                        + "sub-command, so neither loads; rename one of them"));
+            }
+            problems.addAll(l.problems());
+            if (l.problems().isEmpty() && same.size() == 1) {
+                paths.put(l.id(), l.path());
+            }
+        }
+        // by file, then by line; what concerns the whole file (no line) last
+        problems.sort(Comparator.comparing(TemplateProblem::file)
+                .thenComparingInt(p -> p.line() > 0 ? p.line() : Integer.MAX_VALUE));
+        return new GoldenPathCatalog(Map.copyOf(paths), List.copyOf(problems));
     }
 
-    /** The golden path with this id. */
+    /** One template as read: its golden path when it has no problem. */
+    private record Loaded(String file, String id, boolean named, int nameLine, GoldenPath path,
+                          List<TemplateProblem> problems) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Loaded read(String where, Path file, Path folder, Set<String> actions) {
+        String folderName = folder.getFileName().toString();
+        List<TemplateProblem> problems = new ArrayList<>();
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            return failed(where, folderName, "not UTF-8 text: save it as UTF-8");
+        } catch (IOException e) {
+            return failed(where, folderName, "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        List<ManifestDocument> docs;
+        try {
+            docs = YamlDocuments.parse(where, text);
+        } catch (YamlDocuments.InvalidYamlException e) {
+            return new Loaded(where, folderName, false, 0, null, List.of(new TemplateProblem(where, e.line(), folderName,
+                    "not valid YAML: " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2))));
+        }
+        if (docs.size() != 1) {
+            return failed(where, folderName, "expected one YAML document, found " + docs.size());
+        }
+        ManifestDocument doc = docs.get(0);
+        Map<String, Object> t = doc.body();
+        String name = t.get("metadata") instanceof Map<?, ?> m && m.get("name") instanceof String s ? s : "";
+        boolean named = Names.isDnsLabel(name) && !RESERVED.contains(name);
+        String id = named ? name : folderName;
+        int nameLine = doc.lineOf("/metadata/name");
+        if (!API_VERSION.equals(t.get("apiVersion")) || !"Template".equals(t.get("kind"))) {
+            problems.add(new TemplateProblem(where, doc.lineOf(t.containsKey("apiVersion") ? "/apiVersion" : "/kind"), id,
+                    "expected apiVersion " + API_VERSION + " and kind Template, found " + Names.quote(doc.apiVersion())
+                            + " and " + Names.quote(doc.kind())));
+        }
+        if (RESERVED.contains(name)) {
+            problems.add(new TemplateProblem(where, nameLine, id, "metadata.name " + Names.quote(name)
+                    + " is a sub-command of Paver's own (" + String.join(", ", new java.util.TreeSet<>(RESERVED))
+                    + "); choose another name"));
+        } else if (!named) {
+            problems.add(new TemplateProblem(where, nameLine, id, "metadata.name " + Names.quote(name)
+                    + " must be a DNS-1123 label (lowercase letters, digits and '-', at most 63): it is the slash sub-command"));
+        }
+        Map<String, Object> metadata = ManifestDocument.map(t, "metadata");
+        Map<String, Object> spec = ManifestDocument.map(t, "spec");
+        for (String key : List.of("title", "description")) {
+            if (metadata.get(key) != null && !(metadata.get(key) instanceof String)) {
+                problems.add(new TemplateProblem(where, doc.lineOf("/metadata/" + key), id, "metadata." + key + " must be text"));
+            }
+        }
+        List<StepSpec> steps = steps(where, doc, id, spec, actions, problems);
+        List<Map<String, String>> examples = new ArrayList<>();
+        Object rawExamples = spec.get("examples");
+        if (rawExamples != null && !(rawExamples instanceof List<?>)) {
+            problems.add(new TemplateProblem(where, doc.lineOf("/spec/examples"), id, "spec.examples must be a list"));
+        } else if (rawExamples instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof Map<?, ?> e) || e.get("parameters") != null && !(e.get("parameters") instanceof Map<?, ?>)) {
+                    problems.add(new TemplateProblem(where, doc.lineOf("/spec/examples/" + i), id,
+                            "spec.examples[" + i + "] must be an object with parameters: {name: value, ...}"));
+                    continue;
+                }
+                Map<String, String> example = new LinkedHashMap<>();
+                ManifestDocument.map((Map<String, Object>) e, "parameters")
+                        .forEach((k, v) -> example.put(k, v instanceof List<?> l
+                                ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v)));
+                examples.add(example);
+            }
+        }
+        for (ParameterSchema.Problem p : ParameterSchema.problems(spec.get("parameters"))) {
+            problems.add(new TemplateProblem(where, doc.lineOf("/spec/parameters" + p.pointer()), id, p.message()));
+        }
+        if (!problems.isEmpty()) {
+            return new Loaded(where, id, named, nameLine, null, problems);
+        }
+        GoldenPath path = new GoldenPath(id, ManifestDocument.text(metadata.get("title")),
+                ManifestDocument.text(metadata.get("description")).strip(), ParameterSchema.read(spec.get("parameters")),
+                steps, ManifestDocument.map(spec, "output"), examples, folder);
+        return new Loaded(where, id, named, nameLine, path, List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<StepSpec> steps(String where, ManifestDocument doc, String id, Map<String, Object> spec,
+                                        Set<String> actions, List<TemplateProblem> problems) {
+        List<StepSpec> steps = new ArrayList<>();
+        Object raw = spec.get("steps");
+        if (raw != null && !(raw instanceof List<?>)) {
+            problems.add(new TemplateProblem(where, doc.lineOf("/spec/steps"), id, "spec.steps must be a list of steps"));
+            return steps;
+        }
+        List<Object> list = raw == null ? List.of() : (List<Object>) raw;
+        Set<String> seen = new HashSet<>();
+        Set<String> unknown = new java.util.TreeSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "/spec/steps/" + i;
+            if (!(list.get(i) instanceof Map<?, ?> m)) {
+                problems.add(new TemplateProblem(where, doc.lineOf(at), id, "spec.steps[" + i + "] must be an object "
+                        + "with id, action and input"));
+                continue;
+            }
+            Map<String, Object> step = (Map<String, Object>) m;
+            String stepId = step.get("id") instanceof String s ? s : "";
+            String action = step.get("action") instanceof String s ? s : "";
+            if (stepId.isEmpty() || action.isEmpty()) {
+                problems.add(new TemplateProblem(where, doc.lineOf(at), id, "every step needs an id and an action"
+                        + " (spec.steps[" + i + "]" + (stepId.isEmpty() ? "" : ", " + stepId) + ")"));
+                continue;
+            }
+            boolean ok = true;
+            if (!seen.add(stepId)) {
+                problems.add(new TemplateProblem(where, doc.lineOf(at + "/id"), id, "step id " + stepId + " is used twice"));
+                ok = false;
+            }
+            if (step.get("input") != null && !(step.get("input") instanceof Map<?, ?>)) {
+                problems.add(new TemplateProblem(where, doc.lineOf(at + "/input"), id, "step " + stepId
+                        + ": input must be an object"));
+                ok = false;
+            }
+            if (actions != null && !actions.contains(action)) {
+                unknown.add(action);
+                problems.add(new TemplateProblem(where, doc.lineOf(at + "/action"), id, "step " + stepId + " uses action "
+                        + action + ", which is not registered in Paver"));
+                ok = false;
+            }
+            if (!ok) {
+                continue;
+            }
+            steps.add(new StepSpec(stepId, ManifestDocument.text(step.get("name")), action,
+                    ManifestDocument.map(step, "input"), step.get("if"), step.get("each")));
+        }
+        if (!unknown.isEmpty()) {
+            problems.add(new TemplateProblem(where, 0, id, "Paver's actions are " + String.join(", ", new java.util.TreeSet<>(actions))));
+        }
+        return steps;
+    }
+
+    private static Loaded failed(String where, String folder, String message) {
+        return new Loaded(where, folder, false, 0, null, List.of(new TemplateProblem(where, 0, folder, message)));
+    }
+
+    /** The golden path with this id, if it loaded. */
     public Optional<GoldenPath> find(String id) {
         return Optional.ofNullable(paths.get(id));
     }
 
-    /** All golden paths, by id. */
+    /** All golden paths that loaded, by id. */
     public Collection<GoldenPath> all() {
         return new TreeMap<>(paths).values();
+    }
+
+    /** Why templates did not load, by file and line; empty when all loaded. */
+    public List<TemplateProblem> problems() {
+        return problems;
+    }
+
+    /** The ids of golden paths that are turned off because their template does not load (see {@link #problems()}). */
+    public Set<String> turnedOff() {
+        Set<String> off = new java.util.TreeSet<>();
+        problems.forEach(p -> off.add(p.id()));
+        off.removeAll(paths.keySet());
+        return off;
     }
 }

@@ -10,6 +10,8 @@ import com.networknt.schema.ValidationMessage;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.Violation;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +77,106 @@ public final class ParameterSchema {
             schemas.add(FACTORY.getSchema(schema));
         }
         return new ParameterSchema(parameters, schemas);
+    }
+
+    /**
+     * A problem of {@code spec.parameters} that keeps a template from loading.
+     *
+     * @param pointer a JSON pointer below {@code spec.parameters}, e.g. {@code /0/properties/name/type}; empty for
+     *                the whole value
+     * @param message what is wrong and what to write instead
+     */
+    public record Problem(String pointer, String message) {
+    }
+
+    /**
+     * Every problem of {@code spec.parameters} that {@link #read} would refuse or that makes a page an invalid JSON
+     * Schema (draft 7: its meta-schema, as bundled with networknt's json-schema-validator), in page and property
+     * order. Empty when {@link #read} accepts the value. Never throws.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Problem> problems(Object specParameters) {
+        List<Problem> out = new ArrayList<>();
+        if (specParameters != null && !(specParameters instanceof List<?>) && !(specParameters instanceof Map<?, ?>)) {
+            out.add(new Problem("", "spec.parameters must be a page (an object) or a list of pages"));
+            return out;
+        }
+        List<Object> pageList = specParameters instanceof List<?> l ? new ArrayList<>(l)
+                : specParameters == null ? List.of() : List.of(specParameters);
+        JsonSchema meta = metaSchema();
+        for (int i = 0; i < pageList.size(); i++) {
+            String page = specParameters instanceof List<?> ? "/" + i : "";
+            if (!(pageList.get(i) instanceof Map<?, ?> p)) {
+                out.add(new Problem(page, "spec.parameters: each page must be an object"));
+                continue;
+            }
+            Map<String, Object> pageMap = (Map<String, Object>) p;
+            Object required = pageMap.get("required");
+            if (required != null && !(required instanceof List<?>)) {
+                out.add(new Problem(page + "/required", "spec.parameters: required must be a list of property names"));
+            }
+            Object properties = pageMap.get("properties");
+            if (properties != null && !(properties instanceof Map<?, ?>)) {
+                out.add(new Problem(page + "/properties", "spec.parameters: properties must be an object of properties"));
+            } else if (properties instanceof Map<?, ?> props) {
+                for (Map.Entry<?, ?> e : props.entrySet()) {
+                    String at = page + "/properties/" + escape(String.valueOf(e.getKey()));
+                    if (!(e.getValue() instanceof Map<?, ?> prop)) {
+                        out.add(new Problem(at, "spec.parameters: property " + e.getKey() + " must be an object"));
+                        continue;
+                    }
+                    if (prop.get("type") == null) {
+                        out.add(new Problem(at, "spec.parameters: property " + e.getKey() + " has no type"));
+                    }
+                    for (String textKey : List.of("description", "ui:field", "paver:convention")) {
+                        if (prop.get(textKey) != null && !(prop.get(textKey) instanceof String)) {
+                            out.add(new Problem(at + "/" + escape(textKey), "spec.parameters: " + textKey + " of property "
+                                    + e.getKey() + " must be text"));
+                        }
+                    }
+                }
+            }
+            JsonNode schema = JSON.valueToTree(pageMap);
+            strip(schema);
+            if (meta != null) {
+                Set<String> reported = new HashSet<>(); // one message per field: "type" is an anyOf of two shapes
+                for (ValidationMessage m : meta.validate(schema)) {
+                    StringBuilder at = new StringBuilder(page);
+                    for (int n = 0; n < m.getInstanceLocation().getNameCount(); n++) {
+                        at.append('/').append(escape(String.valueOf(m.getInstanceLocation().getElement(n))));
+                    }
+                    if (reported.add(at.toString())) {
+                        out.add(new Problem(at.toString(), "spec.parameters: not a valid JSON Schema (draft 7): "
+                                + m.getMessage()));
+                    }
+                }
+            }
+            try {
+                FACTORY.getSchema(schema);
+            } catch (RuntimeException ex) {
+                out.add(new Problem(page, "spec.parameters: not a valid JSON Schema (draft 7): " + ex.getMessage()));
+            }
+        }
+        if (out.isEmpty()) {
+            try {
+                read(specParameters);
+            } catch (RuntimeException ex) {
+                out.add(new Problem("", "spec.parameters: " + ex.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private static JsonSchema metaSchema() {
+        try {
+            return FACTORY.getSchema(com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft-07/schema"));
+        } catch (RuntimeException e) {
+            return null; // the bundled meta-schema is missing: the property checks above still run
+        }
+    }
+
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 
     private static void strip(JsonNode node) {

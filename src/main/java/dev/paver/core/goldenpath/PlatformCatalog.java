@@ -14,16 +14,30 @@ import java.util.TreeMap;
  * @param services service name (Backstage Component) to its system and owner
  * @param domains  domain name (Backstage Domain, {@code catalog/domain.yaml} of its GitOps repository) to its owner
  * @param users    user name (Backstage User, {@code catalog/users/}) to the groups it is a member of
+ * @param repositories the names of the repositories the git host showed at the last refresh (application
+ *                     repositories too), for refusing a taken name before a run starts; empty when unknown
  */
 public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
-                              Map<String, String> domains, Map<String, List<String>> users) {
+                              Map<String, String> domains, Map<String, List<String>> users, java.util.Set<String> repositories) {
 
     public PlatformCatalog {
+        repositories = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(repositories));
         systems = java.util.Collections.unmodifiableMap(new TreeMap<>(systems));
         groups = java.util.Collections.unmodifiableMap(new TreeMap<>(groups));
         services = java.util.Collections.unmodifiableMap(new TreeMap<>(services));
         domains = java.util.Collections.unmodifiableMap(new TreeMap<>(domains));
         users = java.util.Collections.unmodifiableMap(new TreeMap<>(users));
+    }
+
+    /** A catalog of these entities; no repository is known. */
+    public PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
+                           Map<String, String> domains, Map<String, List<String>> users) {
+        this(systems, groups, services, domains, users, java.util.Set.of());
+    }
+
+    /** This catalog, knowing that the git host has these repositories. */
+    public PlatformCatalog withRepositories(java.util.Collection<String> names) {
+        return new PlatformCatalog(systems, groups, services, domains, users, new java.util.TreeSet<>(names));
     }
 
     /** A catalog of systems, groups and services; no domain or user entities. */

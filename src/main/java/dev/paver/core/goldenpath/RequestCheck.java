@@ -104,7 +104,8 @@ public final class RequestCheck {
             String value = String.valueOf(raw);
             Optional<Violation> violation = switch (p.convention()) {
                 case "domain" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, service);
-                case "service" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, domain);
+                case "service" -> conventions.checkName(p.name(), value, Conventions.NameRole.KEY_SEGMENT, domain)
+                        .or(() -> newService(p, value, catalog));
                 case "system" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
                         .or(() -> known(p, value, catalog.systems().keySet(), "system", "catalog/systems/"));
                 case "owner" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
@@ -213,6 +214,26 @@ public final class RequestCheck {
             platform.put("developerNamespaces", namespaces);
         }
         return new Accepted(values, platform);
+    }
+
+    /**
+     * A new service's name is free: no catalog Component of that name in any domain's GitOps repository, and no
+     * repository of that name (its application repository would be), as the catalog last read them. The run checks
+     * again before it pushes anything ({@code paver:check-free}).
+     */
+    private Optional<Violation> newService(Parameter p, String value, PlatformCatalog catalog) {
+        PlatformCatalog.ServiceEntry existing = catalog.services().get(value);
+        if (existing != null) {
+            String where = existing.domain().isEmpty() ? "catalog/components/"
+                    : "catalog/components/ of " + conventions.gitopsRepository(existing.domain());
+            return taken(p, value, catalog.services().keySet(), "service", where);
+        }
+        if (catalog.repositories().contains(value)) {
+            return Optional.of(Violation.ofParameter(p.name(), "repository-exists", p.name() + " " + Names.quote(value)
+                    + ": a repository " + value + " exists already, and a new service's application repository takes its "
+                    + "name; nothing was pushed. Choose another name, or ask the repository's owners"));
+        }
+        return Optional.empty();
     }
 
     private Optional<Violation> knownService(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {

@@ -62,6 +62,7 @@ public final class RunEngine {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Consumer<Run>> firstPass = new ConcurrentHashMap<>();
+    private final Set<String> turnedOffWarned = ConcurrentHashMap.newKeySet();
 
     /**
      * @throws IllegalStateException when a template's step uses an action that is not registered (a start-up failure)
@@ -237,6 +238,14 @@ public final class RunEngine {
             return;
         }
         GoldenPath path = catalog.find(run.request().goldenPath()).orElse(null);
+        if (path == null && catalog.turnedOff().contains(run.request().goldenPath())) {
+            // its template does not load now (an edit gone wrong): the run waits, unchanged, for a start that loads it
+            if (turnedOffWarned.add(run.id())) {
+                LOG.warning("run " + run.id() + " waits: golden path " + run.request().goldenPath()
+                        + " is turned off because its template does not load (see the start-up warnings)");
+            }
+            return;
+        }
         if (path == null) {
             finish(run, RunState.FAILED, "The golden path " + run.request().goldenPath()
                     + " no longer exists in templates/; nothing more can happen for this run.");

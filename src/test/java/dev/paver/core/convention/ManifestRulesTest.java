@@ -143,6 +143,33 @@ class ManifestRulesTest {
     }
 
     @Test
+    void reportsARequestAboveItsLimitAndAValueThatIsNotAQuantityAtTheirLines() {
+        Map<String, String> files = gitops();
+        edit(files, DEV + "profile-patch.yaml", "              cpu: \"100m\"\n              memory: \"128Mi\"",
+                "              cpu: \"1\"\n              memory: \"128MB\"");
+
+        List<Violation> violations = check(files);
+
+        assertThat(violations).extracting(Violation::file, Violation::line, Violation::rule, Violation::message).containsExactly(
+                tuple(BASE + "deployment.yaml", 44, "resources", "Deployment/api container 'api' requests cpu '1', more than "
+                        + "its limit '500m': Kubernetes refuses a request above the limit; fix the resource profile"),
+                tuple(BASE + "deployment.yaml", 45, "resources", "Deployment/api container 'api' has requests.memory "
+                        + "'128MB', which is not a Kubernetes quantity (e.g. 500m, 1, 128Mi, 1Gi)"));
+    }
+
+    @Test
+    void readsKubernetesQuantities() {
+        assertThat(Quantities.parse("500m")).contains(new java.math.BigDecimal("0.500"));
+        assertThat(Quantities.parse("1")).hasValueSatisfying(v -> assertThat(v).isGreaterThan(Quantities.parse("500m").orElseThrow()));
+        assertThat(Quantities.parse("1Gi").orElseThrow()).isEqualByComparingTo("1073741824");
+        assertThat(Quantities.parse("1e3").orElseThrow()).isEqualByComparingTo("1000");
+        assertThat(Quantities.parse("128M").orElseThrow()).isLessThan(Quantities.parse("128Mi").orElseThrow());
+        assertThat(Quantities.parse("128MB")).isEmpty();
+        assertThat(Quantities.parse("")).isEmpty();
+        assertThat(Quantities.parse("one")).isEmpty();
+    }
+
+    @Test
     void reportsTheLatestImageTagInProduction() {
         Map<String, String> files = gitops();
         edit(files, PROD + "kustomization.yaml", "newTag: \"0.1.0\"", "newTag: latest");

@@ -50,7 +50,7 @@ class GoldenPathCatalogTest {
         assertThat(path.title()).isEqualTo("Create a service");
         assertThat(path.description()).startsWith("A new service in an existing system");
         assertThat(path.folder()).isEqualTo(Path.of("templates", "create-service"));
-        assertThat(path.steps()).extracting(StepSpec::id).containsExactly("render-base", "render-overlays",
+        assertThat(path.steps()).extracting(StepSpec::id).containsExactly("check-free", "render-base", "render-overlays",
                 "render-catalog", "render-app", "validate", "preview", "publish-gitops", "create-app-repo", "publish-app",
                 "await-merge", "await-sync");
         assertThat(path.step("render-overlays").each()).isEqualTo("${{ platform.environments }}");
@@ -105,31 +105,60 @@ class GoldenPathCatalogTest {
         assertThat(GoldenPathCatalog.load(root).all()).extracting(GoldenPath::id).containsExactly("create-queue");
     }
 
-    @Test
-    void refusesATemplateWhoseNameDiffersFromItsFolder() throws IOException {
-        Path root = templates("create-queue", MINIMAL.formatted("create-topic", "validate"));
+    private static final java.util.Set<String> ACTIONS = java.util.Set.of("fetch:template", "paver:conventions:validate");
 
-        assertThatThrownBy(() -> GoldenPathCatalog.load(root)).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("templates/create-queue/template.yaml: ")
-                .hasMessageContaining("'create-topic'", "equal to the folder name");
+    private static java.util.List<String> problems(GoldenPathCatalog catalog) {
+        return catalog.problems().stream().map(TemplateProblem::describe).toList();
     }
 
     @Test
-    void refusesATemplateWithADuplicateStepId() throws IOException {
+    void takesTheIdFromMetadataNameWhateverTheFolderIsCalled() throws IOException {
+        Path root = templates("queues", MINIMAL.formatted("create-queue", "validate"));
+
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, ACTIONS);
+
+        assertThat(catalog.all()).extracting(GoldenPath::id).containsExactly("create-queue");
+        assertThat(catalog.find("create-queue").orElseThrow().folder()).isEqualTo(root.resolve("queues"));
+        assertThat(catalog.problems()).isEmpty();
+    }
+
+    @Test
+    void refusesBothTemplatesThatHaveTheSameNameNamingBothFiles() throws IOException {
+        Path root = templates("queues", MINIMAL.formatted("create-queue", "validate"));
+        templates("queues-v2", MINIMAL.formatted("create-queue", "validate"));
+        templates("topics", MINIMAL.formatted("create-topic", "validate"));
+
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, ACTIONS);
+
+        assertThat(catalog.all()).extracting(GoldenPath::id).containsExactly("create-topic");
+        assertThat(problems(catalog)).containsExactly(
+                "templates/queues-v2/template.yaml:4: metadata.name 'create-queue' is also the name of "
+                        + "templates/queues/template.yaml: a golden path's name is its slash sub-command, so neither loads; rename one of them",
+                "templates/queues/template.yaml:4: metadata.name 'create-queue' is also the name of "
+                        + "templates/queues-v2/template.yaml: a golden path's name is its slash sub-command, so neither loads; rename one of them");
+        assertThat(catalog.turnedOff()).containsExactly("create-queue");
+    }
+
+    @Test
+    void turnsOffATemplateWithADuplicateStepIdOnly() throws IOException {
         Path root = templates("create-queue", MINIMAL.formatted("create-queue", "render"));
+        templates("create-topic", MINIMAL.formatted("create-topic", "validate"));
 
-        assertThatThrownBy(() -> GoldenPathCatalog.load(root)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("templates/create-queue/template.yaml: step id render is used twice");
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, ACTIONS);
+
+        assertThat(catalog.all()).extracting(GoldenPath::id).containsExactly("create-topic");
+        assertThat(problems(catalog)).containsExactly("templates/create-queue/template.yaml:17: step id render is used twice");
+        assertThat(catalog.turnedOff()).containsExactly("create-queue");
     }
 
     @Test
-    void refusesATemplateOfAnotherScaffolderVersion() throws IOException {
+    void refusesATemplateOfAnotherScaffolderVersionAtItsLine() throws IOException {
         String v1beta2 = MINIMAL.formatted("create-queue", "validate")
                 .replace("scaffolder.backstage.io/v1beta3", "backstage.io/v1beta2");
         Path root = templates("create-queue", v1beta2);
 
-        assertThatThrownBy(() -> GoldenPathCatalog.load(root)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("templates/create-queue/template.yaml: expected apiVersion scaffolder.backstage.io/v1beta3 and kind Template");
+        assertThat(problems(GoldenPathCatalog.load(root, ACTIONS))).containsExactly("templates/create-queue/template.yaml:1: "
+                + "expected apiVersion scaffolder.backstage.io/v1beta3 and kind Template, found 'backstage.io/v1beta2' and 'Template'");
     }
 
     @Test
@@ -137,28 +166,80 @@ class GoldenPathCatalogTest {
         String template = MINIMAL.formatted("create-queue", "validate").replace("    action: paver:conventions:validate\n", "");
         Path root = templates("create-queue", template);
 
-        assertThatThrownBy(() -> GoldenPathCatalog.load(root)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("templates/create-queue/template.yaml: every step needs an id and an action");
+        assertThat(problems(GoldenPathCatalog.load(root, ACTIONS))).containsExactly(
+                "templates/create-queue/template.yaml:17: every step needs an id and an action (spec.steps[1], validate)");
     }
 
     @Test
-    void refusesAParameterWithoutType() throws IOException {
+    void refusesAStepWhoseActionIsNotRegisteredAtTheLineOfTheAction() throws IOException {
+        String template = MINIMAL.formatted("create-queue", "validate").replace("paver:conventions:validate", "publish:github");
+        Path root = templates("create-queue", template);
+
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, ACTIONS);
+
+        assertThat(catalog.all()).isEmpty();
+        assertThat(problems(catalog)).containsExactly(
+                "templates/create-queue/template.yaml:18: step validate uses action publish:github, which is not registered in Paver",
+                "templates/create-queue/template.yaml: Paver's actions are fetch:template, paver:conventions:validate");
+        assertThat(GoldenPathCatalog.load(root).all()).as("without a registry, any action").hasSize(1);
+    }
+
+    @Test
+    void refusesAParameterWithoutTypeAtItsLine() throws IOException {
         String template = MINIMAL.formatted("create-queue", "validate").replace("          type: string\n", "          title: Name\n");
         Path root = templates("create-queue", template);
 
-        assertThatThrownBy(() -> GoldenPathCatalog.load(root)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("templates/create-queue/template.yaml: spec.parameters: property name has no type");
+        assertThat(problems(GoldenPathCatalog.load(root, ACTIONS)))
+                .containsExactly("templates/create-queue/template.yaml:10: spec.parameters: property name has no type");
     }
 
     @Test
-    void refusesATemplateThatIsNotYamlNamingTheFileAndLine() throws IOException {
+    void refusesAParameterSchemaThatIsNotJsonSchemaAtItsLine() throws IOException {
+        String template = MINIMAL.formatted("create-queue", "validate").replace("type: string", "type: strin");
+        Path root = templates("create-queue", template);
+
+        assertThat(problems(GoldenPathCatalog.load(root, ACTIONS))).singleElement().asString()
+                .startsWith("templates/create-queue/template.yaml:11: spec.parameters: not a valid JSON Schema (draft 7): ")
+                .contains("type");
+    }
+
+    @Test
+    void listsEveryProblemOfATemplateNotOnlyTheFirst() throws IOException {
+        String template = MINIMAL.formatted("Create_Queue", "render").replace("type: string", "type: 3")
+                .replace("paver:conventions:validate", "debug:log");
+        Path root = templates("create-queue", template);
+
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, ACTIONS);
+
+        assertThat(problems(catalog)).hasSize(5).anySatisfy(p -> assertThat(p).startsWith(
+                "templates/create-queue/template.yaml:4: metadata.name 'Create_Queue' must be a DNS-1123 label"))
+                .anySatisfy(p -> assertThat(p).startsWith("templates/create-queue/template.yaml:11: spec.parameters: not a valid JSON Schema"))
+                .anySatisfy(p -> assertThat(p).isEqualTo("templates/create-queue/template.yaml:17: step id render is used twice"));
+        assertThat(catalog.turnedOff()).containsExactly("create-queue");
+    }
+
+    @Test
+    void refusesANameThatIsOneOfPaversOwnSubCommands() throws IOException {
+        Path root = templates("help", MINIMAL.formatted("help", "validate"));
+
+        assertThat(problems(GoldenPathCatalog.load(root, ACTIONS))).containsExactly("templates/help/template.yaml:4: "
+                + "metadata.name 'help' is a sub-command of Paver's own (audit, help); choose another name");
+    }
+
+    @Test
+    void refusesATemplateThatIsNotYamlNamingTheFileAndLineAndKeepsTheOthers() throws IOException {
         String valid = MINIMAL.formatted("create-queue", "validate");
         Path root = templates("create-queue", valid + "metadata:\n  name: again\n");
+        templates("create-topic", MINIMAL.formatted("create-topic", "validate"));
         long duplicateLine = valid.lines().count() + 1;
 
-        assertThatThrownBy(() -> GoldenPathCatalog.load(root)).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("templates/create-queue/template.yaml:" + duplicateLine + ": ")
-                .hasMessageContaining("duplicate key metadata");
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, ACTIONS);
+
+        assertThat(catalog.all()).extracting(GoldenPath::id).containsExactly("create-topic");
+        assertThat(problems(catalog)).singleElement().asString()
+                .startsWith("templates/create-queue/template.yaml:" + duplicateLine + ": not valid YAML: ")
+                .contains("duplicate key metadata");
+        assertThat(catalog.turnedOff()).containsExactly("create-queue");
     }
 
     @Test

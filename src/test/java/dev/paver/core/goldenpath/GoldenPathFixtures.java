@@ -152,7 +152,8 @@ public final class GoldenPathFixtures {
         NamesOnly git = new NamesOnly(repositories);
         List<Action> actions = new java.util.ArrayList<>(List.of(new FetchTemplateAction(new TemplateRenderer()), capture,
                 new dev.paver.core.action.RenderSealedSecretAction(),
-                new dev.paver.core.action.DescribeRepositoryAction(git), new dev.paver.core.action.PromotionAction(git)));
+                new dev.paver.core.action.DescribeRepositoryAction(git), new dev.paver.core.action.PromotionAction(git),
+                new dev.paver.core.action.CheckFreeAction(git)));
         for (String id : ids) {
             if (actions.stream().noneMatch(a -> a.id().equals(id))) {
                 actions.add(stop(id));

@@ -332,6 +332,32 @@ class RequestCheckTest {
     }
 
     @Test
+    void rejectsANewServiceWhoseCatalogComponentExistsInAnyDomain() {
+        RequestCheck.Outcome outcome = check.check(createService, api(), GoldenPathFixtures.paymentsCatalogWithApi(), true);
+
+        Violation v = ((RequestCheck.Rejected) outcome).violations().get(0);
+        assertThat(v.subject()).isEqualTo("service");
+        assertThat(v.rule()).isEqualTo("service-exists");
+        assertThat(v.message()).isEqualTo("service 'api': the service exists already (catalog/components/ of "
+                + "payments-gitops); choose another name");
+    }
+
+    @Test
+    void rejectsANewServiceWhoseApplicationRepositoryNameIsTaken() {
+        PlatformCatalog withRepository = payments.withRepositories(List.of("payments-gitops", "api"));
+
+        RequestCheck.Outcome outcome = check.check(createService, api(), withRepository, true);
+
+        assertThat(((RequestCheck.Rejected) outcome).violations()).singleElement()
+                .extracting(Violation::subject, Violation::rule, Violation::message)
+                .containsExactly("service", "repository-exists", "service 'api': a repository api exists already, and a "
+                        + "new service's application repository takes its name; nothing was pushed. Choose another name, "
+                        + "or ask the repository's owners");
+        assertThat(check.check(createService, api("service", "ledger"), withRepository, true))
+                .isInstanceOf(RequestCheck.Accepted.class);
+    }
+
+    @Test
     void rejectsAPersonWhoIsInTheCatalogAlready() {
         Violation v = onlyViolationOf("create-user", "user", "dana-smith", "email", "dana@acme.com", "domain", "payments",
                 "groups", "team-payments");

@@ -66,6 +66,7 @@ class RunEngineTest {
 
     private RunEngine engine(RepositoryPort repositories, RecordingNotifier notifier, Clock clock, DeploymentPort deployments) {
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
+                new dev.paver.core.action.CheckFreeAction(repositories),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(repositories),
                 new PublishPullRequestAction(repositories), new AwaitMergeAction(repositories),
                 new AwaitSyncAction(deployments, repositories), new dev.paver.core.action.PreviewAction(repositories)));
@@ -167,6 +168,7 @@ class RunEngineTest {
         MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00.123456789Z"));
         RecordingNotifier slack = new RecordingNotifier();
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
+                new dev.paver.core.action.CheckFreeAction(git),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(git),
                 new PublishPullRequestAction(git), new AwaitMergeAction(git),
                 new AwaitSyncAction(DeploymentPort.disabled(), git), new dev.paver.core.action.PreviewAction(git)));
@@ -245,6 +247,25 @@ class RunEngineTest {
     }
 
     @Test
+    void namesTakenBetweenTheRequestAndTheRunStopItBeforeAnythingIsPushed() throws Exception {
+        RunRequest request = createService("api"); // accepted: nothing is called api yet
+        git.ensureRepository("api", "another team's api");
+        people.commit("payments-gitops", "apps/checkout/api/README.md", "someone else's api\n", "Sam");
+        RecordingNotifier slack = new RecordingNotifier();
+
+        Run run = engine(git, slack).start(request);
+
+        Run failed = store.find(run.id()).orElseThrow();
+        assertThat(failed.state()).isEqualTo(RunState.FAILED);
+        assertThat(failed.outcome()).isEqualTo("Nothing was pushed: the repository api exists already; payments-gitops "
+                + "already has apps/checkout/api on its default branch. The name is taken: choose another name, or ask the "
+                + "repository's owners.");
+        assertThat(failed.step("render-base").status()).isEqualTo(StepStatus.PENDING);
+        assertThat(people.paverBranches("payments-gitops")).isEmpty();
+        assertThat(people.paverBranches("api")).isEmpty();
+    }
+
+    @Test
     void aGitHostThatIsDownIsTriedAgainSaidOnceAndTheRunGoesOnWhenItIsBack() {
         FlakyRepositories flaky = new FlakyRepositories(git);
         RecordingNotifier slack = new RecordingNotifier();
@@ -255,18 +276,19 @@ class RunEngineTest {
         Run run = engine.start(createService("api"));
         Run retrying = store.find(run.id()).orElseThrow();
         assertThat(retrying.state()).isEqualTo(RunState.WAITING);
-        assertThat(retrying.step("publish-gitops").detail()).startsWith("trying again: connection refused");
+        // the first step that reads the git host: the check that the names are free
+        assertThat(retrying.step("check-free").detail()).startsWith("trying again: connection refused");
         clock.advance(java.time.Duration.ofMinutes(5));
         engine.resumeAll();
         assertThat(slack.replyTexts()).singleElement().asString()
-                .contains("Open the GitOps pull request failed: connection refused").contains("tries again");
+                .contains("Check that the names are free failed: connection refused").contains("tries again");
 
         flaky.down = false;
         clock.advance(java.time.Duration.ofMinutes(5));
         engine.resumeAll();
         Run back = store.find(run.id()).orElseThrow();
+        assertThat(back.step("check-free").retryingSince()).isNull();
         assertThat(back.step("publish-gitops").status()).isEqualTo(StepStatus.DONE);
-        assertThat(back.step("publish-gitops").retryingSince()).isNull();
         assertThat(back.waitingFor()).startsWith("pr:payments-gitops:");
     }
 

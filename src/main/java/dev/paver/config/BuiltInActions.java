@@ -1,0 +1,88 @@
+package dev.paver.config;
+
+import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.access.AccessPort;
+import dev.paver.core.access.GrantStore;
+import dev.paver.core.access.IdentityPort;
+import dev.paver.core.action.Action;
+import dev.paver.core.action.ApprovalAction;
+import dev.paver.core.action.AwaitMergeAction;
+import dev.paver.core.action.AwaitReadyAction;
+import dev.paver.core.action.AwaitSyncAction;
+import dev.paver.core.action.CheckFreeAction;
+import dev.paver.core.action.CreateRepositoryAction;
+import dev.paver.core.action.DeploymentPort;
+import dev.paver.core.action.DescribeRepositoryAction;
+import dev.paver.core.action.FetchTemplateAction;
+import dev.paver.core.action.GrantAccessAction;
+import dev.paver.core.action.IdentityAction;
+import dev.paver.core.action.MergePullRequestAction;
+import dev.paver.core.action.PreviewAction;
+import dev.paver.core.action.PromotionAction;
+import dev.paver.core.action.ProvisioningPort;
+import dev.paver.core.action.PublishPullRequestAction;
+import dev.paver.core.action.RenderSealedSecretAction;
+import dev.paver.core.action.RepositoryPort;
+import dev.paver.core.action.RevokeAccessAction;
+import dev.paver.core.action.SyncApplicationAction;
+import dev.paver.core.action.ValidateConventionsAction;
+import dev.paver.core.approval.Approvals;
+import dev.paver.core.audit.AuditLog;
+import dev.paver.core.convention.ManifestRules;
+import dev.paver.core.goldenpath.TemplateRenderer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Paver's own actions, the one list of them: the server registers these ({@link PaverConfiguration}), and
+ * {@code java -jar paver.jar templates check} checks templates against their ids ({@link #ids()}) without starting
+ * anything. Actions that a deployment adds as Spring beans are registered too, but only the server knows them.
+ */
+public final class BuiltInActions {
+
+    private BuiltInActions() {
+    }
+
+    /**
+     * What the actions act through.
+     *
+     * @param slowAfter   {@code paver.crossplane.slow-after}, a positive duration
+     * @param failOnError {@code paver.crossplane.fail-on-error}
+     */
+    public record Ports(TemplateRenderer renderer, ManifestRules rules, RepositoryPort repositories,
+                        DeploymentPort deployments, Approvals approvals, AccessPort access, GrantStore grants,
+                        AccessPolicy accessPolicy, AuditLog audit, IdentityPort identities, ProvisioningPort provisioning,
+                        Duration slowAfter, boolean failOnError) {
+
+        /** No ports at all: actions built from it only tell their id, and may not be executed. */
+        static Ports none() {
+            return new Ports(null, null, null, null, null, null, null, null, null, null, null, AwaitReadyAction.SLOW, false);
+        }
+    }
+
+    /** One instance of every built-in action, acting through {@code ports}. */
+    public static List<Action> create(Ports ports) {
+        RepositoryPort repositories = ports.repositories();
+        return List.of(new FetchTemplateAction(ports.renderer()), new ValidateConventionsAction(ports.rules()),
+                new CheckFreeAction(repositories), new CreateRepositoryAction(repositories),
+                new DescribeRepositoryAction(repositories),
+                new PreviewAction(repositories), new PublishPullRequestAction(repositories),
+                new AwaitMergeAction(repositories), new AwaitSyncAction(ports.deployments(), repositories),
+                new PromotionAction(repositories), new ApprovalAction(ports.approvals(), repositories),
+                new MergePullRequestAction(repositories, ports.audit()),
+                new SyncApplicationAction(ports.deployments(), ports.identities(), ports.audit()),
+                new IdentityAction(ports.identities()), new GrantAccessAction(ports.access(), ports.grants(), ports.audit()),
+                new RevokeAccessAction(ports.access(), ports.grants(), ports.approvals(), ports.accessPolicy(), ports.audit()),
+                new AwaitReadyAction(ports.provisioning(), ports.slowAfter(), ports.failOnError()),
+                new RenderSealedSecretAction());
+    }
+
+    /** The ids of the built-in actions, sorted ({@code fetch:template}, {@code github:repo:create}, ...). No I/O. */
+    public static Set<String> ids() {
+        Set<String> ids = new TreeSet<>();
+        create(Ports.none()).forEach(a -> ids.add(a.id()));
+        return ids;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.paver.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paver.SharedFixtures;
+import dev.paver.config.BuiltInActions;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar paver.jar templates check [dir]} on Paver's own golden paths beside real Backstage templates
+ * (backstage/software-templates and backstage/demo, in {@code ../shared/fixtures/backstage/}): exit codes, one line
+ * per problem with file and line, and the good paths still load.
+ */
+class TemplatesCheckTest {
+
+    private static final List<String> PAVER_PATHS = List.of("create-domain", "create-group", "create-resource",
+            "create-secret", "create-service", "create-system", "create-user", "elevate", "promote");
+
+    @TempDir
+    Path tmp;
+
+    record Result(int exit, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+    }
+
+    static Result check(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = TemplatesCheck.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env::get);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Paver's templates/ copied to a new folder, with these fixture folders beside them under their own names. */
+    private Path templatesWith(String... backstage) throws IOException {
+        Path root = tmp.resolve("templates");
+        copy(Path.of("templates"), root);
+        for (String name : backstage) {
+            Path source = name.equals("demo-template") ? SharedFixtures.path("backstage", "demo-template")
+                    : SharedFixtures.path("backstage", "software-templates", name);
+            copy(source, root.resolve(name));
+        }
+        return root;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            files.forEach(f -> {
+                try {
+                    Path target = to.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(f, target);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    @Test
+    void paversOwnTemplatesAllLoad() {
+        Result result = check(Map.of(), "check", "templates");
+
+        assertThat(result.exit()).isEqualTo(TemplatesCheck.VALID);
+        assertThat(result.lines()).isEmpty();
+        assertThat(result.err()).contains("9 golden paths load", "create-service", "no problems");
+    }
+
+    @Test
+    void realBackstageTemplatesAreReportedWithFileLineAndReasonWhilePaversOwnStillLoad() throws IOException {
+        Path root = templatesWith("docs-template", "create-react-app", "pull-request", "springboot-grpc-template",
+                "demo-template");
+
+        Result result = check(Map.of(), "check", root.toString());
+
+        assertThat(result.exit()).isEqualTo(TemplatesCheck.PROBLEMS);
+        assertThat(result.lines()).contains(
+                "templates/docs-template/template.yaml:68: step publish uses action publish:github, which is not registered in Paver",
+                "templates/docs-template/template.yaml:76: step register uses action catalog:register, which is not registered in Paver",
+                "templates/create-react-app/template.yaml:63: step publish uses action publish:github, which is not registered in Paver",
+                "templates/pull-request/template.yaml:53: step fetch-docs uses action fetch:plain, which is not registered in Paver",
+                "templates/springboot-grpc-template/template.yaml:74: step publish uses action publish:github, which is not registered in Paver",
+                "templates/demo-template/template.yaml:104: step list-inputs uses action debug:log, which is not registered in Paver",
+                "templates/demo-template/template.yaml:138: step enable-pages uses action github:pages:enable, which is not registered in Paver");
+        assertThat(result.lines()).filteredOn(l -> l.contains("Paver's actions are")).hasSize(5)
+                .allSatisfy(l -> assertThat(l).contains("fetch:template", "github:repo:create", "publish:github:pull-request"));
+        assertThat(result.err()).contains("9 golden paths load", "5 templates do not load",
+                "[create-react-app-template, demo-template, docs-template, pull-request, springboot-template]");
+
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, BuiltInActions.ids());
+        assertThat(catalog.all()).extracting(GoldenPath::id).containsExactlyElementsOf(PAVER_PATHS);
+        assertThat(catalog.turnedOff()).as("ids are metadata.name, not the folder")
+                .contains("springboot-template", "create-react-app-template");
+    }
+
+    @Test
+    void aTemplateNamedLikeOneOfPaversIsRefusedWithIt() throws IOException {
+        Path root = templatesWith("docs-template");
+        Path copy = root.resolve("my-create-service");
+        copy(root.resolve("create-service"), copy);
+
+        Result result = check(Map.of(), "check", root.toString());
+
+        assertThat(result.exit()).isEqualTo(TemplatesCheck.PROBLEMS);
+        assertThat(result.lines()).contains("templates/create-service/template.yaml:4: metadata.name 'create-service' is also "
+                + "the name of templates/my-create-service/template.yaml: a golden path's name is its slash sub-command, so "
+                + "neither loads; rename one of them");
+        assertThat(result.err()).contains("8 golden paths load", "2 templates do not load [create-service, docs-template]");
+    }
+
+    @Test
+    void readsTheFolderFromTheEnvironmentAsTheServerDoes() throws IOException {
+        Path root = templatesWith("pull-request");
+
+        Result result = check(Map.of("PAVER_TEMPLATES_DIR", root.toString()), "check");
+
+        assertThat(result.exit()).isEqualTo(TemplatesCheck.PROBLEMS);
+        assertThat(result.lines()).contains(
+                "templates/pull-request/template.yaml:53: step fetch-docs uses action fetch:plain, which is not registered in Paver");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(check(Map.of()).exit()).isEqualTo(TemplatesCheck.USAGE);
+        assertThat(check(Map.of(), "list").err()).contains("unknown command templates list");
+        assertThat(check(Map.of(), "check", "--strict").err()).contains("unknown flag --strict");
+        Result missing = check(Map.of(), "check", tmp.resolve("nowhere").toString());
+        assertThat(missing.exit()).isEqualTo(TemplatesCheck.USAGE);
+        assertThat(missing.err()).contains("does not exist");
+        assertThat(check(Map.of(), "check", "a", "b").exit()).isEqualTo(TemplatesCheck.USAGE);
+        assertThat(check(Map.of(), "check", "--help").out()).contains("usage: java -jar paver.jar templates check [dir]");
+    }
+}
