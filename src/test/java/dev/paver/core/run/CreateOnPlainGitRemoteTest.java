@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paver.conversation.GitDaemon;
 import dev.paver.conversation.GitStandIn;
 import dev.paver.core.action.ActionRegistry;
+import dev.paver.core.action.CheckFreeAction;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.CreateRepositoryAction;
@@ -72,7 +73,7 @@ class CreateOnPlainGitRemoteTest {
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
                 new ValidateConventionsAction(new ManifestRules(conventions)), new CreateRepositoryAction(git),
                 new PublishPullRequestAction(git), new AwaitMergeAction(git), new DescribeRepositoryAction(git),
-                new AwaitSyncAction(DeploymentPort.disabled(), git), new PreviewAction(git)));
+                new AwaitSyncAction(DeploymentPort.disabled(), git), new PreviewAction(git), new CheckFreeAction(git)));
         return new RunEngine(catalog, actions, store, notifier, renderer, Clock.systemUTC(), Runnable::run);
     }
 
