@@ -69,13 +69,12 @@ class SlackRendererTest {
     /** The conventions gate refused what the run rendered. */
     private Run failedAtTheGate() {
         List<StepRun> steps = new ArrayList<>(List.of(
-                step("check-free", StepStatus.DONE, "free: api, catalog/components/api.yaml, apps/checkout/api", 0),
                 step("render-base", StepStatus.DONE, "3 files", 0),
                 step("render-overlays", StepStatus.DONE, "dev, staging, prod", 0),
                 step("render-catalog", StepStatus.DONE, "1 file", 0),
                 step("render-app", StepStatus.DONE, "6 files", 0),
                 step("validate", StepStatus.FAILED, "failed", 0)));
-        for (String id : List.of("create-app-repo", "publish-app", "publish-gitops", "await-merge", "await-sync")) {
+        for (String id : List.of("preview", "check-free", "publish-gitops", "create-app-repo", "publish-app", "await-merge", "await-sync")) {
             steps.add(StepRun.pending(id));
         }
         String reason = "The rendered files break the platform conventions, so nothing was pushed (1 violation):\n"

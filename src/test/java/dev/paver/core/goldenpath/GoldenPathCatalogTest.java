@@ -50,8 +50,8 @@ class GoldenPathCatalogTest {
         assertThat(path.title()).isEqualTo("Create a service");
         assertThat(path.description()).startsWith("A new service in an existing system");
         assertThat(path.folder()).isEqualTo(Path.of("templates", "create-service"));
-        assertThat(path.steps()).extracting(StepSpec::id).containsExactly("check-free", "render-base", "render-overlays",
-                "render-catalog", "render-app", "validate", "preview", "publish-gitops", "create-app-repo", "publish-app",
+        assertThat(path.steps()).extracting(StepSpec::id).containsExactly("render-base", "render-overlays",
+                "render-catalog", "render-app", "validate", "preview", "check-free", "publish-gitops", "create-app-repo", "publish-app",
                 "await-merge", "await-sync");
         assertThat(path.step("render-overlays").each()).isEqualTo("${{ platform.environments }}");
         assertThat(path.step("publish-gitops").action()).isEqualTo("publish:github:pull-request");

@@ -159,6 +159,29 @@ class RunEngineTest {
     }
 
     @Test
+    void aNameTakenWhileADryRunWaitsForOpenPrStopsTheRunBeforeAnythingIsPushed() {
+        RecordingNotifier notifier = new RecordingNotifier();
+        RunEngine engine = engine(git, notifier);
+        RunRequest plain = createService("api");
+        java.util.Map<String, Object> platform = new java.util.LinkedHashMap<>(plain.platform());
+        platform.put(RunRequest.DRY_RUN, true);
+        Run run = engine.start(new RunRequest(plain.goldenPath(), plain.parameters(), platform, plain.requester(),
+                plain.origin(), plain.channel()));
+        String[] value = notifier.replies.get(notifier.replies.size() - 1).buttons().get(0).value().split(" ");
+
+        git.ensureRepository("api", "another team's api, made while Dana read the preview");
+        engine.signal(value[0], dev.paver.core.action.PreviewAction.SIGNAL + value[1],
+                dev.paver.core.action.PreviewAction.waitKey(value[0]), "U0DANA");
+
+        Run failed = store.find(run.id()).orElseThrow();
+        assertThat(failed.state()).isEqualTo(RunState.FAILED);
+        assertThat(failed.outcome()).contains("Nothing was pushed: the repository api exists already");
+        assertThat(failed.step("publish-gitops").status()).isEqualTo(StepStatus.PENDING);
+        assertThat(people.paverBranches("payments-gitops")).isEmpty();
+        assertThat(people.paverBranches("api")).isEmpty();
+    }
+
+    @Test
     void aWaitingRunWhoseTimerIsDerivedFromNanosecondsIsNotStoredAgainNorItsCardEditedWhenNothingChanged() {
         // the real store: its timestamp columns keep microseconds, while the clock and the steps' JSON keep nanoseconds
         javax.sql.DataSource db = new org.springframework.jdbc.datasource.DriverManagerDataSource(
@@ -260,7 +283,8 @@ class RunEngineTest {
         assertThat(failed.outcome()).isEqualTo("Nothing was pushed: the repository api exists already; payments-gitops "
                 + "already has apps/checkout/api on its default branch. The name is taken: choose another name, or ask the "
                 + "repository's owners.");
-        assertThat(failed.step("render-base").status()).isEqualTo(StepStatus.PENDING);
+        assertThat(failed.step("check-free").status()).isEqualTo(StepStatus.FAILED);
+        assertThat(failed.step("publish-gitops").status()).isEqualTo(StepStatus.PENDING);
         assertThat(people.paverBranches("payments-gitops")).isEmpty();
         assertThat(people.paverBranches("api")).isEmpty();
     }
@@ -276,7 +300,7 @@ class RunEngineTest {
         Run run = engine.start(createService("api"));
         Run retrying = store.find(run.id()).orElseThrow();
         assertThat(retrying.state()).isEqualTo(RunState.WAITING);
-        // the first step that reads the git host: the check that the names are free
+        // the first step that reads the git host (preview reads nothing without a dry run): the check that the names are free
         assertThat(retrying.step("check-free").detail()).startsWith("trying again: connection refused");
         clock.advance(java.time.Duration.ofMinutes(5));
         engine.resumeAll();
