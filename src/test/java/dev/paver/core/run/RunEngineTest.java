@@ -127,11 +127,7 @@ class RunEngineTest {
     void aDryRunShowsTheDiffAndPushesNothingUntilTheRequesterClicksOpenPr() {
         RecordingNotifier notifier = new RecordingNotifier();
         RunEngine engine = engine(git, notifier);
-        RunRequest plain = createService("api");
-        java.util.Map<String, Object> platform = new java.util.LinkedHashMap<>(plain.platform());
-        platform.put(RunRequest.DRY_RUN, true);
-        Run run = engine.start(new RunRequest(plain.goldenPath(), plain.parameters(), platform, plain.requester(),
-                plain.origin(), plain.channel()));
+        Run run = engine.start(dryRun(createService("api")));
 
         Run waiting = store.find(run.id()).orElseThrow();
         assertThat(waiting.waitingFor()).isEqualTo(dev.paver.core.action.PreviewAction.waitKey(run.id()));
@@ -158,15 +154,19 @@ class RunEngineTest {
         assertThat(notifier.replies).filteredOn(m -> m.text().contains("Dry run")).hasSize(1);
     }
 
+    /** The same request with the "Preview first" box ticked. */
+    private static RunRequest dryRun(RunRequest plain) {
+        java.util.Map<String, Object> platform = new java.util.LinkedHashMap<>(plain.platform());
+        platform.put(RunRequest.DRY_RUN, true);
+        return new RunRequest(plain.goldenPath(), plain.parameters(), platform, plain.requester(), plain.origin(),
+                plain.channel());
+    }
+
     @Test
     void aNameTakenWhileADryRunWaitsForOpenPrStopsTheRunBeforeAnythingIsPushed() {
         RecordingNotifier notifier = new RecordingNotifier();
         RunEngine engine = engine(git, notifier);
-        RunRequest plain = createService("api");
-        java.util.Map<String, Object> platform = new java.util.LinkedHashMap<>(plain.platform());
-        platform.put(RunRequest.DRY_RUN, true);
-        Run run = engine.start(new RunRequest(plain.goldenPath(), plain.parameters(), platform, plain.requester(),
-                plain.origin(), plain.channel()));
+        Run run = engine.start(dryRun(createService("api")));
         String[] value = notifier.replies.get(notifier.replies.size() - 1).buttons().get(0).value().split(" ");
 
         git.ensureRepository("api", "another team's api, made while Dana read the preview");
