@@ -163,7 +163,7 @@ class RunEngineTest {
     }
 
     @Test
-    void aNameTakenWhileADryRunWaitsForOpenPrStopsTheRunBeforeAnythingIsPushed() {
+    void aNameTakenWhileADryRunWaitsForOpenPrStopsTheRunBeforeAnythingIsPushed() throws Exception {
         RecordingNotifier notifier = new RecordingNotifier();
         RunEngine engine = engine(git, notifier);
         Run run = engine.start(dryRun(createService("api")));
