@@ -204,7 +204,7 @@ class EmptyFolderJarIT {
             assertThat(lines).as(broken.toString()).hasSize(2);
             assertThat(lines).as(broken.toString()).anyMatch(l -> l.startsWith("apps/checkout/api/overlays/dev/namespace.yaml:")
                     && l.contains(": required-label: ") && l.contains("Namespace/payments-dev-api lacks label platform/owner"));
-            assertThat(lines).as(broken.toString()).anyMatch(l -> l.startsWith("apps/checkout/api/") && l.contains(": image-tag: ")
+            assertThat(lines).as(broken.toString()).anyMatch(l -> l.startsWith("apps/checkout/api/overlays/prod/kustomization.yaml:") && l.contains(": image-tag: ")
                     && l.contains("'ghcr.io/acme/api:latest' in prod"));
             assertThat(broken.stderr()).contains("2 violations");
         } finally {

@@ -52,6 +52,8 @@ import java.util.regex.Pattern;
 public final class ManifestRules {
 
     private static final Pattern OVERLAY = Pattern.compile("apps/([^/]+)/([^/]+)/overlays/([^/]+)/(kustomization\\.ya?ml|Kustomization)");
+    /** The image an {@code image-tag} message quotes: {@code uses image 'ghcr.io/acme/api:latest'}. */
+    private static final Pattern QUOTED_IMAGE = Pattern.compile("uses image '([^']*)'");
     private static final Pattern PLAIN_OVERLAY_FILE = Pattern.compile("apps/([^/]+)/([^/]+)/overlays/([^/]+)/[^/]+\\.ya?ml");
     private static final Pattern SERVICE_FILE = Pattern.compile("apps/([^/]+)/([^/]+)/.+\\.ya?ml");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
@@ -134,7 +136,10 @@ public final class ManifestRules {
             for (ManifestDocument doc : build.documents()) {
                 out.addAll(schemas.check(doc));
             }
-            checkOverlay(overlays.get(directory), Kustomizations.kustomizationFile(files, directory), build.documents(), out);
+            String kustomization = Kustomizations.kustomizationFile(files, directory);
+            List<Violation> found = new ArrayList<>();
+            checkOverlay(overlays.get(directory), kustomization, build.documents(), found);
+            found.forEach(v -> out.add(atOverlayImages(v, kustomization, files)));
         }
         Map<String, List<String>> directorySources = new TreeMap<>();
         for (Map.Entry<String, String> file : sorted.entrySet()) {
@@ -171,6 +176,35 @@ public final class ManifestRules {
         }
         out.sort((a, b) -> a.file().equals(b.file()) ? Integer.compare(a.line(), b.line()) : a.file().compareTo(b.file()));
         return List.copyOf(new java.util.LinkedHashSet<>(out));
+    }
+
+    /**
+     * An {@code image-tag} violation whose image the overlay's {@code images:} field set (the built image is not
+     * written in the file the document came from) points at that entry of the overlay's kustomization file, where the
+     * user changes it, rather than at the base manifest; any other violation is returned as it is.
+     */
+    private static Violation atOverlayImages(Violation v, String kustomization, Map<String, String> files) {
+        Matcher quoted = QUOTED_IMAGE.matcher(v.message());
+        if (!v.rule().equals("image-tag") || kustomization == null || !quoted.find()
+                || files.getOrDefault(v.file(), "").contains(quoted.group(1))) {
+            return v;
+        }
+        String name = KustomizeView.imageName(quoted.group(1));
+        try {
+            for (ManifestDocument k : YamlDocuments.parse(kustomization, files.get(kustomization))) {
+                List<Object> images = ManifestDocument.list(k.body(), "images");
+                for (int i = 0; i < images.size(); i++) {
+                    if (images.get(i) instanceof Map<?, ?> image && (name.equals(image.get("name"))
+                            || name.equals(image.get("newName")))) {
+                        return new Violation(kustomization, k.lineOf("/images/" + i + "/newTag"), v.rule(), v.subject(),
+                                v.message() + " (set by images: of this overlay)");
+                    }
+                }
+            }
+        } catch (YamlDocuments.InvalidYamlException unreadable) {
+            // the build read it; if this view cannot, the violation stays on the manifest
+        }
+        return v;
     }
 
     /**

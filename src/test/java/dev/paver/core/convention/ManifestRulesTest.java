@@ -174,9 +174,12 @@ class ManifestRulesTest {
         Map<String, String> files = gitops();
         edit(files, PROD + "kustomization.yaml", "newTag: \"0.1.0\"", "newTag: latest");
 
+        // where the user changes it: the overlay's images: entry, not the base manifest (whose image is not latest)
+        int newTagLine = List.of(files.get(PROD + "kustomization.yaml").split("\n")).indexOf("    newTag: latest") + 1;
+        assertThat(newTagLine).isPositive();
         assertThat(check(files)).extracting(Violation::file, Violation::line, Violation::rule, Violation::message)
-                .containsExactly(tuple(BASE + "deployment.yaml", 1, "image-tag", "Deployment/api container 'api' uses image "
-                        + "'ghcr.io/acme/api:latest' in prod: pin a version tag or digest"));
+                .containsExactly(tuple(PROD + "kustomization.yaml", newTagLine, "image-tag", "Deployment/api container 'api' "
+                        + "uses image 'ghcr.io/acme/api:latest' in prod: pin a version tag or digest (set by images: of this overlay)"));
     }
 
     @Test
