@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The packaged jar as a new user runs it: {@code java -jar paver.jar} in a new empty folder (the golden paths come
- * from the jar, the data goes to {@code ./data}), configured only by the README's environment variables, against a
+ * from the jar, the data goes to {@code ./data}), configured only by the environment variables of the README and docs/configuration.md, against a
  * Slack Web API stand-in on loopback. People talk to it over {@code /slack/events} and merge with plain git on the
  * bare repositories under {@code data/git}. One server for the class: each test creates its own service.
  */
@@ -51,7 +51,7 @@ class EmptyFolderJarIT {
                 SAM, "Sam (payments approver)"));
         Map<String, String> env = new LinkedHashMap<>(slack.env());
         env.put("PAVER_KUBERNETES_ENABLED", "false");
-        // an absolute root beside the relative default ./data/git-work (the README's keys; both once broke publishing)
+        // an absolute root beside the relative default ./data/git-work (keys of docs/configuration.md; both once broke publishing)
         env.put("PAVER_GIT_LOCAL_ROOT", folder.resolve("data").resolve("git").toString());
         env.put("PAVER_GIT_POLL_INTERVAL", "1s");
         env.put("PAVER_RUNS_CATALOG_REFRESH", "1s");
