@@ -1,5 +1,6 @@
 package dev.paver.slack;
 
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * whatever git or the cluster are doing ("Acknowledge the request", docs.slack.dev). One thread: starting a run
  * only stores it; the run's work is on the engine's workers.
  *
- * <p>{@link #close()} lets the work under way finish (up to {@value #DRAIN_SECONDS} s) and tells everyone whose
+ * <p>{@link #close()} lets the work under way finish (up to {@value #DRAIN_SECONDS} s unless told otherwise) and tells everyone whose
  * request was still queued that nothing was started, so that a restart never drops a request silently.
  */
 final class IntakeExecutor implements AutoCloseable {
@@ -27,6 +28,16 @@ final class IntakeExecutor implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    private final Duration drain;
+
+    IntakeExecutor() {
+        this(Duration.ofSeconds(DRAIN_SECONDS));
+    }
+
+    /** @param drain how long {@link #close()} waits for the work under way and queued before it gives up on it */
+    IntakeExecutor(Duration drain) {
+        this.drain = drain;
+    }
 
     /** How a handler answers one user: {@code ctx::respond}, an ephemeral message, a direct message. */
     interface Tell {
@@ -69,8 +80,8 @@ final class IntakeExecutor implements AutoCloseable {
     public void close() {
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("requests still starting after {} s of shutdown", DRAIN_SECONDS);
+            if (!executor.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("requests still starting after {} ms of shutdown", drain.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
