@@ -1,0 +1,95 @@
+package dev.paver.slack;
+
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one worker, shared by every Slack handler of this package, that does what must not delay an ack: storing
+ * and starting a run, opening a modal, recording a vote, publishing App Home. Slack wants its ack within 3 seconds
+ * whatever git or the cluster are doing ("Acknowledge the request", docs.slack.dev). One thread: starting a run
+ * only stores it; the run's work is on the engine's workers.
+ *
+ * <p>{@link #close()} lets the work under way finish (up to {@value #DRAIN_SECONDS} s unless told otherwise) and tells everyone whose
+ * request was still queued that nothing was started, so that a restart never drops a request silently.
+ */
+final class IntakeExecutor implements AutoCloseable {
+
+    static final int DRAIN_SECONDS = 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeExecutor.class);
+
+    private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "paver-intake");
+                t.setDaemon(true);
+                return t;
+            });
+    private final Duration drain;
+
+    IntakeExecutor() {
+        this(Duration.ofSeconds(DRAIN_SECONDS));
+    }
+
+    /** @param drain how long {@link #close()} waits for the work under way and queued before it gives up on it */
+    IntakeExecutor(Duration drain) {
+        this.drain = drain;
+    }
+
+    /** How a handler answers one user: {@code ctx::respond}, an ephemeral message, a direct message. */
+    interface Tell {
+        void tell(String text) throws Exception;
+    }
+
+    /** Runs {@code work} after the ack; if Paver stops before it ran, it is dropped without a word. */
+    void execute(Runnable work) {
+        executor.execute(work);
+    }
+
+    /** Runs {@code work} after the ack; if Paver stops before it ran, tells {@code userId} that their {@code what} did not start. */
+    void executeOrTell(String what, String userId, Tell tell, Runnable work) {
+        executor.execute(new Abandonable(what, userId, tell, work));
+    }
+
+    /** Tells {@code userId} {@code text}; a failure to tell is logged, never thrown. */
+    static void inform(Tell tell, String userId, String text) {
+        try {
+            tell.tell(text);
+        } catch (Exception notified) {
+            LOG.warn("could not tell {}: {}", userId, notified.getMessage());
+        }
+    }
+
+    /** Work after an ack that, if it never runs, tells the requester so. */
+    private record Abandonable(String what, String userId, Tell tell, Runnable work) implements Runnable {
+        @Override
+        public void run() {
+            work.run();
+        }
+
+        void abandon() {
+            inform(tell, userId, ":warning: Paver is restarting and did not start your " + what + ". Nothing was changed: please ask again in a minute.");
+        }
+    }
+
+    /** Finishes the work under way and tells the requesters whose work was still queued. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("requests still starting after {} ms of shutdown", drain.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Runnable pending : executor.shutdownNow()) {
+            if (pending instanceof Abandonable a) {
+                a.abandon();
+            }
+        }
+    }
+}

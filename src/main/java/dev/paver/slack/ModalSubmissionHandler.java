@@ -1,0 +1,78 @@
+package dev.paver.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
+import dev.paver.core.convention.Violation;
+import dev.paver.core.run.Intake;
+import dev.paver.core.run.RunRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The submission of a golden path's modal, whose {@code callback_id} is the golden path id ("view_submission"
+ * payload, docs.slack.dev, "Handling user interaction in modals"). Checks the values in memory; when they break a
+ * rule, acks with {@code response_action: errors} under the fields concerned (or all under the first field when
+ * no violation names one) and the modal stays open; otherwise acks (the modal closes) and starts the run after the ack, on the
+ * intake executor. A modal has no {@code response_url}: what the requester must know comes as an ephemeral message
+ * in the channel the command was typed in, else as a direct message.
+ */
+final class ModalSubmissionHandler {
+
+    /** A golden path id; Paver's other modals use ids with a colon, e.g. {@link ModalFactory#DENY_CALLBACK}. */
+    private static final Pattern GOLDEN_PATH_CALLBACK = Pattern.compile("[a-z0-9-]+");
+
+    private final Intake intake;
+    private final RunStarter starter;
+
+    ModalSubmissionHandler(Intake intake, RunStarter starter) {
+        this.intake = intake;
+        this.starter = starter;
+    }
+
+    /** Registers after every other view submission handler: its pattern is the widest. */
+    void register(App app) {
+        app.viewSubmission(GOLDEN_PATH_CALLBACK, (req, ctx) -> {
+            var payload = req.getPayload();
+            String pathId = payload.getView().getCallbackId();
+            String channel = payload.getView().getPrivateMetadata();
+            Map<String, String> values = ModalFactory.values(payload.getView().getState());
+            Intake.Outcome outcome = intake.check(pathId, values, false);
+            if (outcome instanceof Intake.Invalid invalid) {
+                return ctx.ackWithErrors(errors(invalid));
+            }
+            if (outcome instanceof Intake.Ready ready) {
+                String userId = payload.getUser().getId();
+                starter.startLater(ready, userId, RunRequest.Origin.MODAL, channel, text -> tell(ctx, channel, userId, text));
+            }
+            return ctx.ack();
+        });
+    }
+
+    /** Each field's first violation; the violations of no field together under the first field when none is a field's. */
+    private static Map<String, String> errors(Intake.Invalid invalid) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        StringBuilder other = new StringBuilder();
+        for (Violation v : invalid.violations()) {
+            if (invalid.path().parameters().get(v.subject()) != null) {
+                errors.putIfAbsent(v.subject(), v.message());
+            } else {
+                other.append(v.message()).append(' ');
+            }
+        }
+        if (errors.isEmpty()) {
+            errors.put(invalid.path().parameters().parameters().get(0).name(), other.toString().strip());
+        }
+        return errors;
+    }
+
+    /** A modal has no response URL: an ephemeral message in the channel, else a direct message. */
+    private static void tell(ViewSubmissionContext ctx, String channel, String userId, String text) throws Exception {
+        if (!ctx.client().chatPostEphemeral(r -> r.channel(channel).user(userId).text(text)).isOk()) {
+            var direct = ctx.client().chatPostMessage(r -> r.channel(userId).text(text));
+            if (!direct.isOk()) {
+                throw new IllegalStateException("chat.postMessage to the user failed: " + direct.getError());
+            }
+        }
+    }
+}

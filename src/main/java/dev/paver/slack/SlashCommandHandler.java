@@ -1,0 +1,112 @@
+package dev.paver.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.SlashCommandContext;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.response.views.ViewsOpenResponse;
+import dev.paver.core.audit.AuditTrail;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.run.Intake;
+import dev.paver.core.run.RunRequest;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The slash command ({@code /platform ...}; payload: "Implementing slash commands", docs.slack.dev). Parses and
+ * checks the text in memory, then acks: with the help, a reply or the violations when there is nothing to start;
+ * with the start message when the run starts (after the ack, on the intake executor); empty when a modal opens or
+ * an audit is looked up after the ack (answered through {@code response_url}). A failure before the ack is acked
+ * with a reference to Paver's log, and nothing is started.
+ */
+final class SlashCommandHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlashCommandHandler.class);
+
+    private final Intake intake;
+    private final String command;
+    private final AuditTrail audit;
+    private final IntakeExecutor executor;
+    private final RunStarter starter;
+
+    SlashCommandHandler(Intake intake, String command, AuditTrail audit, IntakeExecutor executor, RunStarter starter) {
+        this.intake = intake;
+        this.command = command;
+        this.audit = audit;
+        this.executor = executor;
+        this.starter = starter;
+    }
+
+    void register(App app) {
+        app.command(command, (req, ctx) -> {
+            try {
+                return onCommand(req.getPayload().getText(), req.getPayload().getUserId(), req.getPayload().getChannelId(),
+                        req.getPayload().getTriggerId(), ctx);
+            } catch (RuntimeException e) {
+                String reference = Long.toString(System.nanoTime(), 36);
+                LOG.error("slash command failed (reference {})", reference, e);
+                return ctx.ack(":warning: Paver could not handle this command. Nothing was started. The platform team "
+                        + "can find the details in Paver's log under reference `" + reference + "`.");
+            }
+        });
+    }
+
+    Response onCommand(String text, String userId, String channelId, String triggerId, SlashCommandContext ctx) {
+        SlashCommandParser.ParseResult parsed = SlashCommandParser.parse(text, intake.paths(), command);
+        if (parsed instanceof SlashCommandParser.Help help) {
+            return ctx.ack(SlackRenderer.help(command, intake.paths(), help.problem()));
+        }
+        if (parsed instanceof SlashCommandParser.Audit query) {
+            executor.execute(() -> {
+                String answer;
+                try {
+                    answer = SlackRenderer.audit(audit.recent(query.query(), intake.catalog().current()));
+                } catch (IllegalArgumentException e) {
+                    answer = SlackRenderer.escape(e.getMessage());
+                }
+                IntakeExecutor.inform(ctx::respond, userId, answer);
+            });
+            return ctx.ack();
+        }
+        if (parsed instanceof SlashCommandParser.Reply reply) {
+            return ctx.ack(reply.text());
+        }
+        SlashCommandParser.Invoke invoke = (SlashCommandParser.Invoke) parsed;
+        Intake.Outcome outcome = intake.check(invoke.path().id(), invoke.parameters(), true);
+        if (outcome instanceof Intake.Invalid invalid) {
+            return ctx.ack(SlackRenderer.violations(invalid.path(), invalid.violations(), command));
+        }
+        if (outcome instanceof Intake.NeedsInput needs) {
+            GoldenPath path = needs.path();
+            executor.execute(() -> openModal(path, needs.given(), channelId, triggerId, ctx));
+            return ctx.ack();
+        }
+        if (outcome instanceof Intake.UnknownPath unknown) {
+            return ctx.ack(SlackRenderer.help(command, intake.paths(), "There is no golden path `" + unknown.id() + "`."));
+        }
+        Intake.Ready ready = (Intake.Ready) outcome;
+        starter.startLater(ready, userId, RunRequest.Origin.TYPED, channelId, ctx::respond);
+        var positional = ready.path().parameters().positional();
+        Object primary = positional == null ? null : ready.accepted().parameters().get(positional.name());
+        String subject = "*" + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`");
+        if (!ready.secrets().isEmpty()) {
+            return ctx.ack(":lock: Checking the secret value against the Sealed Secrets controller's key for " + subject
+                    + ". If it holds, the status card follows in this channel; if not, I tell you here.");
+        }
+        return ctx.ack(":rocket: Starting " + subject + ". I will report every step in a thread under the status card in this channel.");
+    }
+
+    private void openModal(GoldenPath path, Map<String, String> given, String channelId, String triggerId, SlashCommandContext ctx) {
+        try {
+            ViewsOpenResponse response = ctx.client().viewsOpen(r -> r.triggerId(triggerId)
+                    .view(ModalFactory.modal(path, intake.catalog().current(), given, channelId)));
+            if (!response.isOk()) {
+                LOG.warn("views.open for {} failed: {}", path.id(), response.getError());
+                ctx.respond(":warning: I could not open the form (" + response.getError() + "). Type the command with every argument instead: `"
+                        + path.usage(command) + "`");
+            }
+        } catch (Exception e) {
+            LOG.warn("views.open for {} failed: {}", path.id(), e.getMessage());
+        }
+    }
+}
