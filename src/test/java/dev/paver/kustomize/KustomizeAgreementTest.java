@@ -157,9 +157,8 @@ class KustomizeAgreementTest {
         GoldenPathFixtures.templates().all().stream()
                 .filter(p -> p.steps().stream().anyMatch(s -> s.action().equals("paver:conventions:validate")))
                 .forEach(p -> p.examples().forEach(example -> {
-                    Map<String, String> files = GoldenPathFixtures.under("gitops", GoldenPathFixtures.render(p.id(), example,
-                            GoldenPathFixtures.paymentsCatalogWithApi(),
-                            Map.of("payments-gitops", GoldenPathFixtures.paymentsGitopsWithApi())));
+                    Map<String, String> files = GoldenPathFixtures.under("gitops",
+                            GoldenPathFixtures.renderExample(p.id(), example));
                     List<String> directories = kustomizationFolders(files);
                     if (!directories.isEmpty()) {
                         cases.add(new Case(p.id() + " " + example, new LinkedHashMap<>(files), directories));

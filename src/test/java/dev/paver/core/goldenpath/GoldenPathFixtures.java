@@ -98,6 +98,17 @@ public final class GoldenPathFixtures {
     }
 
     /**
+     * What an example of {@code pathId} renders, against a platform where the catalog and payments-gitops agree:
+     * the paths that change an existing service (promote, create-resource, ...) find service api there; create-service,
+     * whose examples name new services, finds no api (a taken name is refused before anything is rendered).
+     */
+    public static Map<String, String> renderExample(String pathId, Map<String, String> example) {
+        boolean newService = pathId.equals("create-service");
+        return render(pathId, example, newService ? paymentsCatalog() : paymentsCatalogWithApi(),
+                newService ? Map.of() : Map.of("payments-gitops", paymentsGitopsWithApi()));
+    }
+
+    /**
      * Every file that a run of {@code pathId} renders before it publishes anything, rendered by the real engine and
      * {@code fetch:template}: the workspace as the {@code paver:conventions:validate} step sees it; the run is stopped
      * at its first step with a side effect.

@@ -36,8 +36,7 @@ class SkeletonEscapingTest {
         Map<String, String> given = new HashMap<>(example);
         given.put("description", HOSTILE);
 
-        Map<String, String> files = GoldenPathFixtures.render(pathId, given, GoldenPathFixtures.paymentsCatalogWithApi(),
-                Map.of("payments-gitops", GoldenPathFixtures.paymentsGitopsWithApi()));
+        Map<String, String> files = GoldenPathFixtures.renderExample(pathId, given);
 
         assertThat(files).isNotEmpty();
         boolean shown = false;

@@ -29,12 +29,7 @@ class TemplateExamplesTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("examples")
     void everyExampleRendersFilesThatFollowTheConventions(String pathId, Map<String, String> example) {
-        // the catalog and the repository agree: payments with service api (promote reads api's overlays from it)
-        // create-service's examples name new services: there, api must not exist yet
-        boolean newService = pathId.equals("create-service");
-        Map<String, String> files = GoldenPathFixtures.under("gitops", GoldenPathFixtures.render(pathId, example,
-                newService ? GoldenPathFixtures.paymentsCatalog() : GoldenPathFixtures.paymentsCatalogWithApi(),
-                newService ? Map.of() : Map.of("payments-gitops", GoldenPathFixtures.paymentsGitopsWithApi())));
+        Map<String, String> files = GoldenPathFixtures.under("gitops", GoldenPathFixtures.renderExample(pathId, example));
 
         assertThat(files).isNotEmpty();
         String domain = example.getOrDefault("domain", "payments");
