@@ -1,6 +1,7 @@
 package dev.paver;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -34,6 +35,13 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.paver.slack..", "dev.paver.git..", "dev.paver.kubernetes..", "dev.paver.store..", "dev.paver.config..")
                 .because("data moves one way: adapters depend on the core, never the reverse")
+                .check(main);
+    }
+
+    @Test
+    void corePackagesFormNoCycle() {
+        slices().matching("dev.paver.core.(*)..").should().beFreeOfCycles()
+                .because("each core package builds on lower ones only, so one can be read and changed without the rest")
                 .check(main);
     }
 }

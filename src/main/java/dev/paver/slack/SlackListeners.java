@@ -46,7 +46,7 @@ public final class SlackListeners implements AutoCloseable {
      * @param wake       schedules a pass over a run (by id) once a decision was made
      * @param engine     the run engine, for Open PR after a preview ({@link dev.paver.core.run.RunEngine#signal})
      */
-    public record Decisions(dev.paver.core.approval.Approvals approvals, dev.paver.core.access.Extensions extensions,
+    public record Decisions(dev.paver.core.approval.Approvals approvals, dev.paver.core.action.Extensions extensions,
                             dev.paver.core.audit.AuditTrail audit,
                             java.util.function.Function<String, dev.paver.core.run.Home> home,
                             java.util.function.Consumer<String> wake, dev.paver.core.run.RunEngine engine) {

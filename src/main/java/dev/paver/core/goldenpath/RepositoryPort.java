@@ -1,5 +1,6 @@
-package dev.paver.core.action;
+package dev.paver.core.goldenpath;
 
+import dev.paver.core.run.RepositoryNames;
 import java.util.Map;
 
 /**
