@@ -1,6 +1,6 @@
 package dev.paver.config;
 
-import dev.paver.core.action.RepositoryNames;
+import dev.paver.core.run.RepositoryNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.paver.git;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.paver.core.action.RepositoryPort;
+import dev.paver.core.goldenpath.RepositoryPort;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.paver.git;
 
-import dev.paver.core.action.RepositoryNames;
-import dev.paver.core.action.RepositoryPort;
+import dev.paver.core.run.RepositoryNames;
+import dev.paver.core.goldenpath.RepositoryPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

@@ -1,6 +1,6 @@
 package dev.paver.kustomize;
 
-import dev.paver.core.action.RepositoryNames;
+import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.convention.Kustomizations;
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.convention.OverlayBuilder;

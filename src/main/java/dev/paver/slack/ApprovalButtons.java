@@ -2,7 +2,7 @@ package dev.paver.slack;
 
 import com.slack.api.bolt.App;
 import com.slack.api.methods.MethodsClient;
-import dev.paver.core.access.Extensions;
+import dev.paver.core.action.Extensions;
 import dev.paver.core.action.RevokeAccessAction;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.run.RunRequest;

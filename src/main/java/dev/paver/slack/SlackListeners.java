@@ -1,7 +1,7 @@
 package dev.paver.slack;
 
 import com.slack.api.bolt.App;
-import dev.paver.core.access.Extensions;
+import dev.paver.core.action.Extensions;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.audit.AuditTrail;
 import dev.paver.core.run.Home;

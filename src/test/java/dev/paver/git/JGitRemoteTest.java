@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paver.conversation.GitDaemon;
 import dev.paver.conversation.GitStandIn;
-import dev.paver.core.action.RepositoryPort.Adoption;
-import dev.paver.core.action.RepositoryPort.MergeState;
-import dev.paver.core.action.RepositoryPort.PullRequest;
-import dev.paver.core.action.RepositoryPort.PullRequestDraft;
-import dev.paver.core.action.RepositoryPort.RepositoryException;
-import dev.paver.core.action.RepositoryPort.RepositoryInfo;
+import dev.paver.core.goldenpath.RepositoryPort.Adoption;
+import dev.paver.core.goldenpath.RepositoryPort.MergeState;
+import dev.paver.core.goldenpath.RepositoryPort.PullRequest;
+import dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft;
+import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
+import dev.paver.core.goldenpath.RepositoryPort.RepositoryInfo;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

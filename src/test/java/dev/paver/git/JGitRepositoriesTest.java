@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paver.conversation.GitStandIn;
-import dev.paver.core.action.RepositoryPort.MergeState;
-import dev.paver.core.action.RepositoryPort.PullRequest;
-import dev.paver.core.action.RepositoryPort.PullRequestDraft;
-import dev.paver.core.action.RepositoryPort.RepositoryException;
+import dev.paver.core.goldenpath.RepositoryPort.MergeState;
+import dev.paver.core.goldenpath.RepositoryPort.PullRequest;
+import dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft;
+import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

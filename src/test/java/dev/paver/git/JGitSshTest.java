@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paver.conversation.GitStandIn;
 import dev.paver.conversation.SshGitServer;
-import dev.paver.core.action.RepositoryPort.Adoption;
-import dev.paver.core.action.RepositoryPort.MergeState;
-import dev.paver.core.action.RepositoryPort.PullRequest;
-import dev.paver.core.action.RepositoryPort.PullRequestDraft;
-import dev.paver.core.action.RepositoryPort.RepositoryException;
+import dev.paver.core.goldenpath.RepositoryPort.Adoption;
+import dev.paver.core.goldenpath.RepositoryPort.MergeState;
+import dev.paver.core.goldenpath.RepositoryPort.PullRequest;
+import dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft;
+import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.report.Card;
-import dev.paver.core.report.CardBuilder;
+import dev.paver.core.run.CardBuilder;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.ThreadRef;

@@ -3,7 +3,13 @@ package dev.paver.core.action;
 import dev.paver.core.approval.ApprovalRequest;
 import dev.paver.core.approval.ApprovalState;
 import dev.paver.core.approval.Approvals;
+import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Message;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
+import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.run.RunState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +81,7 @@ public final class ApprovalAction implements Action {
                 List<String> voided = approvals.headMoved(request, head);
                 if (voided != null) {
                     milestones.add(Milestone.of("void-" + head, "The pull request changed after it was put up for approval ("
-                            + AwaitMergeAction.shortSha(request.headSha()) + " → " + AwaitMergeAction.shortSha(head) + ")"
+                            + Message.shortSha(request.headSha()) + " → " + Message.shortSha(head) + ")"
                             + (voided.isEmpty() ? "" : ": the approval of " + String.join(", ", voided.stream().map(Message::mention).toList())
                             + " is void") + ". The approvers must look at it again."));
                 }

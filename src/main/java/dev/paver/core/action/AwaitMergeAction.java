@@ -1,6 +1,13 @@
 package dev.paver.core.action;
 
+import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Link;
+import dev.paver.core.report.Message;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
+import dev.paver.core.run.RepositoryNames;
 import java.util.List;
 import java.util.Map;
 
@@ -38,20 +45,15 @@ public final class AwaitMergeAction implements Action {
         if (state instanceof RepositoryPort.MergeState.Merged merged) {
             String by = merged.mergedBy() == null || merged.mergedBy().isEmpty() ? "" : " by " + merged.mergedBy();
             return new ActionResult.Done(Map.of("revision", merged.revision(), "mergedBy", merged.mergedBy() == null ? "" : merged.mergedBy()),
-                    "merged at " + shortSha(merged.revision()),
+                    "merged at " + Message.shortSha(merged.revision()),
                     List.of(new Milestone("merged", capitalize(pr.describe()) + " in " + repository + " merged" + by
-                            + " (revision " + shortSha(merged.revision()) + ").", List.of(new Link(repository + " " + pr.describe(), pr.url())))));
+                            + " (revision " + Message.shortSha(merged.revision()) + ").", List.of(new Link(repository + " " + pr.describe(), pr.url())))));
         }
         if (state instanceof RepositoryPort.MergeState.Closed) {
             return new ActionResult.Failed(capitalize(pr.describe()) + " in " + repository
                     + " was closed without merging; start a new request to try again.", List.of());
         }
         return new ActionResult.Waiting(waitKey(repository, branch), "waiting for " + pr.describe() + " to be merged", List.of());
-    }
-
-    /** The first 7 characters of a commit id. */
-    public static String shortSha(String sha) {
-        return sha == null ? "" : sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 
     static String capitalize(String s) {

@@ -1,6 +1,10 @@
 package dev.paver.core.action;
 
 import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

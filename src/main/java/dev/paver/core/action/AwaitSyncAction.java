@@ -1,5 +1,11 @@
 package dev.paver.core.action;
 
+import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.report.Message;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +49,7 @@ public final class AwaitSyncAction implements Action {
         String application = ctx.required("application");
         String revision = ctx.text("revision");
         String env = ctx.text("environment").isEmpty() ? "the cluster" : ctx.text("environment");
-        String shortRev = AwaitMergeAction.shortSha(revision);
+        String shortRev = Message.shortSha(revision);
         if (!deployments.enabled()) {
             return new ActionResult.Done(Map.of("tracking", "off", "revision", revision), "deployment tracking is off",
                     List.of(Milestone.of("tracking-off", "Deployment tracking is off: no cluster is configured, so Paver "

@@ -1,6 +1,10 @@
 package dev.paver.core.action;
 
 import dev.paver.core.goldenpath.TemplateRenderer;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.RepositoryNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

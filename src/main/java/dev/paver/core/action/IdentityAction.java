@@ -2,6 +2,9 @@ package dev.paver.core.action;
 
 import dev.paver.core.access.IdentityPort;
 import dev.paver.core.report.Message;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
 import java.util.List;
 import java.util.Map;
 

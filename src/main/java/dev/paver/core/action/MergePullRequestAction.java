@@ -2,8 +2,14 @@ package dev.paver.core.action;
 
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditLog;
+import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
+import dev.paver.core.run.RepositoryNames;
 import java.util.List;
 import java.util.Map;
 
@@ -49,9 +55,9 @@ public final class MergePullRequestAction implements Action {
         audit.append(new AuditEntry(ctx.clock().instant(), approver, "merge", ctx.required("subject"), ctx.runId(), "PAVER",
                 pr.repository() + " " + pr.describe() + " at " + merged.revision()));
         return new ActionResult.Done(Map.of("revision", merged.revision(), "mergedBy", merged.mergedBy() == null ? "" : merged.mergedBy()),
-                "merged at " + AwaitMergeAction.shortSha(merged.revision()),
+                "merged at " + Message.shortSha(merged.revision()),
                 List.of(new Milestone("merged", "Paver merged " + pr.describe() + " in " + pr.repository() + " as approved by "
-                        + Message.mention(approver) + " (revision " + AwaitMergeAction.shortSha(merged.revision()) + ").",
+                        + Message.mention(approver) + " (revision " + Message.shortSha(merged.revision()) + ").",
                         List.of(new Link(pr.repository() + " " + pr.describe(), pr.url())))));
     }
 }

@@ -2,7 +2,13 @@ package dev.paver.core.action;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
+import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Message;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
+import dev.paver.core.run.RepositoryNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

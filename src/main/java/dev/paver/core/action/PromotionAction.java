@@ -1,5 +1,10 @@
 package dev.paver.core.action;
 
+import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.RepositoryNames;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

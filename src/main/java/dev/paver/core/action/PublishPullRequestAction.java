@@ -1,6 +1,12 @@
 package dev.paver.core.action;
 
+import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Link;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
+import dev.paver.core.run.RepositoryNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

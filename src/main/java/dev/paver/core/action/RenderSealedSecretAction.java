@@ -1,5 +1,9 @@
 package dev.paver.core.action;
 
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.secret.Scope;
 import dev.paver.core.secret.SealedSecretManifest;
 import java.util.LinkedHashMap;

@@ -4,6 +4,10 @@ import dev.paver.core.access.IdentityPort;
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.report.Message;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Milestone;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +46,7 @@ public final class SyncApplicationAction implements Action {
         if (!deployments.enabled()) {
             return new ActionResult.Done(Map.of("application", application, "revision", revision, "initiatedBy", approver),
                     "no cluster: sync it in Argo CD", List.of(Milestone.of("sync-off", "No cluster is configured, so Paver "
-                    + "cannot start the sync: sync " + application + " to " + AwaitMergeAction.shortSha(revision) + " in Argo CD.")));
+                    + "cannot start the sync: sync " + application + " to " + Message.shortSha(revision) + " in Argo CD.")));
         }
         String initiatedBy = identities.clusterIdentity(approver).orElse("slack:" + approver);
         Map<String, String> info = new LinkedHashMap<>();
@@ -62,8 +66,8 @@ public final class SyncApplicationAction implements Action {
         audit.append(new AuditEntry(ctx.clock().instant(), approver, "sync", ctx.required("subject"), ctx.runId(), "PAVER",
                 application + " to " + revision + " initiated by " + initiatedBy));
         return new ActionResult.Done(Map.of("application", application, "revision", revision, "initiatedBy", initiatedBy),
-                "sync of " + AwaitMergeAction.shortSha(revision) + " started",
+                "sync of " + Message.shortSha(revision) + " started",
                 List.of(Milestone.of("sync", "Paver started the Argo CD sync of " + application + " to "
-                        + AwaitMergeAction.shortSha(revision) + " on behalf of " + Message.mention(approver) + ".")));
+                        + Message.shortSha(revision) + " on behalf of " + Message.mention(approver) + ".")));
     }
 }

@@ -176,7 +176,7 @@ public final class Approvals {
             return new Refused("The pull request changed while you clicked; look at it again and approve the new head.");
         }
         audit.append(new AuditEntry(now, userId, "approve", request.subject(), request.runId(), origin,
-                request.purpose() + (request.headSha().isEmpty() ? "" : " at " + shortSha(request.headSha()))));
+                request.purpose() + (request.headSha().isEmpty() ? "" : " at " + Message.shortSha(request.headSha()))));
         ApprovalRequest current = store.find(requestId).orElseThrow();
         if (current.votes().size() < current.required()) {
             editPrompts(current);
@@ -295,7 +295,7 @@ public final class Approvals {
         }
         List<String> voided = request.votes().stream().map(ApprovalRequest.Vote::approver).toList();
         audit.append(new AuditEntry(clock.instant(), "paver", "void", request.subject(), request.runId(), "PAVER",
-                "pull request head moved from " + shortSha(request.headSha()) + " to " + shortSha(newHead)
+                "pull request head moved from " + Message.shortSha(request.headSha()) + " to " + Message.shortSha(newHead)
                         + (voided.isEmpty() ? "" : "; approvals void: " + String.join(", ", voided))));
         editPrompts(store.find(request.id()).orElseThrow());
         return voided;
@@ -310,7 +310,7 @@ public final class Approvals {
             fields.add(new Card.Field(line.label(), line.value()));
         }
         if (!request.headSha().isEmpty()) {
-            fields.add(new Card.Field("Head", shortSha(request.headSha())));
+            fields.add(new Card.Field("Head", Message.shortSha(request.headSha())));
         }
         List<Link> links = request.pullRequest().isEmpty() ? List.of() : List.of(new Link("Pull request", request.pullRequest()));
         String text = switch (request.state()) {
@@ -365,9 +365,5 @@ public final class Approvals {
                         + e.getMessage());
             }
         }
-    }
-
-    private static String shortSha(String sha) {
-        return dev.paver.core.action.AwaitMergeAction.shortSha(sha);
     }
 }

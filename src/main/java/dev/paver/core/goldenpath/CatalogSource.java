@@ -1,6 +1,5 @@
 package dev.paver.core.goldenpath;
 
-import dev.paver.core.action.RepositoryPort;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;

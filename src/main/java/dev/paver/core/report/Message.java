@@ -32,6 +32,11 @@ public record Message(String text, List<Card.Field> fields, List<Link> links, Li
         return userId != null && userId.matches("[A-Z0-9]+") ? MARK + "@" + userId + MARK : String.valueOf(userId);
     }
 
+    /** The first 7 characters of a commit id, as people see it in messages and cards; empty for {@code null}. */
+    public static String shortSha(String sha) {
+        return sha == null ? "" : sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+
     /** The pattern renderers replace by a mention: group 1 is the user id. */
     public static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("\u0001@([A-Z0-9]+)\u0001");
 

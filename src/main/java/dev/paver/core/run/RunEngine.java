@@ -1,21 +1,15 @@
 package dev.paver.core.run;
 
-import dev.paver.core.action.Action;
-import dev.paver.core.action.ActionContext;
-import dev.paver.core.action.ActionRegistry;
-import dev.paver.core.action.ActionResult;
-import dev.paver.core.action.Milestone;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.StepSpec;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Card;
-import dev.paver.core.report.CardBuilder;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Notifier;
 import java.security.SecureRandom;
-import dev.paver.core.action.RepositoryPort;
+import dev.paver.core.goldenpath.RepositoryPort;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

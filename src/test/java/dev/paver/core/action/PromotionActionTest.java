@@ -2,6 +2,8 @@ package dev.paver.core.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionResult;
 import dev.paver.git.JGitRepositories;
 import java.nio.file.Path;
 import java.time.Clock;

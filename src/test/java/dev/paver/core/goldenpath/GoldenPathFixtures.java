@@ -1,9 +1,9 @@
 package dev.paver.core.goldenpath;
 
-import dev.paver.core.action.Action;
-import dev.paver.core.action.ActionContext;
-import dev.paver.core.action.ActionRegistry;
-import dev.paver.core.action.ActionResult;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionContext;
+import dev.paver.core.run.ActionRegistry;
+import dev.paver.core.run.ActionResult;
 import dev.paver.core.action.FetchTemplateAction;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.run.InMemoryRunStore;
@@ -186,7 +186,7 @@ public final class GoldenPathFixtures {
      * A git host that names things, as {@code paver:repository:describe} needs, and reads the default branch of
      * given repositories, as {@code paver:promotion:render} does; it refuses every side effect.
      */
-    private static final class NamesOnly implements dev.paver.core.action.RepositoryPort {
+    private static final class NamesOnly implements dev.paver.core.goldenpath.RepositoryPort {
 
         private final Map<String, Map<String, String>> repositories;
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paver.conversation.GitDaemon;
 import dev.paver.conversation.GitStandIn;
-import dev.paver.core.action.ActionRegistry;
 import dev.paver.core.action.CheckFreeAction;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitSyncAction;

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paver.conversation.GitStandIn;
 import dev.paver.conversation.MutableClock;
-import dev.paver.core.action.Action;
-import dev.paver.core.action.ActionRegistry;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.CreateRepositoryAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.FetchTemplateAction;
 import dev.paver.core.action.PublishPullRequestAction;
-import dev.paver.core.action.RepositoryPort;
+import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;

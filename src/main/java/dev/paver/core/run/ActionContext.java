@@ -1,7 +1,6 @@
-package dev.paver.core.action;
+package dev.paver.core.run;
 
 import dev.paver.core.goldenpath.GoldenPath;
-import dev.paver.core.run.RunRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.paver.core.action;
+package dev.paver.core.run;
 
 import java.util.List;
 import java.util.Map;

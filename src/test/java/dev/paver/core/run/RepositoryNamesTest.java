@@ -1,4 +1,4 @@
-package dev.paver.core.action;
+package dev.paver.core.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

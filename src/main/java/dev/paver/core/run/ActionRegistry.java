@@ -1,4 +1,4 @@
-package dev.paver.core.action;
+package dev.paver.core.run;
 
 import java.util.Collection;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.paver.core.action;
+package dev.paver.core.run;
 
 import dev.paver.core.report.Link;
 import java.util.List;

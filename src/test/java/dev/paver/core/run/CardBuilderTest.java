@@ -1,4 +1,4 @@
-package dev.paver.core.report;
+package dev.paver.core.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,6 @@ import dev.paver.core.convention.Conventions;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.RequestCheck;
-import dev.paver.core.run.Run;
-import dev.paver.core.run.RunRequest;
-import dev.paver.core.run.RunState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

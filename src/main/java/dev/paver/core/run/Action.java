@@ -1,4 +1,4 @@
-package dev.paver.core.action;
+package dev.paver.core.run;
 
 /**
  * A step's behaviour, registered by id in the {@link ActionRegistry}. Standard Backstage ids

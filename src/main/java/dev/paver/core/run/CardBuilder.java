@@ -1,12 +1,9 @@
-package dev.paver.core.report;
+package dev.paver.core.run;
 
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.StepSpec;
-import dev.paver.core.run.Intake;
-import dev.paver.core.run.Run;
-import dev.paver.core.run.RunState;
-import dev.paver.core.run.StepRun;
-import dev.paver.core.run.StepStatus;
+import dev.paver.core.report.Card;
+import dev.paver.core.report.Link;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,8 @@
-package dev.paver.core.access;
+package dev.paver.core.action;
 
-import dev.paver.core.action.RevokeAccessAction;
+import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.access.Grant;
+import dev.paver.core.access.GrantStore;
 import dev.paver.core.approval.ApprovalRequest;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.audit.AuditEntry;

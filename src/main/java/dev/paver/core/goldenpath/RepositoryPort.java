@@ -1,4 +1,4 @@
-package dev.paver.core.action;
+package dev.paver.core.goldenpath;
 
 import java.util.Map;
 
@@ -13,7 +13,7 @@ public interface RepositoryPort {
     /**
      * Creates the repository when it does not exist, with one initial commit on the default branch.
      *
-     * @param name        repository name, already validated ({@link RepositoryNames})
+     * @param name        repository name, already validated (checked by the run package's {@code RepositoryNames})
      * @param description one line for the host
      * @return where it is
      */
@@ -36,7 +36,7 @@ public interface RepositoryPort {
      * full message of the first commit of the default branch, so a caller recognises the repository it started.
      * Where the host creates repositories, this is {@link #ensureRepository}.
      *
-     * @param name        repository name, already validated ({@link RepositoryNames})
+     * @param name        repository name, already validated (checked by the run package's {@code RepositoryNames})
      * @param description one line, carried by the first commit
      * @return {@link Adoption.Ready}, or {@link Adoption.Missing} when the host has no such repository yet
      * @throws RepositoryException permanent when the repository has commits but not the default branch; not

@@ -1,6 +1,7 @@
-package dev.paver.core.action;
+package dev.paver.core.run;
 
 import dev.paver.core.convention.Names;
+import dev.paver.core.goldenpath.RepositoryPort;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
