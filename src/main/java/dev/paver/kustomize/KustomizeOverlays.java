@@ -72,6 +72,10 @@ public final class KustomizeOverlays implements OverlayBuilder {
             LOG.info("conventions gate: overlays are built with {}", detection.command().get().describe());
             return new KustomizeOverlays(detection.command().get(), timeout);
         }
+        if (configured != null && configured.strip().equals("builtin")) {
+            LOG.info("conventions gate: overlays are built with the built-in view (paver.conventions.kustomize-command is builtin)");
+            return OverlayBuilder.BUILT_IN;
+        }
         LOG.warn("conventions gate: no usable kustomize ({}); the built-in view builds overlays and refuses every "
                 + "kustomization field it does not model. Install kustomize or kubectl, or set "
                 + "paver.conventions.kustomize-command", detection.reason());
