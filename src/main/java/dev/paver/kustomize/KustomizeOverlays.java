@@ -72,7 +72,7 @@ public final class KustomizeOverlays implements OverlayBuilder {
             LOG.info("conventions gate: overlays are built with {}", detection.command().get().describe());
             return new KustomizeOverlays(detection.command().get(), timeout);
         }
-        if (configured != null && configured.strip().equals("builtin")) {
+        if (configured != null && configured.strip().equals(KustomizeCommand.BUILT_IN)) {
             LOG.info("conventions gate: overlays are built with the built-in view (paver.conventions.kustomize-command is builtin)");
             return OverlayBuilder.BUILT_IN;
         }
