@@ -1,13 +1,24 @@
 package dev.paver;
 
+import dev.paver.git.GitConfiguration;
+import dev.paver.kubernetes.KubernetesConfiguration;
+import dev.paver.kustomize.KustomizeConfiguration;
+import dev.paver.slack.SlackConfiguration;
+import dev.paver.store.StoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 /** Paver's server: Slack intake, run engine, git and Argo CD followers. {@code java -jar paver.jar}. */
-/* Only the wiring package is scanned: every other bean is built explicitly in PaverConfiguration. */
+/*
+ * Only the wiring package is scanned (CoreConfiguration); each adapter's configuration is imported by name, and every
+ * bean is built explicitly in one of them.
+ */
 @SpringBootApplication(scanBasePackages = "dev.paver.config")
 @ConfigurationPropertiesScan("dev.paver.config")
+@Import({SlackConfiguration.class, GitConfiguration.class, KubernetesConfiguration.class, KustomizeConfiguration.class,
+        StoreConfiguration.class})
 public class PaverApplication {
 
     /**

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Decides whether a cluster is configured: {@code paver.kubernetes.enabled} true/false, or auto-detection. */
-final class KubernetesDetection {
+public final class KubernetesDetection {
 
     private KubernetesDetection() {
     }
@@ -13,7 +13,7 @@ final class KubernetesDetection {
      * @param setting {@code true}, {@code false} or {@code auto}: on when running in a pod (service account
      *                environment) or when a kubeconfig exists ({@code KUBECONFIG} or {@code ~/.kube/config})
      */
-    static boolean enabled(String setting) {
+    public static boolean enabled(String setting) {
         if ("true".equalsIgnoreCase(setting)) {
             return true;
         }
