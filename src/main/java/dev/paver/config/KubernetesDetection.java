@@ -1,5 +1,6 @@
 package dev.paver.config;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,7 +29,7 @@ public final class KubernetesDetection {
         }
         String kubeconfig = System.getenv("KUBECONFIG");
         if (kubeconfig != null && !kubeconfig.isBlank()) {
-            return Files.exists(Path.of(kubeconfig.split(java.io.File.pathSeparator)[0]));
+            return Files.exists(Path.of(kubeconfig.split(File.pathSeparator)[0]));
         }
         return Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
     }
