@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -680,7 +681,7 @@ public final class GitHubRepositories implements RepositoryPort {
         if (e instanceof GHIOException gh && gh.getResponseHeaderFields() != null) {
             gh.getResponseHeaderFields().forEach((k, v) -> {
                 if (k != null && v != null && !v.isEmpty()) {
-                    out.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
+                    out.put(k.toLowerCase(Locale.ROOT), v.get(0));
                 }
             });
         }

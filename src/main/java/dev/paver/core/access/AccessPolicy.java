@@ -1,7 +1,9 @@
 package dev.paver.core.access;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,7 +22,7 @@ public record AccessPolicy(Map<String, Role> roles, Duration remindBefore) {
     private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,3})h)?(?:(\\d{1,4})m)?");
 
     public AccessPolicy {
-        roles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+        roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("paver.access.roles must name at least one role");
         }
@@ -58,7 +60,7 @@ public record AccessPolicy(Map<String, Role> roles, Duration remindBefore) {
         if (text == null || text.isEmpty()) {
             return Optional.empty();
         }
-        var m = DURATION.matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
+        var m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches() || m.group(1) == null && m.group(2) == null) {
             return Optional.empty();
         }

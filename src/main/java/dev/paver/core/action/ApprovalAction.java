@@ -11,6 +11,7 @@ import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.run.RunState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class ApprovalAction implements Action {
 
     private static ActionResult expired(ApprovalRequest request, List<Milestone> milestones) {
         return new ActionResult.Failed("nobody approved it before " + request.expiresAt() + " (the request waits "
-                + "at most " + AwaitSyncAction.human(java.time.Duration.between(request.createdAt(), request.expiresAt()))
+                + "at most " + AwaitSyncAction.human(Duration.between(request.createdAt(), request.expiresAt()))
                 + "). Nothing was changed; ask again when an approver is around.", milestones, RunState.EXPIRED);
     }
 

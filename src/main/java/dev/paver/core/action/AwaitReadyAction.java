@@ -8,6 +8,7 @@ import dev.paver.core.run.Milestone;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -303,7 +304,7 @@ public final class AwaitReadyAction implements Action {
             case DELETING, FOUND -> (r.presence() == ClaimStatus.Presence.DELETING ? "being deleted; " : "")
                     + (r.conditions().isEmpty() ? "no conditions yet"
                     : String.join("; ", r.conditions().stream()
-                    .sorted(java.util.Comparator.comparing(c -> !ClaimStatus.READY.equals(c.type()))) // Ready first, then as given
+                    .sorted(Comparator.comparing(c -> !ClaimStatus.READY.equals(c.type()))) // Ready first, then as given
                     .map(c -> c.describe(CONDITION_CHARS)).toList()));
         };
     }

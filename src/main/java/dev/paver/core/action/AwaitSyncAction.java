@@ -7,8 +7,10 @@ import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * {@code argocd:await-sync}: follows an Argo CD Application until the merged revision is deployed. Inputs:
@@ -70,7 +72,7 @@ public final class AwaitSyncAction implements Action {
         // asked once per check: on plain git, contains() fetches
         boolean containsMerge = !applied.isEmpty() && (applied.equals(revision)
                 || !repository.isEmpty() && !revision.isEmpty() && repositories.contains(repository, applied, revision));
-        java.util.function.Predicate<String> includes = r -> containsMerge;
+        Predicate<String> includes = r -> containsMerge;
         if (app.syncFailed(includes, revision)) {
             return new ActionResult.Failed("Argo CD could not sync " + application + " to " + shortRev + " (phase "
                     + app.operationPhase() + "): " + app.operationMessage(), List.of());
@@ -85,7 +87,7 @@ public final class AwaitSyncAction implements Action {
                     List.of(Milestone.of("deployed", "Deployed to " + env + ": " + application + " is Synced and Healthy at revision "
                             + shortRev + " (" + human(took) + " after the request).")));
         }
-        List<Milestone> milestones = new java.util.ArrayList<>();
+        List<Milestone> milestones = new ArrayList<>();
         if (app.syncing()) {
             milestones.add(Milestone.of("syncing", "Argo CD is syncing " + application + (shortRev.isEmpty() ? "" : " to " + shortRev) + "."));
         }

@@ -13,6 +13,7 @@ import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -87,7 +88,7 @@ public final class GrantAccessAction implements Action {
 
     /** The annotations of a grant's RoleBinding. */
     static Map<String, String> annotations(Grant grant, String reason) {
-        Map<String, String> a = new java.util.LinkedHashMap<>();
+        Map<String, String> a = new LinkedHashMap<>();
         a.put(ANNOTATION_PREFIX + "run", grant.runId());
         a.put(ANNOTATION_PREFIX + "requester", grant.user());
         a.put(ANNOTATION_PREFIX + "approved-by", grant.approver());

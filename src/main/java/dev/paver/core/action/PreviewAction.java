@@ -9,6 +9,7 @@ import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -161,7 +162,7 @@ public final class PreviewAction implements Action {
 
     private static void update(MessageDigest sha, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
         sha.update(bytes);
     }
 

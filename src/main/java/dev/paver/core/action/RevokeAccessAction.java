@@ -14,6 +14,8 @@ import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
+import dev.paver.core.run.RunRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -131,7 +133,7 @@ public final class RevokeAccessAction implements Action {
     }
 
     /** One extension adds the duration the elevation first asked for (its {@code for}, within the role's maximum). */
-    public static java.time.Duration extension(dev.paver.core.run.RunRequest request) {
-        return AccessPolicy.parseDuration(String.valueOf(request.parameters().get("for"))).orElse(java.time.Duration.ofHours(1));
+    public static Duration extension(RunRequest request) {
+        return AccessPolicy.parseDuration(String.valueOf(request.parameters().get("for"))).orElse(Duration.ofHours(1));
     }
 }

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -127,7 +128,7 @@ public final class Approvals {
     }
 
     /** The stored request, if any. */
-    public java.util.Optional<ApprovalRequest> find(String id) {
+    public Optional<ApprovalRequest> find(String id) {
         return store.find(id);
     }
 

@@ -2,6 +2,7 @@ package dev.paver.core.convention;
 
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -54,7 +55,7 @@ public final class YamlDocuments {
                     throw new InvalidYamlException(file, line, "a document must be a mapping, found "
                             + value.getClass().getSimpleName());
                 }
-                Map<String, Integer> lines = new java.util.HashMap<>();
+                Map<String, Integer> lines = new HashMap<>();
                 index(node, "", lines, 0);
                 documents.add(new ManifestDocument(file, line, (Map<String, Object>) map, lines));
             }

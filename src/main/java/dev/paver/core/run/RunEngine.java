@@ -15,12 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -116,7 +119,7 @@ public final class RunEngine {
     private static final String SIGNAL = "signal:";
 
     private static Set<String> signals(Run run) {
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         run.posted().stream().filter(k -> k.startsWith(SIGNAL)).forEach(k -> out.add(k.substring(SIGNAL.length())));
         return out;
     }
@@ -192,7 +195,7 @@ public final class RunEngine {
                     queued.remove(runId);
                     advance(runId);
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // shutting down: the run is stored, and the next start resumes it
                 queued.remove(runId);
                 firstPass.remove(runId);
@@ -320,7 +323,7 @@ public final class RunEngine {
                 boolean same = step.status() == StepStatus.WAITING && step.retryingSince() == null
                         && step.detail().equals(waiting.detail()) && run.state() == RunState.WAITING
                         && waiting.waitKey().equals(run.waitingFor())
-                        && java.util.Objects.equals(wakeAt, run.wakeAt());
+                        && Objects.equals(wakeAt, run.wakeAt());
                 if (!same || changed) {
                     // store and edit the card only when something changed: a waiting run is checked on every poll
                     run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
