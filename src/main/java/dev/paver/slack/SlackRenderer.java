@@ -17,6 +17,7 @@ import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.report.Card;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,7 @@ public final class SlackRenderer {
         }
         StringBuilder out = new StringBuilder("*Audit log of `" + escape(trail.query()) + "`*, newest first:");
         for (dev.paver.core.audit.AuditEntry e : trail.entries()) {
-            out.append("\n• ").append(AUDIT_TIME.format(e.at())).append("  ")
+            out.append("\n• ").append(Times.logged(e.at())).append("  ")
                     .append(e.actor().matches("[A-Z0-9]+") ? "<@" + e.actor() + ">" : escape(e.actor()))
                     .append(" *").append(escape(e.action())).append("* ").append(escape(e.subject()))
                     .append(" _(").append(escape(e.origin().toLowerCase(java.util.Locale.ROOT)))
@@ -184,9 +185,6 @@ public final class SlackRenderer {
         }
         return truncate(out.toString(), 3900);
     }
-
-    private static final java.time.format.DateTimeFormatter AUDIT_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     /** The App Home tab (a {@code home} view for {@code views.publish}). */
     public static com.slack.api.model.view.View home(dev.paver.core.run.Home home, dev.paver.core.approval.Approvals approvals) {
@@ -211,8 +209,8 @@ public final class SlackRenderer {
         StringBuilder access = new StringBuilder();
         for (var grant : home.elevations()) {
             access.append("• *").append(escape(grant.role())).append("* in `").append(escape(grant.namespace()))
-                    .append("` until ").append(AUDIT_TIME.format(grant.expiresAt())).append(" (")
-                    .append(dev.paver.core.action.AwaitSyncAction.human(java.time.Duration.between(home.now(), grant.expiresAt())))
+                    .append("` until ").append(Times.instant(grant.expiresAt())).append(" (")
+                    .append(Times.elapsed(java.time.Duration.between(home.now(), grant.expiresAt())))
                     .append(" left)\n");
         }
         String accessText = access.length() == 0 ? "No active elevation." : access.toString();

@@ -6,6 +6,7 @@ import dev.paver.core.convention.Names;
 import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
 import dev.paver.core.convention.Violation;
+import dev.paver.core.report.Times;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,7 +185,7 @@ public final class RequestCheck {
         if (role != null) {
             AccessPolicy.Role r = access.role(role).orElseThrow();
             platform.put("clusterRole", r.clusterRole());
-            platform.put("roleMax", AccessPolicy.format(r.max()));
+            platform.put("roleMax", Times.duration(r.max()));
         }
         if (owner != null) {
             platform.put("costCenter", catalog.groups().getOrDefault(owner, ""));
@@ -440,15 +441,15 @@ public final class RequestCheck {
         }
         if (d.compareTo(AccessPolicy.MIN_DURATION) < 0) {
             return Optional.of(Violation.ofParameter(p.name(), "duration", p.name() + " " + value + " is shorter than "
-                    + AccessPolicy.format(AccessPolicy.MIN_DURATION)));
+                    + Times.duration(AccessPolicy.MIN_DURATION)));
         }
         AccessPolicy.Role r = role == null ? null : access.role(role).orElse(null);
         if (r != null && d.compareTo(r.max()) > 0) {
             return Optional.of(Violation.ofParameter(p.name(), "max-duration", p.name() + " " + value + " is longer than the "
-                    + AccessPolicy.format(r.max()) + " allowed for " + r.name() + "; ask for " + AccessPolicy.format(r.max())
+                    + Times.duration(r.max()) + " allowed for " + r.name() + "; ask for " + Times.duration(r.max())
                     + " or less, and extend it when the reminder comes"));
         }
-        platform.put("duration", AccessPolicy.format(d));
+        platform.put("duration", Times.duration(d));
         return Optional.empty();
     }
 
