@@ -22,8 +22,8 @@ import java.util.Map;
 
 /**
  * {@code kubernetes:revoke-access}: holds an elevation until it expires, then deletes its RoleBinding. A durable
- * timer: the run waits with a wake time (the reminder, then the expiry), so a restart or another replica picks it
- * up, and the revocation is a conditional update of the stored grant, so it happens once. On each pass:
+ * timer: the run waits with a wake time (the reminder, then the expiry), so it survives a restart (the next pass picks
+ * it up), and the revocation is a conditional update of the stored grant, so it happens once. On each pass:
  * approved extensions ({@link #EXTEND} requests) move the expiry and re-annotate the RoleBinding; {@code remindBefore}
  * the expiry the thread reminds the holder with an Extend button; at the expiry the RoleBinding is deleted and the
  * thread says so. No inputs. Output: {@code revokedAt}.
