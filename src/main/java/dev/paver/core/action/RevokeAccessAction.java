@@ -122,7 +122,10 @@ public final class RevokeAccessAction implements Action {
         return grant;
     }
 
-    /** One extension adds the duration the elevation first asked for (its {@code for}, within the role's maximum). */
+    /**
+     * One extension adds the duration the elevation first asked for (its {@code for}, which the request check kept
+     * within the role's maximum), or one hour when the stored request has none that reads as a duration.
+     */
     public static java.time.Duration extension(dev.paver.core.run.RunRequest request) {
         return AccessPolicy.parseDuration(String.valueOf(request.parameters().get("for"))).orElse(java.time.Duration.ofHours(1));
     }

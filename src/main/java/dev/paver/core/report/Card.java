@@ -11,7 +11,7 @@ import java.util.List;
  *               waits for), {@code Done}, {@code Failed}, {@code Denied}, {@code Expired}
  * @param requester the chat user id of the person who asked (renderers show it as a mention)
  * @param fields label and value pairs: the request's parameters as text, defaults filled (renderers escape them)
- * @param steps  one line per template step
+ * @param steps  one line per template step (a {@code paver:preview} step only in a dry run)
  * @param links  the template's output links once known
  * @param note   a line under the steps (deployment tracking off, the failure reason), or empty
  */
