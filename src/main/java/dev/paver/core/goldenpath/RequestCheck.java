@@ -49,9 +49,11 @@ public final class RequestCheck {
      * Every rule holds.
      *
      * @param parameters typed parameters with defaults
-     * @param platform   derived values: {@code domain}, {@code costCenter}, {@code gitopsRepository},
-     *                   {@code environments}, {@code firstEnvironment}, {@code imageRegistry}, {@code profile}
-     *                   (requests and limits)
+     * @param platform   values derived from the catalog and the conventions, the template's {@code platform}
+     *                   context; which ones depends on the parameters' conventions, e.g. {@code domain},
+     *                   {@code costCenter}, {@code gitopsRepository}, {@code environments}, {@code profile} (requests and
+     *                   limits), {@code namespace}, and for an elevation {@code clusterRole}, {@code duration} (as
+     *                   {@code 1h30m}) and {@code roleMax}
      */
     public record Accepted(Map<String, Object> parameters, Map<String, Object> platform) implements Outcome {
     }
