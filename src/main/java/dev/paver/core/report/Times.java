@@ -53,6 +53,18 @@ public final class Times {
         return h == 0 ? m + "m" : m == 0 ? h + "h" : h + "h" + m + "m";
     }
 
+    /**
+     * An HTTP {@code Retry-After} header (RFC 9110, section 10.2.3) as a message shows it: a number of seconds as
+     * {@link #elapsed} writes it ({@code 8s}, {@code 1m 00s}); an HTTP date, or anything else, as sent.
+     */
+    public static String retryAfter(String header) {
+        String text = header.strip();
+        if (!text.isEmpty() && text.length() < 10 && text.chars().allMatch(Character::isDigit)) {
+            return elapsed(Duration.ofSeconds(Long.parseLong(text)));
+        }
+        return text;
+    }
+
     /** A moment to the minute, in UTC: {@code 2026-11-21 14:05 UTC}. */
     public static String instant(Instant at) {
         return MINUTE.format(at);

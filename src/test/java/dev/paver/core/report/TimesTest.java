@@ -35,6 +35,14 @@ class TimesTest {
     }
 
     @Test
+    void retryAfterSecondsReadAsADurationAndADateAsSent() {
+        assertThat(Times.retryAfter("8")).isEqualTo("8s");
+        assertThat(Times.retryAfter(" 90 ")).isEqualTo("1m 30s");
+        assertThat(Times.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isEqualTo("Wed, 21 Oct 2026 07:28:00 GMT");
+        assertThat(Times.retryAfter("99999999999999999999")).as("too long to be seconds").isEqualTo("99999999999999999999");
+    }
+
+    @Test
     void momentsAreInUtcWithTheZoneNamed() {
         Instant at = Instant.parse("2026-11-21T14:05:09Z");
         assertThat(Times.instant(at)).isEqualTo("2026-11-21 14:05 UTC");
