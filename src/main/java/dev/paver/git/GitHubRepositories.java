@@ -3,6 +3,7 @@ package dev.paver.git;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.report.Times;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -606,7 +607,7 @@ public final class GitHubRepositories implements RepositoryPort {
         } else if (status == 429 || (status == 403 && (headers.containsKey("retry-after") || headers.containsKey("gh-limited-by")))) {
             String after = headers.get("retry-after");
             message = "GitHub's secondary rate limit stopped Paver while " + doing
-                    + (after == null ? "; retry in a minute or more" : "; retry after " + after + " s")
+                    + (after == null ? "; retry in a minute or more" : "; retry after " + Times.retryAfter(after))
                     + " and spread requests out";
         } else if (status == 401) {
             message = "GitHub rejected the credentials while " + doing + " (HTTP 401" + suffix
@@ -690,7 +691,7 @@ public final class GitHubRepositories implements RepositoryPort {
 
     private static String resetAt(String epochSeconds) {
         try {
-            return " (it resets at " + Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim())) + ")";
+            return " (it resets at " + Times.instant(Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim()))) + ")";
         } catch (RuntimeException e) {
             return "";
         }

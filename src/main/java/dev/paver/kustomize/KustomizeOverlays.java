@@ -1,5 +1,6 @@
 package dev.paver.kustomize;
 
+import dev.paver.core.report.Times;
 import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.convention.Kustomizations;
 import dev.paver.core.convention.ManifestDocument;
@@ -158,7 +159,7 @@ public final class KustomizeOverlays implements OverlayBuilder {
         if (!finished) {
             process.destroyForcibly();
             return Build.failed(List.of(new Violation(kustomizationFile, 0, "kustomize", directory, String.join(" ", command.command())
-                    + " " + directory + " did not finish within " + timeout.toSeconds() + " s")));
+                    + " " + directory + " did not finish within " + Times.elapsed(timeout))));
         }
         if (process.exitValue() != 0) {
             String error = Files.readString(stderr, StandardCharsets.UTF_8).replace(tree.toString() + "/", "")

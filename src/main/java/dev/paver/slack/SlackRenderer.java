@@ -12,7 +12,6 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.view.View;
-import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditTrail;
@@ -22,11 +21,10 @@ import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.report.Card;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Home;
 import dev.paver.core.run.Intake;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -184,7 +182,7 @@ public final class SlackRenderer {
         }
         StringBuilder out = new StringBuilder("*Audit log of `" + escape(trail.query()) + "`*, newest first:");
         for (AuditEntry e : trail.entries()) {
-            out.append("\n• ").append(AUDIT_TIME.format(e.at())).append("  ")
+            out.append("\n• ").append(Times.logged(e.at())).append("  ")
                     .append(e.actor().matches("[A-Z0-9]+") ? "<@" + e.actor() + ">" : escape(e.actor()))
                     .append(" *").append(escape(e.action())).append("* ").append(escape(e.subject()))
                     .append(" _(").append(escape(e.origin().toLowerCase(Locale.ROOT)))
@@ -195,9 +193,6 @@ public final class SlackRenderer {
         }
         return truncate(out.toString(), 3900);
     }
-
-    private static final DateTimeFormatter AUDIT_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** The App Home tab (a {@code home} view for {@code views.publish}). */
     public static View home(Home home, Approvals approvals) {
@@ -222,8 +217,8 @@ public final class SlackRenderer {
         StringBuilder access = new StringBuilder();
         for (var grant : home.elevations()) {
             access.append("• *").append(escape(grant.role())).append("* in `").append(escape(grant.namespace()))
-                    .append("` until ").append(AUDIT_TIME.format(grant.expiresAt())).append(" (")
-                    .append(AwaitSyncAction.human(Duration.between(home.now(), grant.expiresAt())))
+                    .append("` until ").append(Times.instant(grant.expiresAt())).append(" (")
+                    .append(Times.elapsed(Duration.between(home.now(), grant.expiresAt())))
                     .append(" left)\n");
         }
         String accessText = access.length() == 0 ? "No active elevation." : access.toString();

@@ -68,12 +68,4 @@ public record AccessPolicy(Map<String, Role> roles, Duration remindBefore) {
         long minutes = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
         return Optional.of(Duration.ofHours(hours).plusMinutes(minutes));
     }
-
-    /** A duration as people read it: {@code 2h}, {@code 45m}, {@code 1h30m}. */
-    public static String format(Duration d) {
-        long minutes = d.toMinutes();
-        long h = minutes / 60;
-        long m = minutes % 60;
-        return h == 0 ? m + "m" : m == 0 ? h + "h" : h + "h" + m + "m";
-    }
 }

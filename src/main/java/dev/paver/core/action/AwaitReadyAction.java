@@ -1,6 +1,7 @@
 package dev.paver.core.action;
 
 import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
@@ -137,7 +138,7 @@ public final class AwaitReadyAction implements Action {
         Instant timer = slow ? null : ctx.stepStarted().plus(slowAfter);
 
         if (read.isEmpty()) {
-            List<Milestone> milestones = slow ? List.of(Milestone.of("slow", what + " does not exist " + AwaitSyncAction.human(waited)
+            List<Milestone> milestones = slow ? List.of(Milestone.of("slow", what + " does not exist " + Times.elapsed(waited)
                     + " after this step began. Check that Argo CD applied it from the GitOps repository (the Application's "
                     + "sync status and message) and that the namespace exists; Paver keeps waiting.")) : List.of();
             return new ActionResult.Waiting(key, "waiting for " + kind + " " + name + " to appear", milestones, timer);
@@ -159,7 +160,7 @@ public final class AwaitReadyAction implements Action {
             return new ActionResult.Done(output("on", "true", secret, secret.isEmpty() ? "" : status.connectionSecretNamespace()),
                     "Ready" + (secret.isEmpty() ? "" : ", connection secret " + secret),
                     List.of(Milestone.of("ready", what + " is Ready (" + (readyCondition.reason().isEmpty() ? "Available"
-                            : readyCondition.reason()) + "), " + AwaitSyncAction.human(took) + " after the request." + secretText)));
+                            : readyCondition.reason()) + "), " + Times.elapsed(took) + " after the request." + secretText)));
         }
 
         List<Milestone> milestones = new ArrayList<>();
@@ -265,7 +266,7 @@ public final class AwaitReadyAction implements Action {
     }
 
     private static String slowReport(String what, ClaimStatus status, Duration waited) {
-        StringBuilder out = new StringBuilder(what).append(" is still not Ready after ").append(AwaitSyncAction.human(waited))
+        StringBuilder out = new StringBuilder(what).append(" is still not Ready after ").append(Times.elapsed(waited))
                 .append(" (").append(why(shown(status))).append(").");
         List<ClaimStatus.Resource> blocking = status.notReady();
         ClaimStatus.Resource xr = status.xr();

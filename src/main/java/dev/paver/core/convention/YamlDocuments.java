@@ -19,7 +19,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Parses a multi-document YAML file into {@link ManifestDocument}s with their start lines and the line of each of
  * their fields ({@link ManifestDocument#lineOf}), using SnakeYAML's safe constructor: no custom tags, no duplicate
- * keys, at most 3 MB and 50 aliases per file.
+ * keys, at most 3 Mi (3,145,728) characters and 50 aliases per file (SnakeYAML's {@code codePointLimit} counts
+ * code points, not bytes).
  */
 public final class YamlDocuments {
 

@@ -7,6 +7,7 @@ import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
 import dev.paver.core.convention.SemanticKey;
 import dev.paver.core.convention.Violation;
+import dev.paver.core.report.Times;
 import dev.paver.core.secret.Scope;
 import dev.paver.core.secret.SecretNames;
 import java.time.Duration;
@@ -55,9 +56,11 @@ public final class RequestCheck {
      * Every rule holds.
      *
      * @param parameters typed parameters with defaults
-     * @param platform   derived values: {@code domain}, {@code costCenter}, {@code gitopsRepository},
-     *                   {@code environments}, {@code firstEnvironment}, {@code imageRegistry}, {@code profile}
-     *                   (requests and limits)
+     * @param platform   values derived from the catalog and the conventions, the template's {@code platform}
+     *                   context; which ones depends on the parameters' conventions, e.g. {@code domain},
+     *                   {@code costCenter}, {@code gitopsRepository}, {@code environments}, {@code profile} (requests and
+     *                   limits), {@code namespace}, and for an elevation {@code clusterRole}, {@code duration} (as
+     *                   {@code 1h30m}) and {@code roleMax}
      */
     public record Accepted(Map<String, Object> parameters, Map<String, Object> platform) implements Outcome {
     }
@@ -191,7 +194,7 @@ public final class RequestCheck {
         if (role != null) {
             AccessPolicy.Role r = access.role(role).orElseThrow();
             platform.put("clusterRole", r.clusterRole());
-            platform.put("roleMax", AccessPolicy.format(r.max()));
+            platform.put("roleMax", Times.duration(r.max()));
         }
         if (owner != null) {
             platform.put("costCenter", catalog.groups().getOrDefault(owner, ""));
@@ -447,15 +450,15 @@ public final class RequestCheck {
         }
         if (d.compareTo(AccessPolicy.MIN_DURATION) < 0) {
             return Optional.of(Violation.ofParameter(p.name(), "duration", p.name() + " " + value + " is shorter than "
-                    + AccessPolicy.format(AccessPolicy.MIN_DURATION)));
+                    + Times.duration(AccessPolicy.MIN_DURATION)));
         }
         AccessPolicy.Role r = role == null ? null : access.role(role).orElse(null);
         if (r != null && d.compareTo(r.max()) > 0) {
             return Optional.of(Violation.ofParameter(p.name(), "max-duration", p.name() + " " + value + " is longer than the "
-                    + AccessPolicy.format(r.max()) + " allowed for " + r.name() + "; ask for " + AccessPolicy.format(r.max())
+                    + Times.duration(r.max()) + " allowed for " + r.name() + "; ask for " + Times.duration(r.max())
                     + " or less, and extend it when the reminder comes"));
         }
-        platform.put("duration", AccessPolicy.format(d));
+        platform.put("duration", Times.duration(d));
         return Optional.empty();
     }
 

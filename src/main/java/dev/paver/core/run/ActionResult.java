@@ -26,7 +26,7 @@ public sealed interface ActionResult {
     }
 
     /**
-     * @param waitKey    what wakes the run: {@code pr:<repo>#<number>}, {@code argocd:<application>}
+     * @param waitKey    what wakes the run: {@code pr:<repository>:<branch>}, {@code argocd:<application>}
      * @param detail     what it waits for, for the card
      * @param milestones replies for the thread (posted once each)
      * @param wakeAt     a durable timer: the run is woken at this instant even if nothing else wakes it; or null

@@ -8,6 +8,7 @@ import dev.paver.core.report.Card;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Notifier;
+import dev.paver.core.report.Times;
 import java.security.SecureRandom;
 import dev.paver.core.goldenpath.RepositoryPort;
 import java.time.Clock;
@@ -414,7 +415,7 @@ public final class RunEngine {
         if (permanent || step.retryingSince() != null && Duration.between(step.retryingSince(), now).compareTo(RETRY_FOR) > 0) {
             LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed", e);
             failStep(run, path, step, step.retryingSince() == null ? reason
-                    : reason + " (tried again for " + RETRY_FOR.toMinutes() + " minutes)", context);
+                    : reason + " (tried again for " + Times.duration(RETRY_FOR) + ")", context);
             return;
         }
         LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed, will try again: " + e.getMessage());
@@ -422,7 +423,7 @@ public final class RunEngine {
         run.state(RunState.WAITING, run.waitingFor() == null ? RETRY_KEY : run.waitingFor(), null, now);
         store.update(run);
         post(run, spec.id(), List.of(Milestone.of("retrying", "Step " + spec.name() + " failed: " + e.getMessage()
-                + ". Paver tries again at every poll for up to " + RETRY_FOR.toMinutes() + " minutes.")));
+                + ". Paver tries again at every poll for up to " + Times.duration(RETRY_FOR) + ".")));
         updateCard(run, path, context);
     }
 

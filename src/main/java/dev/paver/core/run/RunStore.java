@@ -33,7 +33,7 @@ public interface RunStore {
 
     Optional<Run> find(String id);
 
-    /** Runs that are not SUCCEEDED or FAILED, oldest first. */
+    /** Runs that are not finished ({@link RunState#finished()}: RUNNING or WAITING), oldest first. */
     List<Run> unfinished();
 
     /** Waiting runs whose wake key is {@code waitKey}. */
