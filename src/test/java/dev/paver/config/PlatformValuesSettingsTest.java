@@ -17,6 +17,7 @@ import dev.paver.core.goldenpath.PlatformValues;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.slack.ModalFactory;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,15 +67,16 @@ class PlatformValuesSettingsTest {
 
     @Test
     void aProfileAddedInConfigurationIsOfferedAndAcceptedAndARemovedOneRefused() {
-        Platform platform = Platform.of(Map.of(
-                "paver.conventions.profiles.small.requests-cpu", "100m",
-                "paver.conventions.profiles.small.requests-memory", "128Mi",
-                "paver.conventions.profiles.small.limits-cpu", "500m",
-                "paver.conventions.profiles.small.limits-memory", "512Mi",
-                "paver.conventions.profiles.xlarge.requests-cpu", "2",
-                "paver.conventions.profiles.xlarge.requests-memory", "4Gi",
-                "paver.conventions.profiles.xlarge.limits-cpu", "4",
-                "paver.conventions.profiles.xlarge.limits-memory", "8Gi"));
+        Map<String, String> settings = new LinkedHashMap<>(); // in the order of a configuration file
+        settings.put("paver.conventions.profiles.small.requests-cpu", "100m");
+        settings.put("paver.conventions.profiles.small.requests-memory", "128Mi");
+        settings.put("paver.conventions.profiles.small.limits-cpu", "500m");
+        settings.put("paver.conventions.profiles.small.limits-memory", "512Mi");
+        settings.put("paver.conventions.profiles.xlarge.requests-cpu", "2");
+        settings.put("paver.conventions.profiles.xlarge.requests-memory", "4Gi");
+        settings.put("paver.conventions.profiles.xlarge.limits-cpu", "4");
+        settings.put("paver.conventions.profiles.xlarge.limits-memory", "8Gi");
+        Platform platform = Platform.of(settings);
         PlatformCatalog payments = GoldenPathFixtures.paymentsCatalog();
         GoldenPath createService = platform.path("create-service");
 
