@@ -1,9 +1,11 @@
 package dev.paver.config;
 
+import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.RequiredLabels;
 import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
+import dev.paver.core.goldenpath.PlatformValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,6 +42,26 @@ public final class ConventionsFactory {
      * @throws IllegalArgumentException naming the file when it cannot be read or parsed
      */
     public static PaverProperties.ConventionsConfig configFromFile(java.nio.file.Path file) {
+        return bindFromFile(file, "paver.conventions", PaverProperties.ConventionsConfig.class);
+    }
+
+    /**
+     * The platform lists a template's {@code paver:enum} draws from, as the server reads them from a Paver configuration
+     * file: its {@code paver.conventions.*} and {@code paver.access.roles.*} keys, unset keys by default.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or parsed, or a setting is invalid
+     */
+    public static PlatformValues platformValuesFromFile(java.nio.file.Path file) {
+        Conventions conventions = fromFile(file);
+        PaverProperties.Access access = bindFromFile(file, "paver.access", PaverProperties.Access.class);
+        try {
+            return PlatformValues.of(conventions, access == null ? AccessPolicy.defaults() : PolicyFactory.access(access));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T bindFromFile(java.nio.file.Path file, String prefix, Class<T> type) {
         String name = file.getFileName().toString();
         org.springframework.boot.env.PropertySourceLoader loader = name.endsWith(".properties")
                 ? new org.springframework.boot.env.PropertiesPropertySourceLoader()
@@ -48,7 +70,7 @@ public final class ConventionsFactory {
             var sources = loader.load(name, new org.springframework.core.io.FileSystemResource(file));
             var binder = new org.springframework.boot.context.properties.bind.Binder(
                     org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources));
-            return binder.bind("paver.conventions", PaverProperties.ConventionsConfig.class).orElse(null);
+            return binder.bind(prefix, type).orElse(null);
         } catch (java.io.IOException | RuntimeException e) {
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {
