@@ -18,6 +18,8 @@ import java.util.TreeSet;
  *   <li>{@value #ENVIRONMENTS}: the environments in promotion order ({@code paver.conventions.environments});</li>
  *   <li>{@value #PROMOTION_TARGETS}: the environments a revision can be promoted into, every one but the first;</li>
  *   <li>{@value #DEVELOPER_ENVIRONMENTS}: the environments before production, where developer groups get access;</li>
+ *   <li>(with one environment only, these two are that environment, since no list is empty: the request check then
+ *       refuses it with its reason);</li>
  *   <li>{@value #RESOURCE_TYPES}: the resource types ({@code paver.conventions.resources.*});</li>
  *   <li>{@value #ROLES}: the production access roles ({@code paver.access.roles.*}).</li>
  * </ul>
