@@ -33,7 +33,7 @@ final class QuietLogging {
         appender.setTarget("System.err");
         appender.setEncoder(encoder);
         appender.start();
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(appender);
     }

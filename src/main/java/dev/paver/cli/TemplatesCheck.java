@@ -9,6 +9,7 @@ import dev.paver.core.goldenpath.PlatformValues;
 import dev.paver.core.goldenpath.TemplateProblem;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -114,7 +115,7 @@ public final class TemplatesCheck {
                 String configured = System.getProperty("paver.templates.dir", env.apply("PAVER_TEMPLATES_DIR"));
                 folder = TemplatesLocation.resolve(configured);
             }
-        } catch (IllegalStateException | java.nio.file.InvalidPathException e) {
+        } catch (IllegalStateException | InvalidPathException e) {
             return usage(err, e.getMessage());
         }
         PlatformValues platform = PlatformValues.defaults();

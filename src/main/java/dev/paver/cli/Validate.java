@@ -3,6 +3,7 @@ package dev.paver.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paver.config.ConventionsFactory;
 import dev.paver.core.convention.Conventions;
 import dev.paver.config.PaverProperties;
 import dev.paver.core.convention.ManifestRules;
@@ -173,8 +174,8 @@ public final class Validate {
                 return unusable(err, "--config " + config + " is not a file: give Paver's configuration file, e.g. application.yml");
             }
             try {
-                conventions = dev.paver.config.ConventionsFactory.fromFile(config);
-                PaverProperties.ConventionsConfig settings = dev.paver.config.ConventionsFactory.configFromFile(config);
+                conventions = ConventionsFactory.fromFile(config);
+                PaverProperties.ConventionsConfig settings = ConventionsFactory.configFromFile(config);
                 if (kustomize == null && settings != null) {
                     kustomize = settings.kustomizeCommand();
                     timeout = settings.kustomizeTimeoutOrDefault();

@@ -36,7 +36,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Paver's own actions, the one list of them: the server registers these ({@link PaverConfiguration}), and
+ * Paver's own actions, the one list of them: the server registers these ({@link CoreConfiguration}), and
  * {@code java -jar paver.jar templates check} checks templates against their ids ({@link #ids()}) without starting
  * anything. Actions that a deployment adds as Spring beans are registered too, but only the server knows them.
  */

@@ -4,6 +4,7 @@ import dev.paver.core.run.RepositoryNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,7 +25,7 @@ final class ClasspathFolder {
         try {
             for (Map.Entry<String, Resource> e : resources(folder).entrySet()) {
                 try (InputStream in = e.getValue().getInputStream()) {
-                    files.put(e.getKey(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    files.put(e.getKey(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
             }
         } catch (IOException e) {

@@ -6,8 +6,18 @@ import dev.paver.core.convention.RequiredLabels;
 import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
 import dev.paver.core.goldenpath.PlatformValues;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.PropertiesPropertySourceLoader;
+import org.springframework.boot.env.PropertySourceLoader;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.io.FileSystemResource;
 
 /** Builds {@link Conventions} from {@code paver.conventions.*}, falling back to the documented defaults field by field. */
 public final class ConventionsFactory {
@@ -23,7 +33,7 @@ public final class ConventionsFactory {
      * @throws IllegalArgumentException naming the file when it cannot be read or parsed, or a setting is invalid
      *         (the message says which)
      */
-    public static Conventions fromFile(java.nio.file.Path file) {
+    public static Conventions fromFile(Path file) {
         PaverProperties.ConventionsConfig config = configFromFile(file);
         try {
             return from(config);
@@ -41,7 +51,7 @@ public final class ConventionsFactory {
      *
      * @throws IllegalArgumentException naming the file when it cannot be read or parsed
      */
-    public static PaverProperties.ConventionsConfig configFromFile(java.nio.file.Path file) {
+    public static PaverProperties.ConventionsConfig configFromFile(Path file) {
         return bindFromFile(file, "paver.conventions", PaverProperties.ConventionsConfig.class);
     }
 
@@ -51,7 +61,7 @@ public final class ConventionsFactory {
      *
      * @throws IllegalArgumentException naming the file when it cannot be read or parsed, or a setting is invalid
      */
-    public static PlatformValues platformValuesFromFile(java.nio.file.Path file) {
+    public static PlatformValues platformValuesFromFile(Path file) {
         Conventions conventions = fromFile(file);
         PaverProperties.Access access = bindFromFile(file, "paver.access", PaverProperties.Access.class);
         try {
@@ -61,17 +71,17 @@ public final class ConventionsFactory {
         }
     }
 
-    private static <T> T bindFromFile(java.nio.file.Path file, String prefix, Class<T> type) {
+    private static <T> T bindFromFile(Path file, String prefix, Class<T> type) {
         String name = file.getFileName().toString();
-        org.springframework.boot.env.PropertySourceLoader loader = name.endsWith(".properties")
-                ? new org.springframework.boot.env.PropertiesPropertySourceLoader()
-                : new org.springframework.boot.env.YamlPropertySourceLoader();
+        PropertySourceLoader loader = name.endsWith(".properties")
+                ? new PropertiesPropertySourceLoader()
+                : new YamlPropertySourceLoader();
         try {
-            var sources = loader.load(name, new org.springframework.core.io.FileSystemResource(file));
-            var binder = new org.springframework.boot.context.properties.bind.Binder(
-                    org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources));
+            var sources = loader.load(name, new FileSystemResource(file));
+            var binder = new Binder(
+                    ConfigurationPropertySources.from(sources));
             return binder.bind(prefix, type).orElse(null);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {
                 cause = cause.getCause();
@@ -122,7 +132,7 @@ public final class ConventionsFactory {
             String prefix = "paver.conventions.resources." + type + ".";
             Map<String, String> given = e.getValue() == null ? Map.of() : e.getValue();
             for (String key : given.keySet()) {
-                if (!java.util.Set.of("mode", "api-version", "kind", "segment").contains(key)) {
+                if (!Set.of("mode", "api-version", "kind", "segment").contains(key)) {
                     throw new IllegalStateException(prefix + key + " is not a setting; use mode, api-version, kind or segment");
                 }
             }
@@ -155,7 +165,7 @@ public final class ConventionsFactory {
     }
 
     private static ResourceKinds.Mode mode(String prefix, String value) {
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "claim" -> ResourceKinds.Mode.CLAIM;
             case "xr" -> ResourceKinds.Mode.XR;
             default -> throw new IllegalStateException(prefix + "mode is " + value

@@ -10,14 +10,15 @@ import org.slf4j.LoggerFactory;
  * {@code checkout} system and the {@code team-payments} group, so that a newcomer has somewhere to create a
  * service. The files are in the jar under {@code seed/payments-gitops/}.
  */
-final class EmbeddedRepositories {
+public final class EmbeddedRepositories {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRepositories.class);
 
     private EmbeddedRepositories() {
     }
 
-    static void seed(JGitRepositories repositories) {
+    /** Creates {@code payments-gitops} from the seed files in the embedded repositories, unless it exists already. */
+    public static void seed(JGitRepositories repositories) {
         Map<String, String> files = ClasspathFolder.read("seed/payments-gitops");
         if (repositories.seed("payments-gitops", files, "Create the payments domain with the checkout system")) {
             LOG.info("created the embedded repository payments-gitops at {}", repositories.bareRepository("payments-gitops"));

@@ -1,10 +1,11 @@
 package dev.paver.config;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Decides whether a cluster is configured: {@code paver.kubernetes.enabled} true/false, or auto-detection. */
-final class KubernetesDetection {
+public final class KubernetesDetection {
 
     private KubernetesDetection() {
     }
@@ -13,7 +14,7 @@ final class KubernetesDetection {
      * @param setting {@code true}, {@code false} or {@code auto}: on when running in a pod (service account
      *                environment) or when a kubeconfig exists ({@code KUBECONFIG} or {@code ~/.kube/config})
      */
-    static boolean enabled(String setting) {
+    public static boolean enabled(String setting) {
         if ("true".equalsIgnoreCase(setting)) {
             return true;
         }
@@ -28,7 +29,7 @@ final class KubernetesDetection {
         }
         String kubeconfig = System.getenv("KUBECONFIG");
         if (kubeconfig != null && !kubeconfig.isBlank()) {
-            return Files.exists(Path.of(kubeconfig.split(java.io.File.pathSeparator)[0]));
+            return Files.exists(Path.of(kubeconfig.split(File.pathSeparator)[0]));
         }
         return Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
     }

@@ -4,10 +4,11 @@ import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.approval.ApprovalPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Builds the approval and access policies from {@code paver.approvals.*} and {@code paver.access.*}. */
-final class PolicyFactory {
+public final class PolicyFactory {
 
     private PolicyFactory() {
     }
@@ -34,9 +35,9 @@ final class PolicyFactory {
     }
 
     /** Slack user ids are upper case; configuration keys may have been lower-cased on the way. */
-    static Map<String, String> identities(PaverProperties.Identity config) {
+    public static Map<String, String> identities(PaverProperties.Identity config) {
         Map<String, String> users = new LinkedHashMap<>();
-        orEmpty(config.users()).forEach((user, identity) -> users.put(user.toUpperCase(java.util.Locale.ROOT), identity));
+        orEmpty(config.users()).forEach((user, identity) -> users.put(user.toUpperCase(Locale.ROOT), identity));
         return users;
     }
 

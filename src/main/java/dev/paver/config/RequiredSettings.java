@@ -1,5 +1,6 @@
 package dev.paver.config;
 
+import dev.paver.PaverApplication;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -16,7 +17,7 @@ public final class RequiredSettings implements ApplicationListener<ApplicationEn
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-        if (!event.getSpringApplication().getAllSources().contains(dev.paver.PaverApplication.class)) {
+        if (!event.getSpringApplication().getAllSources().contains(PaverApplication.class)) {
             return; // a command such as audit-export needs no Slack
         }
         Environment env = event.getEnvironment();

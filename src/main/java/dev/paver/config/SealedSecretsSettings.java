@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /** Chooses where the Sealed Secrets certificate comes from, from {@code paver.sealed-secrets.*}. */
-final class SealedSecretsSettings {
+public final class SealedSecretsSettings {
 
     /** What {@link CertificateSource#current()} says when there is neither a certificate file nor a cluster. */
     static final String NONE = "no Sealed Secrets certificate: set paver.sealed-secrets.certificate-file "
@@ -25,7 +25,7 @@ final class SealedSecretsSettings {
      * @param client the cluster's client, null when no cluster is configured
      * @throws IllegalArgumentException when the controller's names are not valid names
      */
-    static CertificateSource certificateSource(PaverProperties.SealedSecrets config, KubernetesClient client, Clock clock) {
+    public static CertificateSource certificateSource(PaverProperties.SealedSecrets config, KubernetesClient client, Clock clock) {
         if (config.hasCertificateFile()) {
             return SealedSecretsCertificate.fromFile(Path.of(config.certificateFile().strip()), config.certificateRefresh(), clock);
         }

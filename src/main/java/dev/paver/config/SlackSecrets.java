@@ -1,13 +1,13 @@
 package dev.paver.config;
 
 /** The Slack signing secret, optional in Socket Mode ({@link RequiredSettings} checks what is required at start-up). */
-final class SlackSecrets {
+public final class SlackSecrets {
 
     private SlackSecrets() {
     }
 
     /** The signing secret, or null in Socket Mode without one (the HTTP endpoint is then off). */
-    static String signingSecret(PaverProperties.Slack slack) {
+    public static String signingSecret(PaverProperties.Slack slack) {
         return slack.signingSecret() == null || slack.signingSecret().isBlank() ? null : slack.signingSecret();
     }
 }

@@ -3,6 +3,7 @@ package dev.paver.git;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.report.Times;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -605,7 +607,7 @@ public final class GitHubRepositories implements RepositoryPort {
         } else if (status == 429 || (status == 403 && (headers.containsKey("retry-after") || headers.containsKey("gh-limited-by")))) {
             String after = headers.get("retry-after");
             message = "GitHub's secondary rate limit stopped Paver while " + doing
-                    + (after == null ? "; retry in a minute or more" : "; retry after " + after + " s")
+                    + (after == null ? "; retry in a minute or more" : "; retry after " + Times.retryAfter(after))
                     + " and spread requests out";
         } else if (status == 401) {
             message = "GitHub rejected the credentials while " + doing + " (HTTP 401" + suffix
@@ -680,7 +682,7 @@ public final class GitHubRepositories implements RepositoryPort {
         if (e instanceof GHIOException gh && gh.getResponseHeaderFields() != null) {
             gh.getResponseHeaderFields().forEach((k, v) -> {
                 if (k != null && v != null && !v.isEmpty()) {
-                    out.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
+                    out.put(k.toLowerCase(Locale.ROOT), v.get(0));
                 }
             });
         }
@@ -689,7 +691,7 @@ public final class GitHubRepositories implements RepositoryPort {
 
     private static String resetAt(String epochSeconds) {
         try {
-            return " (it resets at " + Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim())) + ")";
+            return " (it resets at " + Times.instant(Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim()))) + ")";
         } catch (RuntimeException e) {
             return "";
         }

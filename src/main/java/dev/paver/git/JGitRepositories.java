@@ -4,16 +4,20 @@ import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.goldenpath.RepositoryPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
@@ -127,7 +131,7 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     private static Path localPath(String base) {
-        return base.startsWith("file:") ? Path.of(java.net.URI.create(base)) : Path.of(base);
+        return base.startsWith("file:") ? Path.of(URI.create(base)) : Path.of(base);
     }
 
     /** True for a local base, where missing repositories are created; false for a remote. */
@@ -458,7 +462,7 @@ public final class JGitRepositories implements RepositoryPort {
         synchronized (lock(repository)) {
             try (Git git = workingClone(repository); RevWalk walk = new RevWalk(git.getRepository())) {
                 return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(commit)), walk.parseCommit(ObjectId.fromString(revision)));
-            } catch (org.eclipse.jgit.errors.MissingObjectException | IllegalArgumentException e) {
+            } catch (MissingObjectException | IllegalArgumentException e) {
                 return false;
             } catch (IOException | GitAPIException e) {
                 throw new RepositoryException("cannot compare " + revision + " with " + commit + " in " + repository + ": "
@@ -476,7 +480,7 @@ public final class JGitRepositories implements RepositoryPort {
     @Override
     public List<String> listRepositories() {
         if (!local) {
-            java.util.SortedSet<String> names = new java.util.TreeSet<>(remoteRepositories);
+            SortedSet<String> names = new TreeSet<>(remoteRepositories);
             if (Files.isDirectory(workDir)) {
                 try (Stream<Path> children = Files.list(workDir)) {
                     children.filter(p -> Files.isDirectory(p.resolve(".git"))).map(p -> p.getFileName().toString())
@@ -504,7 +508,7 @@ public final class JGitRepositories implements RepositoryPort {
      * What a remote has under a name: the refs it advertises (none when the repository is empty), or, when the host
      * says there is no such repository, its words in {@code missing} (refs empty).
      */
-    private record RemoteRefs(java.util.Collection<Ref> refs, String missing) {
+    private record RemoteRefs(Collection<Ref> refs, String missing) {
     }
 
     /**

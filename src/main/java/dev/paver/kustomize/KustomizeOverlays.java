@@ -1,5 +1,6 @@
 package dev.paver.kustomize;
 
+import dev.paver.core.report.Times;
 import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.convention.Kustomizations;
 import dev.paver.core.convention.ManifestDocument;
@@ -71,6 +72,10 @@ public final class KustomizeOverlays implements OverlayBuilder {
         if (detection.command().isPresent()) {
             LOG.info("conventions gate: overlays are built with {}", detection.command().get().describe());
             return new KustomizeOverlays(detection.command().get(), timeout);
+        }
+        if (configured != null && configured.strip().equals(KustomizeCommand.BUILT_IN)) {
+            LOG.info("conventions gate: overlays are built with the built-in view (paver.conventions.kustomize-command is builtin)");
+            return OverlayBuilder.BUILT_IN;
         }
         LOG.warn("conventions gate: no usable kustomize ({}); the built-in view builds overlays and refuses every "
                 + "kustomization field it does not model. Install kustomize or kubectl, or set "
@@ -154,7 +159,7 @@ public final class KustomizeOverlays implements OverlayBuilder {
         if (!finished) {
             process.destroyForcibly();
             return Build.failed(List.of(new Violation(kustomizationFile, 0, "kustomize", directory, String.join(" ", command.command())
-                    + " " + directory + " did not finish within " + timeout.toSeconds() + " s")));
+                    + " " + directory + " did not finish within " + Times.elapsed(timeout))));
         }
         if (process.exitValue() != 0) {
             String error = Files.readString(stderr, StandardCharsets.UTF_8).replace(tree.toString() + "/", "")

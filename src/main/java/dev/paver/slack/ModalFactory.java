@@ -14,14 +14,19 @@ import static com.slack.api.model.view.Views.viewTitle;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
+import com.slack.api.model.block.element.BlockElements;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
+import dev.paver.core.approval.Approvals;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.Parameter;
 import dev.paver.core.goldenpath.PlatformCatalog;
+import dev.paver.core.goldenpath.SecretParameters;
+import dev.paver.core.run.Intake;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,7 +58,7 @@ public final class ModalFactory {
         }
         for (Parameter p : path.parameters().parameters()) {
             // a plain secret is never sent back to Slack, not even as the initial value of its own field
-            String initial = dev.paver.core.goldenpath.SecretParameters.isPlain(p) ? null
+            String initial = SecretParameters.isPlain(p) ? null
                     : given.getOrDefault(p.name(), p.defaultValue());
             List<String> choices = choices(p, catalog);
             blocks.add(input(in -> {
@@ -67,30 +72,30 @@ public final class ModalFactory {
                     if (p.type().equals("array")) {
                         List<String> initials = initial == null ? List.of() : List.of(initial.split(","));
                         List<OptionObject> selected = options.stream().filter(o -> initials.contains(o.getValue())).toList();
-                        in.element(com.slack.api.model.block.element.BlockElements.multiStaticSelect(sel -> sel.actionId(ACTION_ID)
+                        in.element(BlockElements.multiStaticSelect(sel -> sel.actionId(ACTION_ID)
                                 .options(options).initialOptions(selected.isEmpty() ? null : selected)
-                                .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
+                                .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(Locale.ROOT), 60)))));
                         return in;
                     }
                     OptionObject selected = options.stream().filter(o -> o.getValue().equals(initial)).findFirst().orElse(null);
                     in.element(staticSelect(sel -> sel.actionId(ACTION_ID).options(options).initialOption(selected)
-                            .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(java.util.Locale.ROOT), 60)))));
+                            .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(Locale.ROOT), 60)))));
                 } else {
                     in.element(plainTextInput(t -> t.actionId(ACTION_ID).initialValue(initial)
                             .maxLength(p.maxLength() != null ? p.maxLength()
-                                    : dev.paver.core.goldenpath.SecretParameters.isSecret(p)
-                                    ? dev.paver.core.goldenpath.SecretParameters.MAX_VALUE : 500)));
+                                    : SecretParameters.isSecret(p)
+                                    ? SecretParameters.MAX_VALUE : 500)));
                 }
                 return in;
             }));
         }
-        if (dev.paver.core.run.Intake.previews(path)) {
+        if (Intake.previews(path)) {
             OptionObject preview = option(plainText("Preview first"), "true");
             preview.setDescription(plainText("Show the files and the diff in the thread; nothing is pushed until you click Open PR"));
-            boolean checked = "true".equals(given.get(dev.paver.core.run.Intake.DRY_RUN_PARAMETER));
-            blocks.add(input(in -> in.blockId(dev.paver.core.run.Intake.DRY_RUN_PARAMETER).optional(true)
+            boolean checked = "true".equals(given.get(Intake.DRY_RUN_PARAMETER));
+            blocks.add(input(in -> in.blockId(Intake.DRY_RUN_PARAMETER).optional(true)
                     .label(plainText("Dry run"))
-                    .element(com.slack.api.model.block.element.BlockElements.checkboxes(c -> c.actionId(ACTION_ID)
+                    .element(BlockElements.checkboxes(c -> c.actionId(ACTION_ID)
                             .options(List.of(preview)).initialOptions(checked ? List.of(preview) : null)))));
         }
         String title = path.title();
@@ -106,12 +111,12 @@ public final class ModalFactory {
     /** Block id of the deny reason. */
     public static final String REASON = "reason";
 
-    /** The form a Deny click opens: one required reason, at most {@value dev.paver.core.approval.Approvals#MAX_REASON} characters. */
+    /** The form a Deny click opens: one required reason, at most {@value Approvals#MAX_REASON} characters. */
     public static View denyModal(String requestId) {
         List<LayoutBlock> blocks = List.of(input(in -> in.blockId(REASON).label(plainText("Why do you deny it?"))
                 .hint(plainText("The requester reads this in the run's thread; it goes into the audit log."))
                 .element(plainTextInput(t -> t.actionId(ACTION_ID).multiline(true)
-                        .maxLength(dev.paver.core.approval.Approvals.MAX_REASON)))));
+                        .maxLength(Approvals.MAX_REASON)))));
         return view(v -> v.type("modal").callbackId(DENY_CALLBACK).privateMetadata(requestId)
                 .title(viewTitle(t -> t.type("plain_text").text("Deny the request")))
                 .submit(viewSubmit(s -> s.type("plain_text").text("Deny")))

@@ -1,7 +1,9 @@
 package dev.paver.slack;
 
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
 import dev.paver.core.approval.Directory;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +53,7 @@ public final class SlackDirectory implements Directory {
                 }
                 members = new Members(response.getUsers() == null ? List.of() : List.copyOf(response.getUsers()), clock.instant());
                 groups.put(reference, members);
-            } catch (java.io.IOException | com.slack.api.methods.SlackApiException e) {
+            } catch (IOException | SlackApiException e) {
                 throw new IllegalStateException("Slack usergroups.users.list for " + reference + " could not be reached: "
                         + e.getMessage(), e);
             }

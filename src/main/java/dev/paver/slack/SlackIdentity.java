@@ -1,7 +1,9 @@
 package dev.paver.slack;
 
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
 import dev.paver.core.access.IdentityPort;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,7 +46,7 @@ public final class SlackIdentity implements IdentityPort {
             }
             String email = user.getProfile().getEmail();
             return email == null || email.isBlank() ? Optional.empty() : Optional.of(email);
-        } catch (java.io.IOException | com.slack.api.methods.SlackApiException e) {
+        } catch (IOException | SlackApiException e) {
             throw new IllegalStateException("Slack users.info could not be reached: " + e.getMessage(), e);
         }
     }

@@ -8,6 +8,7 @@ import dev.paver.core.report.Card;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Notifier;
 import dev.paver.core.report.ThreadRef;
+import dev.paver.core.report.Times;
 import java.io.IOException;
 
 /**
@@ -80,7 +81,7 @@ public final class SlackNotifier implements Notifier {
         } catch (SlackApiException e) {
             String retry = e.getResponse() == null ? null : e.getResponse().header("Retry-After");
             throw new NotifierException("Slack " + method + " failed with HTTP " + (e.getResponse() == null ? "?" : e.getResponse().code())
-                    + (retry == null ? "" : ", retry after " + retry + " s"), e, false);
+                    + (retry == null ? "" : ", retry after " + Times.retryAfter(retry)), e, false);
         } catch (IOException e) {
             throw new NotifierException("Slack " + method + " could not be reached: " + e.getMessage(), e, false);
         }

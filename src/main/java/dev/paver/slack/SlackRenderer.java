@@ -11,14 +11,23 @@ import static com.slack.api.model.block.element.BlockElements.button;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.view.View;
+import dev.paver.core.approval.Approvals;
+import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.audit.AuditTrail;
 import dev.paver.core.convention.Violation;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.report.Card;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
+import dev.paver.core.run.Home;
+import dev.paver.core.run.Intake;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -167,16 +176,16 @@ public final class SlackRenderer {
     }
 
     /** The answer to {@code audit <key>}: one line per entry, newest first. */
-    public static String audit(dev.paver.core.audit.AuditTrail.Trail trail) {
+    public static String audit(AuditTrail.Trail trail) {
         if (trail.entries().isEmpty()) {
             return "The audit log has nothing about `" + escape(trail.query()) + "` yet.";
         }
         StringBuilder out = new StringBuilder("*Audit log of `" + escape(trail.query()) + "`*, newest first:");
-        for (dev.paver.core.audit.AuditEntry e : trail.entries()) {
-            out.append("\n• ").append(AUDIT_TIME.format(e.at())).append("  ")
+        for (AuditEntry e : trail.entries()) {
+            out.append("\n• ").append(Times.logged(e.at())).append("  ")
                     .append(e.actor().matches("[A-Z0-9]+") ? "<@" + e.actor() + ">" : escape(e.actor()))
                     .append(" *").append(escape(e.action())).append("* ").append(escape(e.subject()))
-                    .append(" _(").append(escape(e.origin().toLowerCase(java.util.Locale.ROOT)))
+                    .append(" _(").append(escape(e.origin().toLowerCase(Locale.ROOT)))
                     .append(e.runId().isEmpty() ? "" : ", run " + escape(e.runId())).append(")_");
             if (!e.detail().isEmpty()) {
                 out.append(": ").append(escape(truncate(e.detail(), 200)));
@@ -185,11 +194,8 @@ public final class SlackRenderer {
         return truncate(out.toString(), 3900);
     }
 
-    private static final java.time.format.DateTimeFormatter AUDIT_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
-
     /** The App Home tab (a {@code home} view for {@code views.publish}). */
-    public static com.slack.api.model.view.View home(dev.paver.core.run.Home home, dev.paver.core.approval.Approvals approvals) {
+    public static View home(Home home, Approvals approvals) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Waiting for your approval"))));
         if (home.toApprove().isEmpty()) {
@@ -202,8 +208,8 @@ public final class SlackRenderer {
         StringBuilder runs = new StringBuilder();
         for (var run : home.runs()) {
             runs.append("• `").append(run.id()).append("` ").append(escape(run.request().goldenPath())).append(' ')
-                    .append(escape(dev.paver.core.run.Intake.subject(run.request()))).append(": *")
-                    .append(run.state().name().toLowerCase(java.util.Locale.ROOT)).append("*\n");
+                    .append(escape(Intake.subject(run.request()))).append(": *")
+                    .append(run.state().name().toLowerCase(Locale.ROOT)).append("*\n");
         }
         String runText = runs.length() == 0 ? "You have not asked Paver for anything yet." : runs.toString();
         blocks.add(section(s -> s.text(markdownText(truncate(runText, 3000)))));
@@ -211,13 +217,13 @@ public final class SlackRenderer {
         StringBuilder access = new StringBuilder();
         for (var grant : home.elevations()) {
             access.append("• *").append(escape(grant.role())).append("* in `").append(escape(grant.namespace()))
-                    .append("` until ").append(AUDIT_TIME.format(grant.expiresAt())).append(" (")
-                    .append(dev.paver.core.action.AwaitSyncAction.human(java.time.Duration.between(home.now(), grant.expiresAt())))
+                    .append("` until ").append(Times.instant(grant.expiresAt())).append(" (")
+                    .append(Times.elapsed(Duration.between(home.now(), grant.expiresAt())))
                     .append(" left)\n");
         }
         String accessText = access.length() == 0 ? "No active elevation." : access.toString();
         blocks.add(section(s -> s.text(markdownText(truncate(accessText, 3000)))));
-        return com.slack.api.model.view.View.builder().type("home").blocks(blocks.size() > 100 ? blocks.subList(0, 100) : blocks).build();
+        return View.builder().type("home").blocks(blocks.size() > 100 ? blocks.subList(0, 100) : blocks).build();
     }
 
     /** Escapes Slack mrkdwn control characters (api.slack.com, "Formatting text for app surfaces"). */

@@ -3,10 +3,14 @@ package dev.paver.slack;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.Parameter;
+import dev.paver.core.goldenpath.SecretParameters;
+import dev.paver.core.run.Intake;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parses the text of {@code /platform ...}: {@code <golden-path> [<positional>] [--name value | --name=value]...}.
@@ -102,7 +106,7 @@ public final class SlashCommandParser {
                 }
                 if (value != null) {
                     // --name=value
-                } else if (name.equals(dev.paver.core.run.Intake.DRY_RUN_PARAMETER)) {
+                } else if (name.equals(Intake.DRY_RUN_PARAMETER)) {
                     value = "true";
                 } else if (i + 1 < tokens.size() && flag(tokens.get(i + 1)) == null) {
                     value = tokens.get(++i);
@@ -127,7 +131,7 @@ public final class SlashCommandParser {
     }
 
     /** What a flag's name is made of: {@code environment}, {@code sealed-value}, {@code costCenter}. */
-    private static final java.util.regex.Pattern FLAG_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    private static final Pattern FLAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
     /**
      * The text after the dashes when a token is a flag, else null: {@code --name}, and as people also type it (or
@@ -150,17 +154,17 @@ public final class SlashCommandParser {
      * before its name or value could be quoted back. Null for every other flag.
      */
     static Parameter plainSecret(GoldenPath path, String name) {
-        String typed = name.toLowerCase(java.util.Locale.ROOT);
+        String typed = name.toLowerCase(Locale.ROOT);
         int end = 0;
         while (end < typed.length() && (Character.isLetterOrDigit(typed.charAt(end)) || typed.charAt(end) == '-')) {
             end++;
         }
         String head = typed.substring(0, end).replace("-", "");
         for (Parameter p : path.parameters().parameters()) {
-            if (!dev.paver.core.goldenpath.SecretParameters.isPlain(p)) {
+            if (!SecretParameters.isPlain(p)) {
                 continue;
             }
-            String plain = p.name().toLowerCase(java.util.Locale.ROOT);
+            String plain = p.name().toLowerCase(Locale.ROOT);
             if (head.length() >= 3 && (head.startsWith(plain) || plain.startsWith(head))) {
                 return p;
             }
@@ -169,7 +173,7 @@ public final class SlashCommandParser {
     }
 
     private static boolean hasPlainSecret(GoldenPath path) {
-        return path.parameters().parameters().stream().anyMatch(dev.paver.core.goldenpath.SecretParameters::isPlain);
+        return path.parameters().parameters().stream().anyMatch(SecretParameters::isPlain);
     }
 
     /**
@@ -196,7 +200,7 @@ public final class SlashCommandParser {
 
     private static String sealedFlags(GoldenPath path) {
         List<String> flags = path.parameters().parameters().stream()
-                .filter(p -> dev.paver.core.goldenpath.SecretParameters.SEALED.equals(p.convention()))
+                .filter(p -> SecretParameters.SEALED.equals(p.convention()))
                 .map(p -> "`--" + p.name() + "`").toList();
         return flags.isEmpty() ? "a sealed value" : String.join(" or ", flags);
     }

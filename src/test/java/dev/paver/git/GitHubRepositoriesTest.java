@@ -330,7 +330,7 @@ class GitHubRepositoriesTest {
         assertThatThrownBy(() -> github.ensureRepository("temp-testHandler_Wait_Secondary_Limits_Too_Many_Requests", "x"))
                 .isInstanceOf(RepositoryException.class)
                 .hasMessageContaining("secondary rate limit")
-                .hasMessageContaining("retry after 8 s");
+                .hasMessageContaining("retry after 8s");
         server.verify(1, getRequestedFor(urlEqualTo("/repos/hub4j-test-org/temp-testHandler_Wait_Secondary_Limits_Too_Many_Requests")));
     }
 

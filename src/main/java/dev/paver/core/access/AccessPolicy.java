@@ -1,7 +1,9 @@
 package dev.paver.core.access;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,7 +22,7 @@ public record AccessPolicy(Map<String, Role> roles, Duration remindBefore) {
     private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,3})h)?(?:(\\d{1,4})m)?");
 
     public AccessPolicy {
-        roles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+        roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("paver.access.roles must name at least one role");
         }
@@ -58,20 +60,12 @@ public record AccessPolicy(Map<String, Role> roles, Duration remindBefore) {
         if (text == null || text.isEmpty()) {
             return Optional.empty();
         }
-        var m = DURATION.matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
+        var m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches() || m.group(1) == null && m.group(2) == null) {
             return Optional.empty();
         }
         long hours = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
         long minutes = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
         return Optional.of(Duration.ofHours(hours).plusMinutes(minutes));
-    }
-
-    /** A duration as people read it: {@code 2h}, {@code 45m}, {@code 1h30m}. */
-    public static String format(Duration d) {
-        long minutes = d.toMinutes();
-        long h = minutes / 60;
-        long m = minutes % 60;
-        return h == 0 ? m + "m" : m == 0 ? h + "h" : h + "h" + m + "m";
     }
 }

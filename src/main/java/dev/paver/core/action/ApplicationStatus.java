@@ -1,5 +1,7 @@
 package dev.paver.core.action;
 
+import java.util.function.Predicate;
+
 /**
  * What Paver reads of an Argo CD Application's {@code status} (argoproj.io/v1alpha1).
  *
@@ -30,7 +32,7 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
      * As {@link #deployed(String)}, where the sync may have applied a later commit: {@code includes} says whether
      * an applied revision contains the merge (Argo CD syncs the branch head, which may have moved on).
      */
-    public boolean deployed(java.util.function.Predicate<String> includes, String revision) {
+    public boolean deployed(Predicate<String> includes, String revision) {
         return "Succeeded".equals(operationPhase) && "Healthy".equals(healthStatus) && applied(includes, revision);
     }
 
@@ -39,8 +41,8 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
         return syncFailed(applied -> applied.equals(revision), revision);
     }
 
-    /** As {@link #syncFailed(String)}, with {@code includes} as in {@link #deployed(java.util.function.Predicate, String)}. */
-    public boolean syncFailed(java.util.function.Predicate<String> includes, String revision) {
+    /** As {@link #syncFailed(String)}, with {@code includes} as in {@link #deployed(Predicate, String)}. */
+    public boolean syncFailed(Predicate<String> includes, String revision) {
         return ("Failed".equals(operationPhase) || "Error".equals(operationPhase)) && applied(includes, revision);
     }
 
@@ -52,8 +54,8 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
         return degraded(applied -> applied.equals(revision), revision);
     }
 
-    /** As {@link #degraded(String)}, with {@code includes} as in {@link #deployed(java.util.function.Predicate, String)}. */
-    public boolean degraded(java.util.function.Predicate<String> includes, String revision) {
+    /** As {@link #degraded(String)}, with {@code includes} as in {@link #deployed(Predicate, String)}. */
+    public boolean degraded(Predicate<String> includes, String revision) {
         return "Degraded".equals(healthStatus) && applied(includes, revision) && !syncing();
     }
 
@@ -62,7 +64,7 @@ public record ApplicationStatus(String name, String syncStatus, String syncRevis
         return "Running".equals(operationPhase);
     }
 
-    private boolean applied(java.util.function.Predicate<String> includes, String revision) {
+    private boolean applied(Predicate<String> includes, String revision) {
         if (revision == null || revision.isEmpty()) {
             return true;
         }

@@ -5,12 +5,14 @@ import dev.paver.core.approval.ApprovalState;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.run.RunState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,8 +118,8 @@ public final class ApprovalAction implements Action {
     }
 
     private static ActionResult expired(ApprovalRequest request, List<Milestone> milestones) {
-        return new ActionResult.Failed("nobody approved it before " + request.expiresAt() + " (the request waits "
-                + "at most " + AwaitSyncAction.human(java.time.Duration.between(request.createdAt(), request.expiresAt()))
+        return new ActionResult.Failed("nobody approved it before " + Times.instant(request.expiresAt()) + " (the request waits "
+                + "at most " + Times.duration(Duration.between(request.createdAt(), request.expiresAt()))
                 + "). Nothing was changed; ask again when an approver is around.", milestones, RunState.EXPIRED);
     }
 

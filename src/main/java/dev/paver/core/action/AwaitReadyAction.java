@@ -1,6 +1,7 @@
 package dev.paver.core.action;
 
 import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
@@ -8,6 +9,7 @@ import dev.paver.core.run.Milestone;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,7 +138,7 @@ public final class AwaitReadyAction implements Action {
         Instant timer = slow ? null : ctx.stepStarted().plus(slowAfter);
 
         if (read.isEmpty()) {
-            List<Milestone> milestones = slow ? List.of(Milestone.of("slow", what + " does not exist " + AwaitSyncAction.human(waited)
+            List<Milestone> milestones = slow ? List.of(Milestone.of("slow", what + " does not exist " + Times.elapsed(waited)
                     + " after this step began. Check that Argo CD applied it from the GitOps repository (the Application's "
                     + "sync status and message) and that the namespace exists; Paver keeps waiting.")) : List.of();
             return new ActionResult.Waiting(key, "waiting for " + kind + " " + name + " to appear", milestones, timer);
@@ -158,7 +160,7 @@ public final class AwaitReadyAction implements Action {
             return new ActionResult.Done(output("on", "true", secret, secret.isEmpty() ? "" : status.connectionSecretNamespace()),
                     "Ready" + (secret.isEmpty() ? "" : ", connection secret " + secret),
                     List.of(Milestone.of("ready", what + " is Ready (" + (readyCondition.reason().isEmpty() ? "Available"
-                            : readyCondition.reason()) + "), " + AwaitSyncAction.human(took) + " after the request." + secretText)));
+                            : readyCondition.reason()) + "), " + Times.elapsed(took) + " after the request." + secretText)));
         }
 
         List<Milestone> milestones = new ArrayList<>();
@@ -264,7 +266,7 @@ public final class AwaitReadyAction implements Action {
     }
 
     private static String slowReport(String what, ClaimStatus status, Duration waited) {
-        StringBuilder out = new StringBuilder(what).append(" is still not Ready after ").append(AwaitSyncAction.human(waited))
+        StringBuilder out = new StringBuilder(what).append(" is still not Ready after ").append(Times.elapsed(waited))
                 .append(" (").append(why(shown(status))).append(").");
         List<ClaimStatus.Resource> blocking = status.notReady();
         ClaimStatus.Resource xr = status.xr();
@@ -303,7 +305,7 @@ public final class AwaitReadyAction implements Action {
             case DELETING, FOUND -> (r.presence() == ClaimStatus.Presence.DELETING ? "being deleted; " : "")
                     + (r.conditions().isEmpty() ? "no conditions yet"
                     : String.join("; ", r.conditions().stream()
-                    .sorted(java.util.Comparator.comparing(c -> !ClaimStatus.READY.equals(c.type()))) // Ready first, then as given
+                    .sorted(Comparator.comparing(c -> !ClaimStatus.READY.equals(c.type()))) // Ready first, then as given
                     .map(c -> c.describe(CONDITION_CHARS)).toList()));
         };
     }

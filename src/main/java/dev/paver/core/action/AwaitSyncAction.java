@@ -2,13 +2,16 @@ package dev.paver.core.action;
 
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * {@code argocd:await-sync}: follows an Argo CD Application until the merged revision is deployed. Inputs:
@@ -59,7 +62,7 @@ public final class AwaitSyncAction implements Action {
         Duration waited = Duration.between(ctx.stepStarted(), ctx.clock().instant());
         if (status.isEmpty()) {
             List<Milestone> slow = waited.compareTo(SLOW) < 0 ? List.of() : List.of(Milestone.of("no-application",
-                    "Argo CD has no Application " + application + " after " + human(waited) + ". Check that the domain's "
+                    "Argo CD has no Application " + application + " after " + Times.elapsed(waited) + ". Check that the domain's "
                             + "ApplicationSet points at this repository and that a cluster is labelled for " + env
                             + "; Paver keeps waiting."));
             return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, slow);
@@ -70,7 +73,7 @@ public final class AwaitSyncAction implements Action {
         // asked once per check: on plain git, contains() fetches
         boolean containsMerge = !applied.isEmpty() && (applied.equals(revision)
                 || !repository.isEmpty() && !revision.isEmpty() && repositories.contains(repository, applied, revision));
-        java.util.function.Predicate<String> includes = r -> containsMerge;
+        Predicate<String> includes = r -> containsMerge;
         if (app.syncFailed(includes, revision)) {
             return new ActionResult.Failed("Argo CD could not sync " + application + " to " + shortRev + " (phase "
                     + app.operationPhase() + "): " + app.operationMessage(), List.of());
@@ -83,14 +86,14 @@ public final class AwaitSyncAction implements Action {
             Duration took = Duration.between(ctx.runStarted(), ctx.clock().instant());
             return new ActionResult.Done(Map.of("tracking", "on", "revision", revision), "deployed " + shortRev,
                     List.of(Milestone.of("deployed", "Deployed to " + env + ": " + application + " is Synced and Healthy at revision "
-                            + shortRev + " (" + human(took) + " after the request).")));
+                            + shortRev + " (" + Times.elapsed(took) + " after the request).")));
         }
-        List<Milestone> milestones = new java.util.ArrayList<>();
+        List<Milestone> milestones = new ArrayList<>();
         if (app.syncing()) {
             milestones.add(Milestone.of("syncing", "Argo CD is syncing " + application + (shortRev.isEmpty() ? "" : " to " + shortRev) + "."));
         }
         if (waited.compareTo(SLOW) >= 0) {
-            milestones.add(Milestone.of("slow", application + " is not deployed " + human(waited) + " after the merge: sync "
+            milestones.add(Milestone.of("slow", application + " is not deployed " + Times.elapsed(waited) + " after the merge: sync "
                     + blank(app.syncStatus()) + ", health " + blank(app.healthStatus())
                     + (app.healthMessage().isEmpty() ? "" : " (" + app.healthMessage() + ")") + ". Paver keeps waiting."));
         }
@@ -101,17 +104,5 @@ public final class AwaitSyncAction implements Action {
 
     private static String blank(String s) {
         return s == null || s.isEmpty() ? "unknown" : s;
-    }
-
-    /** A duration as a person says it: {@code 2m 05s}, {@code 14s}, {@code 1h 03m}. */
-    public static String human(Duration d) {
-        long s = Math.max(0, d.getSeconds());
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return String.format("%dm %02ds", s / 60, s % 60);
-        }
-        return String.format("%dh %02dm", s / 3600, (s % 3600) / 60);
     }
 }

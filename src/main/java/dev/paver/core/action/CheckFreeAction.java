@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Paver's {@code paver:check-free}: checks, before a run pushes anything, that every name it is about to take is free,
@@ -89,7 +90,7 @@ public final class CheckFreeAction implements Action {
         return l;
     }
 
-    private static String valid(ActionContext ctx, java.util.function.Supplier<String> check) {
+    private static String valid(ActionContext ctx, Supplier<String> check) {
         try {
             return check.get();
         } catch (IllegalArgumentException e) {

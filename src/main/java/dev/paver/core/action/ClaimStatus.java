@@ -1,6 +1,7 @@
 package dev.paver.core.action;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -183,7 +184,7 @@ public record ClaimStatus(Resource resource, Resource composite, List<Resource> 
         if (at < 0) {
             return Set.of();
         }
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (String part : message.substring(at + prefix.length()).split(",")) {
             String name = part.strip();
             if (name.startsWith("and ")) {

@@ -1,5 +1,6 @@
 package dev.paver.core.action;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** Port to the cluster's Argo CD: the Applications Paver follows. */
@@ -22,7 +23,7 @@ public interface DeploymentPort {
      * @throws IllegalStateException when another operation is running on the Application (Argo CD refuses a second)
      * @throws RuntimeException      when the API server refuses or cannot be reached
      */
-    boolean sync(String name, String revision, String initiatedBy, java.util.Map<String, String> info);
+    boolean sync(String name, String revision, String initiatedBy, Map<String, String> info);
 
     /** A port for when no cluster is configured. */
     static DeploymentPort disabled() {
@@ -38,7 +39,7 @@ public interface DeploymentPort {
             }
 
             @Override
-            public boolean sync(String name, String revision, String initiatedBy, java.util.Map<String, String> info) {
+            public boolean sync(String name, String revision, String initiatedBy, Map<String, String> info) {
                 return false;
             }
         };

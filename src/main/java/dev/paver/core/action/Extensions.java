@@ -1,6 +1,5 @@
 package dev.paver.core.action;
 
-import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.access.Grant;
 import dev.paver.core.access.GrantStore;
 import dev.paver.core.approval.ApprovalRequest;
@@ -8,6 +7,7 @@ import dev.paver.core.approval.Approvals;
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Run;
 import dev.paver.core.run.RunStore;
 import java.time.Clock;
@@ -61,14 +61,14 @@ public final class Extensions {
         String domain = String.valueOf(run.request().platform().get("domain"));
         approvals.open(new Approvals.Ask(runId, key, RevokeAccessAction.EXTEND_PURPOSE, domain, grant.namespace(), userId,
                 "Extend the " + grant.role() + " access of " + Message.mention(userId) + " to " + grant.namespace() + " by "
-                        + AccessPolicy.format(more),
+                        + Times.duration(more),
                 List.of(new ApprovalRequest.SummaryLine("Role", grant.role() + " (" + grant.clusterRole() + ")"),
-                        new ApprovalRequest.SummaryLine("Ends now at", RevokeAccessAction.time(grant.expiresAt())),
-                        new ApprovalRequest.SummaryLine("Would end at", RevokeAccessAction.time(grant.expiresAt().plus(more))),
+                        new ApprovalRequest.SummaryLine("Ends now at", Times.instant(grant.expiresAt())),
+                        new ApprovalRequest.SummaryLine("Would end at", Times.instant(grant.expiresAt().plus(more))),
                         new ApprovalRequest.SummaryLine("Reason", String.valueOf(run.request().parameters().get("reason")))),
                 "", "", grant.expiresAt()), run.thread());
         audit.append(new AuditEntry(clock.instant(), userId, "request", grant.namespace(), runId, "BUTTON",
-                "extension of " + grant.role() + " by " + AccessPolicy.format(more)));
-        return "The approvers are asked to extend your access by " + AccessPolicy.format(more) + ".";
+                "extension of " + grant.role() + " by " + Times.duration(more)));
+        return "The approvers are asked to extend your access by " + Times.duration(more) + ".";
     }
 }

@@ -7,12 +7,14 @@ import dev.paver.core.access.GrantStore;
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -72,22 +74,22 @@ public final class GrantAccessAction implements Action {
                     user, ctx.required("identity"), ctx.required("approvedBy"), bindingName(ctx.runId()), now,
                     now.plus(duration), Grant.State.ACTIVE, null));
             audit.append(new AuditEntry(now, grant.approver(), "grant", namespace, ctx.runId(), "PAVER", grant.role() + " ("
-                    + grant.clusterRole() + ") for " + user + " as " + grant.identity() + " until " + grant.expiresAt()));
+                    + grant.clusterRole() + ") for " + user + " as " + grant.identity() + " until " + Times.instant(grant.expiresAt())));
         }
         if (grant.state() == Grant.State.ACTIVE) {
             access.bind(namespace, grant.binding(), grant.clusterRole(), grant.identity(), annotations(grant, ctx.text("reason")));
         }
         return new ActionResult.Done(Map.of("binding", grant.binding(), "expiresAt", grant.expiresAt().toString()),
-                grant.role() + " until " + RevokeAccessAction.time(grant.expiresAt()),
+                grant.role() + " until " + Times.instant(grant.expiresAt()),
                 List.of(Milestone.of("granted", "Access granted: " + Message.mention(user) + " is " + grant.role() + " ("
                         + grant.clusterRole() + ") in " + namespace + " as " + grant.identity() + " until "
-                        + RevokeAccessAction.time(grant.expiresAt()) + ". Paver deletes the RoleBinding "
+                        + Times.instant(grant.expiresAt()) + ". Paver deletes the RoleBinding "
                         + grant.binding() + " then.")));
     }
 
     /** The annotations of a grant's RoleBinding. */
     static Map<String, String> annotations(Grant grant, String reason) {
-        Map<String, String> a = new java.util.LinkedHashMap<>();
+        Map<String, String> a = new LinkedHashMap<>();
         a.put(ANNOTATION_PREFIX + "run", grant.runId());
         a.put(ANNOTATION_PREFIX + "requester", grant.user());
         a.put(ANNOTATION_PREFIX + "approved-by", grant.approver());

@@ -4,11 +4,13 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,7 +80,7 @@ public final class PreviewAction implements Action {
         }
         Instant deadline = ctx.stepStarted().plus(Duration.ofHours(HOURS));
         if (!ctx.clock().instant().isBefore(deadline)) {
-            return new ActionResult.Failed("Nobody clicked Open PR within " + HOURS + " h of the preview, so nothing was "
+            return new ActionResult.Failed("Nobody clicked Open PR within " + Times.duration(Duration.ofHours(HOURS)) + " of the preview, so nothing was "
                     + "pushed. Ask again to see a fresh preview.", List.of());
         }
         boolean moved = ctx.signals().stream().anyMatch(s -> s.startsWith(SIGNAL));
@@ -161,7 +163,7 @@ public final class PreviewAction implements Action {
 
     private static void update(MessageDigest sha, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
         sha.update(bytes);
     }
 

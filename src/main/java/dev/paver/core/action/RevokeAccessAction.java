@@ -10,21 +10,22 @@ import dev.paver.core.approval.Approvals;
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.report.Message;
+import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
+import dev.paver.core.run.RunRequest;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code kubernetes:revoke-access}: holds an elevation until it expires, then deletes its RoleBinding. A durable
- * timer: the run waits with a wake time (the reminder, then the expiry), so a restart or another replica picks it
- * up, and the revocation is a conditional update of the stored grant, so it happens once. On each pass:
+ * timer: the run waits with a wake time (the reminder, then the expiry), so it survives a restart (the next pass picks
+ * it up), and the revocation is a conditional update of the stored grant, so it happens once. On each pass:
  * approved extensions ({@link #EXTEND} requests) move the expiry and re-annotate the RoleBinding; {@code remindBefore}
  * the expiry the thread reminds the holder with an Extend button; at the expiry the RoleBinding is deleted and the
  * thread says so. No inputs. Output: {@code revokedAt}.
@@ -35,8 +36,6 @@ public final class RevokeAccessAction implements Action {
     public static final String EXTEND = "access-extend";
     /** Purpose of an extension's approval request; its key is {@code extend-<expiry epoch seconds>}. */
     public static final String EXTEND_PURPOSE = "extend";
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC' (yyyy-MM-dd)").withZone(ZoneOffset.UTC);
 
     private final AccessPort access;
     private final GrantStore grants;
@@ -62,11 +61,6 @@ public final class RevokeAccessAction implements Action {
         return "extend-" + expiresAt.getEpochSecond();
     }
 
-    /** A time as the thread shows it: {@code 14:05 UTC (2026-11-21)}. */
-    public static String time(Instant at) {
-        return TIME.format(at);
-    }
-
     @Override
     public ActionResult execute(ActionContext ctx) {
         Grant grant = grants.find(ctx.runId()).orElse(null);
@@ -89,18 +83,18 @@ public final class RevokeAccessAction implements Action {
         if (grant.state() == Grant.State.REVOKED) {
             Instant at = grant.revokedAt() == null ? now : grant.revokedAt();
             milestones.add(Milestone.of("revoked", "Access ended: the " + grant.role() + " access of "
-                    + Message.mention(grant.user()) + " to " + grant.namespace() + " expired at " + time(grant.expiresAt())
+                    + Message.mention(grant.user()) + " to " + grant.namespace() + " expired at " + Times.instant(grant.expiresAt())
                     + " and Paver deleted the RoleBinding " + grant.binding() + "."));
-            return new ActionResult.Done(Map.of("revokedAt", at.toString()), "revoked at " + time(at), milestones);
+            return new ActionResult.Done(Map.of("revokedAt", at.toString()), "revoked at " + Times.instant(at), milestones);
         }
         Instant remindAt = grant.expiresAt().minus(policy.remindBefore());
         if (!now.isBefore(remindAt)) {
             milestones.add(new Milestone("remind-" + grant.expiresAt().getEpochSecond(), Message.mention(grant.user())
-                    + ", your " + grant.role() + " access to " + grant.namespace() + " ends at " + time(grant.expiresAt())
+                    + ", your " + grant.role() + " access to " + grant.namespace() + " ends at " + Times.instant(grant.expiresAt())
                     + ". Extend asks the approvers again.", List.of(),
                     List.of(new Message.Button("Extend", EXTEND, ctx.runId(), ""))));
         }
-        return new ActionResult.Waiting("access:" + ctx.runId(), "access until " + time(grant.expiresAt()), milestones,
+        return new ActionResult.Waiting("access:" + ctx.runId(), "access until " + Times.instant(grant.expiresAt()), milestones,
                 now.isBefore(remindAt) ? remindAt : grant.expiresAt());
     }
 
@@ -112,7 +106,7 @@ public final class RevokeAccessAction implements Action {
             if (request.state() == ApprovalState.DENIED) {
                 milestones.add(Milestone.of("extension-denied-" + request.key(), "Extension denied by "
                         + Message.mention(request.decidedBy()) + ": " + request.reason() + ". Access still ends at "
-                        + time(grant.expiresAt()) + "."));
+                        + Times.instant(grant.expiresAt()) + "."));
             } else if (request.state() == ApprovalState.APPROVED) {
                 Instant to = grant.expiresAt().plus(extension(ctx.request()));
                 if (grants.extend(ctx.runId(), grant.expiresAt(), to, request.decidedBy())) {
@@ -123,15 +117,18 @@ public final class RevokeAccessAction implements Action {
                 access.bind(grant.namespace(), grant.binding(), grant.clusterRole(), grant.identity(),
                         GrantAccessAction.annotations(grant, ctx.request().parameters().getOrDefault("reason", "").toString()));
                 milestones.add(Milestone.of("extended-" + request.key(), "Extended: " + Message.mention(grant.user())
-                        + " keeps " + grant.role() + " access to " + grant.namespace() + " until " + time(grant.expiresAt())
+                        + " keeps " + grant.role() + " access to " + grant.namespace() + " until " + Times.instant(grant.expiresAt())
                         + ", approved by " + Message.mention(request.decidedBy()) + "."));
             }
         }
         return grant;
     }
 
-    /** One extension adds the duration the elevation first asked for (its {@code for}, within the role's maximum). */
-    public static java.time.Duration extension(dev.paver.core.run.RunRequest request) {
-        return AccessPolicy.parseDuration(String.valueOf(request.parameters().get("for"))).orElse(java.time.Duration.ofHours(1));
+    /**
+     * One extension adds the duration the elevation first asked for (its {@code for}, which the request check kept
+     * within the role's maximum), or one hour when the stored request has none that reads as a duration.
+     */
+    public static Duration extension(RunRequest request) {
+        return AccessPolicy.parseDuration(String.valueOf(request.parameters().get("for"))).orElse(Duration.ofHours(1));
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param id          stable id, {@code <runId>.<key>}, the value of the prompt's buttons
  * @param runId       the run that waits for it
- * @param key         the step id, or {@code extend-<n>} for an extension
+ * @param key         the step id, or {@code extend-<expiry epoch seconds>} for an extension
  * @param purpose     {@code promote}, {@code elevate} or {@code extend}: the golden path's words for the prompt
  * @param domain      the domain whose approvers decide
  * @param subject     the semantic key it concerns, e.g. {@code payments-prod-api}

@@ -7,12 +7,12 @@ import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Notifier;
 import dev.paver.core.report.ThreadRef;
+import dev.paver.core.report.Times;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +28,6 @@ import java.util.logging.Logger;
 public final class Approvals {
 
     private static final Logger LOG = Logger.getLogger(Approvals.class.getName());
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /** Action id of the Approve button; its value is the request id. */
     public static final String APPROVE = "approval-approve";
@@ -127,7 +126,7 @@ public final class Approvals {
     }
 
     /** The stored request, if any. */
-    public java.util.Optional<ApprovalRequest> find(String id) {
+    public Optional<ApprovalRequest> find(String id) {
         return store.find(id);
     }
 
@@ -243,7 +242,7 @@ public final class Approvals {
             return already(request);
         }
         if (now.isAfter(request.expiresAt())) {
-            return new Refused("This request expired at " + TIME.format(request.expiresAt()) + "; the requester must ask again.");
+            return new Refused("This request expired at " + Times.instant(request.expiresAt()) + "; the requester must ask again.");
         }
         if (userId.equals(request.requester())) {
             return new Refused("You asked for this, so you cannot " + verb + " it: four eyes means someone else from "
@@ -264,7 +263,7 @@ public final class Approvals {
             case PENDING -> "still pending";
         };
         return new AlreadyDecided(request, "This request was " + what
-                + (request.decidedAt() == null ? "" : " at " + TIME.format(request.decidedAt())) + ". Nothing changed.");
+                + (request.decidedAt() == null ? "" : " at " + Times.instant(request.decidedAt())) + ". Nothing changed.");
     }
 
     /**
@@ -276,7 +275,7 @@ public final class Approvals {
         Instant now = clock.instant();
         if (store.decide(request.id(), ApprovalState.EXPIRED, "", now, "")) {
             audit.append(new AuditEntry(now, "paver", "expire", request.subject(), request.runId(), "PAVER",
-                    request.purpose() + " not decided by " + TIME.format(request.expiresAt())));
+                    request.purpose() + " not decided by " + Times.instant(request.expiresAt())));
             ApprovalRequest expired = store.find(request.id()).orElseThrow();
             editPrompts(expired);
             return expired;
@@ -315,12 +314,12 @@ public final class Approvals {
         List<Link> links = request.pullRequest().isEmpty() ? List.of() : List.of(new Link("Pull request", request.pullRequest()));
         String text = switch (request.state()) {
             case PENDING -> ":raised_hand: Approval needed: " + title + ". " + remaining(request) + "; expires "
-                    + TIME.format(request.expiresAt()) + ".";
-            case APPROVED -> ":white_check_mark: Approved by " + approvedBy(request) + " at " + TIME.format(request.decidedAt())
+                    + Times.instant(request.expiresAt()) + ".";
+            case APPROVED -> ":white_check_mark: Approved by " + approvedBy(request) + " at " + Times.instant(request.decidedAt())
                     + ": " + title + ".";
-            case DENIED -> ":no_entry: Denied by " + Message.mention(request.decidedBy()) + " at " + TIME.format(request.decidedAt())
+            case DENIED -> ":no_entry: Denied by " + Message.mention(request.decidedBy()) + " at " + Times.instant(request.decidedAt())
                     + ": " + title + ". Reason: " + request.reason();
-            case EXPIRED -> ":hourglass: Expired at " + TIME.format(request.expiresAt()) + " without a decision: " + title + ".";
+            case EXPIRED -> ":hourglass: Expired at " + Times.instant(request.expiresAt()) + " without a decision: " + title + ".";
         };
         List<Message.Button> buttons = request.state() == ApprovalState.PENDING
                 ? List.of(new Message.Button("Approve", APPROVE, request.id(), "primary"),

@@ -1,6 +1,7 @@
 package dev.paver.core.audit;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -13,7 +14,7 @@ public interface AuditLog {
     void append(AuditEntry entry);
 
     /** The newest entries first, at most {@code limit}, whose subject is one of {@code subjects}. */
-    List<AuditEntry> recent(java.util.Collection<String> subjects, int limit);
+    List<AuditEntry> recent(Collection<String> subjects, int limit);
 
     /** Every entry at or after {@code since}, oldest first, streamed to {@code sink}. */
     void export(Instant since, Consumer<AuditEntry> sink);

@@ -1,5 +1,7 @@
 package dev.paver.core.convention;
 
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,7 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
     public Conventions {
         environments = List.copyOf(environments);
         automatedSyncEnvironments = List.copyOf(automatedSyncEnvironments);
-        profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+        profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
         if (resourceKinds == null) {
             throw new IllegalArgumentException("the resource kinds are required (default: ResourceKinds.defaults())");
         }
@@ -57,7 +59,7 @@ public record Conventions(List<String> environments, List<String> automatedSyncE
                         + " must be a DNS-1123 label without '-' (it is the middle segment of {domain}-{env}-{service})");
             }
         }
-        if (new java.util.HashSet<>(environments).size() != environments.size()) {
+        if (new HashSet<>(environments).size() != environments.size()) {
             throw new IllegalArgumentException("environments " + environments + " name one environment twice");
         }
         if (gitopsRepositorySuffix == null) {

@@ -1,10 +1,13 @@
 package dev.paver.core.convention;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The effective manifests of one kustomization directory, so that the rules see what Argo CD will apply
@@ -34,7 +37,7 @@ public final class KustomizeView {
             "ReplicaSet", "Pod", "Service", "Namespace", "ConfigMap", "ServiceAccount");
 
     private final Map<String, String> files;
-    private final java.util.Set<String> read = new java.util.TreeSet<>();
+    private final Set<String> read = new TreeSet<>();
     private final List<Violation> refused = new ArrayList<>();
 
     /** @param files repository-relative path to text, the whole tree the kustomizations may reference */
@@ -74,8 +77,8 @@ public final class KustomizeView {
     }
 
     /** Every file the builds so far read: kustomizations, resources and patches. */
-    public java.util.Set<String> filesRead() {
-        return java.util.Collections.unmodifiableSet(read);
+    public Set<String> filesRead() {
+        return Collections.unmodifiableSet(read);
     }
 
     @SuppressWarnings("unchecked")
@@ -177,7 +180,7 @@ public final class KustomizeView {
     private void refuseUnmodelled(ManifestDocument kustomization, String directory) {
         String name = kustomization.file().substring(kustomization.file().lastIndexOf('/') + 1);
         Map<String, Object> k = kustomization.body();
-        for (String field : new java.util.TreeSet<>(k.keySet())) {
+        for (String field : new TreeSet<>(k.keySet())) {
             if (!MODELLED.contains(field)) {
                 refuse(kustomization, "/" + field, directory, name + " uses " + field);
             }
@@ -185,7 +188,7 @@ public final class KustomizeView {
         List<Object> labels = ManifestDocument.list(k, "labels");
         for (int i = 0; i < labels.size(); i++) {
             Map<String, Object> set = labels.get(i) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            for (String key : new java.util.TreeSet<>(set.keySet())) {
+            for (String key : new TreeSet<>(set.keySet())) {
                 if (!Set.of("pairs", "includeSelectors", "includeTemplates").contains(key)) {
                     refuse(kustomization, "/labels/" + i + "/" + key, directory, name + " uses labels[].'" + key + "'");
                 }
@@ -194,7 +197,7 @@ public final class KustomizeView {
         List<Object> images = ManifestDocument.list(k, "images");
         for (int i = 0; i < images.size(); i++) {
             Map<String, Object> image = images.get(i) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            for (String key : new java.util.TreeSet<>(image.keySet())) {
+            for (String key : new TreeSet<>(image.keySet())) {
                 if (!Set.of("name", "newName", "newTag", "digest").contains(key)) {
                     refuse(kustomization, "/images/" + i + "/" + key, directory, name + " uses images[]." + key);
                 }
@@ -203,7 +206,7 @@ public final class KustomizeView {
         List<Object> patches = ManifestDocument.list(k, "patches");
         for (int i = 0; i < patches.size(); i++) {
             Map<String, Object> patch = patches.get(i) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            for (String key : new java.util.TreeSet<>(patch.keySet())) {
+            for (String key : new TreeSet<>(patch.keySet())) {
                 if (!key.equals("path")) {
                     refuse(kustomization, "/patches/" + i + "/" + key, directory, name + " uses patches[]." + key
                             + (key.equals("patch") ? " (an inline patch)" : ""));
@@ -300,7 +303,7 @@ public final class KustomizeView {
                 // then the target's items that the patch does not name, in their order
                 List<Object> list = (List<Object>) cl;
                 List<Object> merged = new ArrayList<>();
-                Set<Object> named = new java.util.HashSet<>();
+                Set<Object> named = new HashSet<>();
                 for (Object item : pl) {
                     Map<String, Object> patchItem = (Map<String, Object>) item;
                     named.add(patchItem.get("name"));

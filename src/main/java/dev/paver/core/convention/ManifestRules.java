@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -175,7 +177,7 @@ public final class ManifestRules {
             checkDirectorySource(source.getKey(), source.getValue(), sorted, domain, out);
         }
         out.sort((a, b) -> a.file().equals(b.file()) ? Integer.compare(a.line(), b.line()) : a.file().compareTo(b.file()));
-        return List.copyOf(new java.util.LinkedHashSet<>(out));
+        return List.copyOf(new LinkedHashSet<>(out));
     }
 
     /**
@@ -344,7 +346,7 @@ public final class ManifestRules {
         Object rawName = ManifestDocument.map(doc.body(), "metadata").get("name");
         if (rawName != null && !(rawName instanceof String)) {
             out.add(violation(doc, "yaml-type", doc.kind() + " metadata.name " + rawName + " is a "
-                    + rawName.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " in YAML, not a string: quote it"));
+                    + rawName.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " in YAML, not a string: quote it"));
             return;
         }
         String name = doc.name();

@@ -1,6 +1,10 @@
 package dev.paver.core.convention;
 
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /** Name syntax shared by every rule: DNS-1123 labels (Kubernetes' {@code IsDNS1123Label}) and safe quoting. */
 public final class Names {
@@ -28,11 +32,11 @@ public final class Names {
         if (YAML_1_1_SHORT_BOOLEANS.contains(value)) {
             return true;
         }
-        return !org.yaml.snakeyaml.nodes.Tag.STR.equals(RESOLVER.resolve(org.yaml.snakeyaml.nodes.NodeId.scalar, value, true));
+        return !Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, value, true));
     }
 
-    private static final org.yaml.snakeyaml.resolver.Resolver RESOLVER = new org.yaml.snakeyaml.resolver.Resolver();
-    private static final java.util.Set<String> YAML_1_1_SHORT_BOOLEANS = java.util.Set.of("y", "Y", "n", "N");
+    private static final Resolver RESOLVER = new Resolver();
+    private static final Set<String> YAML_1_1_SHORT_BOOLEANS = Set.of("y", "Y", "n", "N");
 
     /**
      * A user value made safe to show in a message: in single quotes, control characters escaped,

@@ -1,9 +1,12 @@
 package dev.paver.core.convention;
 
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The kinds of cloud resource {@code create-resource} offers and the Crossplane object each becomes: a claim
@@ -38,8 +41,8 @@ public record ResourceKinds(Map<String, ResourceKind> kinds) {
      *         {@code {service}-{kind}-{name}}) or two types share a kind
      */
     public ResourceKinds {
-        kinds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kinds));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        kinds = Collections.unmodifiableMap(new LinkedHashMap<>(kinds));
+        Set<String> seen = new HashSet<>();
         for (ResourceKind kind : kinds.values()) {
             if (!Names.isDnsLabel(kind.segment()) || kind.segment().contains("-")) {
                 throw new IllegalArgumentException("resource kind " + kind.kind() + " has the name segment "

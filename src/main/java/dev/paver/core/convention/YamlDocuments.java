@@ -2,6 +2,7 @@ package dev.paver.core.convention;
 
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -18,7 +19,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Parses a multi-document YAML file into {@link ManifestDocument}s with their start lines and the line of each of
  * their fields ({@link ManifestDocument#lineOf}), using SnakeYAML's safe constructor: no custom tags, no duplicate
- * keys, at most 3 MB and 50 aliases per file.
+ * keys, at most 3 Mi (3,145,728) characters and 50 aliases per file (SnakeYAML's {@code codePointLimit} counts
+ * code points, not bytes).
  */
 public final class YamlDocuments {
 
@@ -54,7 +56,7 @@ public final class YamlDocuments {
                     throw new InvalidYamlException(file, line, "a document must be a mapping, found "
                             + value.getClass().getSimpleName());
                 }
-                Map<String, Integer> lines = new java.util.HashMap<>();
+                Map<String, Integer> lines = new HashMap<>();
                 index(node, "", lines, 0);
                 documents.add(new ManifestDocument(file, line, (Map<String, Object>) map, lines));
             }

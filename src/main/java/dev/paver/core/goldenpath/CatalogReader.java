@@ -3,6 +3,7 @@ package dev.paver.core.goldenpath;
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.convention.YamlDocuments;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +27,7 @@ public final class CatalogReader {
         Map<String, String> groups = new LinkedHashMap<>();
         Map<String, String[]> components = new LinkedHashMap<>();
         Map<String, String> domains = new LinkedHashMap<>();
-        Map<String, java.util.List<String>> users = new LinkedHashMap<>();
+        Map<String, List<String>> users = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (!(file.getKey().endsWith(".yaml") || file.getKey().endsWith(".yml"))) {
                 continue;
@@ -47,8 +48,8 @@ public final class CatalogReader {
                     } else if (doc.kind().equals("Domain")) {
                         domains.put(doc.name(), entityName(ManifestDocument.text(spec.get("owner"))));
                     } else if (doc.kind().equals("User")) {
-                        java.util.List<String> memberOf = spec.get("memberOf") instanceof java.util.List<?> l
-                                ? l.stream().map(o -> entityName(String.valueOf(o))).toList() : java.util.List.of();
+                        List<String> memberOf = spec.get("memberOf") instanceof List<?> l
+                                ? l.stream().map(o -> entityName(String.valueOf(o))).toList() : List.of();
                         users.put(doc.name(), memberOf);
                     } else if (doc.kind().equals("Group")) {
                         Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");

@@ -1,6 +1,7 @@
 package dev.paver.core.goldenpath;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -17,7 +18,7 @@ public final class CatalogSource {
     private static final Logger LOG = Logger.getLogger(CatalogSource.class.getName());
 
     /** Where the catalog keeps what pickers offer and what promote and elevate check services against. */
-    static final java.util.List<String> FOLDERS = java.util.List.of("catalog");
+    static final List<String> FOLDERS = List.of("catalog");
 
     private final RepositoryPort repositories;
     private final String suffix;
@@ -38,7 +39,7 @@ public final class CatalogSource {
     public PlatformCatalog refresh() {
         try {
             Map<String, String> files = new LinkedHashMap<>();
-            java.util.List<String> names = repositories.listRepositories();
+            List<String> names = repositories.listRepositories();
             for (String repository : names) {
                 if (repository.endsWith(suffix)) {
                     for (String folder : FOLDERS) {

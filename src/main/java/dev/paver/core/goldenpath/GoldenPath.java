@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A golden path: one folder {@code templates/<id>/} with a Backstage Template ({@code template.yaml}) and the
- * files it renders. The id is the slash sub-command, the modal {@code callback_id} and the metric tag.
+ * A golden path: one sub-folder of {@code templates/} with a Backstage Template ({@code template.yaml}) and the
+ * files it renders. The id is the slash sub-command and the modal's {@code callback_id}.
  *
- * @param id          {@code metadata.name}, equal to the folder name
+ * @param id          {@code metadata.name}, whatever the folder is called (see {@link GoldenPathCatalog})
  * @param title       {@code metadata.title}, or the id when it has none
  * @param description {@code metadata.description}
  * @param parameters  {@code spec.parameters}
  * @param steps       {@code spec.steps}
  * @param output      {@code spec.output} ({@code links}, {@code text}), unrendered
- * @param examples    {@code metadata.annotations}-free example parameter sets from {@code spec.examples}
+ * @param examples    the {@code parameters} of each {@code spec.examples} entry, values as text (a list joined with
+ *                    commas)
  * @param folder      the template folder; {@code fetch:template} URLs resolve against it
  */
 public record GoldenPath(String id, String title, String description, ParameterSchema parameters,

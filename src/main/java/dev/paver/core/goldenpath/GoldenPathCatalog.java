@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -170,7 +171,7 @@ public final class GoldenPathCatalog {
         }
         if (RESERVED.contains(name)) {
             problems.add(new TemplateProblem(where, nameLine, id, "metadata.name " + Names.quote(name)
-                    + " is a sub-command of Paver's own (" + String.join(", ", new java.util.TreeSet<>(RESERVED))
+                    + " is a sub-command of Paver's own (" + String.join(", ", new TreeSet<>(RESERVED))
                     + "); choose another name"));
         } else if (!named) {
             problems.add(new TemplateProblem(where, nameLine, id, "metadata.name " + Names.quote(name)
@@ -287,7 +288,7 @@ public final class GoldenPathCatalog {
         }
         List<Object> list = raw == null ? List.of() : (List<Object>) raw;
         Set<String> seen = new HashSet<>();
-        Set<String> unknown = new java.util.TreeSet<>();
+        Set<String> unknown = new TreeSet<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "/spec/steps/" + i;
             if (!(list.get(i) instanceof Map<?, ?> m)) {
@@ -326,7 +327,7 @@ public final class GoldenPathCatalog {
                     ManifestDocument.map(step, "input"), step.get("if"), step.get("each")));
         }
         if (!unknown.isEmpty()) {
-            problems.add(new TemplateProblem(where, 0, id, "Paver's actions are " + String.join(", ", new java.util.TreeSet<>(actions))));
+            problems.add(new TemplateProblem(where, 0, id, "Paver's actions are " + String.join(", ", new TreeSet<>(actions))));
         }
         return steps;
     }
@@ -352,7 +353,7 @@ public final class GoldenPathCatalog {
 
     /** The ids of golden paths that are turned off because their template does not load (see {@link #problems()}). */
     public Set<String> turnedOff() {
-        Set<String> off = new java.util.TreeSet<>();
+        Set<String> off = new TreeSet<>();
         problems.forEach(p -> off.add(p.id()));
         off.removeAll(paths.keySet());
         return off;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.paver.core.convention.Names;
@@ -169,7 +170,7 @@ public final class ParameterSchema {
 
     private static JsonSchema metaSchema() {
         try {
-            return FACTORY.getSchema(com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft-07/schema"));
+            return FACTORY.getSchema(SchemaLocation.of("https://json-schema.org/draft-07/schema"));
         } catch (RuntimeException e) {
             return null; // the bundled meta-schema is missing: the property checks above still run
         }

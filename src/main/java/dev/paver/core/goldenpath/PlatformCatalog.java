@@ -1,9 +1,13 @@
 package dev.paver.core.goldenpath;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the platform already has, read from the domain GitOps repositories' Backstage catalog
@@ -18,26 +22,26 @@ import java.util.TreeMap;
  *                     repositories too), for refusing a taken name before a run starts; empty when unknown
  */
 public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
-                              Map<String, String> domains, Map<String, List<String>> users, java.util.Set<String> repositories) {
+                              Map<String, String> domains, Map<String, List<String>> users, Set<String> repositories) {
 
     public PlatformCatalog {
-        repositories = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(repositories));
-        systems = java.util.Collections.unmodifiableMap(new TreeMap<>(systems));
-        groups = java.util.Collections.unmodifiableMap(new TreeMap<>(groups));
-        services = java.util.Collections.unmodifiableMap(new TreeMap<>(services));
-        domains = java.util.Collections.unmodifiableMap(new TreeMap<>(domains));
-        users = java.util.Collections.unmodifiableMap(new TreeMap<>(users));
+        repositories = Collections.unmodifiableSet(new TreeSet<>(repositories));
+        systems = Collections.unmodifiableMap(new TreeMap<>(systems));
+        groups = Collections.unmodifiableMap(new TreeMap<>(groups));
+        services = Collections.unmodifiableMap(new TreeMap<>(services));
+        domains = Collections.unmodifiableMap(new TreeMap<>(domains));
+        users = Collections.unmodifiableMap(new TreeMap<>(users));
     }
 
     /** A catalog of these entities; no repository is known. */
     public PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
                            Map<String, String> domains, Map<String, List<String>> users) {
-        this(systems, groups, services, domains, users, java.util.Set.of());
+        this(systems, groups, services, domains, users, Set.of());
     }
 
     /** This catalog, knowing that the git host has these repositories. */
-    public PlatformCatalog withRepositories(java.util.Collection<String> names) {
-        return new PlatformCatalog(systems, groups, services, domains, users, new java.util.TreeSet<>(names));
+    public PlatformCatalog withRepositories(Collection<String> names) {
+        return new PlatformCatalog(systems, groups, services, domains, users, new TreeSet<>(names));
     }
 
     /** A catalog of systems, groups and services; no domain or user entities. */

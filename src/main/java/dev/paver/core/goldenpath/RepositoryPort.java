@@ -1,5 +1,6 @@
 package dev.paver.core.goldenpath;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -113,7 +114,7 @@ public interface RepositoryPort {
     }
 
     /** Names of the repositories Paver can see, for finding the domain GitOps repositories. */
-    java.util.List<String> listRepositories();
+    List<String> listRepositories();
 
     /**
      * A repository and where a person can see it.

@@ -5,10 +5,18 @@ import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
+import dev.paver.core.convention.SemanticKey;
 import dev.paver.core.convention.Violation;
+import dev.paver.core.report.Times;
+import dev.paver.core.secret.Scope;
+import dev.paver.core.secret.SecretNames;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,9 +56,11 @@ public final class RequestCheck {
      * Every rule holds.
      *
      * @param parameters typed parameters with defaults
-     * @param platform   derived values: {@code domain}, {@code costCenter}, {@code gitopsRepository},
-     *                   {@code environments}, {@code firstEnvironment}, {@code imageRegistry}, {@code profile}
-     *                   (requests and limits)
+     * @param platform   values derived from the catalog and the conventions, the template's {@code platform}
+     *                   context; which ones depends on the parameters' conventions, e.g. {@code domain},
+     *                   {@code costCenter}, {@code gitopsRepository}, {@code environments}, {@code profile} (requests and
+     *                   limits), {@code namespace}, and for an elevation {@code clusterRole}, {@code duration} (as
+     *                   {@code 1h30m}) and {@code roleMax}
      */
     public record Accepted(Map<String, Object> parameters, Map<String, Object> platform) implements Outcome {
     }
@@ -143,7 +153,7 @@ public final class RequestCheck {
                 case "developer-environments" -> developerEnvironments(p, raw, platform);
                 case "resource-type" -> resourceType(p, value, platform);
                 case "object-name" -> objectName(p, value, values, schema, platform);
-                case SecretParameters.KEY -> dev.paver.core.secret.SecretNames.dataKeyProblem(value)
+                case SecretParameters.KEY -> SecretNames.dataKeyProblem(value)
                         .map(problem -> Violation.ofParameter(p.name(), "secret-key", p.name() + ": " + problem));
                 case SecretParameters.SCOPE -> secretScope(p, value);
                 default -> Optional.empty();
@@ -184,7 +194,7 @@ public final class RequestCheck {
         if (role != null) {
             AccessPolicy.Role r = access.role(role).orElseThrow();
             platform.put("clusterRole", r.clusterRole());
-            platform.put("roleMax", AccessPolicy.format(r.max()));
+            platform.put("roleMax", Times.duration(r.max()));
         }
         if (owner != null) {
             platform.put("costCenter", catalog.groups().getOrDefault(owner, ""));
@@ -205,7 +215,7 @@ public final class RequestCheck {
             platform.put("production", env.equals(conventions.productionEnvironment()));
         }
         if (domain != null && byConvention(schema, "developer-environments") != null) {
-            List<String> namespaces = new java.util.ArrayList<>();
+            List<String> namespaces = new ArrayList<>();
             for (Object e : (List<?>) platform.getOrDefault("accessEnvironments", List.of())) {
                 for (PlatformCatalog.ServiceEntry svc : catalog.servicesOf(domain)) {
                     namespaces.add(domain + "-" + e + "-" + svc.name());
@@ -337,7 +347,7 @@ public final class RequestCheck {
                 return known;
             }
         }
-        platform.put("accessEnvironments", List.copyOf(new java.util.LinkedHashSet<>(envs)));
+        platform.put("accessEnvironments", List.copyOf(new LinkedHashSet<>(envs)));
         return Optional.empty();
     }
 
@@ -348,7 +358,7 @@ public final class RequestCheck {
                     + " is not a resource type; use one of " + conventions.resourceKinds().types()));
         }
         platform.put("resource", Map.of("type", kind.type(), "segment", kind.segment(), "apiVersion", kind.apiVersion(),
-                "kind", kind.kind(), "mode", kind.mode().name().toLowerCase(java.util.Locale.ROOT)));
+                "kind", kind.kind(), "mode", kind.mode().name().toLowerCase(Locale.ROOT)));
         return Optional.empty();
     }
 
@@ -375,10 +385,10 @@ public final class RequestCheck {
         return Optional.empty();
     }
 
-    /** A Sealed Secrets scope as kubeseal's {@code --scope} names it ({@link dev.paver.core.secret.Scope#parse}). */
+    /** A Sealed Secrets scope as kubeseal's {@code --scope} names it ({@link Scope#parse}). */
     private static Optional<Violation> secretScope(Parameter p, String value) {
         try {
-            dev.paver.core.secret.Scope.parse(value);
+            Scope.parse(value);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.of(Violation.ofParameter(p.name(), "scope", p.name() + ": " + e.getMessage()));
@@ -404,7 +414,7 @@ public final class RequestCheck {
 
     private Optional<Violation> prodKey(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {
         String prod = conventions.productionEnvironment();
-        var key = Names.isDnsLabel(value) ? conventions.parseKey(value) : Optional.<dev.paver.core.convention.SemanticKey>empty();
+        var key = Names.isDnsLabel(value) ? conventions.parseKey(value) : Optional.<SemanticKey>empty();
         if (key.isEmpty()) {
             return Optional.of(Violation.ofParameter(p.name(), "semantic-key", p.name() + " " + Names.quote(value)
                     + " is not a key {domain}-{env}-{service}, e.g. payments-" + prod + "-api"));
@@ -433,22 +443,22 @@ public final class RequestCheck {
     }
 
     private Optional<Violation> duration(Parameter p, String value, String role, Map<String, Object> platform) {
-        java.time.Duration d = AccessPolicy.parseDuration(value).orElse(null);
+        Duration d = AccessPolicy.parseDuration(value).orElse(null);
         if (d == null) {
             return Optional.of(Violation.ofParameter(p.name(), "duration", p.name() + " " + Names.quote(value)
                     + " is not a duration; write it like 30m, 2h or 1h30m"));
         }
         if (d.compareTo(AccessPolicy.MIN_DURATION) < 0) {
             return Optional.of(Violation.ofParameter(p.name(), "duration", p.name() + " " + value + " is shorter than "
-                    + AccessPolicy.format(AccessPolicy.MIN_DURATION)));
+                    + Times.duration(AccessPolicy.MIN_DURATION)));
         }
         AccessPolicy.Role r = role == null ? null : access.role(role).orElse(null);
         if (r != null && d.compareTo(r.max()) > 0) {
             return Optional.of(Violation.ofParameter(p.name(), "max-duration", p.name() + " " + value + " is longer than the "
-                    + AccessPolicy.format(r.max()) + " allowed for " + r.name() + "; ask for " + AccessPolicy.format(r.max())
+                    + Times.duration(r.max()) + " allowed for " + r.name() + "; ask for " + Times.duration(r.max())
                     + " or less, and extend it when the reminder comes"));
         }
-        platform.put("duration", AccessPolicy.format(d));
+        platform.put("duration", Times.duration(d));
         return Optional.empty();
     }
 

@@ -18,6 +18,7 @@ import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.tree.parse.StringTokenScannerSymbols;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,7 +148,7 @@ public final class TemplateRenderer {
             return true;
         }
         Object value = renderValue(name, expression, context);
-        if (value == null || value instanceof Boolean b && !b || value instanceof java.util.Collection<?> c && c.isEmpty()) {
+        if (value == null || value instanceof Boolean b && !b || value instanceof Collection<?> c && c.isEmpty()) {
             return false;
         }
         String text = String.valueOf(value).trim();

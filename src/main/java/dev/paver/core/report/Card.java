@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * The status card of one run: posted once in the channel where it was asked, then edited in place.
  *
- * @param title  e.g. {@code create-service payments-dev-api}
- * @param state  the run's state in words: {@code Running}, {@code Waiting for merge}, {@code Deployed}, {@code Failed}
+ * @param title  the golden path id and the request's subject, e.g. {@code create-service payments/api},
+ *               {@code promote payments-prod-api}
+ * @param state  the run's state in words: {@code Running}, {@code Waiting for approval (0 of 1)} (what the waiting step
+ *               waits for), {@code Done}, {@code Failed}, {@code Denied}, {@code Expired}
  * @param requester the chat user id of the person who asked (renderers show it as a mention)
- * @param fields label and value pairs: the parameters, as typed (renderers escape them)
- * @param steps  one line per template step
+ * @param fields label and value pairs: the request's parameters as text, defaults filled (renderers escape them)
+ * @param steps  one line per template step (a {@code paver:preview} step only in a dry run)
  * @param links  the template's output links once known
  * @param note   a line under the steps (deployment tracking off, the failure reason), or empty
  */

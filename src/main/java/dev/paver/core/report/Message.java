@@ -1,6 +1,7 @@
 package dev.paver.core.report;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A message in the chat: a thread reply (one milestone of a run), an approval prompt, a reminder.
@@ -38,7 +39,7 @@ public record Message(String text, List<Card.Field> fields, List<Link> links, Li
     }
 
     /** The pattern renderers replace by a mention: group 1 is the user id. */
-    public static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("\u0001@([A-Z0-9]+)\u0001");
+    public static final Pattern MENTION = Pattern.compile("\u0001@([A-Z0-9]+)\u0001");
 
     /**
      * A button.

@@ -1,9 +1,12 @@
 package dev.paver.core.run;
 
 import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.report.ThreadRef;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What an action sees when it runs.
@@ -25,24 +28,24 @@ import java.util.Map;
 public record ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                             GoldenPath goldenPath,
                             Map<String, Object> input, Map<String, String> workspace, Clock clock,
-                            dev.paver.core.report.ThreadRef thread, java.util.Set<String> signals, boolean checkedBefore) {
+                            ThreadRef thread, Set<String> signals, boolean checkedBefore) {
 
     public ActionContext {
-        signals = signals == null ? java.util.Set.of() : java.util.Set.copyOf(signals);
+        signals = signals == null ? Set.of() : Set.copyOf(signals);
     }
 
     /** A context for a step's first execution. */
     public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                          GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock,
-                         dev.paver.core.report.ThreadRef thread, java.util.Set<String> signals) {
+                         ThreadRef thread, Set<String> signals) {
         this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, thread, signals, false);
     }
 
     /** A context with no signals. */
     public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                          GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock,
-                         dev.paver.core.report.ThreadRef thread) {
-        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, thread, java.util.Set.of());
+                         ThreadRef thread) {
+        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, thread, Set.of());
     }
 
     /** True when the run is a dry run: it shows the change and waits for Open PR before any side effect. */
@@ -53,7 +56,7 @@ public record ActionContext(String runId, String stepId, Instant runStarted, Ins
     /** A context with no thread (tests, dry runs). */
     public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                          GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock) {
-        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, null, java.util.Set.of());
+        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, null, Set.of());
     }
 
     /**
@@ -63,7 +66,7 @@ public record ActionContext(String runId, String stepId, Instant runStarted, Ins
      */
     public Map<String, String> workspaceUnder(String folder) {
         String prefix = RepositoryNames.folder(folder);
-        Map<String, String> files = new java.util.LinkedHashMap<>();
+        Map<String, String> files = new LinkedHashMap<>();
         workspace.forEach((path, text) -> {
             if (path.startsWith(prefix)) {
                 files.put(path.substring(prefix.length()), text);

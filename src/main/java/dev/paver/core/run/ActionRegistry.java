@@ -1,8 +1,10 @@
 package dev.paver.core.run;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** All actions by id. Built once at start-up; a duplicate id is a start-up failure, as in Backstage. */
@@ -29,7 +31,7 @@ public final class ActionRegistry {
     }
 
     /** Registered ids, sorted. */
-    public java.util.Set<String> ids() {
-        return java.util.Collections.unmodifiableSet(actions.keySet());
+    public Set<String> ids() {
+        return Collections.unmodifiableSet(actions.keySet());
     }
 }

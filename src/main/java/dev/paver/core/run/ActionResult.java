@@ -1,5 +1,6 @@
 package dev.paver.core.run;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -25,12 +26,12 @@ public sealed interface ActionResult {
     }
 
     /**
-     * @param waitKey    what wakes the run: {@code pr:<repo>#<number>}, {@code argocd:<application>}
+     * @param waitKey    what wakes the run: {@code pr:<repository>:<branch>}, {@code argocd:<application>}
      * @param detail     what it waits for, for the card
      * @param milestones replies for the thread (posted once each)
      * @param wakeAt     a durable timer: the run is woken at this instant even if nothing else wakes it; or null
      */
-    record Waiting(String waitKey, String detail, List<Milestone> milestones, java.time.Instant wakeAt) implements ActionResult {
+    record Waiting(String waitKey, String detail, List<Milestone> milestones, Instant wakeAt) implements ActionResult {
         /** Waiting with no timer. */
         public Waiting(String waitKey, String detail, List<Milestone> milestones) {
             this(waitKey, detail, milestones, null);
@@ -42,16 +43,16 @@ public sealed interface ActionResult {
      * @param milestones replies for the thread
      * @param ending     how the run ends: FAILED, or DENIED / EXPIRED for an approval that was refused or not given
      */
-    record Failed(String reason, List<Milestone> milestones, dev.paver.core.run.RunState ending) implements ActionResult {
+    record Failed(String reason, List<Milestone> milestones, RunState ending) implements ActionResult {
         public Failed {
-            if (ending == null || !ending.finished() || ending == dev.paver.core.run.RunState.SUCCEEDED) {
+            if (ending == null || !ending.finished() || ending == RunState.SUCCEEDED) {
                 throw new IllegalArgumentException("a failed step ends its run as FAILED, DENIED or EXPIRED, not " + ending);
             }
         }
 
         /** A failure: the run ends as FAILED. */
         public Failed(String reason, List<Milestone> milestones) {
-            this(reason, milestones, dev.paver.core.run.RunState.FAILED);
+            this(reason, milestones, RunState.FAILED);
         }
     }
 }

@@ -30,7 +30,7 @@ public final class CardBuilder {
         List<Card.Field> fields = new ArrayList<>();
         parameters.forEach((k, v) -> fields.add(new Card.Field(k, String.valueOf(v))));
         List<Card.StepLine> steps = new ArrayList<>();
-        boolean dryRun = Boolean.TRUE.equals(run.request().platform().get(dev.paver.core.run.RunRequest.DRY_RUN));
+        boolean dryRun = Boolean.TRUE.equals(run.request().platform().get(RunRequest.DRY_RUN));
         for (StepSpec spec : path.steps()) {
             if (!dryRun && spec.action().equals("paver:preview")) {
                 continue; // a preview is a step only in a dry run

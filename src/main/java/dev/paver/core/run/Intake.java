@@ -1,5 +1,9 @@
 package dev.paver.core.run;
 
+import dev.paver.core.approval.ApprovalPolicy;
+import dev.paver.core.approval.Directory;
+import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.audit.AuditLog;
 import dev.paver.core.convention.Violation;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPath;
@@ -7,6 +11,9 @@ import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.goldenpath.SecretParameters;
 import dev.paver.core.secret.CertificateSource;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -22,10 +29,10 @@ public final class Intake {
     private final CatalogSource catalog;
     private final RunEngine engine;
     private final boolean deploymentTracking;
-    private final dev.paver.core.approval.ApprovalPolicy policy;
-    private final dev.paver.core.approval.Directory directory;
-    private final dev.paver.core.audit.AuditLog audit;
-    private final java.time.Clock clock;
+    private final ApprovalPolicy policy;
+    private final Directory directory;
+    private final AuditLog audit;
+    private final Clock clock;
     private final CertificateSource certificates;
 
     /** The {@code platform} key that says whether deployments are followed: {@code on} or {@code off}. */
@@ -38,8 +45,8 @@ public final class Intake {
      *                           seal or check secret values ({@link SecretParameters})
      */
     public Intake(GoldenPathCatalog paths, RequestCheck check, CatalogSource catalog, RunEngine engine,
-                  boolean deploymentTracking, dev.paver.core.approval.ApprovalPolicy policy,
-                  dev.paver.core.approval.Directory directory, dev.paver.core.audit.AuditLog audit, java.time.Clock clock,
+                  boolean deploymentTracking, ApprovalPolicy policy,
+                  Directory directory, AuditLog audit, Clock clock,
                   CertificateSource certificates) {
         this.certificates = certificates;
         this.policy = policy;
@@ -67,15 +74,15 @@ public final class Intake {
         if (path == null) {
             return new UnknownPath(goldenPath);
         }
-        given = new java.util.LinkedHashMap<>(given);
+        given = new LinkedHashMap<>(given);
         String dry = given.remove(DRY_RUN_PARAMETER);
         boolean dryRun = dry != null && !dry.isBlank() && !dry.equalsIgnoreCase("false");
         if (dry != null && !dry.isBlank() && !dry.equalsIgnoreCase("true") && !dry.equalsIgnoreCase("false")) {
-            return new Invalid(path, java.util.List.of(Violation.ofParameter(DRY_RUN_PARAMETER, "flag",
+            return new Invalid(path, List.of(Violation.ofParameter(DRY_RUN_PARAMETER, "flag",
                     "--" + DRY_RUN_PARAMETER + " takes no value (or true/false), not " + dry)));
         }
         if (dryRun && !previews(path)) {
-            return new Invalid(path, java.util.List.of(Violation.ofParameter(DRY_RUN_PARAMETER, "no-preview",
+            return new Invalid(path, List.of(Violation.ofParameter(DRY_RUN_PARAMETER, "no-preview",
                     path.id() + " pushes no files, so there is nothing to preview; ask without --" + DRY_RUN_PARAMETER)));
         }
         SecretParameters.Split split = SecretParameters.withhold(path, given);
@@ -89,7 +96,7 @@ public final class Intake {
                 return new Ready(path, a, dryRun, split.withheld());
             }
             if (!askForMissing) {
-                return new Invalid(path, java.util.List.of(missing.get()));
+                return new Invalid(path, List.of(missing.get()));
             }
         }
         split.withheld().discard();
@@ -97,7 +104,7 @@ public final class Intake {
             return new Invalid(path, r.violations());
         }
         // the modal is prefilled with what was typed, never with a plain secret value
-        Map<String, String> prefill = new java.util.LinkedHashMap<>(given);
+        Map<String, String> prefill = new LinkedHashMap<>(given);
         path.parameters().parameters().stream().filter(SecretParameters::isPlain).forEach(p -> prefill.remove(p.name()));
         return new NeedsInput(path, prefill);
     }
@@ -133,14 +140,14 @@ public final class Intake {
         } finally {
             ready.secrets().discard();
         }
-        Map<String, Object> platform = new java.util.LinkedHashMap<>(accepted.platform());
+        Map<String, Object> platform = new LinkedHashMap<>(accepted.platform());
         platform.put(DEPLOYMENT_TRACKING, deploymentTracking ? "on" : "off");
         if (ready.dryRun()) {
             platform.put(RunRequest.DRY_RUN, true);
         }
         RunRequest request = new RunRequest(ready.path().id(), accepted.parameters(), platform, requester, origin, channel);
         Run run = engine.start(request, afterFirstPass);
-        audit.append(new dev.paver.core.audit.AuditEntry(clock.instant(), requester, "request", subject(request), run.id(),
+        audit.append(new AuditEntry(clock.instant(), requester, "request", subject(request), run.id(),
                 origin.name(), ready.path().id() + " " + accepted.parameters()));
         return run;
     }
@@ -177,12 +184,12 @@ public final class Intake {
      */
     public static final class Refused extends RuntimeException {
         private final transient GoldenPath path;
-        private final java.util.List<Violation> violations;
+        private final List<Violation> violations;
 
-        public Refused(GoldenPath path, java.util.List<Violation> violations) {
+        public Refused(GoldenPath path, List<Violation> violations) {
             super(String.join("; ", violations.stream().map(Violation::message).toList()));
             this.path = path;
-            this.violations = java.util.List.copyOf(violations);
+            this.violations = List.copyOf(violations);
         }
 
         /** The golden path asked for. */
@@ -191,7 +198,7 @@ public final class Intake {
         }
 
         /** The broken rules, one per parameter. */
-        public java.util.List<Violation> violations() {
+        public List<Violation> violations() {
             return violations;
         }
     }
@@ -246,7 +253,7 @@ public final class Intake {
     }
 
     /** Broken rules, one per parameter. */
-    public record Invalid(GoldenPath path, java.util.List<Violation> violations) implements Outcome {
+    public record Invalid(GoldenPath path, List<Violation> violations) implements Outcome {
     }
 
     /** Required values are missing: open the modal prefilled with {@code given}. */

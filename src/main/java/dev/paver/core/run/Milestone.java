@@ -1,6 +1,7 @@
 package dev.paver.core.run;
 
 import dev.paver.core.report.Link;
+import dev.paver.core.report.Message;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ import java.util.List;
  * @param links links to show with it
  * @param buttons buttons to show with it (an Extend button on a reminder)
  */
-public record Milestone(String key, String text, List<Link> links, List<dev.paver.core.report.Message.Button> buttons) {
+public record Milestone(String key, String text, List<Link> links, List<Message.Button> buttons) {
     public Milestone {
         links = List.copyOf(links);
         buttons = List.copyOf(buttons);

@@ -8,6 +8,7 @@ import dev.paver.core.report.Card;
 import dev.paver.core.report.Link;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Notifier;
+import dev.paver.core.report.Times;
 import java.security.SecureRandom;
 import dev.paver.core.goldenpath.RepositoryPort;
 import java.time.Clock;
@@ -15,12 +16,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -116,7 +120,7 @@ public final class RunEngine {
     private static final String SIGNAL = "signal:";
 
     private static Set<String> signals(Run run) {
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         run.posted().stream().filter(k -> k.startsWith(SIGNAL)).forEach(k -> out.add(k.substring(SIGNAL.length())));
         return out;
     }
@@ -192,7 +196,7 @@ public final class RunEngine {
                     queued.remove(runId);
                     advance(runId);
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // shutting down: the run is stored, and the next start resumes it
                 queued.remove(runId);
                 firstPass.remove(runId);
@@ -320,7 +324,7 @@ public final class RunEngine {
                 boolean same = step.status() == StepStatus.WAITING && step.retryingSince() == null
                         && step.detail().equals(waiting.detail()) && run.state() == RunState.WAITING
                         && waiting.waitKey().equals(run.waitingFor())
-                        && java.util.Objects.equals(wakeAt, run.wakeAt());
+                        && Objects.equals(wakeAt, run.wakeAt());
                 if (!same || changed) {
                     // store and edit the card only when something changed: a waiting run is checked on every poll
                     run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
@@ -411,7 +415,7 @@ public final class RunEngine {
         if (permanent || step.retryingSince() != null && Duration.between(step.retryingSince(), now).compareTo(RETRY_FOR) > 0) {
             LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed", e);
             failStep(run, path, step, step.retryingSince() == null ? reason
-                    : reason + " (tried again for " + RETRY_FOR.toMinutes() + " minutes)", context);
+                    : reason + " (tried again for " + Times.duration(RETRY_FOR) + ")", context);
             return;
         }
         LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed, will try again: " + e.getMessage());
@@ -419,7 +423,7 @@ public final class RunEngine {
         run.state(RunState.WAITING, run.waitingFor() == null ? RETRY_KEY : run.waitingFor(), null, now);
         store.update(run);
         post(run, spec.id(), List.of(Milestone.of("retrying", "Step " + spec.name() + " failed: " + e.getMessage()
-                + ". Paver tries again at every poll for up to " + RETRY_FOR.toMinutes() + " minutes.")));
+                + ". Paver tries again at every poll for up to " + Times.duration(RETRY_FOR) + ".")));
         updateCard(run, path, context);
     }
 

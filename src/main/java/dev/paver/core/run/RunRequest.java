@@ -1,5 +1,7 @@
 package dev.paver.core.run;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,8 +21,8 @@ public record RunRequest(String goldenPath, Map<String, Object> parameters, Map<
                          String requester, Origin origin, String channel) {
     public RunRequest {
         Objects.requireNonNull(goldenPath, "goldenPath");
-        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
-        platform = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(platform));
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        platform = Collections.unmodifiableMap(new LinkedHashMap<>(platform));
         Objects.requireNonNull(requester, "requester");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(channel, "channel");

@@ -1,5 +1,7 @@
 package dev.paver.core.run;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,14 +14,14 @@ import java.util.Optional;
 public interface RunStore {
 
     /** The precision of the instants a store keeps: microseconds. */
-    java.time.temporal.ChronoUnit PRECISION = java.time.temporal.ChronoUnit.MICROS;
+    ChronoUnit PRECISION = ChronoUnit.MICROS;
 
     /**
      * {@code instant} as a store gives it back: cut (not rounded) to {@link #PRECISION}; null stays null. The engine
      * compares a freshly computed timer with the stored one at this precision, so that an unchanged timer is not seen
      * as a change at every poll.
      */
-    static java.time.Instant kept(java.time.Instant instant) {
+    static Instant kept(Instant instant) {
         return instant == null ? null : instant.truncatedTo(PRECISION);
     }
 
@@ -31,14 +33,14 @@ public interface RunStore {
 
     Optional<Run> find(String id);
 
-    /** Runs that are not SUCCEEDED or FAILED, oldest first. */
+    /** Runs that are not finished ({@link RunState#finished()}: RUNNING or WAITING), oldest first. */
     List<Run> unfinished();
 
     /** Waiting runs whose wake key is {@code waitKey}. */
     List<Run> waitingFor(String waitKey);
 
     /** Waiting runs whose timer ({@link Run#wakeAt()}) is at or before {@code now}, soonest first. */
-    List<Run> due(java.time.Instant now);
+    List<Run> due(Instant now);
 
     /** The most recent runs of one requester (Slack user id), newest first, at most {@code limit}. */
     List<Run> recentBy(String requester, int limit);

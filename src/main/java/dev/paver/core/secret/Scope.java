@@ -1,5 +1,6 @@
 package dev.paver.core.secret;
 
+import dev.paver.core.convention.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -74,7 +75,7 @@ public enum Scope {
                 return scope;
             }
         }
-        throw new IllegalArgumentException("unknown scope " + dev.paver.core.convention.Names.quote(text)
+        throw new IllegalArgumentException("unknown scope " + Names.quote(text)
                 + ": use strict (the default: this Secret name in this namespace only), namespace-wide (any name in this "
                 + "namespace) or cluster-wide (any name in any namespace)");
     }

@@ -1,5 +1,6 @@
 package dev.paver.core.secret;
 
+import dev.paver.core.report.Times;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -103,7 +104,7 @@ public final class SealingKey {
                     + "(its --key-size, default 4096)");
         }
         if (now.isAfter(notAfter)) {
-            throw new InvalidCertificateException("the Sealed Secrets certificate expired on " + notAfter
+            throw new InvalidCertificateException("the Sealed Secrets certificate expired on " + Times.instant(notAfter)
                     + ": fetch the controller's current certificate (`kubeseal --fetch-cert`, or let Paver read it from "
                     + "the controller) and use that one");
         }

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON Schemas (draft 7) of the Kubernetes built-in kinds, derived from fabric8's model classes, which fabric8 7.8.0
@@ -47,7 +48,7 @@ import java.util.ServiceLoader;
 final class ModelSchemas {
 
     private final SchemaGenerator generator;
-    private final Map<Class<?>, Boolean> ownJsonForm = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Class<?>, Boolean> ownJsonForm = new ConcurrentHashMap<>();
     private volatile Map<String, Class<?>> registry;
 
     ModelSchemas() {

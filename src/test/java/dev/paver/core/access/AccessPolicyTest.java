@@ -2,6 +2,7 @@ package dev.paver.core.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paver.core.report.Times;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +24,11 @@ class AccessPolicyTest {
     }
 
     @Test
-    void writesDurationsBackTheSameWay() {
-        assertThat(AccessPolicy.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
-        assertThat(AccessPolicy.format(Duration.ofHours(4))).isEqualTo("4h");
-        assertThat(AccessPolicy.format(Duration.ofMinutes(45))).isEqualTo("45m");
+    void readsBackWhatMessagesWrite() {
+        for (Duration d : new Duration[] {Duration.ofMinutes(90), Duration.ofHours(4), Duration.ofMinutes(45),
+                AccessPolicy.MIN_DURATION, Duration.ofHours(24)}) {
+            assertThat(AccessPolicy.parseDuration(Times.duration(d))).as(Times.duration(d)).contains(d);
+        }
     }
 
     @Test

@@ -328,7 +328,7 @@ class RunEngineTest {
 
         Run failed = store.find(run.id()).orElseThrow();
         assertThat(failed.state()).isEqualTo(RunState.FAILED);
-        assertThat(failed.outcome()).contains("connection refused").contains("tried again for 30 minutes");
+        assertThat(failed.outcome()).contains("connection refused").contains("tried again for 30m");
         assertThat(slack.lastCard().state()).isEqualTo("Failed");
     }
 

@@ -1,0 +1,177 @@
+package dev.paver.config;
+
+import com.slack.api.bolt.App;
+import dev.paver.core.access.AccessPolicy;
+import dev.paver.core.access.AccessPort;
+import dev.paver.core.access.GrantStore;
+import dev.paver.core.access.IdentityPort;
+import dev.paver.core.action.AwaitSyncAction;
+import dev.paver.core.action.DeploymentPort;
+import dev.paver.core.action.ProvisioningPort;
+import dev.paver.core.approval.ApprovalPolicy;
+import dev.paver.core.approval.ApprovalStore;
+import dev.paver.core.approval.Approvals;
+import dev.paver.core.approval.Directory;
+import dev.paver.core.audit.AuditLog;
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.convention.ManifestRules;
+import dev.paver.core.convention.OverlayBuilder;
+import dev.paver.core.goldenpath.CatalogSource;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.PlatformValues;
+import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.goldenpath.RequestCheck;
+import dev.paver.core.goldenpath.TemplateProblem;
+import dev.paver.core.goldenpath.TemplateRenderer;
+import dev.paver.core.report.Notifier;
+import dev.paver.core.run.Action;
+import dev.paver.core.run.ActionRegistry;
+import dev.paver.core.run.Intake;
+import dev.paver.core.run.RunEngine;
+import dev.paver.core.run.RunStore;
+import dev.paver.core.secret.CertificateSource;
+import dev.paver.kubernetes.ArgoCdApplications;
+import dev.paver.kubernetes.schema.KubernetesSchemas;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The core from plain objects: golden paths, policies, the run engine and the intake, given the ports that the
+ * adapters' configurations build ({@code SlackConfiguration}, {@code GitConfiguration}, {@code KubernetesConfiguration},
+ * {@code KustomizeConfiguration}, {@code StoreConfiguration}). Nothing in {@code core} knows Spring. Production
+ * adapters only; the demo and the tests point the same beans at stand-ins through configuration.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CoreConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoreConfiguration.class);
+
+    @Bean
+    Conventions conventions(PaverProperties properties) {
+        return ConventionsFactory.from(properties.conventions());
+    }
+
+    @Bean
+    GoldenPathCatalog goldenPathCatalog(PaverProperties properties, ActionRegistry actions, Conventions conventions,
+                                        AccessPolicy accessPolicy) {
+        Path dir = TemplatesLocation.resolve(properties.templates() == null ? null : properties.templates().dir());
+        // paver:enum in a template draws its choices from these: the configuration is their one source
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(dir, actions.ids(), PlatformValues.of(conventions, accessPolicy));
+        LOG.info("golden paths from {}: {}", dir, catalog.all().stream().map(p -> p.id()).toList());
+        for (TemplateProblem problem : catalog.problems()) {
+            LOG.warn("template does not load: {}", problem.describe());
+        }
+        if (!catalog.turnedOff().isEmpty()) {
+            LOG.warn("golden paths turned off, their templates do not load: {} (the others work; "
+                    + "java -jar paver.jar templates check {} lists the problems)", catalog.turnedOff(), dir);
+        }
+        return catalog;
+    }
+
+    @Bean
+    TemplateRenderer templateRenderer() {
+        return new TemplateRenderer();
+    }
+
+    /** The time source of runs, approvals and grants (tests move it forward). */
+    @Bean
+    @ConditionalOnMissingBean(Clock.class)
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ApprovalPolicy approvalPolicy(PaverProperties properties) {
+        return PolicyFactory.approvals(properties.approvals());
+    }
+
+    @Bean
+    AccessPolicy accessPolicy(PaverProperties properties) {
+        return PolicyFactory.access(properties.access());
+    }
+
+    @Bean
+    Approvals approvals(ApprovalStore store, ApprovalPolicy policy, Directory directory, Notifier notifier, AuditLog audit,
+                        Clock clock) {
+        return new Approvals(store, policy, directory, notifier, audit, clock);
+    }
+
+    @Bean
+    ActionRegistry actionRegistry(TemplateRenderer renderer, Conventions conventions, RepositoryPort repositories,
+                                  KubernetesSchemas manifestSchemas, OverlayBuilder overlayBuilder,
+                                  DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
+                                  AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
+                                  IdentityPort identities, ProvisioningPort provisioning, PaverProperties properties) {
+        List<Action> all = new ArrayList<>(BuiltInActions.create(new BuiltInActions.Ports(renderer,
+                new ManifestRules(conventions, manifestSchemas, overlayBuilder), repositories, deployments, approvals, access, grants,
+                accessPolicy, audit, identities, provisioning, properties.crossplane().slowAfter(),
+                properties.crossplane().failOnError())));
+        all.addAll(extraActions);
+        return new ActionRegistry(all);
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService runWorkers(PaverProperties properties) {
+        int threads = properties.runs().workerThreads() > 0 ? properties.runs().workerThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return Executors.newFixedThreadPool(threads, named("paver-run-"));
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService paverScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(named("paver-poll-"));
+    }
+
+    @Bean
+    RunEngine runEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
+                        TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock) {
+        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers);
+        if (deployments instanceof ArgoCdApplications argo) {
+            argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
+        }
+        return engine;
+    }
+
+    @Bean
+    CatalogSource catalogSource(RepositoryPort repositories, Conventions conventions) {
+        CatalogSource catalog = new CatalogSource(repositories, conventions.gitopsRepositorySuffix());
+        catalog.refresh(); // before the server listens: the first command must find the systems and groups
+        return catalog;
+    }
+
+    @Bean
+    Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine,
+                  DeploymentPort deployments, AccessPolicy access, ApprovalPolicy policy, Directory directory,
+                  AuditLog audit, Clock clock, CertificateSource sealedSecretsCertificate) {
+        return new Intake(paths, new RequestCheck(conventions, access), catalog, engine, deployments.enabled(), policy,
+                directory, audit, clock, sealedSecretsCertificate);
+    }
+
+    /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */
+    @Bean
+    Starter starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService paverScheduler,
+                    PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
+        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,112 @@
+package dev.paver.config;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
+import dev.paver.core.action.DeploymentPort;
+import dev.paver.core.goldenpath.CatalogSource;
+import dev.paver.core.run.RunEngine;
+import dev.paver.kubernetes.ArgoCdApplications;
+import dev.paver.kubernetes.schema.KubernetesSchemas;
+import jakarta.annotation.PreDestroy;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.event.EventListener;
+
+/**
+ * What happens once Paver is up, and in which order it stops: catalog, unfinished runs, polls, informer, Socket Mode.
+ * One class, because the order of stopping spans the adapters: the run passes under way finish before Socket
+ * Mode and the informer close.
+ */
+final class Starter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Starter.class);
+
+    private final CatalogSource catalog;
+    private final RunEngine engine;
+    private final DeploymentPort deployments;
+    private final ScheduledExecutorService scheduler;
+    private final PaverProperties properties;
+    private final App slackApp;
+    private final ExecutorService runWorkers;
+    private final KubernetesSchemas manifestSchemas;
+    private SocketModeApp socketMode;
+
+    Starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService scheduler,
+            PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
+        this.runWorkers = runWorkers;
+        this.manifestSchemas = manifestSchemas;
+        this.catalog = catalog;
+        this.engine = engine;
+        this.deployments = deployments;
+        this.scheduler = scheduler;
+        this.properties = properties;
+        this.slackApp = slackApp;
+    }
+
+    /**
+     * Starts the informer, resumes unfinished runs, schedules polls and catalog refreshes, connects Socket Mode,
+     * warms the Slack intake up and derives the conventions gate's usual schemas.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void start(ApplicationReadyEvent event) throws Exception {
+        if (deployments instanceof ArgoCdApplications argo) {
+            argo.start();
+        }
+        // the gate's schemas are derived on first use: derive the usual ones now, off the request threads
+        scheduler.execute(guard(manifestSchemas::warmUp));
+        engine.resumeAll();
+        long poll = (properties.github().enabled() ? properties.github().pollInterval() : properties.git().pollInterval())
+                .toMillis();
+        scheduler.scheduleWithFixedDelay(guard(engine::resumeAll), poll, poll, TimeUnit.MILLISECONDS);
+        long tick = properties.runs().timerTick().toMillis();
+        scheduler.scheduleWithFixedDelay(guard(engine::wakeDue), tick, tick, TimeUnit.MILLISECONDS);
+        long refresh = properties.runs().catalogRefresh().toMillis();
+        scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
+        String appToken = properties.slack().appToken();
+        if (appToken != null && !appToken.isBlank()) {
+            // the Java-WebSocket backend: Bolt's default (Tyrus) is not on the classpath
+            socketMode = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, slackApp);
+            socketMode.startAsync();
+            LOG.info("connected to Slack with Socket Mode");
+        }
+        String signingSecret = SlackSecrets.signingSecret(properties.slack());
+        if (signingSecret != null && event.getApplicationContext() instanceof WebServerApplicationContext web) {
+            SlackWarmUp.run(web.getWebServer().getPort(), signingSecret, properties.slack().command());
+        }
+    }
+
+    /**
+     * Stops the polls, lets the passes under way finish (up to 20 s: a pass interrupted in the middle of a git
+     * push is only repeated later, but finishing it is cleaner), disconnects Socket Mode and stops the informer.
+     */
+    @PreDestroy
+    public void stop() throws Exception {
+        scheduler.shutdownNow();
+        runWorkers.shutdown();
+        if (!runWorkers.awaitTermination(20, TimeUnit.SECONDS)) {
+            LOG.warn("run passes still going after 20 s of shutdown; they go on at the next start");
+        }
+        if (socketMode != null) {
+            socketMode.close();
+        }
+        if (deployments instanceof ArgoCdApplications argo) {
+            argo.close();
+        }
+    }
+
+    private static Runnable guard(Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("periodic task failed: {}", e.getMessage());
+            }
+        };
+    }
+}

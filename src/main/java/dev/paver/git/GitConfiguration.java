@@ -1,0 +1,58 @@
+package dev.paver.git;
+
+import dev.paver.config.EmbeddedRepositories;
+import dev.paver.config.PaverProperties;
+import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.run.RunEngine;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Where repositories live: GitHub when {@code paver.github.token} is set, else plain git at
+ * {@code paver.git.remote-url}, else the embedded repositories under {@code paver.git.local-root}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class GitConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GitConfiguration.class);
+
+    /** @throws IllegalStateException when a GitHub token is set without {@code paver.github.organization} */
+    @Bean
+    RepositoryPort repositories(PaverProperties properties) {
+        PaverProperties.Github github = properties.github();
+        if (github.enabled()) {
+            if (github.organization() == null || github.organization().isBlank()) {
+                throw new IllegalStateException("paver.github.token is set but paver.github.organization "
+                        + "(PAVER_GITHUB_ORGANIZATION) is not: name the organization that owns the repositories");
+            }
+            LOG.info("repositories on GitHub ({}), organization {}", github.apiUrl(), github.organization());
+            return GitHubRepositories.connect(github.apiUrl(), github.token(), github.organization(),
+                    properties.git().defaultBranch());
+        }
+        PaverProperties.Git git = properties.git();
+        boolean remote = git.remoteUrl() != null && !git.remoteUrl().isBlank();
+        String base = remote ? git.remoteUrl() : git.localRoot();
+        var credentials = git.username() == null || git.username().isBlank() ? null
+                : new UsernamePasswordCredentialsProvider(git.username(), git.password() == null ? "" : git.password());
+        JGitRepositories repositories = new JGitRepositories(base, Path.of(git.workDir()), git.defaultBranch(), credentials,
+                git.repositories() == null ? List.of() : git.repositories());
+        if (!remote) {
+            EmbeddedRepositories.seed(repositories);
+        } else if (!repositories.createsRepositories()) {
+            LOG.info("repositories at {}: plain git cannot create repositories, so a run that needs a new one asks for it "
+                    + "in its thread and waits until it exists", git.remoteUrl());
+        }
+        return repositories;
+    }
+
+    /** {@code POST /github/webhook}: merged pull requests wake their runs at once. */
+    @Bean
+    GitHubWebhookController gitHubWebhook(PaverProperties properties, RunEngine engine) {
+        return new GitHubWebhookController(properties.github().webhookSecret(), engine::wake);
+    }
+}

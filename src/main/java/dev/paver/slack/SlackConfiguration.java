@@ -1,0 +1,87 @@
+package dev.paver.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
+import dev.paver.config.PaverProperties;
+import dev.paver.config.PolicyFactory;
+import dev.paver.config.SlackSecrets;
+import dev.paver.core.access.GrantStore;
+import dev.paver.core.access.IdentityPort;
+import dev.paver.core.action.Extensions;
+import dev.paver.core.approval.Approvals;
+import dev.paver.core.approval.Directory;
+import dev.paver.core.audit.AuditLog;
+import dev.paver.core.audit.AuditTrail;
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.report.Notifier;
+import dev.paver.core.run.Home;
+import dev.paver.core.run.Intake;
+import dev.paver.core.run.RunEngine;
+import dev.paver.core.run.RunStore;
+import java.time.Clock;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Slack ({@code paver.slack.*}): the Web API client, the messages Paver posts, who people are, and the Bolt app
+ * that receives commands, forms and buttons over HTTP ({@code /slack/events}) or Socket Mode.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SlackConfiguration {
+
+    @Bean
+    Slack slack(PaverProperties properties) {
+        SlackConfig config = new SlackConfig();
+        String url = properties.slack().apiUrl();
+        config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
+        config.setPrettyResponseLoggingEnabled(false);
+        return Slack.getInstance(config);
+    }
+
+    @Bean
+    Notifier notifier(Slack slack, PaverProperties properties) {
+        return new SlackNotifier(slack.methods(properties.slack().botToken()));
+    }
+
+    @Bean
+    Directory directory(Slack slack, PaverProperties properties, Clock clock) {
+        return new SlackDirectory(slack.methods(properties.slack().botToken()), clock);
+    }
+
+    @Bean
+    IdentityPort identities(Slack slack, PaverProperties properties) {
+        return new SlackIdentity(slack.methods(properties.slack().botToken()), PolicyFactory.identities(properties.identity()));
+    }
+
+    @Bean
+    SlackListeners slackListeners(Intake intake, PaverProperties properties, Approvals approvals, GrantStore grants,
+                                  RunStore runs, AuditLog audit, Conventions conventions, RunEngine engine, Clock clock) {
+        return new SlackListeners(intake, properties.slack().command(), new SlackListeners.Decisions(approvals,
+                new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions),
+                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine));
+    }
+
+    @Bean
+    App slackApp(Slack slack, PaverProperties properties, SlackListeners listeners) {
+        AppConfig config = AppConfig.builder().slack(slack)
+                .signingSecret(SlackSecrets.signingSecret(properties.slack()))
+                .singleTeamBotToken(properties.slack().botToken())
+                .build();
+        App app = new App(config);
+        listeners.register(app);
+        return app;
+    }
+
+    /** HTTP mode: {@code /slack/events}. Off in Socket Mode without a signing secret (nothing could be verified). */
+    @Bean
+    ServletRegistrationBean<SlackAppServlet> slackEvents(App slackApp, PaverProperties properties) {
+        ServletRegistrationBean<SlackAppServlet> registration = new ServletRegistrationBean<>(new SlackAppServlet(slackApp),
+                "/slack/events");
+        registration.setEnabled(SlackSecrets.signingSecret(properties.slack()) != null);
+        return registration;
+    }
+}
