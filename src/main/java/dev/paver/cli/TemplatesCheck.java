@@ -1,9 +1,11 @@
 package dev.paver.cli;
 
 import dev.paver.config.BuiltInActions;
+import dev.paver.config.ConventionsFactory;
 import dev.paver.config.TemplatesLocation;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.PlatformValues;
 import dev.paver.core.goldenpath.TemplateProblem;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,8 +14,9 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * {@code java -jar paver.jar templates check [dir]}: loads the golden paths as the server does at start-up
- * ({@link GoldenPathCatalog#load(Path, java.util.Set)} against Paver's own actions, {@link BuiltInActions#ids()}) and
+ * {@code java -jar paver.jar templates check [dir] [--config <file>]}: loads the golden paths as the server does at
+ * start-up ({@link GoldenPathCatalog#load(Path, java.util.Set, PlatformValues)} against Paver's own actions,
+ * {@link BuiltInActions#ids()}, and the platform lists of {@code --config}'s file or the defaults) and
  * lists every problem of every template, one line each, {@code file:line: message} ({@code :line} left out when
  * unknown), on standard output; a summary on standard error. Starts no Spring context and needs no settings.
  *
@@ -35,7 +38,7 @@ public final class TemplatesCheck {
     public static final int USAGE = 2;
 
     static final String USAGE_TEXT = """
-            usage: java -jar paver.jar templates check [dir]
+            usage: java -jar paver.jar templates check [dir] [--config <file>]
 
             Loads the golden paths as Paver does at start-up and lists every problem of every template (not YAML,
             not a scaffolder.backstage.io/v1beta3 Template, a bad metadata.name or one used twice, a bad parameter
@@ -43,6 +46,9 @@ public final class TemplatesCheck {
 
               dir     the templates folder, one sub-folder per golden path with its template.yaml; default: where
                       the server finds them (PAVER_TEMPLATES_DIR, else ./templates, else those inside the jar)
+              --config <file>  a Paver configuration file (application.yml or .properties) whose profiles,
+                      environments, resource types and roles (paver.conventions.*, paver.access.roles.*) fill the
+                      templates' paver:enum lists; default: the documented defaults
               --help  this text
 
             Exit codes: 0 every template loads, 1 some do not, 2 usage error.
@@ -74,11 +80,19 @@ public final class TemplatesCheck {
                     : "unknown command templates " + args[0] + ": the command is templates check [dir]");
         }
         String dir = null;
+        String config = null;
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 out.print(USAGE_TEXT);
                 return VALID;
+            }
+            if (arg.equals("--config")) {
+                if (i + 1 >= args.length || config != null) {
+                    return usage(err, config != null ? "--config is given twice" : "--config needs a file: Paver's configuration, e.g. application.yml");
+                }
+                config = args[++i];
+                continue;
             }
             if (arg.startsWith("-")) {
                 return usage(err, "unknown flag " + arg);
@@ -104,7 +118,18 @@ public final class TemplatesCheck {
         } catch (IllegalStateException | InvalidPathException e) {
             return usage(err, e.getMessage());
         }
-        GoldenPathCatalog catalog = GoldenPathCatalog.load(folder, BuiltInActions.ids());
+        PlatformValues platform = PlatformValues.defaults();
+        if (config != null) {
+            if (!Files.isRegularFile(Path.of(config))) {
+                return usage(err, "--config " + config + " is not a file: give Paver's configuration file, e.g. application.yml");
+            }
+            try {
+                platform = ConventionsFactory.platformValuesFromFile(Path.of(config));
+            } catch (IllegalArgumentException e) {
+                return usage(err, e.getMessage());
+            }
+        }
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(folder, BuiltInActions.ids(), platform);
         for (TemplateProblem problem : catalog.problems()) {
             out.println(problem.describe().replace('\n', ' ').replace('\r', ' '));
         }

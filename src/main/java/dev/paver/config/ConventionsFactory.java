@@ -1,9 +1,11 @@
 package dev.paver.config;
 
+import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.RequiredLabels;
 import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
+import dev.paver.core.goldenpath.PlatformValues;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,6 +52,26 @@ public final class ConventionsFactory {
      * @throws IllegalArgumentException naming the file when it cannot be read or parsed
      */
     public static PaverProperties.ConventionsConfig configFromFile(Path file) {
+        return bindFromFile(file, "paver.conventions", PaverProperties.ConventionsConfig.class);
+    }
+
+    /**
+     * The platform lists a template's {@code paver:enum} draws from, as the server reads them from a Paver configuration
+     * file: its {@code paver.conventions.*} and {@code paver.access.roles.*} keys, unset keys by default.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or parsed, or a setting is invalid
+     */
+    public static PlatformValues platformValuesFromFile(Path file) {
+        Conventions conventions = fromFile(file);
+        PaverProperties.Access access = bindFromFile(file, "paver.access", PaverProperties.Access.class);
+        try {
+            return PlatformValues.of(conventions, access == null ? AccessPolicy.defaults() : PolicyFactory.access(access));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T bindFromFile(Path file, String prefix, Class<T> type) {
         String name = file.getFileName().toString();
         PropertySourceLoader loader = name.endsWith(".properties")
                 ? new PropertiesPropertySourceLoader()
@@ -58,7 +80,7 @@ public final class ConventionsFactory {
             var sources = loader.load(name, new FileSystemResource(file));
             var binder = new Binder(
                     ConfigurationPropertySources.from(sources));
-            return binder.bind("paver.conventions", PaverProperties.ConventionsConfig.class).orElse(null);
+            return binder.bind(prefix, type).orElse(null);
         } catch (IOException | RuntimeException e) {
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {

@@ -18,6 +18,7 @@ import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.convention.OverlayBuilder;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.PlatformValues;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.goldenpath.TemplateProblem;
@@ -63,9 +64,11 @@ public class CoreConfiguration {
     }
 
     @Bean
-    GoldenPathCatalog goldenPathCatalog(PaverProperties properties, ActionRegistry actions) {
+    GoldenPathCatalog goldenPathCatalog(PaverProperties properties, ActionRegistry actions, Conventions conventions,
+                                        AccessPolicy accessPolicy) {
         Path dir = TemplatesLocation.resolve(properties.templates() == null ? null : properties.templates().dir());
-        GoldenPathCatalog catalog = GoldenPathCatalog.load(dir, actions.ids());
+        // paver:enum in a template draws its choices from these: the configuration is their one source
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(dir, actions.ids(), PlatformValues.of(conventions, accessPolicy));
         LOG.info("golden paths from {}: {}", dir, catalog.all().stream().map(p -> p.id()).toList());
         for (TemplateProblem problem : catalog.problems()) {
             LOG.warn("template does not load: {}", problem.describe());

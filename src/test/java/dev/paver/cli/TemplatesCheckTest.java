@@ -138,6 +138,30 @@ class TemplatesCheckTest {
     }
 
     @Test
+    void checksThePlatformListsOfAConfigurationFile() throws IOException {
+        Path config = tmp.resolve("application.yml");
+        Files.writeString(config, """
+                paver:
+                  conventions:
+                    profiles:
+                      medium: {requests-cpu: 250m, requests-memory: 256Mi, limits-cpu: "1", limits-memory: 1Gi}
+                      large: {requests-cpu: 500m, requests-memory: 512Mi, limits-cpu: "2", limits-memory: 2Gi}
+                """);
+
+        Result result = check(Map.of(), "check", "templates", "--config", config.toString());
+
+        assertThat(result.exit()).isEqualTo(TemplatesCheck.PROBLEMS);
+        assertThat(result.lines()).containsExactly("templates/create-service/template.yaml:42: profile: the default "
+                + "'small' is not one of the platform's profiles [medium, large]; choose a default among them or leave it out");
+        assertThat(check(Map.of(), "check", "templates").exit()).as("the default profiles hold small")
+                .isEqualTo(TemplatesCheck.VALID);
+
+        Result missing = check(Map.of(), "check", "templates", "--config", tmp.resolve("none.yml").toString());
+        assertThat(missing.exit()).isEqualTo(TemplatesCheck.USAGE);
+        assertThat(missing.err()).contains("none.yml is not a file");
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertThat(check(Map.of()).exit()).isEqualTo(TemplatesCheck.USAGE);
         assertThat(check(Map.of(), "list").err()).contains("unknown command templates list");

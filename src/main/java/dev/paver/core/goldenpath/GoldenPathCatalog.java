@@ -41,6 +41,9 @@ public final class GoldenPathCatalog {
     /** Sub-commands of the slash command that are not golden paths: a template may not take these names. */
     public static final Set<String> RESERVED = Set.of("help", "audit");
 
+    /** The key of a parameter that names the platform list its choices come from, e.g. {@code paver:enum: profiles}. */
+    public static final String PLATFORM_ENUM = "paver:enum";
+
     private final Map<String, GoldenPath> paths;
     private final List<TemplateProblem> problems;
 
@@ -67,14 +70,28 @@ public final class GoldenPathCatalog {
     }
 
     /**
+     * Loads every {@code <root>/<folder>/template.yaml} with the default platform lists
+     * ({@link PlatformValues#defaults()}); see {@link #load(Path, Set, PlatformValues)}.
+     */
+    public static GoldenPathCatalog load(Path root, Set<String> actions) {
+        return load(root, actions, PlatformValues.defaults());
+    }
+
+    /**
      * Loads every {@code <root>/<folder>/template.yaml}. A template with a problem is left out and its problems are
      * in {@link #problems()}; every problem of every template is reported, not only the first.
      *
-     * @param actions the ids of the registered actions ({@code ActionRegistry#ids()}); null to accept any action
+     * <p>A parameter (or an array parameter's {@code items}) with {@code paver:enum: <list>} draws its choices from the
+     * platform: its {@code enum} is filled from {@code platform}'s list of that name ({@link PlatformValues}), so that
+     * the template does not repeat what the configuration says. A {@code paver:enum} that names no list, a parameter
+     * with both {@code enum} and {@code paver:enum}, and a {@code default} that is not in the list are problems.
+     *
+     * @param actions  the ids of the registered actions ({@code ActionRegistry#ids()}); null to accept any action
+     * @param platform the platform's lists that {@code paver:enum} names
      * @throws IllegalStateException when {@code root} is not a folder
      * @throws UncheckedIOException  when the folder cannot be listed
      */
-    public static GoldenPathCatalog load(Path root, Set<String> actions) {
+    public static GoldenPathCatalog load(Path root, Set<String> actions, PlatformValues platform) {
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("templates folder " + root.toAbsolutePath() + " does not exist");
         }
@@ -84,7 +101,7 @@ public final class GoldenPathCatalog {
                 Path file = folder.resolve("template.yaml");
                 if (Files.isRegularFile(file)) {
                     String where = root.getFileName() + "/" + folder.getFileName() + "/template.yaml";
-                    loaded.add(read(where, file, folder, actions));
+                    loaded.add(read(where, file, folder, actions, platform));
                 }
             }
         } catch (IOException e) {
@@ -119,7 +136,7 @@ public final class GoldenPathCatalog {
     }
 
     @SuppressWarnings("unchecked")
-    private static Loaded read(String where, Path file, Path folder, Set<String> actions) {
+    private static Loaded read(String where, Path file, Path folder, Set<String> actions, PlatformValues platform) {
         String folderName = folder.getFileName().toString();
         List<TemplateProblem> problems = new ArrayList<>();
         String text;
@@ -186,6 +203,7 @@ public final class GoldenPathCatalog {
                 examples.add(example);
             }
         }
+        fillPlatformEnums(where, doc, id, spec.get("parameters"), platform, problems);
         for (ParameterSchema.Problem p : ParameterSchema.problems(spec.get("parameters"))) {
             problems.add(new TemplateProblem(where, doc.lineOf("/spec/parameters" + p.pointer()), id, p.message()));
         }
@@ -196,6 +214,67 @@ public final class GoldenPathCatalog {
                 ManifestDocument.text(metadata.get("description")).strip(), ParameterSchema.read(spec.get("parameters")),
                 steps, ManifestDocument.map(spec, "output"), examples, folder);
         return new Loaded(where, id, named, nameLine, path, List.of());
+    }
+
+    /**
+     * Fills the {@code enum} of every property (and array {@code items}) that names a platform list with
+     * {@code paver:enum}; leaves {@code spec.parameters} of another shape to {@link ParameterSchema#problems}.
+     */
+    @SuppressWarnings("unchecked")
+    private static void fillPlatformEnums(String where, ManifestDocument doc, String id, Object specParameters,
+                                          PlatformValues platform, List<TemplateProblem> problems) {
+        List<?> pages = specParameters instanceof List<?> l ? l : specParameters == null ? List.of() : List.of(specParameters);
+        for (int i = 0; i < pages.size(); i++) {
+            String page = "/spec/parameters" + (specParameters instanceof List<?> ? "/" + i : "");
+            if (!(pages.get(i) instanceof Map<?, ?> pageMap) || !(pageMap.get("properties") instanceof Map<?, ?> props)) {
+                continue;
+            }
+            for (Map.Entry<?, ?> e : props.entrySet()) {
+                if (!(e.getValue() instanceof Map<?, ?> prop)) {
+                    continue;
+                }
+                String name = String.valueOf(e.getKey());
+                String at = page + "/properties/" + name.replace("~", "~0").replace("/", "~1");
+                fillPlatformEnum(where, doc, id, name, at, (Map<String, Object>) prop, platform, problems);
+                if (prop.get("items") instanceof Map<?, ?> items) {
+                    fillPlatformEnum(where, doc, id, name + ".items", at + "/items", (Map<String, Object>) items,
+                            platform, problems);
+                }
+            }
+        }
+    }
+
+    private static void fillPlatformEnum(String where, ManifestDocument doc, String id, String name, String at,
+                                         Map<String, Object> schema, PlatformValues platform,
+                                         List<TemplateProblem> problems) {
+        if (!schema.containsKey(PLATFORM_ENUM)) {
+            return;
+        }
+        Object listName = schema.get(PLATFORM_ENUM);
+        int line = doc.lineOf(at + "/" + PLATFORM_ENUM);
+        List<String> values = listName instanceof String s ? platform.list(s).orElse(null) : null;
+        if (values == null) {
+            problems.add(new TemplateProblem(where, line, id, PLATFORM_ENUM + " of " + name + " is "
+                    + Names.quote(String.valueOf(listName)) + ", which is not a list of the platform; use one of "
+                    + String.join(", ", platform.names())));
+            return;
+        }
+        if (schema.containsKey("enum")) {
+            problems.add(new TemplateProblem(where, doc.lineOf(at + "/enum"), id, name + " has both enum and "
+                    + PLATFORM_ENUM + ": leave out enum, the platform's " + listName + " " + values + " fill it"));
+            return;
+        }
+        Object def = schema.get("default");
+        List<?> defaults = def instanceof List<?> l ? l : def == null ? List.of() : List.of(def);
+        for (Object d : defaults) {
+            if (!values.contains(String.valueOf(d))) {
+                problems.add(new TemplateProblem(where, doc.lineOf(at + "/default"), id, name + ": the default "
+                        + Names.quote(String.valueOf(d)) + " is not one of the platform's " + listName + " " + values
+                        + "; choose a default among them or leave it out"));
+                return;
+            }
+        }
+        schema.put("enum", new ArrayList<>(values));
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,6 +193,48 @@ class GoldenPathCatalogTest {
 
         assertThat(problems(GoldenPathCatalog.load(root, ACTIONS)))
                 .containsExactly("templates/create-queue/template.yaml:10: spec.parameters: property name has no type");
+    }
+
+    @Test
+    void fillsTheChoicesOfAParameterFromThePlatformListItNames() throws IOException {
+        String template = MINIMAL.formatted("create-queue", "validate").replace("          type: string\n",
+                "          type: string\n          paver:enum: environments\n");
+        Path root = templates("create-queue", template);
+        PlatformValues platform = new PlatformValues(Map.of(PlatformValues.ENVIRONMENTS, List.of("dev", "qa", "prod")));
+
+        GoldenPath path = GoldenPathCatalog.load(root, ACTIONS, platform).find("create-queue").orElseThrow();
+
+        assertThat(path.parameters().get("name").enumValues()).containsExactly("dev", "qa", "prod");
+        assertThat(path.parameters().validate(Map.of("name", "test"))).singleElement()
+                .extracting(v -> v.message()).isEqualTo("name 'test' is not one of [dev, qa, prod]");
+    }
+
+    @Test
+    void refusesAPlatformListThatDoesNotExistOrAnEnumBesideItAtTheirLines() throws IOException {
+        Path root = templates("create-queue", MINIMAL.formatted("create-queue", "validate").replace("          type: string\n",
+                "          type: string\n          paver:enum: sizes\n"));
+        templates("create-topic", MINIMAL.formatted("create-topic", "validate").replace("          type: string\n",
+                "          type: string\n          enum: [dev, prod]\n          paver:enum: environments\n"));
+
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root, ACTIONS);
+
+        assertThat(catalog.all()).isEmpty();
+        assertThat(problems(catalog)).containsExactly(
+                "templates/create-queue/template.yaml:12: paver:enum of name is 'sizes', which is not a list of the "
+                        + "platform; use one of developerEnvironments, environments, profiles, promotionTargets, resourceTypes, roles",
+                "templates/create-topic/template.yaml:12: name has both enum and paver:enum: leave out enum, the "
+                        + "platform's environments [dev, staging, prod] fill it");
+    }
+
+    @Test
+    void refusesADefaultThatThePlatformListDoesNotHold() throws IOException {
+        Path root = templates("create-queue", MINIMAL.formatted("create-queue", "validate").replace("          type: string\n",
+                "          type: string\n          paver:enum: profiles\n          default: small\n"));
+        PlatformValues platform = new PlatformValues(Map.of(PlatformValues.PROFILES, List.of("medium", "large")));
+
+        assertThat(problems(GoldenPathCatalog.load(root, ACTIONS, platform))).containsExactly(
+                "templates/create-queue/template.yaml:13: name: the default 'small' is not one of the platform's "
+                        + "profiles [medium, large]; choose a default among them or leave it out");
     }
 
     @Test
