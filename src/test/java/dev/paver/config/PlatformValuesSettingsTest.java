@@ -106,6 +106,7 @@ class PlatformValuesSettingsTest {
         assertThat(platform.path("create-secret").parameters().get("environment").enumValues()).containsExactly("dev", "staging", "prod");
         assertThat(platform.path("promote").parameters().get("to").enumValues()).containsExactly("staging", "prod");
         assertThat(platform.path("elevate").parameters().get("role").enumValues()).containsExactly("viewer", "operator");
+        assertThat(platform.path("create-group").parameters().get("environments").defaultValue()).isEqualTo("dev,staging");
     }
 
     @Test
@@ -124,6 +125,8 @@ class PlatformValuesSettingsTest {
         assertThat(options(createResource, "environment")).containsExactly("dev", "qa", "prod");
         assertThat(options(createResource, "type")).containsExactly("database", "queue", "bucket", "cache");
         assertThat(platform.path("promote").parameters().get("to").enumValues()).containsExactly("qa", "prod");
+        // create-group's developer access defaults to every environment before production, as configured
+        assertThat(platform.path("create-group").parameters().get("environments").defaultValue()).isEqualTo("dev,qa");
         assertThat(options(ModalFactory.modal(platform.path("elevate"), payments, Map.of(), "C0PAYMENTS"), "role"))
                 .containsExactly("auditor");
 

@@ -43,6 +43,11 @@ public final class GoldenPathCatalog {
 
     /** The key of a parameter that names the platform list its choices come from, e.g. {@code paver:enum: profiles}. */
     public static final String PLATFORM_ENUM = "paver:enum";
+    /**
+     * The key of an array parameter whose default is a whole platform list, e.g. {@code paver:default:
+     * developerEnvironments} (where the choices themselves are checked by a rule, not by an {@code enum}).
+     */
+    public static final String PLATFORM_DEFAULT = "paver:default";
 
     private final Map<String, GoldenPath> paths;
     private final List<TemplateProblem> problems;
@@ -236,12 +241,30 @@ public final class GoldenPathCatalog {
                 String name = String.valueOf(e.getKey());
                 String at = page + "/properties/" + name.replace("~", "~0").replace("/", "~1");
                 fillPlatformEnum(where, doc, id, name, at, (Map<String, Object>) prop, platform, problems);
+                fillPlatformDefault(where, doc, id, name, at, (Map<String, Object>) prop, platform, problems);
                 if (prop.get("items") instanceof Map<?, ?> items) {
                     fillPlatformEnum(where, doc, id, name + ".items", at + "/items", (Map<String, Object>) items,
                             platform, problems);
                 }
             }
         }
+    }
+
+    private static void fillPlatformDefault(String where, ManifestDocument doc, String id, String name, String at,
+                                            Map<String, Object> schema, PlatformValues platform,
+                                            List<TemplateProblem> problems) {
+        if (!schema.containsKey(PLATFORM_DEFAULT)) {
+            return;
+        }
+        Object listName = schema.get(PLATFORM_DEFAULT);
+        List<String> values = listName instanceof String s ? platform.list(s).orElse(null) : null;
+        if (values == null || !"array".equals(schema.get("type")) || schema.containsKey("default")) {
+            problems.add(new TemplateProblem(where, doc.lineOf(at + "/" + PLATFORM_DEFAULT), id, PLATFORM_DEFAULT + " of "
+                    + name + " must name a list of the platform (" + String.join(", ", platform.names())
+                    + ") on an array parameter without a default; it is " + Names.quote(String.valueOf(listName))));
+            return;
+        }
+        schema.put("default", new ArrayList<>(values));
     }
 
     private static void fillPlatformEnum(String where, ManifestDocument doc, String id, String name, String at,
