@@ -1,7 +1,7 @@
 package dev.paver.git;
 
-import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.run.RepositoryNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -46,6 +45,7 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * {@link RepositoryPort} for any git remote, through JGit. There are no pull requests on plain git: Paver pushes
@@ -238,7 +238,7 @@ public final class JGitRepositories implements RepositoryPort {
                     }
                 }
             } finally {
-                deleteTree(tmp);
+                FileSystemUtils.deleteRecursively(tmp);
             }
         } catch (IOException | GitAPIException e) {
             throw new RepositoryException("cannot push the first commit to " + name + " at " + uri(name) + ": "
@@ -291,7 +291,7 @@ public final class JGitRepositories implements RepositoryPort {
                     git.remoteAdd().setName("origin").setUri(new URIish(uri(name))).call();
                     git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + defaultBranch)).call();
                 } finally {
-                    deleteTree(tmp);
+                    FileSystemUtils.deleteRecursively(tmp);
                 }
                 return true;
             } catch (IOException | GitAPIException | URISyntaxException e) {
@@ -553,7 +553,7 @@ public final class JGitRepositories implements RepositoryPort {
     private Git workingClone(String name) throws IOException, GitAPIException {
         Path dir = workDir.resolve(name);
         if (!Files.exists(dir.resolve(".git"))) {
-            deleteTree(dir);
+            FileSystemUtils.deleteRecursively(dir);
             Files.createDirectories(dir);
             Git git = Git.cloneRepository().setURI(uri(name)).setDirectory(dir.toFile()).setNoCheckout(true)
                     .setCredentialsProvider(credentials).call();
@@ -664,17 +664,6 @@ public final class JGitRepositories implements RepositoryPort {
 
     private Object lock(String name) {
         return locks.computeIfAbsent(name, k -> new Object());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** Paver as author and committer, at the current time (commit times order branches for people and tools). */

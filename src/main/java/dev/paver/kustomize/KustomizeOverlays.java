@@ -1,12 +1,12 @@
 package dev.paver.kustomize;
 
-import dev.paver.core.report.Times;
-import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.convention.Kustomizations;
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.convention.OverlayBuilder;
 import dev.paver.core.convention.Violation;
 import dev.paver.core.convention.YamlDocuments;
+import dev.paver.core.report.Times;
+import dev.paver.core.run.RepositoryNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Builds overlays with a real kustomize, as Argo CD does ({@code kustomize build <dir>}; Argo CD, "Kustomize"):
@@ -261,10 +260,8 @@ public final class KustomizeOverlays implements OverlayBuilder {
         if (root == null) {
             return;
         }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileSystemUtils.deleteRecursively(root);
         } catch (IOException e) {
             LOG.warn("could not delete the temporary folder {}: {}", root, e.getMessage());
         }
