@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -802,44 +803,11 @@ public final class ConversationRunner implements AutoCloseable {
      * Paver's that has one (as it reads now), in channel {@code in} when given.
      */
     private String blockAction(String user, String label, String in, boolean stale) throws Exception {
-        JsonNode button = null;
-        String blockId = "";
-        Transcript.Posted card = null;
-        List<Transcript.Posted> messages = stale ? transcript.originalMessages() : transcript.latestMessages();
-        for (int i = messages.size() - 1; i >= 0 && button == null; i--) {
-            Transcript.Posted m = messages.get(i);
-            if (!in.isEmpty() && !m.channel().equals(in)) {
-                continue;
-            }
-            for (JsonNode block : JSON.readTree(m.blocks().isEmpty() ? "[]" : m.blocks())) {
-                for (JsonNode element : block.path("elements")) {
-                    if (button == null && element.path("text").path("text").asText().equals(label)) {
-                        button = element;
-                        blockId = block.path("block_id").asText("");
-                        card = m;
-                    }
-                }
-            }
-        }
-        check(button != null, "no message of Paver's " + (in.isEmpty() ? "" : "in " + in + " ") + "has a button " + quote(label));
-        ObjectNode payload = (ObjectNode) Testbed.fixture("vercel-chat-actions-reactions-slack.json").path("action").deepCopy();
-        ((ObjectNode) payload.path("user")).put("id", user).put("username", conversation.name(user)).put("name", conversation.name(user));
-        ((ObjectNode) payload.path("container")).put("message_ts", card.ts()).put("channel_id", card.channel())
-                .remove("thread_ts");
-        ((ObjectNode) payload.path("channel")).put("id", card.channel());
-        ((ObjectNode) payload.path("message")).put("ts", card.ts()).remove("thread_ts");
-        payload.put("response_url", slack.responseUrl("click-" + stepNumber + "-" + user));
-        payload.put("trigger_id", "trigger-" + stepNumber + "-" + user);
-        ObjectNode action = (ObjectNode) payload.path("actions").get(0);
-        action.put("action_id", button.path("action_id").asText()).put("block_id", blockId);
-        action.set("text", button.path("text").deepCopy());
-        if (button.has("value")) {
-            action.put("value", button.path("value").asText());
-        } else {
-            action.remove("value");
-        }
-        action.put("action_ts", Long.toString(System.currentTimeMillis() / 1000) + ".000100");
-        return "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
+        Optional<String> click = BlockActions.click(stale ? transcript.originalMessages() : transcript.latestMessages(),
+                label, in, user, conversation.name(user), slack.responseUrl("click-" + stepNumber + "-" + user),
+                "trigger-" + stepNumber + "-" + user);
+        check(click.isPresent(), "no message of Paver's " + (in.isEmpty() ? "" : "in " + in + " ") + "has a button " + quote(label));
+        return click.get();
     }
 
     private interface Request {

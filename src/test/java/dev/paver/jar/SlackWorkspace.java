@@ -2,7 +2,7 @@ package dev.paver.jar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paver.conversation.BlockActions;
 import dev.paver.conversation.Conversation;
 import dev.paver.conversation.SlackSigner;
 import dev.paver.conversation.SlackStandIn;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -90,47 +91,13 @@ final class SlackWorkspace implements AutoCloseable {
      * as it reads now: a {@code block_actions} payload as Slack sends it (a recorded one, with this message's ids).
      */
     HttpResponse<String> clicks(String user, String label, String in) throws Exception {
-        JsonNode button = null;
-        String blockId = "";
-        Transcript.Posted message = null;
-        List<Transcript.Posted> messages = transcript.latestMessages();
-        for (int i = messages.size() - 1; i >= 0 && button == null; i--) {
-            Transcript.Posted m = messages.get(i);
-            if (!m.channel().equals(in)) {
-                continue;
-            }
-            for (JsonNode block : JSON.readTree(m.blocks().isEmpty() ? "[]" : m.blocks())) {
-                for (JsonNode element : block.path("elements")) {
-                    if (button == null && element.path("text").path("text").asText().equals(label)) {
-                        button = element;
-                        blockId = block.path("block_id").asText("");
-                        message = m;
-                    }
-                }
-            }
-        }
-        if (button == null) {
+        String trigger = "click-" + requests.incrementAndGet();
+        Optional<String> click = BlockActions.click(transcript.latestMessages(), label, in, user, name(user),
+                slack.responseUrl(trigger + "-" + user), trigger);
+        if (click.isEmpty()) {
             throw new AssertionError("no message of Paver's in " + in + " has a button \"" + label + "\":\n" + render());
         }
-        ObjectNode payload = (ObjectNode) Testbed.fixture("vercel-chat-actions-reactions-slack.json").path("action").deepCopy();
-        ((ObjectNode) payload.path("user")).put("id", user).put("username", name(user)).put("name", name(user));
-        ((ObjectNode) payload.path("container")).put("message_ts", message.ts()).put("channel_id", message.channel())
-                .remove("thread_ts");
-        ((ObjectNode) payload.path("channel")).put("id", message.channel());
-        ((ObjectNode) payload.path("message")).put("ts", message.ts()).remove("thread_ts");
-        String trigger = "click-" + requests.incrementAndGet();
-        payload.put("response_url", slack.responseUrl(trigger + "-" + user));
-        payload.put("trigger_id", trigger);
-        ObjectNode action = (ObjectNode) payload.path("actions").get(0);
-        action.put("action_id", button.path("action_id").asText()).put("block_id", blockId);
-        action.set("text", button.path("text").deepCopy());
-        if (button.has("value")) {
-            action.put("value", button.path("value").asText());
-        } else {
-            action.remove("value");
-        }
-        action.put("action_ts", System.currentTimeMillis() / 1000 + ".000100");
-        return post("payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8));
+        return post(click.get());
     }
 
     private HttpResponse<String> post(String body) throws Exception {
