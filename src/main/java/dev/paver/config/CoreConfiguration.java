@@ -34,6 +34,7 @@ import dev.paver.kubernetes.ArgoCdApplications;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -122,6 +123,12 @@ public class CoreConfiguration {
         return new ActionRegistry(all);
     }
 
+    /**
+     * At most one edit of a status card a second: about Slack's pace for one message ("Rate limits", docs.slack.dev:
+     * chat.update is Tier 3); the latest state wins.
+     */
+    static final Duration CARD_EDIT_INTERVAL = Duration.ofSeconds(1);
+
     @Bean(destroyMethod = "shutdown")
     ExecutorService runWorkers(PaverProperties properties) {
         int threads = properties.runs().workerThreads() > 0 ? properties.runs().workerThreads()
@@ -137,7 +144,8 @@ public class CoreConfiguration {
     @Bean
     RunEngine runEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
                         TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock) {
-        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers);
+        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers)
+                .cardEdits(CARD_EDIT_INTERVAL);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
         }
@@ -161,9 +169,10 @@ public class CoreConfiguration {
 
     /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */
     @Bean
-    Starter starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService paverScheduler,
-                    PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
-        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
+    Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
+                    ScheduledExecutorService paverScheduler, PaverProperties properties, App slackApp, ExecutorService runWorkers,
+                    KubernetesSchemas manifestSchemas) {
+        return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
     }
 
     private static ThreadFactory named(String prefix) {
