@@ -757,7 +757,9 @@ public final class JGitRepositories implements RepositoryPort {
         Files.walkFileTree(dotGit, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
-                return folder.equals(dotGit.resolve("objects")) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                // objects and reflogs are written without .lock files of their own
+                return folder.equals(dotGit.resolve("objects")) || folder.equals(dotGit.resolve("logs"))
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override
@@ -873,12 +875,18 @@ public final class JGitRepositories implements RepositoryPort {
      * than at the remote, the message says so and what to do.
      */
     private RepositoryException cloneFailure(String repository, String doing, Throwable e) {
+        if (e instanceof InvalidRemoteException || missing(e) != null) {
+            String message = doing + ": repository " + repository + " does not exist" + (local ? "" : " at " + base)
+                    + (missing(e) == null ? "" : " (" + withoutPaths(missing(e)) + ")");
+            LOG.warn("{}", message, e);
+            return new RepositoryException(message, e, false);
+        }
         if (!inClone(e)) {
             return failure(doing, e, false);
         }
-        return failure(doing + " in Paver's working clone of " + repository + ", which Paver discarded and cloned again "
-                + "without success; if this repeats, check the free space and permissions of Paver's work folder "
-                + "(paver.git.work-dir), or delete the folder " + repository + " in it", e, false);
+        return failure(doing + " in Paver's working clone of " + repository + " (Paver discards a broken clone and clones "
+                + "again; if this repeats, check the free space and permissions of Paver's work folder, paver.git.work-dir, "
+                + "or delete the folder " + repository + " in it)", e, false);
     }
 
     /**
@@ -894,9 +902,11 @@ public final class JGitRepositories implements RepositoryPort {
         }
         folders.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
         for (Path folder : folders) {
-            String path = folder.toString().replace('\\', '/');
-            for (String prefix : List.of("file://" + path + "/", "file:" + path + "/", path + "/", path)) {
-                out = out.replace(prefix, "");
+            String path = folder.toString();
+            if (path.startsWith("/") && path.length() > 1) {
+                // the folder where a path starts (not inside a URL such as https://host/tmp/x.git), with its slash
+                out = Pattern.compile("(?:file:/*|(?<![\\w:/.~-])/)" + Pattern.quote(path.substring(1)) + "(?:/|(?=[\\s'\".,;:)]|$))")
+                        .matcher(out).replaceAll("");
             }
         }
         return ABSOLUTE_PATH.matcher(out).replaceAll("<path>");

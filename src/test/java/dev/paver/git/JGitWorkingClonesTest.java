@@ -142,11 +142,30 @@ class JGitWorkingClonesTest {
     }
 
     @Test
+    void messagesNameFilesInTheCloneRelativelyAndHideOtherServerPathsButKeepUrls() {
+        String work = tmp.resolve("work").toString();
+        String tmpdir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize().toString();
+
+        assertThat(git.withoutPaths("Cannot lock " + work + "/" + REPO + "/.git/index. Ensure that no other process has an "
+                + "open file handle on the lock file " + work + "/" + REPO + "/.git/index.lock, then you may delete it."))
+                .isEqualTo("Cannot lock " + REPO + "/.git/index. Ensure that no other process has an open file handle on the "
+                        + "lock file " + REPO + "/.git/index.lock, then you may delete it.");
+        assertThat(git.withoutPaths(tmp.resolve("repos").toUri() + REPO + ".git: not found"))
+                .isEqualTo(REPO + ".git: not found");
+        assertThat(git.withoutPaths("cannot write " + tmpdir + "/paver-first-1/README.md"))
+                .isEqualTo("cannot write paver-first-1/README.md");
+        assertThat(git.withoutPaths("disk full at /var/lib/paver/x.pack; file:/srv/git/a.git and C:\\paver\\work failed."))
+                .isEqualTo("disk full at <path>; <path> and <path> failed.");
+        assertThat(git.withoutPaths("https://git.example.com/tmp/payments-gitops.git: not authorized for paver/run-1/step-1"))
+                .isEqualTo("https://git.example.com/tmp/payments-gitops.git: not authorized for paver/run-1/step-1");
+    }
+
+    @Test
     void aMissingRepositoryIsReportedWithoutTheServersFolders() {
         assertThatThrownBy(() -> git.openPullRequest(new PullRequestDraft("absent-gitops", "paver/run-1/step-1", "t", "b", "m",
                 Map.of("a.yaml", "a: 1\n"))))
                 .isInstanceOf(RepositoryException.class)
-                .hasMessageContaining("absent-gitops")
+                .hasMessageContaining("repository absent-gitops does not exist")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(tmp.toString()).doesNotContain(tmp.toUri().getPath()));
     }
 
