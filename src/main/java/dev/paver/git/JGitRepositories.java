@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -816,7 +817,12 @@ public final class JGitRepositories implements RepositoryPort {
         try {
             long until = System.nanoTime() + CLONE_WAIT.toNanos();
             while (true) {
-                FileLock held = channel.tryLock();
+                FileLock held;
+                try {
+                    held = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    held = null; // this process holds it through another path to the same folder (a symbolic link)
+                }
                 if (held != null) {
                     return new CloneHold(channel, held);
                 }

@@ -7,14 +7,21 @@ import dev.paver.conversation.GitStandIn;
 import dev.paver.core.goldenpath.RepositoryPort.PullRequest;
 import dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft;
 import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,6 +174,74 @@ class JGitWorkingClonesTest {
                 .isInstanceOf(RepositoryException.class)
                 .hasMessageContaining("repository absent-gitops does not exist")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(tmp.toString()).doesNotContain(tmp.toUri().getPath()));
+    }
+
+    @Test
+    void runsOfOneRepositoryAtTheSameTimeNeverTakeEachOthersLocks() throws Exception {
+        // two instances on one work folder, as two beans or two tests in one process: they share the clone's lock
+        JGitRepositories other = new JGitRepositories(tmp.resolve("repos").toString(), tmp.resolve("work"), "main", null);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<PullRequest>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                JGitRepositories paver = i % 2 == 0 ? git : other;
+                String branch = "paver/run-" + (100 + i) + "/step-1";
+                runs.add(pool.submit(() -> paver.openPullRequest(draft(branch))));
+            }
+            for (Future<PullRequest> run : runs) {
+                PullRequest pr = run.get(120, TimeUnit.SECONDS);
+                Map<String, String> expected = new TreeMap<>(BASE);
+                expected.putAll(draft(pr.branch()).files());
+                assertThat(people.files(REPO, pr.branch())).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Another process sharing the work folder holds the clone (its OS lock) and has a git lock file open in it: Paver
+     * waits for it and never deletes that lock file while it is held.
+     */
+    @Test
+    void aLockHeldByAnotherLiveProcessIsWaitedForNotDeleted() throws Exception {
+        pullRequest();
+        Path log = tmp.resolve("holder.log");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldTheClone.class.getName(),
+                tmp.resolve("work/.paver/" + REPO + "/lock").toString(), clone.resolve(".git/index.lock").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(log) && Files.readString(log).contains("holding"))) {
+                assertThat(holder.isAlive()).as("the holder runs; its output: %s", log).isTrue();
+                assertThat(System.nanoTime()).as("the holder holds within 60 s").isLessThan(until);
+                Thread.sleep(20);
+            }
+
+            pullRequest(); // waits until the holder lets go
+
+            assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log)).contains("its index.lock was intact").doesNotContain("deleted");
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    /** Runs in a child JVM: takes the clone's OS lock, makes index.lock, holds both 2 s, and says if it was kept. */
+    public static final class HoldTheClone {
+        public static void main(String[] args) throws Exception {
+            try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                Path indexLock = Path.of(args[1]);
+                Files.writeString(indexLock, "being written");
+                System.out.println("holding");
+                System.out.flush();
+                Thread.sleep(2000);
+                System.out.println(Files.exists(indexLock) ? "its index.lock was intact" : "its index.lock was deleted");
+                Files.delete(indexLock);
+            }
+        }
     }
 
     /**
