@@ -73,7 +73,10 @@ import org.springframework.util.FileSystemUtils;
  * repository is {@code <base>/<name>.git}; the base is a local folder of bare repositories (a path or a
  * {@code file:} URL; the embedded default, where missing repositories are created) or a remote URL
  * ({@code git://}, {@code http(s)://}; where a person creates them, as plain git cannot: see
- * {@link #adoptRepository}). Working clones live under {@code workDir}. Calls for one repository are serialised.
+ * {@link #adoptRepository}). Working clones live under {@code workDir} and are disposable: the remote is the truth,
+ * and what a killed process or a failed run left in a clone is removed, or the clone made again, before it is used
+ * (see {@link #withClone}). Calls for one repository are serialised in the process, and across processes that share
+ * {@code workDir} by an OS file lock. Exception messages, which reach Slack, name no folder of this server.
  */
 public final class JGitRepositories implements RepositoryPort {
 
@@ -868,12 +871,18 @@ public final class JGitRepositories implements RepositoryPort {
 
     /**
      * The exception for a failure of {@code doing}, for people (it reaches the run's Slack card and thread): "doing:
-     * the cause's words", without any folder of this server. The whole cause, with paths, is logged here.
+     * the cause's words", without any folder of this server. The cause's own words, with paths, are logged here (its
+     * stack at debug level: a host that cannot be reached fails at every poll).
      */
     private RepositoryException failure(String doing, Throwable e, boolean permanent) {
         String message = doing + ": " + withoutPaths(String.valueOf(e.getMessage()));
-        LOG.warn("{}", message, e);
+        logCause(message, e);
         return new RepositoryException(message, e, permanent);
+    }
+
+    private static void logCause(String message, Throwable e) {
+        LOG.warn("{} (cause: {})", message, e.toString());
+        LOG.debug("{}", message, e);
     }
 
     /**
@@ -884,7 +893,7 @@ public final class JGitRepositories implements RepositoryPort {
         if (e instanceof InvalidRemoteException || missing(e) != null) {
             String message = doing + ": repository " + repository + " does not exist" + (local ? "" : " at " + base)
                     + (missing(e) == null ? "" : " (" + withoutPaths(missing(e)) + ")");
-            LOG.warn("{}", message, e);
+            logCause(message, e);
             return new RepositoryException(message, e, false);
         }
         if (!inClone(e)) {
