@@ -3,12 +3,21 @@ package dev.paver.git;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.run.RepositoryNames;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,12 +26,18 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.RemoteRepositoryException;
@@ -33,11 +48,13 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.merge.MergeStrategy;
 import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
@@ -45,6 +62,9 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
+import org.eclipse.jgit.util.FS;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -53,12 +73,35 @@ import org.springframework.util.FileSystemUtils;
  * repository is {@code <base>/<name>.git}; the base is a local folder of bare repositories (a path or a
  * {@code file:} URL; the embedded default, where missing repositories are created) or a remote URL
  * ({@code git://}, {@code http(s)://}; where a person creates them, as plain git cannot: see
- * {@link #adoptRepository}). Working clones live under {@code workDir}. Calls for one repository are serialised.
+ * {@link #adoptRepository}). Working clones live under {@code workDir} and are disposable: the remote is the truth,
+ * and what a killed process or a failed run left in a clone is removed, or the clone made again, before it is used
+ * (see {@link #withClone}). Calls for one repository are serialised in the process, and across processes that share
+ * {@code workDir} by an OS file lock. Exception messages, which reach Slack, name no folder of this server.
  */
 public final class JGitRepositories implements RepositoryPort {
 
     /** How often {@link #merge} merges again when the default branch moved before its push. */
     static final int MERGE_ATTEMPTS = 3;
+
+    /** How long a call waits for another Paver process working in the same clone (a shared work folder). */
+    static final Duration CLONE_WAIT = Duration.ofMinutes(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(JGitRepositories.class);
+
+    /** Paver's own folder in the work folder; not a repository name, which cannot start with a dot. */
+    private static final String OWN = ".paver";
+
+    private static final String UNFINISHED = "unfinished-clone-";
+
+    /**
+     * An absolute path (two segments or more, not inside a URL) or a {@code file:} URL, Unix or Windows; its last
+     * character is not a full stop or other punctuation ending a sentence.
+     */
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile(
+            "(?:file:/*|(?<![\\w:/.~-])/(?=[^\\s'\"/]+/)|\\b[A-Za-z]:\\\\)[^\\s'\"]*[^\\s'\".,;:)]");
+
+    /** One monitor per clone folder, shared by every instance in the process. */
+    private static final Map<Path, Object> CLONE_LOCKS = new ConcurrentHashMap<>();
 
     private final String base;
     private final boolean local;
@@ -66,7 +109,6 @@ public final class JGitRepositories implements RepositoryPort {
     private final String defaultBranch;
     private final CredentialsProvider credentials;
     private final PersonIdent author;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final List<String> remoteRepositories;
 
     /**
@@ -171,13 +213,13 @@ public final class JGitRepositories implements RepositoryPort {
                         // git's own one-line description of a repository (gitweb, cgit)
                         Files.writeString(bare.resolve("description"), description == null ? "" : description);
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        throw failure("cannot write the description of repository " + name, e, false);
                     }
                 }
                 try {
                     text = Files.exists(bare.resolve("description")) ? Files.readString(bare.resolve("description")).strip() : "";
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw failure("cannot read the description of repository " + name, e, false);
                 }
             } else if (remoteRefs(name).missing() != null) {
                 throw new RepositoryException("repository " + name + " does not exist at " + base
@@ -233,7 +275,7 @@ public final class JGitRepositories implements RepositoryPort {
                     RemoteRefUpdate update = result.getRemoteUpdate(Constants.R_HEADS + defaultBranch);
                     if (update != null && update.getStatus() != RemoteRefUpdate.Status.OK) {
                         throw new RepositoryException("the first push to " + name + " at " + uri(name) + " was refused ("
-                                + update.getStatus() + (update.getMessage() == null ? "" : ": " + update.getMessage()) + ")",
+                                + update.getStatus() + (update.getMessage() == null ? "" : ": " + withoutPaths(update.getMessage())) + ")",
                                 null, false);
                     }
                 }
@@ -241,27 +283,30 @@ public final class JGitRepositories implements RepositoryPort {
                 FileSystemUtils.deleteRecursively(tmp);
             }
         } catch (IOException | GitAPIException e) {
-            throw new RepositoryException("cannot push the first commit to " + name + " at " + uri(name) + ": "
-                    + e.getMessage(), e);
+            throw failure("cannot push the first commit to " + name + " at " + uri(name), e, false);
         }
     }
 
     /** The full message of the root commit of the default branch (following first parents), or "". */
     private String firstCommitMessage(String name) {
-        try (Git git = workingClone(name); RevWalk walk = new RevWalk(git.getRepository())) {
-            Ref main = git.getRepository().exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
-            if (main == null) {
-                return "";
-            }
-            walk.setFirstParent(true);
-            walk.markStart(walk.parseCommit(main.getObjectId()));
-            RevCommit first = null;
-            for (RevCommit c : walk) {
-                first = c;
-            }
-            return first == null ? "" : first.getFullMessage();
-        } catch (IOException | GitAPIException e) {
-            throw new RepositoryException("cannot read " + name + " at " + uri(name) + ": " + e.getMessage(), e);
+        try {
+            return withClone(name, git -> {
+                try (RevWalk walk = new RevWalk(git.getRepository())) {
+                    Ref main = git.getRepository().exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+                    if (main == null) {
+                        return "";
+                    }
+                    walk.setFirstParent(true);
+                    walk.markStart(walk.parseCommit(main.getObjectId()));
+                    RevCommit first = null;
+                    for (RevCommit c : walk) {
+                        first = c;
+                    }
+                    return first == null ? "" : first.getFullMessage();
+                }
+            });
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(name, "cannot read " + name + " at " + uri(name), e);
         }
     }
 
@@ -295,40 +340,81 @@ public final class JGitRepositories implements RepositoryPort {
                 }
                 return true;
             } catch (IOException | GitAPIException | URISyntaxException e) {
-                throw new RepositoryException("cannot create repository " + name + ": " + e.getMessage(), e);
+                throw failure("cannot create repository " + name, e, false);
             }
         }
     }
 
+    /**
+     * Pushes the draft's files as one commit on its branch, from the remote's branch when it exists (a run that
+     * continues), else from the default branch. The commit is made from the remote's files only: the clone's work tree
+     * and index are emptied first, so nothing a failed run or a killed process left in the clone reaches the branch.
+     *
+     * @throws RepositoryException not permanent when the remote cannot be reached or the branch moved meanwhile (the
+     *                             next try starts from the moved branch); permanent when the remote refuses the push for
+     *                             a reason of its own (e.g. a hook)
+     */
     @Override
     public PullRequest openPullRequest(PullRequestDraft draft) {
-        synchronized (lock(draft.repository())) {
-            try (Git git = workingClone(draft.repository())) {
+        String repository = draft.repository();
+        try {
+            return withClone(repository, git -> {
+                Repository repo = git.getRepository();
                 String remoteBranch = Constants.R_REMOTES + "origin/" + draft.branch();
-                boolean branchExists = git.getRepository().exactRef(remoteBranch) != null;
-                String start = branchExists ? remoteBranch : Constants.R_REMOTES + "origin/" + defaultBranch;
-                if (git.getRepository().exactRef(start) == null) {
-                    throw new RepositoryException("repository " + draft.repository() + " has no branch " + defaultBranch);
+                boolean branchExists = repo.exactRef(remoteBranch) != null;
+                Ref start = repo.exactRef(branchExists ? remoteBranch : Constants.R_REMOTES + "origin/" + defaultBranch);
+                if (start == null) {
+                    throw new RepositoryException("repository " + repository + " has no branch " + defaultBranch);
                 }
-                git.checkout().setForced(true).setName(start).call();
-                git.clean().setCleanDirectories(true).setForce(true).call();
-                Path tree = git.getRepository().getWorkTree().toPath();
-                write(tree, draft.files());
+                checkoutClean(git, start.getObjectId());
+                write(repo.getWorkTree().toPath(), draft.files());
                 git.add().addFilepattern(".").call();
                 if (!git.status().call().isClean() || !branchExists) {
                     git.commit().setMessage(draft.commitMessage()).setAuthor(signature()).setCommitter(signature())
                             .setSign(false).setAllowEmpty(!branchExists).call();
                 }
-                git.push().setRemote("origin").setCredentialsProvider(credentials)
-                        .setRefSpecs(new RefSpec("HEAD:refs/heads/" + draft.branch())).call();
-                String head = git.getRepository().resolve(Constants.HEAD).name();
-                return new PullRequest(draft.repository(), 0, uri(draft.repository()) + "#" + draft.branch(), draft.branch(),
-                        defaultBranch, head);
-            } catch (IOException | GitAPIException e) {
-                throw new RepositoryException("git push of " + draft.branch() + " to " + draft.repository() + " failed: "
-                        + e.getMessage(), e);
+                String target = Constants.R_HEADS + draft.branch();
+                for (PushResult result : git.push().setRemote("origin").setCredentialsProvider(credentials)
+                        .setRefSpecs(new RefSpec("HEAD:" + target)).call()) {
+                    RemoteRefUpdate update = result.getRemoteUpdate(target);
+                    if (update != null && update.getStatus() != RemoteRefUpdate.Status.OK
+                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+                        boolean moved = update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
+                                || update.getStatus() == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED;
+                        throw new RepositoryException("the remote refused the push of " + draft.branch() + " to " + repository
+                                + " (" + update.getStatus() + (update.getMessage() == null ? "" : ": " + withoutPaths(update.getMessage()))
+                                + (moved ? "); the branch moved meanwhile, and the next try starts from its new commits"
+                                : "); nothing was pushed"), null, !moved);
+                    }
+                }
+                String head = repo.resolve(Constants.HEAD).name();
+                return new PullRequest(repository, 0, uri(repository) + "#" + draft.branch(), draft.branch(), defaultBranch, head);
+            });
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(repository, "git push of " + draft.branch() + " to " + repository + " failed", e);
+        }
+    }
+
+    /**
+     * Makes the clone's work tree and index exactly the tree of {@code commit}, with a detached {@code HEAD} on it:
+     * every file but {@code .git} deleted, the index deleted, then a hard reset writes them again.
+     */
+    private static void checkoutClean(Git git, ObjectId commit) throws IOException, GitAPIException {
+        Repository repo = git.getRepository();
+        Path tree = repo.getWorkTree().toPath();
+        try (Stream<Path> children = Files.list(tree)) {
+            for (Path child : children.filter(p -> !p.getFileName().toString().equals(Constants.DOT_GIT)).toList()) {
+                FileSystemUtils.deleteRecursively(child);
             }
         }
+        Files.deleteIfExists(repo.getIndexFile().toPath());
+        RefUpdate head = repo.updateRef(Constants.HEAD, true);
+        head.setNewObjectId(commit);
+        RefUpdate.Result result = head.forceUpdate();
+        if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED && result != RefUpdate.Result.NO_CHANGE) {
+            throw new IOException("cannot move HEAD of the working clone to " + commit.name() + ": " + result);
+        }
+        git.reset().setMode(ResetCommand.ResetType.HARD).call();
     }
 
     /**
@@ -353,8 +439,8 @@ public final class JGitRepositories implements RepositoryPort {
                     + "' is not a commit id");
         }
         ObjectId expected = ObjectId.fromString(expectedHead);
-        synchronized (lock(pullRequest.repository())) {
-            try (Git git = workingClone(pullRequest.repository())) {
+        try {
+            return withClone(pullRequest.repository(), git -> {
                 Repository repo = git.getRepository();
                 for (int attempt = 1; ; attempt++) {
                     Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
@@ -389,39 +475,38 @@ public final class JGitRepositories implements RepositoryPort {
                         }
                         default -> throw new RepositoryException("the remote refused the merge of " + what + " into "
                                 + defaultBranch + " (" + update.getStatus()
-                                + (update.getMessage() == null ? "" : ": " + update.getMessage()) + "); nothing was merged");
+                                + (update.getMessage() == null ? "" : ": " + withoutPaths(update.getMessage())) + "); nothing was merged");
                     }
                 }
-            } catch (IOException | GitAPIException e) {
-                throw new RepositoryException("git merge of " + what + " into " + defaultBranch + " failed: "
-                        + e.getMessage(), e);
-            }
+            });
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(pullRequest.repository(), "git merge of " + what + " into " + defaultBranch + " failed", e);
         }
     }
 
     @Override
     public MergeState mergeState(PullRequest pullRequest) {
-        synchronized (lock(pullRequest.repository())) {
-            try (Git git = workingClone(pullRequest.repository())) {
+        try {
+            return withClone(pullRequest.repository(), git -> {
                 Repository repo = git.getRepository();
                 Ref branch = repo.exactRef(Constants.R_REMOTES + "origin/" + pullRequest.branch());
                 ObjectId head = branch != null ? branch.getObjectId()
                         : pullRequest.headSha().isEmpty() ? null : ObjectId.fromString(pullRequest.headSha());
                 return state(repo, pullRequest.branch(), head);
-            } catch (IOException | GitAPIException e) {
-                throw new RepositoryException("git fetch of " + pullRequest.repository() + " failed: " + e.getMessage(), e);
-            }
+            });
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(pullRequest.repository(), "git fetch of " + pullRequest.repository() + " failed", e);
         }
     }
 
     @Override
     public Map<String, String> readFiles(String repository, String directory) {
-        synchronized (lock(repository)) {
-            Map<String, String> files = new TreeMap<>();
-            if (local && !Files.exists(bareRepository(repository).resolve("HEAD"))) {
-                return files;
-            }
-            try (Git git = workingClone(repository)) {
+        Map<String, String> files = new TreeMap<>();
+        if (local && !Files.exists(bareRepository(repository).resolve("HEAD"))) {
+            return files;
+        }
+        try {
+            return withClone(repository, git -> {
                 Repository repo = git.getRepository();
                 Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
                 if (main == null) {
@@ -441,16 +526,16 @@ public final class JGitRepositories implements RepositoryPort {
                     }
                 }
                 return files;
-            } catch (InvalidRemoteException e) {
-                return files;
-            } catch (TransportException e) {
-                if (missing(e) != null) {
-                    return files; // not created on the host yet
-                }
-                throw new RepositoryException("cannot read " + repository + ": " + e.getMessage(), e);
-            } catch (IOException | GitAPIException e) {
-                throw new RepositoryException("cannot read " + repository + ": " + e.getMessage(), e);
+            });
+        } catch (InvalidRemoteException e) {
+            return files;
+        } catch (TransportException e) {
+            if (missing(e) != null) {
+                return files; // not created on the host yet
             }
+            throw cloneFailure(repository, "cannot read " + repository, e);
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(repository, "cannot read " + repository, e);
         }
     }
 
@@ -459,15 +544,16 @@ public final class JGitRepositories implements RepositoryPort {
         if (revision.equals(commit)) {
             return true;
         }
-        synchronized (lock(repository)) {
-            try (Git git = workingClone(repository); RevWalk walk = new RevWalk(git.getRepository())) {
-                return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(commit)), walk.parseCommit(ObjectId.fromString(revision)));
-            } catch (MissingObjectException | IllegalArgumentException e) {
-                return false;
-            } catch (IOException | GitAPIException e) {
-                throw new RepositoryException("cannot compare " + revision + " with " + commit + " in " + repository + ": "
-                        + e.getMessage(), e);
-            }
+        try {
+            return withClone(repository, git -> {
+                try (RevWalk walk = new RevWalk(git.getRepository())) {
+                    return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(commit)), walk.parseCommit(ObjectId.fromString(revision)));
+                } catch (MissingObjectException | IllegalArgumentException e) {
+                    return false;
+                }
+            });
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(repository, "cannot compare " + revision + " with " + commit + " in " + repository, e);
         }
     }
 
@@ -486,7 +572,7 @@ public final class JGitRepositories implements RepositoryPort {
                     children.filter(p -> Files.isDirectory(p.resolve(".git"))).map(p -> p.getFileName().toString())
                             .filter(JGitRepositories::validName).forEach(names::add);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw failure("cannot list Paver's work folder (paver.git.work-dir)", e, false);
                 }
             }
             return List.copyOf(names);
@@ -499,7 +585,7 @@ public final class JGitRepositories implements RepositoryPort {
             children.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".git"))
                     .map(n -> n.substring(0, n.length() - 4)).sorted().forEach(names::add);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure("cannot list the repositories in paver.git.local-root", e, false);
         }
         return names;
     }
@@ -525,9 +611,9 @@ public final class JGitRepositories implements RepositoryPort {
             if (answer != null) {
                 return new RemoteRefs(List.of(), answer);
             }
-            throw new RepositoryException("cannot reach " + uri(name) + ": " + e.getMessage(), e);
+            throw failure("cannot reach " + uri(name), e, false);
         } catch (GitAPIException e) {
-            throw new RepositoryException("cannot reach " + uri(name) + ": " + e.getMessage(), e);
+            throw failure("cannot reach " + uri(name), e, false);
         }
     }
 
@@ -549,15 +635,83 @@ public final class JGitRepositories implements RepositoryPort {
         return null;
     }
 
-    /** A fetched working clone of the repository (cloned on first use). */
+    /** Work done on a fetched working clone. */
+    @FunctionalInterface
+    private interface CloneWork<T> {
+        T apply(Git git) throws IOException, GitAPIException;
+    }
+
+    /**
+     * Runs {@code work} on the fetched working clone of {@code name}, alone: under this process's lock for the clone
+     * (one per clone folder, shared by every instance in the process) and an OS file lock in the work folder, which
+     * other processes sharing the folder respect and which the OS releases when a process dies, even by SIGKILL. So a
+     * git lock file found in the clone was left by a process that stopped, and {@link #workingClone} removes it. When
+     * the work fails inside the clone rather than at the remote (a corrupt file, a lock that cannot be taken), the
+     * clone is discarded and the work done once more on a new clone: the remote is the truth, and every call of the
+     * port is idempotent.
+     *
+     * @throws RepositoryException not permanent, when another process keeps the clone for {@link #CLONE_WAIT}, or the
+     *                             clone cannot be discarded
+     */
+    private <T> T withClone(String name, CloneWork<T> work) throws IOException, GitAPIException {
+        synchronized (lock(name)) {
+            try (CloneHold ignored = processLock(name)) {
+                for (int attempt = 1; ; attempt++) {
+                    try (Git git = workingClone(name)) {
+                        return work.apply(git);
+                    } catch (IOException | GitAPIException | JGitInternalException e) {
+                        if (attempt > 1 || !inClone(e)) {
+                            throw e;
+                        }
+                        LOG.warn("the working clone of {} failed; discarding it and cloning again", name, e);
+                        discard(name);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The working clone of {@code name}, recovered from whatever a killed process left, and fetched. Leftovers of an
+     * unfinished clone are deleted; a clone folder that is not a whole clone of the repository (no {@code .git},
+     * {@code HEAD}, {@code objects} or {@code refs}, a {@code HEAD} or {@code config} that does not parse, another
+     * remote) is discarded; the git lock files in it ({@code index.lock}, {@code HEAD.lock}, {@code config.lock},
+     * {@code packed-refs.lock}, {@code refs/**.lock}) are stale, as the caller holds the clone alone, and are deleted;
+     * an index that does not read (half written) is deleted. A new clone is made in
+     * {@code <workDir>/.paver/<name>/} and moved into place when complete, so a kill never leaves half a clone in
+     * {@code <workDir>/<name>}. Only the caller ({@link #withClone}) may call it.
+     */
     private Git workingClone(String name) throws IOException, GitAPIException {
         Path dir = workDir.resolve(name);
-        if (!Files.exists(dir.resolve(".git"))) {
-            FileSystemUtils.deleteRecursively(dir);
-            Files.createDirectories(dir);
-            Git git = Git.cloneRepository().setURI(uri(name)).setDirectory(dir.toFile()).setNoCheckout(true)
-                    .setCredentialsProvider(credentials).call();
-            return git;
+        Path own = ownFolder(name);
+        deleteUnfinishedClones(own);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            String unusable = unusable(dir, name);
+            if (unusable != null) {
+                LOG.warn("the working clone of {} is not usable ({}): discarding {} and cloning again", name, unusable, dir);
+                discard(name);
+            }
+        }
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Path fresh = own.resolve(UNFINISHED + UUID.randomUUID());
+            try {
+                Git.cloneRepository().setURI(uri(name)).setDirectory(fresh.toFile()).setNoCheckout(true)
+                        .setCredentialsProvider(credentials).call().close();
+                Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                FileSystemUtils.deleteRecursively(fresh);
+            }
+            return Git.open(dir.toFile());
+        }
+        removeStaleLocks(name, dir.resolve(Constants.DOT_GIT));
+        Path index = dir.resolve(Constants.DOT_GIT).resolve("index");
+        if (Files.exists(index)) {
+            try {
+                DirCache.read(index.toFile(), FS.DETECTED);
+            } catch (IOException e) {
+                LOG.warn("the index of the working clone of {} does not read ({}): deleting {}", name, e.getMessage(), index);
+                Files.delete(index);
+            }
         }
         Git git = Git.open(dir.toFile());
         try {
@@ -567,6 +721,210 @@ public final class JGitRepositories implements RepositoryPort {
             throw e;
         }
         return git;
+    }
+
+    /** Why {@code dir} is not a whole working clone of {@code name}'s remote, or null when it is. */
+    private String unusable(Path dir, String name) {
+        Path dotGit = dir.resolve(Constants.DOT_GIT);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)) {
+            return "no .git folder";
+        }
+        for (String part : List.of("objects", "refs")) {
+            if (!Files.isDirectory(dotGit.resolve(part))) {
+                return "no " + part + " folder";
+            }
+        }
+        try {
+            String head = Files.isRegularFile(dotGit.resolve(Constants.HEAD)) ? Files.readString(dotGit.resolve(Constants.HEAD),
+                    StandardCharsets.ISO_8859_1).strip() : "";
+            if (!head.startsWith("ref: refs/") && !ObjectId.isId(head)) {
+                return "HEAD is missing or not a ref";
+            }
+            FileBasedConfig config = new FileBasedConfig(dotGit.resolve(Constants.CONFIG).toFile(), FS.DETECTED);
+            config.load();
+            String url = config.getString("remote", "origin", "url");
+            if (!uri(name).equals(url)) {
+                return "its remote is " + url + ", not " + uri(name);
+            }
+        } catch (IOException | ConfigInvalidException e) {
+            return e.toString();
+        }
+        return null;
+    }
+
+    /**
+     * Deletes every file whose name ends in {@code .lock} in {@code dotGit} outside {@code objects}: git takes a lock
+     * by creating {@code <file>.lock} and ends it by renaming or deleting it (git's {@code lockfile.c}, JGit's
+     * {@code LockFile}), so one that exists while Paver holds the clone alone was left by a process that was killed.
+     */
+    private static void removeStaleLocks(String name, Path dotGit) throws IOException {
+        Files.walkFileTree(dotGit, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+                // objects and reflogs are written without .lock files of their own
+                return folder.equals(dotGit.resolve("objects")) || folder.equals(dotGit.resolve("logs"))
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (file.getFileName().toString().endsWith(".lock")) {
+                    LOG.warn("removing {} from the working clone of {}: a process that stopped left it", file, name);
+                    Files.deleteIfExists(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Paver's own folder for {@code name} in the work folder: the OS lock file and unfinished clones. */
+    private Path ownFolder(String name) {
+        return workDir.resolve(OWN).resolve(name);
+    }
+
+    private static void deleteUnfinishedClones(Path own) throws IOException {
+        if (Files.isDirectory(own)) {
+            try (Stream<Path> children = Files.list(own)) {
+                for (Path child : children.filter(p -> p.getFileName().toString().startsWith(UNFINISHED)).toList()) {
+                    FileSystemUtils.deleteRecursively(child);
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes the working clone of {@code name}.
+     *
+     * @throws RepositoryException not permanent, when it cannot be deleted
+     */
+    private void discard(String name) {
+        Path dir = workDir.resolve(name);
+        try {
+            FileSystemUtils.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw failure("cannot discard the broken working clone of " + name + "; delete the folder " + name
+                    + " in Paver's work folder (paver.git.work-dir)", e, false);
+        }
+    }
+
+    /**
+     * An exclusive OS lock on {@code <workDir>/.paver/<name>/lock}, waiting up to {@link #CLONE_WAIT} while another
+     * process holds it. The caller holds {@link #lock} for {@code name}, so no other thread of this process asks.
+     *
+     * @throws RepositoryException not permanent, when another process holds it all that time
+     */
+    private CloneHold processLock(String name) throws IOException {
+        Path file = ownFolder(name).resolve("lock");
+        Files.createDirectories(file.getParent());
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            long until = System.nanoTime() + CLONE_WAIT.toNanos();
+            while (true) {
+                FileLock held;
+                try {
+                    held = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    held = null; // this process holds it through another path to the same folder (a symbolic link)
+                }
+                if (held != null) {
+                    return new CloneHold(channel, held);
+                }
+                if (System.nanoTime() > until) {
+                    throw new RepositoryException("the working clone of " + name + " stayed in use by another Paver process "
+                            + "for " + CLONE_WAIT.toMinutes() + " minutes; give each Paver process its own paver.git.work-dir",
+                            null, false);
+                }
+                Thread.sleep(50);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        } catch (InterruptedException e) {
+            channel.close();
+            Thread.currentThread().interrupt();
+            throw new RepositoryException("interrupted while waiting for the working clone of " + name, e, false);
+        }
+    }
+
+    /** An OS file lock and its channel, released together. */
+    private record CloneHold(FileChannel channel, FileLock lock) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+
+    /** True when {@code e} went wrong in the local clone, not in talking to the remote. */
+    private static boolean inClone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransportException || t instanceof InvalidRemoteException || t instanceof NoRemoteRepositoryException
+                    || t instanceof RemoteRepositoryException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The exception for a failure of {@code doing}, for people (it reaches the run's Slack card and thread): "doing:
+     * the cause's words", without any folder of this server. The cause's own words, with paths, are logged here (its
+     * stack at debug level: a host that cannot be reached fails at every poll).
+     */
+    private RepositoryException failure(String doing, Throwable e, boolean permanent) {
+        String message = doing + ": " + withoutPaths(String.valueOf(e.getMessage()));
+        logCause(message, e);
+        return new RepositoryException(message, e, permanent);
+    }
+
+    private static void logCause(String message, Throwable e) {
+        LOG.warn("{} (cause: {})", message, e.toString());
+        LOG.debug("{}", message, e);
+    }
+
+    /**
+     * As {@link #failure}, for work on the working clone of {@code repository}: when it went wrong in the clone rather
+     * than at the remote, the message says so and what to do.
+     */
+    private RepositoryException cloneFailure(String repository, String doing, Throwable e) {
+        if (e instanceof InvalidRemoteException || missing(e) != null) {
+            String message = doing + ": repository " + repository + " does not exist" + (local ? "" : " at " + base)
+                    + (missing(e) == null ? "" : " (" + withoutPaths(missing(e)) + ")");
+            logCause(message, e);
+            return new RepositoryException(message, e, false);
+        }
+        if (!inClone(e)) {
+            return failure(doing, e, false);
+        }
+        return failure(doing + " in Paver's working clone of " + repository + " (Paver discards a broken clone and clones "
+                + "again; if this repeats, check the free space and permissions of Paver's work folder, paver.git.work-dir, "
+                + "or delete the folder " + repository + " in it)", e, false);
+    }
+
+    /**
+     * {@code text} without this server's folders: the work folder, a local base and the temporary folder become
+     * relative (a clone's {@code .git/index.lock} is named {@code payments-gitops/.git/index.lock}), and any other
+     * absolute path or {@code file:} URL becomes {@code <path>}.
+     */
+    String withoutPaths(String text) {
+        String out = text;
+        List<Path> folders = new ArrayList<>(List.of(workDir));
+        if (local) {
+            folders.add(Path.of(base));
+        }
+        folders.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
+        for (Path folder : folders) {
+            String path = folder.toString();
+            if (path.startsWith("/") && path.length() > 1) {
+                // the folder where a path starts (not inside a URL such as https://host/tmp/x.git), with its slash
+                out = Pattern.compile("(?:file:/*|(?<![\\w:/.~-])/)" + Pattern.quote(path.substring(1)) + "(?:/|(?=[\\s'\".,;:)]|$))")
+                        .matcher(out).replaceAll("");
+            }
+        }
+        return ABSOLUTE_PATH.matcher(out).replaceAll("<path>");
     }
 
     private void fetch(Git git) throws GitAPIException {
@@ -662,8 +1020,9 @@ public final class JGitRepositories implements RepositoryPort {
         }
     }
 
+    /** The monitor serialising calls about repository {@code name}: its clone folder's, shared in the process. */
     private Object lock(String name) {
-        return locks.computeIfAbsent(name, k -> new Object());
+        return CLONE_LOCKS.computeIfAbsent(workDir.resolve(name), k -> new Object());
     }
 
     /** Paver as author and committer, at the current time (commit times order branches for people and tools). */
