@@ -495,8 +495,14 @@ public final class RunEngine {
                     : reason + " (tried again for " + Times.duration(RETRY_FOR) + ")", context);
             return;
         }
+        String detail = "trying again: " + e.getMessage();
+        if (step.retryingSince() != null && detail.equals(step.detail())) {
+            // the same failure as at the last try: said and stored already; not a warning, a card edit and a write per poll
+            LOG.fine("run " + run.id() + " step " + spec.id() + " failed again: " + e.getMessage());
+            return;
+        }
         LOG.log(Level.WARNING, "run " + run.id() + " step " + spec.id() + " failed, will try again: " + e.getMessage());
-        run.step(step.retrying("trying again: " + e.getMessage(), now), now);
+        run.step(step.retrying(detail, now), now);
         run.state(RunState.WAITING, run.waitingFor() == null ? RETRY_KEY : run.waitingFor(), null, now);
         store.update(run);
         post(run, spec.id(), List.of(Milestone.of("retrying", "Step " + spec.name() + " failed: " + e.getMessage()

@@ -300,10 +300,16 @@ class RunEngineTest {
         assertThat(retrying.state()).isEqualTo(RunState.WAITING);
         // the first step that reads the git host (preview reads nothing without a dry run): the check that the names are free
         assertThat(retrying.step("check-free").detail()).startsWith("trying again: connection refused");
-        clock.advance(java.time.Duration.ofMinutes(5));
-        engine.resumeAll();
+        int cards = slack.cards.size();
+        for (int poll = 0; poll < 3; poll++) {
+            clock.advance(java.time.Duration.ofMinutes(1));
+            engine.resumeAll();
+        }
         assertThat(slack.replyTexts()).singleElement().asString()
                 .contains("Check that the names are free failed: connection refused").contains("tries again");
+        assertThat(store.find(run.id()).orElseThrow().updatedAt()).as("the same failure again is not stored again")
+                .isEqualTo(retrying.updatedAt());
+        assertThat(slack.cards).as("nor is the card edited at every poll").hasSize(cards);
 
         flaky.down = false;
         clock.advance(java.time.Duration.ofMinutes(5));
