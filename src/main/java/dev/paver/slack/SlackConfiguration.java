@@ -33,13 +33,19 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class SlackConfiguration {
 
+    /**
+     * The one Web API client of the process: every {@code MethodsClient} made from it, Bolt's {@code ctx.client()}
+     * included (the app is given this instance), goes through {@link SlackRateLimits} on the shared HTTP client.
+     */
     @Bean
     Slack slack(PaverProperties properties) {
         SlackConfig config = new SlackConfig();
         String url = properties.slack().apiUrl();
         config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
         config.setPrettyResponseLoggingEnabled(false);
-        return Slack.getInstance(config);
+        PaverProperties.RateLimits limits = properties.slack().rateLimits();
+        return SlackRateLimits.slack(config, new SlackRateLimits.Limits(limits.channelMessagesPerSecond(), limits.channelBurst(),
+                limits.methodRateFactor(), limits.maxWait(), limits.retries()));
     }
 
     @Bean
