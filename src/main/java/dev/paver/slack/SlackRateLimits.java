@@ -140,6 +140,9 @@ public final class SlackRateLimits implements Interceptor {
                 lane.release(slot);
                 return heldBack(request, method, Duration.ofNanos(slot - now));
             }
+            if (slot > now && LOG.isDebugEnabled()) {
+                LOG.debug("Slack {} waits {} ms for its turn", method, (slot - now) / 1_000_000);
+            }
             sleepUntil(slot);
             if (lane.closedAfter(System.nanoTime())) {
                 lane.release(slot); // a 429 for this lane arrived while this call waited: take a new slot after it
