@@ -43,9 +43,13 @@ public class SlackConfiguration {
         String url = properties.slack().apiUrl();
         config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
         config.setPrettyResponseLoggingEnabled(false);
-        PaverProperties.RateLimits limits = properties.slack().rateLimits();
-        return SlackRateLimits.slack(config, new SlackRateLimits.Limits(limits.channelMessagesPerSecond(), limits.channelBurst(),
-                limits.methodRateFactor(), limits.maxWait(), limits.retries()));
+        return SlackRateLimits.slack(config, limits(properties.slack().rateLimits()));
+    }
+
+    /** {@code paver.slack.rate-limits.*}; figures that cannot be a rate stop the start with a message naming the keys. */
+    static SlackRateLimits.Limits limits(PaverProperties.RateLimits limits) {
+        return new SlackRateLimits.Limits(limits.channelMessagesPerSecond(), limits.channelBurst(), limits.methodRateFactor(),
+                limits.maxWait(), limits.retries());
     }
 
     @Bean

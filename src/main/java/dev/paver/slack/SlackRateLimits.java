@@ -62,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * slows down; it re-sends after {@code 429} without a bound, and retries neither 5xx nor {@code internal_error};
  * every waiting call holds a thread of a five-thread pool per workspace and polls every 10 ms; and it covers only
  * the async client, not the synchronous {@code MethodsClient} that Bolt's handlers use. The synchronous client only
- * records statistics. What Paver takes from the SDK is the per-method tier table, which Slack keeps current.
+ * records statistics. Measured against the stand-in of {@code SlackRateLimitsTest}: 30 posts into one channel went
+ * in bursts of 5 to 7 every 3 s (7 in one second), and a post into a quiet channel asked meanwhile took 12 s. What
+ * Paver takes from the SDK is the per-method tier table, which Slack keeps current.
  */
 public final class SlackRateLimits implements Interceptor {
 
@@ -88,8 +90,9 @@ public final class SlackRateLimits implements Interceptor {
             if (!(channelMessagesPerSecond > 0) || channelBurst < 1 || !(methodRateFactor > 0) || maxWait == null
                     || maxWait.isNegative() || retries < 0) {
                 throw new IllegalArgumentException("paver.slack.rate-limits: channel-messages-per-second and method-rate-factor"
-                        + " must be above 0, channel-burst at least 1, max-wait and retries not negative (got "
-                        + channelMessagesPerSecond + ", " + methodRateFactor + ", " + channelBurst + ", " + maxWait + ", " + retries + ")");
+                        + " must be above 0, channel-burst at least 1, max-wait and retries not negative; got channel-messages-per-second="
+                        + channelMessagesPerSecond + ", channel-burst=" + channelBurst + ", method-rate-factor=" + methodRateFactor
+                        + ", max-wait=" + maxWait + ", retries=" + retries);
             }
         }
 

@@ -1,11 +1,13 @@
 package dev.paver.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.slack.api.SlackConfig;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.paver.config.PaverProperties;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Notifier;
 import dev.paver.core.report.Notifier.NotifierException;
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * Paver's Web API calls against a Slack stand-in on loopback that answers {@code 429}, 500 or slowly, as Slack may:
@@ -194,6 +198,19 @@ class SlackRateLimitsTest {
         assertThat(SlackRateLimits.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
         assertThat(SlackRateLimits.retryAfter("soon")).isNull();
         assertThat(SlackRateLimits.retryAfter(null)).isNull();
+    }
+
+    @Test
+    void slacksPublishedFiguresAreTheDefaultAndImpossibleFiguresAreRefusedByName() {
+        assertThat(SlackConfiguration.limits(settings(Map.of()))).isEqualTo(SlackRateLimits.Limits.slacks());
+        assertThat(SlackConfiguration.limits(settings(Map.of("paver.slack.rate-limits.channel-messages-per-second", "100",
+                "paver.slack.rate-limits.max-wait", "10s")))).isEqualTo(new SlackRateLimits.Limits(100, 2, 1, Duration.ofSeconds(10), 3));
+        assertThatThrownBy(() -> SlackConfiguration.limits(settings(Map.of("paver.slack.rate-limits.channel-burst", "0"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel-burst");
+    }
+
+    private static PaverProperties.RateLimits settings(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("paver", PaverProperties.class).slack().rateLimits();
     }
 
     /** The most arrivals within any window of {@code width} that starts at an arrival. */
