@@ -59,6 +59,13 @@ public class CoreConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreConfiguration.class);
 
+    /**
+     * Run workers when {@code paver.runs.worker-threads} is not set: runs spend their time waiting on Slack, git,
+     * GitHub and the cluster, not computing, so they get more threads than processors; one run behind a slow answer
+     * (a Slack rate limit, a slow push) must not hold the others back.
+     */
+    static final int DEFAULT_RUN_WORKERS = 8;
+
     @Bean
     Conventions conventions(PaverProperties properties) {
         return ConventionsFactory.from(properties.conventions());
@@ -131,8 +138,7 @@ public class CoreConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     ExecutorService runWorkers(PaverProperties properties) {
-        int threads = properties.runs().workerThreads() > 0 ? properties.runs().workerThreads()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        int threads = properties.runs().workerThreads() > 0 ? properties.runs().workerThreads() : DEFAULT_RUN_WORKERS;
         return Executors.newFixedThreadPool(threads, named("paver-run-"));
     }
 

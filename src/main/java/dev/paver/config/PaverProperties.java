@@ -91,9 +91,29 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param appToken      {@code xapp-...}; when set Paver connects with Socket Mode instead of HTTP
      * @param apiUrl        the Web API base URL, default Slack's
      * @param command       the slash command, default {@code /platform}
+     * @param rateLimits    how fast Paver calls the Web API; Slack's published limits by default
      */
     public record Slack(String botToken, String signingSecret, String appToken,
-                        @DefaultValue("https://slack.com/api/") String apiUrl, @DefaultValue("/platform") String command) {
+                        @DefaultValue("https://slack.com/api/") String apiUrl, @DefaultValue("/platform") String command,
+                        @DefaultValue RateLimits rateLimits) {
+    }
+
+    /**
+     * Slack's rate limits as Paver keeps them ("Rate limits", docs.slack.dev/apis/web-api/rate-limits): every Web API
+     * call is paced, a {@code 429}'s {@code Retry-After} is honoured, 5xx and {@code internal_error} are retried.
+     *
+     * @param channelMessagesPerSecond messages ({@code chat.postMessage}) per second into one channel, default 1 (Slack's)
+     * @param channelBurst             how many messages may go into one channel at once: at most this many in any
+     *                                 {@code channelBurst / channelMessagesPerSecond} seconds, default 2 (2 in any 2 s)
+     * @param methodRateFactor         multiplies each other method's published tier rate (Tier 3, such as {@code chat.update}:
+     *                                 50 a minute), default 1; raise it only for a stand-in or limits Slack granted
+     * @param maxWait                  the longest one call waits (its turn, a {@code Retry-After}, retries) before it fails as
+     *                                 retryable, default 60s
+     * @param retries                  how often a call that met HTTP 5xx or {@code internal_error} is sent again, default 3
+     */
+    public record RateLimits(@DefaultValue("1") double channelMessagesPerSecond, @DefaultValue("2") int channelBurst,
+                             @DefaultValue("1") double methodRateFactor, @DefaultValue("60s") Duration maxWait,
+                             @DefaultValue("3") int retries) {
     }
 
     /**
@@ -143,8 +163,9 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
     }
 
     /**
-     * @param workerThreads threads that advance runs; 0 (the default): half the processors, at least one, so that
-     *                      run work leaves room for Slack acknowledgements
+     * @param workerThreads threads that advance runs; 0 (the default): 8. Run work mostly waits (on Slack, git, GitHub,
+     *                      the cluster), so one slow answer must not hold the other runs back; acknowledgements have
+     *                      their own threads
      * @param catalogRefresh how often the domain repositories' catalogs are read again
      * @param timerTick     how often due timers (approval expiry, access reminders and ends) are looked for
      */

@@ -4,14 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one worker, shared by every Slack handler of this package, that does what must not delay an ack: storing
+ * The workers, shared by every Slack handler of this package, that do what must not delay an ack: storing
  * and starting a run, opening a modal, recording a vote, publishing App Home. Slack wants its ack within 3 seconds
- * whatever git or the cluster are doing ("Acknowledge the request", docs.slack.dev). One thread: starting a run
- * only stores it; the run's work is on the engine's workers.
+ * whatever git or the cluster are doing ("Acknowledge the request", docs.slack.dev). {@value #THREADS} threads:
+ * most of this work is one or two Slack calls, which may be slow or wait for Slack's rate limits, and one user's
+ * slow answer must not hold the next user's request back; the run's own work is on the engine's workers.
  *
  * <p>{@link #close()} lets the work under way finish (up to {@value #DRAIN_SECONDS} s unless told otherwise) and tells everyone whose
  * request was still queued that nothing was started, so that a restart never drops a request silently.
@@ -20,11 +22,15 @@ final class IntakeExecutor implements AutoCloseable {
 
     static final int DRAIN_SECONDS = 20;
 
+    /** How many requests are worked on at once. */
+    static final int THREADS = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(IntakeExecutor.class);
 
-    private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+    private final AtomicInteger threads = new AtomicInteger();
+    private final ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "paver-intake");
+                Thread t = new Thread(r, "paver-intake-" + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });

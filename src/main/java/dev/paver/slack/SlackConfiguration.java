@@ -35,13 +35,23 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class SlackConfiguration {
 
+    /**
+     * The one Web API client of the process: every {@code MethodsClient} made from it, Bolt's {@code ctx.client()}
+     * included (the app is given this instance), goes through {@link SlackRateLimits} on the shared HTTP client.
+     */
     @Bean
     Slack slack(PaverProperties properties) {
         SlackConfig config = new SlackConfig();
         String url = properties.slack().apiUrl();
         config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
         config.setPrettyResponseLoggingEnabled(false);
-        return Slack.getInstance(config);
+        return SlackRateLimits.slack(config, limits(properties.slack().rateLimits()));
+    }
+
+    /** {@code paver.slack.rate-limits.*}; figures that cannot be a rate stop the start with a message naming the keys. */
+    static SlackRateLimits.Limits limits(PaverProperties.RateLimits limits) {
+        return new SlackRateLimits.Limits(limits.channelMessagesPerSecond(), limits.channelBurst(), limits.methodRateFactor(),
+                limits.maxWait(), limits.retries());
     }
 
     /** Each message once, across restarts: {@link OnceNotifier} over {@link SlackNotifier} with the posts' record. */

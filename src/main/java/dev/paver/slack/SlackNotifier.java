@@ -13,6 +13,7 @@ import dev.paver.core.report.Notifier;
 import dev.paver.core.report.ThreadRef;
 import dev.paver.core.report.Times;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,13 @@ public final class SlackNotifier implements Notifier {
         T run() throws IOException, SlackApiException;
     }
 
+    /** The {@code Retry-After} header of an answer, or null. */
+    private static Duration retryAfter(SlackApiTextResponse response) {
+        Map<String, List<String>> headers = response.getHttpResponseHeaders();
+        List<String> values = headers == null ? null : headers.get("retry-after");
+        return values == null || values.isEmpty() ? null : SlackRateLimits.retryAfter(values.get(0));
+    }
+
     private static <T extends SlackApiTextResponse> T call(String method, Call<T> call) {
         try {
             T response = call.run();
@@ -146,13 +154,14 @@ public final class SlackNotifier implements Notifier {
                 };
                 throw new NotifierException("Slack " + method + " failed: " + response.getError() + hint, null,
                         !"ratelimited".equals(response.getError()) && !"fatal_error".equals(response.getError())
-                                && !"internal_error".equals(response.getError()) && !"service_unavailable".equals(response.getError()));
+                                && !"internal_error".equals(response.getError()) && !"service_unavailable".equals(response.getError()),
+                        "ratelimited".equals(response.getError()) ? retryAfter(response) : null);
             }
             return response;
         } catch (SlackApiException e) {
             String retry = e.getResponse() == null ? null : e.getResponse().header("Retry-After");
             throw new NotifierException("Slack " + method + " failed with HTTP " + (e.getResponse() == null ? "?" : e.getResponse().code())
-                    + (retry == null ? "" : ", retry after " + Times.retryAfter(retry)), e, false);
+                    + (retry == null ? "" : ", retry after " + Times.retryAfter(retry)), e, false, SlackRateLimits.retryAfter(retry));
         } catch (IOException e) {
             throw new NotifierException("Slack " + method + " could not be reached: " + e.getMessage(), e, false);
         }

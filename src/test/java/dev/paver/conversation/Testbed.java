@@ -51,6 +51,10 @@ public final class Testbed implements AutoCloseable {
         properties.put("paver.slack.api-url", slack.apiUrl());
         properties.put("paver.slack.bot-token", "xoxb-testbed-stand-in");
         properties.put("paver.slack.signing-secret", SIGNING_SECRET);
+        // the stand-in is not Slack: Slack's pace (2 messages in 2 s per channel, chat.update 3 in 3.6 s) would make
+        // every conversation wait for nothing; SlackRateLimitsTest checks the pace with Slack's figures
+        properties.put("paver.slack.rate-limits.channel-messages-per-second", "100");
+        properties.put("paver.slack.rate-limits.method-rate-factor", "100");
         properties.put("paver.git.local-root", workDir.resolve("git").toString());
         properties.put("paver.git.work-dir", workDir.resolve("git-work").toString());
         properties.put("paver.git.poll-interval", "200ms");

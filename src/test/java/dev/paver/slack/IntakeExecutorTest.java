@@ -18,13 +18,15 @@ class IntakeExecutorTest {
         List<String> started = new CopyOnWriteArrayList<>();
         CountDownLatch stuck = new CountDownLatch(1);
         IntakeExecutor executor = new IntakeExecutor(Duration.ofMillis(200));
-        executor.execute(() -> {
-            try {
-                stuck.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        for (int i = 0; i < IntakeExecutor.THREADS; i++) { // every worker busy: the request waits in the queue
+            executor.execute(() -> {
+                try {
+                    stuck.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
         executor.executeOrTell("create-service", "U0ALEX", told::add, () -> started.add("create-service"));
 
         executor.close();
@@ -33,6 +35,25 @@ class IntakeExecutorTest {
         assertThat(started).isEmpty();
         assertThat(told).containsExactly(":warning: Paver is restarting and did not start your create-service. "
                 + "Nothing was changed: please ask again in a minute.");
+    }
+
+    @Test
+    void aRequestWaitingOnASlowSlackAnswerDoesNotHoldTheNextRequestBack() throws Exception {
+        CountDownLatch slowAnswer = new CountDownLatch(1);
+        CountDownLatch nextStarted = new CountDownLatch(1);
+        try (IntakeExecutor executor = new IntakeExecutor(Duration.ofMillis(200))) {
+            executor.execute(() -> {
+                try {
+                    slowAnswer.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            executor.executeOrTell("create-service", "U0SAM", text -> { }, nextStarted::countDown);
+
+            assertThat(nextStarted.await(2, TimeUnit.SECONDS)).as("the second request started while the first waited").isTrue();
+            slowAnswer.countDown();
+        }
     }
 
     @Test
@@ -45,7 +66,7 @@ class IntakeExecutorTest {
 
         executor.close();
 
-        assertThat(started).containsExactly("modal opened", "create-service");
+        assertThat(started).containsExactlyInAnyOrder("modal opened", "create-service");
         assertThat(told).isEmpty();
     }
 }

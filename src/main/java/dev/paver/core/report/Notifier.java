@@ -1,5 +1,6 @@
 package dev.paver.core.report;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -51,15 +52,31 @@ public interface Notifier {
      */
     class NotifierException extends RuntimeException {
         private final boolean permanent;
+        private final Duration retryAfter;
 
+        /** A failure without a hint of when to try again ({@link #retryAfter()} is null). */
         public NotifierException(String message, Throwable cause, boolean permanent) {
+            this(message, cause, permanent, null);
+        }
+
+        /**
+         * @param retryAfter how long the chat asked to wait before the call is made again (Slack's {@code Retry-After}
+         *                   on a rate-limited call); null when it did not say
+         */
+        public NotifierException(String message, Throwable cause, boolean permanent, Duration retryAfter) {
             super(message, cause);
             this.permanent = permanent;
+            this.retryAfter = retryAfter;
         }
 
         /** True when repeating the call cannot help. */
         public boolean permanent() {
             return permanent;
+        }
+
+        /** How long to wait before making the call again, as the chat asked (a rate limit); null when unknown. */
+        public Duration retryAfter() {
+            return retryAfter;
         }
     }
 }
