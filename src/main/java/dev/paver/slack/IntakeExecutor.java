@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * most of this work is one or two Slack calls, which may be slow or wait for Slack's rate limits, and one user's
  * slow answer must not hold the next user's request back; the run's own work is on the engine's workers.
  *
- * <p>{@link #close()} lets the work under way finish (up to {@value #DRAIN_SECONDS} s unless told otherwise) and tells everyone whose
- * request was still queued that nothing was started, so that a restart never drops a request silently.
+ * <p>{@link #close()} lets the work under way finish (up to {@value #DRAIN_SECONDS} s unless told otherwise); a request
+ * still queued then is not lost: its run was stored before the ack, and the next start goes on with it.
  */
 final class IntakeExecutor implements AutoCloseable {
 
@@ -50,14 +50,12 @@ final class IntakeExecutor implements AutoCloseable {
         void tell(String text) throws Exception;
     }
 
-    /** Runs {@code work} after the ack; if Paver stops before it ran, it is dropped without a word. */
+    /**
+     * Runs {@code work} after the ack. If Paver stops before it ran, it is dropped: a request's run was stored before
+     * the ack and goes on after the restart ({@code Intake.resumeReceived}); a modal or App Home is asked for again.
+     */
     void execute(Runnable work) {
         executor.execute(work);
-    }
-
-    /** Runs {@code work} after the ack; if Paver stops before it ran, tells {@code userId} that their {@code what} did not start. */
-    void executeOrTell(String what, String userId, Tell tell, Runnable work) {
-        executor.execute(new Abandonable(what, userId, tell, work));
     }
 
     /** Tells {@code userId} {@code text}; a failure to tell is logged, never thrown. */
@@ -69,33 +67,17 @@ final class IntakeExecutor implements AutoCloseable {
         }
     }
 
-    /** Work after an ack that, if it never runs, tells the requester so. */
-    private record Abandonable(String what, String userId, Tell tell, Runnable work) implements Runnable {
-        @Override
-        public void run() {
-            work.run();
-        }
-
-        void abandon() {
-            inform(tell, userId, ":warning: Paver is restarting and did not start your " + what + ". Nothing was changed: please ask again in a minute.");
-        }
-    }
-
-    /** Finishes the work under way and tells the requesters whose work was still queued. */
+    /** Finishes the work under way, for up to the drain time; what is still queued then is dropped (see {@link #execute}). */
     @Override
     public void close() {
         executor.shutdown();
         try {
             if (!executor.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("requests still starting after {} ms of shutdown", drain.toMillis());
+                LOG.warn("requests still starting after {} ms of shutdown; their runs go on at the next start", drain.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Runnable pending : executor.shutdownNow()) {
-            if (pending instanceof Abandonable a) {
-                a.abandon();
-            }
-        }
+        executor.shutdownNow();
     }
 }
