@@ -4,6 +4,11 @@ import dev.paver.core.access.GrantStore;
 import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.run.RunStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,9 +20,40 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StoreConfiguration.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The runs, leased as this process: a replica id made once per start ({@link #replicaId}). */
     @Bean
     RunStore runStore(JdbcTemplate jdbc) {
-        return new JdbcRunStore(jdbc);
+        JdbcRunStore store = new JdbcRunStore(jdbc, replicaId(hostName()));
+        LOG.info("runs are leased as replica {}", store.owner());
+        return store;
+    }
+
+    /**
+     * A replica's owner id: {@code host} (a pod's name in Kubernetes) cut to 80 characters of letters, digits, dots
+     * and dashes, a dash and 8 random hex digits, so that a restarted pod with the same name is another owner.
+     */
+    static String replicaId(String host) {
+        String name = host == null ? "" : host.replaceAll("[^A-Za-z0-9.-]", "");
+        if (name.isEmpty()) {
+            name = "paver";
+        }
+        return name.substring(0, Math.min(80, name.length())) + "-" + String.format("%08x", RANDOM.nextInt());
+    }
+
+    /** {@code HOSTNAME} (set in containers: the pod's name), else the host's name, else empty. */
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "";
+        }
     }
 
     @Bean
