@@ -7,10 +7,12 @@ import dev.paver.core.run.RunStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -27,8 +29,27 @@ public class StoreConfiguration {
     @Bean
     RunStore runStore(JdbcTemplate jdbc) {
         JdbcRunStore store = new JdbcRunStore(jdbc, replicaId(hostName()));
-        LOG.info("runs are leased as replica {}", store.owner());
+        String url = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getURL());
+        if (oneProcessOnly(url)) {
+            int cleared = store.clearLeases();
+            if (cleared > 0) {
+                LOG.info("{} runs were held by a process that stopped in the middle of a pass: they go on now", cleared);
+            }
+        } else {
+            LOG.info("runs are leased as replica {}", store.owner());
+        }
         return store;
+    }
+
+    /**
+     * True for a database that only this process can open while it runs: H2 in a file, embedded (H2 locks the file;
+     * not {@code AUTO_SERVER}, not a server's {@code tcp:}/{@code ssl:} URL, not {@code mem:}, which other stores
+     * of the same process may share).
+     */
+    static boolean oneProcessOnly(String url) {
+        String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
+        return u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:mem:") && !u.startsWith("jdbc:h2:tcp:")
+                && !u.startsWith("jdbc:h2:ssl:") && !u.contains("auto_server=true");
     }
 
     /**

@@ -156,4 +156,25 @@ class RunLeaseTest {
         assertThat(StoreConfiguration.replicaId("h".repeat(300))).hasSize(89);
         assertThat(StoreConfiguration.replicaId("")).matches("paver-[0-9a-f]{8}");
     }
+
+    @Test
+    void aSingleProcessDatabaseForgetsTheLeasesOfAProcessThatStopped() {
+        JdbcTemplate jdbc = new JdbcTemplate(StoreFixtures.h2());
+        JdbcRunStore killed = new JdbcRunStore(jdbc, "paver-host-0000dead");
+        killed.insert(waiting("r1"));
+        killed.insert(waiting("r2"));
+        assertThat(killed.claim("r1", T0.plusSeconds(60), T0)).isTrue();
+        JdbcRunStore restarted = new JdbcRunStore(jdbc, "paver-host-1111beef");
+        assertThat(restarted.claim("r1", T0.plusSeconds(61), T0.plusSeconds(1))).isFalse();
+
+        assertThat(restarted.clearLeases()).isEqualTo(1);
+
+        assertThat(restarted.claim("r1", T0.plusSeconds(61), T0.plusSeconds(1))).as("at once, not after the lease").isTrue();
+        assertThat(StoreConfiguration.oneProcessOnly("jdbc:h2:file:./data/paver;DB_CLOSE_ON_EXIT=FALSE")).isTrue();
+        assertThat(StoreConfiguration.oneProcessOnly("jdbc:h2:./data/paver")).isTrue();
+        assertThat(StoreConfiguration.oneProcessOnly("jdbc:h2:file:./data/paver;AUTO_SERVER=TRUE")).isFalse();
+        assertThat(StoreConfiguration.oneProcessOnly("jdbc:h2:tcp://db:9092/paver")).isFalse();
+        assertThat(StoreConfiguration.oneProcessOnly("jdbc:h2:mem:paver")).isFalse();
+        assertThat(StoreConfiguration.oneProcessOnly("jdbc:postgresql://db:5432/paver")).isFalse();
+    }
 }
