@@ -288,9 +288,15 @@ public final class RunEngine {
      */
     public void advance(String runId) {
         synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
-            Instant now = clock.instant();
-            if (!store.claim(runId, now.plus(lease), now)) {
-                handOver(runId);
+            try {
+                Instant now = clock.instant();
+                if (!store.claim(runId, now.plus(lease), now)) {
+                    handOver(runId);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "run " + runId + ": not claimed (the store: " + e.getMessage()
+                        + "), will retry on the next wake");
                 return;
             }
             ScheduledFuture<?> heartbeat = heartbeat(runId);
@@ -336,9 +342,12 @@ public final class RunEngine {
             return;
         }
         Run run = store.find(runId).orElse(null);
-        if (run == null || run.thread() != null || run.state().finished()) {
-            if (firstPass.remove(runId, listener) && run != null) {
+        if ((run == null || run.thread() != null || run.state().finished()) && firstPass.remove(runId, listener)
+                && run != null) {
+            try {
                 listener.accept(run);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "run " + runId + ": first-pass listener failed", e);
             }
         }
     }
