@@ -34,6 +34,7 @@ import dev.paver.kubernetes.ArgoCdApplications;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -123,6 +124,12 @@ public class CoreConfiguration {
         return new ActionRegistry(all);
     }
 
+    /**
+     * At most one edit of a status card a second: about Slack's pace for one message ("Rate limits", docs.slack.dev:
+     * chat.update is Tier 3); the latest state wins.
+     */
+    static final Duration CARD_EDIT_INTERVAL = Duration.ofSeconds(1);
+
     @Bean(destroyMethod = "shutdown")
     ExecutorService runWorkers(PaverProperties properties) {
         int threads = properties.runs().workerThreads() > 0 ? properties.runs().workerThreads()
@@ -150,7 +157,8 @@ public class CoreConfiguration {
                         PaverProperties properties,
                         @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats) {
         RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers,
-                properties.runs().lease(), paverLeaseHeartbeats);
+                properties.runs().lease(), paverLeaseHeartbeats)
+                .cardEdits(CARD_EDIT_INTERVAL);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
         }
@@ -174,10 +182,10 @@ public class CoreConfiguration {
 
     /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */
     @Bean
-    Starter starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments,
-                    @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler,
-                    PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
-        return new Starter(catalog, engine, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
+    Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
+                    @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler, PaverProperties properties,
+                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
+        return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
     }
 
     private static ThreadFactory named(String prefix) {

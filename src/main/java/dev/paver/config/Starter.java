@@ -5,6 +5,7 @@ import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.goldenpath.CatalogSource;
+import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.kubernetes.ArgoCdApplications;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
@@ -29,6 +30,7 @@ final class Starter {
 
     private final CatalogSource catalog;
     private final RunEngine engine;
+    private final Intake intake;
     private final DeploymentPort deployments;
     private final ScheduledExecutorService scheduler;
     private final PaverProperties properties;
@@ -37,8 +39,12 @@ final class Starter {
     private final KubernetesSchemas manifestSchemas;
     private SocketModeApp socketMode;
 
-    Starter(CatalogSource catalog, RunEngine engine, DeploymentPort deployments, ScheduledExecutorService scheduler,
+    /** How often cards that lack their latest edit are looked for. */
+    private static final long CARD_SWEEP_MILLIS = 1000;
+
+    Starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments, ScheduledExecutorService scheduler,
             PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
+        this.intake = intake;
         this.runWorkers = runWorkers;
         this.manifestSchemas = manifestSchemas;
         this.catalog = catalog;
@@ -50,7 +56,7 @@ final class Starter {
     }
 
     /**
-     * Starts the informer, resumes unfinished runs, schedules polls and catalog refreshes, connects Socket Mode,
+     * Starts the informer, resumes unfinished runs and acknowledged requests, schedules polls, card edits and catalog refreshes, connects Socket Mode,
      * warms the Slack intake up and derives the conventions gate's usual schemas.
      */
     @EventListener(ApplicationReadyEvent.class)
@@ -66,6 +72,9 @@ final class Starter {
         scheduler.scheduleWithFixedDelay(guard(engine::resumeAll), poll, poll, TimeUnit.MILLISECONDS);
         long tick = properties.runs().timerTick().toMillis();
         scheduler.scheduleWithFixedDelay(guard(engine::wakeDue), tick, tick, TimeUnit.MILLISECONDS);
+        // requests acknowledged by a process that died before starting them; cards that lack their latest edit
+        scheduler.scheduleWithFixedDelay(guard(intake::resumeReceived), 0, tick, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guard(engine::editStaleCards), 0, CARD_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         long refresh = properties.runs().catalogRefresh().toMillis();
         scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
         String appToken = properties.slack().appToken();

@@ -1,13 +1,14 @@
 package dev.paver.slack;
 
 import dev.paver.core.run.Intake;
+import dev.paver.core.run.Run;
 import dev.paver.core.run.RunRequest;
 import dev.paver.slack.IntakeExecutor.Tell;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a checked request's run on the intake executor, after the ack, for the slash command and the golden path
+ * Stores a checked request before the ack and starts its run on the intake executor, after the ack, for the slash command and the golden path
  * modals alike; when the run cannot start, or its card cannot be posted in the channel, tells the requester (only
  * them) why.
  */
@@ -26,10 +27,17 @@ final class RunStarter {
         this.command = command;
     }
 
+    /**
+     * Stores the request at once (on the calling thread, before the acknowledgement: a crash after the ack then loses
+     * nothing, {@link Intake#resumeReceived} goes on with it) and finishes its intake on the executor.
+     *
+     * @throws RuntimeException when the request cannot be stored; nothing was started and the caller says so
+     */
     void startLater(Intake.Ready ready, String userId, RunRequest.Origin origin, String channel, Tell tell) {
-        executor.executeOrTell(ready.path().id(), userId, tell, () -> {
+        Run accepted = intake.accept(ready, userId, origin, channel);
+        executor.execute(() -> {
             try {
-                intake.start(ready, userId, origin, channel, run -> {
+                intake.start(ready, accepted, run -> {
                     if (run.thread() == null && run.state().finished()) {
                         IntakeExecutor.inform(tell, userId, ":warning: " + run.outcome());
                     }

@@ -17,6 +17,8 @@ import dev.paver.core.audit.AuditLog;
 import dev.paver.core.audit.AuditTrail;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.report.Notifier;
+import dev.paver.core.report.OnceNotifier;
+import dev.paver.core.report.PostLog;
 import dev.paver.core.run.Home;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
@@ -42,9 +44,10 @@ public class SlackConfiguration {
         return Slack.getInstance(config);
     }
 
+    /** Each message once, across restarts: {@link OnceNotifier} over {@link SlackNotifier} with the posts' record. */
     @Bean
-    Notifier notifier(Slack slack, PaverProperties properties) {
-        return new SlackNotifier(slack.methods(properties.slack().botToken()));
+    Notifier notifier(Slack slack, PaverProperties properties, PostLog posts, Clock clock) {
+        return new OnceNotifier(new SlackNotifier(slack.methods(properties.slack().botToken())), posts, clock);
     }
 
     @Bean

@@ -144,6 +144,29 @@ public final class JdbcRunStore implements RunStore {
         return jdbc.query("SELECT * FROM runs ORDER BY created_at DESC LIMIT ?", MAPPER, limit);
     }
 
+    @Override
+    public List<Run> received(Instant before) {
+        return jdbc.query("SELECT * FROM runs WHERE state = 'RECEIVED' AND created_at <= ? ORDER BY created_at", MAPPER,
+                Sql.time(before));
+    }
+
+    @Override
+    public boolean leaveReceived(String id, RunRequest request, RunState state, String outcome, Instant now) {
+        return jdbc.update("UPDATE runs SET state = ?, request_json = ?, outcome = ?, updated_at = ? WHERE id = ? AND state = 'RECEIVED'",
+                state.name(), Json.write(request), outcome == null ? "" : outcome, Sql.time(now), id) == 1;
+    }
+
+    @Override
+    public List<Run> staleCards(int limit) {
+        return jdbc.query("SELECT * FROM runs WHERE card_ts IS NOT NULL AND (card_shown_at IS NULL OR card_shown_at < updated_at) "
+                + "ORDER BY updated_at LIMIT ?", MAPPER, limit);
+    }
+
+    @Override
+    public void cardShown(String id, Instant updatedAt) {
+        jdbc.update("UPDATE runs SET card_shown_at = ? WHERE id = ?", Sql.time(updatedAt), id);
+    }
+
     private static final RowMapper<Run> MAPPER = JdbcRunStore::map;
 
     private static Run map(ResultSet rs, int row) throws SQLException {

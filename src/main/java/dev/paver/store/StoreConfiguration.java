@@ -3,6 +3,7 @@ package dev.paver.store;
 import dev.paver.core.access.GrantStore;
 import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.audit.AuditLog;
+import dev.paver.core.report.PostLog;
 import dev.paver.core.run.RunStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,7 +17,7 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The stores of runs, approvals, grants and the audit log, all on the one database Spring Boot configures
+ * The stores of runs, approvals, grants, Slack posts and the audit log, all on the one database Spring Boot configures
  * ({@code spring.datasource.*}; the tables are made by the migrations in {@code db/migration}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -85,6 +86,11 @@ public class StoreConfiguration {
     @Bean
     GrantStore grantStore(JdbcTemplate jdbc) {
         return new JdbcGrantStore(jdbc);
+    }
+
+    @Bean
+    PostLog postLog(JdbcTemplate jdbc) {
+        return new JdbcPostLog(jdbc);
     }
 
     @Bean

@@ -149,6 +149,7 @@ public final class SlackStandIn implements AutoCloseable {
                     answer.put("ts", ts);
                     answer.put("text", params.getOrDefault("text", ""));
                 }
+                case "conversations.history", "conversations.replies" -> answer.put("messages", history(method, params));
                 case "views.open" -> answer.put("view", Map.of("id", "V0" + calls.size(), "type", "modal"));
                 case "apps.connections.open" -> answer.put("url", socketModeUrl);
                 default -> {
@@ -162,6 +163,40 @@ public final class SlackStandIn implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /**
+     * What conversations.history (top-level messages of a channel) or conversations.replies (a thread, its parent
+     * first) answers: the messages posted here, with their metadata when {@code include_all_metadata} is asked.
+     */
+    private java.util.List<Map<String, Object>> history(String method, Map<String, String> params) {
+        String channel = params.getOrDefault("channel", "");
+        String thread = method.equals("conversations.replies") ? params.get("ts") : null;
+        boolean metadata = "true".equals(params.get("include_all_metadata")) || "1".equals(params.get("include_all_metadata"));
+        java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (SlackCall call : calls) {
+            if (!call.method().equals("chat.postMessage") || !channel.equals(call.params().get("channel"))) {
+                continue;
+            }
+            String parent = call.params().get("thread_ts");
+            if (thread == null ? parent != null : !(thread.equals(parent) || thread.equals(call.ts()))) {
+                continue;
+            }
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("type", "message");
+            message.put("ts", call.ts());
+            message.put("text", call.params().getOrDefault("text", ""));
+            String posted = call.params().get("metadata");
+            if (metadata && posted != null) {
+                try {
+                    message.put("metadata", JSON.readValue(posted, Map.class));
+                } catch (Exception e) {
+                    throw new IllegalStateException("metadata is not JSON: " + posted, e);
+                }
+            }
+            out.add(message);
+        }
+        return out;
     }
 
     private static Map<String, String> form(String body) {

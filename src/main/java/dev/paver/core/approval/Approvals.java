@@ -95,11 +95,11 @@ public final class Approvals {
             List<ApprovalRequest.Prompt> prompts = new ArrayList<>();
             Message prompt = prompt(request);
             if (thread != null) {
-                prompts.add(new ApprovalRequest.Prompt(thread.channel(), notifier.reply(thread, prompt)));
+                prompts.add(new ApprovalRequest.Prompt(thread.channel(), notifier.reply(thread, prompt, request.id() + "/prompt/thread")));
             }
             String channel = policy.channelOf(request.domain()).orElse(null);
             if (channel != null && (thread == null || !channel.equals(thread.channel()))) {
-                prompts.add(new ApprovalRequest.Prompt(channel, notifier.post(channel, prompt)));
+                prompts.add(new ApprovalRequest.Prompt(channel, notifier.post(channel, prompt, request.id() + "/prompt/" + channel)));
             }
             store.prompts(request.id(), prompts);
             request = store.find(request.id()).orElseThrow();

@@ -12,6 +12,7 @@ import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.goldenpath.SecretParameters;
 import dev.paver.core.secret.CertificateSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,32 +125,123 @@ public final class Intake {
      *                    stored
      */
     public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel, Consumer<Run> afterFirstPass) {
-        RequestCheck.Accepted accepted;
+        Run run = accept(ready, requester, origin, channel);
+        start(ready, run, afterFirstPass);
+        return run;
+    }
+
+    /**
+     * Stores a checked request as a {@link RunState#RECEIVED} run, before the acknowledgement: one small write, fast
+     * enough for Slack's 3 seconds. Its secret values stay withheld (the stored request holds their fingerprints,
+     * never a value). {@link #start(Ready, Run, Consumer)} goes on after the acknowledgement; if the process dies
+     * first, {@link #resumeReceived} goes on after the restart.
+     */
+    public Run accept(Ready ready, String requester, RunRequest.Origin origin, String channel) {
+        return engine.accept(request(ready, ready.accepted(), requester, origin, channel));
+    }
+
+    /**
+     * The rest of the intake of an {@link #accept accepted} run, after the acknowledgement: checks that the
+     * requester may run it, seals its secret values, starts it and records the request in the audit log. When it
+     * throws, the run is ended as refused (DENIED or FAILED, with the reason) and never started.
+     *
+     * @throws NotAllowed when the requester may not run it
+     * @throws Refused    when its secret value cannot be sealed or is not sealed for the controller's key
+     */
+    public void start(Ready ready, Run accepted, Consumer<Run> afterFirstPass) {
+        RequestCheck.Accepted checked;
         try {
-            String domain = String.valueOf(ready.accepted().platform().getOrDefault("domain", ""));
-            var allowed = policy.whoMayRun(ready.path().id(), domain);
-            if (allowed.isPresent() && !directory.isMemberOfAny(requester, allowed.get())) {
-                throw new NotAllowed("You may not run " + ready.path().id() + (domain.isEmpty() ? "" : " in " + domain)
-                        + ": it is open to " + String.join(", ", allowed.get()) + " (paver.approvals.may-run). Nothing was started.");
-            }
+            mayRun(ready.path(), accepted.request());
             RequestCheck.Outcome sealed = SecretParameters.seal(ready.path(), ready.accepted(), ready.secrets(), certificates);
             if (sealed instanceof RequestCheck.Rejected r) {
                 throw new Refused(ready.path(), r.violations());
             }
-            accepted = (RequestCheck.Accepted) sealed;
+            checked = (RequestCheck.Accepted) sealed;
+        } catch (NotAllowed e) {
+            engine.refuse(accepted.id(), accepted.request(), RunState.DENIED, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            engine.refuse(accepted.id(), accepted.request(), RunState.FAILED, e.getMessage());
+            throw e;
         } finally {
             ready.secrets().discard();
         }
+        RunRequest request = request(ready, checked, accepted.request().requester(), accepted.request().origin(),
+                accepted.request().channel());
+        if (engine.begin(accepted.id(), request, afterFirstPass)) {
+            audited(request, accepted.id());
+        }
+    }
+
+    /**
+     * How long a {@link RunState#RECEIVED} run is left to the intake that acknowledged it before
+     * {@link #resumeReceived} takes it over.
+     */
+    public static final Duration RECEIVED_GRACE = Duration.ofSeconds(20);
+
+    /**
+     * Goes on with the runs that were acknowledged but never started, RECEIVED for longer than {@link #RECEIVED_GRACE}
+     * (the process that acknowledged them died, or stopped first): checks again who may run them and starts them. A
+     * request with a secret value cannot go on (the value was never stored): it ends as failed and its requester is
+     * told so privately, once, as is a requester who may not run it. Called at start-up and every few seconds.
+     *
+     * @return how many runs it started
+     */
+    public int resumeReceived() {
+        int started = 0;
+        for (Run run : engine.received(clock.instant().minus(RECEIVED_GRACE))) {
+            RunRequest request = run.request();
+            GoldenPath path = paths.find(request.goldenPath()).orElse(null);
+            String refusal = null;
+            RunState ending = RunState.FAILED;
+            if (path == null) {
+                refusal = "Paver restarted before it started your " + request.goldenPath() + ", and that golden path is"
+                        + " not loaded now. Nothing was changed.";
+            } else if (path.parameters().parameters().stream().anyMatch(SecretParameters::isPlain)) {
+                refusal = "Paver restarted before it sealed the secret value of your " + path.id() + " request, and it"
+                        + " never stores a value it has not sealed. Nothing was changed: please ask again.";
+            } else {
+                try {
+                    mayRun(path, request);
+                } catch (NotAllowed e) {
+                    refusal = e.getMessage();
+                    ending = RunState.DENIED;
+                }
+            }
+            if (refusal != null) {
+                if (engine.refuse(run.id(), request, ending, refusal)) {
+                    engine.tellPrivately(request.channel(), request.requester(), ":warning: " + refusal, run.id() + "/refused");
+                }
+            } else if (engine.begin(run.id(), request, null)) {
+                audited(request, run.id());
+                started++;
+            }
+        }
+        return started;
+    }
+
+    private void mayRun(GoldenPath path, RunRequest request) {
+        String domain = String.valueOf(request.platform().getOrDefault("domain", ""));
+        var allowed = policy.whoMayRun(path.id(), domain);
+        if (allowed.isPresent() && !directory.isMemberOfAny(request.requester(), allowed.get())) {
+            throw new NotAllowed("You may not run " + path.id() + (domain.isEmpty() ? "" : " in " + domain)
+                    + ": it is open to " + String.join(", ", allowed.get()) + " (paver.approvals.may-run). Nothing was started.");
+        }
+    }
+
+    private RunRequest request(Ready ready, RequestCheck.Accepted accepted, String requester, RunRequest.Origin origin,
+                               String channel) {
         Map<String, Object> platform = new LinkedHashMap<>(accepted.platform());
         platform.put(DEPLOYMENT_TRACKING, deploymentTracking ? "on" : "off");
         if (ready.dryRun()) {
             platform.put(RunRequest.DRY_RUN, true);
         }
-        RunRequest request = new RunRequest(ready.path().id(), accepted.parameters(), platform, requester, origin, channel);
-        Run run = engine.start(request, afterFirstPass);
-        audit.append(new AuditEntry(clock.instant(), requester, "request", subject(request), run.id(),
-                origin.name(), ready.path().id() + " " + accepted.parameters()));
-        return run;
+        return new RunRequest(ready.path().id(), accepted.parameters(), platform, requester, origin, channel);
+    }
+
+    private void audited(RunRequest request, String runId) {
+        audit.append(new AuditEntry(clock.instant(), request.requester(), "request", subject(request), runId,
+                request.origin().name(), request.goldenPath() + " " + request.parameters()));
     }
 
     /**

@@ -121,7 +121,7 @@ public final class Run {
                 steps.set(i, updated);
             }
         }
-        updatedAt = now;
+        touched(now);
     }
 
     void state(RunState newState, String newWaitingFor, String newOutcome, Instant now) {
@@ -135,7 +135,17 @@ public final class Run {
         if (newOutcome != null) {
             this.outcome = newOutcome;
         }
-        this.updatedAt = now;
+        touched(now);
+    }
+
+    /**
+     * Sets {@link #updatedAt()} to {@code now}, or just after its last value when the clock has not moved on at the
+     * store's precision: every change is later than the one before, which is how a stale card is told
+     * ({@link RunStore#staleCards}).
+     */
+    private void touched(Instant now) {
+        Instant next = updatedAt == null ? now : RunStore.kept(updatedAt).plus(1, RunStore.PRECISION);
+        updatedAt = now.isBefore(next) ? next : now;
     }
 
     boolean markPosted(String key) {

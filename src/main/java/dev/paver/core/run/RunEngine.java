@@ -64,6 +64,18 @@ public final class RunEngine {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Consumer<Run>> firstPass = new ConcurrentHashMap<>();
     private final Set<String> turnedOffWarned = ConcurrentHashMap.newKeySet();
+    private volatile Duration cardEditInterval = Duration.ZERO;
+    /** run id to System.nanoTime() of its card's last edit */
+    private final Map<String, Long> lastCardEdit = new ConcurrentHashMap<>();
+    /** run id to System.nanoTime() before which its failed card edit is not tried again */
+    private final Map<String, Long> cardRetryAt = new ConcurrentHashMap<>();
+    private final Map<String, Integer> cardFailures = new ConcurrentHashMap<>();
+    private final Set<String> editing = ConcurrentHashMap.newKeySet();
+
+    /** How many stale cards {@link #editStaleCards()} looks at in one call. */
+    static final int STALE_CARDS_PER_SWEEP = 200;
+    /** The longest wait between two tries of a card edit that keeps failing. */
+    static final Duration CARD_RETRY_MAX = Duration.ofMinutes(5);
     private final Duration lease;
     private final ScheduledExecutorService heartbeats;
 
@@ -121,17 +133,86 @@ public final class RunEngine {
      * @throws IllegalArgumentException when the golden path is unknown
      */
     public Run start(RunRequest request) {
-        Run run = prepare(request);
+        Run run = prepare(request, RunState.RUNNING);
         schedule(run.id());
         return run;
     }
 
-    private Run prepare(RunRequest request) {
+    /**
+     * Coalesces card edits: at most one edit of a card per {@code interval} from a pass; a later change within the
+     * interval is left to {@link #editStaleCards()}, which sends the card as it is then (the latest state wins).
+     * Zero (the default) edits at every change.
+     *
+     * @return this engine
+     */
+    public RunEngine cardEdits(Duration interval) {
+        this.cardEditInterval = interval;
+        return this;
+    }
+
+    /**
+     * Stores a checked request as a {@link RunState#RECEIVED} run before it is acknowledged, so that a crash after the
+     * acknowledgement loses nothing: {@link #begin} starts it once its intake is done, or a restart finds it with
+     * {@link RunStore#received}. Does not schedule it.
+     *
+     * @throws IllegalArgumentException when the golden path is unknown
+     */
+    public Run accept(RunRequest request) {
+        return prepare(request, RunState.RECEIVED);
+    }
+
+    /**
+     * Starts a {@link RunState#RECEIVED} run with {@code request} (as its intake finished it: a secret value sealed)
+     * and schedules its first pass; {@code afterFirstPass} (may be null) is called as in {@link #start(RunRequest, Consumer)}.
+     *
+     * @return false when the run was not RECEIVED any more (another thread or replica started or refused it); then
+     *         nothing changed
+     */
+    public boolean begin(String runId, RunRequest request, Consumer<Run> afterFirstPass) {
+        if (afterFirstPass != null) {
+            firstPass.put(runId, afterFirstPass);
+        }
+        if (!store.leaveReceived(runId, request, RunState.RUNNING, "", clock.instant())) {
+            firstPass.remove(runId);
+            return false;
+        }
+        schedule(runId);
+        return true;
+    }
+
+    /**
+     * Ends a {@link RunState#RECEIVED} run without starting it ({@code ending}: DENIED when the requester may not run
+     * it, FAILED when its intake failed); {@code outcome} says why. Posts nothing: the caller tells the requester.
+     *
+     * @return false when the run was not RECEIVED any more; then nothing changed
+     */
+    public boolean refuse(String runId, RunRequest request, RunState ending, String outcome) {
+        return store.leaveReceived(runId, request, ending, outcome, clock.instant());
+    }
+
+    /** Runs acknowledged but not started, RECEIVED at or before {@code before}, oldest first. */
+    public List<Run> received(Instant before) {
+        return store.received(before);
+    }
+
+    /**
+     * Tells {@code userId} privately in {@code channel}, once per {@code key} (a refused request found after a
+     * restart, when nobody waits for the answer any more); a failure is logged, never thrown.
+     */
+    public void tellPrivately(String channel, String userId, String text, String key) {
+        try {
+            notifier.postPrivate(channel, userId, new Message(text, List.of(), List.of(), List.of()), key);
+        } catch (RuntimeException e) {
+            LOG.warning("could not tell " + userId + ": " + e.getMessage());
+        }
+    }
+
+    private Run prepare(RunRequest request, RunState state) {
         GoldenPath path = catalog.find(request.goldenPath())
                 .orElseThrow(() -> new IllegalArgumentException("unknown golden path " + request.goldenPath()));
         Instant now = clock.instant();
         List<StepRun> steps = path.steps().stream().map(s -> StepRun.pending(s.id())).toList();
-        Run run = new Run(newId(now), request, now, RunState.RUNNING, steps, null, null, "", now, Set.of());
+        Run run = new Run(newId(now), request, now, state, steps, null, null, "", now, Set.of());
         store.insert(run);
         return run;
     }
@@ -141,7 +222,7 @@ public final class RunEngine {
      * ended (on a worker thread): the caller learns whether the card could be posted.
      */
     public Run start(RunRequest request, Consumer<Run> afterFirstPass) {
-        Run run = prepare(request);
+        Run run = prepare(request, RunState.RUNNING);
         firstPass.put(run.id(), afterFirstPass);
         schedule(run.id());
         return run;
@@ -383,7 +464,7 @@ public final class RunEngine {
     }
 
     private void pass(Run run) {
-        if (run.state().finished()) {
+        if (run.state().finished() || run.state() == RunState.RECEIVED) {
             return;
         }
         GoldenPath path = catalog.find(run.request().goldenPath()).orElse(null);
@@ -402,7 +483,7 @@ public final class RunEngine {
         }
         if (run.thread() == null) {
             try {
-                run.thread(notifier.postCard(run.request().channel(), CardBuilder.card(run, path, List.of())));
+                run.thread(notifier.postCard(run.request().channel(), CardBuilder.card(run, path, List.of()), run.id() + "/card"));
             } catch (Notifier.NotifierException e) {
                 if (!e.permanent()) {
                     throw e;
@@ -412,15 +493,11 @@ public final class RunEngine {
                 return;
             }
             store.update(run);
+            store.cardShown(run.id(), run.updatedAt());
         }
         Map<String, String> workspace = new LinkedHashMap<>();
         Map<String, Object> stepsContext = new LinkedHashMap<>();
-        Map<String, Object> context = new HashMap<>();
-        context.put("parameters", run.request().parameters());
-        context.put("platform", run.request().platform());
-        context.put("steps", stepsContext);
-        context.put("run", Map.of("id", run.id(), "requester", run.request().requester()));
-        context.put("user", Map.of("ref", run.request().requester()));
+        Map<String, Object> context = context(run, stepsContext);
 
         List<StepSpec> replay = new ArrayList<>();
         boolean changed = false;
@@ -633,22 +710,111 @@ public final class RunEngine {
             if (run.posted().contains(key)) {
                 continue;
             }
-            notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()));
+            notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()), run.id() + "/" + key);
             run.markPosted(key);
             store.update(run);
         }
     }
 
+    /**
+     * Edits the card to show the run as stored, now, unless it was edited less than {@link #cardEdits} ago or its last
+     * edit failed recently: then {@link #editStaleCards()} sends it later, as it is then.
+     */
     private void updateCard(Run run, GoldenPath path, Map<String, Object> context) {
         if (run.thread() == null) {
             return;
         }
-        Card card = CardBuilder.card(run, path, links(path, context));
-        try {
-            notifier.updateCard(run.thread(), card);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "run " + run.id() + ": card update failed: " + e.getMessage());
+        Long last = lastCardEdit.get(run.id());
+        long now = System.nanoTime();
+        if (last != null && now - last < cardEditInterval.toNanos() || cardRetryAt.containsKey(run.id())) {
+            return;
         }
+        sendCard(run, CardBuilder.card(run, path, links(path, context)));
+    }
+
+    /**
+     * Sends the edits that cards still lack: every posted card whose run changed after what the card last showed
+     * (a coalesced edit, one that failed, one a crash cut off), built from the run as stored now, on the engine's
+     * executor. Called every second or so. A card is edited at most once per {@link #cardEdits} interval; a failing
+     * edit is tried again after a growing pause (up to {@link #CARD_RETRY_MAX}); a permanent failure (the message
+     * or channel is gone) gives the card up with a warning.
+     */
+    public void editStaleCards() {
+        long now = System.nanoTime();
+        for (Run stale : store.staleCards(STALE_CARDS_PER_SWEEP)) {
+            String id = stale.id();
+            Long last = lastCardEdit.get(id);
+            Long retry = cardRetryAt.get(id);
+            if (last != null && now - last < cardEditInterval.toNanos() || retry != null && now < retry || !editing.add(id)) {
+                continue;
+            }
+            try {
+                executor.execute(() -> {
+                    try {
+                        store.find(id).ifPresent(run -> catalog.find(run.request().goldenPath()).ifPresentOrElse(
+                                path -> sendCard(run, CardBuilder.card(run, path, links(path, context(run, null)))),
+                                () -> store.cardShown(id, run.updatedAt())));
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "run " + id + ": card edit failed: " + e.getMessage());
+                    } finally {
+                        editing.remove(id);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                editing.remove(id);
+                return;
+            }
+        }
+    }
+
+    private void sendCard(Run run, Card card) {
+        String id = run.id();
+        try {
+            lastCardEdit.put(id, System.nanoTime());
+            notifier.updateCard(run.thread(), card);
+            store.cardShown(id, run.updatedAt());
+            cardRetryAt.remove(id);
+            cardFailures.remove(id);
+            if (run.state().finished()) {
+                lastCardEdit.remove(id);
+            }
+        } catch (Notifier.NotifierException e) {
+            if (e.permanent()) {
+                LOG.warning("run " + id + ": its card cannot be edited any more, so it is left as it is: " + e.getMessage());
+                store.cardShown(id, run.updatedAt());
+                cardRetryAt.remove(id);
+                cardFailures.remove(id);
+                return;
+            }
+            int failures = cardFailures.merge(id, 1, Integer::sum);
+            Duration pause = Duration.ofSeconds(1L << Math.min(failures, 8));
+            pause = pause.compareTo(CARD_RETRY_MAX) > 0 ? CARD_RETRY_MAX : pause;
+            cardRetryAt.put(id, System.nanoTime() + pause.toNanos());
+            LOG.warning("run " + id + ": card edit failed, tried again in " + Times.duration(pause) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * What templates see for a run: {@code parameters}, {@code platform}, {@code steps} ({@code stepsContext}, or the
+     * outputs of the run's done and skipped steps when null), {@code run} and {@code user}.
+     */
+    private static Map<String, Object> context(Run run, Map<String, Object> stepsContext) {
+        Map<String, Object> steps = stepsContext;
+        if (steps == null) {
+            steps = new LinkedHashMap<>();
+            for (StepRun step : run.steps()) {
+                if (step.status() == StepStatus.DONE || step.status() == StepStatus.SKIPPED) {
+                    steps.put(step.stepId(), Map.of("output", step.output()));
+                }
+            }
+        }
+        Map<String, Object> context = new HashMap<>();
+        context.put("parameters", run.request().parameters());
+        context.put("platform", run.request().platform());
+        context.put("steps", steps);
+        context.put("run", Map.of("id", run.id(), "requester", run.request().requester()));
+        context.put("user", Map.of("ref", run.request().requester()));
+        return context;
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,11 @@ package dev.paver.core.run;
 
 /** Where a run is. SUCCEEDED, FAILED, DENIED and EXPIRED are final. */
 public enum RunState {
+    /**
+     * stored before the request was acknowledged; the intake's checks after the acknowledgement (who may run it,
+     * sealing a secret value) start it ({@link Intake#start}), or a restart resumes it ({@link Intake#resumeReceived})
+     */
+    RECEIVED,
     RUNNING, WAITING, SUCCEEDED, FAILED,
     /** an approver denied the request (with a reason) */
     DENIED,
@@ -10,6 +15,6 @@ public enum RunState {
 
     /** True for the final states: nothing more happens. */
     public boolean finished() {
-        return this != RUNNING && this != WAITING;
+        return this != RECEIVED && this != RUNNING && this != WAITING;
     }
 }

@@ -65,7 +65,10 @@ public interface RunStore {
 
     Optional<Run> find(String id);
 
-    /** Runs that are not finished ({@link RunState#finished()}: RUNNING or WAITING), oldest first. */
+    /**
+     * Runs that are RUNNING or WAITING, oldest first (not {@link RunState#RECEIVED}: their intake is not done; see
+     * {@link #received}).
+     */
     List<Run> unfinished();
 
     /** Waiting runs whose wake key is {@code waitKey}. */
@@ -79,6 +82,25 @@ public interface RunStore {
 
     /** The most recent runs, newest first, at most {@code limit}. */
     List<Run> recent(int limit);
+
+    /** Runs {@link RunState#RECEIVED} at or before {@code before}, oldest first: acknowledged, but not started yet. */
+    List<Run> received(Instant before);
+
+    /**
+     * Moves a {@link RunState#RECEIVED} run on: to {@code state} with {@code request} (the request as its intake
+     * finished it) and {@code outcome}; false when the run is not RECEIVED any more (another thread or replica moved
+     * it first), and then nothing changes.
+     */
+    boolean leaveReceived(String id, RunRequest request, RunState state, String outcome, Instant now);
+
+    /**
+     * Runs whose status card does not show their stored state: posted, and changed ({@link Run#updatedAt()}) after
+     * what the card last showed ({@link #cardShown}); at most {@code limit}, least recently changed first.
+     */
+    List<Run> staleCards(int limit);
+
+    /** Records that the run's card shows its state as of {@code updatedAt} (the {@link Run#updatedAt()} it was built from). */
+    void cardShown(String id, Instant updatedAt);
 
     /**
      * The run's lease is not this replica's: another replica took the run over, or it was never claimed. The pass that

@@ -17,6 +17,7 @@ public final class InMemoryRunStore implements RunStore {
     private static final String OWNER = "in-memory";
 
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> shown = new ConcurrentHashMap<>();
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
 
     private record Lease(String owner, Instant until) {
@@ -83,7 +84,7 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public List<Run> unfinished() {
-        return runs.values().stream().filter(r -> !r.state().finished()).sorted(Comparator.comparing(Run::createdAt))
+        return runs.values().stream().filter(r -> !r.state().finished() && r.state() != RunState.RECEIVED).sorted(Comparator.comparing(Run::createdAt))
                 .map(InMemoryRunStore::copy).toList();
     }
 
@@ -108,6 +109,34 @@ public final class InMemoryRunStore implements RunStore {
     @Override
     public List<Run> recentBy(String requester, int limit) {
         return recent(Integer.MAX_VALUE).stream().filter(r -> r.request().requester().equals(requester)).limit(limit).toList();
+    }
+
+    @Override
+    public List<Run> received(java.time.Instant before) {
+        return runs.values().stream().filter(r -> r.state() == RunState.RECEIVED && !r.createdAt().isAfter(before))
+                .sorted(Comparator.comparing(Run::createdAt)).map(InMemoryRunStore::copy).toList();
+    }
+
+    @Override
+    public synchronized boolean leaveReceived(String id, RunRequest request, RunState state, String outcome, java.time.Instant now) {
+        Run r = runs.get(id);
+        if (r == null || r.state() != RunState.RECEIVED) {
+            return false;
+        }
+        runs.put(id, copy(new Run(r.id(), request, r.createdAt(), state, r.steps(), r.thread(), null, outcome, now, r.posted(), null)));
+        return true;
+    }
+
+    @Override
+    public List<Run> staleCards(int limit) {
+        return runs.values().stream().filter(r -> r.thread() != null
+                        && (shown.get(r.id()) == null || shown.get(r.id()).isBefore(r.updatedAt())))
+                .sorted(Comparator.comparing(Run::updatedAt)).limit(limit).map(InMemoryRunStore::copy).toList();
+    }
+
+    @Override
+    public void cardShown(String id, java.time.Instant updatedAt) {
+        shown.put(id, RunStore.kept(updatedAt));
     }
 
     private static Run copy(Run r) {

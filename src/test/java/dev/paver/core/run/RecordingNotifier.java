@@ -14,7 +14,7 @@ public final class RecordingNotifier implements Notifier {
     private int next = 1;
 
     @Override
-    public synchronized ThreadRef postCard(String channel, Card card) {
+    public synchronized ThreadRef postCard(String channel, Card card, String key) {
         cards.add(card);
         String ts = "1700000000.00000" + next++;
         return new ThreadRef(channel, ts, ts);
@@ -29,7 +29,7 @@ public final class RecordingNotifier implements Notifier {
     public final java.util.Map<String, Message> posted = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
-    public synchronized String reply(ThreadRef thread, Message message) {
+    public synchronized String reply(ThreadRef thread, Message message, String key) {
         replies.add(message);
         String ts = "1700000001.00000" + next++;
         posted.put(thread.channel() + "/" + ts, message);
@@ -37,7 +37,7 @@ public final class RecordingNotifier implements Notifier {
     }
 
     @Override
-    public synchronized String post(String channel, Message message) {
+    public synchronized String post(String channel, Message message, String key) {
         String ts = "1700000002.00000" + next++;
         posted.put(channel + "/" + ts, message);
         return ts;
@@ -46,6 +46,20 @@ public final class RecordingNotifier implements Notifier {
     @Override
     public void edit(String channel, String ts, Message message) {
         posted.put(channel + "/" + ts, message);
+    }
+
+    /** Private answers, as {@code channel/user: text}. */
+    public final List<String> privately = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void postPrivate(String channel, String userId, Message message, String key) {
+        privately.add(channel + "/" + userId + ": " + message.text());
+    }
+
+    /** Finds nothing: a recording notifier keeps no history. */
+    @Override
+    public java.util.Optional<String> find(String channel, String threadTs, String key, java.time.Instant since) {
+        return java.util.Optional.empty();
     }
 
     public Card lastCard() {

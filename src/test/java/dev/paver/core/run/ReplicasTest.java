@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -371,7 +372,7 @@ class ReplicasTest {
         }
 
         @Override
-        public ThreadRef postCard(String channel, Card card) {
+        public ThreadRef postCard(String channel, Card card, String key) {
             String ts = ts();
             ThreadRef thread = new ThreadRef(channel, ts, ts);
             cardsPosted.add(thread);
@@ -384,14 +385,24 @@ class ReplicasTest {
         }
 
         @Override
-        public String reply(ThreadRef thread, Message message) {
+        public String reply(ThreadRef thread, Message message, String key) {
             replies.add(message.text());
             return ts();
         }
 
         @Override
-        public String post(String channel, Message message) {
+        public String post(String channel, Message message, String key) {
             return ts();
+        }
+
+        @Override
+        public void postPrivate(String channel, String userId, Message message, String key) {
+        }
+
+        /** Keeps no history: finds nothing, so a post made twice would show as two. */
+        @Override
+        public Optional<String> find(String channel, String threadTs, String key, Instant since) {
+            return Optional.empty();
         }
 
         @Override
