@@ -44,6 +44,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -147,10 +148,22 @@ public class CoreConfiguration {
         return Executors.newSingleThreadScheduledExecutor(named("paver-poll-"));
     }
 
+    /**
+     * Renews run leases during passes: a thread of its own, so that a slow poll or catalog refresh on
+     * {@link #paverScheduler} never lets a live replica's lease expire.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService paverLeaseHeartbeats() {
+        return Executors.newSingleThreadScheduledExecutor(named("paver-lease-"));
+    }
+
     @Bean
     RunEngine runEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
-                        TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock) {
-        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers)
+                        TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock,
+                        PaverProperties properties,
+                        @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats) {
+        RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers,
+                properties.runs().lease(), paverLeaseHeartbeats)
                 .cardEdits(CARD_EDIT_INTERVAL);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
@@ -176,8 +189,8 @@ public class CoreConfiguration {
     /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */
     @Bean
     Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
-                    ScheduledExecutorService paverScheduler, PaverProperties properties, App slackApp, ExecutorService runWorkers,
-                    KubernetesSchemas manifestSchemas) {
+                    @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler, PaverProperties properties,
+                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
         return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
     }
 

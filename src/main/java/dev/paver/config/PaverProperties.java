@@ -168,9 +168,12 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      *                      their own threads
      * @param catalogRefresh how often the domain repositories' catalogs are read again
      * @param timerTick     how often due timers (approval expiry, access reminders and ends) are looked for
+     * @param lease         how long a replica holds a run it passes over (renewed every third of it while the pass goes
+     *                      on): a replica killed or frozen mid-pass has its runs taken over by another after at most
+     *                      this; at least 1s
      */
     public record Runs(@DefaultValue("0") int workerThreads, @DefaultValue("60s") Duration catalogRefresh,
-                       @DefaultValue("5s") Duration timerTick) {
+                       @DefaultValue("5s") Duration timerTick, @DefaultValue("60s") Duration lease) {
     }
 
     /**

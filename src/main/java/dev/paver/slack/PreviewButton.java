@@ -47,6 +47,7 @@ final class PreviewButton {
             case ALREADY -> "You clicked Open PR already; the pull request is on its way in the thread.";
             case NOT_REQUESTER -> ":no_entry: Only the person who asked for this preview can open its pull request.";
             case NOT_WAITING -> "This preview is no longer waiting: its run went on or ended (see the thread).";
+            case BUSY -> "Paver is still busy with this run; click Open PR again in a minute. Nothing changed.";
         };
     }
 }

@@ -20,17 +20,40 @@ import org.springframework.jdbc.core.RowMapper;
  * {@link RunStore} on a relational database (H2 or PostgreSQL) through Spring's {@link JdbcTemplate}; the schema
  * is Flyway's {@code db/migration}. Request, steps and posted milestone keys are stored as JSON; the requester is also
  * a column of its own, for {@link #recentBy}.
+ *
+ * <p>The lease of {@link RunStore#claim} is two columns of {@code runs} ({@code lease_owner}, {@code lease_until},
+ * migration {@code V5}); claims and guarded updates are single conditional {@code UPDATE}s, atomic on both databases
+ * (PostgreSQL re-checks the condition on the row a concurrent update committed).
  */
 public final class JdbcRunStore implements RunStore {
 
     private static final TypeReference<List<StepRun>> STEPS = new TypeReference<>() { };
     private static final TypeReference<LinkedHashSet<String>> KEYS = new TypeReference<>() { };
 
-    private final JdbcTemplate jdbc;
+    /** The longest owner id the {@code lease_owner} column takes. */
+    public static final int MAX_OWNER = 100;
 
-    /** @param jdbc on a database migrated with {@code db/migration} (Flyway) */
-    public JdbcRunStore(JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final String owner;
+
+    /**
+     * @param jdbc  on a database migrated with {@code db/migration} (Flyway)
+     * @param owner this replica's id, unique among the replicas on the database and stable for the process (such as
+     *              the pod name and a random suffix), at most {@link #MAX_OWNER} characters
+     * @throws IllegalArgumentException when the owner is blank or too long
+     */
+    public JdbcRunStore(JdbcTemplate jdbc, String owner) {
+        if (owner == null || owner.isBlank() || owner.length() > MAX_OWNER) {
+            throw new IllegalArgumentException("a replica's owner id must be 1 to " + MAX_OWNER + " characters, got '"
+                    + owner + "'");
+        }
         this.jdbc = jdbc;
+        this.owner = owner;
+    }
+
+    /** This store's replica: the owner its claims write. */
+    public String owner() {
+        return owner;
     }
 
     @Override
@@ -47,13 +70,46 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public void update(Run run) {
         int rows = jdbc.update("UPDATE runs SET state = ?, steps_json = ?, card_ts = ?, thread_ts = ?, channel = ?, "
-                        + "waiting_for = ?, outcome = ?, posted_json = ?, updated_at = ?, wake_at = ? WHERE id = ?",
+                        + "waiting_for = ?, outcome = ?, posted_json = ?, updated_at = ?, wake_at = ? "
+                        + "WHERE id = ? AND lease_owner = ?",
                 run.state().name(), Json.write(run.steps()), cardTs(run), threadTs(run),
                 run.thread() == null ? run.request().channel() : run.thread().channel(), run.waitingFor(), run.outcome(),
-                Json.write(run.posted()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()), run.id());
+                Json.write(run.posted()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()), run.id(), owner);
         if (rows != 1) {
-            throw new IllegalStateException("run " + run.id() + " is not stored");
+            List<String> holder = jdbc.queryForList("SELECT lease_owner FROM runs WHERE id = ?", String.class, run.id());
+            if (holder.isEmpty()) {
+                throw new IllegalStateException("run " + run.id() + " is not stored");
+            }
+            throw new LeaseLost("run " + run.id() + " is not leased to " + owner + " (lease: "
+                    + (holder.get(0) == null ? "none" : holder.get(0)) + "); not written");
         }
+    }
+
+    @Override
+    public boolean claim(String runId, Instant until, Instant now) {
+        return jdbc.update("UPDATE runs SET lease_owner = ?, lease_until = ? WHERE id = ? "
+                        + "AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)",
+                owner, Sql.time(until), runId, owner, Sql.time(now)) == 1;
+    }
+
+    @Override
+    public boolean renew(String runId, Instant until) {
+        return jdbc.update("UPDATE runs SET lease_until = ? WHERE id = ? AND lease_owner = ?",
+                Sql.time(until), runId, owner) == 1;
+    }
+
+    @Override
+    public void release(String runId) {
+        jdbc.update("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", runId, owner);
+    }
+
+    /**
+     * Clears every run's lease, whoever holds it; returns how many were held. Only for a database that no other
+     * process can open while this one runs (H2 in a file): there, a lease left in it is a dead process's, and its
+     * runs go on at once instead of after the lease time.
+     */
+    public int clearLeases() {
+        return jdbc.update("UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
     }
 
     @Override

@@ -5,8 +5,15 @@ import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.report.PostLog;
 import dev.paver.core.run.RunStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -16,9 +23,59 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StoreConfiguration.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The runs, leased as this process: a replica id made once per start ({@link #replicaId}). */
     @Bean
     RunStore runStore(JdbcTemplate jdbc) {
-        return new JdbcRunStore(jdbc);
+        JdbcRunStore store = new JdbcRunStore(jdbc, replicaId(hostName()));
+        String url = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getURL());
+        if (oneProcessOnly(url)) {
+            int cleared = store.clearLeases();
+            if (cleared > 0) {
+                LOG.info("{} runs were held by a process that stopped in the middle of a pass: they go on now", cleared);
+            }
+        } else {
+            LOG.info("runs are leased as replica {}", store.owner());
+        }
+        return store;
+    }
+
+    /**
+     * True for a database that only this process can open while it runs: H2 in a file, embedded (H2 locks the file;
+     * not {@code AUTO_SERVER}, not a server's {@code tcp:}/{@code ssl:} URL, not {@code mem:}, which other stores
+     * of the same process may share).
+     */
+    static boolean oneProcessOnly(String url) {
+        String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
+        return u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:mem:") && !u.startsWith("jdbc:h2:tcp:")
+                && !u.startsWith("jdbc:h2:ssl:") && !u.contains("auto_server=true");
+    }
+
+    /**
+     * A replica's owner id: {@code host} (a pod's name in Kubernetes) cut to 80 characters of letters, digits, dots
+     * and dashes, a dash and 8 random hex digits, so that a restarted pod with the same name is another owner.
+     */
+    static String replicaId(String host) {
+        String name = host == null ? "" : host.replaceAll("[^A-Za-z0-9.-]", "");
+        if (name.isEmpty()) {
+            name = "paver";
+        }
+        return name.substring(0, Math.min(80, name.length())) + "-" + String.format("%08x", RANDOM.nextInt());
+    }
+
+    /** {@code HOSTNAME} (set in containers: the pod's name), else the host's name, else empty. */
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "";
+        }
     }
 
     @Bean

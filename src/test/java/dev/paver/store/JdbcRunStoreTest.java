@@ -30,7 +30,7 @@ class JdbcRunStoreTest {
 
     @BeforeEach
     void migrateAFreshDatabase() {
-        store = new JdbcRunStore(new JdbcTemplate(StoreFixtures.h2()));
+        store = new JdbcRunStore(new JdbcTemplate(StoreFixtures.h2()), "replica-a");
     }
 
     private static RunRequest request() {
@@ -110,6 +110,7 @@ class JdbcRunStoreTest {
     void findsStepsOutputsThreadAndPostedMilestonesAsUpdated() {
         Run run = newRun("r1", T0, RunState.RUNNING, null);
         store.insert(run);
+        claim("r1");
         Run waiting = waitingForMerge(run);
 
         store.update(waiting);
@@ -130,6 +131,7 @@ class JdbcRunStoreTest {
     void keepsTheFinalWordsOfAFailedRun() {
         Run run = newRun("r1", T0, RunState.RUNNING, null);
         store.insert(run);
+        claim("r1");
         String reason = "The rendered files break the platform conventions, so nothing was pushed (1 violation):\n"
                 + "apps/checkout/api/base/deployment.yaml:1: image-tag: Deployment/api container 'api' uses image 'ghcr.io/payments/api:latest' in prod";
 
@@ -168,6 +170,7 @@ class JdbcRunStoreTest {
     void stopsWaitingOnceTheRunMovesOn() {
         Run run = newRun("r1", T0, RunState.RUNNING, null);
         store.insert(run);
+        claim("r1");
         Run waiting = waitingForMerge(run);
         store.update(waiting);
         assertThat(store.waitingFor("pr:payments-gitops#7")).extracting(Run::id).containsExactly("r1");
@@ -188,6 +191,13 @@ class JdbcRunStoreTest {
         assertThat(store.recent(2)).extracting(Run::id).containsExactly("c", "b");
     }
 
+    /** Takes the runs' leases as the engine does before a pass. */
+    private void claim(String... runIds) {
+        for (String id : runIds) {
+            assertThat(store.claim(id, T0.plusSeconds(60), T0)).isTrue();
+        }
+    }
+
     @Test
     void findsNothingForAnUnknownId() {
         assertThat(store.find("r-unknown")).isEmpty();
@@ -204,6 +214,7 @@ class JdbcRunStoreTest {
         Run waiting = run("r1", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(3600));
         store.insert(waiting);
         assertThat(store.find("r1").orElseThrow().wakeAt()).isEqualTo(T0.plusSeconds(3600));
+        claim("r1");
 
         store.update(run("r1", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(7200)));
         assertThat(store.find("r1").orElseThrow().wakeAt()).isEqualTo(T0.plusSeconds(7200));
@@ -230,6 +241,7 @@ class JdbcRunStoreTest {
         store.insert(run("woken", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(10)));
         store.insert(run("rearmed", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(10)));
         store.insert(run("cleared", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(10)));
+        claim("woken", "rearmed", "cleared");
 
         store.update(run("woken", "U0DANA", T0, RunState.EXPIRED, T0.plusSeconds(10)));
         store.update(run("rearmed", "U0DANA", T0, RunState.WAITING, T0.plusSeconds(3600)));
@@ -258,7 +270,7 @@ class JdbcRunStoreTest {
         StoreFixtures.insertAsBeforeV2(new JdbcTemplate(dataSource), run("old", "U0DANA", T0, RunState.WAITING, null));
 
         Flyway.configure().dataSource(dataSource).load().migrate();
-        JdbcRunStore upgraded = new JdbcRunStore(new JdbcTemplate(dataSource));
+        JdbcRunStore upgraded = new JdbcRunStore(new JdbcTemplate(dataSource), "replica-a");
 
         Run old = upgraded.find("old").orElseThrow();
         assertThat(old.request().requester()).isEqualTo("U0DANA");

@@ -31,7 +31,7 @@ class PostgresRunStoreTest {
     static void start() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         Flyway.configure().dataSource(postgres.getPostgresDatabase()).load().migrate();
-        store = new JdbcRunStore(new JdbcTemplate(postgres.getPostgresDatabase()));
+        store = new JdbcRunStore(new JdbcTemplate(postgres.getPostgresDatabase()), "replica-a");
     }
 
     @AfterAll
@@ -51,6 +51,7 @@ class PostgresRunStoreTest {
         Run run = new Run("rpg1", request, created, RunState.RUNNING,
                 List.of(StepRun.pending("publish-gitops"), StepRun.pending("await-merge")), null, null, "", created, Set.of());
         store.insert(run);
+        assertThat(store.claim("rpg1", created.plusSeconds(60), created)).isTrue();
 
         Run waiting = new Run("rpg1", request, created, RunState.WAITING,
                 List.of(new StepRun("publish-gitops", StepStatus.DONE, Map.of("pullRequestNumber", 7, "branchName", "paver/rpg1/x"),

@@ -59,10 +59,12 @@ class PostgresStoresTest {
         StoreFixtures.insertAsBeforeV2(new JdbcTemplate(dataSource), run("old", "U0DANA", T0, RunState.WAITING, null));
 
         Flyway flyway = Flyway.configure().dataSource(dataSource).load();
-        assertThat(flyway.migrate().migrationsExecuted).isEqualTo(1);
-        JdbcRunStore runs = new JdbcRunStore(new JdbcTemplate(dataSource));
+        int pending = flyway.info().pending().length;
+        assertThat(pending).as("V2 and every later migration").isGreaterThanOrEqualTo(1);
+        assertThat(flyway.migrate().migrationsExecuted).isEqualTo(pending);
+        JdbcRunStore runs = new JdbcRunStore(new JdbcTemplate(dataSource), "replica-a");
 
-        assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("2");
+        assertThat(flyway.info().pending()).isEmpty();
         assertThat(runs.find("old").orElseThrow().wakeAt()).isNull();
         assertThat(runs.recentBy("U0DANA", 10)).isEmpty();
         runs.insert(run("new", "U0DANA", T0.plusSeconds(1), RunState.WAITING, T0.plusSeconds(60)));
@@ -145,12 +147,13 @@ class PostgresStoresTest {
 
     @Test
     void runsAreDueByTheirTimerAndListedByRequester() {
-        JdbcRunStore runs = new JdbcRunStore(jdbc);
+        JdbcRunStore runs = new JdbcRunStore(jdbc, "replica-a");
         runs.insert(run("pg-r-late", "U0PGDANA", T0, RunState.WAITING, T0.plusSeconds(20)));
         runs.insert(run("pg-r-soon", "U0PGDANA", T0.plusSeconds(1), RunState.WAITING, T0.plusSeconds(10)));
         runs.insert(run("pg-r-none", "U0PGOMAR", T0.plusSeconds(2), RunState.WAITING, null));
 
         assertThat(runs.due(T0.plusSeconds(20))).extracting(Run::id).containsExactly("pg-r-soon", "pg-r-late");
+        assertThat(runs.claim("pg-r-soon", T0.plusSeconds(60), T0)).isTrue();
         runs.update(run("pg-r-soon", "U0PGDANA", T0.plusSeconds(1), RunState.RUNNING, null));
         assertThat(runs.due(T0.plusSeconds(20))).extracting(Run::id).containsExactly("pg-r-late");
         assertThat(runs.recentBy("U0PGDANA", 10)).extracting(Run::id).containsExactly("pg-r-soon", "pg-r-late");

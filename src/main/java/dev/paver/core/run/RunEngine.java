@@ -25,6 +25,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,12 +76,40 @@ public final class RunEngine {
     static final int STALE_CARDS_PER_SWEEP = 200;
     /** The longest wait between two tries of a card edit that keeps failing. */
     static final Duration CARD_RETRY_MAX = Duration.ofMinutes(5);
+    private final Duration lease;
+    private final ScheduledExecutorService heartbeats;
+
+    /** The lease time of an engine built without one ({@code paver.runs.lease}'s default). */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
 
     /**
+     * An engine alone on its store: leases of {@link #DEFAULT_LEASE}, no heartbeat (nobody else claims its runs).
+     *
      * @throws IllegalStateException when a template's step uses an action that is not registered (a start-up failure)
      */
     public RunEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
                      TemplateRenderer renderer, Clock clock, Executor executor) {
+        this(catalog, actions, store, notifier, renderer, clock, executor, DEFAULT_LEASE, null);
+    }
+
+    /**
+     * An engine that may share its store with other replicas: it claims a run's lease ({@link RunStore#claim}) for
+     * {@code lease} before each pass, renews it every third of that on {@code heartbeats} while the pass goes on, and
+     * releases it after.
+     *
+     * @param lease      how long a replica that stops (killed, frozen) keeps its runs from the others; at least 1 s
+     * @param heartbeats where the lease is renewed during passes; null: never (a replica alone)
+     * @throws IllegalStateException    when a template's step uses an action that is not registered (a start-up failure)
+     * @throws IllegalArgumentException when the lease is shorter than a second
+     */
+    public RunEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
+                     TemplateRenderer renderer, Clock clock, Executor executor, Duration lease,
+                     ScheduledExecutorService heartbeats) {
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the run lease (paver.runs.lease) must be at least 1s, got " + lease);
+        }
+        this.lease = lease;
+        this.heartbeats = heartbeats;
         this.catalog = catalog;
         this.actions = actions;
         this.store = store;
@@ -215,12 +246,15 @@ public final class RunEngine {
         /** the run is not waiting for it: unknown, finished, or at another step */
         NOT_WAITING,
         /** only the requester may give it */
-        NOT_REQUESTER
+        NOT_REQUESTER,
+        /** another replica passed over the run for longer than the lease time: nothing stored, the person tries again */
+        BUSY
     }
 
     /**
      * A person's answer to a waiting run, such as Open PR after a preview: stored with the run (once), then the run
-     * is scheduled. Only the run's requester may signal it, and only while it waits for {@code waitKey}.
+     * is scheduled. Only the run's requester may signal it, and only while it waits for {@code waitKey}. The run is
+     * written under its lease, as a pass writes it: while another replica passes over the run, this waits for it.
      *
      * @param signal  a name such as {@code preview-open}; steps read it from {@link ActionContext#signals()}
      * @param waitKey the wait key the run must be waiting for, e.g. {@code preview:<run id>}
@@ -228,24 +262,67 @@ public final class RunEngine {
      */
     public SignalOutcome signal(String runId, String signal, String waitKey, String userId) {
         synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
-            Run run = store.find(runId).orElse(null);
-            if (run == null || run.state().finished()) {
-                return SignalOutcome.NOT_WAITING;
+            SignalOutcome refused = refusal(store.find(runId).orElse(null), signal, waitKey, userId);
+            if (refused != null) {
+                return refused;
             }
-            if (!run.request().requester().equals(userId)) {
-                return SignalOutcome.NOT_REQUESTER;
+            // the run's lease, as a pass holds it: a pass on another replica would otherwise write the run over
+            if (!awaitLease(runId)) {
+                return SignalOutcome.BUSY;
             }
-            if (run.posted().contains(SIGNAL + signal)) {
-                return SignalOutcome.ALREADY;
+            try {
+                Run run = store.find(runId).orElse(null);
+                refused = refusal(run, signal, waitKey, userId);
+                if (refused != null) {
+                    return refused;
+                }
+                run.markPosted(SIGNAL + signal);
+                store.update(run);
+            } finally {
+                release(runId);
             }
-            if (!waitKey.equals(run.waitingFor())) {
-                return SignalOutcome.NOT_WAITING;
-            }
-            run.markPosted(SIGNAL + signal);
-            store.update(run);
         }
         schedule(runId);
         return SignalOutcome.ACCEPTED;
+    }
+
+    private static SignalOutcome refusal(Run run, String signal, String waitKey, String userId) {
+        if (run == null || run.state().finished()) {
+            return SignalOutcome.NOT_WAITING;
+        }
+        if (!run.request().requester().equals(userId)) {
+            return SignalOutcome.NOT_REQUESTER;
+        }
+        if (run.posted().contains(SIGNAL + signal)) {
+            return SignalOutcome.ALREADY;
+        }
+        if (!waitKey.equals(run.waitingFor())) {
+            return SignalOutcome.NOT_WAITING;
+        }
+        return null;
+    }
+
+    /**
+     * Claims the run's lease, waiting while another replica passes over the run: at most the lease time and five
+     * seconds (then a replica that stopped has lost it). False when it stays taken, or the thread is interrupted.
+     */
+    private boolean awaitLease(String runId) {
+        long deadline = System.nanoTime() + lease.plusSeconds(5).toNanos();
+        while (true) {
+            Instant now = clock.instant();
+            if (store.claim(runId, now.plus(lease), now)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** Schedules a pass over every run waiting for {@code waitKey}. */
@@ -286,29 +363,103 @@ public final class RunEngine {
         }
     }
 
-    /** One pass over a run, now, on the calling thread. Unknown or finished runs are left alone. */
+    /**
+     * One pass over a run, now, on the calling thread, under the run's lease: when another replica holds it, the pass
+     * is skipped (the holder, or the next wake or poll, goes on with the run). Unknown or finished runs are left alone.
+     */
     public void advance(String runId) {
         synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
+            try {
+                Instant now = clock.instant();
+                if (!store.claim(runId, now.plus(lease), now)) {
+                    handOver(runId);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "run " + runId + ": not claimed (the store: " + e.getMessage()
+                        + "), will retry on the next wake");
+                return;
+            }
+            ScheduledFuture<?> heartbeat = heartbeat(runId);
             Run run = null;
             try {
                 run = store.find(runId).orElse(null);
                 if (run != null) {
                     pass(run);
                 }
+            } catch (RunStore.LeaseLost e) {
+                // paused longer than the lease while another replica took the run over: it goes on, this pass stops
+                LOG.info("run " + runId + ": another replica took the run over; this pass stopped (" + e.getMessage() + ")");
+                run = null;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "run " + runId + ": pass failed, will retry on the next wake", e);
+            } finally {
+                if (heartbeat != null) {
+                    heartbeat.cancel(false);
+                }
+                release(runId);
             }
             if (run != null && run.state().finished()) {
                 locks.remove(runId);
             }
-            Consumer<Run> listener = firstPass.remove(runId);
-            if (listener != null && run != null) {
+            Consumer<Run> listener = run == null ? null : firstPass.remove(runId);
+            if (listener != null) {
                 try {
                     listener.accept(run);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "run " + runId + ": first-pass listener failed", e);
                 }
             }
+        }
+    }
+
+    /**
+     * Another replica passes over the run. A caller waiting for the run's first pass learns its outcome as soon as
+     * that replica posted the card or ended the run; until then the listener stays for this replica's next pass.
+     */
+    private void handOver(String runId) {
+        Consumer<Run> listener = firstPass.get(runId);
+        if (listener == null) {
+            return;
+        }
+        Run run = store.find(runId).orElse(null);
+        if ((run == null || run.thread() != null || run.state().finished()) && firstPass.remove(runId, listener)
+                && run != null) {
+            try {
+                listener.accept(run);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "run " + runId + ": first-pass listener failed", e);
+            }
+        }
+    }
+
+    /** Renews the run's lease every third of the lease time while a pass goes on; null without heartbeats. */
+    private ScheduledFuture<?> heartbeat(String runId) {
+        if (heartbeats == null) {
+            return null;
+        }
+        long every = Math.max(1, lease.toMillis() / 3);
+        try {
+            return heartbeats.scheduleAtFixedRate(() -> {
+                try {
+                    if (!store.renew(runId, clock.instant().plus(lease))) {
+                        LOG.warning("run " + runId + ": the lease is not this replica's any more; its next write stops the pass");
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warning("run " + runId + ": lease not renewed: " + e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // shutting down: the pass ends within the lease, or another replica takes the run over
+        }
+    }
+
+    private void release(String runId) {
+        try {
+            store.release(runId);
+        } catch (RuntimeException e) {
+            // the lease expires by itself; until then no other replica advances the run
+            LOG.warning("run " + runId + ": lease not released, it expires within " + Times.duration(lease) + ": " + e.getMessage());
         }
     }
 

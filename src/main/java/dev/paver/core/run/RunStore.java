@@ -10,6 +10,11 @@ import java.util.Optional;
  *
  * <p>Instants in columns (created, updated, the timer {@link Run#wakeAt()}) are kept to {@link #PRECISION}, the
  * precision of PostgreSQL's and H2's {@code TIMESTAMP WITH TIME ZONE}; a run read back has them cut to it.
+ *
+ * <p>Several replicas may share one store. A store belongs to one replica (its <em>owner</em> id, stable for the
+ * process): a run is changed only under that replica's lease on it ({@link #claim}), so that one replica at a time
+ * advances a run, and a replica that lost the lease (paused longer than the lease time, while another took the run
+ * over) cannot overwrite what the new holder wrote ({@link #update} throws {@link LeaseLost}).
  */
 public interface RunStore {
 
@@ -28,8 +33,35 @@ public interface RunStore {
     /** Stores a new run. */
     void insert(Run run);
 
-    /** Replaces a stored run with this state. */
+    /**
+     * Replaces a stored run with this state, if this store's replica holds the run's lease ({@link #claim}; the lease
+     * need not be unexpired: nobody else wrote the run while it is still ours).
+     *
+     * @throws LeaseLost            when the run's lease is not this replica's (never claimed, released, or taken over
+     *                              by another replica after it expired); nothing was written
+     * @throws IllegalStateException when the run is not stored
+     */
     void update(Run run);
+
+    /**
+     * Takes the run's lease for this store's replica until {@code until}, if it is free, expired at {@code now}, or
+     * already this replica's (then it is extended). Atomic: of replicas claiming together, one gets it.
+     *
+     * @return true when this replica holds the lease now; false when another replica holds an unexpired lease, or
+     *         when the run is not stored
+     */
+    boolean claim(String runId, Instant until, Instant now);
+
+    /**
+     * Extends this replica's lease on the run to {@code until}, only if it is still this replica's (a heartbeat
+     * during a long pass); unlike {@link #claim}, never takes a free lease.
+     *
+     * @return false when the lease is not this replica's any more
+     */
+    boolean renew(String runId, Instant until);
+
+    /** Gives up this replica's lease on the run (a waiting run holds none); a lease that is not ours is left alone. */
+    void release(String runId);
 
     Optional<Run> find(String id);
 
@@ -69,4 +101,16 @@ public interface RunStore {
 
     /** Records that the run's card shows its state as of {@code updatedAt} (the {@link Run#updatedAt()} it was built from). */
     void cardShown(String id, Instant updatedAt);
+
+    /**
+     * The run's lease is not this replica's: another replica took the run over, or it was never claimed. The pass that
+     * meets it stops; the holder goes on with the run.
+     */
+    final class LeaseLost extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        public LeaseLost(String message) {
+            super(message);
+        }
+    }
 }

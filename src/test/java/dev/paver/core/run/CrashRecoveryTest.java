@@ -90,7 +90,8 @@ class CrashRecoveryTest {
     private final class Process {
         final RunEngine engine;
         final Intake intake;
-        final JdbcRunStore runs = new JdbcRunStore(jdbc);
+        /** a restarted process is another replica id: the engine's claims are this process's own */
+        final JdbcRunStore runs = new JdbcRunStore(jdbc, "process-" + UUID.randomUUID());
 
         Process(Predicate<String> dies) {
             PostLog log = new JdbcPostLog(jdbc);

@@ -1,5 +1,6 @@
 package dev.paver.core.run;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,11 +10,55 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link RunStore} in a map, for unit tests of the engine; the real one is {@code JdbcRunStore}. Like it, it keeps
- * the instants of its columns to {@link RunStore#PRECISION}.
+ * the instants of its columns to {@link RunStore#PRECISION}, and it guards updates with the lease as it does (one
+ * replica: its claims succeed unless a test leaves a lease of another owner with {@link #leaseTo}).
  */
 public final class InMemoryRunStore implements RunStore {
+    private static final String OWNER = "in-memory";
+
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Map<String, java.time.Instant> shown = new ConcurrentHashMap<>();
+    private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+
+    private record Lease(String owner, Instant until) {
+    }
+
+    /** Leaves the run leased to another replica until {@code until}, as if that replica passed over it now. */
+    public void leaseTo(String runId, String owner, Instant until) {
+        leases.put(runId, new Lease(owner, until));
+    }
+
+    /** Who holds the run's lease now, or null. */
+    public String leaseOwner(String runId) {
+        Lease lease = leases.get(runId);
+        return lease == null ? null : lease.owner();
+    }
+
+    @Override
+    public synchronized boolean claim(String runId, Instant until, Instant now) {
+        Lease lease = leases.get(runId);
+        if (!runs.containsKey(runId)
+                || lease != null && !lease.owner().equals(OWNER) && lease.until().isAfter(now)) {
+            return false;
+        }
+        leases.put(runId, new Lease(OWNER, until));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean renew(String runId, Instant until) {
+        Lease lease = leases.get(runId);
+        if (lease == null || !lease.owner().equals(OWNER)) {
+            return false;
+        }
+        leases.put(runId, new Lease(OWNER, until));
+        return true;
+    }
+
+    @Override
+    public synchronized void release(String runId) {
+        leases.computeIfPresent(runId, (id, lease) -> lease.owner().equals(OWNER) ? null : lease);
+    }
 
     @Override
     public void insert(Run run) {
@@ -21,7 +66,14 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public void update(Run run) {
+    public synchronized void update(Run run) {
+        if (!runs.containsKey(run.id())) {
+            throw new IllegalStateException("run " + run.id() + " is not stored");
+        }
+        Lease lease = leases.get(run.id());
+        if (lease == null || !lease.owner().equals(OWNER)) {
+            throw new LeaseLost("run " + run.id() + " is not leased to " + OWNER);
+        }
         runs.put(run.id(), copy(run));
     }
 
@@ -49,7 +101,7 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public List<Run> due(java.time.Instant now) {
+    public List<Run> due(Instant now) {
         return runs.values().stream().filter(r -> r.state() == RunState.WAITING && r.wakeAt() != null && !r.wakeAt().isAfter(now))
                 .sorted(Comparator.comparing(Run::wakeAt)).map(InMemoryRunStore::copy).toList();
     }

@@ -185,7 +185,7 @@ class RunEngineTest {
         javax.sql.DataSource db = new org.springframework.jdbc.datasource.DriverManagerDataSource(
                 "jdbc:h2:mem:engine-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         org.flywaydb.core.Flyway.configure().dataSource(db).load().migrate();
-        RunStore jdbc = new dev.paver.store.JdbcRunStore(new org.springframework.jdbc.core.JdbcTemplate(db));
+        RunStore jdbc = new dev.paver.store.JdbcRunStore(new org.springframework.jdbc.core.JdbcTemplate(db), "replica-a");
         MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00.123456789Z"));
         RecordingNotifier slack = new RecordingNotifier();
         ActionRegistry actions = new ActionRegistry(List.of(new FetchTemplateAction(renderer),
