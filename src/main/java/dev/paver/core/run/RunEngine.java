@@ -757,9 +757,7 @@ public final class RunEngine {
             try {
                 executor.execute(() -> {
                     try {
-                        store.find(id).ifPresent(run -> catalog.find(run.request().goldenPath()).ifPresentOrElse(
-                                path -> sendCard(run, CardBuilder.card(run, path, links(path, context(run, null)))),
-                                () -> store.cardShown(id, run.updatedAt())));
+                        editUnderLease(id);
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "run " + id + ": card edit failed: " + e.getMessage());
                     } finally {
@@ -769,6 +767,34 @@ public final class RunEngine {
             } catch (RejectedExecutionException e) {
                 editing.remove(id);
                 return;
+            }
+        }
+    }
+
+    /**
+     * Edits the card of a stale run as it is stored, under the run's lock and lease like a pass (one replica edits
+     * it; a replica passing over the run edits it itself).
+     */
+    private void editUnderLease(String id) {
+        synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+            Instant now = clock.instant();
+            if (!store.claim(id, now.plus(lease), now)) {
+                return;
+            }
+            Run run = null;
+            try {
+                run = store.find(id).orElse(null);
+                if (run != null) {
+                    Run stored = run;
+                    catalog.find(stored.request().goldenPath()).ifPresentOrElse(
+                            path -> sendCard(stored, CardBuilder.card(stored, path, links(path, context(stored, null)))),
+                            () -> store.cardShown(id, stored.updatedAt()));
+                }
+            } finally {
+                release(id);
+                if (run != null && run.state().finished()) {
+                    locks.remove(id);
+                }
             }
         }
     }
