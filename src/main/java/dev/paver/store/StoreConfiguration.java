@@ -4,12 +4,13 @@ import dev.paver.core.access.GrantStore;
 import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.run.RunStore;
+import dev.paver.slack.SeenRequests;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The stores of runs, approvals, grants and the audit log, all on the one database Spring Boot configures
+ * The stores of runs, approvals, grants, the audit log and the Slack requests already received, all on the one database Spring Boot configures
  * ({@code spring.datasource.*}; the tables are made by the migrations in {@code db/migration}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,5 +34,10 @@ public class StoreConfiguration {
     @Bean
     AuditLog auditLog(JdbcTemplate jdbc) {
         return new JdbcAuditLog(jdbc);
+    }
+
+    @Bean
+    SeenRequests seenSlackRequests(JdbcTemplate jdbc) {
+        return new JdbcSeenRequests(jdbc, JdbcSeenRequests.SWEEP_EVERY);
     }
 }
