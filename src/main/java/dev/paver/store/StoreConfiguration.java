@@ -10,8 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The stores of runs, approvals, grants, the audit log and the Slack requests already received, all on the one database Spring Boot configures
- * ({@code spring.datasource.*}; the tables are made by the migrations in {@code db/migration}).
+ * The stores of runs, approvals, grants, the audit log and the Slack requests already received, all on the one
+ * database Spring Boot configures ({@code spring.datasource.*}; the tables are made by the migrations in
+ * {@code db/migration}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
