@@ -8,13 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends Paver's own {@code /slack/events} one signed {@code help} command at start-up, over loopback, so that what
  * the first real request would pay is paid now: Bolt's one {@code auth.test} call (it checks the bot token) and
- * the JIT. A failure is logged with what it means; the server runs anyway.
+ * the JIT. Its trigger id is new each time, so that replicas starting in the same second do not send the same signed
+ * request (the second would be taken for a replay and not warm that replica up). A failure is logged with what it means; the server runs anyway.
  */
 final class SlackWarmUp {
 
@@ -25,7 +27,7 @@ final class SlackWarmUp {
 
     static void run(int port, String signingSecret, String command) {
         String body = "command=" + URLEncoder.encode(command, StandardCharsets.UTF_8) + "&text=help&user_id=USLACKWARMUP"
-                + "&channel_id=CSLACKWARMUP&team_id=TSLACKWARMUP&trigger_id=warm-up";
+                + "&channel_id=CSLACKWARMUP&team_id=TSLACKWARMUP&trigger_id=warm-up-" + UUID.randomUUID();
         String timestamp = Long.toString(System.currentTimeMillis() / 1000);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slack/events"))
                 .timeout(Duration.ofSeconds(20))

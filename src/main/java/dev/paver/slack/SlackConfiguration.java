@@ -24,6 +24,7 @@ import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunStore;
 import java.time.Clock;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -95,6 +96,20 @@ public class SlackConfiguration {
         ServletRegistrationBean<SlackAppServlet> registration = new ServletRegistrationBean<>(new SlackAppServlet(slackApp),
                 "/slack/events");
         registration.setEnabled(SlackSecrets.signingSecret(properties.slack()) != null);
+        return registration;
+    }
+
+    /**
+     * HTTP mode: the checks in front of Bolt on {@code /slack/events} (one signature and timestamp header, five
+     * minutes either way, the signature, no replay, no Events API retry); on whenever the endpoint is.
+     */
+    @Bean
+    FilterRegistrationBean<SlackRequestFilter> slackRequestChecks(PaverProperties properties, SeenRequests seenRequests) {
+        String secret = SlackSecrets.signingSecret(properties.slack());
+        FilterRegistrationBean<SlackRequestFilter> registration = new FilterRegistrationBean<>(
+                new SlackRequestFilter(secret, seenRequests, Clock.systemUTC()));
+        registration.addUrlPatterns("/slack/events");
+        registration.setEnabled(secret != null);
         return registration;
     }
 }

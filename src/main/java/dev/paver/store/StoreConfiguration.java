@@ -5,6 +5,7 @@ import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.report.PostLog;
 import dev.paver.core.run.RunStore;
+import dev.paver.slack.SeenRequests;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -17,8 +18,9 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The stores of runs, approvals, grants, Slack posts and the audit log, all on the one database Spring Boot configures
- * ({@code spring.datasource.*}; the tables are made by the migrations in {@code db/migration}).
+ * The stores of runs, approvals, grants, Slack posts, the Slack requests already received and the audit log, all on
+ * the one database Spring Boot configures ({@code spring.datasource.*}; the tables are made by the migrations in
+ * {@code db/migration}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
@@ -96,5 +98,10 @@ public class StoreConfiguration {
     @Bean
     AuditLog auditLog(JdbcTemplate jdbc) {
         return new JdbcAuditLog(jdbc);
+    }
+
+    @Bean
+    SeenRequests seenSlackRequests(JdbcTemplate jdbc) {
+        return new JdbcSeenRequests(jdbc, JdbcSeenRequests.SWEEP_EVERY);
     }
 }

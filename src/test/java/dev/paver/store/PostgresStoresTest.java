@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The {@code V2} migration and the conditional statements of the approval, grant, audit and run stores on a real
- * PostgreSQL (embedded binaries, loopback). Tests share one database, so each uses ids of its own.
+ * The {@code V2} migration and the conditional statements of the approval, grant, audit, run and seen Slack request
+ * stores on a real PostgreSQL (embedded binaries, loopback). Tests share one database, so each uses ids of its own.
  */
 class PostgresStoresTest {
 
@@ -157,5 +157,20 @@ class PostgresStoresTest {
         runs.update(run("pg-r-soon", "U0PGDANA", T0.plusSeconds(1), RunState.RUNNING, null));
         assertThat(runs.due(T0.plusSeconds(20))).extracting(Run::id).containsExactly("pg-r-late");
         assertThat(runs.recentBy("U0PGDANA", 10)).extracting(Run::id).containsExactly("pg-r-soon", "pg-r-late");
+    }
+
+    @Test
+    void aSlackRequestIsSeenOnceWhicheverReplicaGetsItFirst() throws Exception {
+        JdbcSeenRequests replicaA = new JdbcSeenRequests(jdbc, Duration.ofMinutes(1));
+        JdbcSeenRequests replicaB = new JdbcSeenRequests(new JdbcTemplate(postgres.getPostgresDatabase()), Duration.ofMinutes(1));
+        String signature = "v0=" + "9f".repeat(32);
+
+        assertThat(atOnce(() -> replicaA.firstTime(signature, T0, T0.plusSeconds(360)),
+                () -> replicaB.firstTime(signature, T0, T0.plusSeconds(360)))).containsExactlyInAnyOrder(true, false);
+        assertThat(replicaA.firstTime(signature, T0.plusSeconds(1), T0.plusSeconds(361))).isFalse();
+
+        assertThat(replicaB.sweep(T0.plusSeconds(361))).isGreaterThanOrEqualTo(1);
+        assertThat(replicaA.firstTime(signature, T0.plusSeconds(362), T0.plusSeconds(722))).as("forgotten after its time")
+                .isTrue();
     }
 }

@@ -1,0 +1,212 @@
+package dev.paver.slack;
+
+import com.slack.api.app_backend.SlackSignature;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checks every request to {@code /slack/events} passes before Bolt sees it (HTTP mode), after Slack's "Verifying
+ * requests from Slack" (docs.slack.dev/authentication/verifying-requests-from-slack) and "The Events API"
+ * (docs.slack.dev/apis/events-api, retries). In this order:
+ * <ol>
+ *   <li>exactly one {@code X-Slack-Signature} and one {@code X-Slack-Request-Timestamp} header, else 401;</li>
+ *   <li>the timestamp (Unix seconds) at most {@link #WINDOW five minutes} from now, in the past or the future,
+ *       else 401;</li>
+ *   <li>the signature is Slack's ({@code v0=} + hex HMAC-SHA256 of {@code v0:<timestamp>:<body>} with the signing
+ *       secret, computed by Bolt's {@link SlackSignature.Generator}), else 401;</li>
+ *   <li>a request carrying {@code X-Slack-Retry-Num} (Slack delivering an event again) is answered 200 with an
+ *       empty body and not handled again;</li>
+ *   <li>the signature is recorded in {@link SeenRequests}; if it was recorded before, the request is a replay and is
+ *       answered 200 with an empty body, without a second effect.</li>
+ * </ol>
+ * Refusals are answered {@code text/plain} with a short reason. Only a verified signature is recorded, so that
+ * nobody without the secret can fill the table. Then Bolt gets the request, with the body it can read again, and
+ * checks the signature once more itself. A request body is never logged.
+ */
+public final class SlackRequestFilter extends HttpFilter {
+
+    /** How far a request's timestamp may be from now, either way (Slack's doc: five minutes). */
+    public static final Duration WINDOW = Duration.ofMinutes(5);
+    /** Kept beyond the window before a seen signature is forgotten, for clocks of replicas that differ a little. */
+    static final Duration MARGIN = Duration.ofMinutes(1);
+
+    static final String SIGNATURE = SlackSignature.HeaderNames.X_SLACK_SIGNATURE;
+    static final String TIMESTAMP = SlackSignature.HeaderNames.X_SLACK_REQUEST_TIMESTAMP;
+    static final String RETRY_NUM = "X-Slack-Retry-Num";
+    static final String RETRY_REASON = "X-Slack-Retry-Reason";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlackRequestFilter.class);
+    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,12}");
+    private static final Pattern SIGNATURE_SHAPE = Pattern.compile("v0=[0-9a-f]{64}");
+    private static final Pattern RETRY_WORD = Pattern.compile("[0-9A-Za-z_]{1,40}");
+
+    private final SlackSignature.Generator signer;
+    private final SeenRequests seen;
+    private final Clock clock;
+
+    /**
+     * @param signingSecret the Slack app's signing secret; null refuses every request (Paver's HTTP mode is off then)
+     * @param seen          where verified signatures are recorded
+     * @param clock         the wall clock Slack's timestamps are compared with ({@code Clock.systemUTC()} in production;
+     *                      not Paver's run clock, which tests move forward)
+     */
+    public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock) {
+        this.signer = signingSecret == null ? null : new SlackSignature.Generator(signingSecret);
+        this.seen = seen;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"POST".equals(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        List<String> signatures = Collections.list(request.getHeaders(SIGNATURE));
+        List<String> timestamps = Collections.list(request.getHeaders(TIMESTAMP));
+        if (signatures.size() != 1 || timestamps.size() != 1) {
+            refuse(request, response, "a Slack request needs exactly one " + SIGNATURE + " and one " + TIMESTAMP
+                    + " header (this one has " + signatures.size() + " and " + timestamps.size() + ")");
+            return;
+        }
+        String signature = signatures.get(0);
+        String timestamp = timestamps.get(0);
+        if (!SECONDS.matcher(timestamp).matches()) {
+            refuse(request, response, TIMESTAMP + " is not a Unix time in seconds");
+            return;
+        }
+        Instant now = clock.instant();
+        Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
+        if (Duration.between(signedAt, now).abs().compareTo(WINDOW) > 0) {
+            refuse(request, response, TIMESTAMP + " is more than five minutes " + (signedAt.isAfter(now) ? "ahead of" : "before")
+                    + " this server's time: a request is accepted only within five minutes of being signed; if the "
+                    + "request is new, check the clocks");
+            return;
+        }
+        byte[] body = request.getInputStream().readAllBytes();
+        // Bolt's Generator computes the signature; not its Verifier, whose time check is one-sided and whose
+        // comparison is not constant-time
+        if (signer == null || !SIGNATURE_SHAPE.matcher(signature).matches() || !MessageDigest.isEqual(
+                signer.generate(timestamp, new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII),
+                signature.getBytes(StandardCharsets.US_ASCII))) {
+            refuse(request, response, SIGNATURE + " does not match the request: it was not signed with this app's "
+                    + "signing secret (paver.slack.signing-secret)");
+            return;
+        }
+        String retry = request.getHeader(RETRY_NUM);
+        if (retry != null) {
+            LOG.info("Acknowledged Slack's retry {} of an event ({}) without handling it again", word(retry),
+                    word(request.getHeader(RETRY_REASON)));
+            acknowledge(response);
+            return;
+        }
+        boolean first;
+        try {
+            first = seen.firstTime(signature, now, signedAt.plus(WINDOW).plus(MARGIN));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record a Slack request as received, so it was not handled: {}", e.getMessage());
+            answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "Paver could not record the request in its database; try again in a moment");
+            return;
+        }
+        if (!first) {
+            LOG.info("Ignored a Slack request received before (signed at {}): a replay, answered 200 and not handled again",
+                    signedAt);
+            acknowledge(response);
+            return;
+        }
+        chain.doFilter(new ReadAgain(request, body), response);
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason) throws IOException {
+        LOG.info("Refused a request to {} from {}: {}", request.getRequestURI(), request.getRemoteAddr(), reason);
+        answer(response, HttpServletResponse.SC_UNAUTHORIZED, reason);
+    }
+
+    private static void acknowledge(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentLength(0);
+    }
+
+    private static void answer(HttpServletResponse response, int status, String text) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().write(text);
+    }
+
+    /** A header value for the log: as it is when it is one short word, else a placeholder (headers are not signed). */
+    private static String word(String value) {
+        return value != null && RETRY_WORD.matcher(value).matches() ? value : "-";
+    }
+
+    /** The request with its body read already: Bolt reads it again, whole, through {@link #getReader()}. */
+    private static final class ReadAgain extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        ReadAgain(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body is read already; read it synchronously");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        }
+    }
+}
