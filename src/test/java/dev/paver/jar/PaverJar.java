@@ -192,6 +192,29 @@ public final class PaverJar implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The operating system's id of the process: the JVM itself ({@code java} is started directly, no wrapper). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The command line the operating system reports for the process, e.g. {@code /usr/.../bin/java}; "" when unknown. */
+    public String command() {
+        return process.info().command().orElse("");
+    }
+
+    /**
+     * Kills the JVM at once, as a node failure or the out-of-memory killer does: {@link Process#destroyForcibly()},
+     * which is SIGKILL on Linux (no shutdown hook, no graceful shutdown). Waits up to 10 s for it to be gone.
+     *
+     * @throws IllegalStateException when it still runs after 10 s
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("paver.jar (pid " + process.pid() + ") still runs 10 s after SIGKILL");
+        }
+    }
+
     /**
      * Stops the server as a service manager does (SIGTERM: Spring Boot's graceful shutdown), then kills it when it
      * has not exited after 20 s.
