@@ -491,7 +491,8 @@ public final class FaultBenchmark {
              ResultSet rs = statement.executeQuery("SELECT id, request_json, state, channel, card_ts FROM runs ORDER BY created_at")) {
             while (rs.next()) {
                 JsonNode request = JSON.readTree(rs.getString("request_json"));
-                String service = request.path("parameters").path("name").asText("");
+                JsonNode parameters = request.path("parameters");
+                String service = parameters.path("service").asText(parameters.path("name").asText(""));
                 runs.add(new RunRow(rs.getString("id"), service, rs.getString("state"), rs.getString("channel"), rs.getString("card_ts")));
             }
         }
@@ -590,9 +591,10 @@ public final class FaultBenchmark {
         long early = calls.stream().filter(FaultySlack.Call::early).count();
         long refused429 = calls.stream().filter(c -> c.status() == 429).count();
         long refused500 = calls.stream().filter(c -> c.status() == 500).count();
+        // links to the embedded bare repositories are file:// URLs by design; a path anywhere else is the server's
         String path = folder.toString();
         long showingPaths = slack.channels().stream().flatMap(ch -> slack.messages(ch).stream())
-                .filter(m -> m.text().contains(path) || m.blocks().contains(path)).count();
+                .filter(m -> (m.text() + m.blocks()).replaceAll("file://[^\\s|>\"]*", "").contains(path)).count();
 
         // probes
         List<String[]> probeRows = new ArrayList<>();
