@@ -164,7 +164,7 @@ public final class FaultBenchmark {
     private final Options options;
     private final FaultySlack slack;
     private final List<Node> nodes = new ArrayList<>();
-    private final List<Request> requests = new ArrayList<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final List<String> kills = new CopyOnWriteArrayList<>();
@@ -276,44 +276,54 @@ public final class FaultBenchmark {
 
     // --- the people ----------------------------------------------------------------------------------------------
 
-    /** Sends the requests, one every spread/requests seconds; a person retries a request that got no answer. */
+    /**
+     * Sends the requests, one every spread/requests seconds, each by its own person (thread): a person retries a
+     * request that got no answer, while the others go on.
+     */
     private void send() throws Exception {
         long gapMillis = options.spreadSeconds() * 1000L / options.requests();
-        long start = System.nanoTime();
         for (int i = 0; i < options.requests(); i++) {
             requests.add(new Request(String.format("svc-%02d", i + 1)));
         }
+        List<Thread> people = new ArrayList<>();
         for (int i = 0; i < options.requests(); i++) {
-            long due = start + i * gapMillis * 1_000_000L;
-            Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
             Request request = requests.get(i);
-            long giveUp = System.nanoTime() + 90_000_000_000L;
-            while (!request.acknowledged && System.nanoTime() < giveUp) {
-                request.attempts++;
-                Node node = pick();
-                if (node == null) {
-                    request.unavailable++; // the load balancer has no replica up: Slack shows the person an error
-                } else {
-                    String trigger = "req-" + request.service + "-" + request.attempts;
-                    request.triggers.add(trigger);
-                    String body = slashCommand("/platform create-service " + request.service
-                            + " --system checkout --owner team-payments --profile small", trigger);
-                    long now = System.currentTimeMillis() / 1000;
-                    try {
-                        HttpResponse<String> answer = send(node, body, List.of(Long.toString(now)),
-                                List.of(SlackSigner.sign(SECRET, Long.toString(now), body)));
-                        request.answer = answer.statusCode() + " " + answer.body();
-                        request.acknowledged = answer.statusCode() == 200 && answer.body().contains("Starting");
-                        if (answer.statusCode() == 200 && !request.acknowledged) {
-                            break; // refused by Paver with a reason: a person reads it, does not retry
-                        }
-                    } catch (IOException e) {
-                        request.noAnswer++; // killed mid-request or no answer in Slack's 3 s: the person tries again
+            long due = i * gapMillis;
+            people.add(thread("person-" + request.service, () -> {
+                Thread.sleep(due);
+                ask(request);
+            }));
+        }
+        for (Thread person : people) {
+            person.join();
+        }
+    }
+
+    private void ask(Request request) throws Exception {
+        long giveUp = System.nanoTime() + 90_000_000_000L;
+        while (!request.acknowledged && System.nanoTime() < giveUp) {
+            request.attempts++;
+            Node node = pick();
+            if (node == null) {
+                request.unavailable++; // the load balancer has no replica up: Slack shows the person an error
+            } else {
+                String trigger = "req-" + request.service + "-" + request.attempts;
+                request.triggers.add(trigger);
+                String body = slashCommand(create(request.service), trigger);
+                String now = Long.toString(System.currentTimeMillis() / 1000);
+                try {
+                    HttpResponse<String> answer = send(node, body, List.of(now), List.of(SlackSigner.sign(SECRET, now, body)));
+                    request.answer = answer.statusCode() + " " + answer.body();
+                    request.acknowledged = answer.statusCode() == 200 && answer.body().contains("Starting");
+                    if (answer.statusCode() == 200 && !request.acknowledged) {
+                        return; // refused by Paver with a reason: a person reads it, does not retry
                     }
+                } catch (IOException e) {
+                    request.noAnswer++; // killed mid-request or no answer in Slack's 3 s: the person tries again
                 }
-                if (!request.acknowledged) {
-                    Thread.sleep(2_000);
-                }
+            }
+            if (!request.acknowledged) {
+                Thread.sleep(2_000);
             }
         }
     }
