@@ -183,9 +183,12 @@ public final class FaultBenchmark {
     public static void main(String[] args) throws Exception {
         Options options = Options.read();
         FaultBenchmark bench = new FaultBenchmark(options);
-        boolean met;
+        boolean met = false;
         try {
             met = bench.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(2); // the benchmark itself failed: no figures
         } finally {
             bench.slack.close();
         }
@@ -531,9 +534,12 @@ public final class FaultBenchmark {
 
         // duplicates
         int twoRuns = 0;
+        int twoRunsResent = 0;
         int twoCards = 0;
         for (Request r : requests) {
-            twoRuns += Math.max(0, runsOf.getOrDefault(r.service, List.of()).size() - 1);
+            int extraRuns = Math.max(0, runsOf.getOrDefault(r.service, List.of()).size() - 1);
+            twoRuns += extraRuns;
+            twoRunsResent += r.triggers.size() > 1 ? extraRuns : 0;
             twoCards += Math.max(0, cardsOf.getOrDefault(r.service, List.of()).size() - 1);
         }
         List<FaultySlack.Call> posts = calls.stream().filter(c -> c.method().equals("chat.postMessage") && c.applied()).toList();
@@ -644,6 +650,7 @@ public final class FaultBenchmark {
         row(format, "kills (SIGKILL)", kills.size(), "");
         row(format, "duplicates, all kinds", duplicates, "0");
         row(format, "  requests with two runs or more (extra runs)", twoRuns, "0");
+        row(format, "    of which the person had sent the request again", twoRunsResent, "");
         row(format, "  requests with two cards or more (extra cards)", twoCards, "0");
         row(format, "  thread replies posted twice (same text, same thread)", twiceInThread, "0");
         row(format, "  approval prompts posted twice", twicePrompted, "0");
