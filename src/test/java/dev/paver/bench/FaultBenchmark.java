@@ -73,7 +73,8 @@ public final class FaultBenchmark {
 
     /** The options, from system properties. */
     record Options(long seed, int requests, int kills, int spreadSeconds, int waitSeconds, FaultySlack.Mode slack,
-                   double fraction, int retryAfter, int delay, int replicas, boolean probes, boolean assertTargets) {
+                   double fraction, int retryAfter, int delay, int replicas, boolean probes, boolean assertTargets,
+                   int startTimeout) {
         static Options read() {
             Options o = new Options(Long.getLong("faults.seed", 1), Integer.getInteger("faults.requests", 20),
                     Integer.getInteger("faults.kills", 9), Integer.getInteger("faults.spread", 60),
@@ -81,7 +82,8 @@ public final class FaultBenchmark {
                     Double.parseDouble(System.getProperty("faults.slack.fraction", "0.2")),
                     Integer.getInteger("faults.slack.retry-after", 5), Integer.getInteger("faults.slack.delay", 4),
                     Integer.getInteger("faults.replicas", 1), Boolean.parseBoolean(System.getProperty("faults.probes", "true")),
-                    Boolean.parseBoolean(System.getProperty("faults.assert", "false")));
+                    Boolean.parseBoolean(System.getProperty("faults.assert", "false")),
+                    Integer.getInteger("faults.start-timeout", 300));
             if (o.requests < 1 || o.kills < 0 || o.replicas < 1 || o.replicas > 3 || o.fraction < 0 || o.fraction > 1
                     || o.spreadSeconds < 1 || o.waitSeconds < 0) {
                 throw new IllegalArgumentException("faults.requests must be at least 1, faults.kills at least 0, faults.replicas "
@@ -98,6 +100,7 @@ public final class FaultBenchmark {
         final Map<String, String> env;
         volatile PaverJar jar;
         int starts;
+        int failedStarts;
         long warnings;
         long errors;
 
@@ -112,9 +115,21 @@ public final class FaultBenchmark {
             return j != null && j.alive();
         }
 
-        void start() throws Exception {
+        /** Starts the process and waits until healthy; tries again (up to three times) when a start fails or times out. */
+        void start(Duration timeout) throws Exception {
             Files.createDirectories(work);
-            PaverJar started = PaverJar.start(work, env);
+            PaverJar started = null;
+            for (int attempt = 1; started == null; attempt++) {
+                try {
+                    started = PaverJar.start(work, env, timeout);
+                } catch (AssertionError e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    System.err.println(name + " did not start (" + e.getMessage().lines().findFirst().orElse("") + "): again");
+                    failedStarts++;
+                }
+            }
             if (starts++ == 0) {
                 System.out.printf("%s: pid %d, %s%n", name, started.pid(), started.command());
             }
@@ -217,7 +232,7 @@ public final class FaultBenchmark {
                 nodes.add(new Node("replica-" + i, options.replicas() == 1 ? folder : folder.resolve("replica-" + i), env));
             }
             for (Node node : nodes) {
-                node.start(); // one after the other: the first creates the embedded repositories
+                node.start(startTimeout()); // one after the other: the first creates the embedded repositories
             }
             GitStandIn git = new GitStandIn(gitRoot);
             Thread merger = thread("merger", () -> merge(git));
@@ -271,6 +286,10 @@ public final class FaultBenchmark {
         }, name);
         t.start();
         return t;
+    }
+
+    private Duration startTimeout() {
+        return Duration.ofSeconds(options.startTimeout());
     }
 
     private double seconds() {
@@ -352,7 +371,7 @@ public final class FaultBenchmark {
             double at = seconds();
             node.kill();
             kills.add(String.format("%.1f s (%s)", at, node.name));
-            node.start();
+            node.start(startTimeout());
         }
     }
 
@@ -664,6 +683,7 @@ public final class FaultBenchmark {
         row(format, "calls sent before a Retry-After had passed", early, "0");
         row(format, "messages showing a server path", showingPaths, "0");
         row(format, "GitOps merges by a person / merges that failed", merged.size() + " / " + mergeFailures.get(), "");
+        row(format, "starts that failed or took longer than faults.start-timeout", nodes.stream().mapToInt(n -> n.failedStarts).sum(), "");
         row(format, "Paver log lines WARN / ERROR", nodes.stream().mapToLong(n -> n.warnings).sum() + " / "
                 + nodes.stream().mapToLong(n -> n.errors).sum(), "");
         row(format, "wall time", String.format("%.0f s", seconds()), "");
