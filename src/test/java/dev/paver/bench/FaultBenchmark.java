@@ -322,7 +322,8 @@ public final class FaultBenchmark {
     }
 
     private void ask(Request request) throws Exception {
-        long giveUp = System.nanoTime() + 90_000_000_000L;
+        // a person keeps trying while the service is down, longer than a start may take
+        long giveUp = System.nanoTime() + (options.startTimeout() + 120) * 1_000_000_000L;
         while (!request.acknowledged && System.nanoTime() < giveUp) {
             request.attempts++;
             Node node = pick();
@@ -363,7 +364,8 @@ public final class FaultBenchmark {
     /** Kills a (random) replica at random instants drawn from the seed, and restarts it on the same folder. */
     private void kill() throws Exception {
         Random random = new Random(options.seed());
-        double mean = Math.max(4.0, (double) options.spreadSeconds() / Math.max(1, options.kills()));
+        // at least 10 s of uptime between kills on average, so that runs make progress between them
+        double mean = Math.max(10.0, (double) options.spreadSeconds() / Math.max(1, options.kills()));
         for (int k = 0; k < options.kills(); k++) {
             double gap = 1.0 + random.nextDouble() * (2 * mean - 2.0);
             Node node = nodes.get(random.nextInt(nodes.size()));
