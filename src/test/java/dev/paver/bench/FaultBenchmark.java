@@ -49,7 +49,7 @@ import org.springframework.util.FileSystemUtils;
  * on the same folder, against a Slack stand-in that may answer 429, 500 or slowly ({@link FaultySlack}). A person
  * (this program, with JGit) merges every GitOps branch Paver pushes, so that runs can reach their end. At the end it
  * stops Paver gracefully, reads the runs from the database and prints figures: requests, acknowledgements, runs and
- * cards, kills, duplicates, lost requests, stale cards, peak Slack rates, calls made before a {@code Retry-After} had
+ * cards, kills, things done twice, lost requests, stale cards, peak Slack rates, calls made before a {@code Retry-After} had
  * passed, and what four forged or replayed requests did. docs/performance.md, "Fault benchmark", explains each figure.
  *
  * <p>Options are system properties ({@code -Dfaults.seed=2}): {@code faults.seed} (1), {@code faults.requests} (20),
@@ -553,7 +553,7 @@ public final class FaultBenchmark {
         Map<String, List<CardNow>> cardsOf = cards.stream().collect(Collectors.groupingBy(CardNow::service));
         List<Request> acked = requests.stream().filter(r -> r.acknowledged).toList();
 
-        // duplicates
+        // done twice
         int twoRuns = 0;
         int twoRunsResent = 0;
         int twoCards = 0;
@@ -649,7 +649,7 @@ public final class FaultBenchmark {
         int noAnswer = requests.stream().mapToInt(r -> r.noAnswer).sum();
         long mainRuns = runs.stream().filter(r -> !r.service().startsWith(PROBE)).count();
         long mainCards = cards.stream().filter(c -> !c.service().startsWith(PROBE)).count();
-        int duplicates = twoRuns + twoCards + twiceInThread + twicePrompted + twiceTold;
+        int twice = twoRuns + twoCards + twiceInThread + twicePrompted + twiceTold;
 
         System.out.println();
         System.out.printf("Fault benchmark: seed %d, %d requests over %d s, %d kills, Slack %s%s, %d replica(s), %d cores%n",
@@ -669,7 +669,7 @@ public final class FaultBenchmark {
         row(format, "runs started (in the database)", mainRuns, "");
         row(format, "status cards posted", mainCards, "");
         row(format, "kills (SIGKILL)", kills.size(), "");
-        row(format, "duplicates, all kinds", duplicates, "0");
+        row(format, "done twice, all kinds", twice, "0");
         row(format, "  requests with two runs or more (extra runs)", twoRuns, "0");
         row(format, "    of which the person had sent the request again", twoRunsResent, "");
         row(format, "  requests with two cards or more (extra cards)", twoCards, "0");
@@ -707,7 +707,7 @@ public final class FaultBenchmark {
         if (!transcript.isBlank()) {
             writeTranscript(Path.of(transcript), calls);
         }
-        return duplicates == 0 && lost.isEmpty() && stale.isEmpty() && early == 0 && probesMet && showingPaths == 0;
+        return twice == 0 && lost.isEmpty() && stale.isEmpty() && early == 0 && probesMet && showingPaths == 0;
     }
 
     /** Every Slack call, one a line: seconds since the first, method, status, channel, thread, ts, text. */
