@@ -84,6 +84,15 @@ public final class PaverJar implements AutoCloseable {
      * @throws AssertionError when it exits or is not healthy within {@link #START_TIMEOUT}, with its output
      */
     public static PaverJar start(Path folder, Map<String, String> env) throws Exception {
+        return start(folder, env, START_TIMEOUT);
+    }
+
+    /**
+     * {@link #start(Path, Map)} with another bound on the wait until healthy.
+     *
+     * @throws AssertionError when it exits or is not healthy within {@code timeout}, with its output
+     */
+    public static PaverJar start(Path folder, Map<String, String> env, Duration timeout) throws Exception {
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("SERVER_PORT", Integer.toString(port));
@@ -94,7 +103,7 @@ public final class PaverJar implements AutoCloseable {
         PaverJar jar = new PaverJar(process, log, port);
         long started = System.nanoTime();
         try {
-            jar.awaitHealthy();
+            jar.awaitHealthy(timeout);
             System.out.printf("paver.jar healthy after %d ms in %s%n", (System.nanoTime() - started) / 1_000_000, folder);
         } catch (Throwable e) {
             jar.close();
@@ -141,8 +150,8 @@ public final class PaverJar implements AutoCloseable {
         return builder;
     }
 
-    private void awaitHealthy() throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    private void awaitHealthy(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -160,7 +169,7 @@ public final class PaverJar implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("paver.jar was not healthy within " + START_TIMEOUT + " (" + last + "):\n" + log());
+        throw new AssertionError("paver.jar was not healthy within " + timeout + " (" + last + "):\n" + log());
     }
 
     /** Deletes a folder and everything in it; nothing when it is null or gone. */
@@ -190,6 +199,29 @@ public final class PaverJar implements AutoCloseable {
     /** Whether the process still runs. */
     public boolean alive() {
         return process.isAlive();
+    }
+
+    /** The operating system's id of the process: the JVM itself ({@code java} is started directly, no wrapper). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The command line the operating system reports for the process, e.g. {@code /usr/.../bin/java}; "" when unknown. */
+    public String command() {
+        return process.info().command().orElse("");
+    }
+
+    /**
+     * Kills the JVM at once, as a node failure or the out-of-memory killer does: {@link Process#destroyForcibly()},
+     * which is SIGKILL on Linux (no shutdown hook, no graceful shutdown). Waits up to 10 s for it to be gone.
+     *
+     * @throws IllegalStateException when it still runs after 10 s
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("paver.jar (pid " + process.pid() + ") still runs 10 s after SIGKILL");
+        }
     }
 
     /**
