@@ -157,14 +157,21 @@ public class CoreConfiguration {
         return Executors.newSingleThreadScheduledExecutor(named("paver-lease-"));
     }
 
+    /** Two threads that edit status cards, apart from the run workers (see {@link RunEngine#cardEdits(Duration, java.util.concurrent.Executor)}). */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService paverCardEdits() {
+        return Executors.newFixedThreadPool(2, named("paver-card-"));
+    }
+
     @Bean
     RunEngine runEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
                         TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock,
                         PaverProperties properties,
-                        @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats) {
+                        @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats,
+                        @Qualifier("paverCardEdits") ExecutorService paverCardEdits) {
         RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers,
                 properties.runs().lease(), paverLeaseHeartbeats)
-                .cardEdits(CARD_EDIT_INTERVAL);
+                .cardEdits(CARD_EDIT_INTERVAL, paverCardEdits);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
         }

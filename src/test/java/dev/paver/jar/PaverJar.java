@@ -247,15 +247,6 @@ public final class PaverJar implements AutoCloseable {
         return -1;
     }
 
-    /**
-     * Kills the server at once, as an OOM kill or a lost node does (SIGKILL on Linux and macOS: no shutdown hook, no
-     * graceful stop), and waits up to 10 s for it to be gone.
-     */
-    public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-    }
-
     /** Stops the server ({@link #stop()}) and deletes its log file. */
     @Override
     public void close() throws Exception {

@@ -65,12 +65,15 @@ public final class RunEngine {
     private final Map<String, Consumer<Run>> firstPass = new ConcurrentHashMap<>();
     private final Set<String> turnedOffWarned = ConcurrentHashMap.newKeySet();
     private volatile Duration cardEditInterval = Duration.ZERO;
+    private volatile Executor cardExecutor;
     /** run id to System.nanoTime() of its card's last edit */
     private final Map<String, Long> lastCardEdit = new ConcurrentHashMap<>();
     /** run id to System.nanoTime() before which its failed card edit is not tried again */
     private final Map<String, Long> cardRetryAt = new ConcurrentHashMap<>();
     private final Map<String, Integer> cardFailures = new ConcurrentHashMap<>();
     private final Set<String> editing = ConcurrentHashMap.newKeySet();
+    /** runs whose card an edit is sending under this replica's lease, not under the run's lock */
+    private final Set<String> sweeping = ConcurrentHashMap.newKeySet();
 
     /** How many stale cards {@link #editStaleCards()} looks at in one call. */
     static final int STALE_CARDS_PER_SWEEP = 200;
@@ -147,6 +150,19 @@ public final class RunEngine {
      */
     public RunEngine cardEdits(Duration interval) {
         this.cardEditInterval = interval;
+        return this;
+    }
+
+    /**
+     * As {@link #cardEdits(Duration)}, and every card edit is sent by {@link #editStaleCards()} on {@code cards}, never
+     * by a pass: a card edit that waits for Slack (its rate limit, a slow answer) then holds no run back. A card shows
+     * a change within about a second of its being stored.
+     *
+     * @return this engine
+     */
+    public RunEngine cardEdits(Duration interval, Executor cards) {
+        this.cardEditInterval = interval;
+        this.cardExecutor = cards;
         return this;
     }
 
@@ -397,7 +413,9 @@ public final class RunEngine {
                 if (heartbeat != null) {
                     heartbeat.cancel(false);
                 }
-                release(runId);
+                if (!sweeping.contains(runId)) {
+                    release(runId); // else the card edit under way releases the lease when it is sent
+                }
             }
             if (run != null && run.state().finished()) {
                 locks.remove(runId);
@@ -727,7 +745,7 @@ public final class RunEngine {
      * edit failed recently: then {@link #editStaleCards()} sends it later, as it is then.
      */
     private void updateCard(Run run, GoldenPath path, Map<String, Object> context) {
-        if (run.thread() == null) {
+        if (run.thread() == null || cardExecutor != null) {
             return;
         }
         Long last = lastCardEdit.get(run.id());
@@ -755,7 +773,7 @@ public final class RunEngine {
                 continue;
             }
             try {
-                executor.execute(() -> {
+                (cardExecutor == null ? executor : cardExecutor).execute(() -> {
                     try {
                         editUnderLease(id);
                     } catch (RuntimeException e) {
@@ -772,29 +790,38 @@ public final class RunEngine {
     }
 
     /**
-     * Edits the card of a stale run as it is stored, under the run's lock and lease like a pass (one replica edits
-     * it; a replica passing over the run edits it itself).
+     * Edits the card of a stale run as it is stored, under the run's lease (one replica edits it; another replica
+     * passing over the run meanwhile finds it taken and leaves it to its next poll), but not the run's lock: a pass
+     * of this replica goes on while the edit waits for Slack.
      */
     private void editUnderLease(String id) {
-        synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+        Object lock = locks.computeIfAbsent(id, k -> new Object());
+        Run run;
+        synchronized (lock) {
             Instant now = clock.instant();
             if (!store.claim(id, now.plus(lease), now)) {
                 return;
             }
-            Run run = null;
+            sweeping.add(id);
             try {
                 run = store.find(id).orElse(null);
-                if (run != null) {
-                    Run stored = run;
-                    catalog.find(stored.request().goldenPath()).ifPresentOrElse(
-                            path -> sendCard(stored, CardBuilder.card(stored, path, links(path, context(stored, null)))),
-                            () -> store.cardShown(id, stored.updatedAt()));
-                }
-            } finally {
+            } catch (RuntimeException e) {
+                sweeping.remove(id);
                 release(id);
-                if (run != null && run.state().finished()) {
-                    locks.remove(id);
-                }
+                throw e;
+            }
+        }
+        try {
+            if (run != null) {
+                catalog.find(run.request().goldenPath()).ifPresentOrElse(
+                        path -> sendCard(run, CardBuilder.card(run, path, links(path, context(run, null)))),
+                        () -> store.cardShown(id, run.updatedAt()));
+            }
+        } finally {
+            synchronized (lock) {
+                // a pass of this replica that ran meanwhile left the lease to this edit (see advance)
+                sweeping.remove(id);
+                release(id);
             }
         }
     }
