@@ -199,7 +199,8 @@ public final class SlackStandIn implements AutoCloseable {
         return out;
     }
 
-    private static Map<String, String> form(String body) {
+    /** A Web API call's parameters: a form body or a JSON body (values of nested JSON as JSON text). */
+    public static Map<String, String> form(String body) {
         Map<String, String> out = new LinkedHashMap<>();
         if (body == null || body.isEmpty()) {
             return out;

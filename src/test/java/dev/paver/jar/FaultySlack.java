@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import dev.paver.conversation.SlackStandIn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -188,7 +189,7 @@ public final class FaultySlack implements AutoCloseable {
             String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
             Map<String, String> params = new LinkedHashMap<>();
             if (url.contains("?")) {
-                params.putAll(form(url.substring(url.indexOf('?') + 1)));
+                params.putAll(SlackStandIn.form(url.substring(url.indexOf('?') + 1)));
             }
             String method;
             if (path.startsWith("/respond/")) {
@@ -197,7 +198,7 @@ public final class FaultySlack implements AutoCloseable {
                 params.put("to", path.substring("/respond/".length()));
             } else {
                 method = path.substring("/api/".length());
-                params.putAll(form(event.getRequest().getBodyAsString()));
+                params.putAll(SlackStandIn.form(event.getRequest().getBodyAsString()));
             }
             Response.Builder out = Response.Builder.like(response).but();
             ObjectNode answer;
@@ -371,26 +372,4 @@ public final class FaultySlack implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (body == null || body.isEmpty()) {
-            return out;
-        }
-        if (body.startsWith("{")) {
-            try {
-                JSON.readTree(body).fields().forEachRemaining(e -> out.put(e.getKey(),
-                        e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
-            } catch (Exception e) {
-                out.put("body", body);
-            }
-            return out;
-        }
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(key, value);
-        }
-        return out;
-    }
 }

@@ -38,6 +38,16 @@ public final class GoldenPathFixtures {
         return GoldenPathCatalog.load(TEMPLATES);
     }
 
+    /**
+     * The smallest catalog a domain repository needs for create-service: system {@code checkout} of domain
+     * {@code payments}, owned by group {@code team-payments} (cost center {@code cc-4711}); path to content.
+     */
+    public static final Map<String, String> CHECKOUT_CATALOG = Map.of(
+            "catalog/systems/checkout.yaml", "apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: checkout\n"
+                    + "spec:\n  domain: payments\n  owner: group:team-payments\n",
+            "catalog/groups/team-payments.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n"
+                    + "  name: team-payments\n  annotations:\n    platform/cost-center: cc-4711\nspec:\n  type: team\n");
+
     public static GoldenPath createService() {
         return templates().find("create-service").orElseThrow();
     }

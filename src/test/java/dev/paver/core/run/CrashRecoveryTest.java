@@ -19,6 +19,7 @@ import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.goldenpath.CatalogReader;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Card;
@@ -78,11 +79,7 @@ class CrashRecoveryTest {
         jdbc = new JdbcTemplate(db);
         git = new JGitRepositories(tmp.resolve("repos").toString(), tmp.resolve("work"), "main", null);
         people = new GitStandIn(tmp.resolve("repos"));
-        git.seed("payments-gitops", Map.of(
-                "catalog/systems/checkout.yaml", "apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: checkout\n"
-                        + "spec:\n  domain: payments\n  owner: group:team-payments\n",
-                "catalog/groups/team-payments.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n"
-                        + "  name: team-payments\n  annotations:\n    platform/cost-center: cc-4711\nspec:\n  type: team\n"),
+        git.seed("payments-gitops", GoldenPathFixtures.CHECKOUT_CATALOG,
                 "seed");
     }
 

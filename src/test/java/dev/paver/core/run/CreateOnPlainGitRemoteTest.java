@@ -18,6 +18,7 @@ import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.goldenpath.CatalogReader;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.RequestCheck;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.git.JGitRepositories;
@@ -53,11 +54,7 @@ class CreateOnPlainGitRemoteTest {
     @BeforeEach
     void setUp() {
         daemon = GitDaemon.start(tmp.resolve("host"));
-        new JGitRepositories(daemon.base().toString(), tmp.resolve("seed-work"), "main", null).seed("payments-gitops", Map.of(
-                "catalog/systems/checkout.yaml", "apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: checkout\n"
-                        + "spec:\n  domain: payments\n  owner: group:team-payments\n",
-                "catalog/groups/team-payments.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n"
-                        + "  name: team-payments\n  annotations:\n    platform/cost-center: cc-4711\nspec:\n  type: team\n"),
+        new JGitRepositories(daemon.base().toString(), tmp.resolve("seed-work"), "main", null).seed("payments-gitops", GoldenPathFixtures.CHECKOUT_CATALOG,
                 "seed");
         git = new JGitRepositories(daemon.url(), tmp.resolve("work"), "main", null, List.of("payments-gitops"));
         host = new GitStandIn(daemon.base());
