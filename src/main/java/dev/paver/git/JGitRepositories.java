@@ -50,6 +50,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.merge.MergeStrategy;
 import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -695,8 +696,14 @@ public final class JGitRepositories implements RepositoryPort {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path fresh = own.resolve(UNFINISHED + UUID.randomUUID());
             try {
-                Git.cloneRepository().setURI(uri(name)).setDirectory(fresh.toFile()).setNoCheckout(true)
-                        .setCredentialsProvider(credentials).call().close();
+                try (Git cloned = Git.cloneRepository().setURI(uri(name)).setDirectory(fresh.toFile()).setNoCheckout(true)
+                        .setCredentialsProvider(credentials).call()) {
+                    // a disposable clone needs no garbage collection; JGit's automatic one would run in the background,
+                    // outside Paver's lock on the clone, and hold gc.log.lock while Paver clears stale locks
+                    StoredConfig config = cloned.getRepository().getConfig();
+                    config.setInt("gc", null, "auto", 0);
+                    config.save();
+                }
                 Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 FileSystemUtils.deleteRecursively(fresh);
@@ -768,7 +775,8 @@ public final class JGitRepositories implements RepositoryPort {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                if (file.getFileName().toString().endsWith(".lock")) {
+                // gc.log.lock: JGit's automatic garbage collection, in the background of a clone made before gc.auto=0
+                if (file.getFileName().toString().endsWith(".lock") && !file.getFileName().toString().equals("gc.log.lock")) {
                     LOG.warn("removing {} from the working clone of {}: a process that stopped left it", file, name);
                     Files.deleteIfExists(file);
                 }

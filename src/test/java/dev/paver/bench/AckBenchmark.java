@@ -44,6 +44,10 @@ public final class AckBenchmark {
         try (Testbed testbed = new Testbed(work, false)) {
             // the runs still queued when the benchmark ends fail at shutdown; their log lines are not the point here
             testbed.property("logging.level.dev.paver", "OFF");
+            String workers = System.getProperty("bench.workers");
+            if (workers != null) {
+                testbed.property("paver.runs.worker-threads", workers); // the run workers the started runs compete on
+            }
             testbed.startPaver();
             // warm the JIT on both code paths; the warm-up create-service requests name an unknown system, so
             // they are checked and refused without starting runs
