@@ -16,7 +16,6 @@ import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.approval.ApprovalPolicy;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
-import dev.paver.core.goldenpath.CatalogReader;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.GoldenPathFixtures;
@@ -183,7 +182,7 @@ class CrashRecoveryTest {
     @Test
     void aCardPostedRightBeforeTheKillIsFoundInTheChannelNotPostedAgain() {
         Process first = new Process(key -> key.endsWith("/card"));
-        Run run = first.engine.start(request(first, "api"));
+        Run run = first.engine.start(RunEngineTest.createService(git, catalog, "api"));
         assertThat(slack.cards()).hasSize(1);
         assertThat(first.runs.find(run.id()).orElseThrow().thread()).as("killed before the card was recorded").isNull();
 
@@ -200,7 +199,7 @@ class CrashRecoveryTest {
     @Test
     void aMilestonePostedRightBeforeTheKillIsNotPostedAgainAndTheRunGoesOn() throws Exception {
         Process first = new Process(key -> false);
-        Run run = first.engine.start(request(first, "api"));
+        Run run = first.engine.start(RunEngineTest.createService(git, catalog, "api"));
         String branch = (String) first.runs.find(run.id()).orElseThrow().step("publish-gitops").output().get("branchName");
         people.merge("payments-gitops", branch, "Alex");
 
@@ -221,7 +220,7 @@ class CrashRecoveryTest {
     @Test
     void aCardEditThatFailsIsSentAgainUntilTheCardShowsTheEndAlsoAfterARestart() throws Exception {
         Process first = new Process(key -> false);
-        Run run = first.engine.start(request(first, "api"));
+        Run run = first.engine.start(RunEngineTest.createService(git, catalog, "api"));
         String branch = (String) first.runs.find(run.id()).orElseThrow().step("publish-gitops").output().get("branchName");
         people.merge("payments-gitops", branch, "Alex");
         slack.failEdits.set(3);
@@ -240,14 +239,6 @@ class CrashRecoveryTest {
         assertThat(slack.cards()).as("still one card").hasSize(1);
     }
 
-    private RunRequest request(Process process, String service) {
-        var outcome = new RequestCheck(conventions).check(catalog.find("create-service").orElseThrow(),
-                Map.of("service", service, "system", "checkout", "owner", "team-payments"),
-                CatalogReader.read(git.readFiles("payments-gitops", "catalog")), true);
-        var accepted = (RequestCheck.Accepted) outcome;
-        return new RunRequest("create-service", accepted.parameters(), accepted.platform(), "U0DANA",
-                RunRequest.Origin.TYPED, "C0PAYMENTS");
-    }
 
     /** A message the chat holds: its key (Slack: metadata), where, its ts, and its text or card. */
     private record Posted(String key, String channel, String threadTs, String ts, Message message, Card card) {

@@ -69,7 +69,12 @@ class RunEngineTest {
     }
 
     private RunRequest createService(String service) {
-        var outcome = new RequestCheck(conventions).check(catalog.find("create-service").orElseThrow(),
+        return createService(git, catalog, service);
+    }
+
+    /** Dana's create-service of {@code service} in system checkout, checked against the domain repository's catalog. */
+    static RunRequest createService(RepositoryPort git, GoldenPathCatalog catalog, String service) {
+        var outcome = new RequestCheck(Conventions.defaults()).check(catalog.find("create-service").orElseThrow(),
                 Map.of("service", service, "system", "checkout", "owner", "team-payments"),
                 CatalogReader.read(git.readFiles("payments-gitops", "catalog")), true);
         var accepted = (RequestCheck.Accepted) outcome;
