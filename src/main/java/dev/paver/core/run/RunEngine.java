@@ -142,21 +142,10 @@ public final class RunEngine {
     }
 
     /**
-     * Coalesces card edits: at most one edit of a card per {@code interval} from a pass; a later change within the
-     * interval is left to {@link #editStaleCards()}, which sends the card as it is then (the latest state wins).
-     * Zero (the default) edits at every change.
-     *
-     * @return this engine
-     */
-    public RunEngine cardEdits(Duration interval) {
-        this.cardEditInterval = interval;
-        return this;
-    }
-
-    /**
-     * As {@link #cardEdits(Duration)}, and every card edit is sent by {@link #editStaleCards()} on {@code cards}, never
-     * by a pass: a card edit that waits for Slack (its rate limit, a slow answer) then holds no run back. A card shows
-     * a change within about a second of its being stored.
+     * Coalesces card edits: every card edit is sent by {@link #editStaleCards()} on {@code cards}, never by a pass,
+     * at most one edit of a card per {@code interval}, with the card as it is then (the latest state wins); a card edit
+     * that waits for Slack (its rate limit, a slow answer) then holds no run back. A card shows a change within about
+     * a second of its being stored. Without this (the default), a pass edits the card at every change.
      *
      * @return this engine
      */
@@ -741,16 +730,11 @@ public final class RunEngine {
     }
 
     /**
-     * Edits the card to show the run as stored, now, unless it was edited less than {@link #cardEdits} ago or its last
+     * Edits the card to show the run as stored, now, unless card edits are coalesced ({@link #cardEdits}) or its last
      * edit failed recently: then {@link #editStaleCards()} sends it later, as it is then.
      */
     private void updateCard(Run run, GoldenPath path, Map<String, Object> context) {
-        if (run.thread() == null || cardExecutor != null) {
-            return;
-        }
-        Long last = lastCardEdit.get(run.id());
-        long now = System.nanoTime();
-        if (last != null && now - last < cardEditInterval.toNanos() || cardRetryAt.containsKey(run.id())) {
+        if (run.thread() == null || cardExecutor != null || cardRetryAt.containsKey(run.id())) {
             return;
         }
         sendCard(run, CardBuilder.card(run, path, links(path, context)));
