@@ -37,7 +37,8 @@ import java.util.logging.Logger;
  * {@link RunStore}; a waiting step records a wake key and is executed again when something wakes it (a webhook,
  * an informer event, a poll, a restart), so a lost event only delays a run. Side-effecting steps that are done
  * are never repeated; pure steps are repeated on resume to rebuild the in-memory workspace. Every milestone is
- * posted once per run: its key is stored with the run.
+ * posted once per run: its key is stored with the run. A step is stored done, with its milestones, before they are
+ * posted, so a process killed in between posts them after the restart and does not do the step again.
  *
  * <p>Runs are advanced on the given executor, one pass at a time per run; a wake during a pass schedules one
  * more pass.
@@ -512,6 +513,7 @@ public final class RunEngine {
             StepRun step = run.step(spec.id());
             Action action = actions.find(spec.action()).orElseThrow(); // checked when the engine was built
             if (step.status() == StepStatus.DONE || step.status() == StepStatus.SKIPPED) {
+                post(run, spec.id(), step.milestones()); // those a killed process stored and did not post
                 stepsContext.put(spec.id(), Map.of("output", step.output()));
                 if (action.pure() && step.status() == StepStatus.DONE) {
                     replay.add(spec);
@@ -543,16 +545,20 @@ public final class RunEngine {
                 retryOrFail(run, path, spec, step, e, context);
                 return;
             }
-            post(run, spec.id(), result.milestones());
             if (result instanceof ActionResult.Done done) {
-                run.step(step.with(StepStatus.DONE, done.output(), done.detail(), began, clock.instant()), clock.instant());
+                // stored before its milestones are posted: a kill while posting (paced, so seconds) must not make
+                // the step run again, since a step that changed something (a pushed branch, a merged change)
+                // would then find its own change and fail
+                run.step(step.done(done.output(), done.detail(), done.milestones(), began, clock.instant()), clock.instant());
                 store.update(run);
                 changed = true;
+                post(run, spec.id(), done.milestones());
                 stepsContext.put(spec.id(), Map.of("output", done.output()));
                 if (!action.pure()) {
                     updateCard(run, path, context);
                 }
             } else if (result instanceof ActionResult.Waiting waiting) {
+                post(run, spec.id(), waiting.milestones());
                 // the timer at the store's precision: one computed from nanoseconds (the clock, a step's start) would
                 // otherwise differ from its stored self at every poll
                 Instant wakeAt = RunStore.kept(waiting.wakeAt());
@@ -569,6 +575,7 @@ public final class RunEngine {
                 }
                 return;
             } else if (result instanceof ActionResult.Failed failed) {
+                post(run, spec.id(), failed.milestones());
                 failStep(run, path, step, failed.reason(), context, failed.ending());
                 return;
             }

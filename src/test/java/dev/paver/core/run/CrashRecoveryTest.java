@@ -218,6 +218,52 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aProcessKilledWhilePostingTheMilestonesOfAStepThatPushedDoesNotDoTheStepAgain() throws Exception {
+        // the step is stored done before its milestones are posted: done again, it would find its own change in the
+        // repository and fail the run with "the name is taken"
+        Process dying = new Process(key -> key.endsWith("/publish-gitops/opened"));
+        Run run = dying.engine.start(RunEngineTest.createService(git, catalog, "api"));
+        assertThat(slack.replies()).as("posted before the kill").anyMatch(m -> m.text().contains("opened"));
+        assertThat(dying.runs.find(run.id()).orElseThrow().step("publish-gitops").status())
+                .as("recorded before the post").isEqualTo(StepStatus.DONE);
+
+        Process second = new Process(key -> false);
+        second.engine.resumeAll();
+
+        Run resumed = second.runs.find(run.id()).orElseThrow();
+        assertThat(resumed.state()).as(resumed.outcome()).isEqualTo(RunState.WAITING);
+        assertThat(people.paverBranches("payments-gitops")).as("one GitOps branch").hasSize(1);
+        assertThat(slack.replies()).filteredOn(m -> m.text().contains("opened in payments-gitops"))
+                .as("the pull request told once").hasSize(1);
+        assertThat(resumed.posted()).contains("publish-gitops/opened");
+    }
+
+    @Test
+    void aMilestoneStoredButNotPostedBeforeTheKillIsPostedAfterTheRestart() throws Exception {
+        Process first = new Process(key -> false);
+        Run run = first.engine.start(RunEngineTest.createService(git, catalog, "api"));
+        // as if killed between storing the step and posting its milestone: nothing of it in the chat or the post log
+        slack.messages.removeIf(m -> m.key().endsWith("/publish-gitops/opened"));
+        jdbc.update("DELETE FROM slack_posts WHERE post_key LIKE ?", "%/publish-gitops/opened");
+        Run stored = first.runs.find(run.id()).orElseThrow();
+        Run killed = new Run(stored.id(), stored.request(), stored.createdAt(), stored.state(), stored.steps(), stored.thread(),
+                stored.waitingFor(), stored.outcome(), stored.updatedAt(),
+                stored.posted().stream().filter(k -> !k.equals("publish-gitops/opened")).collect(java.util.stream.Collectors.toSet()),
+                stored.wakeAt());
+        assertThat(first.runs.claim(run.id(), clock.instant().plusSeconds(60), clock.instant())).isTrue();
+        first.runs.update(killed);
+        first.runs.release(run.id());
+
+        Process second = new Process(key -> false);
+        second.engine.resumeAll();
+
+        assertThat(slack.replies()).filteredOn(m -> m.text().contains("opened in payments-gitops"))
+                .as("posted after the restart, once").hasSize(1);
+        assertThat(people.paverBranches("payments-gitops")).hasSize(1);
+        assertThat(second.runs.find(run.id()).orElseThrow().state()).isEqualTo(RunState.WAITING);
+    }
+
+    @Test
     void aCardEditThatFailsIsSentAgainUntilTheCardShowsTheEndAlsoAfterARestart() throws Exception {
         Process first = new Process(key -> false);
         Run run = first.engine.start(RunEngineTest.createService(git, catalog, "api"));
