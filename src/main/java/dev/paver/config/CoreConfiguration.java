@@ -26,6 +26,7 @@ import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Notifier;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionRegistry;
+import dev.paver.core.run.Foreground;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunStore;
@@ -137,6 +138,9 @@ public class CoreConfiguration {
      */
     static final Duration CARD_EDIT_INTERVAL = Duration.ofSeconds(1);
 
+    /** The longest a run waits before a step while Slack requests are being answered (a burst of commands). */
+    static final Duration FOREGROUND_MAX_WAIT = Duration.ofSeconds(5);
+
     @Bean(destroyMethod = "shutdown")
     ExecutorService runWorkers(PaverProperties properties) {
         int threads = properties.runs().workerThreads() > 0 ? properties.runs().workerThreads() : DEFAULT_RUN_WORKERS;
@@ -163,15 +167,25 @@ public class CoreConfiguration {
         return Executors.newFixedThreadPool(2, named("paver-card-"));
     }
 
+    /**
+     * The requests people wait on (Slack's acknowledgements), which runs let go first: a run waits up to
+     * {@link #FOREGROUND_MAX_WAIT} before each step while requests are being answered.
+     */
+    @Bean
+    Foreground foreground() {
+        return new Foreground(FOREGROUND_MAX_WAIT);
+    }
+
     @Bean
     RunEngine runEngine(GoldenPathCatalog catalog, ActionRegistry actions, RunStore store, Notifier notifier,
                         TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock,
-                        PaverProperties properties,
+                        PaverProperties properties, Foreground foreground,
                         @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats,
                         @Qualifier("paverCardEdits") ExecutorService paverCardEdits) {
         RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers,
                 properties.runs().lease(), paverLeaseHeartbeats)
-                .cardEdits(CARD_EDIT_INTERVAL, paverCardEdits);
+                .cardEdits(CARD_EDIT_INTERVAL, paverCardEdits)
+                .yieldingTo(foreground);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
         }

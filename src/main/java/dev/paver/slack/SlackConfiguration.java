@@ -23,6 +23,7 @@ import dev.paver.core.run.Home;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunStore;
+import dev.paver.core.run.Foreground;
 import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -104,10 +105,11 @@ public class SlackConfiguration {
      * minutes either way, the signature, no replay, no Events API retry); on whenever the endpoint is.
      */
     @Bean
-    FilterRegistrationBean<SlackRequestFilter> slackRequestChecks(PaverProperties properties, SeenRequests seenRequests) {
+    FilterRegistrationBean<SlackRequestFilter> slackRequestChecks(PaverProperties properties, SeenRequests seenRequests,
+                                                                  Foreground foreground) {
         String secret = SlackSecrets.signingSecret(properties.slack());
         FilterRegistrationBean<SlackRequestFilter> registration = new FilterRegistrationBean<>(
-                new SlackRequestFilter(secret, seenRequests, Clock.systemUTC()));
+                new SlackRequestFilter(secret, seenRequests, Clock.systemUTC(), foreground));
         registration.addUrlPatterns("/slack/events");
         registration.setEnabled(secret != null);
         return registration;

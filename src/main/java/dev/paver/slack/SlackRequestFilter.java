@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import dev.paver.core.run.Foreground;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
@@ -64,14 +65,17 @@ public final class SlackRequestFilter extends HttpFilter {
     private final SlackSignature.Generator signer;
     private final SeenRequests seen;
     private final Clock clock;
+    private final Foreground foreground;
 
     /**
      * @param signingSecret the Slack app's signing secret; null refuses every request (Paver's HTTP mode is off then)
      * @param seen          where verified signatures are recorded
      * @param clock         the wall clock Slack's timestamps are compared with ({@code Clock.systemUTC()} in production;
      *                      not Paver's run clock, which tests move forward)
+     * @param foreground    marked while each request is handled, so that runs leave the processors to it
      */
-    public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock) {
+    public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock, Foreground foreground) {
+        this.foreground = foreground;
         this.signer = signingSecret == null ? null : new SlackSignature.Generator(signingSecret);
         this.seen = seen;
         this.clock = clock;
@@ -84,6 +88,16 @@ public final class SlackRequestFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        foreground.enter();
+        try {
+            check(request, response, chain);
+        } finally {
+            foreground.leave();
+        }
+    }
+
+    private void check(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         List<String> signatures = Collections.list(request.getHeaders(SIGNATURE));
         List<String> timestamps = Collections.list(request.getHeaders(TIMESTAMP));
         if (signatures.size() != 1 || timestamps.size() != 1) {

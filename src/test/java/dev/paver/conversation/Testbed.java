@@ -62,7 +62,9 @@ public final class Testbed implements AutoCloseable {
         properties.put("paver.runs.timer-tick", "200ms");
         properties.put("paver.runs.catalog-refresh", "200ms");
         properties.put("paver.templates.dir", Path.of("templates").toAbsolutePath().toString());
-        properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath());
+        // the default URL's settings (application.yml), in this testbed's folder: a commit is written at once
+        properties.put("spring.datasource.url", "jdbc:h2:file:" + workDir.resolve("db").resolve("paver").toAbsolutePath()
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         properties.put("logging.level.root", "WARN");
         if (cluster != null) {
             properties.put("paver.kubernetes.api-url", cluster.url());

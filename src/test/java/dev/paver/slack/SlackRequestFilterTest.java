@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.slack.api.app_backend.SlackSignature;
 import dev.paver.conversation.SlackSigner;
+import dev.paver.core.run.Foreground;
 import dev.paver.store.JdbcSeenRequests;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class SlackRequestFilterTest {
                 "sa", "");
         Flyway.configure().dataSource(db).load().migrate();
         seen = new JdbcSeenRequests(new JdbcTemplate(db), Duration.ofMinutes(1));
-        filter = new SlackRequestFilter(SECRET, seen, Clock.fixed(NOW, ZoneOffset.UTC));
+        filter = new SlackRequestFilter(SECRET, seen, Clock.fixed(NOW, ZoneOffset.UTC), new Foreground(java.time.Duration.ZERO));
     }
 
     private static MockHttpServletRequest signedAt(Instant at, String body) {

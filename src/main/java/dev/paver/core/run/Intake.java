@@ -149,6 +149,7 @@ public final class Intake {
      * @throws Refused    when its secret value cannot be sealed or is not sealed for the controller's key
      */
     public void start(Ready ready, Run accepted, Consumer<Run> afterFirstPass) {
+        engine.awaitQuiet(); // its writes and sealing wait while Slack requests are being acknowledged
         RequestCheck.Accepted checked;
         try {
             mayRun(ready.path(), accepted.request());

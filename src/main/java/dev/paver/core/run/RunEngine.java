@@ -67,6 +67,7 @@ public final class RunEngine {
     private final Set<String> turnedOffWarned = ConcurrentHashMap.newKeySet();
     private volatile Duration cardEditInterval = Duration.ZERO;
     private volatile Executor cardExecutor;
+    private volatile Foreground foreground;
     /** run id to System.nanoTime() of its card's last edit */
     private final Map<String, Long> lastCardEdit = new ConcurrentHashMap<>();
     /** run id to System.nanoTime() before which its failed card edit is not tried again */
@@ -154,6 +155,24 @@ public final class RunEngine {
         this.cardEditInterval = interval;
         this.cardExecutor = cards;
         return this;
+    }
+
+    /**
+     * Lets the requests people wait on go first: before each step's action, a pass waits until {@code requests}
+     * are quiet ({@link Foreground#awaitQuiet}). Without this (the default), actions run at once.
+     *
+     * @return this engine
+     */
+    public RunEngine yieldingTo(Foreground requests) {
+        this.foreground = requests;
+        return this;
+    }
+
+    /** Waits until the requests people wait on are quiet, when the engine {@link #yieldingTo yields} to them. */
+    void awaitQuiet() {
+        if (foreground != null) {
+            foreground.awaitQuiet();
+        }
     }
 
     /**
@@ -374,6 +393,7 @@ public final class RunEngine {
      * is skipped (the holder, or the next wake or poll, goes on with the run). Unknown or finished runs are left alone.
      */
     public void advance(String runId) {
+        awaitQuiet(); // before the lease: a pass starts with database writes and the card's post
         synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
             try {
                 Instant now = clock.instant();
@@ -521,6 +541,7 @@ public final class RunEngine {
                 continue;
             }
             ActionResult result;
+            awaitQuiet();
             Instant began = clock.instant();
             try {
                 if (action.usesWorkspace() && !replay.isEmpty()) {
