@@ -59,6 +59,7 @@ import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteConfig;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -696,13 +697,22 @@ public final class JGitRepositories implements RepositoryPort {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path fresh = own.resolve(UNFINISHED + UUID.randomUUID());
             try {
-                try (Git cloned = Git.cloneRepository().setURI(uri(name)).setDirectory(fresh.toFile()).setNoCheckout(true)
-                        .setCredentialsProvider(credentials).call()) {
-                    // a disposable clone needs no garbage collection; JGit's automatic one would run in the background,
-                    // outside Paver's lock on the clone, and hold gc.log.lock while Paver clears stale locks
+                // a clone without checkout, as git clone --no-checkout makes it, but configured before its fetch: a
+                // disposable clone needs no garbage collection, and JGit's automatic one, started by the fetch, would
+                // run in the background outside Paver's lock on the clone (holding gc.log.lock while the clone is
+                // moved into place, or while Paver clears stale locks)
+                try (Git cloned = Git.init().setDirectory(fresh.toFile()).call()) {
                     StoredConfig config = cloned.getRepository().getConfig();
                     config.setInt("gc", null, "auto", 0);
+                    RemoteConfig origin = new RemoteConfig(config, Constants.DEFAULT_REMOTE_NAME);
+                    origin.addURI(new URIish(uri(name)));
+                    origin.addFetchRefSpec(new RefSpec("+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES
+                            + Constants.DEFAULT_REMOTE_NAME + "/*"));
+                    origin.update(config);
                     config.save();
+                    cloned.fetch().setRemote(Constants.DEFAULT_REMOTE_NAME).setCredentialsProvider(credentials).call();
+                } catch (URISyntaxException e) {
+                    throw new IllegalStateException("the git base gives no valid URL for " + name + ": " + e.getMessage(), e);
                 }
                 Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -775,8 +785,7 @@ public final class JGitRepositories implements RepositoryPort {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                // gc.log.lock: JGit's automatic garbage collection, in the background of a clone made before gc.auto=0
-                if (file.getFileName().toString().endsWith(".lock") && !file.getFileName().toString().equals("gc.log.lock")) {
+                if (file.getFileName().toString().endsWith(".lock")) {
                     LOG.warn("removing {} from the working clone of {}: a process that stopped left it", file, name);
                     Files.deleteIfExists(file);
                 }

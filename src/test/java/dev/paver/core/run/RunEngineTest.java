@@ -24,8 +24,11 @@ import dev.paver.git.JGitRepositories;
 import dev.paver.core.report.Message;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +83,23 @@ class RunEngineTest {
         var accepted = (RequestCheck.Accepted) outcome;
         return new RunRequest("create-service", accepted.parameters(), accepted.platform(), "U0DANA",
                 RunRequest.Origin.TYPED, "C0PAYMENTS");
+    }
+
+    @Test
+    void aRunStartsOnlyOnceTheRequestsBeingAnsweredAreDone() throws Exception {
+        RecordingNotifier slack = new RecordingNotifier();
+        Foreground requests = new Foreground(Duration.ofSeconds(30));
+        RunEngine engine = engine(git, slack).yieldingTo(requests);
+        requests.enter(); // a slash command being acknowledged
+        CompletableFuture<Run> started = CompletableFuture.supplyAsync(() -> engine.start(createService("api")));
+        Thread.sleep(500);
+        assertThat(slack.cards).as("nothing posted, nothing pushed while the request is answered").isEmpty();
+        assertThat(people.paverBranches("payments-gitops")).isEmpty();
+
+        requests.leave();
+        Run run = started.get(60, TimeUnit.SECONDS);
+        assertThat(store.find(run.id()).orElseThrow().state()).isEqualTo(RunState.WAITING);
+        assertThat(people.paverBranches("payments-gitops")).hasSize(1);
     }
 
     @Test
