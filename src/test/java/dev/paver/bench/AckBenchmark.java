@@ -1,6 +1,7 @@
 package dev.paver.bench;
 
 import dev.paver.conversation.Testbed;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -45,7 +46,14 @@ public final class AckBenchmark {
         // HttpURLConnection keeps at most 5 idle connections per host by default; the benchmark keeps 50 busy
         System.setProperty("http.maxConnections", Integer.toString(CONCURRENCY + 10));
         Path work = Files.createTempDirectory("paver-bench-");
+        // -Dbench.db=postgresql: the database of deploy/ (an embedded PostgreSQL), instead of the embedded default H2
+        EmbeddedPostgres postgres = "postgresql".equals(System.getProperty("bench.db")) ? EmbeddedPostgres.builder().start() : null;
         try (Testbed testbed = new Testbed(work, false)) {
+            if (postgres != null) {
+                testbed.property("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+                testbed.property("spring.datasource.username", "postgres");
+                testbed.property("spring.datasource.password", "postgres");
+            }
             // the runs still queued when the benchmark ends fail at shutdown; their log lines are not the point here
             testbed.property("logging.level.dev.paver", "OFF");
             // Paver's own intervals, not the testbed's quick ones (made for conversations that should not wait)
@@ -74,7 +82,8 @@ public final class AckBenchmark {
                     i -> String.format("/platform create-service svc-%04d --system checkout --owner team-payments", i));
             System.out.println();
             System.out.println("Acknowledgement latency, " + COMMANDS + " signed slash commands, " + CONCURRENCY
-                    + " at a time, " + Runtime.getRuntime().availableProcessors() + " cores:");
+                    + " at a time, " + Runtime.getRuntime().availableProcessors() + " cores, "
+                    + (postgres == null ? "H2" : "PostgreSQL") + ":");
             report("/platform help", help);
             report("/platform create-service (starts a run)", create);
             var all = testbed.slack().calls("response_url");
@@ -83,6 +92,9 @@ public final class AckBenchmark {
                 System.out.println("  " + told.size() + " requesters were told privately that their run did not start, e.g. "
                         + told.get(0).param("body"));
             }
+        }
+        if (postgres != null) {
+            postgres.close();
         }
         System.exit(0);
     }
