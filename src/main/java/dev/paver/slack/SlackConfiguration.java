@@ -80,13 +80,26 @@ public class SlackConfiguration {
                 user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine));
     }
 
+    /**
+     * Bolt, with every request marked on {@code foreground} while it is handled: in Socket Mode, where no HTTP filter
+     * sees it, runs then also leave the processors to the acknowledgement (in HTTP mode {@link SlackRequestFilter}
+     * marks it from before its checks).
+     */
     @Bean
-    App slackApp(Slack slack, PaverProperties properties, SlackListeners listeners) {
+    App slackApp(Slack slack, PaverProperties properties, SlackListeners listeners, Foreground foreground) {
         AppConfig config = AppConfig.builder().slack(slack)
                 .signingSecret(SlackSecrets.signingSecret(properties.slack()))
                 .singleTeamBotToken(properties.slack().botToken())
                 .build();
         App app = new App(config);
+        app.use((request, response, chain) -> {
+            foreground.enter();
+            try {
+                return chain.next(request);
+            } finally {
+                foreground.leave();
+            }
+        });
         listeners.register(app);
         return app;
     }

@@ -103,6 +103,8 @@ public final class FaultBenchmark {
         int failedStarts;
         long warnings;
         long errors;
+        /** The distinct messages of the ERROR lines, without their time and thread. */
+        final Set<String> errorLines = new java.util.LinkedHashSet<>();
 
         Node(String name, Path work, Map<String, String> env) {
             this.name = name;
@@ -155,7 +157,10 @@ public final class FaultBenchmark {
         private void retire(PaverJar j) throws Exception {
             for (String line : j.log().lines().toList()) {
                 warnings += line.contains(" WARN ") ? 1 : 0;
-                errors += line.contains(" ERROR ") ? 1 : 0;
+                if (line.contains(" ERROR ")) {
+                    errors++;
+                    errorLines.add(line.substring(line.indexOf(" ERROR ") + 7).replaceFirst("^\\d+ --- \\[[^]]*\\] \\[[^]]*\\] ", ""));
+                }
             }
             j.close();
         }
@@ -516,18 +521,19 @@ public final class FaultBenchmark {
     // --- the figures -----------------------------------------------------------------------------------------------
 
     /** A run as the database holds it after the last stop. */
-    record RunRow(String id, String service, String state, String channel, String cardTs) {
+    record RunRow(String id, String service, String state, String channel, String cardTs, String outcome) {
     }
 
     private static List<RunRow> runs(Connection connection) throws Exception {
         List<RunRow> runs = new ArrayList<>();
         try (connection; Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT id, request_json, state, channel, card_ts FROM runs ORDER BY created_at")) {
+             ResultSet rs = statement.executeQuery("SELECT id, request_json, state, channel, card_ts, outcome FROM runs ORDER BY created_at")) {
             while (rs.next()) {
                 JsonNode request = JSON.readTree(rs.getString("request_json"));
                 JsonNode parameters = request.path("parameters");
                 String service = parameters.path("service").asText(parameters.path("name").asText(""));
-                runs.add(new RunRow(rs.getString("id"), service, rs.getString("state"), rs.getString("channel"), rs.getString("card_ts")));
+                runs.add(new RunRow(rs.getString("id"), service, rs.getString("state"), rs.getString("channel"), rs.getString("card_ts"),
+                        rs.getString("outcome")));
             }
         }
         return runs;
@@ -591,12 +597,16 @@ public final class FaultBenchmark {
         List<String> stale = new ArrayList<>();
         int noCard = 0;
         int unfinished = 0;
+        List<String> failed = new ArrayList<>();
         Set<String> pointed = ConcurrentHashMap.newKeySet();
         for (RunRow run : runs) {
             if (run.service().startsWith(PROBE)) {
                 continue;
             }
             unfinished += Set.of("RUNNING", "WAITING").contains(run.state()) ? 1 : 0;
+            if (!Set.of("RUNNING", "WAITING", "SUCCEEDED").contains(run.state())) {
+                failed.add(run.service() + " " + run.state() + ": " + run.outcome());
+            }
             if (run.cardTs() == null) {
                 noCard++;
                 continue;
@@ -679,6 +689,7 @@ public final class FaultBenchmark {
         row(format, "lost requests (acknowledged, never started, nobody told)", lost.size(), "0");
         row(format, "stale cards at the end", stale.size(), "0");
         row(format, "runs not finished at the end / runs without a card", unfinished + " / " + noCard, "");
+        row(format, "runs failed, denied or expired", failed.size(), "");
         row(format, "peak messages per second in one channel", peakPosts, "1");
         row(format, "peak edits per second of one card", peakEdits, "1");
         row(format, "Slack calls / answered 429 / answered 500", calls.size() + " / " + refused429 + " / " + refused500, "");
@@ -696,6 +707,9 @@ public final class FaultBenchmark {
         if (!lost.isEmpty()) {
             System.out.println("  lost: " + lost);
         }
+        failed.forEach(f -> System.out.println("  ended without success: " + f));
+        nodes.stream().flatMap(n -> n.errorLines.stream()).distinct().limit(5)
+                .forEach(e -> System.out.println("  log ERROR: " + e));
         if (!stale.isEmpty()) {
             System.out.println("  stale: " + stale);
         }
