@@ -42,6 +42,7 @@ import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.RemoteRepositoryException;
 import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -697,13 +698,10 @@ public final class JGitRepositories implements RepositoryPort {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path fresh = own.resolve(UNFINISHED + UUID.randomUUID());
             try {
-                // a clone without checkout, as git clone --no-checkout makes it, but configured before its fetch: a
-                // disposable clone needs no garbage collection, and JGit's automatic one, started by the fetch, would
-                // run in the background outside Paver's lock on the clone (holding gc.log.lock while the clone is
-                // moved into place, or while Paver clears stale locks)
+                // a clone without checkout, as git clone --no-checkout makes it, but configured before its fetch
                 try (Git cloned = Git.init().setDirectory(fresh.toFile()).call()) {
                     StoredConfig config = cloned.getRepository().getConfig();
-                    config.setInt("gc", null, "auto", 0);
+                    noBackgroundGc(config);
                     RemoteConfig origin = new RemoteConfig(config, Constants.DEFAULT_REMOTE_NAME);
                     origin.addURI(new URIish(uri(name)));
                     origin.addFetchRefSpec(new RefSpec("+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES
@@ -732,12 +730,33 @@ public final class JGitRepositories implements RepositoryPort {
         }
         Git git = Git.open(dir.toFile());
         try {
+            StoredConfig config = git.getRepository().getConfig();
+            if (noBackgroundGc(config)) {
+                config.save(); // a clone an earlier version made
+            }
             fetch(git);
         } catch (GitAPIException | RuntimeException e) {
             git.close();
             throw e;
         }
         return git;
+    }
+
+    /**
+     * Turns JGit's automatic garbage collection off in a working clone's config: a disposable clone needs none, and
+     * JGit starts it after every fetch on a background thread of its own ({@code gc.autoDetach}), which takes
+     * {@code gc.log.lock} even when {@code gc.auto} is 0 and so outlives Paver's lock on the clone: the clone could be
+     * moved into place, or its stale locks cleared, under it. With {@code gc.autoDetach=false} the check runs on the
+     * fetching thread and {@code gc.auto=0} ends it at once.
+     *
+     * @return true when the config changed (the caller saves it)
+     */
+    private static boolean noBackgroundGc(StoredConfig config) {
+        boolean changed = config.getInt(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTO, -1) != 0
+                || config.getBoolean(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTODETACH, true);
+        config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+        config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+        return changed;
     }
 
     /** Why {@code dir} is not a whole working clone of {@code name}'s remote, or null when it is. */
