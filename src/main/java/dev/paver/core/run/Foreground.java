@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Requests a person is waiting on, which come before the runs' own work. Slack gives an app 3 seconds to acknowledge
- * a slash command, a view submission or a block action, and Paver promises much less (p99 under 100 ms at 50
+ * a slash command, a view submission or a block action, and Paver aims at much less (p99 under 100 ms at 50
  * commands at once, {@code docs/performance.md}); the runs started by those commands render, check and push for
  * tenths of a second each, and on two cores eight run workers would take the processors from the acknowledgements.
  * So the HTTP layer marks each request while it is handled ({@link #enter}, {@link #leave}), and a run worker about
