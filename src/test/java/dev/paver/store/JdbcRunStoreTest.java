@@ -4,7 +4,9 @@ import static dev.paver.store.StoreFixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paver.core.report.Link;
 import dev.paver.core.report.ThreadRef;
+import dev.paver.core.run.Milestone;
 import dev.paver.core.run.Run;
 import dev.paver.core.run.RunRequest;
 import dev.paver.core.run.RunState;
@@ -125,6 +127,31 @@ class JdbcRunStoreTest {
         assertThat(found.step("publish-gitops").output()).containsEntry("pullRequestNumber", 7)
                 .containsEntry("branchName", "paver/r1/create-service-ledger-worker");
         assertThat(found.step("await-merge").finishedAt()).isNull();
+    }
+
+    @Test
+    void keepsTheRepliesADoneStepHasStillToPostAndReadsStepsStoredBeforeThereWereAny() {
+        Run run = newRun("r1", T0, RunState.RUNNING, null);
+        store.insert(run);
+        claim("r1");
+        StepRun published = new StepRun("publish-gitops", StepStatus.DONE, Map.of("pullRequestNumber", 7), "pull request #7",
+                T0, T0.plusSeconds(2), null, List.of(new Milestone("opened", "Pull request #7 opened",
+                        List.of(new Link("payments-gitops #7", "https://github.com/acme/payments-gitops/pull/7")))));
+        store.update(new Run("r1", run.request(), T0, RunState.RUNNING, List.of(StepRun.pending("render-base"), published,
+                StepRun.pending("await-merge")), null, null, "", T0.plusSeconds(2), Set.of()));
+
+        assertThat(store.find("r1").orElseThrow().step("publish-gitops").milestones()).isEqualTo(published.milestones());
+
+        // a run stored by an earlier version: its steps have no "milestones" member
+        JdbcTemplate jdbc = new JdbcTemplate(StoreFixtures.h2());
+        JdbcRunStore older = new JdbcRunStore(jdbc, "replica-a");
+        older.insert(newRun("r2", T0, RunState.RUNNING, null));
+        jdbc.update("UPDATE runs SET steps_json = ? WHERE id = 'r2'", "[{\"stepId\":\"render-base\",\"status\":\"DONE\","
+                + "\"output\":{},\"detail\":\"3 files\",\"startedAt\":\"2026-12-05T10:00:00Z\",\"finishedAt\":null,"
+                + "\"retryingSince\":null}]");
+        StepRun old = older.find("r2").orElseThrow().step("render-base");
+        assertThat(old.status()).isEqualTo(StepStatus.DONE);
+        assertThat(old.milestones()).isEmpty();
     }
 
     @Test
