@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Sends Paver's own {@code /slack/events} one signed {@code help} command at start-up, over loopback, so that what
  * the first real request would pay is paid now: Bolt's one {@code auth.test} call (it checks the bot token) and
  * the JIT. Its trigger id is new each time, so that replicas starting in the same second do not send the same signed
- * request (the second would be taken for a replay and not warm that replica up). A failure is logged with what it means; the server runs anyway.
+ * request (the second would be taken for a replay and not warm that replica up). A failure is logged with what it
+ * means; the server runs anyway.
  */
 final class SlackWarmUp {
 

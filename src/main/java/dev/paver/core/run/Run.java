@@ -148,6 +148,11 @@ public final class Run {
         updatedAt = now.isBefore(next) ? next : now;
     }
 
+    /** Whether the milestone {@code key} was posted; {@link #posted()} without its copy, for every pass. */
+    boolean hasPosted(String key) {
+        return posted.contains(key);
+    }
+
     boolean markPosted(String key) {
         return posted.add(key);
     }

@@ -565,6 +565,9 @@ public final class RunEngine {
                 retryOrFail(run, path, spec, step, e, context);
                 return;
             }
+            if (!(result instanceof ActionResult.Done)) {
+                post(run, spec.id(), result.milestones()); // a step not done is executed again: nothing to keep
+            }
             if (result instanceof ActionResult.Done done) {
                 // stored before its milestones are posted: a kill while posting (paced, so seconds) must not make
                 // the step run again, since a step that changed something (a pushed branch, a merged change)
@@ -578,7 +581,6 @@ public final class RunEngine {
                     updateCard(run, path, context);
                 }
             } else if (result instanceof ActionResult.Waiting waiting) {
-                post(run, spec.id(), waiting.milestones());
                 // the timer at the store's precision: one computed from nanoseconds (the clock, a step's start) would
                 // otherwise differ from its stored self at every poll
                 Instant wakeAt = RunStore.kept(waiting.wakeAt());
@@ -595,7 +597,6 @@ public final class RunEngine {
                 }
                 return;
             } else if (result instanceof ActionResult.Failed failed) {
-                post(run, spec.id(), failed.milestones());
                 failStep(run, path, step, failed.reason(), context, failed.ending());
                 return;
             }
@@ -747,7 +748,7 @@ public final class RunEngine {
     private void post(Run run, String stepId, List<Milestone> milestones) {
         for (Milestone m : milestones) {
             String key = stepId + "/" + m.key();
-            if (run.posted().contains(key)) {
+            if (run.hasPosted(key)) {
                 continue;
             }
             notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()), run.id() + "/" + key);
@@ -914,8 +915,8 @@ public final class RunEngine {
      * {@code r}, the time in milliseconds in base 36, and 32 random bits in hex: unique across replicas (a clash needs
      * two runs in the same millisecond with the same 32 bits), readable in a branch name, in creation order. Not a
      * secret (it is shown in Slack and in branch names), so the random bits come from {@link ThreadLocalRandom}: the
-     * shared {@code java.security.SecureRandom} reads the OS source under one lock, and the threads acknowledging requests queued
-     * on it for tens of milliseconds.
+     * shared {@code java.security.SecureRandom} reads the OS source under one lock, and the threads acknowledging
+     * requests queued on it for tens of milliseconds.
      */
     private static String newId(Instant now) {
         return "r" + Long.toString(now.toEpochMilli(), 36) + String.format("%08x", ThreadLocalRandom.current().nextInt());
