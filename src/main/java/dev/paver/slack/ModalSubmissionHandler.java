@@ -43,7 +43,7 @@ final class ModalSubmissionHandler {
             }
             if (outcome instanceof Intake.Ready ready) {
                 String userId = payload.getUser().getId();
-                starter.startLater(ready, userId, RunRequest.Origin.MODAL, channel, text -> tell(ctx, channel, userId, text));
+                starter.startLater(ready, userId, RunRequest.Origin.MODAL, channel, text -> tell(ctx, channel, userId, text), null);
             }
             return ctx.ack();
         });

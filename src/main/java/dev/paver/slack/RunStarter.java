@@ -4,6 +4,7 @@ import dev.paver.core.run.Intake;
 import dev.paver.core.run.Run;
 import dev.paver.core.run.RunRequest;
 import dev.paver.slack.IntakeExecutor.Tell;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,18 @@ final class RunStarter {
      * Stores the request at once (on the calling thread, before the acknowledgement: a crash after the ack then loses
      * nothing, {@link Intake#resumeReceived} goes on with it) and finishes its intake on the executor.
      *
+     * @param requestSignature the slash command's {@code X-Slack-Signature} ({@link Replays#signature}), or null
+     * @return false when the run of this signed request was stored before (a replay): nothing was stored or started
      * @throws RuntimeException when the request cannot be stored; nothing was started and the caller says so
      */
-    void startLater(Intake.Ready ready, String userId, RunRequest.Origin origin, String channel, Tell tell) {
-        Run accepted = intake.accept(ready, userId, origin, channel);
+    boolean startLater(Intake.Ready ready, String userId, RunRequest.Origin origin, String channel, Tell tell,
+                       String requestSignature) {
+        Optional<Run> stored = intake.accept(ready, userId, origin, channel, requestSignature);
+        if (stored.isEmpty()) {
+            ready.secrets().discard();
+            return false;
+        }
+        Run accepted = stored.get();
         executor.execute(() -> {
             try {
                 intake.start(ready, accepted, run -> {
@@ -51,5 +60,6 @@ final class RunStarter {
                 IntakeExecutor.inform(tell, userId, ":warning: Paver could not start " + ready.path().id() + ": " + e.getMessage());
             }
         });
+        return true;
     }
 }

@@ -74,10 +74,12 @@ public class SlackConfiguration {
 
     @Bean
     SlackListeners slackListeners(Intake intake, PaverProperties properties, Approvals approvals, GrantStore grants,
-                                  RunStore runs, AuditLog audit, Conventions conventions, RunEngine engine, Clock clock) {
+                                  RunStore runs, AuditLog audit, Conventions conventions, RunEngine engine, Clock clock,
+                                  SeenRequests seenRequests) {
         return new SlackListeners(intake, properties.slack().command(), new SlackListeners.Decisions(approvals,
                 new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions),
-                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine));
+                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine),
+                new Replays(seenRequests, Clock.systemUTC()));
     }
 
     /**

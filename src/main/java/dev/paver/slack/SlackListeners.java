@@ -47,10 +47,11 @@ public final class SlackListeners implements AutoCloseable {
 
     /**
      * @param command the slash command, e.g. {@code /platform}
+     * @param replays the signed requests received before, for the slash commands answered after their ack
      */
-    public SlackListeners(Intake intake, String command, Decisions decisions) {
+    public SlackListeners(Intake intake, String command, Decisions decisions, Replays replays) {
         RunStarter starter = new RunStarter(intake, executor, command);
-        this.command = new SlashCommandHandler(intake, command, decisions.audit(), executor, starter);
+        this.command = new SlashCommandHandler(intake, command, decisions.audit(), executor, starter, replays);
         this.modals = new ModalSubmissionHandler(intake, starter);
         this.home = new AppHome(decisions.home(), decisions.approvals(), executor);
         this.approvalButtons = new ApprovalButtons(decisions.approvals(), decisions.extensions(), decisions.wake(), home, executor);

@@ -1,6 +1,7 @@
 package dev.paver.slack;
 
 import com.slack.api.app_backend.SlackSignature;
+import com.slack.api.bolt.util.QueryStringParser;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +34,16 @@ import org.slf4j.LoggerFactory;
  * (docs.slack.dev/apis/events-api, retries). In this order:
  * <ol>
  *   <li>exactly one {@code X-Slack-Signature} and one {@code X-Slack-Request-Timestamp} header, else 401;</li>
- *   <li>the timestamp (Unix seconds) at most {@link #WINDOW five minutes} from now, in the past or the future,
+ *   <li>the timestamp (Unix seconds) at most {@link Replays#WINDOW five minutes} from now, in the past or the future,
  *       else 401;</li>
  *   <li>the signature is Slack's ({@code v0=} + hex HMAC-SHA256 of {@code v0:<timestamp>:<body>} with the signing
  *       secret, computed by Bolt's {@link SlackSignature.Generator}), else 401;</li>
  *   <li>a request carrying {@code X-Slack-Retry-Num} (Slack delivering an event again) is answered 200 with an
  *       empty body and not handled again;</li>
- *   <li>the signature is recorded in {@link SeenRequests}; if it was recorded before, the request is a replay and is
- *       answered 200 with an empty body, without a second effect.</li>
+ *   <li>the signature is recorded ({@link Replays}); if it was recorded before, the request is a replay and is
+ *       answered 200 with an empty body, without a second effect. A slash command (a form body with a {@code command}
+ *       field) is not recorded here but where its effect is stored, so that its acknowledgement waits for one database
+ *       write, not two ({@link Replays} says where).</li>
  * </ol>
  * Refusals are answered {@code text/plain} with a short reason. Only a verified signature is recorded, so that
  * nobody without the secret can fill the table. Then Bolt gets the request, with the body it can read again, and
@@ -47,23 +51,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlackRequestFilter extends HttpFilter {
 
-    /** How far a request's timestamp may be from now, either way (Slack's doc: five minutes). */
-    public static final Duration WINDOW = Duration.ofMinutes(5);
-    /** Kept beyond the window before a seen signature is forgotten, for clocks of replicas that differ a little. */
-    static final Duration MARGIN = Duration.ofMinutes(1);
-
     static final String SIGNATURE = SlackSignature.HeaderNames.X_SLACK_SIGNATURE;
     static final String TIMESTAMP = SlackSignature.HeaderNames.X_SLACK_REQUEST_TIMESTAMP;
     static final String RETRY_NUM = "X-Slack-Retry-Num";
     static final String RETRY_REASON = "X-Slack-Retry-Reason";
 
     private static final Logger LOG = LoggerFactory.getLogger(SlackRequestFilter.class);
-    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,12}");
-    private static final Pattern SIGNATURE_SHAPE = Pattern.compile("v0=[0-9a-f]{64}");
     private static final Pattern RETRY_WORD = Pattern.compile("[0-9A-Za-z_]{1,40}");
 
     private final SlackSignature.Generator signer;
-    private final SeenRequests seen;
+    private final Replays replays;
     private final Clock clock;
     private final Foreground foreground;
 
@@ -77,7 +74,7 @@ public final class SlackRequestFilter extends HttpFilter {
     public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock, Foreground foreground) {
         this.foreground = foreground;
         this.signer = signingSecret == null ? null : new SlackSignature.Generator(signingSecret);
-        this.seen = seen;
+        this.replays = new Replays(seen, clock);
         this.clock = clock;
     }
 
@@ -107,13 +104,13 @@ public final class SlackRequestFilter extends HttpFilter {
         }
         String signature = signatures.get(0);
         String timestamp = timestamps.get(0);
-        if (!SECONDS.matcher(timestamp).matches()) {
+        if (!Replays.SECONDS.matcher(timestamp).matches()) {
             refuse(request, response, TIMESTAMP + " is not a Unix time in seconds");
             return;
         }
         Instant now = clock.instant();
         Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
-        if (Duration.between(signedAt, now).abs().compareTo(WINDOW) > 0) {
+        if (Duration.between(signedAt, now).abs().compareTo(Replays.WINDOW) > 0) {
             refuse(request, response, TIMESTAMP + " is more than five minutes " + (signedAt.isAfter(now) ? "ahead of" : "before")
                     + " this server's time: a request is accepted only within five minutes of being signed; if the "
                     + "request is new, check the clocks");
@@ -122,7 +119,7 @@ public final class SlackRequestFilter extends HttpFilter {
         byte[] body = request.getInputStream().readAllBytes();
         // Bolt's Generator computes the signature; not its Verifier, whose time check is one-sided and whose
         // comparison is not constant-time
-        if (signer == null || !SIGNATURE_SHAPE.matcher(signature).matches() || !MessageDigest.isEqual(
+        if (signer == null || !Replays.SIGNATURE_SHAPE.matcher(signature).matches() || !MessageDigest.isEqual(
                 signer.generate(timestamp, new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.US_ASCII))) {
             refuse(request, response, SIGNATURE + " does not match the request: it was not signed with this app's "
@@ -136,9 +133,13 @@ public final class SlackRequestFilter extends HttpFilter {
             acknowledge(response);
             return;
         }
+        if (isSlashCommand(request, body)) {
+            chain.doFilter(new ReadAgain(request, body), response);
+            return;
+        }
         boolean first;
         try {
-            first = seen.firstTime(signature, now, signedAt.plus(WINDOW).plus(MARGIN));
+            first = replays.firstTime(signature, signedAt);
         } catch (RuntimeException e) {
             LOG.warn("Could not record a Slack request as received, so it was not handled: {}", e.getMessage());
             answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
@@ -152,6 +153,19 @@ public final class SlackRequestFilter extends HttpFilter {
             return;
         }
         chain.doFilter(new ReadAgain(request, body), response);
+    }
+
+    /**
+     * A slash command: a form-encoded body with a {@code command} field ("Implementing slash commands", docs.slack.dev);
+     * interactions carry a {@code payload} field instead, and Events API requests are JSON.
+     */
+    private static boolean isSlashCommand(HttpServletRequest request, byte[] body) {
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return false;
+        }
+        Map<String, List<String>> form = QueryStringParser.toMap(new String(body, StandardCharsets.UTF_8));
+        return form.containsKey("command") && !form.containsKey("payload");
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason) throws IOException {

@@ -2,6 +2,7 @@ package dev.paver.slack;
 
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.SlashCommandContext;
+import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.response.views.ViewsOpenResponse;
 import dev.paver.core.audit.AuditTrail;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * checks the text in memory, then acks: with the help, a reply or the violations when there is nothing to start;
  * with the start message when the run starts (after the ack, on the intake executor); empty when a modal opens or
  * an audit is looked up after the ack (answered through {@code response_url}). A failure before the ack is acked
- * with a reference to Paver's log, and nothing is started.
+ * with a reference to Paver's log, and nothing is started. The same signed request sent again changes nothing: its
+ * run is stored once, and a modal or an audit answer is given once ({@link Replays}).
  */
 final class SlashCommandHandler {
 
@@ -28,8 +30,11 @@ final class SlashCommandHandler {
     private final AuditTrail audit;
     private final IntakeExecutor executor;
     private final RunStarter starter;
+    private final Replays replays;
 
-    SlashCommandHandler(Intake intake, String command, AuditTrail audit, IntakeExecutor executor, RunStarter starter) {
+    SlashCommandHandler(Intake intake, String command, AuditTrail audit, IntakeExecutor executor, RunStarter starter,
+                        Replays replays) {
+        this.replays = replays;
         this.intake = intake;
         this.command = command;
         this.audit = audit;
@@ -41,7 +46,7 @@ final class SlashCommandHandler {
         app.command(command, (req, ctx) -> {
             try {
                 return onCommand(req.getPayload().getText(), req.getPayload().getUserId(), req.getPayload().getChannelId(),
-                        req.getPayload().getTriggerId(), ctx);
+                        req.getPayload().getTriggerId(), req.getHeaders(), ctx);
             } catch (RuntimeException e) {
                 String reference = Long.toString(System.nanoTime(), 36);
                 LOG.error("slash command failed (reference {})", reference, e);
@@ -51,13 +56,21 @@ final class SlashCommandHandler {
         });
     }
 
-    Response onCommand(String text, String userId, String channelId, String triggerId, SlashCommandContext ctx) {
+    /**
+     * @param headers the request's HTTP headers, whose verified signature keeps a replay from having a second effect
+     *                ({@link Replays}); none in Socket Mode
+     */
+    Response onCommand(String text, String userId, String channelId, String triggerId, RequestHeaders headers,
+                       SlashCommandContext ctx) {
         SlashCommandParser.ParseResult parsed = SlashCommandParser.parse(text, intake.paths(), command);
         if (parsed instanceof SlashCommandParser.Help help) {
             return ctx.ack(SlackRenderer.help(command, intake.paths(), help.problem()));
         }
         if (parsed instanceof SlashCommandParser.Audit query) {
             executor.execute(() -> {
+                if (replayed(headers, "audit")) {
+                    return;
+                }
                 String answer;
                 try {
                     answer = SlackRenderer.audit(audit.recent(query.query(), intake.catalog().current()));
@@ -78,14 +91,21 @@ final class SlashCommandHandler {
         }
         if (outcome instanceof Intake.NeedsInput needs) {
             GoldenPath path = needs.path();
-            executor.execute(() -> openModal(path, needs.given(), channelId, triggerId, ctx));
+            executor.execute(() -> {
+                if (!replayed(headers, path.id())) {
+                    openModal(path, needs.given(), channelId, triggerId, ctx);
+                }
+            });
             return ctx.ack();
         }
         if (outcome instanceof Intake.UnknownPath unknown) {
             return ctx.ack(SlackRenderer.help(command, intake.paths(), "There is no golden path `" + unknown.id() + "`."));
         }
         Intake.Ready ready = (Intake.Ready) outcome;
-        starter.startLater(ready, userId, RunRequest.Origin.TYPED, channelId, ctx::respond);
+        if (!starter.startLater(ready, userId, RunRequest.Origin.TYPED, channelId, ctx::respond, Replays.signature(headers))) {
+            LOG.info("Ignored a {} slash command whose run was stored before: a replay, answered with nothing", ready.path().id());
+            return ctx.ack();
+        }
         var positional = ready.path().parameters().positional();
         Object primary = positional == null ? null : ready.accepted().parameters().get(positional.name());
         String subject = "*" + ready.path().id() + "*" + (primary == null ? "" : " for `" + primary + "`");
@@ -94,6 +114,19 @@ final class SlashCommandHandler {
                     + ". If it holds, the status card follows in this channel; if not, I tell you here.");
         }
         return ctx.ack(":rocket: Starting " + subject + ". I will report every step in a thread under the status card in this channel.");
+    }
+
+    /** True (and logged) when the request was handled before; a store failure is logged and counts as a replay. */
+    private boolean replayed(RequestHeaders headers, String what) {
+        try {
+            if (replays.firstTime(headers)) {
+                return false;
+            }
+            LOG.info("Ignored a {} slash command received before: a replay, not answered again", what);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record a {} slash command as received, so it was not answered: {}", what, e.getMessage());
+        }
+        return true;
     }
 
     private void openModal(GoldenPath path, Map<String, String> given, String channelId, String triggerId, SlashCommandContext ctx) {

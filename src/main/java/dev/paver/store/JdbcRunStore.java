@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -56,15 +57,27 @@ public final class JdbcRunStore implements RunStore {
         return owner;
     }
 
+    /**
+     * {@inheritDoc} One {@code INSERT}; the unique index on {@code request_signature} (migration {@code V6}) refuses the
+     * second run of a request.
+     */
     @Override
-    public void insert(Run run) {
-        jdbc.update("INSERT INTO runs (id, golden_path, request_json, state, steps_json, channel, card_ts, thread_ts, "
-                        + "waiting_for, outcome, posted_json, created_at, updated_at, wake_at, requester) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                run.id(), run.request().goldenPath(), Json.write(run.request()), run.state().name(), Json.write(run.steps()),
-                run.request().channel(), cardTs(run), threadTs(run), run.waitingFor(), run.outcome(),
-                Json.write(run.posted()), Sql.time(run.createdAt()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()),
-                run.request().requester());
+    public boolean insert(Run run, String requestSignature) {
+        try {
+            jdbc.update("INSERT INTO runs (id, golden_path, request_json, state, steps_json, channel, card_ts, thread_ts, "
+                            + "waiting_for, outcome, posted_json, created_at, updated_at, wake_at, requester, request_signature) "
+                            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    run.id(), run.request().goldenPath(), Json.write(run.request()), run.state().name(), Json.write(run.steps()),
+                    run.request().channel(), cardTs(run), threadTs(run), run.waitingFor(), run.outcome(),
+                    Json.write(run.posted()), Sql.time(run.createdAt()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()),
+                    run.request().requester(), requestSignature);
+            return true;
+        } catch (DuplicateKeyException replay) {
+            if (requestSignature == null) {
+                throw replay;
+            }
+            return false;
+        }
     }
 
     @Override

@@ -95,10 +95,50 @@ class SignedRequestsTest {
         assertThat(first.body()).as("Paver's answer to the command").isNotEmpty();
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).as("the replay is acknowledged with nothing").isEmpty();
-        assertThat(within(30, () -> !cardsIn("C0SIGNED").isEmpty())).as("the run's status card is posted").isTrue();
+        Supplier<List<SlackStandIn.SlackCall>> cards = () -> cardsIn("C0SIGNED").stream()
+                .filter(c -> c.param("text").contains("replayed-api")).toList();
+        assertThat(within(30, () -> !cards.get().isEmpty())).as("the run's status card is posted").isTrue();
         Thread.sleep(1500);
-        assertThat(cardsIn("C0SIGNED")).as("one status card").hasSize(1);
+        assertThat(cards.get()).as("one status card").hasSize(1);
         assertThat(testbed.paver().bean(RunStore.class).recentBy("U0DANA", 10)).as("one run").hasSize(1);
+    }
+
+    @Test
+    void theSameSignedSlashCommandSentTwiceAtOnceStartsOneRun() throws Exception {
+        HttpRequest once = request(command("U0ZED", String.format(CREATE, "racing-api"), "trigger-racing"), now(),
+                "application/x-www-form-urlencoded").build();
+
+        var both = List.of(testbed.http().sendAsync(once, HttpResponse.BodyHandlers.ofString()),
+                testbed.http().sendAsync(once, HttpResponse.BodyHandlers.ofString()));
+        List<String> bodies = both.stream().map(f -> f.join().body()).toList();
+
+        assertThat(bodies).as("one answer, one empty acknowledgement").filteredOn(String::isEmpty).hasSize(1);
+        assertThat(within(30, () -> cardsIn("C0SIGNED").stream().anyMatch(c -> c.param("text").contains("racing-api"))))
+                .as("the run's status card is posted").isTrue();
+        assertThat(testbed.paver().bean(RunStore.class).recentBy("U0ZED", 10)).as("one run").hasSize(1);
+    }
+
+    @Test
+    void theSameSignedCommandThatOpensAModalOrLooksUpTheAuditSentTwiceIsAnsweredOnce() throws Exception {
+        HttpRequest modal = request(command("U0KIM", "/platform create-service", "trigger-modal-once"), now(),
+                "application/x-www-form-urlencoded").build();
+        HttpRequest audit = request(command("U0KIM", "/platform audit payments-dev-api", "trigger-audit-once"), now(),
+                "application/x-www-form-urlencoded").build();
+        Supplier<Long> modals = () -> testbed.slack().calls("views.open").stream()
+                .filter(c -> c.param("trigger_id").equals("trigger-modal-once")).count();
+
+        for (HttpRequest request : List.of(modal, modal, audit, audit)) {
+            assertThat(send(request).statusCode()).isEqualTo(200);
+        }
+
+        Supplier<Long> answers = () -> testbed.slack().calls("response_url").stream()
+                .filter(c -> c.param("to").equals("trigger-audit-once")).count();
+
+        assertThat(within(20, () -> modals.get() >= 1 && answers.get() >= 1)).as("the modal opens, the audit is answered")
+                .isTrue();
+        Thread.sleep(1500);
+        assertThat(modals.get()).as("views.open once").isEqualTo(1);
+        assertThat(answers.get()).as("one audit answer").isEqualTo(1);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.paver.conversation.SlackSigner;
 import dev.paver.core.run.Foreground;
 import dev.paver.store.JdbcSeenRequests;
 import java.io.BufferedReader;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,11 @@ class SlackRequestFilterTest {
 
     private static final String SECRET = "filter-test-signing-secret";
     private static final Instant NOW = Instant.parse("2026-03-04T09:15:00.250Z");
-    private static final String BODY = "token=x&team_id=T0PAVER&user_id=U0DANA&command=%2Fplatform"
+    /** A block action (a click on Approve): an interaction, recorded by the filter. */
+    private static final String BODY = "payload=" + URLEncoder.encode("{\"type\":\"block_actions\",\"user\":{\"id\":\"U0DANA\"},"
+            + "\"trigger_id\":\"1337.42.abc\",\"actions\":[{\"action_id\":\"approve\",\"value\":\"r1\"}]}", StandardCharsets.UTF_8);
+    /** A slash command: recorded where its effect is stored ({@link Replays}), not by the filter. */
+    private static final String COMMAND = "token=x&team_id=T0PAVER&user_id=U0DANA&command=%2Fplatform"
             + "&text=create-service+api+--system+checkout&trigger_id=1337.42.abc";
 
     private JdbcSeenRequests seen;
@@ -185,6 +190,28 @@ class SlackRequestFilterTest {
         assertThat(again.reachedBolt()).isFalse();
         assertThat(send(signedAt(NOW.minusSeconds(9), BODY)).reachedBolt()).as("signed at another second: another request")
                 .isTrue();
+    }
+
+    @Test
+    void passesASignedSlashCommandOnWithoutRecordingItTheRunItStartsIsStoredWithItsSignature() throws Exception {
+        Outcome first = send(signedAt(NOW, COMMAND));
+        Outcome again = send(signedAt(NOW, COMMAND));
+
+        assertThat(first.reachedBolt()).isTrue();
+        assertThat(again.reachedBolt()).as("the handler finds the replay: SlashCommandHandler, RunStore").isTrue();
+        assertThat(seen.count()).isZero();
+        try (BufferedReader reader = again.chain().getRequest().getReader()) {
+            assertThat(reader.lines().collect(Collectors.joining("\n"))).isEqualTo(COMMAND);
+        }
+    }
+
+    @Test
+    void stillRefusesAForgedOrOldSlashCommand() throws Exception {
+        MockHttpServletRequest forged = signedAt(NOW, COMMAND);
+        forged.setContent(COMMAND.replace("U0DANA", "U0DANB").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(send(forged).response().getStatus()).isEqualTo(401);
+        assertThat(send(signedAt(NOW.minusSeconds(301), COMMAND)).response().getStatus()).isEqualTo(401);
     }
 
     @Test

@@ -98,6 +98,21 @@ class JdbcRunStoreTest {
     }
 
     @Test
+    void storesOneRunPerSignedRequestAndAnyNumberWithoutOne() {
+        String signature = "v0=" + "a1".repeat(32);
+
+        assertThat(store.insert(newRun("r1", T0, RunState.RECEIVED, null), signature)).isTrue();
+        assertThat(store.insert(newRun("r2", T0, RunState.RECEIVED, null), signature)).as("the replay").isFalse();
+        assertThat(store.insert(newRun("r3", T0, RunState.RECEIVED, null), "v0=" + "b2".repeat(32))).isTrue();
+        assertThat(store.insert(newRun("r4", T0, RunState.RECEIVED, null), null)).isTrue();
+        assertThat(store.insert(newRun("r5", T0, RunState.RECEIVED, null), null)).isTrue();
+
+        assertThat(store.find("r2")).as("nothing written for the replay").isEmpty();
+        assertThat(store.find("r1")).isPresent();
+        assertThat(store.find("r5")).isPresent();
+    }
+
+    @Test
     void keepsTheOrderOfTheParameters() {
         store.insert(newRun("r1", T0, RunState.RUNNING, null));
 

@@ -73,6 +73,19 @@ class PostgresStoresTest {
     }
 
     @Test
+    void aSignedRequestStoresOneRunAndRunsWithoutASignatureDoNotCollide() {
+        JdbcRunStore runs = new JdbcRunStore(jdbc, "replica-sig");
+        String signature = "v0=" + "c3".repeat(32);
+
+        assertThat(runs.insert(run("pg-sig-1", "U0SIG", T0, RunState.RECEIVED, null), signature)).isTrue();
+        assertThat(runs.insert(run("pg-sig-2", "U0SIG", T0, RunState.RECEIVED, null), signature)).isFalse();
+        assertThat(runs.insert(run("pg-sig-3", "U0SIG", T0, RunState.RECEIVED, null), null)).isTrue();
+        assertThat(runs.insert(run("pg-sig-4", "U0SIG", T0, RunState.RECEIVED, null), null)).isTrue();
+
+        assertThat(runs.recentBy("U0SIG", 10)).extracting(Run::id).containsExactlyInAnyOrder("pg-sig-1", "pg-sig-3", "pg-sig-4");
+    }
+
+    @Test
     void approvalsTakeOneVotePerApproverAndHeadAndOneDecision() throws Exception {
         JdbcApprovalStore approvals = new JdbcApprovalStore(jdbc);
         ApprovalRequest request = approvals.insertIfAbsent(approval("pg-a1", "approve-prod", T0, 2));

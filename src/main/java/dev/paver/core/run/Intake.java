@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -125,7 +126,7 @@ public final class Intake {
      *                    stored
      */
     public Run start(Ready ready, String requester, RunRequest.Origin origin, String channel, Consumer<Run> afterFirstPass) {
-        Run run = accept(ready, requester, origin, channel);
+        Run run = accept(ready, requester, origin, channel, null).orElseThrow();
         start(ready, run, afterFirstPass);
         return run;
     }
@@ -135,9 +136,14 @@ public final class Intake {
      * enough for Slack's 3 seconds. Its secret values stay withheld (the stored request holds their fingerprints,
      * never a value). {@link #start(Ready, Run, Consumer)} goes on after the acknowledgement; if the process dies
      * first, {@link #resumeReceived} goes on after the restart.
+     *
+     * @param requestSignature the {@code X-Slack-Signature} of the slash command that asked for it, or null (a modal,
+     *                         Socket Mode): the same request sent again then stores nothing
+     * @return the stored run; empty when this request's run is stored already (a replay): nothing was stored
      */
-    public Run accept(Ready ready, String requester, RunRequest.Origin origin, String channel) {
-        return engine.accept(request(ready, ready.accepted(), requester, origin, channel));
+    public Optional<Run> accept(Ready ready, String requester, RunRequest.Origin origin, String channel,
+                                String requestSignature) {
+        return engine.accept(request(ready, ready.accepted(), requester, origin, channel), requestSignature);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -179,10 +180,12 @@ public final class RunEngine {
      * acknowledgement loses nothing: {@link #begin} starts it once its intake is done, or a restart finds it with
      * {@link RunStore#received}. Does not schedule it.
      *
+     * @param requestSignature the signed Slack request that asked for it ({@link RunStore#insert(Run, String)}), or null
+     * @return the stored run; empty when a run of the same request is stored already (a replay): nothing was stored
      * @throws IllegalArgumentException when the golden path is unknown
      */
-    public Run accept(RunRequest request) {
-        return prepare(request, RunState.RECEIVED);
+    public Optional<Run> accept(RunRequest request, String requestSignature) {
+        return prepare(request, RunState.RECEIVED, requestSignature);
     }
 
     /**
@@ -232,13 +235,16 @@ public final class RunEngine {
     }
 
     private Run prepare(RunRequest request, RunState state) {
+        return prepare(request, state, null).orElseThrow();
+    }
+
+    private Optional<Run> prepare(RunRequest request, RunState state, String requestSignature) {
         GoldenPath path = catalog.find(request.goldenPath())
                 .orElseThrow(() -> new IllegalArgumentException("unknown golden path " + request.goldenPath()));
         Instant now = clock.instant();
         List<StepRun> steps = path.steps().stream().map(s -> StepRun.pending(s.id())).toList();
         Run run = new Run(newId(now), request, now, state, steps, null, null, "", now, Set.of());
-        store.insert(run);
-        return run;
+        return store.insert(run, requestSignature) ? Optional.of(run) : Optional.empty();
     }
 
     /**

@@ -31,7 +31,20 @@ public interface RunStore {
     }
 
     /** Stores a new run. */
-    void insert(Run run);
+    default void insert(Run run) {
+        insert(run, null);
+    }
+
+    /**
+     * Stores a new run asked for by the request {@code requestSignature} (a signed Slack request's
+     * {@code X-Slack-Signature}, at most 100 characters), unless a run of that request is stored already: atomic across
+     * threads and replicas, so of a request and its replay one run is stored.
+     *
+     * @param requestSignature null when the run has no signed request (a modal, a button, Socket Mode); then always
+     *                         stored
+     * @return false when a run of the same request is stored (a replay); nothing was written
+     */
+    boolean insert(Run run, String requestSignature);
 
     /**
      * Replaces a stored run with this state, if this store's replica holds the run's lease ({@link #claim}; the lease

@@ -139,7 +139,7 @@ class CrashRecoveryTest {
     @Test
     void aRequestAcknowledgedThenKilledBeforeItStartedIsStartedOnceAfterTheRestart() throws Exception {
         Process first = new Process(key -> false);
-        Run accepted = first.intake.accept(ready(first, "api"), "U0DANA", RunRequest.Origin.TYPED, "C0PAYMENTS");
+        Run accepted = first.intake.accept(ready(first, "api"), "U0DANA", RunRequest.Origin.TYPED, "C0PAYMENTS", null).orElseThrow();
         // killed here: the acknowledgement went out, the intake after it never ran
 
         Process second = new Process(key -> false);
@@ -159,7 +159,7 @@ class CrashRecoveryTest {
     @Test
     void aRequestTheRequesterMayNotRunIsRefusedAfterTheRestartAndTheyAreToldPrivatelyOnce() throws Exception {
         Process first = new Process(key -> false);
-        Run accepted = first.intake.accept(ready(first, "api"), "U0DANA", RunRequest.Origin.TYPED, "C0PAYMENTS");
+        Run accepted = first.intake.accept(ready(first, "api"), "U0DANA", RunRequest.Origin.TYPED, "C0PAYMENTS", null).orElseThrow();
         clock.advance(Intake.RECEIVED_GRACE.plusSeconds(1));
 
         Process second = new Process(key -> false);

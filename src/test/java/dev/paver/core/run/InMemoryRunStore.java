@@ -19,6 +19,7 @@ public final class InMemoryRunStore implements RunStore {
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Map<String, java.time.Instant> shown = new ConcurrentHashMap<>();
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+    private final java.util.Set<String> signatures = ConcurrentHashMap.newKeySet();
 
     private record Lease(String owner, Instant until) {
     }
@@ -61,8 +62,12 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public void insert(Run run) {
+    public synchronized boolean insert(Run run, String requestSignature) {
+        if (requestSignature != null && !signatures.add(requestSignature)) {
+            return false;
+        }
         runs.put(run.id(), copy(run));
+        return true;
     }
 
     @Override
