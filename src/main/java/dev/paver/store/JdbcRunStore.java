@@ -135,6 +135,13 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<String> waitingOn(String keyPrefix) {
+        String like = keyPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.queryForList("SELECT id FROM runs WHERE state = 'WAITING' AND waiting_for LIKE ? ESCAPE '\\' "
+                + "ORDER BY created_at", String.class, like);
+    }
+
+    @Override
     public List<Run> unfinished() {
         return jdbc.query("SELECT * FROM runs WHERE state IN ('RUNNING', 'WAITING') ORDER BY created_at", MAPPER);
     }

@@ -156,6 +156,20 @@ class JdbcRunStoreTest {
     }
 
     @Test
+    void findsTheRunsWaitingForAnyKeyWithAPrefixTakingItsCharactersLiterally() {
+        store.insert(newRun("r1", T0, RunState.WAITING, "argocd:payments-dev-api"));
+        store.insert(newRun("r2", T0.plusSeconds(1), RunState.WAITING, "argocd:payments-prod-api"));
+        store.insert(newRun("r3", T0.plusSeconds(2), RunState.WAITING, "pr:payments-gitops:paver/r3"));
+        store.insert(newRun("r4", T0.plusSeconds(3), RunState.SUCCEEDED, "argocd:payments-dev-old"));
+        store.insert(newRun("r5", T0.plusSeconds(4), RunState.WAITING, "argocdXpayments"));
+        store.insert(newRun("r6", T0.plusSeconds(5), RunState.WAITING, "a_b%c:x"));
+
+        assertThat(store.waitingOn("argocd:")).containsExactly("r1", "r2");
+        assertThat(store.waitingOn("a_b%c:")).containsExactly("r6");
+        assertThat(store.waitingOn("a%")).isEmpty();
+    }
+
+    @Test
     void keepsTheOrderOfTheParameters() {
         store.insert(newRun("r1", T0, RunState.RUNNING, null));
 
