@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,15 +140,17 @@ public final class EnvironmentClusters {
         Config config;
         try {
             config = Config.fromKubeconfig(context, contents, file.toAbsolutePath().toString());
-        } catch (KubernetesClientException | IllegalArgumentException e) {
-            throw new IllegalStateException(key + ".kubeconfig: " + file + " is not a kubeconfig fabric8 can read: "
-                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // fabric8's KubernetesClientException, or its YAML parser's exception for a file that is not YAML
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().replaceAll("\\s+", " ");
+            throw new IllegalStateException(key + ".kubeconfig: " + file + " is not a kubeconfig fabric8 can read: " + why, e);
         }
         List<String> contexts = new ArrayList<>();
         if (config.getContexts() != null) {
             for (NamedContext c : config.getContexts()) {
                 contexts.add(c.getName());
             }
+            Collections.sort(contexts);
         }
         NamedContext current = config.getCurrentContext();
         if (context != null && (current == null || !context.equals(current.getName()))) {
