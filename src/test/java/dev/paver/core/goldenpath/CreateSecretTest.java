@@ -189,6 +189,32 @@ class CreateSecretTest {
         });
     }
 
+    @Test
+    void aValueForProdIsSealedWithProdsControllerKeyAndAskedForByItsEnvironment() throws Exception {
+        KeyPair prod = TestKeys.rsa(2048);
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        CertificateSource perEnvironment = new CertificateSource() {
+            @Override
+            public SealingKey current() {
+                throw new AssertionError("the certificate was asked for without the request's environment");
+            }
+
+            @Override
+            public SealingKey current(String environment) {
+                asked.add(environment);
+                return SealingKey.fromPem(TestKeys.pem(environment.equals("prod") ? prod : pair));
+            }
+        };
+
+        var sealed = (RequestCheck.Accepted) check(request("environment", "prod", "value", PLAIN), perEnvironment);
+
+        assertThat(asked).containsExactly("prod");
+        assertThat(sealed.platform()).containsEntry("keyBits", 2048);
+        String value = (String) ((Map<?, ?>) sealed.platform().get("encryptedData")).get("STRIPE_KEY");
+        byte[] label = Scope.STRICT.label("payments-prod-api", "api-stripe-key");
+        assertThat(new String(TestKeys.unseal(prod, value, label), StandardCharsets.UTF_8)).isEqualTo(PLAIN);
+    }
+
     private RequestCheck.Outcome check(Map<String, String> given, CertificateSource certificates) {
         SecretParameters.Split split = SecretParameters.withhold(path, given);
         var checked = new RequestCheck(Conventions.defaults()).check(path, split.given(),
