@@ -1,5 +1,6 @@
 package dev.paver.kubernetes;
 
+import dev.paver.config.InvalidSettingException;
 import dev.paver.config.PaverProperties;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
@@ -62,7 +63,7 @@ public final class EnvironmentClusters {
      * @param environments  the environments of the conventions, in promotion order
      * @param defaultClient the default cluster's client ({@code paver.kubernetes.*}), null when there is none
      * @param env           reads an environment variable ({@code System::getenv}); decides whether Paver is in a pod
-     * @throws IllegalStateException naming the key when an environment is not one of the conventions, an entry is not
+     * @throws InvalidSettingException naming the key when an environment is not one of the conventions, an entry is not
      *                               exactly one of kubeconfig, in-cluster and api-url, a kubeconfig file cannot be read
      *                               or has no such context, or in-cluster is asked for outside a pod
      */
@@ -70,7 +71,7 @@ public final class EnvironmentClusters {
                                          KubernetesClient defaultClient, UnaryOperator<String> env) {
         List<String> unknown = settings.keySet().stream().filter(e -> !environments.contains(e)).sorted().toList();
         if (!unknown.isEmpty()) {
-            throw new IllegalStateException(PREFIX + "<env>: " + String.join(", ", unknown) + (unknown.size() == 1 ? " is not an"
+            throw new InvalidSettingException(PREFIX + "<env>: " + String.join(", ", unknown) + (unknown.size() == 1 ? " is not an"
                     : " are not") + " environment" + (unknown.size() == 1 ? "" : "s") + " of the conventions; the environments "
                     + "are " + environments + " (paver.conventions.environments): name the cluster of one of them");
         }
@@ -95,7 +96,7 @@ public final class EnvironmentClusters {
      * The fabric8 configuration of one entry; null for an entry that gives only {@code sealed-secrets-certificate-file}
      * (the environment's certificate, with the default cluster).
      *
-     * @throws IllegalStateException naming {@code paver.kubernetes.clusters.<environment>} when the entry is wrong (see
+     * @throws InvalidSettingException naming {@code paver.kubernetes.clusters.<environment>} when the entry is wrong (see
      *                               {@link #of})
      */
     static Config config(String environment, PaverProperties.Cluster cluster, UnaryOperator<String> env) {
@@ -108,12 +109,12 @@ public final class EnvironmentClusters {
             return null;
         }
         if (given != 1) {
-            throw new IllegalStateException(key + (given == 0 ? " names no cluster" : " names " + given + " clusters")
+            throw new InvalidSettingException(key + (given == 0 ? " names no cluster" : " names " + given + " clusters")
                     + ": give exactly one of " + key + ".kubeconfig (a kubeconfig file, with " + key + ".context), " + key
                     + ".in-cluster=true (the cluster Paver runs in) or " + key + ".api-url (an API server used without credentials)");
         }
         if (present(cluster.context()) && !kubeconfig) {
-            throw new IllegalStateException(key + ".context is a context of a kubeconfig file: give " + key + ".kubeconfig too");
+            throw new InvalidSettingException(key + ".context is a context of a kubeconfig file: give " + key + ".kubeconfig too");
         }
         if (apiUrl) {
             return new ConfigBuilder(Config.empty()).withMasterUrl(cluster.apiUrl().strip()).build();
@@ -121,7 +122,7 @@ public final class EnvironmentClusters {
         if (inCluster) {
             String host = env.apply("KUBERNETES_SERVICE_HOST");
             if (host == null || host.isBlank()) {
-                throw new IllegalStateException(key + ".in-cluster=true, but Paver is not running in a pod "
+                throw new InvalidSettingException(key + ".in-cluster=true, but Paver is not running in a pod "
                         + "(KUBERNETES_SERVICE_HOST is not set): give " + key + ".kubeconfig instead");
             }
             return Config.autoConfigure(null);
@@ -134,7 +135,7 @@ public final class EnvironmentClusters {
         try {
             contents = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException(key + ".kubeconfig: cannot read " + file + " (" + (Files.exists(file)
+            throw new InvalidSettingException(key + ".kubeconfig: cannot read " + file + " (" + (Files.exists(file)
                     ? e.getClass().getSimpleName() : "no such file") + ")", e);
         }
         Config config;
@@ -143,7 +144,7 @@ public final class EnvironmentClusters {
         } catch (RuntimeException e) {
             // fabric8's KubernetesClientException, or its YAML parser's exception for a file that is not YAML
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().replaceAll("\\s+", " ");
-            throw new IllegalStateException(key + ".kubeconfig: " + file + " is not a kubeconfig fabric8 can read: " + why, e);
+            throw new InvalidSettingException(key + ".kubeconfig: " + file + " is not a kubeconfig fabric8 can read: " + why, e);
         }
         List<String> contexts = new ArrayList<>();
         if (config.getContexts() != null) {
@@ -154,11 +155,11 @@ public final class EnvironmentClusters {
         }
         NamedContext current = config.getCurrentContext();
         if (context != null && (current == null || !context.equals(current.getName()))) {
-            throw new IllegalStateException(key + ".context: " + file + " has no context " + context + "; its contexts are "
+            throw new InvalidSettingException(key + ".context: " + file + " has no context " + context + "; its contexts are "
                     + contexts);
         }
         if (current == null || config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-            throw new IllegalStateException(key + ".kubeconfig: " + file + " has no current-context naming a cluster: set "
+            throw new InvalidSettingException(key + ".kubeconfig: " + file + " has no current-context naming a cluster: set "
                     + key + ".context to one of " + contexts);
         }
         return config;

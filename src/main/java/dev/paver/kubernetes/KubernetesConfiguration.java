@@ -56,7 +56,7 @@ public class KubernetesConfiguration {
     /**
      * The clusters of the environments ({@code paver.kubernetes.clusters.<env>}).
      *
-     * @throws IllegalStateException naming the key when an entry names an unknown environment or is not a usable cluster
+     * @throws InvalidSettingException naming the key when an entry names an unknown environment or is not a usable cluster
      */
     @Bean(destroyMethod = "")
     EnvironmentClusters environmentClusters(PaverProperties properties, Conventions conventions, Cluster cluster) {
