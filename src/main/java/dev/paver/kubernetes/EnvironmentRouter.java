@@ -28,6 +28,7 @@ final class EnvironmentRouter<T> {
     }
 
     /**
+     * @param conventions the environments, and how a namespace names one
      * @param clusters    the clusters of the environments
      * @param fallback    the default cluster's port, or null when there is no default cluster
      * @param make        makes the port of an environment's own cluster

@@ -33,9 +33,4 @@ final class RoutedCertificates implements CertificateSource {
     public SealingKey current(String environment) {
         return byEnvironment.getOrDefault(environment, fallback).current();
     }
-
-    /** Each environment's source, for the log. */
-    Map<String, CertificateSource> sources() {
-        return byEnvironment;
-    }
 }

@@ -3,17 +3,21 @@ package dev.paver.conversation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paver.core.secret.TestKeys;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -92,8 +96,8 @@ public final class ConversationRunner implements AutoCloseable {
         }
         for (String namespace : conversation.namespaces()) {
             // in the cluster of the namespace's environment ({domain}-{env}-{service}) when it has one, else the default
-            ClusterStandIn in = java.util.Arrays.stream(namespace.split("-")).map(testbed::clusterOf)
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(cluster);
+            ClusterStandIn in = Arrays.stream(namespace.split("-")).map(testbed::clusterOf)
+                    .filter(Objects::nonNull).findFirst().orElse(cluster);
             if (in != null) {
                 in.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
                         .withNewMetadata().withName(namespace).endMetadata().build()).create();
@@ -227,9 +231,9 @@ public final class ConversationRunner implements AutoCloseable {
         check(sealed != null, file + " has no spec.encryptedData." + expected.get("key") + ":\n" + yaml);
         byte[] plain;
         try {
-            java.security.KeyPair controller = expected.containsKey("cluster")
+            KeyPair controller = expected.containsKey("cluster")
                     ? Testbed.sealedSecretsKeyPair(text(expected.get("cluster"))) : Testbed.sealedSecretsKeyPair();
-            plain = dev.paver.core.secret.TestKeys.unseal(controller, String.valueOf(sealed),
+            plain = TestKeys.unseal(controller, String.valueOf(sealed),
                     scope.label(text(metadata.get("namespace")), text(metadata.get("name"))));
         } catch (org.bouncycastle.crypto.InvalidCipherTextException e) {
             throw new AssertionError(file + ": the controller's key does not unseal " + expected.get("key") + " ("
@@ -442,10 +446,11 @@ public final class ConversationRunner implements AutoCloseable {
                     + (app.containsKey("message") ? " (" + app.get("message") + ")" : ""));
         } else if (step.containsKey("crossplane")) {
             Map<String, Object> claim = new LinkedHashMap<>((Map<String, Object>) step.get("crossplane"));
-            ClusterStandIn in = cluster(claim.remove("cluster"));
+            Object environment = claim.remove("cluster");
+            ClusterStandIn in = cluster(environment);
             try {
-                transcript.outside("Crossplane: " + in.crossplane(claim)
-                        + (step.get("crossplane") instanceof Map<?, ?> m && m.containsKey("cluster") ? " (" + m.get("cluster") + "'s cluster)" : ""));
+                transcript.outside("Crossplane: " + in.crossplane(claim) + (environment == null ? "" : " (in " + environment
+                        + "'s cluster)"));
             } catch (IllegalArgumentException e) {
                 throw new AssertionError(e.getMessage(), e);
             }

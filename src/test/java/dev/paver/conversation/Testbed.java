@@ -2,6 +2,7 @@ package dev.paver.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paver.core.secret.TestKeys;
 import dev.paver.git.JGitRepositories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +14,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real Paver server and the stand-ins around it, all on loopback: the Slack Web API (WireMock), local git
@@ -135,7 +140,7 @@ public final class Testbed implements AutoCloseable {
      */
     public ClusterStandIn environmentCluster(String environment) {
         ClusterStandIn cluster = new ClusterStandIn("argocd",
-                dev.paver.core.secret.TestKeys.pem(sealedSecretsKeyPair(environment)));
+                TestKeys.pem(sealedSecretsKeyPair(environment)));
         environmentClusters.put(environment, cluster);
         properties.put("paver.kubernetes.clusters." + environment + ".api-url", cluster.url());
         return cluster;
@@ -146,19 +151,19 @@ public final class Testbed implements AutoCloseable {
         return environmentClusters.get(environment);
     }
 
-    private static final Map<String, java.security.KeyPair> ENVIRONMENT_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, KeyPair> ENVIRONMENT_KEYS = new ConcurrentHashMap<>();
 
     /**
      * The Sealed Secrets controller's key pair of an environment's cluster: a 2048-bit RSA pair per environment, made
      * once per test run, so that each cluster's controller has a key of its own.
      */
-    public static java.security.KeyPair sealedSecretsKeyPair(String environment) {
+    public static KeyPair sealedSecretsKeyPair(String environment) {
         return ENVIRONMENT_KEYS.computeIfAbsent(environment, e -> {
             try {
-                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
                 generator.initialize(2048);
                 return generator.generateKeyPair();
-            } catch (java.security.NoSuchAlgorithmException ex) {
+            } catch (NoSuchAlgorithmException ex) {
                 throw new IllegalStateException(ex);
             }
         });

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -21,7 +22,7 @@ class EnvironmentClustersTest {
 
     private static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
     /** Outside a pod: no KUBERNETES_SERVICE_HOST. */
-    private static final java.util.function.UnaryOperator<String> NOT_IN_A_POD = name -> null;
+    private static final UnaryOperator<String> NOT_IN_A_POD = name -> null;
 
     @TempDir
     Path tmp;

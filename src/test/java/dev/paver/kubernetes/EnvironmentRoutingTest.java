@@ -32,9 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * With {@code paver.kubernetes.clusters.<env>}, each environment's RoleBindings, claims and Sealed Secrets certificate
@@ -57,7 +61,7 @@ class EnvironmentRoutingTest {
     }
 
     private Server server() {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses), false);
@@ -76,9 +80,7 @@ class EnvironmentRoutingTest {
     }
 
     private static PaverProperties properties(Map<String, String> settings) {
-        return new org.springframework.boot.context.properties.bind.Binder(
-                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(settings))
-                .bindOrCreate("paver", PaverProperties.class);
+        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("paver", PaverProperties.class);
     }
 
     private EnvironmentClusters clusters(Map<String, String> settings, KubernetesClient defaultClient) {

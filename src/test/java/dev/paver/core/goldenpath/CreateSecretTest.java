@@ -12,6 +12,7 @@ import dev.paver.core.secret.SealingKey;
 import dev.paver.core.secret.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +193,7 @@ class CreateSecretTest {
     @Test
     void aValueForProdIsSealedWithProdsControllerKeyAndAskedForByItsEnvironment() throws Exception {
         KeyPair prod = TestKeys.rsa(2048);
-        java.util.List<String> asked = new java.util.ArrayList<>();
+        List<String> asked = new ArrayList<>();
         CertificateSource perEnvironment = new CertificateSource() {
             @Override
             public SealingKey current() {
