@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * fabric8's mock API server in CRUD mode on a loopback port, with the Argo CD Application resource registered
@@ -37,14 +41,34 @@ public final class ClusterStandIn implements AutoCloseable {
     private final CrossplaneStandIn crossplane;
 
     public ClusterStandIn(String namespace) {
+        this(namespace, null);
+    }
+
+    /**
+     * @param namespace               Argo CD's namespace
+     * @param sealedSecretsCertificate a PEM certificate the Sealed Secrets controller of this cluster serves at
+     *                                {@link #SEALED_SECRETS_CERT_PATH} (as {@code kubeseal --fetch-cert} reads it), or null
+     *                                for none (the CRUD dispatcher alone, as before)
+     */
+    public ClusterStandIn(String namespace, String sealedSecretsCertificate) {
         this.namespace = namespace;
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of(APPLICATION)), false);
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        // expectations first, then CRUD: the controller's certificate is an answer, not a stored object
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, sealedSecretsCertificate == null
+                ? new KubernetesCrudDispatcher(List.of(APPLICATION)) : new KubernetesMixedDispatcher(responses, List.of(APPLICATION)),
+                false);
         server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        if (sealedSecretsCertificate != null) {
+            server.expect().get().withPath(SEALED_SECRETS_CERT_PATH).andReturn(200, sealedSecretsCertificate).always();
+        }
         client = server.createClient();
         crossplane = new CrossplaneStandIn(client, server::expectCustomResource);
     }
+
+    /** Where the controller's certificate is read: the API server's service proxy to kubeseal's default Service. */
+    static final String SEALED_SECRETS_CERT_PATH =
+            "/api/v1/namespaces/kube-system/services/http:sealed-secrets-controller:http/proxy/v1/cert.pem";
 
     /** The API server URL Paver is pointed at. */
     public String url() {
