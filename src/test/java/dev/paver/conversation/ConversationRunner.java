@@ -463,7 +463,12 @@ public final class ConversationRunner implements AutoCloseable {
             String repository = text(step.get("platform_creates_repository"));
             git.createEmpty(repository);
             transcript.outside("the platform team creates the empty repository " + repository + " on the git host");
+        } else if (step.containsKey("restart") && "api-server".equals(text(step.get("restart")))) {
+            check(testbed.cluster() != null, "restart: api-server needs a cluster (cluster: true)");
+            transcript.outside("Argo CD's API server restarts: watches drop, and the next one finds its resource version expired");
+            testbed.cluster().restartApiServer();
         } else if (step.containsKey("restart")) {
+            check("paver".equals(text(step.get("restart"))), "restart: is paver or api-server, not " + step.get("restart"));
             transcript.outside("Paver restarts");
             testbed.stopPaver();
             startPaver();

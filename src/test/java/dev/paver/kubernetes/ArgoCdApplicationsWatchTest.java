@@ -2,6 +2,7 @@ package dev.paver.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paver.conversation.ClusterStandIn;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,9 +14,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.Response;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -61,15 +59,7 @@ class ArgoCdApplicationsWatchTest {
             if (watch) {
                 watchRequests.incrementAndGet();
                 if (goneWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    // what an API server does when the watch's resource version was compacted away: an ERROR event
-                    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-                        @Override
-                        public void onOpen(WebSocket socket, Response response) {
-                            socket.send("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-                                    + "\"status\":\"Failure\",\"message\":\"too old resource version: 2 (9)\","
-                                    + "\"reason\":\"Expired\",\"code\":410}}");
-                        }
-                    });
+                    return ClusterStandIn.expiredWatch();
                 }
                 if (failWatches) {
                     return status(500, "InternalError", "etcd leader changed");
