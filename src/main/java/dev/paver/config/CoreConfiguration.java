@@ -189,6 +189,8 @@ public class CoreConfiguration {
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
             argo.onList(() -> engine.wakeAllWaitingOn(AwaitSyncAction.WAIT_KEY_PREFIX));
+            // while the informer watches, its events wake these runs (and their timer says when one is slow): no poll
+            engine.wokenByEvents(() -> argo.watching() ? List.of(AwaitSyncAction.WAIT_KEY_PREFIX) : List.of());
         }
         return engine;
     }

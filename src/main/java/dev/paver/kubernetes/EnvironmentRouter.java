@@ -69,6 +69,11 @@ final class EnvironmentRouter<T> {
                         + " names no environment of " + conventions.environments() + " ({domain}-{env}-{service})");
     }
 
+    /** Empty when the namespace's environment has a cluster; else which setting gives it one ({@link #missing}). */
+    Optional<String> unavailable(String namespace) {
+        return forNamespace(namespace).isPresent() ? Optional.empty() : Optional.of(missing(namespace));
+    }
+
     /** The port of a namespace, or an {@link IllegalStateException} saying why there is none. */
     T require(String namespace) {
         return forNamespace(namespace).orElseThrow(() -> new IllegalStateException(missing(namespace)));

@@ -22,7 +22,7 @@ final class RoutedAccess implements AccessPort {
     /** Empty when the namespace's environment has a cluster; else which setting gives it one. */
     @Override
     public Optional<String> unavailable(String namespace) {
-        return router.forNamespace(namespace).isPresent() ? Optional.empty() : Optional.of(router.missing(namespace));
+        return router.unavailable(namespace);
     }
 
     /** @throws IllegalStateException when the namespace's environment has no cluster */

@@ -25,7 +25,7 @@ final class RoutedProvisioning implements ProvisioningPort {
     /** Empty when the namespace's environment has a cluster; else which setting gives it one. */
     @Override
     public Optional<String> unavailable(String namespace) {
-        return router.forNamespace(namespace).isPresent() ? Optional.empty() : Optional.of(router.missing(namespace));
+        return router.unavailable(namespace);
     }
 
     /** @throws Refused when the namespace's environment has no cluster ({@link #unavailable}) */

@@ -10,6 +10,8 @@ import dev.paver.core.run.StepRun;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -136,9 +138,23 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public List<String> waitingOn(String keyPrefix) {
-        String like = keyPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         return jdbc.queryForList("SELECT id FROM runs WHERE state = 'WAITING' AND waiting_for LIKE ? ESCAPE '\\' "
-                + "ORDER BY created_at", String.class, like);
+                + "ORDER BY created_at", String.class, startingWith(keyPrefix));
+    }
+
+    @Override
+    public List<String> unfinishedIds(Collection<String> unlessWaitingOn) {
+        String sql = unlessWaitingOn.isEmpty() ? "SELECT id FROM runs WHERE state IN ('RUNNING', 'WAITING')"
+                : "SELECT id FROM runs WHERE state = 'RUNNING' OR state = 'WAITING' AND (waiting_for IS NULL OR ("
+                        + String.join(" AND ", Collections.nCopies(unlessWaitingOn.size(), "waiting_for NOT LIKE ? ESCAPE '\\'"))
+                        + "))";
+        return jdbc.queryForList(sql + " ORDER BY created_at", String.class,
+                unlessWaitingOn.stream().map(JdbcRunStore::startingWith).toArray());
+    }
+
+    /** A LIKE pattern for the values that start with {@code prefix}, its {@code %}, {@code _} and {@code \} taken literally. */
+    private static String startingWith(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     @Override

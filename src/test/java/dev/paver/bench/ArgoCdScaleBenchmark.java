@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  *       deployed (Synced, Healthy, operation Succeeded at the run's revision) and the clock runs until the run's
  *       thread gets its reply in the Slack stand-in (polled every 2 ms). Prints p50, p90, p99 and max.</li>
  * </ol>
- * The heap figures of the whole JVM include the mock API server's own copy of the Applications and the stand-ins; the
- * informer's share is the difference measured in step 1. Run: {@code mvn -q test-compile exec:java@argocd-scale}.
+ * Paver runs with its own poll intervals (15 s). Its heap is the whole JVM's after GC less what the stand-ins held
+ * before Paver started (the mock API server with its Applications, the Slack and git stand-ins). Run: {@code mvn -q test-compile exec:java@argocd-scale}.
  */
 public final class ArgoCdScaleBenchmark {
 
@@ -89,6 +89,10 @@ public final class ArgoCdScaleBenchmark {
         try (Testbed testbed = new Testbed(work.resolve("bed"), true)) {
             testbed.property("paver.templates.dir", templates.toString());
             testbed.property("logging.level.dev.paver", "WARN");
+            // Paver's own intervals, not the testbed's quick ones (a poll every 200 ms passes over every run)
+            testbed.property("paver.git.poll-interval", "15s");
+            testbed.property("paver.runs.timer-tick", "5s");
+            testbed.property("paver.runs.catalog-refresh", "60s");
             ClusterStandIn cluster = testbed.cluster();
 
             long t0 = System.nanoTime();
@@ -107,11 +111,17 @@ public final class ArgoCdScaleBenchmark {
                 throw new IllegalStateException("the informer did not list the Applications in 5 minutes");
             }
             double listSeconds = seconds(t1);
+            Thread.sleep(3000); // the list's response buffers of the client and the mock server are let go
             long withInformer = heapAfterGc();
             informer.close();
-            System.out.printf("  informer's first list: %.2f s; its cache: %.1f MiB of heap after GC (%.1f KiB per Application)%n",
-                    listSeconds, mib(withInformer - before), (withInformer - before) / 1024.0 / APPLICATIONS);
+            Thread.sleep(1000);
+            long closed = heapAfterGc();
+            System.out.printf("  informer's first list: %.2f s; its cache: %.1f MiB of heap after GC (%.2f KiB per Application: "
+                    + "heap with it %.0f MiB, after closing it %.0f MiB, before it %.0f MiB)%n", listSeconds,
+                    mib(withInformer - closed), (withInformer - closed) / 1024.0 / APPLICATIONS, mib(withInformer), mib(closed),
+                    mib(before));
 
+            long standIns = heapAfterGc();
             testbed.startPaver();
             RunEngine engine = testbed.paver().bean(RunEngine.class);
             RunStore store = testbed.paver().bean(RunStore.class);
@@ -123,8 +133,10 @@ public final class ArgoCdScaleBenchmark {
             }
             List<Run> waiting = awaitWaiting(store, ids);
             System.out.printf("  %,d runs started and waiting for their Application in %.1f s%n", RUNS, seconds(t2));
-            System.out.printf("  whole JVM (Paver, mock API server, stand-ins): heap after GC %.0f MiB, resident %.0f MiB%n",
-                    mib(heapAfterGc()), mib(residentBytes()));
+            long all = heapAfterGc();
+            System.out.printf("  heap after GC: %.0f MiB for Paver (following the Applications, its runs waiting), the whole JVM "
+                    + "%.0f MiB less the stand-ins' %.0f MiB (mock API server with its Applications, Slack, git); resident %.0f MiB%n",
+                    mib(all - standIns), mib(all), mib(standIns), mib(residentBytes()));
 
             SlackStandIn slack = testbed.slack();
             List<Long> micros = new ArrayList<>();

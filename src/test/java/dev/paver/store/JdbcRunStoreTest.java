@@ -165,6 +165,9 @@ class JdbcRunStoreTest {
         store.insert(newRun("r6", T0.plusSeconds(5), RunState.WAITING, "a_b%c:x"));
 
         assertThat(store.waitingOn("argocd:")).containsExactly("r1", "r2");
+        store.insert(newRun("r7", T0.plusSeconds(6), RunState.RUNNING, null));
+        assertThat(store.unfinishedIds(List.of("argocd:", "a_b"))).containsExactly("r3", "r5", "r7");
+        assertThat(store.unfinishedIds(List.of())).containsExactly("r1", "r2", "r3", "r5", "r6", "r7");
         assertThat(store.waitingOn("a_b%c:")).containsExactly("r6");
         assertThat(store.waitingOn("a%")).isEmpty();
     }

@@ -8,6 +8,7 @@ import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,8 @@ public final class AwaitSyncAction implements Action {
                     "Argo CD has no Application " + application + " after " + Times.elapsed(waited) + ". Check that the domain's "
                             + "ApplicationSet points at this repository and that a cluster is labelled for " + env
                             + "; Paver keeps waiting."));
-            return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, slow);
+            return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, slow,
+                    slowAt(ctx, waited));
         }
         var app = status.get();
         String repository = ctx.text("repository");
@@ -102,7 +104,15 @@ public final class AwaitSyncAction implements Action {
         }
         String detail = "waiting for " + application + ": sync " + blank(app.syncStatus()) + ", health " + blank(app.healthStatus())
                 + (app.operationPhase().isEmpty() ? "" : ", operation " + app.operationPhase());
-        return new ActionResult.Waiting(waitKey(application), detail, milestones);
+        return new ActionResult.Waiting(waitKey(application), detail, milestones, slowAt(ctx, waited));
+    }
+
+    /**
+     * When the step has waited {@link #SLOW}, as a timer while it has not: the run is woken then to say so even when no
+     * Application event comes (runs waiting here are not polled while Paver watches the Applications).
+     */
+    private static Instant slowAt(ActionContext ctx, Duration waited) {
+        return waited.compareTo(SLOW) < 0 ? ctx.stepStarted().plus(SLOW) : null;
     }
 
     private static String blank(String s) {

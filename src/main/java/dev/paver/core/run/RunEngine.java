@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +58,7 @@ public final class RunEngine {
 
     private final GoldenPathCatalog catalog;
     private final ActionRegistry actions;
+    private volatile Supplier<Collection<String>> wokenByEvents = List::of;
     private final RunStore store;
     private final Notifier notifier;
     private final TemplateRenderer renderer;
@@ -379,11 +382,26 @@ public final class RunEngine {
         }
     }
 
-    /** Schedules a pass over every unfinished run: at start-up, and periodically as the poll for pollers. */
+    /**
+     * Schedules a pass over every unfinished run: at start-up, and periodically as the poll for pollers; but for the
+     * runs waiting for an event that wakes them ({@link #wokenByEvents}).
+     */
     public void resumeAll() {
-        for (Run run : store.unfinished()) {
-            schedule(run.id());
+        for (String runId : store.unfinishedIds(wokenByEvents.get())) {
+            schedule(runId);
         }
+    }
+
+    /**
+     * Says which waits need no poll now: the prefixes of the wait keys whose events reach the engine ({@link #wake}),
+     * e.g. {@code argocd:} while Paver watches the Applications. {@link #resumeAll} leaves the runs waiting on them to
+     * their events and timers; asked at every poll, so a wait is polled again as soon as its events stop.
+     *
+     * @return this engine
+     */
+    public RunEngine wokenByEvents(Supplier<Collection<String>> prefixes) {
+        this.wokenByEvents = prefixes;
+        return this;
     }
 
     /** Schedules one pass over the run; a pass already queued absorbs this one. */

@@ -2,6 +2,7 @@ package dev.paver.core.run;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,6 +96,12 @@ public interface RunStore {
 
     /** The most recent runs, newest first, at most {@code limit}. */
     List<Run> recent(int limit);
+
+    /**
+     * The ids of the RUNNING and WAITING runs, oldest first, but for the WAITING runs whose key starts with one of
+     * {@code unlessWaitingOn} (prefixes, e.g. {@code argocd:}).
+     */
+    List<String> unfinishedIds(Collection<String> unlessWaitingOn);
 
     /** The ids of the runs WAITING for a key that starts with {@code keyPrefix}, oldest first. */
     List<String> waitingOn(String keyPrefix);

@@ -62,6 +62,14 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public List<String> unfinishedIds(java.util.Collection<String> unlessWaitingOn) {
+        return runs.values().stream()
+                .filter(r -> r.state() == RunState.RUNNING || r.state() == RunState.WAITING && (r.waitingFor() == null
+                        || unlessWaitingOn.stream().noneMatch(r.waitingFor()::startsWith)))
+                .sorted(Comparator.comparing(Run::createdAt)).map(Run::id).toList();
+    }
+
+    @Override
     public List<String> waitingOn(String keyPrefix) {
         return runs.values().stream()
                 .filter(r -> r.state() == RunState.WAITING && r.waitingFor() != null && r.waitingFor().startsWith(keyPrefix))

@@ -360,9 +360,9 @@ class RunEngineTest {
         assertThat(slack.lastCard().state()).isEqualTo("Failed");
     }
 
-    @Test
-    void saysOnceWhenArgoCdHasNoApplicationLongAfterTheMerge() throws Exception {
-        DeploymentPort noApplication = new DeploymentPort() {
+    /** A cluster whose Argo CD has no Application; counts the reads. */
+    private static DeploymentPort noApplication(java.util.concurrent.atomic.AtomicInteger reads) {
+        return new DeploymentPort() {
             @Override
             public boolean enabled() {
                 return true;
@@ -370,6 +370,7 @@ class RunEngineTest {
 
             @Override
             public java.util.Optional<dev.paver.core.action.ApplicationStatus> application(String name) {
+                reads.incrementAndGet();
                 return java.util.Optional.empty();
             }
 
@@ -378,6 +379,38 @@ class RunEngineTest {
                 return false;
             }
         };
+    }
+
+    @Test
+    void aRunWaitingForAnApplicationIsLeftToItsEventsNotPolledAndItsTimerStillSaysWhenItIsSlow() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        RecordingNotifier slack = new RecordingNotifier();
+        MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00Z"));
+        RunEngine engine = engine(git, slack, clock, noApplication(reads))
+                .wokenByEvents(() -> List.of(AwaitSyncAction.WAIT_KEY_PREFIX));
+        Run run = engine.start(createService("api"));
+        people.merge("payments-gitops", (String) store.find(run.id()).orElseThrow().step("publish-gitops").output().get("branchName"), "Alex");
+        engine.resumeAll();
+        assertThat(store.find(run.id()).orElseThrow().waitingFor()).isEqualTo("argocd:payments-dev-api");
+        int readsBefore = reads.get();
+        int before = slack.replies.size();
+
+        engine.resumeAll();
+        engine.resumeAll();
+        assertThat(reads.get()).as("the polls leave the run to Argo CD's events").isEqualTo(readsBefore);
+
+        clock.advance(AwaitSyncAction.SLOW.plusMinutes(1));
+        engine.wakeDue();
+
+        assertThat(slack.replyTexts().subList(before, slack.replies.size())).singleElement().asString()
+                .startsWith("Argo CD has no Application payments-dev-api after 16m 00s");
+        engine.wake(AwaitSyncAction.waitKey("payments-dev-api"));
+        assertThat(reads.get()).as("an event wakes it").isGreaterThan(readsBefore + 1);
+    }
+
+    @Test
+    void saysOnceWhenArgoCdHasNoApplicationLongAfterTheMerge() throws Exception {
+        DeploymentPort noApplication = noApplication(new java.util.concurrent.atomic.AtomicInteger());
         RecordingNotifier slack = new RecordingNotifier();
         MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00Z"));
         RunEngine engine = engine(git, slack, clock, noApplication);
