@@ -5,6 +5,8 @@ import dev.paver.config.PaverProperties;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.run.RunEngine;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.slf4j.Logger;
@@ -31,8 +33,12 @@ public class GitConfiguration {
                         + "(PAVER_GITHUB_ORGANIZATION) is not: name the organization that owns the repositories");
             }
             LOG.info("repositories on GitHub ({}), organization {}", github.apiUrl(), github.organization());
+            GitHubLimits limits = new GitHubLimits(github.contentPerMinute(), github.contentPerHour(), Duration.ofSeconds(5),
+                    Clock.systemUTC(), GitHubLimits.Sleeper.REAL);
+            LOG.info("GitHub content-creating requests paced at {} a minute and {} an hour", github.contentPerMinute(),
+                    github.contentPerHour());
             return GitHubRepositories.connect(github.apiUrl(), github.token(), github.organization(),
-                    properties.git().defaultBranch());
+                    properties.git().defaultBranch(), limits, Path.of(github.cacheDir()));
         }
         PaverProperties.Git git = properties.git();
         boolean remote = git.remoteUrl() != null && !git.remoteUrl().isBlank();
