@@ -743,8 +743,16 @@ public final class GitHubRepositories implements RepositoryPort {
 
     private static Map<String, String> headers(IOException e) {
         Map<String, String> out = new HashMap<>();
-        if (e instanceof GHIOException gh && gh.getResponseHeaderFields() != null) {
-            gh.getResponseHeaderFields().forEach((k, v) -> {
+        Map<String, List<String>> fields = null;
+        if (e instanceof GHIOException gh) {
+            try {
+                fields = gh.getResponseHeaderFields();
+            } catch (NullPointerException none) {
+                // github-api 1.330 wraps a missing map (an error its rate-limit handlers threw) without a null check
+            }
+        }
+        if (fields != null) {
+            fields.forEach((k, v) -> {
                 if (k != null && v != null && !v.isEmpty()) {
                     out.put(k.toLowerCase(Locale.ROOT), v.get(0));
                 }
