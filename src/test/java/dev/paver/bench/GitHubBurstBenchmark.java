@@ -124,6 +124,8 @@ public final class GitHubBurstBenchmark {
         // a few more polls of the waiting runs, then stop
         Thread.sleep(clock.realNanos(Duration.ofMinutes(3)) / 1_000_000);
         CreateService.stopped = true;
+        workers.shutdownNow();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
 
         int content = github.contentRequests();
         GitHubLimits githubOwn = new GitHubLimits(GitHubLimits.GITHUB_PER_MINUTE, GitHubLimits.GITHUB_PER_HOUR, Duration.ZERO,
@@ -145,7 +147,8 @@ public final class GitHubBurstBenchmark {
                 + " in an hour");
         System.out.println("  steps told to wait:           " + limits.waits() + " (" + waitedRuns.size() + " runs waited at least once)");
         System.out.println("  other failures:               " + failures.get() + (problems.isEmpty() ? "" : " e.g. " + problems.get(0)));
-        System.out.println("  304 Not Modified answers:     " + github.notModified() + " (free of quota)");
+        System.out.println("  304 Not Modified answers:     " + github.notModified() + " (free of quota); primary quota used: at most "
+                + github.peakPrimaryUsed() + " of " + GitHubStandIn.PRIMARY_PER_HOUR + " in an hour");
         System.out.println("  requests by kind:");
         github.requestsByKind().forEach((kind, n) -> System.out.printf("    %6d  %s%n", n, kind));
         boolean ok = all && github.secondaryLimitAnswers() == 0 && github.primaryLimitAnswers() == 0

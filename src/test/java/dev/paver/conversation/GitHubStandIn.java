@@ -79,6 +79,7 @@ public final class GitHubStandIn implements AutoCloseable {
     private final AtomicInteger primaryAnswers = new AtomicInteger();
     private final AtomicInteger contentRequests = new AtomicInteger();
     private int peakPerMinute;
+    private int peakPrimaryUsed;
     private int peakPerHour;
 
     /** Starts on a free port of 127.0.0.1, serving organization {@code org}, with the time of {@code clock}. */
@@ -160,6 +161,11 @@ public final class GitHubStandIn implements AutoCloseable {
     public synchronized int primaryUsed() {
         rollPrimaryHour();
         return primaryUsed;
+    }
+
+    /** The most primary quota used in one of the stand-in's hours. */
+    public synchronized int peakPrimaryUsed() {
+        return Math.max(peakPrimaryUsed, primaryUsed);
     }
 
     /** Open pull requests of the organization, all repositories. */
@@ -290,6 +296,7 @@ public final class GitHubStandIn implements AutoCloseable {
     private void rollPrimaryHour() {
         long hour = Duration.between(started, clock.instant()).toHours();
         if (hour != primaryHour) {
+            peakPrimaryUsed = Math.max(peakPrimaryUsed, primaryUsed);
             primaryHour = hour;
             primaryUsed = 0;
         }
