@@ -286,11 +286,11 @@ public final class GitHubLimits {
         }
         // (t - window, t] may hold at most limit - 1 earlier turns: the limit-th latest must be at or before t - window
         if (taken.size() >= perMinute) {
-            Instant out = taken.get(taken.size() - perMinute).plus(Duration.ofMinutes(1)).plusMillis(1);
+            Instant out = taken.get(taken.size() - perMinute).plus(Duration.ofMinutes(1));
             turn = out.isAfter(turn) ? out : turn;
         }
         if (taken.size() >= perHour) {
-            Instant out = taken.get(taken.size() - perHour).plus(Duration.ofHours(1)).plusMillis(1);
+            Instant out = taken.get(taken.size() - perHour).plus(Duration.ofHours(1));
             turn = out.isAfter(turn) ? out : turn;
         }
         return turn;

@@ -177,6 +177,25 @@ class GitHubLimitsTest {
     }
 
     @Test
+    void refusesLimitsAboveGitHubsNamingTheSetting() {
+        assertThatThrownBy(() -> new GitHubLimits(81, 450, Duration.ZERO, clock, clock::advance))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("paver.github.content-per-minute must be 1 to 80 (GitHub's secondary limit), got 81");
+        assertThatThrownBy(() -> new GitHubLimits(60, 501, Duration.ZERO, clock, clock::advance))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("paver.github.content-per-hour must be 1 to 500 (GitHub's secondary limit), got 501");
+    }
+
+    @Test
+    void theFloorIsSetByTheSpacingUntilTheHourIsFullThenByTheHour() {
+        GitHubLimits githubs = new GitHubLimits(80, 500, Duration.ZERO, clock, clock::advance);
+        assertThat(githubs.floor(500)).isEqualTo(Duration.ofMillis(499 * 750));
+        assertThat(githubs.floor(501)).as("the 501st waits for the first to leave the hour").isEqualTo(Duration.ofHours(1));
+        assertThat(limits().floor(2200)).as("450 an hour: four full hours, then 400 more one a second")
+                .isEqualTo(Duration.ofHours(4).plusSeconds(399));
+    }
+
+    @Test
     void theCatalogIsReadAgainOnlyWhenTheDefaultBranchHeadMoved() {
         github.push("payments-gitops", "main", Map.of("catalog/systems/checkout.yaml", "kind: System\n"));
         GitHubRepositories paver = paver(limits());
