@@ -25,7 +25,7 @@ public class GitConfiguration {
 
     /** @throws IllegalStateException when a GitHub token is set without {@code paver.github.organization} */
     @Bean
-    RepositoryPort repositories(PaverProperties properties) {
+    RepositoryPort repositories(PaverProperties properties, Clock clock) {
         PaverProperties.Github github = properties.github();
         if (github.enabled()) {
             if (github.organization() == null || github.organization().isBlank()) {
@@ -34,7 +34,7 @@ public class GitConfiguration {
             }
             LOG.info("repositories on GitHub ({}), organization {}", github.apiUrl(), github.organization());
             GitHubLimits limits = new GitHubLimits(github.contentPerMinute(), github.contentPerHour(), Duration.ofSeconds(5),
-                    Clock.systemUTC(), GitHubLimits.Sleeper.REAL);
+                    clock, GitHubLimits.Sleeper.REAL);
             LOG.info("GitHub content-creating requests paced at {} a minute and {} an hour", github.contentPerMinute(),
                     github.contentPerHour());
             return GitHubRepositories.connect(github.apiUrl(), github.token(), github.organization(),

@@ -710,7 +710,8 @@ public final class RunEngine {
      * The git host asked to wait until {@link RepositoryPort.RepositoryException#retryAt()} (its rate limit): the run
      * waits, durably, with a timer at that moment; it is not a failure, so {@link #RETRY_FOR} does not count it.
      * The thread says so once per step (the exception's message, e.g. "Waiting for GitHub's rate limit until
-     * 14:05 UTC ..."); a later pass before then, told the same, changes nothing.
+     * 14:05 UTC ..."), unless the step was already waiting (a poll of a pull request: it is only checked later, which
+     * nobody notices); a later pass before then, told the same, changes nothing.
      */
     private void holdForHost(Run run, GoldenPath path, StepSpec spec, StepRun step, RepositoryPort.RepositoryException e,
                              Map<String, Object> context) {
@@ -724,7 +725,10 @@ public final class RunEngine {
         run.step(step.holding(detail, now), now);
         run.state(RunState.WAITING, run.waitingFor() == null ? RETRY_KEY : run.waitingFor(), null, now, wakeAt);
         store.update(run);
-        post(run, spec.id(), List.of(Milestone.of("host-wait", detail)));
+        if (step.status() != StepStatus.WAITING) {
+            // a step held in the middle of its work; one that polls (a pull request's merge) is only checked later
+            post(run, spec.id(), List.of(Milestone.of("host-wait", detail)));
+        }
         updateCard(run, path, context);
     }
 

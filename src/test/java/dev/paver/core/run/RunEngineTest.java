@@ -428,6 +428,16 @@ class RunEngineTest {
         assertThat(back.step("publish-gitops").status()).isEqualTo(StepStatus.DONE);
         assertThat(back.waitingFor()).startsWith("pr:payments-gitops:");
         assertThat(slack.replyTexts()).filteredOn(t -> t.contains("rate limit")).hasSize(1);
+
+        // a poll of the pull request meets the limit: checked later, nothing said (200 waiting runs would say it 200 times)
+        int replies = slack.replyTexts().size();
+        limited.limitedUntil = clock.instant().plus(Duration.ofMinutes(2));
+        engine.resumeAll();
+        Run polled = store.find(run.id()).orElseThrow();
+        assertThat(polled.state()).isEqualTo(RunState.WAITING);
+        assertThat(polled.waitingFor()).as("a merge still wakes it").startsWith("pr:payments-gitops:");
+        assertThat(polled.wakeAt()).isEqualTo(limited.limitedUntil);
+        assertThat(slack.replyTexts()).hasSize(replies);
     }
 
     /** The local repositories, behind a network that can be cut, or a rate limit. */
