@@ -203,22 +203,25 @@ public final class GitHubBurstBenchmark {
                 }
             } catch (Polled polled) {
                 // stays on await-merge, polled again in a minute
-            } catch (RepositoryException e) {
-                if (e.retryAt() != null) {
-                    waitedRuns.computeIfAbsent(service, k -> new AtomicInteger()).incrementAndGet();
-                    schedule(Duration.between(clock.instant(), e.retryAt()).plusMillis(1));
-                } else {
-                    failures.incrementAndGet();
-                    synchronized (problems) {
-                        problems.add(service + ": " + e.getMessage());
-                    }
-                    schedule(Duration.ofSeconds(30)); // as the engine tries a failed step again at the next poll
-                }
             } catch (RuntimeException e) {
-                failures.incrementAndGet();
-                synchronized (problems) {
-                    problems.add(service + ": " + e);
+                if (!stopped) { // the end's shutdown interrupts polls under way: not a failure
+                    failed(e);
                 }
+            }
+        }
+
+        private void failed(RuntimeException failure) {
+            if (failure instanceof RepositoryException e && e.retryAt() != null) {
+                waitedRuns.computeIfAbsent(service, k -> new AtomicInteger()).incrementAndGet();
+                schedule(Duration.between(clock.instant(), e.retryAt()).plusMillis(1));
+                return;
+            }
+            failures.incrementAndGet();
+            synchronized (problems) {
+                problems.add(service + ": " + failure.getMessage());
+            }
+            if (failure instanceof RepositoryException) {
+                schedule(Duration.ofSeconds(30)); // as the engine tries a failed step again at the next poll
             }
         }
 
