@@ -188,6 +188,7 @@ public class CoreConfiguration {
                 .yieldingTo(foreground);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
+            argo.onList(() -> engine.wakeAllWaitingOn(AwaitSyncAction.WAIT_KEY_PREFIX));
         }
         return engine;
     }

@@ -157,13 +157,41 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
     }
 
     /**
+     * Argo CD's cluster, which is also the default cluster of every environment not in {@code clusters}, and the
+     * clusters of the environments.
+     *
      * @param enabled          {@code auto} (on when a kubeconfig or in-cluster service account exists), {@code true}, {@code false}
      * @param argocdNamespace  where Argo CD's Applications live
      * @param apiUrl           an API server URL used alone, without kubeconfig credentials (turns tracking on), e.g.
      *                         {@code kubectl proxy}'s; optional
+     * @param clusters         by environment (a name of {@code paver.conventions.environments}): the cluster where that
+     *                         environment's Crossplane claims are read, its RoleBindings written and its Sealed Secrets
+     *                         certificate read; an environment not listed uses the default cluster
      */
     public record Kubernetes(@DefaultValue("auto") String enabled, @DefaultValue("argocd") String argocdNamespace,
-                             String apiUrl) {
+                             String apiUrl, Map<String, Cluster> clusters) {
+
+        /** The clusters by environment, empty when none is configured. */
+        public Map<String, Cluster> clustersOrEmpty() {
+            return clusters == null ? Map.of() : clusters;
+        }
+    }
+
+    /**
+     * One environment's cluster ({@code paver.kubernetes.clusters.<env>.*}): exactly one of {@code kubeconfig},
+     * {@code in-cluster: true} or {@code api-url}.
+     *
+     * @param kubeconfig                    a kubeconfig file, read with fabric8's own kubeconfig loading (credentials,
+     *                                      exec plugins and relative certificate paths as kubectl reads them)
+     * @param context                       the kubeconfig's context to use; default its {@code current-context}
+     * @param inCluster                     true: the cluster Paver runs in, through its pod's service account
+     * @param apiUrl                        an API server URL used alone, without credentials (e.g. {@code kubectl proxy}'s)
+     * @param sealedSecretsCertificateFile  this environment's Sealed Secrets controller certificate (PEM); optional:
+     *                                      without it, {@code paver.sealed-secrets.certificate-file} when set, else the
+     *                                      controller of this cluster ({@code paver.sealed-secrets.controller-*})
+     */
+    public record Cluster(String kubeconfig, String context, Boolean inCluster, String apiUrl,
+                          String sealedSecretsCertificateFile) {
     }
 
     /** @param dir the golden paths folder; empty: {@code ./templates} when present, else the templates inside the jar */

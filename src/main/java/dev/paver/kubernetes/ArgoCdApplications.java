@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,15 +19,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows Argo CD Applications ({@code applications.argoproj.io/v1alpha1}) in the Argo CD namespace with a fabric8
- * informer: its cache answers {@link #application}, and every add or update calls the change listener with the
+ * informer: its cache (the status fields Paver reads, {@link #CACHED_FIELDS}) answers {@link #application}, and every
+ * add or update calls the change listener with the
  * Application's name, so waiting runs wake at once instead of at the next poll. {@link #sync} starts a sync by setting
  * the Application's {@code operation}, as Argo CD's CLI and UI do.
+ *
+ * <p>The watch survives disruption. fabric8's informer lists again when its watch expires ({@code 410 Gone}) and
+ * reconnects a dropped watch from the last resource version; here it also retries, with fabric8's back-off, after
+ * any other failure of a list or a watch (fabric8's default gives up on those, and on a first list that fails: an API
+ * server down when Paver starts). While it is not watching, {@link #application} reads each Application with a fresh
+ * GET instead of the cache. After every list, the first one included, the relist listener runs: Paver passes over
+ * every run waiting for an Application again, so that none misses what changed while nobody watched (a change seen
+ * in the list is also announced to the change listener, as fabric8 compares resource versions).
  */
 public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
 
@@ -38,13 +49,25 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArgoCdApplications.class);
     /** {@code status.operationState.phase} values of an operation that has not finished (Argo CD's OperationPhase). */
     private static final Set<String> IN_PROGRESS = Set.of("Running", "Terminating");
+    /**
+     * What the informer's cache keeps of each Application (with its name, namespace and resource version): the fields
+     * {@link #status} reads, nothing of {@code spec} or of the long {@code status.resources} and {@code status.history}.
+     * An Application of the shared fixtures takes about 27 KiB of heap whole; at 10,000 Applications that is the
+     * difference between a few tens of MiB and more than the whole process's target (docs/performance.md).
+     */
+    static final String[] CACHED_FIELDS = {"status.sync.status", "status.sync.revision", "status.health.status",
+        "status.health.message", "status.operationState.phase", "status.operationState.message",
+        "status.operationState.syncResult.revision"};
     /** Tries per sync when the Application changed between reading and patching it (HTTP 409). */
     private static final int ATTEMPTS = 3;
 
     private final KubernetesClient client;
     private final String namespace;
     private volatile Consumer<String> onChange = name -> { };
-    private SharedIndexInformer<GenericKubernetesResource> informer;
+    private volatile Runnable onList = () -> { };
+    private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+    /** Whether a failure of the list or the watch was logged since it last worked: one warning per outage. */
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     /** @param namespace where Argo CD keeps its Applications, usually {@code argocd} */
     public ArgoCdApplications(KubernetesClient client, String namespace) {
@@ -57,12 +80,36 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
         this.onChange = listener;
     }
 
-    /** Starts the informer; returns once it is running (its first list may still be under way). */
+    /**
+     * Sets what runs after each list of the Applications (at the start, and whenever the informer lists again after
+     * its watch expired or failed): Paver wakes every run waiting for an Application.
+     */
+    public void onList(Runnable listener) {
+        this.onList = listener;
+    }
+
+    /**
+     * Starts the informer; returns at once (its first list may still be under way, and is retried until it works: until
+     * then {@link #application} reads from the API server).
+     */
     public synchronized void start() {
         if (informer != null) {
             return;
         }
-        informer = client.genericKubernetesResources(APPLICATIONS).inNamespace(namespace).inform(new ResourceEventHandler<>() {
+        SharedIndexInformer<GenericKubernetesResource> started = client.genericKubernetesResources(APPLICATIONS)
+                .inNamespace(namespace).runnableInformer(0)
+                .itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, GenericKubernetesResource.class,
+                        client.getKubernetesSerialization(), CACHED_FIELDS));
+        started.exceptionHandler((isStarted, failure) -> {
+            if (failing.compareAndSet(false, true)) {
+                LOG.warn("following Argo CD Applications failed: {}; retrying, and reading each Application from the API "
+                        + "server until it works again", failure instanceof KubernetesClientException k
+                        ? ClusterRequestException.of("list or watch Applications in " + namespace, k).getMessage()
+                        : failure.getMessage());
+            }
+            return true;
+        });
+        started.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource app) {
                 changed(app);
@@ -77,8 +124,33 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
             public void onDelete(GenericKubernetesResource app, boolean unknownFinalState) {
                 changed(app);
             }
+
+            @Override
+            public void onList(String resourceVersion, boolean remainedEmpty) {
+                if (failing.compareAndSet(true, false)) {
+                    LOG.info("following Argo CD Applications in {} again (listed at resource version {})", namespace,
+                            resourceVersion);
+                }
+                listed();
+            }
         });
+        started.start();
+        informer = started;
         LOG.info("following Argo CD Applications in namespace {}", namespace);
+    }
+
+    /** Whether the informer's watch is open now, so that its cache is current. */
+    public boolean watching() {
+        SharedIndexInformer<GenericKubernetesResource> current = informer;
+        return current != null && current.isWatching();
+    }
+
+    private void listed() {
+        try {
+            onList.run();
+        } catch (RuntimeException e) {
+            LOG.warn("waking the runs waiting for Argo CD Applications failed: {}", e.getMessage());
+        }
     }
 
     private void changed(GenericKubernetesResource app) {
@@ -188,9 +260,16 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
         return (target.isEmpty() ? "sync" : "sync to " + target) + ", " + who;
     }
 
+    /**
+     * {@inheritDoc} From the informer's cache while it watches; else (not started, or its watch down) with a GET.
+     *
+     * @throws KubernetesClientException when the GET fails
+     */
     @Override
     public Optional<ApplicationStatus> application(String name) {
-        GenericKubernetesResource app = informer == null ? null : informer.getStore().getByKey(namespace + "/" + name);
+        SharedIndexInformer<GenericKubernetesResource> current = informer;
+        GenericKubernetesResource app = current != null && current.isWatching()
+                ? current.getStore().getByKey(namespace + "/" + name) : null;
         if (app == null) {
             app = client.genericKubernetesResources(APPLICATIONS).inNamespace(namespace).withName(name).get();
         }

@@ -6,6 +6,7 @@ import dev.paver.config.SealedSecretsSettings;
 import dev.paver.core.access.AccessPort;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.ProvisioningPort;
+import dev.paver.core.convention.Conventions;
 import dev.paver.core.secret.CertificateSource;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import io.fabric8.kubernetes.client.Config;
@@ -13,14 +14,19 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The cluster ({@code paver.kubernetes.*}) and what Paver reads and writes there: Argo CD applications, Crossplane
- * resources, role bindings, the Sealed Secrets certificate. Without a cluster each port is off and says so.
+ * The clusters and what Paver reads and writes there: Argo CD applications in the default cluster
+ * ({@code paver.kubernetes.*}); Crossplane resources, role bindings and the Sealed Secrets certificate of each
+ * environment in that environment's cluster ({@code paver.kubernetes.clusters.<env>}, {@link EnvironmentClusters}),
+ * else in the default cluster. With no {@code clusters} the default cluster serves everything. Without a cluster a
+ * port is off and says so.
  */
 @Configuration(proxyBeanMethods = false)
 public class KubernetesConfiguration {
@@ -47,29 +53,73 @@ public class KubernetesConfiguration {
         return new Cluster(builder.build());
     }
 
+    /**
+     * The clusters of the environments ({@code paver.kubernetes.clusters.<env>}).
+     *
+     * @throws InvalidSettingException naming the key when an entry names an unknown environment or is not a usable cluster
+     */
+    @Bean(destroyMethod = "")
+    EnvironmentClusters environmentClusters(PaverProperties properties, Conventions conventions, Cluster cluster) {
+        EnvironmentClusters clusters = EnvironmentClusters.of(properties.kubernetes().clustersOrEmpty(),
+                conventions.environments(), cluster.client(), System::getenv);
+        clusters.described().forEach((env, where) -> LOG.info("cluster of {}: {}", env, where));
+        return clusters;
+    }
+
     @Bean(destroyMethod = "")
     DeploymentPort deployments(Cluster cluster, PaverProperties properties) {
         return cluster.client() == null ? DeploymentPort.disabled()
                 : new ArgoCdApplications(cluster.client(), properties.kubernetes().argocdNamespace());
     }
 
-    /** Crossplane claims and composite resources, read with a get per check; off without a cluster. */
+    /**
+     * Crossplane claims and composite resources, read with a get per check in the cluster of the claim's environment;
+     * off without a cluster.
+     */
     @Bean
-    ProvisioningPort provisioning(Cluster cluster) {
-        return cluster.client() == null ? ProvisioningPort.disabled() : new CrossplaneResources(cluster.client());
+    ProvisioningPort provisioning(Cluster cluster, EnvironmentClusters clusters, Conventions conventions) {
+        ProvisioningPort fallback = cluster.client() == null ? null : new CrossplaneResources(cluster.client());
+        if (clusters.isEmpty()) {
+            return fallback == null ? ProvisioningPort.disabled() : fallback;
+        }
+        return new RoutedProvisioning(EnvironmentRouter.of(conventions, clusters, fallback, CrossplaneResources::new));
     }
 
+    /** RoleBindings of elevations, in the cluster of the namespace's environment; off without a cluster. */
     @Bean
-    AccessPort access(Cluster cluster) {
-        return cluster.client() == null ? AccessPort.disabled() : new RoleBindings(cluster.client());
+    AccessPort access(Cluster cluster, EnvironmentClusters clusters, Conventions conventions) {
+        AccessPort fallback = cluster.client() == null ? null : new RoleBindings(cluster.client());
+        if (clusters.isEmpty()) {
+            return fallback == null ? AccessPort.disabled() : fallback;
+        }
+        return new RoutedAccess(EnvironmentRouter.of(conventions, clusters, fallback, RoleBindings::new));
     }
 
-    /** The Sealed Secrets controller's key, for sealing values: {@code paver.sealed-secrets.*}. */
+    /**
+     * The Sealed Secrets controllers' keys, for sealing values: {@code paver.sealed-secrets.*}, and with clusters per
+     * environment each environment's ({@link SealedSecretsSettings#forEnvironment}).
+     */
     @Bean
-    CertificateSource sealedSecretsCertificate(PaverProperties properties, Cluster cluster, Clock clock) {
-        CertificateSource source = SealedSecretsSettings.certificateSource(properties.sealedSecrets(), cluster.client(), clock);
-        LOG.info("Sealed Secrets certificate: {}", source instanceof SealedSecretsCertificate c ? c.origin() : "none configured");
-        return source;
+    CertificateSource sealedSecretsCertificate(PaverProperties properties, Cluster cluster, EnvironmentClusters clusters,
+                                               Clock clock) {
+        CertificateSource shared = SealedSecretsSettings.certificateSource(properties.sealedSecrets(), cluster.client(), clock);
+        Map<String, PaverProperties.Cluster> settings = properties.kubernetes().clustersOrEmpty();
+        if (clusters.isEmpty() && settings.isEmpty()) {
+            LOG.info("Sealed Secrets certificate: {}", origin(shared));
+            return shared;
+        }
+        Map<String, CertificateSource> byEnvironment = new LinkedHashMap<>();
+        for (String env : clusters.environments()) {
+            CertificateSource source = SealedSecretsSettings.forEnvironment(env, settings.get(env), properties.sealedSecrets(),
+                    clusters.own(env).orElse(null), cluster.client(), shared, clock);
+            byEnvironment.put(env, source);
+            LOG.info("Sealed Secrets certificate of {}: {}", env, origin(source));
+        }
+        return new RoutedCertificates(byEnvironment, shared);
+    }
+
+    private static String origin(CertificateSource source) {
+        return source instanceof SealedSecretsCertificate c ? c.origin() : "none configured";
     }
 
     /** The schemas of the conventions gate, the same as {@code java -jar paver.jar validate} uses (not strict). */

@@ -3,6 +3,8 @@ package dev.paver.slack;
 import com.slack.api.app_backend.SlackSignature;
 import com.slack.api.bolt.util.QueryStringParser;
 import jakarta.servlet.FilterChain;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
@@ -17,11 +19,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -37,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the timestamp (Unix seconds) at most {@link Replays#WINDOW five minutes} from now, in the past or the future,
  *       else 401;</li>
  *   <li>the signature is Slack's ({@code v0=} + hex HMAC-SHA256 of {@code v0:<timestamp>:<body>} with the signing
- *       secret, computed by Bolt's {@link SlackSignature.Generator}), else 401;</li>
+ *       secret, over the body's bytes as received), else 401;</li>
  *   <li>a request carrying {@code X-Slack-Retry-Num} (Slack delivering an event again) is answered 200 with an
  *       empty body and not handled again;</li>
  *   <li>the signature is recorded ({@link Replays}); if it was recorded before, the request is a replay and is
@@ -47,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Refusals are answered {@code text/plain} with a short reason. Only a verified signature is recorded, so that
  * nobody without the secret can fill the table. Then Bolt gets the request, with the body it can read again, and
- * checks the signature once more itself. A request body is never logged.
+ * does not check it again ({@link SlackConfiguration} turns its request verification off: it would hash the body
+ * re-encoded in the JVM's default charset). A request body is never logged.
  */
 public final class SlackRequestFilter extends HttpFilter {
 
@@ -57,9 +62,11 @@ public final class SlackRequestFilter extends HttpFilter {
     static final String RETRY_REASON = "X-Slack-Retry-Reason";
 
     private static final Logger LOG = LoggerFactory.getLogger(SlackRequestFilter.class);
+    private static final String HMAC = "HmacSHA256";
     private static final Pattern RETRY_WORD = Pattern.compile("[0-9A-Za-z_]{1,40}");
 
-    private final SlackSignature.Generator signer;
+    /** HMAC-SHA256 keyed with the signing secret, cloned for each request; null when there is no secret. */
+    private final Mac signer;
     private final Replays replays;
     private final Clock clock;
     private final Foreground foreground;
@@ -73,7 +80,7 @@ public final class SlackRequestFilter extends HttpFilter {
      */
     public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock, Foreground foreground) {
         this.foreground = foreground;
-        this.signer = signingSecret == null ? null : new SlackSignature.Generator(signingSecret);
+        this.signer = signingSecret == null ? null : hmac(signingSecret);
         this.replays = new Replays(seen, clock);
         this.clock = clock;
     }
@@ -117,11 +124,8 @@ public final class SlackRequestFilter extends HttpFilter {
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();
-        // Bolt's Generator computes the signature; not its Verifier, whose time check is one-sided and whose
-        // comparison is not constant-time
-        if (signer == null || !Replays.SIGNATURE_SHAPE.matcher(signature).matches() || !MessageDigest.isEqual(
-                signer.generate(timestamp, new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII))) {
+        if (signer == null || !Replays.SIGNATURE_SHAPE.matcher(signature).matches()
+                || !MessageDigest.isEqual(expected(timestamp, body), signature.getBytes(StandardCharsets.US_ASCII))) {
             refuse(request, response, SIGNATURE + " does not match the request: it was not signed with this app's "
                     + "signing secret (paver.slack.signing-secret)");
             return;
@@ -153,6 +157,32 @@ public final class SlackRequestFilter extends HttpFilter {
             return;
         }
         chain.doFilter(new ReadAgain(request, body), response);
+    }
+
+    private static Mac hmac(String signingSecret) {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(new SecretKeySpec(signingSecret.getBytes(StandardCharsets.UTF_8), HMAC));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime has no " + HMAC + ", which Slack's signatures need", e);
+        }
+    }
+
+    /**
+     * Slack's signature of a request: {@code v0=} and the hex HMAC-SHA256 of {@code v0:<timestamp>:} and the body's
+     * bytes, as received (not re-encoded in the JVM's default charset, which Bolt's own verifier uses, and which is
+     * ASCII on Java 17 where no locale is set).
+     */
+    private byte[] expected(String timestamp, byte[] body) {
+        Mac mac;
+        try {
+            mac = (Mac) signer.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(HMAC + " of this Java runtime cannot be copied", e);
+        }
+        mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.US_ASCII));
+        return ("v0=" + HexFormat.of().formatHex(mac.doFinal(body))).getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -65,12 +65,12 @@ public final class JdbcRunStore implements RunStore {
     public boolean insert(Run run, String requestSignature) {
         try {
             jdbc.update("INSERT INTO runs (id, golden_path, request_json, state, steps_json, channel, card_ts, thread_ts, "
-                            + "waiting_for, outcome, posted_json, created_at, updated_at, wake_at, requester, request_signature) "
-                            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            + "waiting_for, outcome, posted_json, created_at, updated_at, wake_at, requester, request_signature, "
+                            + "card_stale_since) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     run.id(), run.request().goldenPath(), Json.write(run.request()), run.state().name(), Json.write(run.steps()),
                     run.request().channel(), cardTs(run), threadTs(run), run.waitingFor(), run.outcome(),
                     Json.write(run.posted()), Sql.time(run.createdAt()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()),
-                    run.request().requester(), requestSignature);
+                    run.request().requester(), requestSignature, cardTs(run) == null ? null : Sql.time(run.updatedAt()));
             return true;
         } catch (DuplicateKeyException replay) {
             if (requestSignature == null) {
@@ -82,12 +82,16 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void update(Run run) {
+        // card_stale_since: the new updated_at while the card shows an older state (card_shown_at is the old value here)
         int rows = jdbc.update("UPDATE runs SET state = ?, steps_json = ?, card_ts = ?, thread_ts = ?, channel = ?, "
-                        + "waiting_for = ?, outcome = ?, posted_json = ?, updated_at = ?, wake_at = ? "
+                        + "waiting_for = ?, outcome = ?, posted_json = ?, updated_at = ?, wake_at = ?, "
+                        + "card_stale_since = CASE WHEN card_shown_at IS NULL OR card_shown_at < ? "
+                        + "THEN CAST(? AS TIMESTAMP WITH TIME ZONE) ELSE NULL END "
                         + "WHERE id = ? AND lease_owner = ?",
                 run.state().name(), Json.write(run.steps()), cardTs(run), threadTs(run),
                 run.thread() == null ? run.request().channel() : run.thread().channel(), run.waitingFor(), run.outcome(),
-                Json.write(run.posted()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()), run.id(), owner);
+                Json.write(run.posted()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()),
+                Sql.time(run.updatedAt()), cardTs(run) == null ? null : Sql.time(run.updatedAt()), run.id(), owner);
         if (rows != 1) {
             List<String> holder = jdbc.queryForList("SELECT lease_owner FROM runs WHERE id = ?", String.class, run.id());
             if (holder.isEmpty()) {
@@ -131,6 +135,13 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<String> waitingOn(String keyPrefix) {
+        String like = keyPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.queryForList("SELECT id FROM runs WHERE state = 'WAITING' AND waiting_for LIKE ? ESCAPE '\\' "
+                + "ORDER BY created_at", String.class, like);
+    }
+
+    @Override
     public List<Run> unfinished() {
         return jdbc.query("SELECT * FROM runs WHERE state IN ('RUNNING', 'WAITING') ORDER BY created_at", MAPPER);
     }
@@ -171,13 +182,15 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public List<Run> staleCards(int limit) {
-        return jdbc.query("SELECT * FROM runs WHERE card_ts IS NOT NULL AND (card_shown_at IS NULL OR card_shown_at < updated_at) "
-                + "ORDER BY updated_at LIMIT ?", MAPPER, limit);
+        // a range on the index of V7 (not IS NOT NULL, which not every planner reads as a range): no scan of every run
+        return jdbc.query("SELECT * FROM runs WHERE card_stale_since >= ? ORDER BY card_stale_since LIMIT ?", MAPPER,
+                Sql.time(Instant.EPOCH), limit);
     }
 
     @Override
     public void cardShown(String id, Instant updatedAt) {
-        jdbc.update("UPDATE runs SET card_shown_at = ? WHERE id = ?", Sql.time(updatedAt), id);
+        jdbc.update("UPDATE runs SET card_shown_at = ?, card_stale_since = CASE WHEN updated_at <= ? THEN NULL "
+                + "ELSE card_stale_since END WHERE id = ?", Sql.time(updatedAt), Sql.time(updatedAt), id);
     }
 
     private static final RowMapper<Run> MAPPER = JdbcRunStore::map;

@@ -5,10 +5,21 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * fabric8's mock API server in CRUD mode on a loopback port, with the Argo CD Application resource registered
@@ -31,20 +43,103 @@ public final class ClusterStandIn implements AutoCloseable {
             .withGroup("argoproj.io").withVersion("v1alpha1").withKind("Application").withPlural("applications")
             .withScope("Namespaced").withStatusSubresource(true).build();
 
-    private final KubernetesMockServer server;
+    private volatile KubernetesMockServer server;
+    private final Expiring dispatcher;
+    private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     private final KubernetesClient client;
     private final String namespace;
     private final CrossplaneStandIn crossplane;
 
     public ClusterStandIn(String namespace) {
+        this(namespace, null);
+    }
+
+    /**
+     * @param namespace               Argo CD's namespace
+     * @param sealedSecretsCertificate a PEM certificate the Sealed Secrets controller of this cluster serves at
+     *                                {@link #SEALED_SECRETS_CERT_PATH} (as {@code kubeseal --fetch-cert} reads it), or null
+     *                                for none (the CRUD dispatcher alone, as before)
+     */
+    public ClusterStandIn(String namespace, String sealedSecretsCertificate) {
         this.namespace = namespace;
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of(APPLICATION)), false);
-        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        // expectations first, then CRUD: the controller's certificate is an answer, not a stored object
+        dispatcher = new Expiring(sealedSecretsCertificate == null ? new KubernetesCrudDispatcher(List.of(APPLICATION))
+                : new KubernetesMixedDispatcher(responses, List.of(APPLICATION)));
+        server = serverOn(0);
+        if (sealedSecretsCertificate != null) {
+            server.expect().get().withPath(SEALED_SECRETS_CERT_PATH).andReturn(200, sealedSecretsCertificate).always();
+        }
         client = server.createClient();
         crossplane = new CrossplaneStandIn(client, server::expectCustomResource);
     }
+
+    private KubernetesMockServer serverOn(int port) {
+        KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+        mock.init(java.net.InetAddress.getLoopbackAddress(), port);
+        return mock;
+    }
+
+    /**
+     * Restarts the API server on its port, as a control plane upgrade does: every open watch drops, and the next watch
+     * of Applications finds its resource version gone (an {@code ERROR} event with {@code 410 Expired}, as after etcd
+     * compacted it away), so its client lists again. What the stand-in changes right after this is changed before Paver
+     * watches again (fabric8 waits about a second before it reconnects a watch). Stored objects survive.
+     */
+    public void restartApiServer() {
+        int port = java.net.URI.create(server.url("/")).getPort();
+        dispatcher.expireNextWatch.set(true);
+        server.destroy();
+        server = serverOn(port);
+    }
+
+    /**
+     * The answer of an API server to a watch whose resource version is too old: the watch opens and carries one
+     * {@code ERROR} event with a {@code 410} Status ("Efficient detection of changes", Kubernetes API concepts).
+     */
+    public static MockResponse expiredWatch() {
+        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket socket, Response response) {
+                socket.send("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                        + "\"status\":\"Failure\",\"message\":\"too old resource version: 2 (9)\","
+                        + "\"reason\":\"Expired\",\"code\":410}}");
+            }
+        });
+    }
+
+    /** The stand-in's dispatcher, which answers the next watch of Applications as expired once armed. */
+    private static final class Expiring extends Dispatcher implements CustomResourceAware {
+        private final Dispatcher inner;
+        final AtomicBoolean expireNextWatch = new AtomicBoolean();
+
+        Expiring(Dispatcher inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            if ("GET".equals(request.getMethod()) && request.getPath().contains("/applications?")
+                    && request.getPath().contains("watch=true") && expireNextWatch.compareAndSet(true, false)) {
+                return expiredWatch();
+            }
+            return inner.dispatch(request);
+        }
+
+        @Override
+        public void expectCustomResource(CustomResourceDefinitionContext rdc) {
+            ((CustomResourceAware) inner).expectCustomResource(rdc);
+        }
+
+        @Override
+        public void shutdown() {
+            // a restart keeps the stored objects; the last close() ends them with the JVM
+        }
+    }
+
+    /** Where the controller's certificate is read: the API server's service proxy to kubeseal's default Service. */
+    static final String SEALED_SECRETS_CERT_PATH =
+            "/api/v1/namespaces/kube-system/services/http:sealed-secrets-controller:http/proxy/v1/cert.pem";
 
     /** The API server URL Paver is pointed at. */
     public String url() {

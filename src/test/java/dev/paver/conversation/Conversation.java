@@ -11,11 +11,13 @@ import java.util.Map;
 /**
  * A conversation file ({@code conversations/<golden-path>/<scenario>.yaml}, format in {@code conversations/README.md}):
  * who is in it, the channel, whether a cluster is configured, whether Paver is given the Sealed Secrets controller's
- * certificate, how Paver reaches git ({@code git: local}, the default, or {@code git: daemon}), and the steps in order.
+ * certificate, how Paver reaches git ({@code git: local}, the default, or {@code git: daemon}), the environments with a
+ * cluster of their own ({@code clusters: [dev, prod]}), and the steps in order.
  */
 public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
                            boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
-                           Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets, String git) {
+                           Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets, String git,
+                           List<String> clusters) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -52,7 +54,8 @@ public record Conversation(Path file, String title, String description, Map<Stri
                 String.valueOf(doc.getOrDefault("channel", "C0PLATFORM")),
                 !Boolean.FALSE.equals(doc.get("cluster")), (Map<String, String>) doc.getOrDefault("slack_refuses", Map.of()),
                 (List<Map<String, Object>>) steps, (Map<String, Object>) doc.getOrDefault("settings", Map.of()),
-                (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")), git);
+                (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")), git,
+                ((List<Object>) doc.getOrDefault("clusters", List.of())).stream().map(String::valueOf).toList());
     }
 
     /**
@@ -61,7 +64,7 @@ public record Conversation(Path file, String title, String description, Map<Stri
      */
     public static Conversation channel(String title, String channel, Map<String, String> people) {
         return new Conversation(Path.of(title), title, "", people, channel, false, Map.of(), List.of(), Map.of(), List.of(),
-                false, "local");
+                false, "local", List.of());
     }
 
     /** The display name of a Slack user id, or the id. */

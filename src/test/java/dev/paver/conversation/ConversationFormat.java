@@ -45,7 +45,7 @@ final class ConversationFormat {
     }
 
     static final Keys TOP = keys("title", "description", "people", "channel", "cluster", "sealed_secrets", "slack_refuses",
-            "namespaces", "settings", "git", "steps");
+            "namespaces", "settings", "git", "clusters", "steps");
 
     private static final Keys FILES = keys("repository", "files", "file_contains", "lacks", "file_excludes");
 
@@ -57,9 +57,9 @@ final class ConversationFormat {
             "pull_request", FILES,
             "main", FILES,
             "no_branches_in", "no_repository", "told", "messages_in", "no_messages_in", "home",
-            "role_bindings", keys("namespace", "count", "contain"),
+            "role_bindings", keys("namespace", "cluster", "count", "contain"),
             "paver_branches", "never_shown",
-            "unseals", keys("repository", "file", "key", "to"),
+            "unseals", keys("repository", "file", "key", "to", "cluster"),
             "application", keys("name", "operation_contains"));
 
     private static final Keys COMPOSED = keys("kind", "apiVersion", "resource", "name", "ready", "reason", "message", "error",
@@ -78,7 +78,7 @@ final class ConversationFormat {
         STEPS.put("merges", keys("user", "merges", keys("repository")));
         STEPS.put("pushes", keys("user", "pushes", keys("repository", "file", "branch", "content", "replace", keys("from", "to"))));
         STEPS.put("argocd", keys("argocd", keys("application", "sync", "health", "phase", "revision", "message", "repository")));
-        STEPS.put("crossplane", keys("crossplane", keys("claim", "namespace", "kind", "apiVersion", "v2", "ready", "reason",
+        STEPS.put("crossplane", keys("crossplane", keys("cluster", "claim", "namespace", "kind", "apiVersion", "v2", "ready", "reason",
                 "message", "error", "connectionSecret", "deleted", "plural", "composed", new ListOf(COMPOSED))));
         STEPS.put("passes", keys("passes"));
         STEPS.put("time_passes", keys("time_passes"));

@@ -3,17 +3,21 @@ package dev.paver.conversation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paver.core.secret.TestKeys;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -87,12 +91,32 @@ public final class ConversationRunner implements AutoCloseable {
         }
         conversation.settings().forEach((key, value) -> testbed.property(key, value instanceof List<?> list
                 ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
-        if (cluster != null) {
-            for (String namespace : conversation.namespaces()) {
-                cluster.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        for (String environment : conversation.clusters()) {
+            testbed.environmentCluster(environment);
+        }
+        for (String namespace : conversation.namespaces()) {
+            // in the cluster of the namespace's environment ({domain}-{env}-{service}) when it has one, else the default
+            ClusterStandIn in = Arrays.stream(namespace.split("-")).map(testbed::clusterOf)
+                    .filter(Objects::nonNull).findFirst().orElse(cluster);
+            if (in != null) {
+                in.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
                         .withNewMetadata().withName(namespace).endMetadata().build()).create();
             }
         }
+    }
+
+    /**
+     * The cluster a step or expectation names with {@code cluster: <env>} (an environment of {@code clusters}), or the
+     * default cluster when it names none.
+     */
+    private ClusterStandIn cluster(Object environment) {
+        if (environment == null) {
+            check(cluster != null, "this conversation has no cluster (cluster: false)");
+            return cluster;
+        }
+        ClusterStandIn of = testbed.clusterOf(text(environment));
+        check(of != null, "this conversation has no cluster of " + environment + " (clusters: " + conversation.clusters() + ")");
+        return of;
     }
 
     /** Bounds every wait by {@code seconds} instead of {@value #WAIT_SECONDS} (tests of the runner itself). */
@@ -207,7 +231,9 @@ public final class ConversationRunner implements AutoCloseable {
         check(sealed != null, file + " has no spec.encryptedData." + expected.get("key") + ":\n" + yaml);
         byte[] plain;
         try {
-            plain = dev.paver.core.secret.TestKeys.unseal(Testbed.sealedSecretsKeyPair(), String.valueOf(sealed),
+            KeyPair controller = expected.containsKey("cluster")
+                    ? Testbed.sealedSecretsKeyPair(text(expected.get("cluster"))) : Testbed.sealedSecretsKeyPair();
+            plain = TestKeys.unseal(controller, String.valueOf(sealed),
                     scope.label(text(metadata.get("namespace")), text(metadata.get("name"))));
         } catch (org.bouncycastle.crypto.InvalidCipherTextException e) {
             throw new AssertionError(file + ": the controller's key does not unseal " + expected.get("key") + " ("
@@ -419,9 +445,12 @@ public final class ConversationRunner implements AutoCloseable {
                     + app.getOrDefault("health", "Progressing") + (phase == null ? "" : ", operation " + phase)
                     + (app.containsKey("message") ? " (" + app.get("message") + ")" : ""));
         } else if (step.containsKey("crossplane")) {
-            check(cluster != null, "this conversation has no cluster (cluster: false)");
+            Map<String, Object> claim = new LinkedHashMap<>((Map<String, Object>) step.get("crossplane"));
+            Object environment = claim.remove("cluster");
+            ClusterStandIn in = cluster(environment);
             try {
-                transcript.outside("Crossplane: " + cluster.crossplane((Map<String, Object>) step.get("crossplane")));
+                transcript.outside("Crossplane: " + in.crossplane(claim) + (environment == null ? "" : " (in " + environment
+                        + "'s cluster)"));
             } catch (IllegalArgumentException e) {
                 throw new AssertionError(e.getMessage(), e);
             }
@@ -434,7 +463,12 @@ public final class ConversationRunner implements AutoCloseable {
             String repository = text(step.get("platform_creates_repository"));
             git.createEmpty(repository);
             transcript.outside("the platform team creates the empty repository " + repository + " on the git host");
+        } else if (step.containsKey("restart") && "api-server".equals(text(step.get("restart")))) {
+            check(testbed.cluster() != null, "restart: api-server needs a cluster (cluster: true)");
+            transcript.outside("Argo CD's API server restarts: watches drop, and the next one finds its resource version expired");
+            testbed.cluster().restartApiServer();
         } else if (step.containsKey("restart")) {
+            check("paver".equals(text(step.get("restart"))), "restart: is paver or api-server, not " + step.get("restart"));
             transcript.outside("Paver restarts");
             testbed.stopPaver();
             startPaver();
@@ -635,11 +669,11 @@ public final class ConversationRunner implements AutoCloseable {
             check(texts.isEmpty(), "Paver posted in " + channel + ": " + texts);
         }
         if (expected.containsKey("role_bindings")) {
-            check(cluster != null, "this conversation has no cluster");
             Map<String, Object> rb = (Map<String, Object>) expected.get("role_bindings");
-            var bindings = cluster.client().rbac().roleBindings().inNamespace(text(rb.get("namespace"))).list().getItems();
+            var bindings = cluster(rb.get("cluster")).client().rbac().roleBindings().inNamespace(text(rb.get("namespace"))).list().getItems();
             if (settled && rb.containsKey("count")) {
-                check(bindings.size() == ((Number) rb.get("count")).intValue(), "namespace " + rb.get("namespace") + " has "
+                check(bindings.size() == ((Number) rb.get("count")).intValue(), "namespace " + rb.get("namespace")
+                        + (rb.containsKey("cluster") ? " in the cluster of " + rb.get("cluster") : "") + " has "
                         + bindings.size() + " RoleBindings: " + bindings.stream().map(b -> b.getMetadata().getName()).toList());
             }
             String all = io.fabric8.kubernetes.client.utils.Serialization.asYaml(bindings);

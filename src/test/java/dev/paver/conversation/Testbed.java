@@ -2,6 +2,7 @@ package dev.paver.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paver.core.secret.TestKeys;
 import dev.paver.git.JGitRepositories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +14,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real Paver server and the stand-ins around it, all on loopback: the Slack Web API (WireMock), local git
@@ -35,6 +40,7 @@ public final class Testbed implements AutoCloseable {
     private final Map<String, Object> properties = new LinkedHashMap<>();
     private final MutableClock clock = new MutableClock();
     private final Path workDir;
+    private final Map<String, ClusterStandIn> environmentClusters = new LinkedHashMap<>();
     private PaverInstance paver;
     private GitDaemon daemon;
 
@@ -123,6 +129,44 @@ public final class Testbed implements AutoCloseable {
         daemon = GitDaemon.start(base);
         properties.put("paver.git.remote-url", daemon.url());
         properties.put("paver.git.repositories", "payments-gitops");
+    }
+
+    /**
+     * Starts a mock API server of its own for an environment and points {@code paver.kubernetes.clusters.<env>.api-url}
+     * at it: that environment's claims, RoleBindings and Sealed Secrets certificate are there, while Argo CD stays in
+     * the default cluster. Its Sealed Secrets controller serves the certificate of
+     * {@link #sealedSecretsKeyPair(String)}, through the service proxy as {@code kubeseal --fetch-cert} reads it. Call
+     * before {@link #startPaver}.
+     */
+    public ClusterStandIn environmentCluster(String environment) {
+        ClusterStandIn cluster = new ClusterStandIn("argocd",
+                TestKeys.pem(sealedSecretsKeyPair(environment)));
+        environmentClusters.put(environment, cluster);
+        properties.put("paver.kubernetes.clusters." + environment + ".api-url", cluster.url());
+        return cluster;
+    }
+
+    /** The mock API server of an environment ({@link #environmentCluster}), or null when it has none. */
+    public ClusterStandIn clusterOf(String environment) {
+        return environmentClusters.get(environment);
+    }
+
+    private static final Map<String, KeyPair> ENVIRONMENT_KEYS = new ConcurrentHashMap<>();
+
+    /**
+     * The Sealed Secrets controller's key pair of an environment's cluster: a 2048-bit RSA pair per environment, made
+     * once per test run, so that each cluster's controller has a key of its own.
+     */
+    public static KeyPair sealedSecretsKeyPair(String environment) {
+        return ENVIRONMENT_KEYS.computeIfAbsent(environment, e -> {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                return generator.generateKeyPair();
+            } catch (NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
     }
 
     /** Sets or overrides a property for the next {@link #startPaver()}. */
@@ -257,6 +301,7 @@ public final class Testbed implements AutoCloseable {
         if (cluster != null) {
             cluster.close();
         }
+        environmentClusters.values().forEach(ClusterStandIn::close);
         if (daemon != null) {
             daemon.close();
         }

@@ -215,6 +215,21 @@ class SlackRequestFilterTest {
     }
 
     @Test
+    void verifiesTheBodysBytesAsSentWhateverTheirCharacters() throws Exception {
+        String event = "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_home_opened\",\"user\":\"U0DANA\","
+                + "\"text\":\"Zoë ✓ 決済\"}}";
+        String timestamp = Long.toString(NOW.getEpochSecond());
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/slack/events");
+        request.setContentType("application/json");
+        request.addHeader(SlackRequestFilter.TIMESTAMP, timestamp);
+        request.addHeader(SlackRequestFilter.SIGNATURE, SlackSigner.sign(SECRET, timestamp, event));
+        request.setContent(event.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(send(request).reachedBolt()).isTrue();
+        assertThat(seen.count()).isEqualTo(1);
+    }
+
+    @Test
     void acknowledgesAnEventsApiRetryWithoutPassingItOn() throws Exception {
         MockHttpServletRequest retry = signedAt(NOW, "{\"type\":\"event_callback\",\"event_id\":\"Ev01\"}");
         retry.addHeader("X-Slack-Retry-Num", "1");

@@ -112,6 +112,63 @@ class JdbcRunStoreTest {
         assertThat(store.find("r5")).isPresent();
     }
 
+    /** {@code run} as written again {@code seconds} after its creation (a step finished, a state changed). */
+    private static Run changed(Run run, long seconds) {
+        return new Run(run.id(), run.request(), run.createdAt(), run.state(), run.steps(), run.thread(), run.waitingFor(),
+                run.outcome(), run.createdAt().plusSeconds(seconds), run.posted());
+    }
+
+    @Test
+    void aCardIsStaleFromEachChangeOfItsRunUntilItShowsThatChange() {
+        store.insert(newRun("r1", T0, RunState.RUNNING, null));
+        store.insert(newRun("r2", T0, RunState.RUNNING, null));
+        claim("r1", "r2");
+        assertThat(store.staleCards(10)).as("no card posted yet").isEmpty();
+
+        Run r1 = waitingForMerge(store.find("r1").orElseThrow());
+        store.update(r1);
+        store.update(changed(waitingForMerge(store.find("r2").orElseThrow()), 30));
+        assertThat(store.staleCards(10)).as("least recently changed first").extracting(Run::id).containsExactly("r2", "r1");
+        assertThat(store.staleCards(1)).extracting(Run::id).containsExactly("r2");
+
+        store.cardShown("r1", r1.updatedAt());
+        assertThat(store.staleCards(10)).extracting(Run::id).containsExactly("r2");
+
+        Run later = changed(r1, 120);
+        store.update(later);
+        assertThat(store.staleCards(10)).as("changed after its card was edited").extracting(Run::id).contains("r1");
+
+        store.cardShown("r1", r1.updatedAt());
+        assertThat(store.staleCards(10)).as("an edit built from an older state").extracting(Run::id).contains("r1");
+
+        store.cardShown("r1", later.updatedAt());
+        store.cardShown("r2", store.find("r2").orElseThrow().updatedAt());
+        assertThat(store.staleCards(10)).isEmpty();
+    }
+
+    @Test
+    void staleCardsAreFoundThroughTheirIndexNotAScanOfEveryRun() {
+        JdbcTemplate jdbc = new JdbcTemplate(StoreFixtures.h2());
+        String plan = jdbc.queryForObject("EXPLAIN SELECT * FROM runs WHERE card_stale_since >= ? ORDER BY card_stale_since "
+                + "LIMIT ?", String.class, java.sql.Timestamp.from(Instant.EPOCH), 10);
+
+        assertThat(plan).containsIgnoringCase("RUNS_CARD_STALE_SINCE").doesNotContainIgnoringCase("tableScan");
+    }
+
+    @Test
+    void findsTheRunsWaitingForAnyKeyWithAPrefixTakingItsCharactersLiterally() {
+        store.insert(newRun("r1", T0, RunState.WAITING, "argocd:payments-dev-api"));
+        store.insert(newRun("r2", T0.plusSeconds(1), RunState.WAITING, "argocd:payments-prod-api"));
+        store.insert(newRun("r3", T0.plusSeconds(2), RunState.WAITING, "pr:payments-gitops:paver/r3"));
+        store.insert(newRun("r4", T0.plusSeconds(3), RunState.SUCCEEDED, "argocd:payments-dev-old"));
+        store.insert(newRun("r5", T0.plusSeconds(4), RunState.WAITING, "argocdXpayments"));
+        store.insert(newRun("r6", T0.plusSeconds(5), RunState.WAITING, "a_b%c:x"));
+
+        assertThat(store.waitingOn("argocd:")).containsExactly("r1", "r2");
+        assertThat(store.waitingOn("a_b%c:")).containsExactly("r6");
+        assertThat(store.waitingOn("a%")).isEmpty();
+    }
+
     @Test
     void keepsTheOrderOfTheParameters() {
         store.insert(newRun("r1", T0, RunState.RUNNING, null));

@@ -13,6 +13,7 @@ import dev.paver.core.access.Grant;
 import dev.paver.core.approval.ApprovalRequest;
 import dev.paver.core.approval.ApprovalState;
 import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.report.ThreadRef;
 import dev.paver.core.run.Run;
 import dev.paver.core.run.RunState;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -83,6 +84,24 @@ class PostgresStoresTest {
         assertThat(runs.insert(run("pg-sig-4", "U0SIG", T0, RunState.RECEIVED, null), null)).isTrue();
 
         assertThat(runs.recentBy("U0SIG", 10)).extracting(Run::id).containsExactlyInAnyOrder("pg-sig-1", "pg-sig-3", "pg-sig-4");
+    }
+
+    @Test
+    void aPostedCardIsStaleUntilItShowsTheRunsLastChange() {
+        JdbcRunStore runs = new JdbcRunStore(jdbc, "replica-cards");
+        Run run = run("pg-card-1", "U0CARD", T0, RunState.WAITING, null);
+        runs.insert(run);
+        assertThat(runs.claim(run.id(), T0.plusSeconds(60), T0)).isTrue();
+        Run posted = new Run(run.id(), run.request(), run.createdAt(), run.state(), run.steps(),
+                new ThreadRef("C0PAYMENTS", "1741079700.000100", "1741079700.000100"), run.waitingFor(), "",
+                T0.plusSeconds(5), run.posted(), run.wakeAt());
+
+        runs.update(posted);
+        assertThat(runs.staleCards(100)).extracting(Run::id).contains("pg-card-1");
+        runs.cardShown(run.id(), T0.plusSeconds(4));
+        assertThat(runs.staleCards(100)).as("shown an older state").extracting(Run::id).contains("pg-card-1");
+        runs.cardShown(run.id(), posted.updatedAt());
+        assertThat(runs.staleCards(100)).extracting(Run::id).doesNotContain("pg-card-1");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.paver.core.access;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Port to the cluster's RBAC: Paver's only way to grant production access. Both calls are idempotent and throw an
@@ -10,6 +11,16 @@ public interface AccessPort {
 
     /** False when no cluster is configured: elevations cannot be granted. */
     boolean enabled();
+
+    /**
+     * Why Paver cannot grant access in {@code namespace}, or empty when it can. With one cluster per environment the
+     * environment of a namespace {@code {domain}-{env}-{service}} may have none while others do.
+     *
+     * @return by default {@code no cluster is configured} when {@link #enabled()} is false, else empty
+     */
+    default Optional<String> unavailable(String namespace) {
+        return enabled() ? Optional.empty() : Optional.of("no cluster is configured");
+    }
 
     /**
      * Creates or replaces the RoleBinding {@code name} in {@code namespace}: roleRef ClusterRole {@code clusterRole},

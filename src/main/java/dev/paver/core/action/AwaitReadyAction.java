@@ -120,9 +120,10 @@ public final class AwaitReadyAction implements Action {
         String what = kind + " " + name + (namespace.isEmpty() ? "" : " in " + namespace);
         String key = waitKey(kind, namespace, name);
 
-        if (!provisioning.enabled()) {
+        Optional<String> off = provisioning.unavailable(namespace);
+        if (off.isPresent()) {
             return new ActionResult.Done(output("off", "unknown", "", ""), "provisioning tracking is off",
-                    List.of(Milestone.of("tracking-off", "Provisioning tracking is off: no cluster is configured, so Paver "
+                    List.of(Milestone.of("tracking-off", "Provisioning tracking is off: " + off.get() + ", so Paver "
                             + "cannot tell when " + what + " is Ready. Check it with `kubectl get "
                             + ClaimStatus.kubectlType(apiVersion, kind) + " " + name + (namespace.isEmpty() ? "" : " -n " + namespace) + "`.")));
         }

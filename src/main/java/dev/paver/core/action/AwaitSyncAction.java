@@ -37,9 +37,12 @@ public final class AwaitSyncAction implements Action {
         this.repositories = repositories;
     }
 
+    /** The start of every wait key of this action: the runs waiting for an Argo CD Application. */
+    public static final String WAIT_KEY_PREFIX = "argocd:";
+
     /** The wake key of an Application, used by the informer too. */
     public static String waitKey(String application) {
-        return "argocd:" + application;
+        return WAIT_KEY_PREFIX + application;
     }
 
     @Override

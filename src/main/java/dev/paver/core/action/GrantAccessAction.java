@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code kubernetes:grant-access}: creates the time-boxed RoleBinding of an approved elevation. Inputs:
@@ -56,8 +57,9 @@ public final class GrantAccessAction implements Action {
     public ActionResult execute(ActionContext ctx) {
         String namespace = ctx.required("namespace");
         String user = ctx.request().requester();
-        if (!access.enabled()) {
-            return new ActionResult.Failed("no cluster is configured, so Paver cannot create a RoleBinding in " + namespace
+        Optional<String> off = access.unavailable(namespace);
+        if (off.isPresent()) {
+            return new ActionResult.Failed(off.get() + ", so Paver cannot create a RoleBinding in " + namespace
                     + ". Nothing was granted.", List.of());
         }
         Grant grant = grants.find(ctx.runId()).orElse(null);

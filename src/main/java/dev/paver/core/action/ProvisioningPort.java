@@ -12,6 +12,17 @@ public interface ProvisioningPort {
     boolean enabled();
 
     /**
+     * Why Paver cannot follow claims in {@code namespace}, or empty when it can. With one cluster per environment
+     * the environment of a namespace {@code {domain}-{env}-{service}} may have none while others do.
+     *
+     * @param namespace the claim's namespace; empty for a cluster-scoped XR
+     * @return by default {@code no cluster is configured} when {@link #enabled()} is false, else empty
+     */
+    default Optional<String> unavailable(String namespace) {
+        return enabled() ? Optional.empty() : Optional.of("no cluster is configured");
+    }
+
+    /**
      * Reads a claim or XR and the chain below it: for a v1 claim, {@code spec.resourceRef} to its composite, then the
      * composite's {@code spec.resourceRefs}; for a v2 XR, {@code spec.crossplane.resourceRefs}; then each composed
      * resource's {@code status.conditions}. A composed resource that cannot be read (missing, forbidden, kind not

@@ -189,7 +189,8 @@ public final class SecretParameters {
      *
      * @param accepted     the request check's outcome for {@link Split#given()}; its {@code platform} has
      *                     {@code namespace} and {@code objectName}
-     * @param certificates the Sealed Secrets controller's certificate
+     * @param certificates the Sealed Secrets controllers' certificates: that of {@code platform.environment} when the
+     *                     request has one ({@link CertificateSource#current(String)})
      * @return {@link RequestCheck.Accepted} with the parameters' secret values replaced by fingerprints and
      *         {@code platform.encryptedData}, {@code platform.sealedBy}, {@code platform.scope} set; or
      *         {@link RequestCheck.Rejected} naming the secret parameter: no certificate ({@code certificate}), a sealed
@@ -221,7 +222,8 @@ public final class SecretParameters {
                     : withheld.sealed.keySet().iterator().next();
             SealingKey key;
             try {
-                key = certificates.current();
+                Object environment = accepted.platform().get("environment");
+                key = environment instanceof String env ? certificates.current(env) : certificates.current();
             } catch (CertificateUnavailableException e) {
                 return new RequestCheck.Rejected(List.of(Violation.ofParameter(parameter, "certificate", "Paver cannot "
                         + (withheld.plain.isEmpty() ? "check the sealed value against" : "seal the value with")

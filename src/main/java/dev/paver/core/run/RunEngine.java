@@ -362,6 +362,16 @@ public final class RunEngine {
         }
     }
 
+    /**
+     * Schedules a pass over every run waiting for a key that starts with {@code keyPrefix} (e.g. every run waiting for
+     * an Argo CD Application, after its watch was down).
+     */
+    public void wakeAllWaitingOn(String keyPrefix) {
+        for (String runId : store.waitingOn(keyPrefix)) {
+            schedule(runId);
+        }
+    }
+
     /** Schedules a pass over every waiting run whose timer is due: called every few seconds. */
     public void wakeDue() {
         for (Run run : store.due(clock.instant())) {

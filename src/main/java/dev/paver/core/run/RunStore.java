@@ -96,6 +96,9 @@ public interface RunStore {
     /** The most recent runs, newest first, at most {@code limit}. */
     List<Run> recent(int limit);
 
+    /** The ids of the runs WAITING for a key that starts with {@code keyPrefix}, oldest first. */
+    List<String> waitingOn(String keyPrefix);
+
     /** Runs {@link RunState#RECEIVED} at or before {@code before}, oldest first: acknowledged, but not started yet. */
     List<Run> received(Instant before);
 

@@ -16,6 +16,18 @@ public interface CertificateSource {
      */
     SealingKey current();
 
+    /**
+     * The current key of one environment's controller: with one cluster per environment, a value for prod is sealed
+     * with prod's controller key, which alone can unseal it.
+     *
+     * @param environment an environment of the conventions, e.g. {@code prod}
+     * @return by default {@link #current()}: one controller for every environment
+     * @throws CertificateUnavailableException as {@link #current()}, for that environment's certificate
+     */
+    default SealingKey current(String environment) {
+        return current();
+    }
+
     /** A source for when none is configured: every call throws with {@code message}. */
     static CertificateSource unavailable(String message) {
         return () -> {

@@ -12,6 +12,7 @@ import dev.paver.core.secret.SealingKey;
 import dev.paver.core.secret.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +188,32 @@ class CreateSecretTest {
             assertThat(v.rule()).isEqualTo("max-length");
             assertThat(v.message()).isEqualTo("value is 3001 characters long, more than 3000");
         });
+    }
+
+    @Test
+    void aValueForProdIsSealedWithProdsControllerKeyAndAskedForByItsEnvironment() throws Exception {
+        KeyPair prod = TestKeys.rsa(2048);
+        List<String> asked = new ArrayList<>();
+        CertificateSource perEnvironment = new CertificateSource() {
+            @Override
+            public SealingKey current() {
+                throw new AssertionError("the certificate was asked for without the request's environment");
+            }
+
+            @Override
+            public SealingKey current(String environment) {
+                asked.add(environment);
+                return SealingKey.fromPem(TestKeys.pem(environment.equals("prod") ? prod : pair));
+            }
+        };
+
+        var sealed = (RequestCheck.Accepted) check(request("environment", "prod", "value", PLAIN), perEnvironment);
+
+        assertThat(asked).containsExactly("prod");
+        assertThat(sealed.platform()).containsEntry("keyBits", 2048);
+        String value = (String) ((Map<?, ?>) sealed.platform().get("encryptedData")).get("STRIPE_KEY");
+        byte[] label = Scope.STRICT.label("payments-prod-api", "api-stripe-key");
+        assertThat(new String(TestKeys.unseal(prod, value, label), StandardCharsets.UTF_8)).isEqualTo(PLAIN);
     }
 
     private RequestCheck.Outcome check(Map<String, String> given, CertificateSource certificates) {

@@ -62,6 +62,13 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public List<String> waitingOn(String keyPrefix) {
+        return runs.values().stream()
+                .filter(r -> r.state() == RunState.WAITING && r.waitingFor() != null && r.waitingFor().startsWith(keyPrefix))
+                .sorted(Comparator.comparing(Run::createdAt)).map(Run::id).toList();
+    }
+
+    @Override
     public synchronized boolean insert(Run run, String requestSignature) {
         if (requestSignature != null && !signatures.add(requestSignature)) {
             return false;

@@ -1,0 +1,108 @@
+package dev.paver.bench;
+
+import dev.paver.conversation.Testbed;
+import dev.paver.core.run.Run;
+import dev.paver.core.run.RunState;
+import dev.paver.core.run.RunStore;
+import dev.paver.core.run.StepRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Paver's own work per create-service on a warm JVM: {@code -Dbench.warmup} (default 10) and then {@code -Dbench.runs}
+ * (default 40) signed {@code /platform create-service svc-N ...} commands, one at a time, on embedded defaults (local
+ * git, H2, Slack stand-in, no cluster). Each run is followed until it waits for its pull request to be merged; its
+ * own work is the time of its steps before that (rendering, the conventions gate, the name check, the two pull
+ * requests and the application repository, as the steps recorded them), without the wait. Prints p50 and p99 of the
+ * whole and of each step, in milliseconds. The gate builds overlays with the configured kustomize: by default a real
+ * one when installed ({@code -Dbench.kustomize=builtin} for Paver's built-in view). Run:
+ * {@code mvn -q test-compile exec:java@work}.
+ */
+public final class WorkBenchmark {
+
+    static final int WARMUP = Integer.getInteger("bench.warmup", 10);
+    static final int RUNS = Integer.getInteger("bench.runs", 40);
+    private static final Set<String> WAITING = Set.of("await-merge", "await-sync", "await-ready");
+
+    private WorkBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("paver-work-bench-");
+        try (Testbed testbed = new Testbed(work, false)) {
+            String kustomize = System.getProperty("bench.kustomize");
+            if (kustomize != null) {
+                testbed.property("paver.conventions.kustomize-command", kustomize);
+            }
+            testbed.property("logging.level.dev.paver", "WARN");
+            testbed.startPaver();
+            RunStore store = testbed.paver().bean(RunStore.class);
+            List<Long> own = new ArrayList<>();
+            Map<String, List<Long>> bySteps = new LinkedHashMap<>();
+            for (int i = 0; i < WARMUP + RUNS; i++) {
+                String service = "work-" + i;
+                var answer = testbed.slashCommand("C0WORK", "U0BENCH", "bench", "/platform create-service " + service
+                        + " --system checkout --owner team-payments", "work-" + i, "valid");
+                if (answer.statusCode() != 200) {
+                    throw new IllegalStateException("create-service " + service + ": HTTP " + answer.statusCode());
+                }
+                Run run = awaitMerge(store, service);
+                if (i < WARMUP) {
+                    continue;
+                }
+                long total = 0;
+                for (StepRun step : run.steps()) {
+                    if (WAITING.contains(step.stepId()) || step.startedAt() == null || step.finishedAt() == null) {
+                        continue;
+                    }
+                    long micros = Duration.between(step.startedAt(), step.finishedAt()).toNanos() / 1000;
+                    total += micros;
+                    bySteps.computeIfAbsent(step.stepId(), k -> new ArrayList<>()).add(micros);
+                }
+                own.add(total);
+            }
+            System.out.printf("Paver's own work per create-service, warm JVM, %d runs one at a time (after %d to warm up), "
+                    + "kustomize: %s%n", RUNS, WARMUP, kustomize == null ? "as configured (a real one when installed)" : kustomize);
+            print("whole (every step before the merge)", own);
+            bySteps.forEach((step, micros) -> print("  " + step, micros));
+        }
+    }
+
+    /** The run of {@code service}, once it waits for its pull request to be merged; fails after 60 s. */
+    private static Run awaitMerge(RunStore store, String service) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (Run run : store.recentBy("U0BENCH", 3)) {
+                if (service.equals(run.request().parameters().get("service"))) {
+                    if (run.state().finished()) {
+                        throw new IllegalStateException(service + " ended " + run.state() + ": " + run.outcome());
+                    }
+                    if (run.state() == RunState.WAITING) {
+                        return run;
+                    }
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException(service + " did not reach its merge in 60 s");
+    }
+
+    private static void print(String label, List<Long> micros) {
+        List<Long> sorted = new ArrayList<>(micros);
+        Collections.sort(sorted);
+        System.out.printf("  %-40s p50 %7.1f ms   p99 %7.1f ms%n", label, pct(sorted, 50), pct(sorted, 99));
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index)) / 1000.0;
+    }
+}
