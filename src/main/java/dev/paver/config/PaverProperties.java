@@ -122,9 +122,17 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param organization  the owner of the GitOps and application repositories
      * @param webhookSecret verifies {@code X-Hub-Signature-256} on {@code /github/webhook}
      * @param pollInterval  how often open pull requests are checked when no webhook arrives
+     * @param contentPerMinute content-creating requests (POST, PATCH, PUT, DELETE) a minute, spaced evenly; at most
+     *                      80, GitHub's secondary limit; default 60 (one a second, GitHub's advice)
+     * @param contentPerHour content-creating requests in any rolling hour; at most 500, GitHub's secondary limit;
+     *                      default 450
+     * @param cacheDir      where GitHub's answers are cached for conditional requests (ETag; a 304 costs no rate
+     *                      limit); at most 20 MiB
      */
     public record Github(@DefaultValue("https://api.github.com") String apiUrl, String token, String organization,
-                         String webhookSecret, @DefaultValue("60s") Duration pollInterval) {
+                         String webhookSecret, @DefaultValue("60s") Duration pollInterval,
+                         @DefaultValue("60") int contentPerMinute, @DefaultValue("450") int contentPerHour,
+                         @DefaultValue("./data/github-cache") String cacheDir) {
 
         /** True when a token is set: repositories and pull requests are on GitHub. */
         public boolean enabled() {

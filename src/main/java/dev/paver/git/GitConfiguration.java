@@ -1,10 +1,13 @@
 package dev.paver.git;
 
 import dev.paver.config.EmbeddedRepositories;
+import dev.paver.config.InvalidSettingException;
 import dev.paver.config.PaverProperties;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.run.RunEngine;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.slf4j.Logger;
@@ -21,9 +24,13 @@ public class GitConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitConfiguration.class);
 
-    /** @throws IllegalStateException when a GitHub token is set without {@code paver.github.organization} */
+    /**
+     * @throws IllegalStateException   when a GitHub token is set without {@code paver.github.organization}
+     * @throws InvalidSettingException when {@code paver.github.content-per-minute} or {@code -per-hour} is above
+     *                                 GitHub's secondary limits (80, 500) or below 1
+     */
     @Bean
-    RepositoryPort repositories(PaverProperties properties) {
+    RepositoryPort repositories(PaverProperties properties, Clock clock) {
         PaverProperties.Github github = properties.github();
         if (github.enabled()) {
             if (github.organization() == null || github.organization().isBlank()) {
@@ -31,8 +38,17 @@ public class GitConfiguration {
                         + "(PAVER_GITHUB_ORGANIZATION) is not: name the organization that owns the repositories");
             }
             LOG.info("repositories on GitHub ({}), organization {}", github.apiUrl(), github.organization());
+            GitHubLimits limits;
+            try {
+                limits = new GitHubLimits(github.contentPerMinute(), github.contentPerHour(), Duration.ofSeconds(5), clock,
+                        GitHubLimits.Sleeper.REAL);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(e.getMessage() + "; leave it unset for Paver's default", e);
+            }
+            LOG.info("GitHub content-creating requests paced at {} a minute and {} an hour", github.contentPerMinute(),
+                    github.contentPerHour());
             return GitHubRepositories.connect(github.apiUrl(), github.token(), github.organization(),
-                    properties.git().defaultBranch());
+                    properties.git().defaultBranch(), limits, Path.of(github.cacheDir()));
         }
         PaverProperties.Git git = properties.git();
         boolean remote = git.remoteUrl() != null && !git.remoteUrl().isBlank();

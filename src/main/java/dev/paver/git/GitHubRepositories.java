@@ -8,6 +8,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.Cache;
+import okhttp3.OkHttpClient;
 import org.kohsuke.github.GHCommit;
 import org.kohsuke.github.GHCompare;
 import org.kohsuke.github.GHException;
@@ -39,6 +42,7 @@ import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.HttpException;
+import org.kohsuke.github.extras.okhttp3.OkHttpGitHubConnector;
 
 /**
  * {@link RepositoryPort} for GitHub and GitHub Enterprise, through the REST API (hub4j github-api). Repositories are
@@ -48,8 +52,11 @@ import org.kohsuke.github.HttpException;
  * repository are serialised within this process.
  *
  * <p>Every failure is a {@link RepositoryException} whose message gives GitHub's reason and what to check; the
- * token never appears in it. Build the client with {@link #connect} so that rate limits fail fast instead of
- * sleeping the calling thread.
+ * token never appears in it. Build the client with {@link #connect}: its requests are paced under GitHub's secondary
+ * limits ({@link GitHubLimits}, shared by every run of the process), a rate limit fails fast with the moment to try
+ * again ({@link RepositoryException#retryAt()}) instead of sleeping the calling thread, and reads are conditional
+ * (ETag, a 304 costs no rate limit). {@link #readFiles} keeps what it read per default-branch head: while the head
+ * is the same, no tree or blob is read again.
  */
 public final class GitHubRepositories implements RepositoryPort {
 
@@ -62,6 +69,15 @@ public final class GitHubRepositories implements RepositoryPort {
     private final String owner;
     private final String defaultBranch;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final GitHubLimits limits;
+    /** repository and directory to the files read at a default-branch head: read again only when the head moved */
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+
+    /** The most HTTP responses kept in the cache directory. */
+    static final long CACHE_BYTES = 20L * 1024 * 1024;
+
+    private record Snapshot(String headSha, Map<String, String> files) {
+    }
 
     /**
      * @param github        a client, e.g. {@code new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token).build()};
@@ -70,31 +86,59 @@ public final class GitHubRepositories implements RepositoryPort {
      * @param defaultBranch used when GitHub does not report a repository's default branch
      */
     public GitHubRepositories(GitHub github, String owner, String defaultBranch) {
+        this(github, owner, defaultBranch, null);
+    }
+
+    private GitHubRepositories(GitHub github, String owner, String defaultBranch, GitHubLimits limits) {
         this.github = github;
         this.owner = owner;
         this.defaultBranch = defaultBranch;
+        this.limits = limits;
+    }
+
+    /**
+     * {@link #connect(String, String, String, String, GitHubLimits, Path)} with Paver's default limits and no response
+     * cache.
+     */
+    public static GitHubRepositories connect(String apiUrl, String token, String organization, String defaultBranch) {
+        return connect(apiUrl, token, organization, defaultBranch, GitHubLimits.defaults(), null);
     }
 
     /**
      * A client for {@code apiUrl} ({@code https://api.github.com}, or {@code https://host/api/v3} on GitHub
-     * Enterprise Server) whose rate-limit and secondary-rate-limit handlers throw instead of sleeping: github-api's
-     * default handlers sleep the calling thread until the limit resets (61 s or more for secondary limits), which
-     * must never happen on a Slack or request thread. The exhausted limit then surfaces as a
-     * {@link RepositoryException} saying when to retry. No request is made here.
+     * Enterprise Server) whose every request passes {@code limits} ({@link PacedGitHubConnector}): content-creating
+     * requests are paced under GitHub's secondary limits, and a rate-limit answer makes later calls fail at once
+     * with a {@link RepositoryException} whose {@link RepositoryException#retryAt()} says when to ask again, so that
+     * no Slack, request or run thread sleeps for minutes (github-api's own handlers would). Its transport is OkHttp
+     * with an HTTP cache in {@code cacheDirectory}: every GET is sent with {@code If-None-Match} and GitHub's 304
+     * ("Not Modified", which costs no rate limit) is answered from the cache (github-api's
+     * {@code OkHttpGitHubConnector}, which asks with {@code Cache-Control: max-age=0}). No request is made here.
      *
+     * @param cacheDirectory where responses are cached (at most 20 MiB; created when missing); null: no cache
      * @throws RepositoryException when the client cannot be built (e.g. a malformed URL)
      */
-    public static GitHubRepositories connect(String apiUrl, String token, String organization, String defaultBranch) {
+    public static GitHubRepositories connect(String apiUrl, String token, String organization, String defaultBranch,
+                                             GitHubLimits limits, Path cacheDirectory) {
         try {
+            OkHttpClient.Builder http = new OkHttpClient.Builder();
+            if (cacheDirectory != null) {
+                http.cache(new Cache(cacheDirectory.toFile(), CACHE_BYTES));
+            }
             GitHub github = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token)
+                    .withConnector(new PacedGitHubConnector(new OkHttpGitHubConnector(http.build()), limits))
                     .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
                     .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
                     .build();
-            return new GitHubRepositories(github, organization, defaultBranch);
+            return new GitHubRepositories(github, organization, defaultBranch, limits);
         } catch (IOException | RuntimeException e) {
             throw new RepositoryException("cannot set up the GitHub client for " + apiUrl + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); check paver.github.api-url", e);
         }
+    }
+
+    /** The pacing and back-off every request of this client passes; null when built without {@link #connect}. */
+    public GitHubLimits limits() {
+        return limits;
     }
 
     /**
@@ -111,6 +155,7 @@ public final class GitHubRepositories implements RepositoryPort {
                     return info(existing.get());
                 }
                 doing = "creating repository " + fullName(name);
+                admit();
                 GHOrganization org = github.getOrganization(owner);
                 GHRepository created;
                 try {
@@ -148,6 +193,7 @@ public final class GitHubRepositories implements RepositoryPort {
         synchronized (lock(draft.repository())) {
             String doing = "opening a pull request from " + draft.branch() + " in " + fullName(draft.repository());
             return call(doing, () -> {
+                admit();
                 GHRepository repo = github.getRepository(fullName(draft.repository()));
                 String base = defaultBranch(repo);
                 Optional<GHPullRequest> open = openPullRequestFor(repo, draft.branch(), base);
@@ -198,6 +244,7 @@ public final class GitHubRepositories implements RepositoryPort {
                 if (!head.equals(expectedHead)) {
                     throw moved(what, expectedHead, head, null);
                 }
+                admit();
                 GHPullRequest pr = found.get();
                 try {
                     pr.merge(message, expectedHead, GHPullRequest.MergeMethod.MERGE);
@@ -264,7 +311,13 @@ public final class GitHubRepositories implements RepositoryPort {
                 return files;
             }
             String dir = directory == null ? "" : directory.replaceAll("^/+|/+$", "");
-            Map<String, GHTreeEntry> entries = treeUnder(repo, head.get().getObject().getSha(), dir);
+            String headSha = head.get().getObject().getSha();
+            String key = repository + "\0" + dir;
+            Snapshot seen = snapshots.get(key);
+            if (seen != null && seen.headSha().equals(headSha)) {
+                return new TreeMap<>(seen.files());
+            }
+            Map<String, GHTreeEntry> entries = treeUnder(repo, headSha, dir);
             for (Map.Entry<String, GHTreeEntry> e : entries.entrySet()) {
                 GHTreeEntry entry = e.getValue();
                 if (!"blob".equals(entry.getType()) || "120000".equals(entry.getMode()) || entry.getSize() > MAX_FILE_BYTES) {
@@ -278,6 +331,7 @@ public final class GitHubRepositories implements RepositoryPort {
                     files.put(e.getKey(), new String(bytes, StandardCharsets.UTF_8));
                 }
             }
+            snapshots.put(key, new Snapshot(headSha, Map.copyOf(files)));
             return files;
         } catch (IOException e) {
             if (status(e) == 409) { // "Git Repository is empty."
@@ -543,6 +597,13 @@ public final class GitHubRepositories implements RepositoryPort {
         return owner + "/" + name;
     }
 
+    /** Fails at once, before any read, when the operation's first content-creating request would have to wait long. */
+    private void admit() throws IOException {
+        if (limits != null) {
+            limits.admit();
+        }
+    }
+
     private Object lock(String name) {
         return locks.computeIfAbsent(name, k -> new Object());
     }
@@ -596,6 +657,9 @@ public final class GitHubRepositories implements RepositoryPort {
 
     /** Turns a github-api failure into GitHub's reason plus what to check; the token is never part of either. */
     RepositoryException failure(String doing, IOException e) {
+        if (e instanceof GitHubLimits.Wait wait) {
+            return new RepositoryException(wait.getMessage(), e, wait.until());
+        }
         int status = status(e);
         String reason = reason(e);
         String suffix = reason.isEmpty() ? "" : ": " + reason;
@@ -679,8 +743,16 @@ public final class GitHubRepositories implements RepositoryPort {
 
     private static Map<String, String> headers(IOException e) {
         Map<String, String> out = new HashMap<>();
-        if (e instanceof GHIOException gh && gh.getResponseHeaderFields() != null) {
-            gh.getResponseHeaderFields().forEach((k, v) -> {
+        Map<String, List<String>> fields = null;
+        if (e instanceof GHIOException gh) {
+            try {
+                fields = gh.getResponseHeaderFields();
+            } catch (NullPointerException none) {
+                // github-api 1.330 wraps a missing map (an error its rate-limit handlers threw) without a null check
+            }
+        }
+        if (fields != null) {
+            fields.forEach((k, v) -> {
                 if (k != null && v != null && !v.isEmpty()) {
                     out.put(k.toLowerCase(Locale.ROOT), v.get(0));
                 }

@@ -324,13 +324,18 @@ class GitHubRepositoriesTest {
     }
 
     @Test
-    void failsAtOnceWithTheRetryDelayWhenTheSecondaryRateLimitHits() throws IOException {
+    void failsAtOnceAndWaitsAtLeastAMinuteWhenTheSecondaryRateLimitHitsThoughRetryAfterSaysLess() throws IOException {
         addStub(templated(fixture("hub4j-429-secondary-rate-limit-2-r_h_t_fail.json")));
+        java.time.Instant before = java.time.Instant.now();
 
         assertThatThrownBy(() -> github.ensureRepository("temp-testHandler_Wait_Secondary_Limits_Too_Many_Requests", "x"))
                 .isInstanceOf(RepositoryException.class)
-                .hasMessageContaining("secondary rate limit")
-                .hasMessageContaining("retry after 8s");
+                .hasMessageStartingWith("Waiting for GitHub's rate limit until ")
+                .hasMessageContaining("HTTP 429: Paver went over GitHub's secondary rate limit")
+                .satisfies(e -> assertThat(((RepositoryException) e).retryAt())
+                        .as("Retry-After: 8, but GitHub asks for at least a minute").isAfterOrEqualTo(before.plusSeconds(60)))
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isFalse());
+        // github-api's default handler would have slept and asked again
         server.verify(1, getRequestedFor(urlEqualTo("/repos/hub4j-test-org/temp-testHandler_Wait_Secondary_Limits_Too_Many_Requests")));
     }
 

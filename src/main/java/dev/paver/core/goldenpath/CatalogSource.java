@@ -1,5 +1,6 @@
 package dev.paver.core.goldenpath;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class CatalogSource {
     private final RepositoryPort repositories;
     private final String suffix;
     private final AtomicReference<PlatformCatalog> current = new AtomicReference<>(PlatformCatalog.empty());
+    private volatile Instant waitLogged;
 
     /** @param suffix the GitOps repository suffix of the conventions, e.g. {@code -gitops} */
     public CatalogSource(RepositoryPort repositories, String suffix) {
@@ -48,6 +50,14 @@ public final class CatalogSource {
                 }
             }
             current.set(CatalogReader.read(files).withRepositories(names));
+        } catch (RepositoryPort.RepositoryException e) {
+            if (e.retryAt() == null) {
+                LOG.log(Level.WARNING, "cannot refresh the platform catalog, keeping the previous one: " + e.getMessage());
+            } else if (!e.retryAt().equals(waitLogged)) {
+                // a rate limit: said once per wait, not at every refresh until it ends
+                waitLogged = e.retryAt();
+                LOG.log(Level.INFO, "the platform catalog waits for the git host before its next refresh: " + e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot refresh the platform catalog, keeping the previous one: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.paver.core.goldenpath;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -176,10 +177,23 @@ public interface RepositoryPort {
      */
     class RepositoryException extends RuntimeException {
         private final boolean permanent;
+        private final Instant retryAt;
 
         public RepositoryException(String message, Throwable cause, boolean permanent) {
             super(message, cause);
             this.permanent = permanent;
+            this.retryAt = null;
+        }
+
+        /**
+         * The host asks to wait: nothing was sent, or the host refused for now (a rate limit), and asking before
+         * {@code retryAt} is refused again. Not permanent; the message is what a person reads in the run's thread
+         * while it waits, e.g. "Waiting for GitHub's rate limit until 2026-11-21 14:05 UTC ...".
+         */
+        public RepositoryException(String message, Throwable cause, Instant retryAt) {
+            super(message, cause);
+            this.permanent = false;
+            this.retryAt = retryAt;
         }
 
         /** A failure that may pass: network, rate limit, server error. */
@@ -195,6 +209,11 @@ public interface RepositoryPort {
         /** True when repeating the call cannot help. */
         public boolean permanent() {
             return permanent;
+        }
+
+        /** When the host takes requests again (a rate limit's end); null when the failure gives no such moment. */
+        public Instant retryAt() {
+            return retryAt;
         }
     }
 }

@@ -705,6 +705,10 @@ public final class RunEngine {
      * run fails with the last reason.
      */
     private void retryOrFail(Run run, GoldenPath path, StepSpec spec, StepRun step, RuntimeException e, Map<String, Object> context) {
+        if (e instanceof RepositoryPort.RepositoryException r && r.retryAt() != null) {
+            holdForHost(run, path, spec, step, r, context);
+            return;
+        }
         boolean permanent = e instanceof RepositoryPort.RepositoryException r && r.permanent()
                 || e instanceof Notifier.NotifierException n && n.permanent();
         Instant now = clock.instant();
@@ -727,6 +731,32 @@ public final class RunEngine {
         store.update(run);
         post(run, spec.id(), List.of(Milestone.of("retrying", "Step " + spec.name() + " failed: " + e.getMessage()
                 + ". Paver tries again at every poll for up to " + Times.duration(RETRY_FOR) + ".")));
+        updateCard(run, path, context);
+    }
+
+    /**
+     * The git host asked to wait until {@link RepositoryPort.RepositoryException#retryAt()} (its rate limit): the run
+     * waits, durably, with a timer at that moment; it is not a failure, so {@link #RETRY_FOR} does not count it.
+     * The thread says so once per step (the exception's message, e.g. "Waiting for GitHub's rate limit until
+     * 14:05 UTC ..."), unless the step was already waiting (a poll of a pull request: it is only checked later, which
+     * nobody notices); a later pass before then, told the same, changes nothing.
+     */
+    private void holdForHost(Run run, GoldenPath path, StepSpec spec, StepRun step, RepositoryPort.RepositoryException e,
+                             Map<String, Object> context) {
+        Instant now = clock.instant();
+        Instant wakeAt = RunStore.kept(e.retryAt());
+        String detail = e.getMessage();
+        if (detail.equals(step.detail()) && wakeAt.equals(run.wakeAt()) && run.state() == RunState.WAITING) {
+            return;
+        }
+        LOG.info("run " + run.id() + " step " + spec.id() + " waits until " + Times.logged(wakeAt) + ": " + detail);
+        run.step(step.holding(detail, now), now);
+        run.state(RunState.WAITING, run.waitingFor() == null ? RETRY_KEY : run.waitingFor(), null, now, wakeAt);
+        store.update(run);
+        if (step.status() != StepStatus.WAITING) {
+            // a step held in the middle of its work; one that polls (a pull request's merge) is only checked later
+            post(run, spec.id(), List.of(Milestone.of("host-wait", detail)));
+        }
         updateCard(run, path, context);
     }
 

@@ -58,6 +58,15 @@ public record StepRun(String stepId, StepStatus status, Map<String, Object> outp
                 null, toPost);
     }
 
+    /**
+     * This step, unchanged but for a detail saying what it waits for (a host's rate limit): not a failure, so
+     * {@code retryingSince} is kept as it was.
+     */
+    StepRun holding(String newDetail, Instant now) {
+        return new StepRun(stepId, status, output, newDetail, startedAt == null ? now : startedAt, null, retryingSince,
+                milestones);
+    }
+
     /** This step, unchanged but for a detail saying why it will be tried again, and since when. */
     StepRun retrying(String newDetail, Instant now) {
         return new StepRun(stepId, status, output, newDetail, startedAt == null ? now : startedAt, null,

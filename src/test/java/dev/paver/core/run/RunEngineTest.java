@@ -429,10 +429,56 @@ class RunEngineTest {
         assertThat(store.find(run.id()).orElseThrow().state()).isEqualTo(RunState.WAITING);
     }
 
-    /** The local repositories, behind a network that can be cut. */
+    @Test
+    void aGitHostsRateLimitIsWaitedForUntilItsEndSaidOnceAndNotCountedAsAFailure() {
+        FlakyRepositories limited = new FlakyRepositories(git);
+        RecordingNotifier slack = new RecordingNotifier();
+        MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-11-21T10:00:00Z"));
+        limited.clock = clock;
+        // longer than the retry time of a failure: a rate limit must not fail the run
+        limited.limitedUntil = clock.instant().plus(RunEngine.RETRY_FOR.plusMinutes(10));
+        RunEngine engine = engine(limited, slack, clock);
+
+        Run run = engine.start(createService("api"));
+        Run waiting = store.find(run.id()).orElseThrow();
+        assertThat(waiting.state()).isEqualTo(RunState.WAITING);
+        assertThat(waiting.wakeAt()).isEqualTo(limited.limitedUntil);
+        assertThat(waiting.step("check-free").detail()).startsWith("Waiting for GitHub's rate limit until 2026-11-21 10:40 UTC");
+        for (int poll = 0; poll < 3; poll++) {
+            clock.advance(Duration.ofMinutes(12));
+            engine.resumeAll();
+            engine.wakeDue();
+        }
+        assertThat(slack.replyTexts()).as("said once, not at every poll").singleElement().asString()
+                .startsWith("Waiting for GitHub's rate limit until 2026-11-21 10:40 UTC");
+        assertThat(store.find(run.id()).orElseThrow().updatedAt()).as("the same wait is not stored again")
+                .isEqualTo(waiting.updatedAt());
+        assertThat(store.find(run.id()).orElseThrow().state()).isEqualTo(RunState.WAITING);
+
+        clock.advance(Duration.ofMinutes(5)); // 10:41, after the limit's end
+        engine.wakeDue();
+        Run back = store.find(run.id()).orElseThrow();
+        assertThat(back.step("publish-gitops").status()).isEqualTo(StepStatus.DONE);
+        assertThat(back.waitingFor()).startsWith("pr:payments-gitops:");
+        assertThat(slack.replyTexts()).filteredOn(t -> t.contains("rate limit")).hasSize(1);
+
+        // a poll of the pull request meets the limit: checked later, nothing said (200 waiting runs would say it 200 times)
+        int replies = slack.replyTexts().size();
+        limited.limitedUntil = clock.instant().plus(Duration.ofMinutes(2));
+        engine.resumeAll();
+        Run polled = store.find(run.id()).orElseThrow();
+        assertThat(polled.state()).isEqualTo(RunState.WAITING);
+        assertThat(polled.waitingFor()).as("a merge still wakes it").startsWith("pr:payments-gitops:");
+        assertThat(polled.wakeAt()).isEqualTo(limited.limitedUntil);
+        assertThat(slack.replyTexts()).hasSize(replies);
+    }
+
+    /** The local repositories, behind a network that can be cut, or a rate limit. */
     private static final class FlakyRepositories implements RepositoryPort {
         private final RepositoryPort real;
         volatile boolean down;
+        volatile java.time.Instant limitedUntil;
+        volatile Clock clock = Clock.systemUTC();
 
         FlakyRepositories(RepositoryPort real) {
             this.real = real;
@@ -446,6 +492,12 @@ class RunEngineTest {
         private void check() {
             if (down) {
                 throw new RepositoryException("connection refused", new java.net.ConnectException("connection refused"));
+            }
+            if (limitedUntil != null && clock.instant().isBefore(limitedUntil)) {
+                // what GitHubRepositories says when GitHubLimits holds its requests
+                throw new RepositoryException("Waiting for GitHub's rate limit until "
+                        + dev.paver.core.report.Times.instant(limitedUntil) + ": GitHub answered HTTP 403: Paver went over"
+                        + " GitHub's secondary rate limit; Paver goes on by itself then", null, limitedUntil);
             }
         }
 

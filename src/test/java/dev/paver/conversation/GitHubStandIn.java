@@ -1,0 +1,679 @@
+package dev.paver.conversation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful GitHub REST API on 127.0.0.1 that enforces GitHub's rate limits, for the calls Paver's
+ * {@code GitHubRepositories} makes: organizations and their repositories, references, recursive trees, trees and
+ * commits of the Git database API, blobs, pull requests. Shapes follow GitHub's REST docs (and the recorded
+ * answers in ../shared/fixtures/github); only the fields github-api reads are filled.
+ *
+ * <p>Limits, on the given clock, as GitHub documents them ("Rate limits for the REST API"):
+ * <ul>
+ *   <li>secondary: more than 80 content-creating requests (POST, PATCH, PUT, DELETE) in a rolling minute, or more
+ *       than 500 in a rolling hour, are answered 403 with GitHub's secondary-limit message and {@code Retry-After};
+ *       refused requests are not counted;</li>
+ *   <li>primary: 5,000 requests an hour (the hour starting when the stand-in starts); every answer carries
+ *       {@code x-ratelimit-*}; past the limit: 403 with {@code x-ratelimit-remaining: 0};</li>
+ *   <li>conditional requests: every 200 to a GET has an {@code ETag}; a GET whose {@code If-None-Match} matches is
+ *       answered 304 with no body and costs no quota.</li>
+ * </ul>
+ */
+public final class GitHubStandIn implements AutoCloseable {
+
+    public static final int PER_MINUTE = 80;
+    public static final int PER_HOUR = 500;
+    public static final int PRIMARY_PER_HOUR = 5000;
+    /** GitHub's message for a secondary limit (the recorded 429 in the fixtures; the 403 says the same). */
+    public static final String SECONDARY_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes"
+            + " before you try again. If you reach out to GitHub Support for help, please include the request ID CC37:2605:3F982:4E949:5E3C5BFC.";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern REPO_PATH = Pattern.compile("/repos/([^/]+)/([^/]+)(/.*)?");
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final Clock clock;
+    private final String org;
+    private final Instant started;
+    private final Map<String, Repo> repos = new TreeMap<>();
+    private final Deque<Instant> content = new ArrayDeque<>();
+    private int primaryUsed;
+    private long primaryHour;
+    private int forcedLimits;
+    private int forcedRetryAfter;
+
+    private final Map<String, AtomicInteger> byKind = new ConcurrentHashMap<>();
+    private final AtomicInteger notModified = new AtomicInteger();
+    private final AtomicInteger secondaryAnswers = new AtomicInteger();
+    private final AtomicInteger primaryAnswers = new AtomicInteger();
+    private final AtomicInteger contentRequests = new AtomicInteger();
+    private int peakPerMinute;
+    private int peakPrimaryUsed;
+    private int peakPerHour;
+
+    /** Starts on a free port of 127.0.0.1, serving organization {@code org}, with the time of {@code clock}. */
+    public GitHubStandIn(String org, Clock clock) throws IOException {
+        this.org = org;
+        this.clock = clock;
+        this.started = clock.instant();
+        // the JDK server writes headers and body apart: without TCP_NODELAY each answer may stall on a delayed ACK
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        threads = Executors.newFixedThreadPool(8);
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the API URL to give github-api. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Creates a repository with one commit on {@code main} holding {@code files}. */
+    public synchronized void seed(String name, Map<String, String> files) {
+        Repo repo = new Repo(name, "");
+        repo.commit(new TreeMap<>(files), List.of(), "seed", "main");
+        repos.put(name, repo);
+    }
+
+    /** What a person's push does: a commit of {@code files} (added or changed) on top of the branch. */
+    public synchronized void push(String repository, String branch, Map<String, String> files) {
+        Repo repo = repos.get(repository);
+        String parent = repo.refs.get(branch);
+        Map<String, String> all = new TreeMap<>();
+        repo.trees.get(repo.commits.get(parent).tree()).forEach((p, b) -> all.put(p, repo.blobs.get(b)));
+        all.putAll(files);
+        repo.commit(all, List.of(parent), "push", branch);
+    }
+
+    /** The next {@code count} content-creating requests are refused as over the secondary limit. */
+    public synchronized void refuseNextContent(int count, int retryAfterSeconds) {
+        forcedLimits = count;
+        forcedRetryAfter = retryAfterSeconds;
+    }
+
+    /** Requests answered, by kind: {@code "POST /repos/{o}/{r}/pulls"}, {@code "GET /repos/{o}/{r}"} (304s too). */
+    public Map<String, Integer> requestsByKind() {
+        Map<String, Integer> out = new TreeMap<>();
+        byKind.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    public int notModified() {
+        return notModified.get();
+    }
+
+    public int secondaryLimitAnswers() {
+        return secondaryAnswers.get();
+    }
+
+    public int primaryLimitAnswers() {
+        return primaryAnswers.get();
+    }
+
+    /** Content-creating requests accepted (not refused). */
+    public int contentRequests() {
+        return contentRequests.get();
+    }
+
+    /** The most accepted content-creating requests seen in one rolling minute, and in one rolling hour. */
+    public synchronized int peakPerMinute() {
+        return peakPerMinute;
+    }
+
+    public synchronized int peakPerHour() {
+        return peakPerHour;
+    }
+
+    /** Primary quota used in the current hour (304s cost nothing). */
+    public synchronized int primaryUsed() {
+        rollPrimaryHour();
+        return primaryUsed;
+    }
+
+    /** The most primary quota used in one of the stand-in's hours. */
+    public synchronized int peakPrimaryUsed() {
+        return Math.max(peakPrimaryUsed, primaryUsed);
+    }
+
+    /** Open pull requests of the organization, all repositories. */
+    public synchronized int openPullRequests() {
+        return (int) repos.values().stream().flatMap(r -> r.pulls.stream()).filter(p -> p.path("state").asText().equals("open")).count();
+    }
+
+    /** The files on a branch of a repository; empty when either is missing. */
+    public synchronized Map<String, String> files(String repository, String branch) {
+        Repo repo = repos.get(repository);
+        if (repo == null || !repo.refs.containsKey(branch)) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>();
+        repo.trees.get(repo.commits.get(repo.refs.get(branch)).tree).forEach((p, b) -> out.put(p, repo.blobs.get(b)));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    // --- HTTP ----------------------------------------------------------------------------------------------------
+
+    private record Answer(int status, String body, Map<String, String> headers) {
+        Answer(int status, String body) {
+            this(status, body, Map.of());
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String path = exchange.getRequestURI().getRawPath();
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            byte[] requestBody = exchange.getRequestBody().readAllBytes();
+            byKind.computeIfAbsent(method + " " + kind(path), k -> new AtomicInteger()).incrementAndGet();
+            Answer answer;
+            Map<String, String> limitHeaders;
+            synchronized (this) {
+                answer = limits(method);
+                if (answer == null) {
+                    try {
+                        answer = route(method, path, query, requestBody.length == 0 ? JSON.createObjectNode() : JSON.readTree(requestBody),
+                                exchange.getRequestHeaders().getFirst("Accept"));
+                    } catch (RuntimeException e) {
+                        answer = new Answer(500, error(e.toString()));
+                    }
+                    if (answer.status < 400 && !method.equals("GET")) {
+                        contentRequests.incrementAndGet();
+                    } else if (!method.equals("GET")) {
+                        content.pollLast(); // a refused change created nothing
+                    }
+                }
+                limitHeaders = primaryHeaders();
+            }
+            String etag = answer.status == 200 && method.equals("GET") ? "W/\"" + sha1(answer.body) + "\"" : null;
+            String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
+            var headers = exchange.getResponseHeaders();
+            limitHeaders.forEach(headers::set);
+            answer.headers.forEach(headers::set);
+            if (etag != null && ifNoneMatch != null && ifNoneMatch.contains(etag)) {
+                notModified.incrementAndGet();
+                synchronized (this) {
+                    primaryUsed--; // GitHub: a 304 to a conditional request does not count against the primary limit
+                    headers.set("X-RateLimit-Remaining", String.valueOf(PRIMARY_PER_HOUR - primaryUsed));
+                    headers.set("X-RateLimit-Used", String.valueOf(primaryUsed));
+                }
+                headers.set("ETag", etag);
+                headers.set("Cache-Control", "private, max-age=60, s-maxage=60");
+                exchange.sendResponseHeaders(304, -1);
+                return;
+            }
+            if (etag != null) {
+                headers.set("ETag", etag);
+                headers.set("Cache-Control", "private, max-age=60, s-maxage=60");
+                headers.set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP");
+            }
+            if (!headers.containsKey("Content-Type")) {
+                headers.set("Content-Type", "application/json; charset=utf-8");
+            }
+            byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    /** GitHub's limits for this request; null when it may go on. Counts it. */
+    private Answer limits(String method) {
+        rollPrimaryHour();
+        if (primaryUsed >= PRIMARY_PER_HOUR) {
+            primaryAnswers.incrementAndGet();
+            return new Answer(403, "{\"message\":\"API rate limit exceeded for user ID 1.\",\"documentation_url\":"
+                    + "\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api\"}");
+        }
+        primaryUsed++;
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return null;
+        }
+        Instant now = clock.instant();
+        while (!content.isEmpty() && !content.peekFirst().isAfter(now.minus(Duration.ofHours(1)))) {
+            content.pollFirst();
+        }
+        int lastMinute = (int) content.stream().filter(t -> t.isAfter(now.minus(Duration.ofMinutes(1)))).count();
+        boolean forced = forcedLimits > 0;
+        if (forced || lastMinute + 1 > PER_MINUTE || content.size() + 1 > PER_HOUR) {
+            if (forced) {
+                forcedLimits--;
+            }
+            secondaryAnswers.incrementAndGet();
+            int retryAfter = forced ? forcedRetryAfter : 60;
+            return new Answer(403, "{\"message\":\"" + SECONDARY_MESSAGE + "\",\"documentation_url\":\"https://docs.github.com/"
+                    + "rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits\"}",
+                    Map.of("Retry-After", String.valueOf(retryAfter)));
+        }
+        content.addLast(now);
+        peakPerMinute = Math.max(peakPerMinute, lastMinute + 1);
+        peakPerHour = Math.max(peakPerHour, content.size());
+        return null;
+    }
+
+    private void rollPrimaryHour() {
+        long hour = Duration.between(started, clock.instant()).toHours();
+        if (hour != primaryHour) {
+            peakPrimaryUsed = Math.max(peakPrimaryUsed, primaryUsed);
+            primaryHour = hour;
+            primaryUsed = 0;
+        }
+    }
+
+    private Map<String, String> primaryHeaders() {
+        Instant reset = started.plus(Duration.ofHours(primaryHour + 1));
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("X-RateLimit-Limit", String.valueOf(PRIMARY_PER_HOUR));
+        h.put("X-RateLimit-Remaining", String.valueOf(Math.max(0, PRIMARY_PER_HOUR - primaryUsed)));
+        h.put("X-RateLimit-Used", String.valueOf(primaryUsed));
+        h.put("X-RateLimit-Reset", String.valueOf(reset.getEpochSecond()));
+        h.put("X-RateLimit-Resource", "core");
+        return h;
+    }
+
+    /** The request's kind: its path with the organization, repository, branch, sha and number made generic. */
+    private static String kind(String path) {
+        Matcher m = REPO_PATH.matcher(path);
+        if (!m.matches()) {
+            return path.replaceFirst("^/orgs/[^/]+", "/orgs/{org}");
+        }
+        String rest = m.group(3) == null ? "" : m.group(3);
+        rest = rest.replaceFirst("^/git/refs/heads/.*", "/git/refs/heads/{branch}")
+                .replaceFirst("^/git/(trees|blobs|commits)/[0-9a-f]{40}$", "/git/$1/{sha}")
+                .replaceFirst("^/pulls/\\d+", "/pulls/{number}");
+        return "/repos/{o}/{r}" + rest;
+    }
+
+    private Answer route(String method, String path, Map<String, String> query, JsonNode body, String accept) {
+        if (path.equals("/orgs/" + org) && method.equals("GET")) {
+            return ok(JSON.createObjectNode().put("login", org).put("id", 1).put("type", "Organization")
+                    .put("url", baseUrl() + "/orgs/" + org).toString());
+        }
+        if (path.equals("/orgs/" + org + "/repos") && method.equals("POST")) {
+            return createRepository(body);
+        }
+        if (path.equals("/orgs/" + org + "/repos") && method.equals("GET")) {
+            return listRepositories(query);
+        }
+        Matcher m = REPO_PATH.matcher(path);
+        if (!m.matches() || !m.group(1).equals(org)) {
+            return notFound();
+        }
+        Repo repo = repos.get(m.group(2));
+        if (repo == null) {
+            return notFound();
+        }
+        String rest = m.group(3) == null ? "" : URLDecoder.decode(m.group(3), StandardCharsets.UTF_8);
+        if (rest.isEmpty() && method.equals("GET")) {
+            return ok(repo.json().toString());
+        }
+        if (rest.startsWith("/git/refs/heads/")) {
+            String branch = rest.substring("/git/refs/heads/".length());
+            return method.equals("PATCH") ? repo.updateRef(branch, body) : repo.ref(branch);
+        }
+        if (rest.equals("/git/refs") && method.equals("POST")) {
+            return repo.createRef(body);
+        }
+        if (rest.startsWith("/git/trees/") && method.equals("GET")) {
+            return repo.tree(rest.substring("/git/trees/".length()));
+        }
+        if (rest.equals("/git/trees") && method.equals("POST")) {
+            return repo.createTree(body);
+        }
+        if (rest.equals("/git/commits") && method.equals("POST")) {
+            return repo.createCommit(body);
+        }
+        if (rest.startsWith("/git/blobs/") && method.equals("GET")) {
+            String content = repo.blobs.get(rest.substring("/git/blobs/".length()));
+            return content == null ? notFound() : new Answer(200, content, Map.of("Content-Type", "application/vnd.github.raw"));
+        }
+        if (rest.equals("/pulls") && method.equals("GET")) {
+            return repo.listPulls(query);
+        }
+        if (rest.equals("/pulls") && method.equals("POST")) {
+            return repo.createPull(body);
+        }
+        if (rest.matches("/pulls/\\d+") && method.equals("GET")) {
+            int number = Integer.parseInt(rest.substring("/pulls/".length()));
+            return repo.pulls.stream().filter(p -> p.path("number").asInt() == number).findFirst()
+                    .map(p -> ok(repo.fresh(p).toString())).orElseGet(GitHubStandIn::notFound);
+        }
+        return new Answer(404, error("Not Found (no such endpoint in the GitHub stand-in: " + method + " " + path + ")"));
+    }
+
+    private Answer createRepository(JsonNode body) {
+        String name = body.path("name").asText();
+        if (repos.containsKey(name)) {
+            return new Answer(422, "{\"message\":\"Repository creation failed.\",\"errors\":[{\"resource\":\"Repository\","
+                    + "\"code\":\"custom\",\"field\":\"name\",\"message\":\"name already exists on this account\"}]}");
+        }
+        Repo repo = new Repo(name, body.path("description").asText(""));
+        if (body.path("auto_init").asBoolean(false)) {
+            repo.commit(new TreeMap<>(Map.of("README.md", "# " + name + "\n")), List.of(), "Initial commit", "main");
+        }
+        repos.put(name, repo);
+        return new Answer(201, repo.json().toString());
+    }
+
+    private Answer listRepositories(Map<String, String> query) {
+        int perPage = Integer.parseInt(query.getOrDefault("per_page", "30"));
+        int page = Integer.parseInt(query.getOrDefault("page", "1"));
+        List<Repo> all = new ArrayList<>(repos.values());
+        ArrayNode out = JSON.createArrayNode();
+        for (int i = (page - 1) * perPage; i < Math.min(all.size(), page * perPage); i++) {
+            out.add(all.get(i).json());
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (page * perPage < all.size()) {
+            headers.put("Link", "<" + baseUrl() + "/orgs/" + org + "/repos?per_page=" + perPage + "&page=" + (page + 1)
+                    + ">; rel=\"next\"");
+        }
+        return new Answer(200, out.toString(), headers);
+    }
+
+    private static Answer ok(String json) {
+        return new Answer(200, json);
+    }
+
+    private static Answer notFound() {
+        return new Answer(404, error("Not Found"));
+    }
+
+    private static String error(String message) {
+        return JSON.createObjectNode().put("message", message).put("documentation_url", "https://docs.github.com/rest").toString();
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Git's blob id: SHA-1 of {@code "blob <length>\0" + bytes}. */
+    static String blobSha(String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-1");
+            sha.update(("blob " + bytes.length + "\0").getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(sha.digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // --- one repository ------------------------------------------------------------------------------------------
+
+    private record Commit(String tree, List<String> parents, String message) {
+    }
+
+    private final class Repo {
+        final String name;
+        final String description;
+        final Map<String, String> refs = new TreeMap<>();
+        final Map<String, Commit> commits = new ConcurrentHashMap<>();
+        final Map<String, Map<String, String>> trees = new ConcurrentHashMap<>();
+        final Map<String, String> blobs = new ConcurrentHashMap<>();
+        final List<ObjectNode> pulls = new ArrayList<>();
+
+        Repo(String name, String description) {
+            this.name = name;
+            this.description = description;
+        }
+
+        String apiUrl() {
+            return baseUrl() + "/repos/" + org + "/" + name;
+        }
+
+        ObjectNode json() {
+            ObjectNode repo = JSON.createObjectNode().put("id", Math.abs(name.hashCode())).put("name", name)
+                    .put("full_name", org + "/" + name).put("private", true).put("description", description)
+                    .put("html_url", "https://github.com/" + org + "/" + name).put("url", apiUrl())
+                    .put("default_branch", "main");
+            repo.putObject("owner").put("login", org).put("type", "Organization");
+            return repo;
+        }
+
+        String storeTree(Map<String, String> files) {
+            StringBuilder text = new StringBuilder();
+            files.forEach((p, b) -> text.append(p).append(' ').append(b).append('\n'));
+            String sha = sha1("tree " + text);
+            trees.putIfAbsent(sha, Map.copyOf(files));
+            return sha;
+        }
+
+        String commit(Map<String, String> files, List<String> parents, String message, String branch) {
+            Map<String, String> entries = new TreeMap<>();
+            files.forEach((p, c) -> {
+                String sha = blobSha(c);
+                blobs.put(sha, c);
+                entries.put(p, sha);
+            });
+            String tree = storeTree(entries);
+            String sha = sha1("commit " + tree + parents + message + commits.size());
+            commits.put(sha, new Commit(tree, parents, message));
+            if (branch != null) {
+                refs.put(branch, sha);
+            }
+            return sha;
+        }
+
+        ObjectNode refJson(String branch) {
+            ObjectNode ref = JSON.createObjectNode().put("ref", "refs/heads/" + branch).put("node_id", "x")
+                    .put("url", apiUrl() + "/git/refs/heads/" + branch);
+            ref.putObject("object").put("sha", refs.get(branch)).put("type", "commit")
+                    .put("url", apiUrl() + "/git/commits/" + refs.get(branch));
+            return ref;
+        }
+
+        Answer ref(String branch) {
+            if (!refs.containsKey(branch)) {
+                return refs.isEmpty() ? new Answer(409, error("Git Repository is empty.")) : notFound();
+            }
+            return ok(refJson(branch).toString());
+        }
+
+        Answer createRef(JsonNode body) {
+            String branch = body.path("ref").asText().replaceFirst("^refs/heads/", "");
+            String sha = body.path("sha").asText();
+            if (refs.containsKey(branch)) {
+                return new Answer(422, error("Reference already exists"));
+            }
+            if (!commits.containsKey(sha)) {
+                return new Answer(422, error("Object does not exist"));
+            }
+            refs.put(branch, sha);
+            return new Answer(201, refJson(branch).toString());
+        }
+
+        Answer updateRef(String branch, JsonNode body) {
+            String sha = body.path("sha").asText();
+            if (!refs.containsKey(branch) || !commits.containsKey(sha)) {
+                return new Answer(422, error("Reference does not exist"));
+            }
+            if (!body.path("force").asBoolean(false) && !descends(sha, refs.get(branch))) {
+                return new Answer(422, error("Update is not a fast forward"));
+            }
+            refs.put(branch, sha);
+            return ok(refJson(branch).toString());
+        }
+
+        boolean descends(String sha, String ancestor) {
+            Deque<String> todo = new ArrayDeque<>(List.of(sha));
+            while (!todo.isEmpty()) {
+                String next = todo.pop();
+                if (next.equals(ancestor)) {
+                    return true;
+                }
+                Commit c = commits.get(next);
+                if (c != null) {
+                    todo.addAll(c.parents());
+                }
+            }
+            return false;
+        }
+
+        Answer tree(String sha) {
+            String treeSha = commits.containsKey(sha) ? commits.get(sha).tree() : sha;
+            Map<String, String> entries = trees.get(treeSha);
+            if (entries == null) {
+                return notFound();
+            }
+            ObjectNode tree = JSON.createObjectNode().put("sha", treeSha).put("url", apiUrl() + "/git/trees/" + treeSha)
+                    .put("truncated", false);
+            ArrayNode list = tree.putArray("tree");
+            entries.forEach((p, b) -> list.addObject().put("path", p).put("mode", "100644").put("type", "blob").put("sha", b)
+                    .put("size", blobs.get(b).getBytes(StandardCharsets.UTF_8).length).put("url", apiUrl() + "/git/blobs/" + b));
+            return ok(tree.toString());
+        }
+
+        Answer createTree(JsonNode body) {
+            Map<String, String> entries = new TreeMap<>();
+            String base = body.path("base_tree").asText("");
+            if (!base.isEmpty()) {
+                Map<String, String> baseEntries = trees.get(base);
+                if (baseEntries == null) {
+                    return new Answer(422, error("base_tree does not exist"));
+                }
+                entries.putAll(baseEntries);
+            }
+            for (JsonNode entry : body.path("tree")) {
+                String content = entry.path("content").asText();
+                String sha = blobSha(content);
+                blobs.put(sha, content);
+                entries.put(entry.path("path").asText(), sha);
+            }
+            return new Answer(201, tree(storeTree(entries)).body());
+        }
+
+        Answer createCommit(JsonNode body) {
+            String tree = body.path("tree").asText();
+            if (!trees.containsKey(tree)) {
+                return new Answer(422, error("Tree SHA does not exist"));
+            }
+            List<String> parents = new ArrayList<>();
+            body.path("parents").forEach(p -> parents.add(p.asText()));
+            String message = body.path("message").asText();
+            String sha = sha1("commit " + tree + parents + message + commits.size());
+            commits.put(sha, new Commit(tree, parents, message));
+            ObjectNode commit = JSON.createObjectNode().put("sha", sha).put("url", apiUrl() + "/git/commits/" + sha)
+                    .put("message", message);
+            commit.putObject("tree").put("sha", tree);
+            ArrayNode ps = commit.putArray("parents");
+            parents.forEach(p -> ps.addObject().put("sha", p));
+            return new Answer(201, commit.toString());
+        }
+
+        /** A pull request's head follows its branch, as on GitHub. */
+        ObjectNode fresh(ObjectNode pr) {
+            String sha = refs.get(pr.path("head").path("ref").asText());
+            if (sha != null && pr.path("state").asText().equals("open")) {
+                ((ObjectNode) pr.get("head")).put("sha", sha);
+            }
+            return pr;
+        }
+
+        Answer listPulls(Map<String, String> query) {
+            String state = query.getOrDefault("state", "open");
+            String head = query.get("head");
+            String base = query.get("base");
+            ArrayNode out = JSON.createArrayNode();
+            for (int i = pulls.size() - 1; i >= 0; i--) {
+                ObjectNode pr = pulls.get(i);
+                boolean stateOk = state.equals("all") || pr.path("state").asText().equals(state);
+                boolean headOk = head == null || head.equals(org + ":" + pr.path("head").path("ref").asText());
+                boolean baseOk = base == null || base.equals(pr.path("base").path("ref").asText());
+                if (stateOk && headOk && baseOk) {
+                    out.add(fresh(pr));
+                }
+            }
+            return ok(out.toString());
+        }
+
+        Answer createPull(JsonNode body) {
+            String head = body.path("head").asText().replaceFirst("^" + Pattern.quote(org) + ":", "");
+            String base = body.path("base").asText();
+            if (!refs.containsKey(head) || !refs.containsKey(base)) {
+                return new Answer(422, error("Validation Failed"));
+            }
+            for (ObjectNode pr : pulls) {
+                if (pr.path("state").asText().equals("open") && pr.path("head").path("ref").asText().equals(head)) {
+                    return new Answer(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"PullRequest\","
+                            + "\"code\":\"custom\",\"message\":\"A pull request already exists for " + org + ":" + head + ".\"}]}");
+                }
+            }
+            if (descends(refs.get(base), refs.get(head))) {
+                return new Answer(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"PullRequest\","
+                        + "\"code\":\"custom\",\"message\":\"No commits between " + base + " and " + head + "\"}]}");
+            }
+            int number = pulls.size() + 1;
+            ObjectNode pr = JSON.createObjectNode().put("number", number).put("id", number).put("state", "open")
+                    .put("title", body.path("title").asText()).put("body", body.path("body").asText())
+                    .put("url", apiUrl() + "/pulls/" + number)
+                    .put("html_url", "https://github.com/" + org + "/" + name + "/pull/" + number)
+                    .put("merged", false).put("mergeable_state", "clean").putNull("merged_by").putNull("merge_commit_sha");
+            pr.putObject("head").put("ref", head).put("sha", refs.get(head)).put("label", org + ":" + head);
+            pr.putObject("base").put("ref", base).put("sha", refs.get(base)).put("label", org + ":" + base);
+            pulls.add(pr);
+            return new Answer(201, pr.toString());
+        }
+    }
+}
