@@ -60,6 +60,9 @@ public final class AckBenchmark {
             testbed.property("paver.git.poll-interval", "15s");
             testbed.property("paver.runs.timer-tick", "5s");
             testbed.property("paver.runs.catalog-refresh", "60s");
+            // -Dbench.set.<property>=<value>: any Paver setting, for experiments (e.g. bench.set.server.tomcat.threads.max=4)
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.set."))
+                    .forEach(k -> testbed.property(k.substring("bench.set.".length()), System.getProperty(k)));
             String workers = System.getProperty("bench.workers");
             if (workers != null) {
                 testbed.property("paver.runs.worker-threads", workers); // the run workers the started runs compete on
