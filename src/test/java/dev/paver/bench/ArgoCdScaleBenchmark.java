@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * Argo CD at scale, on fabric8's mock API server (CRUD mode) and the Slack stand-in, in one JVM:
  * <ol>
  *   <li>{@code -Dbench.applications} Applications (default 10,000), each a copy of the real Application of the shared
- *       fixtures with a status; then Paver's informer alone ({@link ArgoCdApplications}): the time of its first list
- *       and what its cache adds to the heap after a full GC;</li>
+ *       fixtures with a status; then Paver's informer alone ({@link ArgoCdApplications}): the time of its first
+ *       list;</li>
  *   <li>Paver started on them, and {@code -Dbench.runs} runs (default 1,000) of a one-step golden path that waits with
  *       {@code argocd:await-sync} for one Application each, every run in its own channel (Slack's pace is one message a
  *       second per channel); heap after GC and resident memory once they all wait;</li>
@@ -101,7 +101,6 @@ public final class ArgoCdScaleBenchmark {
                     APPLICATIONS, RUNS, CHANGES);
             System.out.printf("  %,d Applications created in the mock API server in %.1f s%n", APPLICATIONS, seconds(t0));
 
-            long before = heapAfterGc();
             ArgoCdApplications informer = new ArgoCdApplications(cluster.client(), "argocd");
             CountDownLatch listed = new CountDownLatch(1);
             informer.onList(listed::countDown);
@@ -110,16 +109,8 @@ public final class ArgoCdScaleBenchmark {
             if (!listed.await(5, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("the informer did not list the Applications in 5 minutes");
             }
-            double listSeconds = seconds(t1);
-            Thread.sleep(3000); // the list's response buffers of the client and the mock server are let go
-            long withInformer = heapAfterGc();
+            System.out.printf("  Paver's informer alone: first list of the %,d Applications in %.2f s%n", APPLICATIONS, seconds(t1));
             informer.close();
-            Thread.sleep(1000);
-            long closed = heapAfterGc();
-            System.out.printf("  informer's first list: %.2f s; its cache: %.1f MiB of heap after GC (%.2f KiB per Application: "
-                    + "heap with it %.0f MiB, after closing it %.0f MiB, before it %.0f MiB)%n", listSeconds,
-                    mib(withInformer - closed), (withInformer - closed) / 1024.0 / APPLICATIONS, mib(withInformer), mib(closed),
-                    mib(before));
 
             long standIns = heapAfterGc();
             testbed.startPaver();
