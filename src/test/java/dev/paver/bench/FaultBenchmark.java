@@ -57,7 +57,13 @@ import org.springframework.util.FileSystemUtils;
  * (seconds to wait at the end for runs to finish, 60), {@code faults.slack} ({@code none}, {@code 429},
  * {@code 500}, {@code slow}), {@code faults.slack.fraction} (0.2), {@code faults.slack.retry-after} (5 s),
  * {@code faults.slack.delay} (4 s), {@code faults.replicas} (1; 2 or 3 run on one embedded PostgreSQL),
- * {@code faults.probes} (true) and {@code faults.assert} (false: exit 1 when a target is missed).
+ * {@code faults.probes} (true), {@code faults.assert} (false: exit 1 when a target is missed), {@code faults.channels}
+ * (1: the requests go to this many channels in turn, as people of several teams ask at once) and
+ * {@code faults.settle} (0: seconds to wait after the runs ended before the last memory sample). It also prints the
+ * acknowledgement latency of the answered attempts, when the last GitOps branch was pushed (the pull request of plain
+ * git) and the resident memory of the (first) Paver process: before the first request, at its peak, and at the end.
+ * A burst: {@code -Dfaults.requests=200 -Dfaults.spread=1 -Dfaults.kills=0 -Dfaults.probes=false -Dfaults.channels=50
+ * -Dfaults.wait=900 -Dfaults.settle=300}.
  * Run: {@code mvn -q -DskipTests package && mvn -q exec:java@faults -Dfaults.seed=1}.
  */
 public final class FaultBenchmark {
@@ -74,7 +80,7 @@ public final class FaultBenchmark {
     /** The options, from system properties. */
     record Options(long seed, int requests, int kills, int spreadSeconds, int waitSeconds, FaultySlack.Mode slack,
                    double fraction, int retryAfter, int delay, int replicas, boolean probes, boolean assertTargets,
-                   int startTimeout) {
+                   int startTimeout, int channels, int settleSeconds) {
         static Options read() {
             Options o = new Options(Long.getLong("faults.seed", 1), Integer.getInteger("faults.requests", 20),
                     Integer.getInteger("faults.kills", 9), Integer.getInteger("faults.spread", 60),
@@ -83,11 +89,13 @@ public final class FaultBenchmark {
                     Integer.getInteger("faults.slack.retry-after", 5), Integer.getInteger("faults.slack.delay", 4),
                     Integer.getInteger("faults.replicas", 1), Boolean.parseBoolean(System.getProperty("faults.probes", "true")),
                     Boolean.parseBoolean(System.getProperty("faults.assert", "false")),
-                    Integer.getInteger("faults.start-timeout", 300));
+                    Integer.getInteger("faults.start-timeout", 300), Integer.getInteger("faults.channels", 1),
+                    Integer.getInteger("faults.settle", 0));
             if (o.requests < 1 || o.kills < 0 || o.replicas < 1 || o.replicas > 3 || o.fraction < 0 || o.fraction > 1
-                    || o.spreadSeconds < 1 || o.waitSeconds < 0) {
+                    || o.spreadSeconds < 1 || o.waitSeconds < 0 || o.channels < 1 || o.channels > 999 || o.settleSeconds < 0) {
                 throw new IllegalArgumentException("faults.requests must be at least 1, faults.kills at least 0, faults.replicas "
-                        + "1 to 3, faults.slack.fraction 0 to 1, faults.spread at least 1 s, faults.wait at least 0 s: got " + o);
+                        + "1 to 3, faults.slack.fraction 0 to 1, faults.spread at least 1 s, faults.wait at least 0 s, "
+                        + "faults.channels 1 to 999, faults.settle at least 0 s: got " + o);
             }
             return o;
         }
@@ -169,6 +177,8 @@ public final class FaultBenchmark {
     /** One person's request: a service name, the attempts to get it acknowledged. */
     static final class Request {
         final String service;
+        final String channel;
+        volatile long ackMillis = -1;
         final List<String> triggers = new CopyOnWriteArrayList<>();
         volatile boolean acknowledged;
         volatile String answer = "";
@@ -176,8 +186,9 @@ public final class FaultBenchmark {
         int unavailable;
         int noAnswer;
 
-        Request(String service) {
+        Request(String service, String channel) {
             this.service = service;
+            this.channel = channel;
         }
     }
 
@@ -189,10 +200,17 @@ public final class FaultBenchmark {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final List<String> kills = new CopyOnWriteArrayList<>();
     private final Map<String, String> merged = new ConcurrentHashMap<>();
+    /** When the merger first saw each GitOps branch, seconds since the start (to the merger's 1 s poll). */
+    private final Map<String, Double> pushed = new ConcurrentHashMap<>();
+    /** The first Paver process's resident memory, sampled every second: MiB. */
+    private final List<Double> rss = new CopyOnWriteArrayList<>();
+    private volatile double rssBefore;
+    private volatile double sendingFrom;
     private final AtomicInteger mergeFailures = new AtomicInteger();
     private final Map<String, String> probes = new LinkedHashMap<>();
     private final long started = System.nanoTime();
     private volatile boolean stopping;
+    private volatile double ended;
     private Path folder;
 
     private FaultBenchmark(Options options) {
@@ -244,6 +262,10 @@ public final class FaultBenchmark {
             if (options.probes()) {
                 probe();
             }
+            Thread sampler = thread("memory", this::sampleMemory);
+            Thread.sleep(1_500);
+            rssBefore = rss.isEmpty() ? 0 : rss.get(rss.size() - 1);
+            sendingFrom = seconds();
             Thread sender = thread("sender", this::send);
             Thread killer = thread("killer", this::kill);
             sender.join();
@@ -252,7 +274,10 @@ public final class FaultBenchmark {
             while (System.nanoTime() < deadline && !allCardsFinal()) {
                 Thread.sleep(500);
             }
+            ended = seconds();
+            Thread.sleep(options.settleSeconds() * 1000L);
             stopping = true;
+            sampler.join(5_000);
             merger.join(30_000);
             for (Node node : nodes) {
                 node.stop();
@@ -310,7 +335,8 @@ public final class FaultBenchmark {
     private void send() throws Exception {
         long gapMillis = options.spreadSeconds() * 1000L / options.requests();
         for (int i = 0; i < options.requests(); i++) {
-            requests.add(new Request(String.format("svc-%02d", i + 1)));
+            requests.add(new Request(String.format("svc-%02d", i + 1),
+                    options.channels() == 1 ? CHANNEL : String.format("C0TEAM%03d", i % options.channels())));
         }
         List<Thread> people = new ArrayList<>();
         for (int i = 0; i < options.requests(); i++) {
@@ -337,12 +363,16 @@ public final class FaultBenchmark {
             } else {
                 String trigger = "req-" + request.service + "-" + request.attempts;
                 request.triggers.add(trigger);
-                String body = slashCommand(create(request.service), trigger);
+                String body = slashCommand(create(request.service), trigger, request.channel);
                 String now = Long.toString(System.currentTimeMillis() / 1000);
                 try {
+                    long sent = System.nanoTime();
                     HttpResponse<String> answer = send(node, body, List.of(now), List.of(SlackSigner.sign(SECRET, now, body)));
                     request.answer = answer.statusCode() + " " + answer.body();
                     request.acknowledged = answer.statusCode() == 200 && answer.body().contains("Starting");
+                    if (request.acknowledged) {
+                        request.ackMillis = (System.nanoTime() - sent) / 1_000_000;
+                    }
                     if (answer.statusCode() == 200 && !request.acknowledged) {
                         return; // refused by Paver with a reason: a person reads it, does not retry
                     }
@@ -364,6 +394,25 @@ public final class FaultBenchmark {
             }
         }
         return null;
+    }
+
+    /** Samples the resident memory (VmRSS) of the first replica's process of the moment, every second, until the end. */
+    private void sampleMemory() throws Exception {
+        while (!stopping) {
+            PaverJar jar = nodes.get(0).jar;
+            if (jar != null && jar.alive()) {
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/" + jar.pid() + "/status"))) {
+                        if (line.startsWith("VmRSS:")) {
+                            rss.add(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+                        }
+                    }
+                } catch (IOException gone) {
+                    // killed or stopped between the check and the read
+                }
+            }
+            Thread.sleep(1_000);
+        }
     }
 
     /** Kills a (random) replica at random instants drawn from the seed, and restarts it on the same folder. */
@@ -392,6 +441,7 @@ public final class FaultBenchmark {
                     continue;
                 }
                 String head = git.head("payments-gitops", branch);
+                pushed.putIfAbsent(branch, seconds());
                 if (head.isEmpty() || failed.contains(head) || onMain(git, head)) {
                     continue;
                 }
@@ -452,11 +502,15 @@ public final class FaultBenchmark {
     }
 
     private String slashCommand(String typed, String trigger) throws Exception {
+        return slashCommand(typed, trigger, CHANNEL);
+    }
+
+    private String slashCommand(String typed, String trigger, String channel) throws Exception {
         int space = typed.indexOf(' ');
         JsonNode fixture = Testbed.fixture("vercel-chat-slash-commands-slack.json").path("slashCommandWithArgs");
         Map<String, String> form = new LinkedHashMap<>();
         fixture.fields().forEachRemaining(e -> form.put(e.getKey(), e.getValue().asText()));
-        form.put("channel_id", CHANNEL);
+        form.put("channel_id", channel);
         form.put("user_id", DANA);
         form.put("user_name", "dana");
         form.put("command", typed.substring(0, space));
@@ -494,7 +548,7 @@ public final class FaultBenchmark {
 
     private List<CardNow> cards() {
         List<CardNow> cards = new ArrayList<>();
-        for (FaultySlack.Message m : slack.messages(CHANNEL)) {
+        for (FaultySlack.Message m : slack.channels().stream().flatMap(ch -> slack.messages(ch).stream()).toList()) {
             Matcher card = CARD.matcher(m.text());
             if (m.threadTs().isEmpty() && card.matches()) {
                 cards.add(new CardNow(card.group(1), m.ts(), card.group(2)));
@@ -699,6 +753,21 @@ public final class FaultBenchmark {
         row(format, "starts that failed or took longer than faults.start-timeout", nodes.stream().mapToInt(n -> n.failedStarts).sum(), "");
         row(format, "Paver log lines WARN / ERROR", nodes.stream().mapToLong(n -> n.warnings).sum() + " / "
                 + nodes.stream().mapToLong(n -> n.errors).sum(), "");
+        List<Long> acks = requests.stream().filter(r -> r.ackMillis >= 0).map(r -> r.ackMillis).sorted().toList();
+        if (!acks.isEmpty()) {
+            row(format, "acknowledgement p50 / p99 / max (answered attempts)", acks.get(acks.size() / 2) + " / "
+                    + acks.get(Math.max(0, (int) Math.ceil(acks.size() * 0.99) - 1)) + " / " + acks.get(acks.size() - 1) + " ms", "");
+        }
+        double lastPush = pushed.entrySet().stream().filter(e -> e.getKey().contains("create-service-svc-"))
+                .mapToDouble(Map.Entry::getValue).max().orElse(0);
+        row(format, "GitOps branches pushed / last one after the first request", pushed.keySet().stream()
+                .filter(b -> b.contains("create-service-svc-")).count() + String.format(" / %.0f s", lastPush - sendingFrom), "");
+        row(format, "all cards final after the first request", String.format("%.0f s", ended - sendingFrom), "");
+        if (!rss.isEmpty()) {
+            row(format, "resident memory before / peak / at the end (MiB)", String.format("%.0f / %.0f / %.0f", rssBefore,
+                    rss.stream().mapToDouble(Double::doubleValue).max().orElse(0), rss.get(rss.size() - 1)),
+                    options.settleSeconds() > 0 ? "end: " + options.settleSeconds() + " s after the runs" : "");
+        }
         row(format, "wall time", String.format("%.0f s", seconds()), "");
         for (String[] p : probeRows) {
             System.out.printf("  probe: %-70s %-16s %s%n", p[0], p[1], p[2]);
