@@ -2,27 +2,12 @@ package dev.paver.kubernetes;
 
 import dev.paver.core.access.AccessPort;
 import java.util.Map;
-import java.util.Optional;
 
 /** RoleBindings written in the cluster of their namespace's environment ({@code paver.kubernetes.clusters.<env>}), else the default cluster. */
-final class RoutedAccess implements AccessPort {
-
-    private final EnvironmentRouter<AccessPort> router;
+final class RoutedAccess extends RoutedPort<AccessPort> implements AccessPort {
 
     RoutedAccess(EnvironmentRouter<AccessPort> router) {
-        this.router = router;
-    }
-
-    /** True when some environment has a cluster. */
-    @Override
-    public boolean enabled() {
-        return router.any();
-    }
-
-    /** Empty when the namespace's environment has a cluster; else which setting gives it one. */
-    @Override
-    public Optional<String> unavailable(String namespace) {
-        return router.unavailable(namespace);
+        super(router);
     }
 
     /** @throws IllegalStateException when the namespace's environment has no cluster */

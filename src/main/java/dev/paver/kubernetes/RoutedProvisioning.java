@@ -8,24 +8,10 @@ import java.util.Optional;
  * Crossplane claims read in the cluster of their namespace's environment ({@code paver.kubernetes.clusters.<env>}),
  * else in the default cluster; a cluster-scoped XR (no namespace) in the default cluster.
  */
-final class RoutedProvisioning implements ProvisioningPort {
-
-    private final EnvironmentRouter<ProvisioningPort> router;
+final class RoutedProvisioning extends RoutedPort<ProvisioningPort> implements ProvisioningPort {
 
     RoutedProvisioning(EnvironmentRouter<ProvisioningPort> router) {
-        this.router = router;
-    }
-
-    /** True when some environment has a cluster. */
-    @Override
-    public boolean enabled() {
-        return router.any();
-    }
-
-    /** Empty when the namespace's environment has a cluster; else which setting gives it one. */
-    @Override
-    public Optional<String> unavailable(String namespace) {
-        return router.unavailable(namespace);
+        super(router);
     }
 
     /** @throws Refused when the namespace's environment has no cluster ({@link #unavailable}) */
