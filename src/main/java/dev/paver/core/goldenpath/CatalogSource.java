@@ -50,16 +50,15 @@ public final class CatalogSource {
                 }
             }
             current.set(CatalogReader.read(files).withRepositories(names));
-        } catch (RepositoryPort.RepositoryException e) {
-            if (e.retryAt() == null) {
+        } catch (RuntimeException e) {
+            Instant retryAt = e instanceof RepositoryPort.RepositoryException r ? r.retryAt() : null;
+            if (retryAt == null) {
                 LOG.log(Level.WARNING, "cannot refresh the platform catalog, keeping the previous one: " + e.getMessage());
-            } else if (!e.retryAt().equals(waitLogged)) {
+            } else if (!retryAt.equals(waitLogged)) {
                 // a rate limit: said once per wait, not at every refresh until it ends
-                waitLogged = e.retryAt();
+                waitLogged = retryAt;
                 LOG.log(Level.INFO, "the platform catalog waits for the git host before its next refresh: " + e.getMessage());
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot refresh the platform catalog, keeping the previous one: " + e.getMessage());
         }
         return current.get();
     }
