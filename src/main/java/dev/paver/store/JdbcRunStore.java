@@ -158,11 +158,6 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
-    public List<Run> unfinished() {
-        return jdbc.query("SELECT * FROM runs WHERE state IN ('RUNNING', 'WAITING') ORDER BY created_at", MAPPER);
-    }
-
-    @Override
     public List<Run> waitingFor(String waitKey) {
         return jdbc.query("SELECT * FROM runs WHERE state = 'WAITING' AND waiting_for = ? ORDER BY created_at", MAPPER, waitKey);
     }

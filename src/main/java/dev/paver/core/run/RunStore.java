@@ -79,12 +79,6 @@ public interface RunStore {
 
     Optional<Run> find(String id);
 
-    /**
-     * Runs that are RUNNING or WAITING, oldest first (not {@link RunState#RECEIVED}: their intake is not done; see
-     * {@link #received}).
-     */
-    List<Run> unfinished();
-
     /** Waiting runs whose wake key is {@code waitKey}. */
     List<Run> waitingFor(String waitKey);
 
@@ -99,7 +93,8 @@ public interface RunStore {
 
     /**
      * The ids of the RUNNING and WAITING runs, oldest first, but for the WAITING runs whose key starts with one of
-     * {@code unlessWaitingOn} (prefixes, e.g. {@code argocd:}).
+     * {@code unlessWaitingOn} (prefixes, e.g. {@code argocd:}; none: every such run). Not {@link RunState#RECEIVED}
+     * runs: their intake is not done (see {@link #received}).
      */
     List<String> unfinishedIds(Collection<String> unlessWaitingOn);
 

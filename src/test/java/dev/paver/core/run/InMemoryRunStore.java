@@ -103,12 +103,6 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public List<Run> unfinished() {
-        return runs.values().stream().filter(r -> !r.state().finished() && r.state() != RunState.RECEIVED).sorted(Comparator.comparing(Run::createdAt))
-                .map(InMemoryRunStore::copy).toList();
-    }
-
-    @Override
     public List<Run> waitingFor(String waitKey) {
         return runs.values().stream().filter(r -> r.state() == RunState.WAITING && waitKey.equals(r.waitingFor()))
                 .map(InMemoryRunStore::copy).toList();
