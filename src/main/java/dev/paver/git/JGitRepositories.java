@@ -51,6 +51,8 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.lib.RepositoryCacheConfig;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.merge.MergeStrategy;
 import org.eclipse.jgit.merge.ResolveMerger;
@@ -105,6 +107,27 @@ public final class JGitRepositories implements RepositoryPort {
 
     /** One monitor per clone folder, shared by every instance in the process. */
     private static final Map<Path, Object> CLONE_LOCKS = new ConcurrentHashMap<>();
+
+    /**
+     * Per clone folder, when ({@link System#nanoTime()}) the last fetch that succeeded started. A call made before
+     * that instant needs no fetch of its own: the clone already shows the remote as it was after the call began.
+     * So the calls that queue for a clone while it fetches (a burst of runs polling one GitOps repository) share the
+     * next fetch instead of making one each.
+     */
+    private static final Map<Path, Long> FETCHED = new ConcurrentHashMap<>();
+
+    /**
+     * How long a working clone nobody used stays open in JGit's {@link RepositoryCache} (its config, refs and pack
+     * indexes in memory): the clones of a burst's new repositories are let go a few minutes after their runs moved on.
+     */
+    static final Duration OPEN_CLONES = Duration.ofMinutes(5);
+
+    static {
+        RepositoryCacheConfig cache = new RepositoryCacheConfig();
+        cache.setExpireAfter(OPEN_CLONES.toMillis());
+        cache.setCleanupDelay(RepositoryCacheConfig.AUTO_CLEANUP_DELAY);
+        cache.install();
+    }
 
     private final String base;
     private final boolean local;
@@ -657,10 +680,11 @@ public final class JGitRepositories implements RepositoryPort {
      *                             clone cannot be discarded
      */
     private <T> T withClone(String name, CloneWork<T> work) throws IOException, GitAPIException {
+        long asked = System.nanoTime();
         synchronized (lock(name)) {
             try (CloneHold ignored = processLock(name)) {
                 for (int attempt = 1; ; attempt++) {
-                    try (Git git = workingClone(name)) {
+                    try (Repository repo = workingClone(name, asked); Git git = Git.wrap(repo)) {
                         return work.apply(git);
                     } catch (IOException | GitAPIException | JGitInternalException e) {
                         if (attempt > 1 || !inClone(e)) {
@@ -682,9 +706,13 @@ public final class JGitRepositories implements RepositoryPort {
      * {@code packed-refs.lock}, {@code refs/**.lock}) are stale, as the caller holds the clone alone, and are deleted;
      * an index that does not read (half written) is deleted. A new clone is made in
      * {@code <workDir>/.paver/<name>/} and moved into place when complete, so a kill never leaves half a clone in
-     * {@code <workDir>/<name>}. Only the caller ({@link #withClone}) may call it.
+     * {@code <workDir>/<name>}. The fetch is skipped when one started after {@code asked} ({@link #FETCHED}). Only
+     * the caller ({@link #withClone}) may call it.
+     *
+     * @return the clone's repository, from JGit's {@link RepositoryCache} (so its refs and pack indexes are not read
+     *         again at every call; {@link #OPEN_CLONES}), which the caller closes
      */
-    private Git workingClone(String name) throws IOException, GitAPIException {
+    private Repository workingClone(String name, long asked) throws IOException, GitAPIException {
         Path dir = workDir.resolve(name);
         Path own = ownFolder(name);
         deleteUnfinishedClones(own);
@@ -708,7 +736,9 @@ public final class JGitRepositories implements RepositoryPort {
                             + Constants.DEFAULT_REMOTE_NAME + "/*"));
                     origin.update(config);
                     config.save();
+                    long started = System.nanoTime();
                     cloned.fetch().setRemote(Constants.DEFAULT_REMOTE_NAME).setCredentialsProvider(credentials).call();
+                    FETCHED.put(dir, started);
                 } catch (URISyntaxException e) {
                     throw new IllegalStateException("the git base gives no valid URL for " + name + ": " + e.getMessage(), e);
                 }
@@ -716,7 +746,7 @@ public final class JGitRepositories implements RepositoryPort {
             } finally {
                 FileSystemUtils.deleteRecursively(fresh);
             }
-            return Git.open(dir.toFile());
+            return RepositoryCache.open(cacheKey(dir), true);
         }
         removeStaleLocks(name, dir.resolve(Constants.DOT_GIT));
         Path index = dir.resolve(Constants.DOT_GIT).resolve("index");
@@ -728,38 +758,54 @@ public final class JGitRepositories implements RepositoryPort {
                 Files.delete(index);
             }
         }
-        Git git = Git.open(dir.toFile());
+        Repository repo = RepositoryCache.open(cacheKey(dir), true);
         try {
-            StoredConfig config = git.getRepository().getConfig();
+            StoredConfig config = repo.getConfig();
             if (noBackgroundGc(config)) {
                 config.save(); // a clone an earlier version made
             }
-            fetch(git);
+            Long fetched = FETCHED.get(dir);
+            if (fetched == null || fetched - asked < 0) {
+                long started = System.nanoTime();
+                fetch(Git.wrap(repo));
+                FETCHED.put(dir, started);
+            }
         } catch (GitAPIException | RuntimeException e) {
-            git.close();
+            repo.close();
             throw e;
         }
-        return git;
+        return repo;
+    }
+
+    /** The key of the working clone in {@code dir} in JGit's {@link RepositoryCache}. */
+    private static RepositoryCache.FileKey cacheKey(Path dir) {
+        return RepositoryCache.FileKey.exact(dir.resolve(Constants.DOT_GIT).toFile(), FS.DETECTED);
     }
 
     /**
-     * Turns JGit's automatic garbage collection off in a working clone's config: a disposable clone needs none, and
-     * JGit starts it after every fetch on a background thread of its own ({@code gc.autoDetach}), which takes
-     * {@code gc.log.lock} even when {@code gc.auto} is 0 and so outlives Paver's lock on the clone: the clone could be
-     * moved into place, or its stale locks cleared, under it. With {@code gc.autoDetach=false} the check runs on the
-     * fetching thread and {@code gc.auto=0} ends it at once.
+     * Makes JGit's automatic garbage collection of a working clone run on the fetching thread ({@code gc.autoDetach=false}),
+     * under Paver's lock on the clone. JGit checks after every fetch ({@code fetch.autogc}) whether the clone needs it
+     * (more than {@code gc.autoPackLimit}, 50, packs or {@code gc.auto}, 6,700, loose objects: git's own defaults) and
+     * then packs objects and refs. Detached, it would run on a thread of its own holding {@code gc.log.lock} after
+     * Paver released the clone, which could be moved into place, or its stale locks cleared, under it. Without it a
+     * long-lived clone gains a pack at every fetch that brings something (a GitOps repository polled through a burst:
+     * hundreds), and each call reads more pack indexes. The packs a collection replaced are deleted at once
+     * ({@code gc.prunePackExpire=now}, as {@code git repack -d} does): JGit keeps them an hour for readers of other
+     * processes, and the clone has none, so the next fetch would repack every pack again. Earlier versions turned
+     * collection off ({@code gc.auto=0}): that is undone.
      *
      * @return true when the config changed (the caller saves it)
      */
     private static boolean noBackgroundGc(StoredConfig config) {
-        boolean changed = config.getInt(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTO, -1) != 0
+        boolean changed = config.getInt(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTO, -1) == 0
                 || config.getBoolean(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTODETACH, true);
-        config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+        changed |= !"now".equals(config.getString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE));
+        config.unset(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO);
         config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+        config.setString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
         return changed;
     }
 
-    /** Why {@code dir} is not a whole working clone of {@code name}'s remote, or null when it is. */
     private String unusable(Path dir, String name) {
         Path dotGit = dir.resolve(Constants.DOT_GIT);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)) {
@@ -835,6 +881,8 @@ public final class JGitRepositories implements RepositoryPort {
      */
     private void discard(String name) {
         Path dir = workDir.resolve(name);
+        FETCHED.remove(dir);
+        RepositoryCache.unregister(cacheKey(dir)); // not used: the caller holds the clone alone, and closed it
         try {
             FileSystemUtils.deleteRecursively(dir);
         } catch (IOException e) {

@@ -58,8 +58,11 @@ import org.springframework.util.FileSystemUtils;
  * {@code 500}, {@code slow}), {@code faults.slack.fraction} (0.2), {@code faults.slack.retry-after} (5 s),
  * {@code faults.slack.delay} (4 s), {@code faults.replicas} (1; 2 or 3 run on one embedded PostgreSQL),
  * {@code faults.probes} (true), {@code faults.assert} (false: exit 1 when a target is missed), {@code faults.channels}
- * (1: the requests go to this many channels in turn, as people of several teams ask at once) and
- * {@code faults.settle} (0: seconds to wait after the runs ended before the last memory sample). It also prints the
+ * (1: the requests go to this many channels in turn, as people of several teams ask at once),
+ * {@code faults.settle} (0: seconds to wait after the runs ended before the last memory sample) and
+ * {@code faults.java-options} (none: JVM options for Paver's processes, given as {@code JAVA_TOOL_OPTIONS}, e.g. a JFR
+ * recording or {@code -Xmx}). It also prints the heap left after a full collection (through the JDK's {@code jcmd})
+ * before the first request and at the end, and the
  * acknowledgement latency of the answered attempts, when the last GitOps branch was pushed (the pull request of plain
  * git) and the resident memory of the (first) Paver process: before the first request, at its peak, and at the end.
  * A burst: {@code -Dfaults.requests=200 -Dfaults.spread=1 -Dfaults.kills=0 -Dfaults.probes=false -Dfaults.channels=50
@@ -80,7 +83,7 @@ public final class FaultBenchmark {
     /** The options, from system properties. */
     record Options(long seed, int requests, int kills, int spreadSeconds, int waitSeconds, FaultySlack.Mode slack,
                    double fraction, int retryAfter, int delay, int replicas, boolean probes, boolean assertTargets,
-                   int startTimeout, int channels, int settleSeconds) {
+                   int startTimeout, int channels, int settleSeconds, String javaOptions) {
         static Options read() {
             Options o = new Options(Long.getLong("faults.seed", 1), Integer.getInteger("faults.requests", 20),
                     Integer.getInteger("faults.kills", 9), Integer.getInteger("faults.spread", 60),
@@ -90,7 +93,7 @@ public final class FaultBenchmark {
                     Integer.getInteger("faults.replicas", 1), Boolean.parseBoolean(System.getProperty("faults.probes", "true")),
                     Boolean.parseBoolean(System.getProperty("faults.assert", "false")),
                     Integer.getInteger("faults.start-timeout", 300), Integer.getInteger("faults.channels", 1),
-                    Integer.getInteger("faults.settle", 0));
+                    Integer.getInteger("faults.settle", 0), System.getProperty("faults.java-options", ""));
             if (o.requests < 1 || o.kills < 0 || o.replicas < 1 || o.replicas > 3 || o.fraction < 0 || o.fraction > 1
                     || o.spreadSeconds < 1 || o.waitSeconds < 0 || o.channels < 1 || o.channels > 999 || o.settleSeconds < 0) {
                 throw new IllegalArgumentException("faults.requests must be at least 1, faults.kills at least 0, faults.replicas "
@@ -205,6 +208,9 @@ public final class FaultBenchmark {
     /** The first Paver process's resident memory, sampled every second: MiB. */
     private final List<Double> rss = new CopyOnWriteArrayList<>();
     private volatile double rssBefore;
+    private volatile double rssEnd;
+    private volatile double liveBefore = -1;
+    private volatile double liveAfter = -1;
     private volatile double sendingFrom;
     private final AtomicInteger mergeFailures = new AtomicInteger();
     private final Map<String, String> probes = new LinkedHashMap<>();
@@ -247,6 +253,9 @@ public final class FaultBenchmark {
                 env.put("PAVER_GIT_LOCAL_ROOT", gitRoot.toString());
                 env.put("PAVER_GIT_POLL_INTERVAL", "1s");
                 env.put("PAVER_RUNS_CATALOG_REFRESH", "1s");
+                if (!options.javaOptions().isBlank()) {
+                    env.put("JAVA_TOOL_OPTIONS", options.javaOptions());
+                }
                 if (postgres != null) {
                     env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
                     env.put("SPRING_DATASOURCE_USERNAME", "postgres");
@@ -265,6 +274,7 @@ public final class FaultBenchmark {
             Thread sampler = thread("memory", this::sampleMemory);
             Thread.sleep(1_500);
             rssBefore = rss.isEmpty() ? 0 : rss.get(rss.size() - 1);
+            liveBefore = liveHeap();
             sendingFrom = seconds();
             Thread sender = thread("sender", this::send);
             Thread killer = thread("killer", this::kill);
@@ -276,6 +286,9 @@ public final class FaultBenchmark {
             }
             ended = seconds();
             Thread.sleep(options.settleSeconds() * 1000L);
+            rssEnd = rss.isEmpty() ? 0 : rss.get(rss.size() - 1);
+            liveAfter = liveHeap();
+            Thread.sleep(2_000); // a sample of the resident memory after the full collection
             stopping = true;
             sampler.join(5_000);
             merger.join(30_000);
@@ -394,6 +407,30 @@ public final class FaultBenchmark {
             }
         }
         return null;
+    }
+
+    /**
+     * The heap the first replica's process still uses after a full collection, in MiB, read with the JDK's
+     * {@code jcmd} ({@code GC.run}, then {@code GC.heap_info}); -1 when the process or the tool is not there.
+     */
+    private double liveHeap() throws InterruptedException {
+        PaverJar jar = nodes.get(0).jar;
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (jar == null || !jar.alive() || !Files.isExecutable(jcmd)) {
+            return -1;
+        }
+        try {
+            String pid = Long.toString(jar.pid());
+            new ProcessBuilder(jcmd.toString(), pid, "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            Process info = new ProcessBuilder(jcmd.toString(), pid, "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            info.waitFor();
+            Matcher used = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+            return used.find() ? Long.parseLong(used.group(2)) / 1024.0 : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** Samples the resident memory (VmRSS) of the first replica's process of the moment, every second, until the end. */
@@ -765,8 +802,12 @@ public final class FaultBenchmark {
         row(format, "all cards final after the first request", String.format("%.0f s", ended - sendingFrom), "");
         if (!rss.isEmpty()) {
             row(format, "resident memory before / peak / at the end (MiB)", String.format("%.0f / %.0f / %.0f", rssBefore,
-                    rss.stream().mapToDouble(Double::doubleValue).max().orElse(0), rss.get(rss.size() - 1)),
+                    rss.stream().mapToDouble(Double::doubleValue).max().orElse(0), rssEnd),
                     options.settleSeconds() > 0 ? "end: " + options.settleSeconds() + " s after the runs" : "");
+        }
+        if (liveBefore >= 0 && liveAfter >= 0) {
+            row(format, "heap after a full GC before / at the end (MiB)", String.format("%.0f / %.0f", liveBefore, liveAfter), "");
+            row(format, "resident memory after that full GC (MiB)", String.format("%.0f", rss.get(rss.size() - 1)), "");
         }
         row(format, "wall time", String.format("%.0f s", seconds()), "");
         for (String[] p : probeRows) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paver.conversation.GitStandIn;
+import dev.paver.core.goldenpath.RepositoryPort.MergeState;
 import dev.paver.core.goldenpath.RepositoryPort.PullRequest;
 import dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft;
 import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
@@ -196,6 +197,24 @@ class JGitWorkingClonesTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A clone polled through a burst (a branch opened, merged by a person and polled, 60 times: a fetch that brings a
+     * pack each time) keeps few packs, as git's own automatic garbage collection keeps a clone, instead of gaining one
+     * at every fetch; and each poll sees the merge made just before it.
+     */
+    @Test
+    void aClonePolledThroughABurstKeepsItsPacksFewAndSeesEveryMerge() throws Exception {
+        for (int i = 0; i < 60; i++) {
+            PullRequest pr = pullRequest();
+            people.merge(REPO, pr.branch(), "dana");
+            assertThat(git.mergeState(pr)).as("poll after the merge of " + pr.branch())
+                    .isInstanceOf(MergeState.Merged.class);
+        }
+        try (var packs = Files.list(clone.resolve(".git/objects/pack"))) {
+            assertThat(packs.filter(f -> f.toString().endsWith(".pack")).count()).isLessThanOrEqualTo(50);
         }
     }
 
