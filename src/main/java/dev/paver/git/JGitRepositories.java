@@ -31,12 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
@@ -44,9 +45,11 @@ import org.eclipse.jgit.errors.RemoteRepositoryException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -373,12 +376,14 @@ public final class JGitRepositories implements RepositoryPort {
 
     /**
      * Pushes the draft's files as one commit on its branch, from the remote's branch when it exists (a run that
-     * continues), else from the default branch. The commit is made from the remote's files only: the clone's work tree
-     * and index are emptied first, so nothing a failed run or a killed process left in the clone reaches the branch.
+     * continues), else from the default branch. The commit is made in memory from the remote's tree and the draft's
+     * files ({@link #commitFiles}), never from the clone's work tree or index, so nothing a failed run or a killed
+     * process left in the clone reaches the branch, and the cost does not grow with the repository's files.
      *
      * @throws RepositoryException not permanent when the remote cannot be reached or the branch moved meanwhile (the
      *                             next try starts from the moved branch); permanent when the remote refuses the push for
-     *                             a reason of its own (e.g. a hook)
+     *                             a reason of its own (e.g. a hook), or a file of the draft cannot be written where
+     *                             its path says
      */
     @Override
     public PullRequest openPullRequest(PullRequestDraft draft) {
@@ -392,16 +397,10 @@ public final class JGitRepositories implements RepositoryPort {
                 if (start == null) {
                     throw new RepositoryException("repository " + repository + " has no branch " + defaultBranch);
                 }
-                checkoutClean(git, start.getObjectId());
-                write(repo.getWorkTree().toPath(), draft.files());
-                git.add().addFilepattern(".").call();
-                if (!git.status().call().isClean() || !branchExists) {
-                    git.commit().setMessage(draft.commitMessage()).setAuthor(signature()).setCommitter(signature())
-                            .setSign(false).setAllowEmpty(!branchExists).call();
-                }
+                ObjectId head = commitFiles(repo, start.getObjectId(), draft.files(), draft.commitMessage(), !branchExists);
                 String target = Constants.R_HEADS + draft.branch();
                 for (PushResult result : git.push().setRemote("origin").setCredentialsProvider(credentials)
-                        .setRefSpecs(new RefSpec("HEAD:" + target)).call()) {
+                        .setRefSpecs(new RefSpec(head.name() + ":" + target)).call()) {
                     RemoteRefUpdate update = result.getRemoteUpdate(target);
                     if (update != null && update.getStatus() != RemoteRefUpdate.Status.OK
                             && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
@@ -413,8 +412,7 @@ public final class JGitRepositories implements RepositoryPort {
                                 : "); nothing was pushed"), null, !moved);
                     }
                 }
-                String head = repo.resolve(Constants.HEAD).name();
-                return new PullRequest(repository, 0, uri(repository) + "#" + draft.branch(), draft.branch(), defaultBranch, head);
+                return new PullRequest(repository, 0, uri(repository) + "#" + draft.branch(), draft.branch(), defaultBranch, head.name());
             });
         } catch (IOException | GitAPIException | JGitInternalException e) {
             throw cloneFailure(repository, "git push of " + draft.branch() + " to " + repository + " failed", e);
@@ -422,25 +420,69 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     /**
-     * Makes the clone's work tree and index exactly the tree of {@code commit}, with a detached {@code HEAD} on it:
-     * every file but {@code .git} deleted, the index deleted, then a hard reset writes them again.
+     * Writes, without a work tree, a commit whose tree is {@code start}'s with {@code files} (path relative to the
+     * repository's root, UTF-8 text) added or replaced, and whose one parent is {@code start}. When that tree is
+     * {@code start}'s own and no commit is {@code required}, {@code start} is returned: a run that pushes the same files
+     * again pushes nothing new.
+     *
+     * @throws RepositoryException permanent when a path is not a plain relative path inside the repository, or would
+     *                             put a file where the tree has a folder, or a folder where it has a file
      */
-    private static void checkoutClean(Git git, ObjectId commit) throws IOException, GitAPIException {
-        Repository repo = git.getRepository();
-        Path tree = repo.getWorkTree().toPath();
-        try (Stream<Path> children = Files.list(tree)) {
-            for (Path child : children.filter(p -> !p.getFileName().toString().equals(Constants.DOT_GIT)).toList()) {
-                FileSystemUtils.deleteRecursively(child);
+    private ObjectId commitFiles(Repository repo, ObjectId start, Map<String, String> files, String message,
+                                 boolean required) throws IOException {
+        try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = inserter.newReader();
+             RevWalk walk = new RevWalk(reader); TreeWalk existing = new TreeWalk(reader)) {
+            RevCommit base = walk.parseCommit(start);
+            Map<String, ObjectId> blobs = new TreeMap<>();
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                String path;
+                try {
+                    path = RepositoryNames.path(file.getKey());
+                } catch (IllegalArgumentException invalid) {
+                    throw new RepositoryException(invalid.getMessage());
+                }
+                blobs.put(path, inserter.insert(Constants.OBJ_BLOB, file.getValue().getBytes(StandardCharsets.UTF_8)));
             }
+            DirCache index = DirCache.newInCore();
+            DirCacheBuilder builder = index.builder();
+            existing.addTree(base.getTree());
+            existing.setRecursive(true);
+            while (existing.next()) {
+                String path = existing.getPathString();
+                for (String added : blobs.keySet()) {
+                    if (added.startsWith(path + "/") || path.startsWith(added + "/")) {
+                        throw new RepositoryException("cannot write " + added + ": " + path + " is a file in the repository");
+                    }
+                }
+                if (!blobs.containsKey(path)) {
+                    DirCacheEntry entry = new DirCacheEntry(existing.getRawPath());
+                    entry.setFileMode(existing.getFileMode(0));
+                    entry.setObjectId(existing.getObjectId(0));
+                    builder.add(entry);
+                }
+            }
+            for (Map.Entry<String, ObjectId> blob : blobs.entrySet()) {
+                DirCacheEntry entry = new DirCacheEntry(blob.getKey());
+                entry.setFileMode(FileMode.REGULAR_FILE);
+                entry.setObjectId(blob.getValue());
+                builder.add(entry);
+            }
+            builder.finish();
+            ObjectId tree = index.writeTree(inserter);
+            if (!required && tree.equals(base.getTree())) {
+                return start;
+            }
+            PersonIdent now = signature();
+            CommitBuilder commit = new CommitBuilder();
+            commit.setTreeId(tree);
+            commit.setParentId(start);
+            commit.setAuthor(now);
+            commit.setCommitter(now);
+            commit.setMessage(message);
+            ObjectId id = inserter.insert(commit);
+            inserter.flush();
+            return id;
         }
-        Files.deleteIfExists(repo.getIndexFile().toPath());
-        RefUpdate head = repo.updateRef(Constants.HEAD, true);
-        head.setNewObjectId(commit);
-        RefUpdate.Result result = head.forceUpdate();
-        if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED && result != RefUpdate.Result.NO_CHANGE) {
-            throw new IOException("cannot move HEAD of the working clone to " + commit.name() + ": " + result);
-        }
-        git.reset().setMode(ResetCommand.ResetType.HARD).call();
     }
 
     /**
@@ -703,8 +745,8 @@ public final class JGitRepositories implements RepositoryPort {
      * unfinished clone are deleted; a clone folder that is not a whole clone of the repository (no {@code .git},
      * {@code HEAD}, {@code objects} or {@code refs}, a {@code HEAD} or {@code config} that does not parse, another
      * remote) is discarded; the git lock files in it ({@code index.lock}, {@code HEAD.lock}, {@code config.lock},
-     * {@code packed-refs.lock}, {@code refs/**.lock}) are stale, as the caller holds the clone alone, and are deleted;
-     * an index that does not read (half written) is deleted. A new clone is made in
+     * {@code packed-refs.lock}, {@code refs/**.lock}) are stale, as the caller holds the clone alone, and are deleted.
+     * The clone's work tree and index are never used (commits are made in memory). A new clone is made in
      * {@code <workDir>/.paver/<name>/} and moved into place when complete, so a kill never leaves half a clone in
      * {@code <workDir>/<name>}. The fetch is skipped when one started after {@code asked} ({@link #FETCHED}). Only
      * the caller ({@link #withClone}) may call it.
@@ -749,15 +791,6 @@ public final class JGitRepositories implements RepositoryPort {
             return RepositoryCache.open(cacheKey(dir), true);
         }
         removeStaleLocks(name, dir.resolve(Constants.DOT_GIT));
-        Path index = dir.resolve(Constants.DOT_GIT).resolve("index");
-        if (Files.exists(index)) {
-            try {
-                DirCache.read(index.toFile(), FS.DETECTED);
-            } catch (IOException e) {
-                LOG.warn("the index of the working clone of {} does not read ({}): deleting {}", name, e.getMessage(), index);
-                Files.delete(index);
-            }
-        }
         Repository repo = RepositoryCache.open(cacheKey(dir), true);
         try {
             StoredConfig config = repo.getConfig();

@@ -56,7 +56,8 @@ class JGitRepositoriesTest {
         assertThat(pr.headSha()).isEqualTo(head(BRANCH));
         assertThatThrownBy(() -> defaults.openPullRequest(new PullRequestDraft(REPO, BRANCH + "-2", "t", "b", "m",
                 Map.of("../outside.txt", "x")))).isInstanceOf(RepositoryException.class)
-                .hasMessageContaining("leaves the repository");
+                .hasMessageContaining("'../outside.txt' is not a safe repository path");
+        assertThat(people.head(REPO, BRANCH + "-2")).as("nothing pushed").isEmpty();
     }
 
     @Test
