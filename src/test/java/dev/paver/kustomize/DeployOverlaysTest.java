@@ -1,6 +1,7 @@
 package dev.paver.kustomize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.paver.config.PaverProperties;
@@ -266,7 +267,7 @@ class DeployOverlaysTest {
 
         String typo = yaml.replace("  approvals:\n", "  approval:\n");
         assertThat(typo).isNotEqualTo(yaml);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bind(typo)).hasStackTraceContaining("approval");
+        assertThatThrownBy(() -> bind(typo)).hasStackTraceContaining("approval");
     }
 
     /** Binds {@code paver.*} of an application.yml as Spring Boot does, refusing keys PaverProperties does not have. */
