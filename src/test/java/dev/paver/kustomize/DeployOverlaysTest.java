@@ -132,6 +132,10 @@ class DeployOverlaysTest {
                     .containsEntry("maxUnavailable", 0).containsEntry("maxSurge", 1);
             assertThat(at(one(overlay, "PodDisruptionBudget").body(), "spec", "maxUnavailable")).isEqualTo(1);
             assertThat(list(at(one(overlay, "NetworkPolicy").body(), "spec", "policyTypes"))).containsExactly("Ingress", "Egress");
+            // out: DNS, HTTPS (Slack, GitHub, the API server) and PostgreSQL, nothing else
+            assertThat(list(at(one(overlay, "NetworkPolicy").body(), "spec", "egress")).stream()
+                    .flatMap(rule -> list(map(rule).get("ports")).stream()).map(p -> map(p).get("port")).toList())
+                    .as(overlay).containsExactlyInAnyOrder(53, 53, 443, 6443, 5432);
             assertThat(kind(overlay, "ValidatingAdmissionPolicy")).as(overlay).hasSize(1);
             assertThat(kind(overlay, "ValidatingAdmissionPolicyBinding")).as(overlay).hasSize(1);
         }
