@@ -135,13 +135,14 @@ public class CoreConfiguration {
 
     /** Deletes RoleBindings of Paver's that no active grant backs; scheduled by {@link Starter}. */
     @Bean
-    AccessSweep accessSweep(AccessPort access, GrantStore grants, AuditLog audit, Clock clock, PaverProperties properties) {
+    AccessSweep accessSweep(AccessPort access, GrantStore grants, AuditLog audit, Clock clock, PaverProperties properties,
+                            Conventions conventions) {
         Duration interval = properties.access().sweepInterval();
         if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new InvalidSettingException("paver.access.sweep-interval is " + interval + ": it must be at least 1s, "
                     + "e.g. 5m; leave it unset for Paver's default");
         }
-        return new AccessSweep(access, grants, audit, clock);
+        return new AccessSweep(access, grants, audit, clock, conventions);
     }
 
     /**

@@ -121,6 +121,7 @@ final class Starter {
         AccessSweep.Outcome outcome = accessSweep.sweep();
         outcome.deleted().forEach(d -> LOG.warn("access sweep: {}", d));
         outcome.failures().forEach(f -> LOG.warn("access sweep could not delete {}; tried again at the next sweep", f));
+        outcome.ignored().forEach(i -> LOG.debug("access sweep: {} is labelled as Paver's outside production namespaces; left", i));
     }
 
     private static Runnable guard(Runnable r) {

@@ -6,6 +6,7 @@ import dev.paver.core.access.AccessPort;
 import dev.paver.core.access.Grant;
 import dev.paver.core.action.AccessSweep;
 import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.convention.Conventions;
 import dev.paver.store.JdbcAuditLog;
 import dev.paver.store.JdbcGrantStore;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -58,7 +59,7 @@ class AccessSweepTest {
     }
 
     private AccessSweep sweep(Instant at) {
-        return new AccessSweep(access, grants, audit, Clock.fixed(at, ZoneOffset.UTC));
+        return new AccessSweep(access, grants, audit, Clock.fixed(at, ZoneOffset.UTC), Conventions.defaults());
     }
 
     /** An elevation as kubernetes:grant-access makes it: the grant stored, then its RoleBinding written. */
@@ -183,6 +184,25 @@ class AccessSweepTest {
     }
 
     @Test
+    void bindingsLabelledAsPaversOutsideProductionNamespacesAreLeftAndReported() {
+        for (String ns : List.of("kube-system", "payments-dev-api")) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                    .createOr(existing -> existing.update());
+            access.bind(ns, "paver-x", "edit", "mallory@acme.example", Map.of());
+        }
+
+        AccessSweep.Outcome outcome = sweep(NOW).sweep();
+
+        assertThat(bindingsIn("kube-system")).containsExactly("paver-x");
+        assertThat(bindingsIn("payments-dev-api")).containsExactly("paver-x");
+        assertThat(outcome.deleted()).isEmpty();
+        assertThat(outcome.ignored()).containsExactlyInAnyOrder(
+                "RoleBinding paver-x in kube-system (ClusterRole edit for User/mallory@acme.example)",
+                "RoleBinding paver-x in payments-dev-api (ClusterRole edit for User/mallory@acme.example)");
+        assertThat(auditLog()).isEmpty();
+    }
+
+    @Test
     void aSecondSweepFindsNothingMoreAndAuditsNothingTwice() {
         granted("r-10", NS, "edit", NOW.minus(Duration.ofMinutes(1)));
         sweep(NOW).sweep();
@@ -196,9 +216,9 @@ class AccessSweepTest {
 
     @Test
     void withoutAClusterTheSweepDoesNothing() {
-        AccessSweep.Outcome outcome = new AccessSweep(AccessPort.disabled(), grants, audit, Clock.fixed(NOW, ZoneOffset.UTC)).sweep();
+        AccessSweep.Outcome outcome = new AccessSweep(AccessPort.disabled(), grants, audit, Clock.fixed(NOW, ZoneOffset.UTC), Conventions.defaults()).sweep();
 
-        assertThat(outcome).isEqualTo(new AccessSweep.Outcome(0, List.of(), List.of()));
+        assertThat(outcome).isEqualTo(new AccessSweep.Outcome(0, List.of(), List.of(), List.of()));
     }
 
     private static DriverManagerDataSource emptyDatabase() {

@@ -6,6 +6,8 @@ import dev.paver.core.access.Grant;
 import dev.paver.core.access.GrantStore;
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditLog;
+import dev.paver.core.convention.Conventions;
+import dev.paver.core.convention.SemanticKey;
 import dev.paver.core.report.Times;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +28,10 @@ import java.util.Optional;
  * (a binding someone changed is deleted, not repaired). Each deletion is audited (actor {@code paver}, action {@code sweep}, origin
  * {@code PAVER}, with the reason); an expired grant still ACTIVE in the database is marked REVOKED, so its run reports
  * the end at its next pass. Safe on several replicas at once: a binding already gone is neither audited nor counted.
+ *
+ * <p>Only bindings in production namespaces ({@code {domain}-{prod}-{service}}, the last of the conventions'
+ * environments) are Paver's: Paver grants nowhere else, and the admission policy of {@code deploy/} lets it delete
+ * nowhere else. A binding labelled as Paver's in any other namespace is left alone and reported as ignored.
  */
 public final class AccessSweep {
 
@@ -33,6 +39,7 @@ public final class AccessSweep {
     private final GrantStore grants;
     private final AuditLog audit;
     private final Clock clock;
+    private final Conventions conventions;
 
     /**
      * What one sweep did.
@@ -40,19 +47,29 @@ public final class AccessSweep {
      * @param kept     bindings an active grant backs
      * @param deleted  bindings deleted, each described with the reason
      * @param failures bindings that could not be deleted, each with the API server's reason; tried again next sweep
+     * @param ignored  bindings labelled as Paver's outside production namespaces, described: not Paver's to delete
      */
-    public record Outcome(int kept, List<String> deleted, List<String> failures) {
+    public record Outcome(int kept, List<String> deleted, List<String> failures, List<String> ignored) {
         public Outcome {
             deleted = List.copyOf(deleted);
             failures = List.copyOf(failures);
+            ignored = List.copyOf(ignored);
         }
     }
 
-    public AccessSweep(AccessPort access, GrantStore grants, AuditLog audit, Clock clock) {
+    /**
+     * @param access      the cluster's RBAC
+     * @param grants      the stored grants
+     * @param audit       where each deletion is recorded
+     * @param clock       what "now" is, against the grants' expiry
+     * @param conventions which namespaces are production's
+     */
+    public AccessSweep(AccessPort access, GrantStore grants, AuditLog audit, Clock clock, Conventions conventions) {
         this.access = access;
         this.grants = grants;
         this.audit = audit;
         this.clock = clock;
+        this.conventions = conventions;
     }
 
     /**
@@ -64,12 +81,17 @@ public final class AccessSweep {
      */
     public Outcome sweep() {
         if (!access.enabled()) {
-            return new Outcome(0, List.of(), List.of());
+            return new Outcome(0, List.of(), List.of(), List.of());
         }
         int kept = 0;
         List<String> deleted = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         for (AccessBinding binding : access.bindings()) {
+            if (!production(binding.namespace())) {
+                ignored.add(binding.describe());
+                continue;
+            }
             Instant now = clock.instant();
             Optional<Grant> grant = grantOf(binding);
             Optional<String> reason = reasonToDelete(binding, grant, now);
@@ -93,7 +115,12 @@ public final class AccessSweep {
             audit.append(new AuditEntry(now, "paver", "sweep", binding.namespace(), runId, "PAVER", detail));
             deleted.add(detail);
         }
-        return new Outcome(kept, deleted, failures);
+        return new Outcome(kept, deleted, failures, ignored);
+    }
+
+    private boolean production(String namespace) {
+        return namespace != null && conventions.parseKey(namespace).map(SemanticKey::env)
+                .filter(env -> env.equals(conventions.productionEnvironment())).isPresent();
     }
 
     /** The stored grant whose binding this is: the run of its annotation, else of its name; same namespace and name. */
