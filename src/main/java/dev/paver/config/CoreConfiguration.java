@@ -4,6 +4,7 @@ import com.slack.api.bolt.App;
 import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.access.AccessPort;
 import dev.paver.core.access.GrantStore;
+import dev.paver.core.action.AccessSweep;
 import dev.paver.core.access.IdentityPort;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.DeploymentPort;
@@ -132,6 +133,18 @@ public class CoreConfiguration {
         return new ActionRegistry(all);
     }
 
+    /** Deletes RoleBindings of Paver's that no active grant backs; scheduled by {@link Starter}. */
+    @Bean
+    AccessSweep accessSweep(AccessPort access, GrantStore grants, AuditLog audit, Clock clock, PaverProperties properties,
+                            Conventions conventions) {
+        Duration interval = properties.access().sweepInterval();
+        if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new InvalidSettingException("paver.access.sweep-interval is " + interval + ": it must be at least 1s, "
+                    + "e.g. 5m; leave it unset for Paver's default");
+        }
+        return new AccessSweep(access, grants, audit, clock, conventions);
+    }
+
     /**
      * At most one edit of a status card a second: about Slack's pace for one message ("Rate limits", docs.slack.dev:
      * chat.update is Tier 3); the latest state wins.
@@ -214,8 +227,9 @@ public class CoreConfiguration {
     @Bean
     Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
                     @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler, PaverProperties properties,
-                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
-        return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
+                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas, AccessSweep accessSweep) {
+        return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas,
+                accessSweep);
     }
 
     private static ThreadFactory named(String prefix) {

@@ -74,8 +74,11 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param roles        by name: {@code cluster-role} and {@code max}; default viewer (view, 8h) and operator (edit, 4h).
      *                     Paver's own ClusterRole (deploy/) must allow {@code bind} on each cluster role
      * @param remindBefore how long before the end the holder is reminded, default 10m
+     * @param sweepInterval how often Paver lists its own RoleBindings and deletes those no active grant backs (also
+     *                     once at start-up), default 5m
      */
-    public record Access(Map<String, Role> roles, @DefaultValue("10m") Duration remindBefore) {
+    public record Access(Map<String, Role> roles, @DefaultValue("10m") Duration remindBefore,
+                         @DefaultValue("5m") Duration sweepInterval) {
         /** @param clusterRole the ClusterRole bound; @param max the longest elevation */
         public record Role(String clusterRole, Duration max) {
         }

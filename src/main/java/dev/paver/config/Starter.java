@@ -3,6 +3,7 @@ package dev.paver.config;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
+import dev.paver.core.action.AccessSweep;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.run.Intake;
@@ -20,7 +21,8 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
 
 /**
- * What happens once Paver is up, and in which order it stops: catalog, unfinished runs, polls, informer, Socket Mode.
+ * What happens once Paver is up, and in which order it stops: catalog, unfinished runs, polls, the access sweep,
+ * informer, Socket Mode.
  * One class, because the order of stopping spans the adapters: the run passes under way finish before Socket
  * Mode and the informer close.
  */
@@ -37,14 +39,17 @@ final class Starter {
     private final App slackApp;
     private final ExecutorService runWorkers;
     private final KubernetesSchemas manifestSchemas;
+    private final AccessSweep accessSweep;
     private SocketModeApp socketMode;
 
     /** How often cards that lack their latest edit are looked for. */
     private static final long CARD_SWEEP_MILLIS = 1000;
 
     Starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments, ScheduledExecutorService scheduler,
-            PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
+            PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas,
+            AccessSweep accessSweep) {
         this.intake = intake;
+        this.accessSweep = accessSweep;
         this.runWorkers = runWorkers;
         this.manifestSchemas = manifestSchemas;
         this.catalog = catalog;
@@ -75,6 +80,9 @@ final class Starter {
         // requests acknowledged by a process that died before starting them; cards that lack their latest edit
         scheduler.scheduleWithFixedDelay(guard(intake::resumeReceived), 0, tick, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guard(engine::editStaleCards), 0, CARD_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        // access that no active grant backs: at start-up (a lost database, a revocation that kept failing), then regularly
+        long sweep = properties.access().sweepInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(guard(this::sweepAccess), 0, sweep, TimeUnit.MILLISECONDS);
         long refresh = properties.runs().catalogRefresh().toMillis();
         scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
         String appToken = properties.slack().appToken();
@@ -107,6 +115,13 @@ final class Starter {
         if (deployments instanceof ArgoCdApplications argo) {
             argo.close();
         }
+    }
+
+    private void sweepAccess() {
+        AccessSweep.Outcome outcome = accessSweep.sweep();
+        outcome.deleted().forEach(d -> LOG.warn("access sweep: {}", d));
+        outcome.failures().forEach(f -> LOG.warn("access sweep could not delete {}; tried again at the next sweep", f));
+        outcome.ignored().forEach(i -> LOG.debug("access sweep: {} is labelled as Paver's outside production namespaces; left", i));
     }
 
     private static Runnable guard(Runnable r) {

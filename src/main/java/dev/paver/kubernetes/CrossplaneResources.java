@@ -81,7 +81,7 @@ public final class CrossplaneResources implements ProvisioningPort {
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403) {
                 throw new Refused("the API server does not let Paver read " + what + " (forbidden): give Paver's service "
-                        + "account get on " + type.getPlural() + "." + type.getGroup() + " (deploy/kubernetes/paver.yaml)");
+                        + "account get on " + type.getPlural() + "." + type.getGroup() + " (deploy/kubernetes/base/rbac.yaml)");
             }
             throw ClusterRequestException.of("read " + what, e);
         }
@@ -166,7 +166,7 @@ public final class CrossplaneResources implements ProvisioningPort {
             if (e.getCode() == 403) {
                 return new Read(new ClaimStatus.Resource(apiVersion, kind, ns, name, "", ClaimStatus.Presence.UNREADABLE,
                         "Paver may not read it (forbidden): bind Paver's service account to Crossplane's crossplane-view "
-                                + "ClusterRole (deploy/kubernetes/paver.yaml)", List.of()), null);
+                                + "ClusterRole (deploy/kubernetes/base/rbac.yaml)", List.of()), null);
             }
             throw ClusterRequestException.of("read " + what, e);
         }

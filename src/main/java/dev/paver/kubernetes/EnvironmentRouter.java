@@ -3,7 +3,9 @@ package dev.paver.kubernetes;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.SemanticKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -40,6 +42,20 @@ final class EnvironmentRouter<T> {
             clusters.own(environment).ifPresent(client -> ports.put(environment, make.apply(client)));
         }
         return new EnvironmentRouter<>(conventions, ports, fallback);
+    }
+
+    /** Every port, each once: the environments' own clusters' in the order of the environments, then the default's. */
+    List<T> distinct() {
+        List<T> out = new ArrayList<>();
+        for (T port : ports.values()) {
+            if (out.stream().noneMatch(p -> p == port)) {
+                out.add(port);
+            }
+        }
+        if (fallback != null && out.stream().noneMatch(p -> p == fallback)) {
+            out.add(fallback);
+        }
+        return out;
     }
 
     /** True when some environment has a cluster (its own or the default). */

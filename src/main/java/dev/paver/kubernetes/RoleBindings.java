@@ -1,5 +1,6 @@
 package dev.paver.kubernetes;
 
+import dev.paver.core.access.AccessBinding;
 import dev.paver.core.access.AccessPort;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -128,6 +130,31 @@ public final class RoleBindings implements AccessPort {
         } catch (KubernetesClientException e) {
             throw ClusterRequestException.of("read namespace " + namespace, e);
         }
+    }
+
+    /**
+     * Lists the RoleBindings labelled {@code app.kubernetes.io/managed-by: paver} in every namespace (one request, with
+     * a label selector).
+     *
+     * @throws ClusterRequestException when the API server refuses (Paver needs {@code list} on rolebindings) or cannot
+     *                                 be reached
+     */
+    @Override
+    public List<AccessBinding> bindings() {
+        try {
+            return client.rbac().roleBindings().inAnyNamespace().withLabel(MANAGED_BY, "paver").list().getItems().stream()
+                    .map(RoleBindings::binding).toList();
+        } catch (KubernetesClientException e) {
+            throw ClusterRequestException.of("list the RoleBindings labelled " + MANAGED_BY + "=paver", e);
+        }
+    }
+
+    private static AccessBinding binding(RoleBinding b) {
+        RoleRef ref = b.getRoleRef();
+        List<String> subjects = b.getSubjects() == null ? List.of()
+                : b.getSubjects().stream().map(s -> s.getKind() + "/" + s.getName()).toList();
+        return new AccessBinding(b.getMetadata().getNamespace(), b.getMetadata().getName(), ref == null ? "" : ref.getKind(),
+                ref == null ? "" : ref.getName(), subjects, b.getMetadata().getAnnotations());
     }
 
     private static RoleBinding desired(String namespace, String name, String clusterRole, String identity,

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       through the Kubernetes API server's service proxy, as {@code kubeseal --fetch-cert} does
  *       (bitnami-labs/sealed-secrets {@code pkg/kubeseal/certs.go}, {@code OpenCertCluster}), with the client's own
  *       credentials. Paver's ServiceAccount needs {@code get} on {@code services/proxy} for the resource name
- *       {@code http:{service}:{port}} in the controller's namespace ({@code deploy/kubernetes/paver.yaml}). Unlike
+ *       {@code http:{service}:{port}} in the controller's namespace ({@code deploy/kubernetes/base/rbac.yaml}). Unlike
  *       kubeseal, the Service's port name is configured rather than read from the Service, so Paver needs no right on
  *       Services themselves.</li>
  * </ul>
@@ -213,7 +213,7 @@ public final class SealedSecretsCertificate implements CertificateSource {
         throw new CertificateUnavailableException(switch (code) {
             case 401 -> what + ": Paver's cluster credentials were not accepted";
             case 403 -> what + ": Paver may not read it. Its Role in namespace " + namespace + " must allow get on "
-                    + "services/proxy for the resource name " + proxyName + " (deploy/kubernetes/paver.yaml), or set "
+                    + "services/proxy for the resource name " + proxyName + " (deploy/kubernetes/base/rbac.yaml), or set "
                     + "paver.sealed-secrets.certificate-file";
             case 404 -> what + ": is the controller's Service called " + service + " in namespace " + namespace + "? "
                     + "Set paver.sealed-secrets.controller-name and controller-namespace to it, or set "

@@ -123,6 +123,23 @@ class EnvironmentRoutingTest {
     }
 
     @Test
+    void theSweepListsPaversBindingsOfEveryClusterOnceAndOnlyWhereTheirEnvironmentIs() {
+        Server argo = server();
+        Server prod = server();
+        EnvironmentClusters clusters = clusters(Map.of("paver.kubernetes.clusters.prod.api-url", prod.server().url("/")),
+                argo.client());
+        AccessPort access = new KubernetesConfiguration().access(new KubernetesConfiguration.Cluster(argo.client()), clusters,
+                conventions);
+        access.bind("payments-prod-api", "paver-r1", "edit", "dana@acme.com", Map.of());
+        access.bind("payments-staging-api", "paver-r2", "view", "dana@acme.com", Map.of());
+        // left on the default cluster from before prod had its own: not deleted through prod's cluster
+        new RoleBindings(argo.client()).bind("payments-prod-api", "paver-r0", "edit", "dana@acme.com", Map.of());
+
+        assertThat(access.bindings()).extracting(b -> b.namespace() + "/" + b.name())
+                .containsExactlyInAnyOrder("payments-prod-api/paver-r1", "payments-staging-api/paver-r2");
+    }
+
+    @Test
     void withoutADefaultClusterAnEnvironmentWithoutOneIsRefusedNamingItsSetting() {
         Server dev = server();
         EnvironmentClusters clusters = clusters(Map.of("paver.kubernetes.clusters.dev.api-url", dev.server().url("/")), null);

@@ -116,7 +116,7 @@ class SealedSecretsCertificateTest {
         assertThatThrownBy(() -> controller().current()).isInstanceOf(CertificateUnavailableException.class)
                 .hasMessageContaining("HTTP 403 (services \"http:sealed-secrets-controller:http\" is forbidden")
                 .hasMessageContaining("must allow get on services/proxy for the resource name http:sealed-secrets-controller:http")
-                .hasMessageContaining("deploy/kubernetes/paver.yaml");
+                .hasMessageContaining("deploy/kubernetes/base/rbac.yaml");
     }
 
     @Test

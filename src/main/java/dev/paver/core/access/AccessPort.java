@@ -1,5 +1,6 @@
 package dev.paver.core.access;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +36,15 @@ public interface AccessPort {
     /** True when the namespace exists in the cluster. */
     boolean namespaceExists(String namespace);
 
+    /**
+     * Every RoleBinding labelled {@code app.kubernetes.io/managed-by: paver}, in every namespace of every cluster Paver
+     * writes elevations to: what the sweep checks against the stored grants ({@code list} on RoleBindings).
+     *
+     * @return empty when no cluster is configured
+     * @throws RuntimeException with the API server's reason when it refuses or cannot be reached
+     */
+    List<AccessBinding> bindings();
+
     /** A port for when no cluster is configured. */
     static AccessPort disabled() {
         return new AccessPort() {
@@ -56,6 +66,11 @@ public interface AccessPort {
             @Override
             public boolean namespaceExists(String namespace) {
                 return false;
+            }
+
+            @Override
+            public List<AccessBinding> bindings() {
+                return List.of();
             }
         };
     }

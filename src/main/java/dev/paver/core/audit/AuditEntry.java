@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param at      when
  * @param actor   Slack user id of the person, or {@code paver} for what Paver did on its own (revocation at expiry)
  * @param action  {@code request}, {@code approve}, {@code deny}, {@code expire}, {@code void}, {@code grant},
- *                {@code extend}, {@code revoke}, {@code merge}, {@code sync}
+ *                {@code extend}, {@code revoke}, {@code sweep} (a RoleBinding no active grant backs, deleted), {@code merge},
+ *                {@code sync}
  * @param subject the semantic key ({@code payments-prod-api}), or {@code {domain}/{service}} when a run concerns
  *                every environment
  * @param runId   the run, or empty
