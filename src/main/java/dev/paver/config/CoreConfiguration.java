@@ -34,6 +34,7 @@ import dev.paver.core.run.RunListener;
 import dev.paver.core.run.RunStore;
 import dev.paver.core.secret.CertificateSource;
 import dev.paver.kubernetes.ArgoCdApplications;
+import dev.paver.slack.SlackConnection;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,6 +91,12 @@ public class CoreConfiguration {
                     + "java -jar paver.jar templates check {} lists the problems)", catalog.turnedOff(), dir);
         }
         return catalog;
+    }
+
+    /** The health indicator {@code goldenPaths}, part of readiness: every template loaded. */
+    @Bean
+    GoldenPathsHealth goldenPathsHealthIndicator(GoldenPathCatalog catalog) {
+        return new GoldenPathsHealth(catalog);
     }
 
     @Bean
@@ -217,8 +224,10 @@ public class CoreConfiguration {
     @Bean
     Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
                     @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler, PaverProperties properties,
-                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas) {
-        return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas);
+                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas,
+                    SlackConnection slackConnection) {
+        return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas,
+                slackConnection);
     }
 
     private static ThreadFactory named(String prefix) {

@@ -92,10 +92,12 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param apiUrl        the Web API base URL, default Slack's
      * @param command       the slash command, default {@code /platform}
      * @param rateLimits    how fast Paver calls the Web API; Slack's published limits by default
+     * @param recheck       while Slack has not accepted the bot token (refused, or not reachable), how often the
+     *                      start-up warm-up is sent again so that readiness follows a fixed token; default 30s
      */
     public record Slack(String botToken, String signingSecret, String appToken,
                         @DefaultValue("https://slack.com/api/") String apiUrl, @DefaultValue("/platform") String command,
-                        @DefaultValue RateLimits rateLimits) {
+                        @DefaultValue RateLimits rateLimits, @DefaultValue("30s") Duration recheck) {
     }
 
     /**
