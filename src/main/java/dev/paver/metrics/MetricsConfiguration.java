@@ -5,6 +5,7 @@ import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.run.RunStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,9 +21,16 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(MetricsProperties.class)
 public class MetricsConfiguration {
 
+    /** Told by the run engine and the approvals, which the catalog's actions need: so it cannot need the catalog. */
     @Bean
-    RunMetrics runMetrics(MeterRegistry registry, GoldenPathCatalog catalog) {
-        return new RunMetrics(registry, catalog);
+    RunMetrics runMetrics(MeterRegistry registry) {
+        return new RunMetrics(registry);
+    }
+
+    /** The runs' series at zero, once every bean is built. */
+    @Bean
+    MeterBinder expectedRunSeries(RunMetrics metrics, GoldenPathCatalog catalog) {
+        return registry -> metrics.expect(catalog);
     }
 
     @Bean

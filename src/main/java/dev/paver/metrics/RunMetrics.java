@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * Runs and approvals as Micrometer meters: the binding of the core's {@link RunListener} and {@link DecisionListener}.
- * Every series a golden path of the catalog can produce is registered at zero when Paver starts, so that a rate or an
- * alert over it has a value before the first run.
+ * Every series a golden path of the catalog can produce is registered at zero when Paver starts ({@link #expect}),
+ * so that a rate or an alert over it has a value before the first run.
  * <ul>
  *   <li>{@value #STARTED} (counter; tags {@code golden.path}, {@code origin}: {@code slash_command}, {@code modal},
  *       {@code button}): runs stored, once per run;</li>
@@ -66,9 +66,18 @@ public final class RunMetrics implements RunListener, DecisionListener {
 
     private final MeterRegistry registry;
 
-    /** Registers, at zero, the series that the golden paths of {@code catalog} can produce. */
-    public RunMetrics(MeterRegistry registry, GoldenPathCatalog catalog) {
+    /** Approval decisions' series are registered at zero here; runs' by {@link #expect}. */
+    public RunMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (String purpose : PURPOSES) {
+            for (ApprovalState decision : Set.of(ApprovalState.APPROVED, ApprovalState.DENIED, ApprovalState.EXPIRED)) {
+                decision(purpose, decision);
+            }
+        }
+    }
+
+    /** Registers, at zero, the series that the golden paths of {@code catalog} can produce. */
+    public void expect(GoldenPathCatalog catalog) {
         for (GoldenPath path : catalog.all()) {
             for (RunRequest.Origin origin : RunRequest.Origin.values()) {
                 started(path.id(), origin);
@@ -81,11 +90,6 @@ public final class RunMetrics implements RunListener, DecisionListener {
                 if (timer != null) {
                     milestone(timer, path.id());
                 }
-            }
-        }
-        for (String purpose : PURPOSES) {
-            for (ApprovalState decision : Set.of(ApprovalState.APPROVED, ApprovalState.DENIED, ApprovalState.EXPIRED)) {
-                decision(purpose, decision);
             }
         }
     }

@@ -233,7 +233,7 @@ public final class SlackRateLimits implements Interceptor {
                 continue;
             }
             String error = error(response);
-            boolean transientFailure = response.code() >= 500 || TRANSIENT_ERRORS.contains(error);
+            boolean transientFailure = response.code() >= 500 || error != null && TRANSIENT_ERRORS.contains(error);
             if (!transientFailure || failures >= limits.retries() || NOT_SENT_AGAIN.contains(method)) {
                 return new Answer(response, error);
             }
