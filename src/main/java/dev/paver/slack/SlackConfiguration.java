@@ -105,6 +105,8 @@ public class SlackConfiguration {
                 // body's bytes; Bolt's own check would hash it again, re-encoded in the JVM's default charset
                 .requestVerificationEnabled(false)
                 .singleTeamBotToken(properties.slack().botToken())
+                // how old Slack's verdict on the token may grow before a request asks auth.test again (SlackConnection)
+                .authTestCacheExpirationMillis(properties.slack().recheck().toMillis())
                 .build();
         App app = new App(config);
         app.use((request, response, chain) -> {
