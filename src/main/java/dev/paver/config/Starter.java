@@ -88,13 +88,13 @@ final class Starter {
         if (appToken != null && !appToken.isBlank()) {
             // the Java-WebSocket backend: Bolt's default (Tyrus) is not on the classpath
             socketMode = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, slackApp);
-            SocketModeClient client = socketMode.getClient();
             slackConnection.socketMode(false);
+            socketMode.startAsync();
             // readiness: a message (Slack's hello first) says connected, a close says not; a ping on the checks'
             // thread says which, now and every paver.slack.recheck (it waits up to 3 s for the pong: never in a probe)
+            SocketModeClient client = socketMode.getClient();
             client.addWebSocketMessageListener(message -> slackConnection.socketMode(true));
             client.addWebSocketCloseListener((code, reason) -> slackConnection.socketMode(false));
-            socketMode.startAsync();
             long recheck = properties.slack().recheck().toMillis();
             slackChecks().scheduleWithFixedDelay(guard(() -> slackConnection.socketMode(client.verifyConnection())),
                     0, recheck, TimeUnit.MILLISECONDS);
