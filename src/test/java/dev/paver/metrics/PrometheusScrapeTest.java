@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,7 +144,7 @@ class PrometheusScrapeTest {
         private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?\\s+(\\S+)");
 
         static Map<String, List<Sample>> parse(String text) {
-            Map<String, List<Sample>> out = new java.util.HashMap<>();
+            Map<String, List<Sample>> out = new HashMap<>();
             for (String line : text.split("\n")) {
                 Matcher m = LINE.matcher(line);
                 if (!line.startsWith("#") && m.find()) {
