@@ -7,10 +7,10 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 /**
  * Whether Paver can talk to Slack, for readiness ({@code /actuator/health/readiness}): Slack's latest verdict on the
  * bot token, as {@link SlackRateLimits} sees it pass on every Web API call (no call of its own). {@code auth.test}
- * answered {@code ok} (Bolt calls it on the first request, which the warm-up at start-up sends, and again every ten
- * minutes) accepts the token; any call answered with an error that says the token is not valid refuses it
- * ({@link #TOKEN_REFUSED}, from Slack's "auth.test" and "Token types" docs). In Socket Mode the WebSocket must be
- * connected too, and a token not checked yet is enough. Health:
+ * answered {@code ok} accepts the token: Bolt calls it when it starts (a refused token stops the start), on the
+ * first request (which the warm-up at start-up sends) and on the first request after each {@code paver.slack.recheck}.
+ * Any call answered with an error that says the token is not valid refuses it ({@link #TOKEN_REFUSED}, from Slack's
+ * "auth.test" and "Token types" docs). In Socket Mode the WebSocket must be connected too. Health:
  * <ul>
  *   <li>UP: HTTP mode and the token accepted; Socket Mode connected and the token not refused;</li>
  *   <li>DOWN with {@code error}: the token refused (Slack's error code, never the token), not checked yet in HTTP mode
