@@ -6,6 +6,7 @@ import dev.paver.cli.Validate;
 import dev.paver.git.GitConfiguration;
 import dev.paver.kubernetes.KubernetesConfiguration;
 import dev.paver.kustomize.KustomizeConfiguration;
+import dev.paver.metrics.MetricsConfiguration;
 import dev.paver.slack.SlackConfiguration;
 import dev.paver.store.StoreConfiguration;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication(scanBasePackages = "dev.paver.config")
 @ConfigurationPropertiesScan("dev.paver.config")
 @Import({SlackConfiguration.class, GitConfiguration.class, KubernetesConfiguration.class, KustomizeConfiguration.class,
-        StoreConfiguration.class})
+        StoreConfiguration.class, MetricsConfiguration.class})
 public class PaverApplication {
 
     /**

@@ -33,7 +33,8 @@ class ArchitectureTest {
     void coreDependsOnNoFrameworkNorAdapterLibrary() {
         noClasses().that().resideInAPackage("dev.paver.core..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.springframework..", "com.slack..", "org.kohsuke.github..", "org.eclipse.jgit..", "io.fabric8..")
+                        "org.springframework..", "com.slack..", "org.kohsuke.github..", "org.eclipse.jgit..", "io.fabric8..",
+                        "io.micrometer..")
                 .because("the core decides and adapters talk to Slack, GitHub, git and Kubernetes (ARCHITECTURE.md)")
                 .check(main);
     }

@@ -12,6 +12,7 @@ import dev.paver.core.action.ProvisioningPort;
 import dev.paver.core.approval.ApprovalPolicy;
 import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.approval.Approvals;
+import dev.paver.core.approval.DecisionListener;
 import dev.paver.core.approval.Directory;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.convention.Conventions;
@@ -30,9 +31,11 @@ import dev.paver.core.run.ActionRegistry;
 import dev.paver.core.run.Foreground;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
+import dev.paver.core.run.RunListener;
 import dev.paver.core.run.RunStore;
 import dev.paver.core.secret.CertificateSource;
 import dev.paver.kubernetes.ArgoCdApplications;
+import dev.paver.slack.SlackConnection;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,6 +94,12 @@ public class CoreConfiguration {
         return catalog;
     }
 
+    /** The health indicator {@code goldenPaths}, part of readiness: every template loaded. */
+    @Bean
+    GoldenPathsHealth goldenPathsHealthIndicator(GoldenPathCatalog catalog) {
+        return new GoldenPathsHealth(catalog);
+    }
+
     @Bean
     TemplateRenderer templateRenderer() {
         return new TemplateRenderer();
@@ -115,8 +124,8 @@ public class CoreConfiguration {
 
     @Bean
     Approvals approvals(ApprovalStore store, ApprovalPolicy policy, Directory directory, Notifier notifier, AuditLog audit,
-                        Clock clock) {
-        return new Approvals(store, policy, directory, notifier, audit, clock);
+                        Clock clock, DecisionListener decisions) {
+        return new Approvals(store, policy, directory, notifier, audit, clock).observedBy(decisions);
     }
 
     @Bean
@@ -194,11 +203,12 @@ public class CoreConfiguration {
                         TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock,
                         PaverProperties properties, Foreground foreground,
                         @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats,
-                        @Qualifier("paverCardEdits") ExecutorService paverCardEdits) {
+                        @Qualifier("paverCardEdits") ExecutorService paverCardEdits, RunListener listener) {
         RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers,
                 properties.runs().lease(), paverLeaseHeartbeats)
                 .cardEdits(CARD_EDIT_INTERVAL, paverCardEdits)
-                .yieldingTo(foreground);
+                .yieldingTo(foreground)
+                .observedBy(listener);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
             argo.onList(() -> engine.wakeAllWaitingOn(AwaitSyncAction.WAIT_KEY_PREFIX));
@@ -227,9 +237,10 @@ public class CoreConfiguration {
     @Bean
     Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
                     @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler, PaverProperties properties,
-                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas, AccessSweep accessSweep) {
+                    App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas, AccessSweep accessSweep,
+                    SlackConnection slackConnection) {
         return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas,
-                accessSweep);
+                accessSweep, slackConnection);
     }
 
     private static ThreadFactory named(String prefix) {

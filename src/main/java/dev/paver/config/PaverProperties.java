@@ -95,10 +95,14 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param apiUrl        the Web API base URL, default Slack's
      * @param command       the slash command, default {@code /platform}
      * @param rateLimits    how fast Paver calls the Web API; Slack's published limits by default
+     * @param recheck       how old Slack's verdict on the bot token may grow: Bolt asks {@code auth.test} again on
+     *                      the first request after this long, and while Slack does not accept the token the start-up
+     *                      warm-up is sent again this often, so that readiness follows Slack's verdict; default 10m
+     *                      (Bolt's own)
      */
     public record Slack(String botToken, String signingSecret, String appToken,
                         @DefaultValue("https://slack.com/api/") String apiUrl, @DefaultValue("/platform") String command,
-                        @DefaultValue RateLimits rateLimits) {
+                        @DefaultValue RateLimits rateLimits, @DefaultValue("10m") Duration recheck) {
     }
 
     /**

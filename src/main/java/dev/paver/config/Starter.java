@@ -10,8 +10,10 @@ import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.kubernetes.ArgoCdApplications;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
+import dev.paver.slack.SlackConnection;
 import jakarta.annotation.PreDestroy;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,14 +42,17 @@ final class Starter {
     private final ExecutorService runWorkers;
     private final KubernetesSchemas manifestSchemas;
     private final AccessSweep accessSweep;
+    private final SlackConnection slackConnection;
     private SocketModeApp socketMode;
+    private ScheduledExecutorService slackChecks;
 
     /** How often cards that lack their latest edit are looked for. */
     private static final long CARD_SWEEP_MILLIS = 1000;
 
     Starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments, ScheduledExecutorService scheduler,
             PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas,
-            AccessSweep accessSweep) {
+            AccessSweep accessSweep, SlackConnection slackConnection) {
+        this.slackConnection = slackConnection;
         this.intake = intake;
         this.accessSweep = accessSweep;
         this.runWorkers = runWorkers;
@@ -62,7 +67,8 @@ final class Starter {
 
     /**
      * Starts the informer, resumes unfinished runs and acknowledged requests, schedules polls, card edits and catalog refreshes, connects Socket Mode,
-     * warms the Slack intake up and derives the conventions gate's usual schemas.
+     * warms the Slack intake up (and again every {@code paver.slack.recheck} while Slack has not accepted the bot token,
+     * so that readiness follows a token that was fixed) and derives the conventions gate's usual schemas.
      */
     @EventListener(ApplicationReadyEvent.class)
     public void start(ApplicationReadyEvent event) throws Exception {
@@ -89,12 +95,29 @@ final class Starter {
         if (appToken != null && !appToken.isBlank()) {
             // the Java-WebSocket backend: Bolt's default (Tyrus) is not on the classpath
             socketMode = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, slackApp);
+            slackConnection.socketMode(false);
             socketMode.startAsync();
+            // readiness: a message (Slack's hello first) says connected, a close says not; a ping on the checks'
+            // thread says which, now and every paver.slack.recheck (it waits up to 3 s for the pong: never in a probe)
+            SocketModeClient client = socketMode.getClient();
+            client.addWebSocketMessageListener(message -> slackConnection.socketMode(true));
+            client.addWebSocketCloseListener((code, reason) -> slackConnection.socketMode(false));
+            long recheck = properties.slack().recheck().toMillis();
+            slackChecks().scheduleWithFixedDelay(guard(() -> slackConnection.socketMode(client.verifyConnection())),
+                    0, recheck, TimeUnit.MILLISECONDS);
             LOG.info("connected to Slack with Socket Mode");
         }
         String signingSecret = SlackSecrets.signingSecret(properties.slack());
         if (signingSecret != null && event.getApplicationContext() instanceof WebServerApplicationContext web) {
-            SlackWarmUp.run(web.getWebServer().getPort(), signingSecret, properties.slack().command());
+            int port = web.getWebServer().getPort();
+            String command = properties.slack().command();
+            SlackWarmUp.run(port, signingSecret, command);
+            long recheck = properties.slack().recheck().toMillis();
+            slackChecks().scheduleWithFixedDelay(guard(() -> {
+                if (slackConnection.needsCheck()) {
+                    SlackWarmUp.run(port, signingSecret, command);
+                }
+            }), recheck, recheck, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -105,6 +128,9 @@ final class Starter {
     @PreDestroy
     public void stop() throws Exception {
         scheduler.shutdownNow();
+        if (slackChecks != null) {
+            slackChecks.shutdownNow();
+        }
         runWorkers.shutdown();
         if (!runWorkers.awaitTermination(20, TimeUnit.SECONDS)) {
             LOG.warn("run passes still going after 20 s of shutdown; they go on at the next start");
@@ -122,6 +148,21 @@ final class Starter {
         outcome.deleted().forEach(d -> LOG.warn("access sweep: {}", d));
         outcome.failures().forEach(f -> LOG.warn("access sweep could not delete {}; tried again at the next sweep", f));
         outcome.ignored().forEach(i -> LOG.debug("access sweep: {} is labelled as Paver's outside production namespaces; left", i));
+    }
+
+    /**
+     * The thread of Slack's connection checks: of its own, since a warm-up waits up to 20 s for an unreachable Slack
+     * and a Socket Mode ping 3 s for its pong, which the polls must not.
+     */
+    private ScheduledExecutorService slackChecks() {
+        if (slackChecks == null) {
+            slackChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "paver-slack-check");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return slackChecks;
     }
 
     private static Runnable guard(Runnable r) {

@@ -5,6 +5,7 @@ import dev.paver.config.InvalidSettingException;
 import dev.paver.config.PaverProperties;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.run.RunEngine;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ public class GitConfiguration {
      *                                 GitHub's secondary limits (80, 500) or below 1
      */
     @Bean
-    RepositoryPort repositories(PaverProperties properties, Clock clock) {
+    RepositoryPort repositories(PaverProperties properties, Clock clock, MeterRegistry registry) {
         PaverProperties.Github github = properties.github();
         if (github.enabled()) {
             if (github.organization() == null || github.organization().isBlank()) {
@@ -48,7 +49,7 @@ public class GitConfiguration {
             LOG.info("GitHub content-creating requests paced at {} a minute and {} an hour", github.contentPerMinute(),
                     github.contentPerHour());
             return GitHubRepositories.connect(github.apiUrl(), github.token(), github.organization(),
-                    properties.git().defaultBranch(), limits, Path.of(github.cacheDir()));
+                    properties.git().defaultBranch(), limits, Path.of(github.cacheDir()), registry);
         }
         PaverProperties.Git git = properties.git();
         boolean remote = git.remoteUrl() != null && !git.remoteUrl().isBlank();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Times;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,13 +121,22 @@ public final class GitHubRepositories implements RepositoryPort {
      */
     public static GitHubRepositories connect(String apiUrl, String token, String organization, String defaultBranch,
                                              GitHubLimits limits, Path cacheDirectory) {
+        return connect(apiUrl, token, organization, defaultBranch, limits, cacheDirectory, new CompositeMeterRegistry());
+    }
+
+    /**
+     * As {@link #connect(String, String, String, String, GitHubLimits, Path)}, with every request metered in
+     * {@code registry} ({@link PacedGitHubConnector}: calls by method and outcome, GitHub's remaining rate limit).
+     */
+    public static GitHubRepositories connect(String apiUrl, String token, String organization, String defaultBranch,
+                                             GitHubLimits limits, Path cacheDirectory, MeterRegistry registry) {
         try {
             OkHttpClient.Builder http = new OkHttpClient.Builder();
             if (cacheDirectory != null) {
                 http.cache(new Cache(cacheDirectory.toFile(), CACHE_BYTES));
             }
             GitHub github = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token)
-                    .withConnector(new PacedGitHubConnector(new OkHttpGitHubConnector(http.build()), limits))
+                    .withConnector(new PacedGitHubConnector(new OkHttpGitHubConnector(http.build()), limits, registry))
                     .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
                     .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
                     .build();

@@ -68,11 +68,22 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
     private volatile SharedIndexInformer<GenericKubernetesResource> informer;
     /** Whether a failure of the list or the watch was logged since it last worked: one warning per outage. */
     private final AtomicBoolean failing = new AtomicBoolean();
+    private final ClusterMetrics metrics;
 
     /** @param namespace where Argo CD keeps its Applications, usually {@code argocd} */
     public ArgoCdApplications(KubernetesClient client, String namespace) {
+        this(client, namespace, ClusterMetrics.none());
+    }
+
+    /**
+     * @param namespace where Argo CD keeps its Applications, usually {@code argocd}
+     * @param metrics   told of every informer event; shows whether the informer watches
+     */
+    public ArgoCdApplications(KubernetesClient client, String namespace, ClusterMetrics metrics) {
         this.client = client;
         this.namespace = namespace;
+        this.metrics = metrics;
+        metrics.argoCdWatching(this::watching);
     }
 
     /** Sets who hears of changed Applications (by name). */
@@ -146,6 +157,7 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
     }
 
     private void listed() {
+        metrics.argoCdEvent();
         try {
             onList.run();
         } catch (RuntimeException e) {
@@ -154,6 +166,7 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
     }
 
     private void changed(GenericKubernetesResource app) {
+        metrics.argoCdEvent();
         try {
             onChange.accept(app.getMetadata().getName());
         } catch (RuntimeException e) {

@@ -47,10 +47,20 @@ public final class CrossplaneResources implements ProvisioningPort {
 
     private final KubernetesClient client;
     private final Map<String, ResourceDefinitionContext> types = new ConcurrentHashMap<>();
+    private final ClusterMetrics metrics;
 
     /** @param client the cluster's API client; its credentials are those of Paver's service account (or kubeconfig) */
     public CrossplaneResources(KubernetesClient client) {
+        this(client, ClusterMetrics.none());
+    }
+
+    /**
+     * @param client  the cluster's API client; its credentials are those of Paver's service account (or kubeconfig)
+     * @param metrics told when a claim or composite resource was read
+     */
+    public CrossplaneResources(KubernetesClient client, ClusterMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
     }
 
     @Override
@@ -78,6 +88,7 @@ public final class CrossplaneResources implements ProvisioningPort {
         GenericKubernetesResource object;
         try {
             object = get(type, ns, name);
+            metrics.crossplaneEvent();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403) {
                 throw new Refused("the API server does not let Paver read " + what + " (forbidden): give Paver's service "

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,10 +67,16 @@ public class KubernetesConfiguration {
         return clusters;
     }
 
+    /** What Paver sees of its clusters as metrics: informer events, Crossplane reads, revocations. */
+    @Bean
+    ClusterMetrics clusterMetrics(MeterRegistry registry) {
+        return new ClusterMetrics(registry);
+    }
+
     @Bean(destroyMethod = "")
-    DeploymentPort deployments(Cluster cluster, PaverProperties properties) {
+    DeploymentPort deployments(Cluster cluster, PaverProperties properties, ClusterMetrics metrics) {
         return cluster.client() == null ? DeploymentPort.disabled()
-                : new ArgoCdApplications(cluster.client(), properties.kubernetes().argocdNamespace());
+                : new ArgoCdApplications(cluster.client(), properties.kubernetes().argocdNamespace(), metrics);
     }
 
     /**
@@ -77,22 +84,24 @@ public class KubernetesConfiguration {
      * off without a cluster.
      */
     @Bean
-    ProvisioningPort provisioning(Cluster cluster, EnvironmentClusters clusters, Conventions conventions) {
-        ProvisioningPort fallback = cluster.client() == null ? null : new CrossplaneResources(cluster.client());
+    ProvisioningPort provisioning(Cluster cluster, EnvironmentClusters clusters, Conventions conventions,
+                                  ClusterMetrics metrics) {
+        ProvisioningPort fallback = cluster.client() == null ? null : new CrossplaneResources(cluster.client(), metrics);
         if (clusters.isEmpty()) {
             return fallback == null ? ProvisioningPort.disabled() : fallback;
         }
-        return new RoutedProvisioning(EnvironmentRouter.of(conventions, clusters, fallback, CrossplaneResources::new));
+        return new RoutedProvisioning(EnvironmentRouter.of(conventions, clusters, fallback,
+                client -> new CrossplaneResources(client, metrics)));
     }
 
     /** RoleBindings of elevations, in the cluster of the namespace's environment; off without a cluster. */
     @Bean
-    AccessPort access(Cluster cluster, EnvironmentClusters clusters, Conventions conventions) {
-        AccessPort fallback = cluster.client() == null ? null : new RoleBindings(cluster.client());
+    AccessPort access(Cluster cluster, EnvironmentClusters clusters, Conventions conventions, ClusterMetrics metrics) {
+        AccessPort fallback = cluster.client() == null ? null : new RoleBindings(cluster.client(), metrics);
         if (clusters.isEmpty()) {
             return fallback == null ? AccessPort.disabled() : fallback;
         }
-        return new RoutedAccess(EnvironmentRouter.of(conventions, clusters, fallback, RoleBindings::new));
+        return new RoutedAccess(EnvironmentRouter.of(conventions, clusters, fallback, client -> new RoleBindings(client, metrics)));
     }
 
     /**

@@ -41,10 +41,20 @@ public final class RoleBindings implements AccessPort {
     private static final int ATTEMPTS = 3;
 
     private final KubernetesClient client;
+    private final ClusterMetrics metrics;
 
     /** @param client a client authenticated as Paver's ServiceAccount */
     public RoleBindings(KubernetesClient client) {
+        this(client, ClusterMetrics.none());
+    }
+
+    /**
+     * @param client  a client authenticated as Paver's ServiceAccount
+     * @param metrics told of every deletion ({@link #unbind}) and whether it worked
+     */
+    public RoleBindings(KubernetesClient client, ClusterMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
     }
 
     /** Always true: a client was configured. */
@@ -109,12 +119,18 @@ public final class RoleBindings implements AccessPort {
             if (existed) {
                 LOG.info("deleted RoleBinding {} in namespace {}", name, namespace);
             }
+            metrics.revocation(true);
             return existed;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
+                metrics.revocation(true);
                 return false;
             }
+            metrics.revocation(false);
             throw ClusterRequestException.of("delete RoleBinding " + name + " in " + namespace, e);
+        } catch (RuntimeException e) {
+            metrics.revocation(false);
+            throw e;
         }
     }
 

@@ -24,6 +24,7 @@ import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunStore;
 import dev.paver.core.run.Foreground;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -42,12 +43,21 @@ public class SlackConfiguration {
      * included (the app is given this instance), goes through {@link SlackRateLimits} on the shared HTTP client.
      */
     @Bean
-    Slack slack(PaverProperties properties) {
+    Slack slack(PaverProperties properties, MeterRegistry registry, SlackConnection connection) {
         SlackConfig config = new SlackConfig();
         String url = properties.slack().apiUrl();
         config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
         config.setPrettyResponseLoggingEnabled(false);
-        return SlackRateLimits.slack(config, limits(properties.slack().rateLimits()));
+        return SlackRateLimits.slack(config, limits(properties.slack().rateLimits()), registry, connection);
+    }
+
+    /**
+     * Slack's verdict on the bot token and the Socket Mode connection: the health indicator {@code slack}, part of
+     * readiness.
+     */
+    @Bean
+    SlackConnection slackHealthIndicator() {
+        return new SlackConnection();
     }
 
     /** {@code paver.slack.rate-limits.*}; figures that cannot be a rate stop the start with a message naming the keys. */
@@ -95,6 +105,8 @@ public class SlackConfiguration {
                 // body's bytes; Bolt's own check would hash it again, re-encoded in the JVM's default charset
                 .requestVerificationEnabled(false)
                 .singleTeamBotToken(properties.slack().botToken())
+                // how old Slack's verdict on the token may grow before a request asks auth.test again (SlackConnection)
+                .authTestCacheExpirationMillis(properties.slack().recheck().toMillis())
                 .build();
         App app = new App(config);
         app.use((request, response, chain) -> {
@@ -124,10 +136,10 @@ public class SlackConfiguration {
      */
     @Bean
     FilterRegistrationBean<SlackRequestFilter> slackRequestChecks(PaverProperties properties, SeenRequests seenRequests,
-                                                                  Foreground foreground) {
+                                                                  Foreground foreground, MeterRegistry registry) {
         String secret = SlackSecrets.signingSecret(properties.slack());
         FilterRegistrationBean<SlackRequestFilter> registration = new FilterRegistrationBean<>(
-                new SlackRequestFilter(secret, seenRequests, Clock.systemUTC(), foreground));
+                new SlackRequestFilter(secret, seenRequests, Clock.systemUTC(), foreground, registry));
         registration.addUrlPatterns("/slack/events");
         registration.setEnabled(secret != null);
         return registration;

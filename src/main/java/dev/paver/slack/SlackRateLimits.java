@@ -1,6 +1,5 @@
 package dev.paver.slack;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
@@ -8,6 +7,9 @@ import com.slack.api.methods.Methods;
 import com.slack.api.methods.MethodsRateLimitTier;
 import com.slack.api.methods.MethodsRateLimits;
 import com.slack.api.util.http.SlackHttpClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -57,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Calls to response URLs and anything outside {@code apiUrl} pass through untouched.
  *
+ * <p>What the caller gets back is counted in {@value #CALLS} (tags {@code method}, e.g. {@code chat.postMessage}, and
+ * {@code outcome}: {@code ok}, {@code rate_limited} for a {@code 429} or {@code ratelimited}, {@code error} for any
+ * other failure), once per call however often it was sent, and Slack's verdict on the token goes to the
+ * {@link SlackConnection}.
+ *
  * <p>Why not the SDK's own {@code AsyncMethodsClient} (slack-api-client 1.48.0, {@code AsyncRateLimitExecutor},
  * {@code AsyncRateLimitQueue}, {@code WaitTimeCalculator}): it queues calls in one FIFO per method name, so
  * {@code chat.postMessage} into a quiet channel waits behind the head of a busy one; its pace is a heuristic on the
@@ -69,6 +76,9 @@ import org.slf4j.LoggerFactory;
  * Paver takes from the SDK is the per-method tier table, which Slack keeps current.
  */
 public final class SlackRateLimits implements Interceptor {
+
+    /** Web API calls by method and outcome. */
+    public static final String CALLS = "paver.slack.calls";
 
     private static final Logger LOG = LoggerFactory.getLogger(SlackRateLimits.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,14 +126,30 @@ public final class SlackRateLimits implements Interceptor {
     private final String apiPrefix;
     private final Limits limits;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final SlackConnection connection;
 
     /**
+     * Without metrics and with a connection nobody reads.
+     *
      * @param apiUrl the Web API base URL ({@code https://slack.com/api/}); only calls under it are paced
      * @param limits the rates, the bound on waiting and the retries
      */
     public SlackRateLimits(String apiUrl, Limits limits) {
+        this(apiUrl, limits, new CompositeMeterRegistry(), new SlackConnection());
+    }
+
+    /**
+     * @param apiUrl     the Web API base URL ({@code https://slack.com/api/}); only calls under it are paced
+     * @param limits     the rates, the bound on waiting and the retries
+     * @param registry   where {@value #CALLS} is counted
+     * @param connection told Slack's verdict on the token
+     */
+    public SlackRateLimits(String apiUrl, Limits limits, MeterRegistry registry, SlackConnection connection) {
         this.apiPrefix = apiUrl.endsWith("/") ? apiUrl : apiUrl + "/";
         this.limits = limits;
+        this.registry = registry;
+        this.connection = connection;
     }
 
     /**
@@ -131,7 +157,12 @@ public final class SlackRateLimits implements Interceptor {
      * it: timeouts, proxy, user agent) goes through these limits; set the methods URL prefix on {@code config} first.
      */
     public static Slack slack(SlackConfig config, Limits limits) {
-        SlackRateLimits rateLimits = new SlackRateLimits(config.getMethodsEndpointUrlPrefix(), limits);
+        return slack(config, limits, new CompositeMeterRegistry(), new SlackConnection());
+    }
+
+    /** As {@link #slack(SlackConfig, Limits)}, counting calls in {@code registry} and telling {@code connection}. */
+    public static Slack slack(SlackConfig config, Limits limits, MeterRegistry registry, SlackConnection connection) {
+        SlackRateLimits rateLimits = new SlackRateLimits(config.getMethodsEndpointUrlPrefix(), limits, registry, connection);
         OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder().addInterceptor(rateLimits).build();
         return Slack.getInstance(config, new SlackHttpClient(http));
     }
@@ -144,6 +175,31 @@ public final class SlackRateLimits implements Interceptor {
             return chain.proceed(request);
         }
         String method = url.substring(apiPrefix.length()).replaceFirst("[?#].*$", "");
+        Answer answer;
+        try {
+            answer = paced(chain, request, method);
+        } catch (IOException | RuntimeException e) {
+            count(method, "error");
+            throw e;
+        }
+        count(method, answer.error() == null ? "ok" : answer.error().equals(RATELIMITED) ? "rate_limited" : "error");
+        connection.answered(method, answer.error());
+        return answer.response();
+    }
+
+    /** What a call got: the response, and Slack's error code, {@code http_<status>}, or null for {@code ok: true}. */
+    private record Answer(Response response, String error) {
+    }
+
+    /** Slack's error code of a {@code 429}. */
+    private static final String RATELIMITED = "ratelimited";
+
+    private void count(String method, String outcome) {
+        Counter.builder(CALLS).description("Slack Web API calls by method and outcome").tag("method", method)
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    private Answer paced(Chain chain, Request request, String method) throws IOException {
         Lane lane = lane(method, request);
         Duration maxWait = method.equals("views.open") && limits.maxWait().compareTo(VIEWS_OPEN_MAX_WAIT) > 0
                 ? VIEWS_OPEN_MAX_WAIT : limits.maxWait();
@@ -154,7 +210,7 @@ public final class SlackRateLimits implements Interceptor {
             long slot = lane.reserve(now);
             if (slot > deadline) {
                 lane.release(slot);
-                return heldBack(request, method, Duration.ofNanos(slot - now));
+                return new Answer(heldBack(request, method, Duration.ofNanos(slot - now)), RATELIMITED);
             }
             if (slot > now && LOG.isDebugEnabled()) {
                 LOG.debug("Slack {} waits {} ms for its turn", method, (slot - now) / 1_000_000);
@@ -171,19 +227,21 @@ public final class SlackRateLimits implements Interceptor {
                 lane.close(System.nanoTime() + wait.toNanos());
                 LOG.warn("Slack {} answered 429, Retry-After {}", method, response.header("Retry-After"));
                 if (System.nanoTime() + wait.toNanos() > deadline) {
-                    return response;
+                    return new Answer(response, RATELIMITED);
                 }
                 response.close();
                 continue;
             }
-            if (!transientFailure(response) || failures >= limits.retries() || NOT_SENT_AGAIN.contains(method)) {
-                return response;
+            String error = error(response);
+            boolean transientFailure = response.code() >= 500 || error != null && TRANSIENT_ERRORS.contains(error);
+            if (!transientFailure || failures >= limits.retries() || NOT_SENT_AGAIN.contains(method)) {
+                return new Answer(response, error);
             }
             long backoff = TimeUnit.MILLISECONDS.toNanos(FIRST_BACKOFF_MILLIS << Math.min(failures, 10));
             Duration retryAfter = response.code() >= 500 ? retryAfter(response.header("Retry-After")) : null;
             long resendAt = System.nanoTime() + (retryAfter == null ? backoff : retryAfter.toNanos());
             if (resendAt > deadline) {
-                return response;
+                return new Answer(response, error);
             }
             LOG.warn("Slack {} failed ({}), sending it again", method, response.code() >= 500 ? "HTTP " + response.code() : "ok:false");
             failures++;
@@ -240,22 +298,26 @@ public final class SlackRateLimits implements Interceptor {
         return "";
     }
 
-    private static boolean transientFailure(Response response) throws IOException {
-        if (response.code() >= 500) {
-            return true;
+    /**
+     * Slack's error code of an answer ({@code ok: false}, {@code error}), {@code http_<status>} for an HTTP failure,
+     * {@code ratelimited} for a {@code 429}, or null for success.
+     */
+    private static String error(Response response) throws IOException {
+        if (response.code() == 429) {
+            return RATELIMITED;
         }
         if (!response.isSuccessful()) {
-            return false;
+            return "http_" + response.code();
         }
         String body = response.peekBody(64 * 1024).string();
         if (!body.contains("\"ok\":false") && !body.contains("\"ok\": false")) {
-            return false;
+            return null;
         }
         try {
-            JsonNode error = JSON.readTree(body).path("error");
-            return TRANSIENT_ERRORS.contains(error.asText());
+            String error = JSON.readTree(body).path("error").asText();
+            return error.isEmpty() ? "unknown" : error;
         } catch (IOException notJson) {
-            return false;
+            return "unknown";
         }
     }
 

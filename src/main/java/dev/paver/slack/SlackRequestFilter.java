@@ -15,6 +15,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import dev.paver.core.run.Foreground;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
@@ -28,6 +31,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +74,18 @@ public final class SlackRequestFilter extends HttpFilter {
     private final Replays replays;
     private final Clock clock;
     private final Foreground foreground;
+    private final MeterRegistry registry;
+
+    /** How long a POST to {@code /slack/events} took to be answered, by outcome: Slack waits 3 s for it. */
+    public static final String ACK = "paver.slack.events.ack";
+    private static final Duration[] ACK_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5)};
+
+    /** As {@link #SlackRequestFilter(String, SeenRequests, Clock, Foreground, MeterRegistry)}, without metrics. */
+    public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock, Foreground foreground) {
+        this(signingSecret, seen, clock, foreground, new CompositeMeterRegistry());
+    }
 
     /**
      * @param signingSecret the Slack app's signing secret; null refuses every request (Paver's HTTP mode is off then)
@@ -77,9 +93,16 @@ public final class SlackRequestFilter extends HttpFilter {
      * @param clock         the wall clock Slack's timestamps are compared with ({@code Clock.systemUTC()} in production;
      *                      not Paver's run clock, which tests move forward)
      * @param foreground    marked while each request is handled, so that runs leave the processors to it
+     * @param registry      where each POST's time to its answer is recorded ({@value #ACK}, tag {@code outcome}:
+     *                      {@code acknowledged} for 2xx, {@code refused} for 4xx, {@code error} for 5xx)
      */
-    public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock, Foreground foreground) {
+    public SlackRequestFilter(String signingSecret, SeenRequests seen, Clock clock, Foreground foreground,
+                              MeterRegistry registry) {
         this.foreground = foreground;
+        this.registry = registry;
+        for (String outcome : List.of("acknowledged", "refused", "error")) {
+            ackTimer(outcome);
+        }
         this.signer = signingSecret == null ? null : hmac(signingSecret);
         this.replays = new Replays(seen, clock);
         this.clock = clock;
@@ -93,11 +116,24 @@ public final class SlackRequestFilter extends HttpFilter {
             return;
         }
         foreground.enter();
+        long started = System.nanoTime();
+        boolean thrown = true;
         try {
             check(request, response, chain);
+            thrown = false;
         } finally {
             foreground.leave();
+            int status = response.getStatus();
+            ackTimer(thrown || status >= 500 ? "error" : status >= 400 ? "refused" : "acknowledged")
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private Timer ackTimer(String outcome) {
+        return Timer.builder(ACK).description("Time from a POST to /slack/events to its answer (Slack waits 3 s)")
+                .tag("outcome", outcome).serviceLevelObjectives(ACK_BUCKETS)
+                .minimumExpectedValue(ACK_BUCKETS[0]).maximumExpectedValue(ACK_BUCKETS[ACK_BUCKETS.length - 1])
+                .register(registry);
     }
 
     private void check(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -33,6 +33,12 @@ public final class PaverInstance implements AutoCloseable {
         return new PaverInstance(builder.run(args));
     }
 
+    /** The port of {@code /actuator} ({@code management.server.port}), or {@link #port()} when it has none of its own. */
+    public int managementPort() {
+        Integer port = context.getEnvironment().getProperty("local.management.port", Integer.class);
+        return port == null ? port() : port;
+    }
+
     /** The HTTP port Paver listens on (loopback). */
     public int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();

@@ -39,6 +39,7 @@ public final class SlackStandIn implements AutoCloseable {
     private final WireMockServer server;
     private volatile String socketModeUrl = "";
     private final Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile String tokenRefusal;
     private volatile long lastCallNanos = System.nanoTime();
 
     public SlackStandIn() {
@@ -66,6 +67,14 @@ public final class SlackStandIn implements AutoCloseable {
     /** From now on, posting to {@code channel} fails with Slack's {@code error} (e.g. {@code not_in_channel}). */
     public void refuse(String channel, String error) {
         refusals.put(channel, error);
+    }
+
+    /**
+     * From now on, every Web API call is answered {@code ok: false} with {@code error} (e.g. {@code invalid_auth}), as
+     * Slack answers a bot token it does not accept; null accepts the token again.
+     */
+    public void refuseToken(String error) {
+        this.tokenRefusal = error;
     }
 
     /** Every call so far, in order. */
@@ -123,6 +132,9 @@ public final class SlackStandIn implements AutoCloseable {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("ok", true);
             String refusal = method.startsWith("chat.") ? refusals.get(params.getOrDefault("channel", "")) : null;
+            if (tokenRefusal != null && !method.equals("response_url")) {
+                refusal = tokenRefusal;
+            }
             if (refusal != null) {
                 answer.put("ok", false);
                 answer.put("error", refusal);

@@ -3,9 +3,12 @@ package dev.paver.jar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paver.conversation.GitStandIn;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +128,26 @@ class EmptyFolderJarIT {
         assertThat(folder.resolve("data/paver.mv.db")).isRegularFile();
         assertThat(paver.log()).as("what Paver logged").doesNotContain(SlackWorkspace.SIGNING_SECRET)
                 .doesNotContain(SlackWorkspace.BOT_TOKEN).doesNotContain("Exception");
+    }
+
+    @Test
+    void theJarServesItsMetricsInPrometheusFormatAndSaysWhenItIsReady() throws Exception {
+        Created created = api();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+        HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(paver.url("/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).as("the run of %s counted", created.service())
+                .containsPattern("(?m)^paver_runs_started_total\\{[^}]*golden_path=\"create-service\"[^}]*origin=\"slash_command\"[^}]*\\} [1-9]")
+                .contains("paver_slack_calls_total{", "paver_slack_events_ack_seconds_bucket{")
+                .contains("paver_runs_time_to_merge_seconds_count{golden_path=\"create-service\"}");
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(paver.url("/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        HttpResponse<String> alive = http.send(HttpRequest.newBuilder(paver.url("/actuator/health/liveness"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(alive.statusCode()).as(alive.body()).isEqualTo(200);
     }
 
     @Test

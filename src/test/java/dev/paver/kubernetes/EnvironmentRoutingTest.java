@@ -104,7 +104,7 @@ class EnvironmentRoutingTest {
         EnvironmentClusters clusters = clusters(Map.of("paver.kubernetes.clusters.dev.api-url", dev.server().url("/"),
                 "paver.kubernetes.clusters.prod.api-url", prod.server().url("/")), argo.client());
         AccessPort access = new KubernetesConfiguration().access(new KubernetesConfiguration.Cluster(argo.client()), clusters,
-                conventions);
+                conventions, ClusterMetrics.none());
         namespace(prod, "payments-prod-api");
 
         assertThat(access.namespaceExists("payments-prod-api")).isTrue();
@@ -129,7 +129,7 @@ class EnvironmentRoutingTest {
         EnvironmentClusters clusters = clusters(Map.of("paver.kubernetes.clusters.prod.api-url", prod.server().url("/")),
                 argo.client());
         AccessPort access = new KubernetesConfiguration().access(new KubernetesConfiguration.Cluster(argo.client()), clusters,
-                conventions);
+                conventions, ClusterMetrics.none());
         access.bind("payments-prod-api", "paver-r1", "edit", "dana@acme.com", Map.of());
         access.bind("payments-staging-api", "paver-r2", "view", "dana@acme.com", Map.of());
         // left on the default cluster from before prod had its own: not deleted through prod's cluster
@@ -143,7 +143,8 @@ class EnvironmentRoutingTest {
     void withoutADefaultClusterAnEnvironmentWithoutOneIsRefusedNamingItsSetting() {
         Server dev = server();
         EnvironmentClusters clusters = clusters(Map.of("paver.kubernetes.clusters.dev.api-url", dev.server().url("/")), null);
-        AccessPort access = new KubernetesConfiguration().access(new KubernetesConfiguration.Cluster(null), clusters, conventions);
+        AccessPort access = new KubernetesConfiguration().access(new KubernetesConfiguration.Cluster(null), clusters, conventions,
+                ClusterMetrics.none());
 
         assertThat(access.enabled()).isTrue();
         assertThat(access.unavailable("payments-dev-api")).isEmpty();
@@ -161,11 +162,14 @@ class EnvironmentRoutingTest {
         EnvironmentClusters clusters = clusters(Map.of(), argo.client());
         KubernetesConfiguration configuration = new KubernetesConfiguration();
 
-        assertThat(configuration.access(new KubernetesConfiguration.Cluster(argo.client()), clusters, conventions))
+        assertThat(configuration.access(new KubernetesConfiguration.Cluster(argo.client()), clusters, conventions,
+                ClusterMetrics.none()))
                 .isInstanceOf(RoleBindings.class);
-        assertThat(configuration.provisioning(new KubernetesConfiguration.Cluster(argo.client()), clusters, conventions))
+        assertThat(configuration.provisioning(new KubernetesConfiguration.Cluster(argo.client()), clusters, conventions,
+                ClusterMetrics.none()))
                 .isInstanceOf(CrossplaneResources.class);
-        AccessPort none = configuration.access(new KubernetesConfiguration.Cluster(null), clusters(Map.of(), null), conventions);
+        AccessPort none = configuration.access(new KubernetesConfiguration.Cluster(null), clusters(Map.of(), null), conventions,
+                ClusterMetrics.none());
         assertThat(none.enabled()).isFalse();
         assertThat(none.unavailable("payments-prod-api")).hasValue("no cluster is configured");
     }

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.conversation.Testbed;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -67,10 +71,12 @@ class SocketModeTest {
             testbed.slack().socketModeUrl("ws://127.0.0.1:" + slackSide.getPort() + "/link");
             testbed.property("paver.slack.app-token", "xapp-socket-mode-stand-in");
             testbed.property("paver.slack.signing-secret", "");
+            testbed.property("paver.slack.recheck", "300ms");
             testbed.startPaver();
 
             WebSocket socket = connected.poll(20, TimeUnit.SECONDS);
             assertThat(socket).as("Paver opened the Socket Mode connection").isNotNull();
+            assertThat(readinessBecomes(testbed, 200)).as("ready while Socket Mode is connected").isEqualTo(200);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("token", "unused-in-socket-mode");
             payload.put("team_id", "T0PAVERDEMO");
@@ -106,9 +112,29 @@ class SocketModeTest {
                         assertThat(c.param("channel")).isEqualTo("C0SOCKET");
                         assertThat(c.param("text")).contains("create-service payments/api");
                     });
+
+            slackSide.stop(1000);
+            assertThat(readinessBecomes(testbed, 503)).as("not ready once Socket Mode lost its connection").isEqualTo(503);
+            assertThat(health(testbed, "liveness")).as("alive all the same").isEqualTo(200);
         } finally {
             slackSide.stop(1000);
         }
+    }
+
+    /** The readiness probe's status once it is {@code status}, or its last status after 15 s. */
+    private static int readinessBecomes(Testbed testbed, int status) throws Exception {
+        int last = health(testbed, "readiness");
+        for (int i = 0; i < 150 && last != status; i++) {
+            Thread.sleep(100);
+            last = health(testbed, "readiness");
+        }
+        return last;
+    }
+
+    private static int health(Testbed testbed, String group) throws Exception {
+        return testbed.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + testbed.paver().managementPort()
+                + "/actuator/health/" + group)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static void waitForPort(WebSocketServer server) throws InterruptedException {

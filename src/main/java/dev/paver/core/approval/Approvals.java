@@ -42,6 +42,7 @@ public final class Approvals {
     private final Notifier notifier;
     private final AuditLog audit;
     private final Clock clock;
+    private volatile DecisionListener decisions = DecisionListener.NONE;
 
     public Approvals(ApprovalStore store, ApprovalPolicy policy, Directory directory, Notifier notifier, AuditLog audit,
                      Clock clock) {
@@ -71,6 +72,17 @@ public final class Approvals {
     public record Ask(String runId, String key, String purpose, String domain, String subject, String requester,
                       String title, List<ApprovalRequest.SummaryLine> summary, String pullRequest, String headSha,
                       Instant expiresAt) {
+    }
+
+    /**
+     * Tells {@code listener} of every decision this instance makes (approved, denied, expired). Without this (the
+     * default), nobody is told.
+     *
+     * @return this instance
+     */
+    public Approvals observedBy(DecisionListener listener) {
+        this.decisions = listener;
+        return this;
     }
 
     /** The policy in force (who approves, how many). */
@@ -181,7 +193,7 @@ public final class Approvals {
             editPrompts(current);
             return new Counted(current, "Your approval is recorded: " + remaining(current) + ".");
         }
-        if (store.decide(requestId, ApprovalState.APPROVED, userId, now, "")) {
+        if (decide(request, ApprovalState.APPROVED, userId, now, "")) {
             ApprovalRequest decided = store.find(requestId).orElseThrow();
             editPrompts(decided);
             return new Decided(decided, "You approved it. Paver goes on in the run's thread.");
@@ -206,13 +218,26 @@ public final class Approvals {
         if (refused != null) {
             return refused;
         }
-        if (!store.decide(requestId, ApprovalState.DENIED, userId, now, why)) {
+        if (!decide(request, ApprovalState.DENIED, userId, now, why)) {
             return already(store.find(requestId).orElseThrow());
         }
         audit.append(new AuditEntry(now, userId, "deny", request.subject(), request.runId(), origin, why));
         ApprovalRequest decided = store.find(requestId).orElseThrow();
         editPrompts(decided);
         return new Decided(decided, "You denied it. The requester sees your reason in the run's thread.");
+    }
+
+    /** {@link ApprovalStore#decide}, and the listener told when this call decided it. */
+    private boolean decide(ApprovalRequest request, ApprovalState state, String decidedBy, Instant at, String reason) {
+        if (!store.decide(request.id(), state, decidedBy, at, reason)) {
+            return false;
+        }
+        try {
+            decisions.decided(request, state, at);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "approval " + request.id() + ": the decision listener failed: " + e.getMessage());
+        }
+        return true;
     }
 
     /** What is wrong with a deny reason, or null: required, one line, at most {@value #MAX_REASON} characters. */
@@ -273,7 +298,7 @@ public final class Approvals {
      */
     public ApprovalRequest expire(ApprovalRequest request) {
         Instant now = clock.instant();
-        if (store.decide(request.id(), ApprovalState.EXPIRED, "", now, "")) {
+        if (decide(request, ApprovalState.EXPIRED, "", now, "")) {
             audit.append(new AuditEntry(now, "paver", "expire", request.subject(), request.runId(), "PAVER",
                     request.purpose() + " not decided by " + Times.instant(request.expiresAt())));
             ApprovalRequest expired = store.find(request.id()).orElseThrow();

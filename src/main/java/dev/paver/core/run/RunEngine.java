@@ -71,6 +71,7 @@ public final class RunEngine {
     private volatile Duration cardEditInterval = Duration.ZERO;
     private volatile Executor cardExecutor;
     private volatile Foreground foreground;
+    private volatile RunListener listener = RunListener.NONE;
     /** run id to System.nanoTime() of its card's last edit */
     private final Map<String, Long> lastCardEdit = new ConcurrentHashMap<>();
     /** run id to System.nanoTime() before which its failed card edit is not tried again */
@@ -171,6 +172,26 @@ public final class RunEngine {
         return this;
     }
 
+    /**
+     * Tells {@code listener} when a run is stored, when it ends and when a step is done ({@link RunListener}). Without
+     * this (the default), nobody is told.
+     *
+     * @return this engine
+     */
+    public RunEngine observedBy(RunListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Tells the listener; a listener that throws is logged, never lets a run fail. */
+    private void tell(Consumer<RunListener> event) {
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the run listener failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Waits until the requests people wait on are quiet, when the engine {@link #yieldingTo yields} to them. */
     void awaitQuiet() {
         if (foreground != null) {
@@ -217,7 +238,11 @@ public final class RunEngine {
      * @return false when the run was not RECEIVED any more; then nothing changed
      */
     public boolean refuse(String runId, RunRequest request, RunState ending, String outcome) {
-        return store.leaveReceived(runId, request, ending, outcome, clock.instant());
+        if (!store.leaveReceived(runId, request, ending, outcome, clock.instant())) {
+            return false;
+        }
+        tell(l -> l.finished(request, ending));
+        return true;
     }
 
     /** Runs acknowledged but not started, RECEIVED at or before {@code before}, oldest first. */
@@ -247,7 +272,11 @@ public final class RunEngine {
         Instant now = clock.instant();
         List<StepRun> steps = path.steps().stream().map(s -> StepRun.pending(s.id())).toList();
         Run run = new Run(newId(now), request, now, state, steps, null, null, "", now, Set.of());
-        return store.insert(run, requestSignature) ? Optional.of(run) : Optional.empty();
+        if (!store.insert(run, requestSignature)) {
+            return Optional.empty();
+        }
+        tell(l -> l.started(request));
+        return Optional.of(run);
     }
 
     /**
@@ -606,8 +635,10 @@ public final class RunEngine {
                 // stored before its milestones are posted: a kill while posting (paced, so seconds) must not make
                 // the step run again, since a step that changed something (a pushed branch, a merged change)
                 // would then find its own change and fail
-                run.step(step.done(done.output(), done.detail(), done.milestones(), began, clock.instant()), clock.instant());
+                Instant doneAt = clock.instant();
+                run.step(step.done(done.output(), done.detail(), done.milestones(), began, doneAt), doneAt);
                 store.update(run);
+                tell(l -> l.stepDone(run, spec.action(), doneAt));
                 changed = true;
                 post(run, spec.id(), done.milestones());
                 stepsContext.put(spec.id(), Map.of("output", done.output()));
@@ -795,6 +826,7 @@ public final class RunEngine {
     private void finish(Run run, RunState state, String outcome) {
         run.state(state, null, outcome, clock.instant());
         store.update(run);
+        tell(l -> l.finished(run.request(), state));
     }
 
     private String renderText(GoldenPath path, Map<String, Object> context) {
