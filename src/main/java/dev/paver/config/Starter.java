@@ -72,6 +72,7 @@ final class Starter {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void start(ApplicationReadyEvent event) throws Exception {
+        IdleMemory.apply(properties.memory().idleCollection());
         if (deployments instanceof ArgoCdApplications argo) {
             argo.start();
         }
