@@ -135,15 +135,32 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      *                      default 450
      * @param cacheDir      where GitHub's answers are cached for conditional requests (ETag; a 304 costs no rate
      *                      limit); at most 20 MiB
+     * @param appId         a GitHub App's id (its settings page, "App ID"): Paver acts as the App's installation
+     *                      instead of with {@code token}; one of the two, never both
+     * @param privateKeyFile the App's private key, a PEM file as GitHub issues it ({@code BEGIN RSA PRIVATE KEY},
+     *                      PKCS#1) or converted to PKCS#8 ({@code BEGIN PRIVATE KEY}); required with {@code appId}
+     * @param installationId the App's installation in the organization; unset: looked up from the organization
+     *                      ("Get an organization installation for the authenticated app")
      */
     public record Github(@DefaultValue("https://api.github.com") String apiUrl, String token, String organization,
                          String webhookSecret, @DefaultValue("60s") Duration pollInterval,
                          @DefaultValue("60") int contentPerMinute, @DefaultValue("450") int contentPerHour,
-                         @DefaultValue("./data/github-cache") String cacheDir) {
+                         @DefaultValue("./data/github-cache") String cacheDir, String appId, String privateKeyFile,
+                         Long installationId) {
 
-        /** True when a token is set: repositories and pull requests are on GitHub. */
+        /** True when a token or a GitHub App is set: repositories and pull requests are on GitHub. */
         public boolean enabled() {
+            return hasToken() || app();
+        }
+
+        /** True when {@code token} is set. */
+        public boolean hasToken() {
             return token != null && !token.isBlank();
+        }
+
+        /** True when {@code appId} is set: Paver authenticates as a GitHub App installation. */
+        public boolean app() {
+            return appId != null && !appId.isBlank();
         }
     }
 
