@@ -11,13 +11,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * environment variable ({@code paver.slack.bot-token} is {@code PAVER_SLACK_BOT_TOKEN}). Secrets come from the
  * environment or a mounted file ({@code spring.config.import=optional:configtree:/run/secrets/}), never from the
  * repository.
+ *
+ * <p>{@code embeddedDefaults}: {@code allow} (the default: local repositories seeded with the demo's
+ * {@code payments-gitops}, an H2 file database) or {@code refuse} (a deployment; checked at start-up by
+ * {@link RequiredSettings}, which names each setting that must replace an embedded default).
  */
 @ConfigurationProperties("paver")
 public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github github, @DefaultValue Git git,
                               @DefaultValue Kubernetes kubernetes, @DefaultValue Templates templates,
                               @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
                               @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
-                              @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane) {
+                              @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane,
+                              @DefaultValue("allow") String embeddedDefaults) {
 
     /**
      * Where the Sealed Secrets controller's certificate comes from, to seal values for the {@code create-secret}
