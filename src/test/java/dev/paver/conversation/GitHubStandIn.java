@@ -415,7 +415,7 @@ public final class GitHubStandIn implements AutoCloseable {
     /** What deploy/github-app-manifest.yaml asks for. */
     private static ObjectNode permissions() {
         return JSON.createObjectNode().put("administration", "write").put("contents", "write").put("metadata", "read")
-                .put("pull_requests", "write");
+                .put("pull_requests", "write").put("workflows", "write");
     }
 
     /** GitHub's limits for this request; null when it may go on. Counts it. */
