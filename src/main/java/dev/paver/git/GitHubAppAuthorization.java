@@ -13,6 +13,8 @@ import java.security.interfaces.RSAPrivateKey;
 import java.util.Iterator;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.kohsuke.github.GHFileNotFoundException;
+import org.kohsuke.github.HttpException;
 import org.kohsuke.github.authorization.AppInstallationAuthorizationProvider;
 import org.kohsuke.github.authorization.AuthorizationProvider;
 import org.kohsuke.github.extras.authorization.JWTTokenProvider;
@@ -53,9 +55,55 @@ public final class GitHubAppAuthorization {
                     + "from the GitHub App's settings page (General, About), not its name or client id");
         }
         JWTTokenProvider jwt = new JWTTokenProvider(appId.trim(), privateKey(privateKeyFile));
+        String id = appId.trim();
         return installationId != null
-                ? new AppInstallationAuthorizationProvider(app -> app.getInstallationById(installationId), jwt)
-                : new AppInstallationAuthorizationProvider(app -> app.getInstallationByOrganization(organization), jwt);
+                ? new Installation(app -> app.getInstallationById(installationId), jwt, id,
+                        "installation " + installationId + " (paver.github.installation-id)")
+                : new Installation(app -> app.getInstallationByOrganization(organization), jwt, id,
+                        "organization " + organization);
+    }
+
+    /**
+     * An installation token could not be had: GitHub refused the App's JWT, or the App is not installed where Paver
+     * looks. The message says which and what to do; it holds no key, JWT or token.
+     */
+    public static final class InstallationUnavailable extends IOException {
+        InstallationUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** github-api's provider, with its failures turned into {@link InstallationUnavailable} (rate limits stay as they are). */
+    private static final class Installation extends AppInstallationAuthorizationProvider {
+        private final String appId;
+        private final String where;
+
+        Installation(AppInstallationProvider installation, AuthorizationProvider jwt, String appId, String where) {
+            super(installation, jwt);
+            this.appId = appId;
+            this.where = where;
+        }
+
+        @Override
+        public String getEncodedAuthorization() throws IOException {
+            try {
+                return super.getEncodedAuthorization();
+            } catch (GitHubLimits.Wait wait) {
+                throw wait;
+            } catch (GHFileNotFoundException e) {
+                throw new InstallationUnavailable("GitHub App " + appId + " is not installed on " + where
+                        + " (HTTP 404): install the App on the organization (its settings page, Install App), or correct "
+                        + "paver.github.organization or paver.github.installation-id", e);
+            } catch (HttpException e) {
+                if (e.getResponseCode() == 401) {
+                    throw new InstallationUnavailable("GitHub refused the JSON web token of GitHub App " + appId
+                            + " (HTTP 401): check paver.github.app-id and that paver.github.private-key-file is a current "
+                            + "private key of that App (keys deleted on the App's settings page stop working at once)", e);
+                }
+                throw new InstallationUnavailable("GitHub did not give GitHub App " + appId + " an installation token for "
+                        + where + " (HTTP " + e.getResponseCode() + "); see docs/operations.md", e);
+            }
+        }
     }
 
     /**

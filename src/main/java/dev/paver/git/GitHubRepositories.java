@@ -685,6 +685,9 @@ public final class GitHubRepositories implements RepositoryPort {
         if (e instanceof GitHubLimits.Wait wait) {
             return new RepositoryException(wait.getMessage(), e, wait.until());
         }
+        if (e instanceof GitHubAppAuthorization.InstallationUnavailable) {
+            return new RepositoryException(e.getMessage() + " (while " + doing + ")", e);
+        }
         int status = status(e);
         String reason = reason(e);
         String suffix = reason.isEmpty() ? "" : ": " + reason;

@@ -332,7 +332,7 @@ public final class GitHubStandIn implements AutoCloseable {
             return null;
         }
         String credential = authorization == null ? "" : authorization.replaceFirst("(?i)^(bearer|token)\\s+", "");
-        if (path.equals("/app") || path.startsWith("/app/") || path.equals("/orgs/" + org + "/installation")) {
+        if (appPath(path)) {
             String refusal = jwtRefusal(current, credential);
             if (refusal != null) {
                 jwtRefusals.incrementAndGet();
@@ -406,10 +406,15 @@ public final class GitHubStandIn implements AutoCloseable {
             body.set("permissions", permissions());
             return new Answer(201, body.toString());
         }
-        if (path.equals("/app") || path.startsWith("/app/") || path.equals("/orgs/" + org + "/installation")) {
+        if (appPath(path)) {
             return notFound();
         }
         return null;
+    }
+
+    /** The paths that take the App's JWT: the App's own, and an organization's installation. */
+    private static boolean appPath(String path) {
+        return path.equals("/app") || path.startsWith("/app/") || path.matches("/orgs/[^/]+/installation");
     }
 
     /** What deploy/github-app-manifest.yaml asks for. */

@@ -8,6 +8,7 @@ import dev.paver.conversation.GitHubStandIn;
 import dev.paver.conversation.Testbed;
 import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,7 +102,7 @@ class GitHubAppAuthenticationTest {
             // a client that keeps the first installation token: github-api's provider with a key, asked once
             var provider = GitHubAppAuthorization.installation(APP_ID, pkcs1(tmp.resolve("key.pem")), 4242L, "acme");
             GitHubRepositories once = GitHubRepositories.connect(github.baseUrl(), provider, "acme", "main",
-                    GitHubLimits.defaults(), null, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                    GitHubLimits.defaults(), null, new SimpleMeterRegistry());
             assertThat(once.readFiles("payments-gitops", "")).isNotEmpty();
             String token = provider.getEncodedAuthorization().substring("token ".length());
             Thread.sleep(2500);
@@ -110,6 +111,34 @@ class GitHubAppAuthenticationTest {
                     .isInstanceOf(RepositoryException.class).hasMessageContaining("HTTP 401")
                     .hasMessageNotContaining(token);
             assertThat(github.expiredTokenAnswers()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAppNotInstalledOnTheOrganizationOrAWrongKeySaysWhatToDo() throws Exception {
+        try (GitHubStandIn github = new GitHubStandIn("acme", Clock.systemUTC())) {
+            github.seed("payments-gitops", GoldenPathFixtures.CHECKOUT_CATALOG);
+            github.requireApp(APP_ID, keys.getPublic(), 4242, Duration.ofHours(1));
+            GitHubRepositories elsewhere = GitHubRepositories.connect(github.baseUrl(),
+                    GitHubAppAuthorization.installation(APP_ID, pkcs1(tmp.resolve("key.pem")), null, "globex"), "globex",
+                    "main", GitHubLimits.defaults(), null, new SimpleMeterRegistry());
+            assertThatThrownBy(() -> elsewhere.readFiles("payments-gitops", "")).isInstanceOf(RepositoryException.class)
+                    .hasMessageStartingWith("GitHub App " + APP_ID + " is not installed on organization globex (HTTP 404)");
+
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair other = generator.generateKeyPair();
+            Path otherKey = tmp.resolve("other.pem");
+            Files.writeString(otherKey, "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(other.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            GitHubRepositories wrongKey = GitHubRepositories.connect(github.baseUrl(),
+                    GitHubAppAuthorization.installation(APP_ID, otherKey, 4242L, "acme"), "acme", "main",
+                    GitHubLimits.defaults(), null, new SimpleMeterRegistry());
+            assertThatThrownBy(() -> wrongKey.readFiles("payments-gitops", "")).isInstanceOf(RepositoryException.class)
+                    .hasMessageContaining("GitHub refused the JSON web token of GitHub App " + APP_ID + " (HTTP 401)")
+                    .hasMessageContaining("paver.github.private-key-file");
+            assertThat(github.jwtRefusals()).isEqualTo(1);
+            assertThat(github.tokensIssued()).isZero();
         }
     }
 
