@@ -2,17 +2,15 @@ package dev.paver.git;
 
 import dev.paver.config.InvalidSettingException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateKey;
-import java.util.Iterator;
-import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.util.security.SecurityUtils;
+import java.util.Collection;
+import java.util.List;
+import org.apache.sshd.common.config.keys.loader.pem.PEMResourceParserUtils;
 import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.HttpException;
 import org.kohsuke.github.authorization.AppInstallationAuthorizationProvider;
@@ -114,13 +112,12 @@ public final class GitHubAppAuthorization {
      */
     static PrivateKey privateKey(Path file) {
         String setting = "paver.github.private-key-file (PAVER_GITHUB_PRIVATE_KEY_FILE) " + file;
-        try (InputStream in = Files.newInputStream(file)) {
-            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in,
-                    null);
-            Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
-            if (it != null && it.hasNext()) {
-                PrivateKey key = it.next().getPrivate();
-                if (key instanceof RSAPrivateKey) {
+        try {
+            // sshd's own PEM parsers (PKCS#1 "RSA PRIVATE KEY" and PKCS#8 "PRIVATE KEY") on the JDK's KeyFactory, the
+            // same with or without BouncyCastle on the classpath
+            Collection<KeyPair> pairs = PEMResourceParserUtils.PROXY.loadKeyPairs(null, file, null);
+            for (KeyPair pair : pairs == null ? List.<KeyPair>of() : pairs) {
+                if (pair.getPrivate() instanceof RSAPrivateKey key) {
                     return key;
                 }
             }
