@@ -22,7 +22,16 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
                               @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
                               @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
                               @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane,
-                              @DefaultValue("allow") String embeddedDefaults) {
+                              @DefaultValue Memory memory, @DefaultValue("allow") String embeddedDefaults) {
+
+    /**
+     * @param idleCollection how long the JVM's G1 collector may go without a collection before it makes one and gives
+     *                       unused heap back to the operating system (G1's {@code G1PeriodicGCInterval}, JEP 346), so
+     *                       resident memory comes back down after a burst; {@code 0s} leaves G1 as it is. Not applied
+     *                       when the JVM was started with {@code -XX:G1PeriodicGCInterval}, or with another collector
+     */
+    public record Memory(@DefaultValue("60s") Duration idleCollection) {
+    }
 
     /**
      * Where the Sealed Secrets controller's certificate comes from, to seal values for the {@code create-secret}
