@@ -211,6 +211,7 @@ public final class FaultBenchmark {
     private volatile double rssEnd;
     private volatile double liveBefore = -1;
     private volatile double liveAfter = -1;
+    private volatile String heapHistogram = "";
     private volatile double sendingFrom;
     private final AtomicInteger mergeFailures = new AtomicInteger();
     private final Map<String, String> probes = new LinkedHashMap<>();
@@ -288,6 +289,7 @@ public final class FaultBenchmark {
             Thread.sleep(options.settleSeconds() * 1000L);
             rssEnd = rss.isEmpty() ? 0 : rss.get(rss.size() - 1);
             liveAfter = liveHeap();
+            heapHistogram = histogram(12);
             Thread.sleep(2_000); // a sample of the resident memory after the full collection
             stopping = true;
             sampler.join(5_000);
@@ -430,6 +432,25 @@ public final class FaultBenchmark {
             return used.find() ? Long.parseLong(used.group(2)) / 1024.0 : -1;
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /** The first {@code lines} classes of the first replica's heap histogram ({@code jcmd GC.class_histogram}). */
+    private String histogram(int lines) throws InterruptedException {
+        PaverJar jar = nodes.get(0).jar;
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (jar == null || !jar.alive() || !Files.isExecutable(jcmd)) {
+            return "";
+        }
+        try {
+            Process info = new ProcessBuilder(jcmd.toString(), Long.toString(jar.pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            info.waitFor();
+            return out.lines().filter(l -> l.matches("\\s*(num|\\d+:).*")).limit(lines + 1)
+                    .collect(Collectors.joining("\n"));
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -808,6 +829,10 @@ public final class FaultBenchmark {
         if (liveBefore >= 0 && liveAfter >= 0) {
             row(format, "heap after a full GC before / at the end (MiB)", String.format("%.0f / %.0f", liveBefore, liveAfter), "");
             row(format, "resident memory after that full GC (MiB)", String.format("%.0f", rss.get(rss.size() - 1)), "");
+        }
+        if (!heapHistogram.isEmpty()) {
+            System.out.println("  largest classes on the heap at the end (jcmd GC.class_histogram):");
+            heapHistogram.lines().forEach(l -> System.out.println("    " + l));
         }
         row(format, "wall time", String.format("%.0f s", seconds()), "");
         for (String[] p : probeRows) {
