@@ -93,10 +93,10 @@ public class SlackConfiguration {
     }
 
     /**
-     * Bolt, with every request marked on {@code foreground} while it is handled, and its Slack user and channel on
-     * every line logged meanwhile ({@link SlackLogFields}): in Socket Mode, where no HTTP filter
+     * Bolt, with every request marked on {@code foreground} while it is handled: in Socket Mode, where no HTTP filter
      * sees it, runs then also leave the processors to the acknowledgement (in HTTP mode {@link SlackRequestFilter}
-     * marks it from before its checks).
+     * marks it from before its checks). Every line logged meanwhile on the request's thread carries its Slack user and
+     * channel ({@link SlackLogFields}).
      */
     @Bean
     App slackApp(Slack slack, PaverProperties properties, SlackListeners listeners, Foreground foreground) {
