@@ -23,7 +23,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * Paver with {@code logging.structured.format.console: ecs} (as {@code deploy/kubernetes/base} sets it), replaying the
  * conversation where Dana creates a service and then a secret whose plain value she pastes in the modal: every line
  * Paver writes to the console is one JSON object in Elastic Common Schema; every line about a run carries the run's
- * id, golden path and requester as fields; and no secret value (the bot token, the signing secret, the GitHub webhook
+ * id, golden path and requester as fields, and a line of a request's intake its Slack user; and no secret value (the bot token, the signing secret, the GitHub webhook
  * secret, the pasted plain value) is in any line.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -77,6 +77,14 @@ class StructuredLogsTest {
             }
         }
         assertThat(lines).as("JSON lines from Paver").hasSizeGreaterThan(20);
+
+        // the work of a request after its acknowledgement (reading the Sealed Secrets key to seal the pasted value)
+        List<JsonNode> intake = lines.stream()
+                .filter(l -> l.path("process").path("thread").path("name").asText().startsWith("paver-intake-")).toList();
+        assertThat(intake).as("lines logged while a request's intake goes on").isNotEmpty();
+        for (JsonNode line : intake) {
+            assertThat(line.path("paver").path("slack").path("user").asText()).as(line.toString()).isEqualTo("U0DANA");
+        }
 
         for (Run run : runs) {
             List<JsonNode> about = lines.stream().filter(l -> l.path("message").asText().contains(run.id())).toList();
