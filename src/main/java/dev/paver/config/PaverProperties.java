@@ -11,13 +11,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * environment variable ({@code paver.slack.bot-token} is {@code PAVER_SLACK_BOT_TOKEN}). Secrets come from the
  * environment or a mounted file ({@code spring.config.import=optional:configtree:/run/secrets/}), never from the
  * repository.
+ *
+ * <p>{@code embeddedDefaults}: {@code allow} (the default: local repositories seeded with the demo's
+ * {@code payments-gitops}, an H2 file database) or {@code refuse} (a deployment; checked at start-up by
+ * {@link RequiredSettings}, which names each setting that must replace an embedded default).
  */
 @ConfigurationProperties("paver")
 public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github github, @DefaultValue Git git,
                               @DefaultValue Kubernetes kubernetes, @DefaultValue Templates templates,
                               @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
                               @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
-                              @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane) {
+                              @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane,
+                              @DefaultValue Memory memory, @DefaultValue("allow") String embeddedDefaults) {
+
+    /**
+     * @param idleCollection how long the JVM's G1 collector may go without a collection before it makes one and gives
+     *                       unused heap back to the operating system (G1's {@code G1PeriodicGCInterval}, JEP 346), so
+     *                       resident memory comes back down after a burst; {@code 0s} leaves G1 as it is. Not applied
+     *                       when the JVM was started with {@code -XX:G1PeriodicGCInterval}, or with another collector
+     */
+    public record Memory(@DefaultValue("60s") Duration idleCollection) {
+    }
 
     /**
      * Where the Sealed Secrets controller's certificate comes from, to seal values for the {@code create-secret}
@@ -135,15 +149,32 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      *                      default 450
      * @param cacheDir      where GitHub's answers are cached for conditional requests (ETag; a 304 costs no rate
      *                      limit); at most 20 MiB
+     * @param appId         a GitHub App's id (its settings page, "App ID"): Paver acts as the App's installation
+     *                      instead of with {@code token}; one of the two, never both
+     * @param privateKeyFile the App's private key, a PEM file as GitHub issues it ({@code BEGIN RSA PRIVATE KEY},
+     *                      PKCS#1) or converted to PKCS#8 ({@code BEGIN PRIVATE KEY}); required with {@code appId}
+     * @param installationId the App's installation in the organization; unset: looked up from the organization
+     *                      ("Get an organization installation for the authenticated app")
      */
     public record Github(@DefaultValue("https://api.github.com") String apiUrl, String token, String organization,
                          String webhookSecret, @DefaultValue("60s") Duration pollInterval,
                          @DefaultValue("60") int contentPerMinute, @DefaultValue("450") int contentPerHour,
-                         @DefaultValue("./data/github-cache") String cacheDir) {
+                         @DefaultValue("./data/github-cache") String cacheDir, String appId, String privateKeyFile,
+                         Long installationId) {
 
-        /** True when a token is set: repositories and pull requests are on GitHub. */
+        /** True when a token or a GitHub App is set: repositories and pull requests are on GitHub. */
         public boolean enabled() {
+            return hasToken() || app();
+        }
+
+        /** True when {@code token} is set. */
+        public boolean hasToken() {
             return token != null && !token.isBlank();
+        }
+
+        /** True when {@code appId} is set: Paver authenticates as a GitHub App installation. */
+        public boolean app() {
+            return appId != null && !appId.isBlank();
         }
     }
 

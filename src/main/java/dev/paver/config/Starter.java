@@ -72,6 +72,7 @@ final class Starter {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void start(ApplicationReadyEvent event) throws Exception {
+        IdleMemory.apply(properties.memory().idleCollection());
         if (deployments instanceof ArgoCdApplications argo) {
             argo.start();
         }
@@ -136,7 +137,14 @@ final class Starter {
             LOG.warn("run passes still going after 20 s of shutdown; they go on at the next start");
         }
         if (socketMode != null) {
+            // SocketModeApp.close() stops Bolt's app and disconnects, but leaves the client's session monitor, which
+            // would reconnect for ever (every 10 s) when Slack dropped the connection first: the client is closed too
+            SocketModeClient client = socketMode.getClient();
             socketMode.close();
+            if (client != null) {
+                client.setAutoReconnectEnabled(false);
+                client.close();
+            }
         }
         if (deployments instanceof ArgoCdApplications argo) {
             argo.close();

@@ -44,6 +44,8 @@ import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.HttpException;
+import org.kohsuke.github.authorization.AuthorizationProvider;
+import org.kohsuke.github.authorization.ImmutableAuthorizationProvider;
 import org.kohsuke.github.extras.okhttp3.OkHttpGitHubConnector;
 
 /**
@@ -130,12 +132,24 @@ public final class GitHubRepositories implements RepositoryPort {
      */
     public static GitHubRepositories connect(String apiUrl, String token, String organization, String defaultBranch,
                                              GitHubLimits limits, Path cacheDirectory, MeterRegistry registry) {
+        return connect(apiUrl, ImmutableAuthorizationProvider.fromOauthToken(token), organization, defaultBranch, limits,
+                cacheDirectory, registry);
+    }
+
+    /**
+     * As {@link #connect(String, String, String, String, GitHubLimits, Path, MeterRegistry)}, authenticated by
+     * {@code authorization}: e.g. a GitHub App installation ({@link GitHubAppAuthorization#installation}), whose token
+     * is renewed before it expires. The requests that renew it pass the same pacing, cache and meters.
+     */
+    public static GitHubRepositories connect(String apiUrl, AuthorizationProvider authorization, String organization,
+                                             String defaultBranch, GitHubLimits limits, Path cacheDirectory,
+                                             MeterRegistry registry) {
         try {
             OkHttpClient.Builder http = new OkHttpClient.Builder();
             if (cacheDirectory != null) {
                 http.cache(new Cache(cacheDirectory.toFile(), CACHE_BYTES));
             }
-            GitHub github = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token)
+            GitHub github = new GitHubBuilder().withEndpoint(apiUrl).withAuthorizationProvider(authorization)
                     .withConnector(new PacedGitHubConnector(new OkHttpGitHubConnector(http.build()), limits, registry))
                     .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
                     .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
@@ -671,6 +685,9 @@ public final class GitHubRepositories implements RepositoryPort {
         if (e instanceof GitHubLimits.Wait wait) {
             return new RepositoryException(wait.getMessage(), e, wait.until());
         }
+        if (e instanceof GitHubAppAuthorization.InstallationUnavailable) {
+            return new RepositoryException(e.getMessage() + " (while " + doing + ")", e);
+        }
         int status = status(e);
         String reason = reason(e);
         String suffix = reason.isEmpty() ? "" : ": " + reason;
@@ -686,11 +703,13 @@ public final class GitHubRepositories implements RepositoryPort {
                     + " and spread requests out";
         } else if (status == 401) {
             message = "GitHub rejected the credentials while " + doing + " (HTTP 401" + suffix
-                    + "); check paver.github.token: it may be missing, mistyped, expired or revoked";
+                    + "); check paver.github.token: it may be missing, mistyped, expired or revoked (with a GitHub App:"
+                    + " paver.github.app-id and its private key, and that the App is still installed on " + owner + ")";
         } else if (status == 403) {
             message = "GitHub denied access while " + doing + " (HTTP 403" + suffix + "); check that paver.github.token has"
                     + " the repo scope, or Contents and Pull requests write permission, on organization " + owner
-                    + " and is authorized for its SSO";
+                    + " and is authorized for its SSO (a GitHub App: the permissions of deploy/github-app-manifest.yaml,"
+                    + " accepted by the organization)";
         } else if (status == 404) {
             message = "GitHub has no such repository or organization while " + doing + " (HTTP 404); check"
                     + " paver.github.organization and the repository name, and that paver.github.token can see it"

@@ -353,8 +353,12 @@ public final class JGitRepositories implements RepositoryPort {
             }
             try {
                 Files.createDirectories(bare.getParent());
-                try (Git ignored = Git.init().setBare(true).setInitialBranch(defaultBranch).setDirectory(bare.toFile()).call()) {
-                    // created
+                try (Git created = Git.init().setBare(true).setInitialBranch(defaultBranch).setDirectory(bare.toFile()).call()) {
+                    // every push makes a pack, and each fetch reads every pack's index: the packs that git's automatic
+                    // collection replaced are deleted at once (as git repack -d does), not kept for an hour
+                    StoredConfig config = created.getRepository().getConfig();
+                    config.setString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
+                    config.save();
                 }
                 Path tmp = Files.createTempDirectory("paver-seed-");
                 try (Git git = Git.init().setInitialBranch(defaultBranch).setDirectory(tmp.toFile()).call()) {

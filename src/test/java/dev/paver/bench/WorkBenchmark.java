@@ -5,6 +5,8 @@ import dev.paver.core.run.Run;
 import dev.paver.core.run.RunState;
 import dev.paver.core.run.RunStore;
 import dev.paver.core.run.StepRun;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,11 @@ import java.util.concurrent.TimeUnit;
  * (default 40) signed {@code /platform create-service svc-N ...} commands, one at a time, on embedded defaults (local
  * git, H2, Slack stand-in, no cluster). Each run is followed until it waits for its pull request to be merged; its
  * own work is the time of its steps before that (rendering, the conventions gate, the name check, the two pull
- * requests and the application repository, as the steps recorded them), without the wait. Prints p50 and p99 of the
- * whole and of each step, in milliseconds. The gate builds overlays with the configured kustomize: by default a real
- * one when installed ({@code -Dbench.kustomize=builtin} for Paver's built-in view). Run:
+ * requests and the application repository, as the steps recorded them), without the wait; and the CPU time the run
+ * workers spent on it, which leaves out the in-process git server of the embedded repositories and all waiting. Prints
+ * p50 and p99 of the whole, of the CPU time and of each step, in milliseconds. Waiting runs are not polled meanwhile.
+ * The gate builds overlays with the configured kustomize: by default a real one when installed
+ * ({@code -Dbench.kustomize=builtin} for Paver's built-in view). Run:
  * {@code mvn -q test-compile exec:java@work}.
  */
 public final class WorkBenchmark {
@@ -43,18 +47,23 @@ public final class WorkBenchmark {
                 testbed.property("paver.conventions.kustomize-command", kustomize);
             }
             testbed.property("logging.level.dev.paver", "WARN");
+            // no poll of the runs left waiting for their merge: its passes would run on the workers measured
+            testbed.property("paver.git.poll-interval", "1h");
             testbed.startPaver();
             RunStore store = testbed.paver().bean(RunStore.class);
             List<Long> own = new ArrayList<>();
+            List<Long> cpu = new ArrayList<>();
             Map<String, List<Long>> bySteps = new LinkedHashMap<>();
             for (int i = 0; i < WARMUP + RUNS; i++) {
                 String service = "work-" + i;
+                long cpuBefore = runWorkersCpuNanos();
                 var answer = testbed.slashCommand("C0WORK", "U0BENCH", "bench", "/platform create-service " + service
                         + " --system checkout --owner team-payments", "work-" + i, "valid");
                 if (answer.statusCode() != 200) {
                     throw new IllegalStateException("create-service " + service + ": HTTP " + answer.statusCode());
                 }
                 Run run = awaitMerge(store, service);
+                long cpuUsed = runWorkersCpuNanos() - cpuBefore;
                 if (i < WARMUP) {
                     continue;
                 }
@@ -68,10 +77,12 @@ public final class WorkBenchmark {
                     bySteps.computeIfAbsent(step.stepId(), k -> new ArrayList<>()).add(micros);
                 }
                 own.add(total);
+                cpu.add(cpuUsed / 1000);
             }
             System.out.printf("Paver's own work per create-service, warm JVM, %d runs one at a time (after %d to warm up), "
                     + "kustomize: %s%n", RUNS, WARMUP, kustomize == null ? "as configured (a real one when installed)" : kustomize);
             print("whole (every step before the merge)", own);
+            print("CPU of the run workers (Paver's own)", cpu);
             bySteps.forEach((step, micros) -> print("  " + step, micros));
         }
     }
@@ -93,6 +104,23 @@ public final class WorkBenchmark {
             Thread.sleep(10);
         }
         throw new IllegalStateException(service + " did not reach its merge in 60 s");
+    }
+
+    /**
+     * CPU time, in nanoseconds, of Paver's run workers ({@code paver-run-*} threads) so far: the run's own computing
+     * (rendering, the gate, commits, its git client, its database writes), without the in-process git server's
+     * threads of the embedded repositories, the Slack stand-in, or time spent waiting.
+     */
+    private static long runWorkersCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("paver-run-")) {
+                long nanos = threads.getThreadCpuTime(thread.getId());
+                sum += Math.max(0, nanos);
+            }
+        }
+        return sum;
     }
 
     private static void print(String label, List<Long> micros) {

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.Jws;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.Jwts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -13,11 +18,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,6 +56,13 @@ import java.util.regex.Pattern;
  *   <li>conditional requests: every 200 to a GET has an {@code ETag}; a GET whose {@code If-None-Match} matches is
  *       answered 304 with no body and costs no quota.</li>
  * </ul>
+ *
+ * <p>GitHub App mode ({@link #requireApp}), as GitHub documents it ("Authenticating as a GitHub App", "Generating an
+ * installation access token for a GitHub App"): {@code GET /app}, {@code GET /app/installations/{id}},
+ * {@code GET /orgs/{org}/installation} and {@code POST /app/installations/{id}/access_tokens} need a JWT signed
+ * RS256 with the App's key, whose {@code iss} is the App id and whose {@code exp} lies ahead, at most 10 minutes,
+ * on the stand-in's clock; every other request needs an installation token it issued that has not expired on its
+ * clock ({@code expires_at} = issue time + the lifetime given). Anything else is answered 401, and counted.
  */
 public final class GitHubStandIn implements AutoCloseable {
 
@@ -81,6 +96,18 @@ public final class GitHubStandIn implements AutoCloseable {
     private int peakPerMinute;
     private int peakPrimaryUsed;
     private int peakPerHour;
+
+    /** The App every request must authenticate as; null: no authentication is checked. */
+    private volatile App app;
+    /** Installation tokens issued, to when they expire on the stand-in's clock. */
+    private final Map<String, Instant> installationTokens = new ConcurrentHashMap<>();
+    private final AtomicInteger tokensIssued = new AtomicInteger();
+    private final AtomicInteger expiredTokenAnswers = new AtomicInteger();
+    private final AtomicInteger unauthorizedAnswers = new AtomicInteger();
+    private final AtomicInteger jwtRefusals = new AtomicInteger();
+
+    private record App(String id, PublicKey key, long installationId, Duration tokenLifetime) {
+    }
 
     /** Starts on a free port of 127.0.0.1, serving organization {@code org}, with the time of {@code clock}. */
     public GitHubStandIn(String org, Clock clock) throws IOException {
@@ -122,6 +149,35 @@ public final class GitHubStandIn implements AutoCloseable {
     public synchronized void refuseNextContent(int count, int retryAfterSeconds) {
         forcedLimits = count;
         forcedRetryAfter = retryAfterSeconds;
+    }
+
+    /**
+     * From now on every request must authenticate as the GitHub App {@code appId} (see the class comment):
+     * installation {@code installationId} of the organization, tokens that live {@code tokenLifetime} on this
+     * stand-in's clock.
+     */
+    public void requireApp(String appId, PublicKey key, long installationId, Duration tokenLifetime) {
+        app = new App(appId, key, installationId, tokenLifetime);
+    }
+
+    /** Installation tokens issued ({@code POST /app/installations/{id}/access_tokens} answered 201). */
+    public int tokensIssued() {
+        return tokensIssued.get();
+    }
+
+    /** Requests answered 401 because their installation token had expired on the stand-in's clock. */
+    public int expiredTokenAnswers() {
+        return expiredTokenAnswers.get();
+    }
+
+    /** Requests answered 401 for any reason: no credentials, an unknown or expired token, a refused JWT. */
+    public int unauthorizedAnswers() {
+        return unauthorizedAnswers.get();
+    }
+
+    /** JWTs refused: bad signature, another issuer, expired, or {@code exp} more than 10 minutes ahead. */
+    public int jwtRefusals() {
+        return jwtRefusals.get();
     }
 
     /** Requests answered, by kind: {@code "POST /repos/{o}/{r}/pulls"}, {@code "GET /repos/{o}/{r}"} (304s too). */
@@ -205,7 +261,17 @@ public final class GitHubStandIn implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
             byKind.computeIfAbsent(method + " " + kind(path), k -> new AtomicInteger()).incrementAndGet();
-            Answer answer;
+            Answer answer = authenticate(path, exchange.getRequestHeaders().getFirst("Authorization"));
+            if (answer != null) {
+                unauthorizedAnswers.incrementAndGet();
+                byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                exchange.sendResponseHeaders(answer.status, bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+                return;
+            }
             Map<String, String> limitHeaders;
             synchronized (this) {
                 answer = limits(method);
@@ -257,6 +323,104 @@ public final class GitHubStandIn implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** In App mode: the 401 for a request without valid credentials; null when it may go on (or not in App mode). */
+    private Answer authenticate(String path, String authorization) {
+        App current = app;
+        if (current == null) {
+            return null;
+        }
+        String credential = authorization == null ? "" : authorization.replaceFirst("(?i)^(bearer|token)\\s+", "");
+        if (appPath(path)) {
+            String refusal = jwtRefusal(current, credential);
+            if (refusal != null) {
+                jwtRefusals.incrementAndGet();
+                return new Answer(401, error(refusal));
+            }
+            return null;
+        }
+        Instant expires = installationTokens.get(credential);
+        if (expires == null) {
+            return new Answer(401, error("Bad credentials"));
+        }
+        if (!clock.instant().isBefore(expires)) {
+            expiredTokenAnswers.incrementAndGet();
+            return new Answer(401, error("Bad credentials"));
+        }
+        return null;
+    }
+
+    /** Why GitHub would refuse this JWT, in GitHub's words where known; null when it is valid. */
+    private String jwtRefusal(App current, String jwt) {
+        Jws<Claims> parsed;
+        try {
+            parsed = Jwts.parser().verifyWith(current.key()).clock(() -> Date.from(clock.instant())).build()
+                    .parseSignedClaims(jwt);
+        } catch (ExpiredJwtException e) {
+            return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the "
+                    + "assertion expires";
+        } catch (JwtException | IllegalArgumentException e) {
+            return "A JSON web token could not be decoded";
+        }
+        Claims claims = parsed.getPayload();
+        if (!"RS256".equals(parsed.getHeader().getAlgorithm())) {
+            return "A JSON web token could not be decoded";
+        }
+        if (!current.id().equals(claims.getIssuer())) {
+            return "'Issuer' claim ('iss') must be an Integer";
+        }
+        Instant now = clock.instant();
+        if (claims.getExpiration() == null || claims.getExpiration().toInstant().isAfter(now.plus(Duration.ofMinutes(10)))) {
+            return "'Expiration time' claim ('exp') is too far in the future";
+        }
+        if (claims.getIssuedAt() == null || claims.getIssuedAt().toInstant().isAfter(now.plusSeconds(60))) {
+            return "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
+        }
+        return null;
+    }
+
+    /** The App's own endpoints; null for any other path. */
+    private Answer appRoute(App current, String method, String path) {
+        String installationPath = "/app/installations/" + current.installationId();
+        if (path.equals("/app") && method.equals("GET")) {
+            return ok(JSON.createObjectNode().put("id", Long.parseLong(current.id())).put("slug", "paver").put("name", "Paver")
+                    .set("owner", JSON.createObjectNode().put("login", org).put("id", 1).put("type", "Organization"))
+                    .toString());
+        }
+        if ((path.equals(installationPath) || path.equals("/orgs/" + org + "/installation")) && method.equals("GET")) {
+            ObjectNode installation = JSON.createObjectNode().put("id", current.installationId())
+                    .put("app_id", Long.parseLong(current.id())).put("target_type", "Organization")
+                    .put("repository_selection", "all").put("access_tokens_url", baseUrl() + installationPath + "/access_tokens");
+            installation.set("account", JSON.createObjectNode().put("login", org).put("id", 1).put("type", "Organization"));
+            installation.set("permissions", permissions());
+            return ok(installation.toString());
+        }
+        if (path.equals(installationPath + "/access_tokens") && method.equals("POST")) {
+            Instant expires = clock.instant().plus(current.tokenLifetime()).truncatedTo(ChronoUnit.SECONDS);
+            // GitHub's form: ghs_ and 36 characters
+            String token = "ghs_" + sha1("stand-in " + expires + " " + tokensIssued.incrementAndGet()).substring(0, 36);
+            installationTokens.put(token, expires);
+            ObjectNode body = JSON.createObjectNode().put("token", token).put("expires_at", expires.toString())
+                    .put("repository_selection", "all");
+            body.set("permissions", permissions());
+            return new Answer(201, body.toString());
+        }
+        if (appPath(path)) {
+            return notFound();
+        }
+        return null;
+    }
+
+    /** The paths that take the App's JWT: the App's own, and an organization's installation. */
+    private static boolean appPath(String path) {
+        return path.equals("/app") || path.startsWith("/app/") || path.matches("/orgs/[^/]+/installation");
+    }
+
+    /** What deploy/github-app-manifest.yaml asks for. */
+    private static ObjectNode permissions() {
+        return JSON.createObjectNode().put("administration", "write").put("contents", "write").put("metadata", "read")
+                .put("pull_requests", "write").put("workflows", "write");
     }
 
     /** GitHub's limits for this request; null when it may go on. Counts it. */
@@ -327,6 +491,11 @@ public final class GitHubStandIn implements AutoCloseable {
     }
 
     private Answer route(String method, String path, Map<String, String> query, JsonNode body, String accept) {
+        App current = app;
+        Answer appAnswer = current == null ? null : appRoute(current, method, path);
+        if (appAnswer != null) {
+            return appAnswer;
+        }
         if (path.equals("/orgs/" + org) && method.equals("GET")) {
             return ok(JSON.createObjectNode().put("login", org).put("id", 1).put("type", "Organization")
                     .put("url", baseUrl() + "/orgs/" + org).toString());
