@@ -208,7 +208,8 @@ public class CoreConfiguration {
                 properties.runs().lease(), paverLeaseHeartbeats)
                 .cardEdits(CARD_EDIT_INTERVAL, paverCardEdits)
                 .yieldingTo(foreground)
-                .observedBy(listener);
+                .observedBy(new RunLog(listener))
+                .tracedBy(new RunLogFields());
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
             argo.onList(() -> engine.wakeAllWaitingOn(AwaitSyncAction.WAIT_KEY_PREFIX));

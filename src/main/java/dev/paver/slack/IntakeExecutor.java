@@ -1,12 +1,14 @@
 package dev.paver.slack;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The workers, shared by every Slack handler of this package, that do what must not delay an ack: storing
@@ -53,9 +55,21 @@ final class IntakeExecutor implements AutoCloseable {
     /**
      * Runs {@code work} after the ack. If Paver stops before it ran, it is dropped: a request's run was stored before
      * the ack and goes on after the restart ({@code Intake.resumeReceived}); a modal or App Home is asked for again.
+     * The work's log lines carry what the caller's carried (SLF4J's MDC: the Slack user and channel).
      */
     void execute(Runnable work) {
-        executor.execute(work);
+        // the Slack user and channel of the request ({@link SlackLogFields}) go along to the lines the work logs
+        Map<String, String> tags = MDC.getCopyOfContextMap();
+        executor.execute(() -> {
+            if (tags != null) {
+                MDC.setContextMap(tags);
+            }
+            try {
+                work.run();
+            } finally {
+                MDC.clear();
+            }
+        });
     }
 
     /** Tells {@code userId} {@code text}; a failure to tell is logged, never thrown. */

@@ -95,7 +95,8 @@ public class SlackConfiguration {
     /**
      * Bolt, with every request marked on {@code foreground} while it is handled: in Socket Mode, where no HTTP filter
      * sees it, runs then also leave the processors to the acknowledgement (in HTTP mode {@link SlackRequestFilter}
-     * marks it from before its checks).
+     * marks it from before its checks). Every line logged meanwhile on the request's thread carries its Slack user and
+     * channel ({@link SlackLogFields}).
      */
     @Bean
     App slackApp(Slack slack, PaverProperties properties, SlackListeners listeners, Foreground foreground) {
@@ -111,7 +112,7 @@ public class SlackConfiguration {
         App app = new App(config);
         app.use((request, response, chain) -> {
             foreground.enter();
-            try {
+            try (SlackLogFields tagged = SlackLogFields.of(request)) {
                 return chain.next(request);
             } finally {
                 foreground.leave();

@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * other failure), once per call however often it was sent, and Slack's verdict on the token goes to the
  * {@link SlackConnection}.
  *
- * <p>Why not the SDK's own {@code AsyncMethodsClient} (slack-api-client 1.48.0, {@code AsyncRateLimitExecutor},
+ * <p>Why not the SDK's own {@code AsyncMethodsClient} (slack-api-client 1.47.0, {@code AsyncRateLimitExecutor},
  * {@code AsyncRateLimitQueue}, {@code WaitTimeCalculator}): it queues calls in one FIFO per method name, so
  * {@code chat.postMessage} into a quiet channel waits behind the head of a busy one; its pace is a heuristic on the
  * last minute's count that lets about a tenth of a minute's calls (6 posts into one channel) go at once before it

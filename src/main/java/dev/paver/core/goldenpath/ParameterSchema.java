@@ -3,11 +3,11 @@ package dev.paver.core.goldenpath;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.Violation;
 import java.util.ArrayList;
@@ -26,12 +26,12 @@ import java.util.Map;
 public final class ParameterSchema {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+    private static final SchemaRegistry FACTORY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
 
     private final List<Parameter> parameters;
-    private final List<JsonSchema> pages;
+    private final List<Schema> pages;
 
-    private ParameterSchema(List<Parameter> parameters, List<JsonSchema> pages) {
+    private ParameterSchema(List<Parameter> parameters, List<Schema> pages) {
         this.parameters = List.copyOf(parameters);
         this.pages = List.copyOf(pages);
     }
@@ -46,7 +46,7 @@ public final class ParameterSchema {
         List<Object> pageList = specParameters instanceof List<?> l ? new ArrayList<>(l)
                 : specParameters == null ? List.of() : List.of(specParameters);
         List<Parameter> parameters = new ArrayList<>();
-        List<JsonSchema> schemas = new ArrayList<>();
+        List<Schema> schemas = new ArrayList<>();
         for (Object page : pageList) {
             if (!(page instanceof Map<?, ?> p)) {
                 throw new IllegalArgumentException("spec.parameters: each page must be an object");
@@ -104,7 +104,7 @@ public final class ParameterSchema {
         }
         List<Object> pageList = specParameters instanceof List<?> l ? new ArrayList<>(l)
                 : specParameters == null ? List.of() : List.of(specParameters);
-        JsonSchema meta = metaSchema();
+        Schema meta = metaSchema();
         for (int i = 0; i < pageList.size(); i++) {
             String page = specParameters instanceof List<?> ? "/" + i : "";
             if (!(pageList.get(i) instanceof Map<?, ?> p)) {
@@ -141,14 +141,17 @@ public final class ParameterSchema {
             strip(schema);
             if (meta != null) {
                 Set<String> reported = new HashSet<>(); // one message per field: "type" is an anyOf of two shapes
-                for (ValidationMessage m : meta.validate(schema)) {
+                for (Error m : meta.validate(schema)) {
                     StringBuilder at = new StringBuilder(page);
                     for (int n = 0; n < m.getInstanceLocation().getNameCount(); n++) {
                         at.append('/').append(escape(String.valueOf(m.getInstanceLocation().getElement(n))));
                     }
                     if (reported.add(at.toString())) {
+                        // the key it is about ("type"), since the message does not name it
+                        int names = m.getInstanceLocation().getNameCount();
+                        String key = names == 0 ? "" : m.getInstanceLocation().getElement(names - 1) + ": ";
                         out.add(new Problem(at.toString(), "spec.parameters: not a valid JSON Schema (draft 7): "
-                                + m.getMessage()));
+                                + key + m.getMessage()));
                     }
                 }
             }
@@ -168,7 +171,7 @@ public final class ParameterSchema {
         return out;
     }
 
-    private static JsonSchema metaSchema() {
+    private static Schema metaSchema() {
         try {
             return FACTORY.getSchema(SchemaLocation.of("https://json-schema.org/draft-07/schema"));
         } catch (RuntimeException e) {
@@ -244,14 +247,14 @@ public final class ParameterSchema {
     public List<Violation> validate(Map<String, Object> values) {
         List<Violation> out = new ArrayList<>();
         JsonNode instance = JSON.valueToTree(values);
-        for (JsonSchema page : pages) {
-            for (ValidationMessage m : page.validate(instance)) {
-                String name = m.getProperty() != null && m.getType().equals("required") ? m.getProperty()
+        for (Schema page : pages) {
+            for (Error m : page.validate(instance)) {
+                String name = m.getProperty() != null && m.getKeyword().equals("required") ? m.getProperty()
                         : m.getInstanceLocation().getName(0);
                 Object value = values.get(name);
                 Parameter p = get(name);
                 String label = name == null ? "request" : name;
-                String message = switch (m.getType()) {
+                String message = switch (m.getKeyword()) {
                     case "required" -> label + " is required" + (p != null && !p.description().isEmpty() ? " (" + p.description() + ")" : "");
                     case "enum" -> label + " " + Names.quote(String.valueOf(value)) + " is not one of " + (p == null ? "" : p.enumValues());
                     case "maxLength" -> label + " " + Names.quote(String.valueOf(value)) + " is longer than " + m.getArguments()[0] + " characters";
@@ -261,9 +264,9 @@ public final class ParameterSchema {
                     case "maximum" -> label + " " + Names.quote(String.valueOf(value)) + " is more than " + m.getArguments()[0];
                     case "type" -> label + " " + Names.quote(String.valueOf(value)) + " is not "
                             + (p == null ? "a valid value" : (p.type().matches("[aeiou].*") ? "an " : "a ") + p.type());
-                    default -> label + ": " + m.getMessage().replaceFirst("^\\$\\.?[^:]*:\\s*", "");
+                    default -> label + ": " + m.getMessage();
                 };
-                out.add(Violation.ofParameter(label, m.getType(), message));
+                out.add(Violation.ofParameter(label, m.getKeyword(), message));
             }
         }
         return out;

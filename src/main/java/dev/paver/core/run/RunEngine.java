@@ -70,6 +70,7 @@ public final class RunEngine {
     private final Set<String> turnedOffWarned = ConcurrentHashMap.newKeySet();
     private volatile Duration cardEditInterval = Duration.ZERO;
     private volatile Executor cardExecutor;
+    private volatile RunTrace trace = RunTrace.NONE;
     private volatile Foreground foreground;
     private volatile RunListener listener = RunListener.NONE;
     /** run id to System.nanoTime() of its card's last edit */
@@ -180,6 +181,17 @@ public final class RunEngine {
      */
     public RunEngine observedBy(RunListener listener) {
         this.listener = listener;
+        return this;
+    }
+
+    /**
+     * Tells {@code trace} when a pass over a run (and the actions it executes) or a card edit starts and ends, on the
+     * thread that does it ({@link RunTrace}). Without this (the default), nobody is told.
+     *
+     * @return this engine
+     */
+    public RunEngine tracedBy(RunTrace trace) {
+        this.trace = trace;
         return this;
     }
 
@@ -470,9 +482,11 @@ public final class RunEngine {
             }
             ScheduledFuture<?> heartbeat = heartbeat(runId);
             Run run = null;
+            RunTrace.Scope traced = null;
             try {
                 run = store.find(runId).orElse(null);
                 if (run != null) {
+                    traced = trace.enter(runId, run.request());
                     pass(run);
                 }
             } catch (RunStore.LeaseLost e) {
@@ -487,6 +501,9 @@ public final class RunEngine {
                 }
                 if (!sweeping.contains(runId)) {
                     release(runId); // else the card edit under way releases the lease when it is sent
+                }
+                if (traced != null) {
+                    traced.close();
                 }
             }
             if (run != null && run.state().finished()) {
@@ -921,9 +938,11 @@ public final class RunEngine {
         }
         try {
             if (run != null) {
-                catalog.find(run.request().goldenPath()).ifPresentOrElse(
-                        path -> sendCard(run, CardBuilder.card(run, path, links(path, context(run, null)))),
-                        () -> store.cardShown(id, run.updatedAt()));
+                try (RunTrace.Scope traced = trace.enter(id, run.request())) {
+                    catalog.find(run.request().goldenPath()).ifPresentOrElse(
+                            path -> sendCard(run, CardBuilder.card(run, path, links(path, context(run, null)))),
+                            () -> store.cardShown(id, run.updatedAt()));
+                }
             }
         } finally {
             synchronized (lock) {

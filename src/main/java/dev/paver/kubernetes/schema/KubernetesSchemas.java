@@ -2,12 +2,12 @@ package dev.paver.kubernetes.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.PathType;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.convention.ManifestSchemas;
 import dev.paver.core.convention.Names;
@@ -62,14 +62,14 @@ public final class KubernetesSchemas implements ManifestSchemas {
             "schemas/crossplane/xrds.yaml",
             "schemas/crossplane/xrds-v2.yaml");
 
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .pathType(PathType.JSON_POINTER).locale(Locale.ENGLISH).formatAssertionsEnabled(false).build();
+    private static final SchemaRegistry FACTORY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
+            registry -> registry.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                    .pathType(PathType.JSON_POINTER).locale(Locale.ENGLISH).formatAssertionsEnabled(false).build()));
 
     private final boolean strict;
     private final ModelSchemas model = new ModelSchemas();
     private volatile CustomResourceSchemas custom;
-    private final Map<String, Optional<JsonSchema>> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Schema>> compiled = new ConcurrentHashMap<>();
 
     /**
      * @param strict whether objects reject fields their schema does not declare (kubeconform's {@code -strict})
@@ -117,7 +117,7 @@ public final class KubernetesSchemas implements ManifestSchemas {
             }
             return;
         }
-        Optional<JsonSchema> schema = schemaOf(v, k);
+        Optional<Schema> schema = schemaOf(v, k);
         if (schema.isEmpty()) {
             out.add(violation(doc, at, subject, "could not find schema for " + k + " (" + v + "): the gate knows the "
                     + "built-in kinds of Kubernetes " + KUBERNETES_VERSION + ", SealedSecret, Argo CD's Application, "
@@ -125,10 +125,10 @@ public final class KubernetesSchemas implements ManifestSchemas {
             return;
         }
         Set<String> seen = new LinkedHashSet<>();
-        for (ValidationMessage message : schema.get().validate(SchemaTrees.toJson(body))) {
+        for (Error message : schema.get().validate(SchemaTrees.toJson(body))) {
             String location = message.getInstanceLocation().toString();
             String pointer = location.equals("$") ? "" : location;
-            String field = "additionalProperties".equals(message.getType()) && message.getProperty() != null
+            String field = "additionalProperties".equals(message.getKeyword()) && message.getProperty() != null
                     ? pointer + "/" + escape(message.getProperty()) : pointer;
             String text = describe(message, pointer, field, k, v);
             if (seen.add(field + " " + text)) {
@@ -158,8 +158,8 @@ public final class KubernetesSchemas implements ManifestSchemas {
     }
 
     /** The compiled schema of a kind, built once. */
-    Optional<JsonSchema> schemaOf(String apiVersion, String kind) {
-        return compiled.computeIfAbsent(apiVersion + "/" + kind, key -> build(apiVersion, kind).map(s -> FACTORY.getSchema(s, CONFIG)));
+    Optional<Schema> schemaOf(String apiVersion, String kind) {
+        return compiled.computeIfAbsent(apiVersion + "/" + kind, key -> build(apiVersion, kind).map(s -> FACTORY.getSchema(s)));
     }
 
     /** The JSON Schema of a kind as the gate uses it (custom resources first, then the built-in kinds). */
@@ -232,11 +232,11 @@ public final class KubernetesSchemas implements ManifestSchemas {
     }
 
     /** What a validation message means, in the words of the gate: the field, the value, what the schema wants. */
-    private static String describe(ValidationMessage message, String pointer, String field, String kind, String apiVersion) {
+    private static String describe(Error message, String pointer, String field, String kind, String apiVersion) {
         String where = path(field);
         JsonNode value = message.getInstanceNode();
         Object[] arguments = message.getArguments() == null ? new Object[0] : message.getArguments();
-        switch (String.valueOf(message.getType())) {
+        switch (String.valueOf(message.getKeyword())) {
             case "type" -> {
                 String expected = arguments.length > 1 ? String.valueOf(arguments[1]) : "another type";
                 expected = expected.replace(", null]", "]").replace("[null, ", "[").replaceAll("^\\[([^,\\]]+)]$", "$1");

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.paver.SharedFixtures;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -104,13 +104,13 @@ class SealedSecretManifestTest {
         JsonNode crd = yamlMapper.readTree(SharedFixtures.text("kubernetes", "sealed-secrets", "bitnami.com_sealedsecrets.crd.yaml"));
         JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
         assertThat(schema.isMissingNode()).isFalse();
-        JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+        Schema validator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(schema);
 
         for (Scope scope : Scope.values()) {
             JsonNode document = yamlMapper.readTree(SealedSecretManifest.render("payments-dev-api", "api-stripe-key", scope,
                     Map.of("STRIPE_KEY", Sealer.seal(TestKeys.key(2048), scope, "payments-dev-api", "api-stripe-key",
                             new byte[] {1, 2, 3})), LABELS));
-            Set<ValidationMessage> problems = validator.validate(document);
+            List<Error> problems = validator.validate(document);
             assertThat(problems).as(scope.id()).isEmpty();
         }
         // and the schema does judge: a spec without encryptedData is refused
