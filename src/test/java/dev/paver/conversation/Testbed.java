@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real Paver server and the stand-ins around it, all on loopback: the Slack Web API (WireMock), local git
@@ -306,5 +307,20 @@ public final class Testbed implements AutoCloseable {
             daemon.close();
         }
         slack.close();
+    }
+
+    /**
+     * Whether {@code condition} holds within {@code limit}, asked every 100 ms (at least once); for what Paver does
+     * on its own threads after a request was answered.
+     */
+    public static boolean eventually(BooleanSupplier condition, Duration limit) throws InterruptedException {
+        long tries = Math.max(1, limit.toMillis() / 100);
+        for (long i = 0; i < tries; i++) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 }

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,10 +76,10 @@ class GitHubAppAuthenticationTest {
                 testbed.slashCommand("C0PAYMENTS", "U0DANA", "dana", "/platform create-service " + services.get(i)
                         + " --system checkout --owner team-payments --profile small", "T" + i, "valid");
                 int opened = 2 * (i + 1);
-                assertThat(eventually(() -> github.openPullRequests() == opened, 600))
+                assertThat(Testbed.eventually(() -> github.openPullRequests() == opened, Duration.ofSeconds(60)))
                         .as("both pull requests of run %d open", i + 1).isTrue();
                 // the next run starts on a later token; meanwhile open pull requests are polled every 200 ms
-                assertThat(eventually(() -> github.tokensIssued() > Math.max(tokensBefore, 1), 100))
+                assertThat(Testbed.eventually(() -> github.tokensIssued() > Math.max(tokensBefore, 1), Duration.ofSeconds(10)))
                         .as("a new installation token after run %d", i + 1).isTrue();
             }
 
@@ -182,13 +181,4 @@ class GitHubAppAuthenticationTest {
                 .filter(t -> t.contains("failed") || t.contains("Failed") || t.contains("HTTP 401")).toList();
     }
 
-    private static boolean eventually(BooleanSupplier condition, int tenthsOfASecond) throws InterruptedException {
-        for (int i = 0; i < tenthsOfASecond; i++) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
 }

@@ -9,7 +9,6 @@ import dev.paver.core.goldenpath.GoldenPathFixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,7 @@ class GitHubRateLimitWiringTest {
             testbed.slashCommand("C0PAYMENTS", "U0DANA", "dana",
                     "/platform create-service api --system checkout --owner team-payments --profile small", "T1", "valid");
 
-            assertThat(eventually(() -> !waitReplies(testbed).isEmpty())).as("the thread says it waits").isTrue();
+            assertThat(Testbed.eventually(() -> !waitReplies(testbed).isEmpty(), Duration.ofSeconds(30))).as("the thread says it waits").isTrue();
             assertThat(waitReplies(testbed).get(0).param("text")).startsWith("Waiting for GitHub's rate limit until ")
                     .contains("secondary rate limit");
             assertThat(github.secondaryLimitAnswers()).isEqualTo(1);
@@ -48,7 +47,7 @@ class GitHubRateLimitWiringTest {
             assertThat(github.openPullRequests()).isZero();
 
             testbed.clock().advance(Duration.ofSeconds(61));
-            assertThat(eventually(() -> github.openPullRequests() == 2)).as("both pull requests open after the minute").isTrue();
+            assertThat(Testbed.eventually(() -> github.openPullRequests() == 2, Duration.ofSeconds(30))).as("both pull requests open after the minute").isTrue();
             assertThat(github.secondaryLimitAnswers()).isEqualTo(1);
             assertThat(waitReplies(testbed)).as("said once").hasSize(1);
         }
@@ -59,13 +58,4 @@ class GitHubRateLimitWiringTest {
                 .filter(c -> c.param("text") != null && c.param("text").contains("Waiting for GitHub's rate limit")).toList();
     }
 
-    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
 }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,7 @@ class PrometheusScrapeTest {
             HttpResponse<String> ack = testbed.slashCommand("C0PAYMENTS", "U0DANA", "dana",
                     "/platform create-service api --system checkout --owner team-payments --profile small", "T1", "valid");
             assertThat(ack.statusCode()).isEqualTo(200);
-            assertThat(eventually(() -> github.openPullRequests() == 2)).as("both pull requests open").isTrue();
+            assertThat(Testbed.eventually(() -> github.openPullRequests() == 2, Duration.ofSeconds(30))).as("both pull requests open").isTrue();
 
             String scrape = scrape(testbed);
             Map<String, List<Sample>> series = Sample.parse(scrape);
@@ -76,8 +75,8 @@ class PrometheusScrapeTest {
 
             assertThat(value(series, "paver_runs_started_total", "golden_path=\"create-service\"", "origin=\"slash_command\""))
                     .isEqualTo(1.0);
-            assertThat(eventually(() -> value(seriesOf(testbed), "paver_runs_time_to_pull_request_seconds_count",
-                    "golden_path=\"create-service\"") == 2.0)).as("both pull requests timed from the request").isTrue();
+            assertThat(Testbed.eventually(() -> value(seriesOf(testbed), "paver_runs_time_to_pull_request_seconds_count",
+                    "golden_path=\"create-service\"") == 2.0, Duration.ofSeconds(30))).as("both pull requests timed from the request").isTrue();
             assertThat(value(series, "paver_slack_calls_total", "method=\"auth.test\"", "outcome=\"ok\"")).isPositive();
             assertThat(value(series, "paver_slack_events_ack_seconds_count", "outcome=\"acknowledged\""))
                     .as("the warm-up and the command").isGreaterThanOrEqualTo(2.0);
@@ -162,13 +161,4 @@ class PrometheusScrapeTest {
         }
     }
 
-    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
 }
