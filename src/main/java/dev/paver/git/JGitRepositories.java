@@ -454,8 +454,11 @@ public final class JGitRepositories implements RepositoryPort {
             while (existing.next()) {
                 String path = existing.getPathString();
                 for (String added : blobs.keySet()) {
-                    if (added.startsWith(path + "/") || path.startsWith(added + "/")) {
+                    if (added.startsWith(path + "/")) {
                         throw new RepositoryException("cannot write " + added + ": " + path + " is a file in the repository");
+                    }
+                    if (path.startsWith(added + "/")) {
+                        throw new RepositoryException("cannot write " + added + ": it is a folder in the repository (it holds " + path + ")");
                     }
                 }
                 if (!blobs.containsKey(path)) {
@@ -476,16 +479,7 @@ public final class JGitRepositories implements RepositoryPort {
             if (!required && tree.equals(base.getTree())) {
                 return start;
             }
-            PersonIdent now = signature();
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(tree);
-            commit.setParentId(start);
-            commit.setAuthor(now);
-            commit.setCommitter(now);
-            commit.setMessage(message);
-            ObjectId id = inserter.insert(commit);
-            inserter.flush();
-            return id;
+            return insertCommit(inserter, tree, message, start);
         }
     }
 
@@ -1092,18 +1086,24 @@ public final class JGitRepositories implements RepositoryPort {
                     + (files.isEmpty() ? "its files" : String.join(", ", files.stream().sorted().distinct().toList()))
                     + "; nothing was merged. Resolve the conflict on the branch and approve again");
         }
+        try (ObjectInserter inserter = repo.newObjectInserter()) {
+            return insertCommit(inserter, merger.getResultTreeId(), message, mainHead, branchTip);
+        }
+    }
+
+    /** Writes a commit of {@code tree} with {@code parents}, by Paver now, unsigned, and flushes the inserter. */
+    private ObjectId insertCommit(ObjectInserter inserter, ObjectId tree, String message, ObjectId... parents)
+            throws IOException {
         PersonIdent now = signature();
         CommitBuilder commit = new CommitBuilder();
-        commit.setTreeId(merger.getResultTreeId());
-        commit.setParentIds(mainHead, branchTip);
+        commit.setTreeId(tree);
+        commit.setParentIds(parents);
         commit.setAuthor(now);
         commit.setCommitter(now);
         commit.setMessage(message);
-        try (ObjectInserter inserter = repo.newObjectInserter()) {
-            ObjectId id = inserter.insert(commit);
-            inserter.flush();
-            return id;
-        }
+        ObjectId id = inserter.insert(commit);
+        inserter.flush();
+        return id;
     }
 
     /** Pushes {@code commit} to the default branch, fast forward only; the remote's answer for that branch. */
