@@ -1,6 +1,8 @@
 package dev.paver.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.conversation.Testbed;
+import dev.paver.jar.PaverJar;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,8 +32,14 @@ import java.util.concurrent.TimeUnit;
  * the ack and are refused after it (their requester may not run create-service), so the JIT knows the measured path
  * and no run is under way when the clock starts. Bodies and signatures are made before the clock starts; the client
  * (HttpURLConnection, kept-alive connections) shares the machine, so the figures include its cost. Prints p50, p90,
- * p99 and max in milliseconds. Run: {@code mvn -q test-compile exec:java@bench}; {@code -Dbench.workers=N} sets the
- * run workers.
+ * p99 and max in milliseconds. Run: {@code mvn -q -DskipTests package} then {@code mvn -q test-compile exec:java@bench};
+ * {@code -Dbench.workers=N} sets the run workers.
+ *
+ * <p>Paver runs as users run it: the packaged jar ({@code target/paver.jar}) started with {@code java -jar} in an empty
+ * folder, in a JVM of its own with the JVM's defaults, so that the client's and the stand-in's garbage does not share
+ * its heap and its collector; its settings are the benchmark's, handed over as {@code SPRING_APPLICATION_JSON}, and
+ * {@code -Dbench.java-options=...} becomes its {@code JAVA_TOOL_OPTIONS} (e.g. {@code -Xlog:gc:file=gc.log}).
+ * {@code -Dbench.paver=in-process} runs it inside the benchmark's JVM instead (for a profiler attached to one JVM).
  */
 public final class AckBenchmark {
 
@@ -38,6 +48,10 @@ public final class AckBenchmark {
     static final String USER = "U0BENCH";
     static final String WARMUP_USER = "U0WARMUP";
     static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 50);
+    static final boolean IN_PROCESS = "in-process".equals(System.getProperty("bench.paver", "jar"));
+    /** The testbed's settings that describe its own folders and port: the jar keeps its defaults for these. */
+    static final Set<String> TESTBED_LAYOUT = Set.of("server.port", "server.address", "paver.git.local-root",
+            "paver.git.work-dir", "paver.templates.dir", "spring.datasource.url");
 
     private AckBenchmark() {
     }
@@ -68,32 +82,13 @@ public final class AckBenchmark {
                 testbed.property("paver.runs.worker-threads", workers); // the run workers the started runs compete on
             }
             testbed.property("paver.approvals.may-run.create-service.payments[0]", USER);
-            testbed.startPaver();
-            // warm the JIT on both code paths: the warm-up create-service requests are checked, stored and
-            // acknowledged as the measured ones are, then refused after the ack (their requester may not run
-            // create-service in payments), so no run is started before the figures are taken
-            measure(testbed, "warm-up", WARMUP, WARMUP_USER, i -> i % 2 == 0 ? "/platform help"
-                    : String.format("/platform create-service warm-%04d --system checkout --owner team-payments", i));
-            // and let their intake (refused, each told privately) finish before the clock starts
-            int refused = WARMUP / 2;
-            for (int wait = 0; wait < 600 && testbed.slack().calls("response_url").size() < refused; wait++) {
-                Thread.sleep(100);
-            }
-            int toldInWarmUp = testbed.slack().calls("response_url").size();
-            List<Long> help = measure(testbed, "help", COMMANDS, USER, i -> "/platform help");
-            List<Long> create = measure(testbed, "create-service", COMMANDS, USER,
-                    i -> String.format("/platform create-service svc-%04d --system checkout --owner team-payments", i));
-            System.out.println();
-            System.out.println("Acknowledgement latency, " + COMMANDS + " signed slash commands, " + CONCURRENCY
-                    + " at a time, " + Runtime.getRuntime().availableProcessors() + " cores, "
-                    + (postgres == null ? "H2" : "PostgreSQL") + ":");
-            report("/platform help", help);
-            report("/platform create-service (starts a run)", create);
-            var all = testbed.slack().calls("response_url");
-            var told = all.subList(Math.min(toldInWarmUp, all.size()), all.size());
-            if (!told.isEmpty()) {
-                System.out.println("  " + told.size() + " requesters were told privately that their run did not start, e.g. "
-                        + told.get(0).param("body"));
+            if (IN_PROCESS) {
+                testbed.startPaver();
+                measureAll(testbed, testbed.eventsUrl().toURL(), postgres == null ? "H2" : "PostgreSQL");
+            } else {
+                try (PaverJar jar = PaverJar.start(Files.createDirectories(work.resolve("jar")), jarEnvironment(testbed))) {
+                    measureAll(testbed, jar.url("/slack/events").toURL(), postgres == null ? "H2" : "PostgreSQL");
+                }
             }
         }
         if (postgres != null) {
@@ -102,11 +97,60 @@ public final class AckBenchmark {
         System.exit(0);
     }
 
+    /** Warms up, measures {@code help} and {@code create-service} against {@code events} and prints the figures. */
+    private static void measureAll(Testbed testbed, URL events, String database) throws Exception {
+        // warm the JIT on both code paths: the warm-up create-service requests are checked, stored and
+        // acknowledged as the measured ones are, then refused after the ack (their requester may not run
+        // create-service in payments), so no run is started before the figures are taken
+        measure(testbed, events, "warm-up", WARMUP, WARMUP_USER, i -> i % 2 == 0 ? "/platform help"
+                : String.format("/platform create-service warm-%04d --system checkout --owner team-payments", i));
+        // and let their intake (refused, each told privately) finish before the clock starts
+        int refused = WARMUP / 2;
+        for (int wait = 0; wait < 600 && testbed.slack().calls("response_url").size() < refused; wait++) {
+            Thread.sleep(100);
+        }
+        int toldInWarmUp = testbed.slack().calls("response_url").size();
+        List<Long> help = measure(testbed, events, "help", COMMANDS, USER, i -> "/platform help");
+        List<Long> create = measure(testbed, events, "create-service", COMMANDS, USER,
+                i -> String.format("/platform create-service svc-%04d --system checkout --owner team-payments", i));
+        System.out.println();
+        System.out.println("Acknowledgement latency, " + COMMANDS + " signed slash commands, " + CONCURRENCY
+                + " at a time, " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + database + ", Paver "
+                + (IN_PROCESS ? "in the benchmark's JVM" : "as java -jar paver.jar in a JVM of its own") + ":");
+        report("/platform help", help);
+        report("/platform create-service (starts a run)", create);
+        var all = testbed.slack().calls("response_url");
+        var told = all.subList(Math.min(toldInWarmUp, all.size()), all.size());
+        if (!told.isEmpty()) {
+            System.out.println("  " + told.size() + " requesters were told privately that their run did not start, e.g. "
+                    + told.get(0).param("body"));
+        }
+    }
+
     private interface Command {
         String text(int i);
     }
 
-    private static List<Long> measure(Testbed testbed, String label, int count, String user, Command command)
+    /**
+     * The environment of the packaged jar: the testbed's settings but its folders and port (the jar uses its working
+     * folder's {@code data/}, its own templates and the port {@link PaverJar} gives it), as {@code SPRING_APPLICATION_JSON};
+     * the database of {@code -Dbench.db=postgresql} is kept.
+     */
+    private static Map<String, String> jarEnvironment(Testbed testbed) throws Exception {
+        Map<String, Object> settings = new LinkedHashMap<>(testbed.properties());
+        boolean h2 = String.valueOf(settings.get("spring.datasource.url")).startsWith("jdbc:h2:");
+        settings.keySet().removeIf(key -> TESTBED_LAYOUT.contains(key) && (h2 || !key.startsWith("spring.datasource.")));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SPRING_APPLICATION_JSON", new ObjectMapper().writeValueAsString(settings));
+        String options = System.getProperty("bench.java-options", "");
+        if (!options.isBlank()) {
+            env.put("JAVA_TOOL_OPTIONS", options);
+        }
+        return env;
+    }
+
+    private static List<Long> measure(Testbed testbed, URL url, String label, int count, String user, Command command)
             throws Exception {
         List<String> bodies = new ArrayList<>();
         List<Map<String, String>> headers = new ArrayList<>();
@@ -114,7 +158,6 @@ public final class AckBenchmark {
             bodies.add(testbed.slashCommandBody("C0BENCH", user, "bench", command.text(i), label + "-" + i));
             headers.add(testbed.signedHeaders(bodies.get(i), "valid"));
         }
-        URL url = testbed.eventsUrl().toURL();
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
         List<Future<Long>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {

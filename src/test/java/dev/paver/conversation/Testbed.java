@@ -18,6 +18,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -173,6 +174,11 @@ public final class Testbed implements AutoCloseable {
     /** Sets or overrides a property for the next {@link #startPaver()}. */
     public void property(String key, String value) {
         properties.put(key, value);
+    }
+
+    /** The properties the next {@link #startPaver()} gives Paver, in the order they were set. */
+    public Map<String, Object> properties() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 
     /** Starts Paver (again, after {@link #stopPaver()}: same database, repositories and stand-ins). */
