@@ -22,6 +22,7 @@ import dev.paver.core.report.PostLog;
 import dev.paver.core.run.Home;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
+import dev.paver.core.run.RunFinder;
 import dev.paver.core.run.RunStore;
 import dev.paver.core.run.Foreground;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,7 +89,8 @@ public class SlackConfiguration {
                                   SeenRequests seenRequests) {
         return new SlackListeners(intake, properties.slack().command(), new SlackListeners.Decisions(approvals,
                 new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions),
-                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine),
+                user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine,
+                new RunFinder(runs, conventions), clock),
                 new Replays(seenRequests, Clock.systemUTC()));
     }
 

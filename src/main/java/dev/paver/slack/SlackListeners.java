@@ -7,6 +7,8 @@ import dev.paver.core.audit.AuditTrail;
 import dev.paver.core.run.Home;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
+import dev.paver.core.run.RunFinder;
+import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -32,17 +34,19 @@ public final class SlackListeners implements AutoCloseable {
     private final AppHome home;
 
     /**
-     * What the approval buttons, the Extend button, {@code audit} and App Home need.
+     * What the approval buttons, the Extend button, {@code audit}, {@code runs}, {@code status} and App Home need.
      *
      * @param approvals  votes and denials
      * @param extensions the Extend button
      * @param audit      {@code /platform audit <key>}
      * @param home       a user's App Home, by user id
      * @param wake       schedules a pass over a run (by id) once a decision was made
-     * @param engine     the run engine, for Open PR after a preview ({@link RunEngine#signal})
+     * @param engine     the run engine, for Open PR after a preview ({@link RunEngine#signal}) and a run's card
+     * @param finder     {@code /platform runs} and {@code /platform status}
+     * @param clock      the time a run's age is counted to
      */
     public record Decisions(Approvals approvals, Extensions extensions, AuditTrail audit, Function<String, Home> home,
-                            Consumer<String> wake, RunEngine engine) {
+                            Consumer<String> wake, RunEngine engine, RunFinder finder, Clock clock) {
     }
 
     /**
@@ -51,7 +55,7 @@ public final class SlackListeners implements AutoCloseable {
      */
     public SlackListeners(Intake intake, String command, Decisions decisions, Replays replays) {
         RunStarter starter = new RunStarter(intake, executor, command);
-        this.command = new SlashCommandHandler(intake, command, decisions.audit(), executor, starter, replays);
+        this.command = new SlashCommandHandler(intake, command, decisions, executor, starter, replays);
         this.modals = new ModalSubmissionHandler(intake, starter);
         this.home = new AppHome(decisions.home(), decisions.approvals(), executor);
         this.approvalButtons = new ApprovalButtons(decisions.approvals(), decisions.extensions(), decisions.wake(), home, executor);

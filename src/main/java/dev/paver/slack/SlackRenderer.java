@@ -24,11 +24,16 @@ import dev.paver.core.report.Message;
 import dev.paver.core.report.Times;
 import dev.paver.core.run.Home;
 import dev.paver.core.run.Intake;
+import dev.paver.core.run.Run;
+import dev.paver.core.run.RunFinder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Renders Paver's message model as Slack Block Kit (api.slack.com/reference/block-kit) and as the plain
@@ -171,6 +176,9 @@ public final class SlackRenderer {
         }
         out.append("\n\n`").append(command).append(" audit <key>` shows who asked, approved and changed what, e.g. `")
                 .append(command).append(" audit payments-prod-api`.");
+        out.append("\n`").append(command).append(" runs` lists your runs, `").append(command)
+                .append(" runs <key or service>` the runs about one, and `").append(command)
+                .append(" status <run id>` shows a run's card, only to you.");
         out.append("\n`").append(command).append(" help` shows this list.");
         return out.toString();
     }
@@ -194,6 +202,58 @@ public final class SlackRenderer {
         return truncate(out.toString(), 3900);
     }
 
+    /**
+     * The answer to {@code runs} and {@code runs <key or service>}: one line per run, newest first (see {@link #runLine}).
+     *
+     * @param card the run's card as its thread shows it, or empty (its golden path is gone)
+     */
+    public static String runs(RunFinder.Found found, Function<Run, Optional<Card>> card, Instant now, String command) {
+        String about = found.query().isEmpty() ? "" : " about `" + escape(found.query()) + "`";
+        if (found.runs().isEmpty()) {
+            return found.query().isEmpty() ? "You have not asked Paver for anything yet. `" + command + " help` lists what you can ask for."
+                    : "No run" + about + " among the last " + RunFinder.SEARCHED + " runs.";
+        }
+        StringBuilder out = new StringBuilder(found.query().isEmpty() ? "*Your runs*, newest first:" : "*Runs" + about + "*, newest first:");
+        for (Run run : found.runs()) {
+            out.append('\n').append(runLine(run, card.apply(run), now, true));
+        }
+        if (found.more()) {
+            out.append("\n_Only the newest ").append(found.runs().size()).append(" are shown._");
+        }
+        out.append("\n`").append(command).append(" status <run id>` shows one run's card.");
+        return truncate(out.toString(), 3900);
+    }
+
+    /**
+     * One run on one line: {@code • `id` *title*: state · 3m 05s ago in #channel · links}; the title, the state and
+     * the links ({@code withLinks}) are the card's, else the golden path, the subject and the run's state.
+     */
+    static String runLine(Run run, Optional<Card> card, Instant now, boolean withLinks) {
+        StringBuilder line = new StringBuilder("• `").append(run.id()).append("` *")
+                .append(escape(card.map(Card::title).orElse(run.request().goldenPath() + " " + Intake.subject(run.request()))))
+                .append("*: ").append(escape(card.map(Card::state).orElse(run.state().name().toLowerCase(Locale.ROOT))))
+                .append(" · ").append(Times.elapsed(Duration.between(run.createdAt(), now))).append(" ago");
+        String channel = run.thread() == null ? run.request().channel() : run.thread().channel();
+        if (channel != null && channel.matches("[CG][A-Z0-9]+")) {
+            line.append(" in <#").append(channel).append('>');
+        }
+        card.map(Card::links).filter(l -> withLinks && !l.isEmpty()).ifPresent(l -> line.append(" · ").append(links(l)));
+        return line.toString();
+    }
+
+    /**
+     * The answer to {@code status <run id>}: the run's card as its thread shows it, with its id, age and channel first.
+     *
+     * @param card the run's card, or empty (its golden path is gone: the line alone)
+     */
+    public static List<LayoutBlock> status(Run run, Optional<Card> card, Instant now) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        // the card's blocks below carry its links
+        blocks.add(section(s -> s.text(markdownText(truncate(runLine(run, card, now, false), 3000)))));
+        card.ifPresent(c -> blocks.addAll(blocks(c)));
+        return blocks.size() > 50 ? blocks.subList(0, 50) : blocks;
+    }
+
     /** The App Home tab (a {@code home} view for {@code views.publish}). */
     public static View home(Home home, Approvals approvals) {
         List<LayoutBlock> blocks = new ArrayList<>();
@@ -207,9 +267,7 @@ public final class SlackRenderer {
         blocks.add(header(h -> h.text(plainText("Your runs"))));
         StringBuilder runs = new StringBuilder();
         for (var run : home.runs()) {
-            runs.append("• `").append(run.id()).append("` ").append(escape(run.request().goldenPath())).append(' ')
-                    .append(escape(Intake.subject(run.request()))).append(": *")
-                    .append(run.state().name().toLowerCase(Locale.ROOT)).append("*\n");
+            runs.append(runLine(run, Optional.empty(), home.now(), false)).append('\n');
         }
         String runText = runs.length() == 0 ? "You have not asked Paver for anything yet." : runs.toString();
         blocks.add(section(s -> s.text(markdownText(truncate(runText, 3000)))));

@@ -4,12 +4,18 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
+import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.methods.response.views.ViewsOpenResponse;
 import dev.paver.core.audit.AuditTrail;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.run.Intake;
+import dev.paver.core.run.Run;
+import dev.paver.core.run.RunFinder;
 import dev.paver.core.run.RunRequest;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * The slash command ({@code /platform ...}; payload: "Implementing slash commands", docs.slack.dev). Parses and
  * checks the text in memory, then acks: with the help, a reply or the violations when there is nothing to start;
  * with the start message when the run starts (after the ack, on the intake executor); empty when a modal opens or
- * an audit is looked up after the ack (answered through {@code response_url}). A failure before the ack is acked
- * with a reference to Paver's log, and nothing is started. The same signed request sent again changes nothing: its
- * run is stored once, and a modal or an audit answer is given once ({@link Replays}).
+ * an audit, {@code runs} or {@code status} answer is looked up after the ack (answered through {@code response_url},
+ * only to the person who asked). A failure before the ack is acked with a reference to Paver's log, and nothing is
+ * started. The same signed request sent again changes nothing: its run is stored once, and a modal or an answer is
+ * given once ({@link Replays}).
  */
 final class SlashCommandHandler {
 
@@ -28,16 +35,18 @@ final class SlashCommandHandler {
     private final Intake intake;
     private final String command;
     private final AuditTrail audit;
+    private final SlackListeners.Decisions decisions;
     private final IntakeExecutor executor;
     private final RunStarter starter;
     private final Replays replays;
 
-    SlashCommandHandler(Intake intake, String command, AuditTrail audit, IntakeExecutor executor, RunStarter starter,
-                        Replays replays) {
+    SlashCommandHandler(Intake intake, String command, SlackListeners.Decisions decisions, IntakeExecutor executor,
+                        RunStarter starter, Replays replays) {
         this.replays = replays;
         this.intake = intake;
         this.command = command;
-        this.audit = audit;
+        this.decisions = decisions;
+        this.audit = decisions.audit();
         this.executor = executor;
         this.starter = starter;
     }
@@ -81,6 +90,22 @@ final class SlashCommandHandler {
             });
             return ctx.ack();
         }
+        if (parsed instanceof SlashCommandParser.Runs runs) {
+            executor.execute(() -> {
+                if (!replayed(headers, "runs")) {
+                    answerRuns(runs.query(), userId, ctx);
+                }
+            });
+            return ctx.ack();
+        }
+        if (parsed instanceof SlashCommandParser.Status status) {
+            executor.execute(() -> {
+                if (!replayed(headers, "status")) {
+                    answerStatus(status.runId(), userId, ctx);
+                }
+            });
+            return ctx.ack();
+        }
         if (parsed instanceof SlashCommandParser.Reply reply) {
             return ctx.ack(reply.text());
         }
@@ -114,6 +139,42 @@ final class SlashCommandHandler {
                     + ". If it holds, the status card follows in this channel; if not, I tell you here.");
         }
         return ctx.ack(":rocket: Starting " + subject + ". I will report every step in a thread under the status card in this channel.");
+    }
+
+    /** Tells {@code userId} privately their newest runs ({@code query} empty) or those about a key or service. */
+    private void answerRuns(String query, String userId, SlashCommandContext ctx) {
+        String answer;
+        try {
+            RunFinder.Found found = query.isEmpty() ? decisions.finder().mine(userId) : decisions.finder().about(query);
+            answer = SlackRenderer.runs(found, decisions.engine()::card, decisions.clock().instant(), command);
+        } catch (IllegalArgumentException e) {
+            answer = SlackRenderer.escape(e.getMessage());
+        }
+        IntakeExecutor.inform(ctx::respond, userId, answer);
+    }
+
+    /** Tells {@code userId} privately the card of one run, or why there is none. */
+    private void answerStatus(String runId, String userId, SlashCommandContext ctx) {
+        Optional<Run> run;
+        try {
+            run = decisions.finder().byId(runId);
+        } catch (IllegalArgumentException e) {
+            IntakeExecutor.inform(ctx::respond, userId, SlackRenderer.escape(e.getMessage()));
+            return;
+        }
+        if (run.isEmpty()) {
+            IntakeExecutor.inform(ctx::respond, userId, "No run has the id `" + SlackRenderer.escape(runId) + "`. `" + command
+                    + " runs` lists yours with their ids.");
+            return;
+        }
+        Run found = run.get();
+        List<LayoutBlock> blocks = SlackRenderer.status(found, decisions.engine().card(found), decisions.clock().instant());
+        String fallback = "Run " + found.id() + ": " + found.state().name().toLowerCase(Locale.ROOT);
+        try {
+            ctx.respond(r -> r.responseType("ephemeral").text(fallback).blocks(blocks));
+        } catch (Exception notified) {
+            LOG.warn("could not tell {} the status of run {}: {}", userId, found.id(), notified.getMessage());
+        }
     }
 
     /** True (and logged) when the request was handled before; a store failure is logged and counts as a replay. */

@@ -24,7 +24,15 @@ public final class SlashCommandParser {
     }
 
     /** The closed result of parsing. */
-    public sealed interface ParseResult permits Help, Invoke, Reply, Audit {
+    public sealed interface ParseResult permits Help, Invoke, Reply, Audit, Runs, Status {
+    }
+
+    /** {@code runs [<key or service>]}: list runs, the requester's own when {@code query} is empty. */
+    public record Runs(String query) implements ParseResult {
+    }
+
+    /** {@code status <run id>}: one run's card, privately. */
+    public record Status(String runId) implements ParseResult {
     }
 
     /** {@code audit <key>}: show the audit log's newest entries about a key or service. */
@@ -62,6 +70,16 @@ public final class SlashCommandParser {
         if (sub.equals("audit")) {
             return tokens.size() == 2 ? new Audit(tokens.get(1))
                     : new Reply("Usage: `" + command + " audit <key>`, e.g. `" + command + " audit payments-prod-api`");
+        }
+        if (sub.equals("runs")) {
+            return tokens.size() <= 2 ? new Runs(tokens.size() == 2 ? tokens.get(1) : "")
+                    : new Reply("Usage: `" + command + " runs` (yours) or `" + command + " runs <key or service>`, e.g. `"
+                    + command + " runs payments-prod-api`");
+        }
+        if (sub.equals("status")) {
+            return tokens.size() == 2 ? new Status(tokens.get(1))
+                    : new Reply("Usage: `" + command + " status <run id>`, with the id that the run's card and `" + command
+                    + " runs` show");
         }
         GoldenPath path = paths.find(sub).orElse(null);
         if (path == null && paths.turnedOff().contains(sub)) {

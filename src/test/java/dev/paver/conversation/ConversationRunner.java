@@ -249,6 +249,11 @@ public final class ConversationRunner implements AutoCloseable {
     }
 
     /** The runs of the Paver instance now running, newest first. */
+    private String newestRunId() {
+        return runs().stream().findFirst().map(dev.paver.core.run.Run::id)
+                .orElseThrow(() -> new AssertionError("{run} in a typed command, but Paver has no run yet"));
+    }
+
     public List<dev.paver.core.run.Run> runs() {
         return testbed.paver().bean(dev.paver.core.run.RunStore.class).recent(100);
     }
@@ -263,7 +268,8 @@ public final class ConversationRunner implements AutoCloseable {
         if (step.containsKey("types")) {
             String user = text(step.get("user"));
             requester = user;
-            String typed = text(step.get("types"));
+            // {run}: the id of Paver's newest run, as `runs` and App Home show it
+            String typed = text(step.get("types")).replace("{run}", text(step.get("types")).contains("{run}") ? newestRunId() : "");
             transcript.user(user, typed);
             modalsBeforeCommand = slack.calls("views.open").size();
             HttpResponse<String> response = slashCommand(user, typed, text(step.getOrDefault("signature", "valid")));
@@ -775,8 +781,7 @@ public final class ConversationRunner implements AutoCloseable {
         for (int i = 0; i < calls.size(); i++) {
             SlackStandIn.SlackCall c = calls.get(i);
             if (c.method().equals("response_url")) {
-                said.add(new PrivateAnswer(responseUrlOwner(c.param("to")), "response URL",
-                        JSON.readTree(c.param("body")).path("text").asText(), i));
+                said.add(new PrivateAnswer(responseUrlOwner(c.param("to")), "response URL", Transcript.responseText(c.param("body")), i));
             } else if (c.method().equals("chat.postEphemeral")) {
                 check(!c.param("user").isEmpty(), "Paver posted an ephemeral message to nobody: " + c.params());
                 said.add(new PrivateAnswer(c.param("user"), "ephemeral in " + c.param("channel"), c.param("text"), i));

@@ -153,21 +153,37 @@ public final class Transcript {
             } else if (c.method().equals("chat.postMessage")) {
                 out.append("  ↳ Paver: ").append(plain(c.param("text")).replace("\n", "\n      ")).append('\n');
             } else if (c.method().equals("response_url")) {
-                try {
-                    out.append("    Paver (only visible to you): ")
-                            .append(plain(JSON.readTree(c.param("body")).path("text").asText())).append('\n');
-                } catch (Exception e) {
-                    out.append("    Paver (only visible to you): ").append(c.param("body")).append('\n');
-                }
+                out.append("    Paver (only visible to you): ").append(plain(responseText(c.param("body"))).replace("\n", "\n      "))
+                        .append('\n');
             }
         }
         return out.toString();
     }
 
     private static String card(SlackStandIn.SlackCall call) {
+        return blocksText(call.param("blocks"), call.param("text"));
+    }
+
+    /**
+     * What a person reads in an answer to a response URL ({@code body}: its JSON): its blocks as text when it has
+     * blocks (its {@code text} is then only the notification's fallback), else its text, as mrkdwn.
+     */
+    public static String responseText(String body) {
+        try {
+            JsonNode answer = JSON.readTree(body);
+            return answer.path("blocks").isArray() && !answer.path("blocks").isEmpty()
+                    ? blocksText(answer.path("blocks").toString(), answer.path("text").asText())
+                    : answer.path("text").asText();
+        } catch (Exception e) {
+            return body;
+        }
+    }
+
+    /** Block Kit blocks ({@code blocksJson}) as plain text, one line per block; {@code fallback} when unreadable. */
+    private static String blocksText(String blocksJson, String fallback) {
         StringBuilder out = new StringBuilder();
         try {
-            JsonNode blocks = JSON.readTree(call.param("blocks"));
+            JsonNode blocks = JSON.readTree(blocksJson);
             for (JsonNode block : blocks) {
                 switch (block.path("type").asText()) {
                     case "header" -> out.append(block.path("text").path("text").asText()).append('\n');
@@ -192,7 +208,7 @@ public final class Transcript {
                 }
             }
         } catch (Exception e) {
-            out.append(call.param("text"));
+            out.append(fallback);
         }
         return out.toString().strip();
     }

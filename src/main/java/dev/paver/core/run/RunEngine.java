@@ -882,6 +882,16 @@ public final class RunEngine {
     }
 
     /**
+     * The status card of {@code run} as its thread shows it now (title, state, steps and the template's output links
+     * rendered from the steps done), for a private answer about the run.
+     *
+     * @return empty when the run's golden path is no longer in the catalog
+     */
+    public Optional<Card> card(Run run) {
+        return catalog.find(run.request().goldenPath()).map(path -> CardBuilder.card(run, path, links(path, context(run, null))));
+    }
+
+    /**
      * Sends the edits that cards still lack: every posted card whose run changed after what the card last showed
      * (a coalesced edit, one that failed, one a crash cut off), built from the run as stored now, on the engine's
      * executor. Called every second or so. A card is edited at most once per {@link #cardEdits} interval; a failing
@@ -939,9 +949,7 @@ public final class RunEngine {
         try {
             if (run != null) {
                 try (RunTrace.Scope traced = trace.enter(id, run.request())) {
-                    catalog.find(run.request().goldenPath()).ifPresentOrElse(
-                            path -> sendCard(run, CardBuilder.card(run, path, links(path, context(run, null)))),
-                            () -> store.cardShown(id, run.updatedAt()));
+                    card(run).ifPresentOrElse(card -> sendCard(run, card), () -> store.cardShown(id, run.updatedAt()));
                 }
             }
         } finally {
