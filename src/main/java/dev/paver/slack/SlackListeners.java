@@ -58,6 +58,9 @@ public final class SlackListeners implements AutoCloseable {
         this.command = new SlashCommandHandler(intake, command, decisions, executor, starter, replays);
         this.modals = new ModalSubmissionHandler(intake, starter);
         this.home = new AppHome(decisions.home(), decisions.approvals(), executor);
+        // a Home tab once opened is kept current as runs and approvals change
+        decisions.engine().observedBy(home);
+        decisions.approvals().observedBy(home);
         this.approvalButtons = new ApprovalButtons(decisions.approvals(), decisions.extensions(), decisions.wake(), home, executor);
         this.preview = new PreviewButton(decisions.engine(), executor);
     }
@@ -77,6 +80,7 @@ public final class SlackListeners implements AutoCloseable {
     /** Finishes the work under way and tells the requesters whose work was still queued. */
     @Override
     public void close() {
+        home.close();
         executor.close();
     }
 }

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,7 +44,7 @@ public final class Approvals {
     private final Notifier notifier;
     private final AuditLog audit;
     private final Clock clock;
-    private volatile DecisionListener decisions = DecisionListener.NONE;
+    private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
 
     public Approvals(ApprovalStore store, ApprovalPolicy policy, Directory directory, Notifier notifier, AuditLog audit,
                      Clock clock) {
@@ -75,13 +77,13 @@ public final class Approvals {
     }
 
     /**
-     * Tells {@code listener} of every decision this instance makes (approved, denied, expired). Without this (the
-     * default), nobody is told.
+     * Tells {@code listener} too of every request this instance opens and every decision it makes (approved, denied,
+     * expired). Without any (the default), nobody is told.
      *
      * @return this instance
      */
     public Approvals observedBy(DecisionListener listener) {
-        this.decisions = listener;
+        listeners.add(listener);
         return this;
     }
 
@@ -115,6 +117,8 @@ public final class Approvals {
             }
             store.prompts(request.id(), prompts);
             request = store.find(request.id()).orElseThrow();
+            ApprovalRequest opened = request;
+            tell(l -> l.asked(opened), request);
         }
         return request;
     }
@@ -232,12 +236,18 @@ public final class Approvals {
         if (!store.decide(request.id(), state, decidedBy, at, reason)) {
             return false;
         }
-        try {
-            decisions.decided(request, state, at);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "approval " + request.id() + ": the decision listener failed: " + e.getMessage());
-        }
+        tell(l -> l.decided(request, state, at), request);
         return true;
+    }
+
+    private void tell(Consumer<DecisionListener> event, ApprovalRequest request) {
+        for (DecisionListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "approval " + request.id() + ": a decision listener failed: " + e.getMessage());
+            }
+        }
     }
 
     /** What is wrong with a deny reason, or null: required, one line, at most {@value #MAX_REASON} characters. */

@@ -3,9 +3,10 @@ package dev.paver.core.approval;
 import java.time.Instant;
 
 /**
- * Hears each decision of an approval request, for what operators watch (metrics): called by {@link Approvals} once per
- * request, by the caller whose conditional update decided it, after it is stored. Must be quick (no I/O) and must not
- * throw; an exception is logged and otherwise ignored.
+ * Hears each approval request opened and each decision of one, for what operators watch (metrics) and what people see
+ * (App Home): {@link #decided} is called by {@link Approvals} once per request, by the caller whose conditional update
+ * decided it, after it is stored. Must be quick (no I/O) and must not throw; an exception is logged and otherwise
+ * ignored.
  */
 public interface DecisionListener {
 
@@ -18,4 +19,8 @@ public interface DecisionListener {
      * @param at       when it was decided
      */
     void decided(ApprovalRequest request, ApprovalState decision, Instant at);
+
+    /** A request was opened and its prompts posted: it now waits for its approvers. Once per request. */
+    default void asked(ApprovalRequest request) {
+    }
 }

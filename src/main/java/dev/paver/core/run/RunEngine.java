@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,7 +73,7 @@ public final class RunEngine {
     private volatile Executor cardExecutor;
     private volatile RunTrace trace = RunTrace.NONE;
     private volatile Foreground foreground;
-    private volatile RunListener listener = RunListener.NONE;
+    private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
     /** run id to System.nanoTime() of its card's last edit */
     private final Map<String, Long> lastCardEdit = new ConcurrentHashMap<>();
     /** run id to System.nanoTime() before which its failed card edit is not tried again */
@@ -174,13 +175,13 @@ public final class RunEngine {
     }
 
     /**
-     * Tells {@code listener} when a run is stored, when it ends and when a step is done ({@link RunListener}). Without
-     * this (the default), nobody is told.
+     * Tells {@code listener} too when a run is stored, when it ends and when a step is done ({@link RunListener}), after
+     * the listeners added before it. Without any (the default), nobody is told.
      *
      * @return this engine
      */
     public RunEngine observedBy(RunListener listener) {
-        this.listener = listener;
+        listeners.add(listener);
         return this;
     }
 
@@ -197,10 +198,12 @@ public final class RunEngine {
 
     /** Tells the listener; a listener that throws is logged, never lets a run fail. */
     private void tell(Consumer<RunListener> event) {
-        try {
-            event.accept(listener);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the run listener failed: " + e.getMessage(), e);
+        for (RunListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a run listener failed: " + e.getMessage(), e);
+            }
         }
     }
 
