@@ -78,13 +78,14 @@ public final class SlackRenderer {
             steps.append('\n');
         }
         blocks.add(section(s -> s.text(markdownText(truncate(steps.toString(), 3000)))));
-        if (!card.links().isEmpty()) {
+        if (!card.links().isEmpty() || !card.buttons().isEmpty()) {
             List<BlockElement> buttons = new ArrayList<>();
             for (int i = 0; i < card.links().size() && i < 5; i++) {
                 Link l = card.links().get(i);
                 String id = LINK_ACTION_PREFIX + i;
                 buttons.add(button(b -> b.actionId(id).text(plainText(truncate(l.title(), 75))).url(l.url())));
             }
+            card.buttons().forEach(b -> buttons.add(element(b)));
             blocks.add(actions(a -> a.elements(buttons)));
         }
         if (!card.note().isEmpty()) {
@@ -116,15 +117,18 @@ public final class SlackRenderer {
         }
         if (!message.buttons().isEmpty()) {
             List<BlockElement> buttons = new ArrayList<>();
-            for (Message.Button b : message.buttons()) {
-                buttons.add(button(e -> {
-                    e.actionId(b.actionId()).value(b.value()).text(plainText(truncate(b.text(), 75)));
-                    return b.style().isEmpty() ? e : e.style(b.style());
-                }));
-            }
+            message.buttons().forEach(b -> buttons.add(element(b)));
             blocks.add(actions(a -> a.elements(buttons)));
         }
         return blocks;
+    }
+
+    /** A button element: its label, action id, value and style. */
+    private static BlockElement element(Message.Button b) {
+        return button(e -> {
+            e.actionId(b.actionId()).value(b.value()).text(plainText(truncate(b.text(), 75)));
+            return b.style().isEmpty() ? e : e.style(b.style());
+        });
     }
 
     /** Escaped text in which {@link Message#mention} marks become Slack mentions ({@code <@U123>}). */

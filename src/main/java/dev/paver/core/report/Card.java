@@ -14,14 +14,22 @@ import java.util.List;
  * @param steps  one line per template step (a {@code paver:preview} step only in a dry run)
  * @param links  the template's output links once known
  * @param note   a line under the steps (deployment tracking off, the failure reason), or empty
+ * @param buttons what a person can do with the run from its card (Retry a failed run), possibly empty
  */
 public record Card(String title, String state, String requester, List<Field> fields, List<StepLine> steps, List<Link> links,
-                   String note) {
+                   String note, List<Message.Button> buttons) {
     public Card {
         fields = List.copyOf(fields);
         steps = List.copyOf(steps);
         links = List.copyOf(links);
         note = note == null ? "" : note;
+        buttons = List.copyOf(buttons);
+    }
+
+    /** A card without buttons. */
+    public Card(String title, String state, String requester, List<Field> fields, List<StepLine> steps, List<Link> links,
+                String note) {
+        this(title, state, requester, fields, steps, links, note, List.of());
     }
 
     /** A label and its value. */

@@ -4,6 +4,7 @@ import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.StepSpec;
 import dev.paver.core.report.Card;
 import dev.paver.core.report.Link;
+import dev.paver.core.report.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,13 @@ public final class CardBuilder {
                 note = "Provisioning tracking is off: no cluster is configured, so Paver follows this run up to the merge.";
             }
         }
-        return new Card(title, state(run), run.request().requester(), fields, steps, links, note);
+        List<Message.Button> buttons = run.state() == RunState.FAILED && run.thread() != null
+                ? List.of(new Message.Button("Retry", RETRY_ACTION_ID, run.id(), "primary")) : List.of();
+        return new Card(title, state(run), run.request().requester(), fields, steps, links, note, buttons);
     }
+
+    /** The action id of a failed run's Retry button; its value is the run id ({@link RunEngine#retry}). */
+    public static final String RETRY_ACTION_ID = "run-retry";
 
     private static String state(Run run) {
         if (run.state() == RunState.WAITING) {

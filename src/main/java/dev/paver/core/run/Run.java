@@ -156,4 +156,9 @@ public final class Run {
     boolean markPosted(String key) {
         return posted.add(key);
     }
+
+    /** Forgets the milestones posted under {@code prefix} (a retried step's), so that they are said again. */
+    void forgetPosted(String prefix) {
+        posted.removeIf(key -> key.startsWith(prefix));
+    }
 }

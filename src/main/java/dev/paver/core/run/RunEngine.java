@@ -314,6 +314,79 @@ public final class RunEngine {
         return out;
     }
 
+    /** What {@link #retry} did. */
+    public enum RetryOutcome {
+        /** the failed steps run again, from the first of them; the thread says who asked */
+        ACCEPTED,
+        /** the run is not failed (unknown, waiting, done, denied or expired, or retried already) */
+        NOT_FAILED,
+        /** only the requester may retry it */
+        NOT_REQUESTER,
+        /** another replica passed over the run for longer than the lease time: nothing changed, the person tries again */
+        BUSY
+    }
+
+    /** The key of a retry in {@link Run#posted()}: {@code retry/<n>}, one per retry, which makes its milestones new. */
+    static final String RETRY_MARK = "retry/";
+
+    /**
+     * Runs a failed run again from its failed step: the steps done before keep their outputs and are not done again
+     * (nothing is pushed twice), the failed step and those after it run as on the first pass, in the same thread,
+     * and their milestones (a second failure included) are said again. Only the requester may retry; the thread says
+     * who did. The run is written under its lease, as a pass writes it.
+     *
+     * @param userId who clicked Retry, from the signed payload
+     */
+    public RetryOutcome retry(String runId, String userId) {
+        synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
+            RetryOutcome refused = retryRefusal(store.find(runId).orElse(null), userId);
+            if (refused != null) {
+                return refused;
+            }
+            if (!awaitLease(runId)) {
+                return RetryOutcome.BUSY;
+            }
+            try {
+                Run run = store.find(runId).orElse(null);
+                refused = retryRefusal(run, userId);
+                if (refused != null) {
+                    return refused;
+                }
+                long attempt = retries(run) + 1;
+                for (StepRun step : run.steps()) {
+                    if (step.status() == StepStatus.FAILED) {
+                        run.step(StepRun.pending(step.stepId()), clock.instant());
+                        run.forgetPosted(step.stepId() + "/");
+                    }
+                }
+                run.markPosted(RETRY_MARK + attempt);
+                run.state(RunState.RUNNING, null, "", clock.instant());
+                store.update(run);
+                post(run, "retried-" + attempt, List.of(Milestone.of("asked", "Retried by " + Message.mention(userId)
+                        + ": the failed step runs again; the steps done before are not done again.")));
+            } finally {
+                release(runId);
+            }
+        }
+        schedule(runId);
+        return RetryOutcome.ACCEPTED;
+    }
+
+    /** How many times the run was retried: its {@code retry/<n>} marks. */
+    private static long retries(Run run) {
+        return run.posted().stream().filter(k -> k.startsWith(RETRY_MARK) && k.indexOf('/', RETRY_MARK.length()) < 0).count();
+    }
+
+    private static RetryOutcome retryRefusal(Run run, String userId) {
+        if (run == null || run.state() != RunState.FAILED || run.thread() == null) {
+            return RetryOutcome.NOT_FAILED;
+        }
+        if (!run.request().requester().equals(userId)) {
+            return RetryOutcome.NOT_REQUESTER;
+        }
+        return null;
+    }
+
     /** What {@link #signal} did. */
     public enum SignalOutcome {
         /** stored; the run goes on */
@@ -867,7 +940,10 @@ public final class RunEngine {
             if (run.hasPosted(key)) {
                 continue;
             }
-            notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()), run.id() + "/" + key);
+            // after a retry, the same milestone of a step run again is a new message: the retry's number in its key
+            long retries = retries(run);
+            notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()),
+                    run.id() + "/" + key + (retries == 0 ? "" : "@" + retries));
             run.markPosted(key);
             store.update(run);
         }
