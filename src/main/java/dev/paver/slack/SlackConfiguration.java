@@ -8,9 +8,11 @@ import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
 import dev.paver.config.PaverProperties;
 import dev.paver.config.PolicyFactory;
 import dev.paver.config.SlackSecrets;
+import dev.paver.core.access.AccessPort;
 import dev.paver.core.access.GrantStore;
 import dev.paver.core.access.IdentityPort;
 import dev.paver.core.action.Extensions;
+import dev.paver.core.action.Revocations;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.approval.Directory;
 import dev.paver.core.audit.AuditLog;
@@ -86,11 +88,12 @@ public class SlackConfiguration {
     @Bean
     SlackListeners slackListeners(Intake intake, PaverProperties properties, Approvals approvals, GrantStore grants,
                                   RunStore runs, AuditLog audit, Conventions conventions, RunEngine engine, Clock clock,
-                                  SeenRequests seenRequests) {
+                                  SeenRequests seenRequests, AccessPort access) {
         return new SlackListeners(intake, properties.slack().command(), new SlackListeners.Decisions(approvals,
                 new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions),
                 user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine,
-                new RunFinder(runs, conventions), clock),
+                new RunFinder(runs, conventions),
+                new Revocations(grants, access, approvals.policy(), audit, conventions, clock, engine::wake), clock),
                 new Replays(seenRequests, Clock.systemUTC()));
     }
 

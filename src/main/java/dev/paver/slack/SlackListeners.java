@@ -2,6 +2,7 @@ package dev.paver.slack;
 
 import com.slack.api.bolt.App;
 import dev.paver.core.action.Extensions;
+import dev.paver.core.action.Revocations;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.audit.AuditTrail;
 import dev.paver.core.run.Home;
@@ -35,7 +36,8 @@ public final class SlackListeners implements AutoCloseable {
     private final AppHome home;
 
     /**
-     * What the approval buttons, the Extend button, {@code audit}, {@code runs}, {@code status} and App Home need.
+     * What the approval buttons, the Extend button, {@code audit}, {@code runs}, {@code status}, {@code revoke} and App
+     * Home need.
      *
      * @param approvals  votes and denials
      * @param extensions the Extend button
@@ -44,10 +46,11 @@ public final class SlackListeners implements AutoCloseable {
      * @param wake       schedules a pass over a run (by id) once a decision was made
      * @param engine     the run engine, for Open PR after a preview ({@link RunEngine#signal}) and a run's card
      * @param finder     {@code /platform runs} and {@code /platform status}
+     * @param revocations {@code /platform revoke}
      * @param clock      the time a run's age is counted to
      */
     public record Decisions(Approvals approvals, Extensions extensions, AuditTrail audit, Function<String, Home> home,
-                            Consumer<String> wake, RunEngine engine, RunFinder finder, Clock clock) {
+                            Consumer<String> wake, RunEngine engine, RunFinder finder, Revocations revocations, Clock clock) {
     }
 
     /**

@@ -183,6 +183,8 @@ public final class SlackRenderer {
         out.append("\n`").append(command).append(" runs` lists your runs, `").append(command)
                 .append(" runs <key or service>` the runs about one, and `").append(command)
                 .append(" status <run id>` shows a run's card, only to you.");
+        out.append("\n`").append(command).append(" revoke <key>` ends your production access to that namespace now (an ")
+                .append("approver of its domain ends anyone's).");
         out.append("\n`").append(command).append(" help` shows this list.");
         return out.toString();
     }

@@ -106,6 +106,14 @@ final class SlashCommandHandler {
             });
             return ctx.ack();
         }
+        if (parsed instanceof SlashCommandParser.Revoke revoke) {
+            executor.execute(() -> {
+                if (!replayed(headers, "revoke")) {
+                    IntakeExecutor.inform(ctx::respond, userId, revoke(revoke.key(), userId));
+                }
+            });
+            return ctx.ack();
+        }
         if (parsed instanceof SlashCommandParser.Reply reply) {
             return ctx.ack(reply.text());
         }
@@ -139,6 +147,19 @@ final class SlashCommandHandler {
                     + ". If it holds, the status card follows in this channel; if not, I tell you here.");
         }
         return ctx.ack(":rocket: Starting " + subject + ". I will report every step in a thread under the status card in this channel.");
+    }
+
+    /** Ends the elevations to {@code key} that {@code userId} may end; returns what to tell them. */
+    private String revoke(String key, String userId) {
+        try {
+            return SlackRenderer.mrkdwn(decisions.revocations().revoke(key, userId));
+        } catch (IllegalArgumentException e) {
+            return SlackRenderer.escape(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("revoking the access to {} for {} failed: {}", key, userId, e.getMessage());
+            return ":warning: Paver could not delete the RoleBinding, so the access stays as it was. Try again in a minute; "
+                    + "the platform team finds the cause in Paver's log.";
+        }
     }
 
     /** Tells {@code userId} privately their newest runs ({@code query} empty) or those about a key or service. */

@@ -24,7 +24,11 @@ public final class SlashCommandParser {
     }
 
     /** The closed result of parsing. */
-    public sealed interface ParseResult permits Help, Invoke, Reply, Audit, Runs, Status {
+    public sealed interface ParseResult permits Help, Invoke, Reply, Audit, Runs, Status, Revoke {
+    }
+
+    /** {@code revoke <key>}: end an elevation to that namespace now. */
+    public record Revoke(String key) implements ParseResult {
     }
 
     /** {@code runs [<key or service>]}: list runs, the requester's own when {@code query} is empty. */
@@ -75,6 +79,11 @@ public final class SlashCommandParser {
             return tokens.size() <= 2 ? new Runs(tokens.size() == 2 ? tokens.get(1) : "")
                     : new Reply("Usage: `" + command + " runs` (yours) or `" + command + " runs <key or service>`, e.g. `"
                     + command + " runs payments-prod-api`");
+        }
+        if (sub.equals("revoke")) {
+            return tokens.size() == 2 ? new Revoke(tokens.get(1))
+                    : new Reply("Usage: `" + command + " revoke <key>`, e.g. `" + command + " revoke payments-prod-api`: ends "
+                    + "your access to that namespace now (an approver of its domain ends everyone's)");
         }
         if (sub.equals("status")) {
             return tokens.size() == 2 ? new Status(tokens.get(1))

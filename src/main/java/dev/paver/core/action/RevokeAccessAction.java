@@ -56,6 +56,11 @@ public final class RevokeAccessAction implements Action {
         return "kubernetes:revoke-access";
     }
 
+    /** What an elevation's run waits for while its access lasts: woken when someone revokes it early. */
+    public static String waitKey(String runId) {
+        return "access:" + runId;
+    }
+
     /** The key of the extension request of an expiry. */
     public static String extensionKey(Instant expiresAt) {
         return "extend-" + expiresAt.getEpochSecond();
@@ -82,9 +87,17 @@ public final class RevokeAccessAction implements Action {
         }
         if (grant.state() == Grant.State.REVOKED) {
             Instant at = grant.revokedAt() == null ? now : grant.revokedAt();
-            milestones.add(Milestone.of("revoked", "Access ended: the " + grant.role() + " access of "
-                    + Message.mention(grant.user()) + " to " + grant.namespace() + " expired at " + Times.instant(grant.expiresAt())
-                    + " and Paver deleted the RoleBinding " + grant.binding() + "."));
+            if (at.isBefore(grant.expiresAt())) {
+                String by = Revocations.revokedBy(audit, grant).map(Message::mention).orElse("Paver");
+                milestones.add(Milestone.of("revoked", "Access ended early: " + by + " revoked the " + grant.role()
+                        + " access of " + Message.mention(grant.user()) + " to " + grant.namespace() + " at " + Times.instant(at)
+                        + " (it was to end at " + Times.instant(grant.expiresAt()) + ") and Paver deleted the RoleBinding "
+                        + grant.binding() + "."));
+            } else {
+                milestones.add(Milestone.of("revoked", "Access ended: the " + grant.role() + " access of "
+                        + Message.mention(grant.user()) + " to " + grant.namespace() + " expired at " + Times.instant(grant.expiresAt())
+                        + " and Paver deleted the RoleBinding " + grant.binding() + "."));
+            }
             return new ActionResult.Done(Map.of("revokedAt", at.toString()), "revoked at " + Times.instant(at), milestones);
         }
         Instant remindAt = grant.expiresAt().minus(policy.remindBefore());
@@ -94,7 +107,7 @@ public final class RevokeAccessAction implements Action {
                     + ". Extend asks the approvers again.", List.of(),
                     List.of(new Message.Button("Extend", EXTEND, ctx.runId(), ""))));
         }
-        return new ActionResult.Waiting("access:" + ctx.runId(), "access until " + Times.instant(grant.expiresAt()), milestones,
+        return new ActionResult.Waiting(waitKey(ctx.runId()), "access until " + Times.instant(grant.expiresAt()), milestones,
                 now.isBefore(remindAt) ? remindAt : grant.expiresAt());
     }
 
