@@ -76,10 +76,12 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param timeout   how long a request waits for a decision, default 24h
      * @param mayRun    by golden path id, then by domain ({@code "*"} for any): who may run it (user and user group
      *                  ids); a golden path not listed is open to everyone
+     * @param remindBefore how long before a request expires its approvers who have not voted get a direct message;
+     *                  default a quarter of the timeout, at most 2h
      */
     public record Approvals(Map<String, List<String>> approvers, Map<String, String> channels,
                             @DefaultValue("1") int required, @DefaultValue("24h") Duration timeout,
-                            Map<String, Map<String, List<String>>> mayRun) {
+                            Map<String, Map<String, List<String>>> mayRun, Duration remindBefore) {
     }
 
     /**

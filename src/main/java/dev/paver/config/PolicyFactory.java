@@ -15,7 +15,7 @@ public final class PolicyFactory {
 
     static ApprovalPolicy approvals(PaverProperties.Approvals config) {
         return new ApprovalPolicy(orEmpty(config.approvers()), orEmpty(config.channels()), config.required(), config.timeout(),
-                orEmpty(config.mayRun()));
+                orEmpty(config.mayRun()), config.remindBefore());
     }
 
     /** The configured roles, or the defaults when none are configured. */

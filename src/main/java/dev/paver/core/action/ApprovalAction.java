@@ -13,6 +13,7 @@ import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.run.RunState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,8 +112,10 @@ public final class ApprovalAction implements Action {
                 if (ctx.clock().instant().isAfter(request.expiresAt())) {
                     return expired(approvals.expire(request), milestones);
                 }
+                // woken at the approvers' reminder, then at the expiry
+                Instant remindAt = approvals.remindIfDue(request);
                 return new ActionResult.Waiting(waitKey(request.id()), "waiting for approval (" + request.votes().size() + " of "
-                        + request.required() + ")", milestones, request.expiresAt());
+                        + request.required() + ")", milestones, remindAt != null ? remindAt : request.expiresAt());
             }
         }
     }

@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param timeout   how long a request may wait for a decision before it expires
  * @param mayRun    who may run a golden path, by golden path id, then by domain ({@code "*"} for any domain):
  *                  references; a path with no entry may be run by anyone
+ * @param remindBefore how long before a request's expiry its approvers who have not voted get a direct message;
+ *                  null for {@link #defaultRemindBefore}
  */
 public record ApprovalPolicy(Map<String, List<String>> approvers, Map<String, String> channels, int required,
-                             Duration timeout, Map<String, Map<String, List<String>>> mayRun) {
+                             Duration timeout, Map<String, Map<String, List<String>>> mayRun, Duration remindBefore) {
 
     public ApprovalPolicy {
         approvers = Map.copyOf(approvers);
@@ -30,6 +32,25 @@ public record ApprovalPolicy(Map<String, List<String>> approvers, Map<String, St
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("paver.approvals.timeout must be positive, got " + timeout);
         }
+        if (remindBefore == null) {
+            remindBefore = defaultRemindBefore(timeout);
+        }
+        if (remindBefore.isNegative() || remindBefore.compareTo(timeout) >= 0) {
+            throw new IllegalArgumentException("paver.approvals.remind-before must be at least 0 and less than "
+                    + "paver.approvals.timeout (" + timeout + "), got " + remindBefore);
+        }
+    }
+
+    /** A policy with the default reminder ({@link #defaultRemindBefore}). */
+    public ApprovalPolicy(Map<String, List<String>> approvers, Map<String, String> channels, int required, Duration timeout,
+                          Map<String, Map<String, List<String>>> mayRun) {
+        this(approvers, channels, required, timeout, mayRun, null);
+    }
+
+    /** How long before its expiry a request's approvers are reminded by default: a quarter of the timeout, at most 2 h. */
+    public static Duration defaultRemindBefore(Duration timeout) {
+        Duration quarter = timeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofHours(2)) > 0 ? Duration.ofHours(2) : quarter;
     }
 
     /** The default approval timeout: a request waits a day. */

@@ -115,12 +115,65 @@ public final class Approvals {
             if (channel != null && (thread == null || !channel.equals(thread.channel()))) {
                 prompts.add(new ApprovalRequest.Prompt(channel, notifier.post(channel, prompt, request.id() + "/prompt/" + channel)));
             }
+            // before the prompts are stored: a DM Slack could not take now is sent again with them on the next pass
+            tellApprovers(request, "ask", Message.mention(request.requester()) + " asks for your approval: "
+                    + title(request) + ". Approve or Deny under the request in the run's thread"
+                    + policy.channelOf(request.domain()).map(c -> " or the approvals channel").orElse("")
+                    + "; it expires at " + Times.instant(request.expiresAt()) + ".");
             store.prompts(request.id(), prompts);
             request = store.find(request.id()).orElseThrow();
             ApprovalRequest opened = request;
             tell(l -> l.asked(opened), request);
         }
         return request;
+    }
+
+    /**
+     * Reminds the approvers who have not voted on a pending request that it expires soon, by direct message, once per
+     * request and approver; nothing when the request is decided or the reminder is not due ({@link ApprovalPolicy#remindBefore}).
+     *
+     * @return when the reminder is due, or null when it was sent (or will never be)
+     */
+    public Instant remindIfDue(ApprovalRequest request) {
+        if (request.state() != ApprovalState.PENDING) {
+            return null;
+        }
+        Instant due = request.expiresAt().minus(policy.remindBefore());
+        if (clock.instant().isBefore(due)) {
+            return due;
+        }
+        tellApprovers(request, "remind", "Reminder: " + title(request) + " (asked by " + Message.mention(request.requester())
+                + ") still waits for your decision; it expires at " + Times.instant(request.expiresAt()) + ".");
+        return null;
+    }
+
+    /**
+     * Sends {@code text} by direct message to each approver of the request's domain who is a user (a user group is
+     * reached through the approvals channel), but the requester and those who voted, once per request, {@code what}
+     * and approver. A person Slack refuses to message (deactivated, unknown) is logged and skipped; other failures are
+     * thrown, for the caller's next pass to send again.
+     */
+    private void tellApprovers(ApprovalRequest request, String what, String text) {
+        List<Link> links = request.pullRequest().isEmpty() ? List.of() : List.of(new Link("Pull request", request.pullRequest()));
+        for (String approver : policy.approversOf(request.domain())) {
+            boolean voted = request.votes().stream().anyMatch(v -> v.approver().equals(approver));
+            if (!approver.matches("[UW][A-Z0-9]+") || approver.equals(request.requester()) || voted) {
+                continue;
+            }
+            try {
+                notifier.post(approver, new Message(text, links), request.id() + "/" + what + "/" + approver);
+            } catch (Notifier.NotifierException e) {
+                if (!e.permanent()) {
+                    throw e;
+                }
+                LOG.warning("approval " + request.id() + ": no direct message to " + approver + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The request's title: the first line of its prompt, e.g. "Promote api to prod". */
+    private static String title(ApprovalRequest request) {
+        return request.summary().isEmpty() ? request.purpose() : request.summary().get(0).value();
     }
 
     // the title travels as the first summary line, so that the stored request alone can render its prompt
