@@ -64,17 +64,13 @@ class BackstageFidelityTest {
                     "Paver escapes Markdown characters in values written to .md files (the & of the description "
                             + "becomes \\&); Backstage's Nunjucks runs with autoescape off"),
             new Known("demo-template", "steps[fetch-skeleton].input",
-                    "Paver has no parseRepoUrl and pick filters and no secrets in a step's context (issue 15, point 1)"),
-            new Known("demo-template", "index.html",
-                    "Paver renders with trimBlocks and lstripBlocks on; Backstage's fetch:template has both off unless "
-                            + "its input says otherwise, so the lines of {% if %} blocks keep their indentation and "
-                            + "line ends"));
+                    "Paver has no parseRepoUrl and pick filters and no secrets in a step's context (issue 15, point 1)"));
 
     private record Known(String template, String where, String why) {
     }
 
-    /** A template and the values the form would send. */
-    private record Case(String template, Map<String, Object> values) {
+    /** A template, the values the form would send and the secrets of the run. */
+    private record Case(String template, Map<String, Object> values, Map<String, String> secrets) {
     }
 
     private static final List<Case> CASES = List.of(
@@ -82,12 +78,14 @@ class BackstageFidelityTest {
                     "name", "payments-docs",
                     "description", "Runbooks & how-tos for the payments team",
                     "owner", "group:default/team-a",
-                    "repoUrl", "github.com?owner=acme&repo=payments-docs")),
+                    "repoUrl", "github.com?owner=acme&repo=payments-docs"), Map.of()),
             new Case("demo-template", ordered(
                     "name", "Ada Lovelace",
                     "mode", "dark",
                     "topics", List.of("writing-templates", "builtin-actions"),
-                    "repoUrl", "github.com?owner=acme&repo=landing-page")));
+                    "repoUrl", "github.com?owner=acme&repo=landing-page"),
+                    // the form's RepoUrlPicker asks for the user's GitHub token (requestUserCredentials)
+                    Map.of("USER_OAUTH_TOKEN", "gho_fidelity")));
 
     private static BackstageBackend backstage;
 
@@ -110,13 +108,13 @@ class BackstageFidelityTest {
         for (Case c : CASES) {
             compare(c, differences, equal);
         }
-        System.out.printf("Backstage fidelity: %d equal %s, %d different %s%n", equal.size(), equal,
-                differences.size(), differences.keySet());
+        StringBuilder report = new StringBuilder();
+        differences.forEach((where, detail) -> report.append("\n--- ").append(where).append('\n').append(detail));
+        System.out.printf("Backstage fidelity: %d equal %s, %d different:%s%n", equal.size(), equal,
+                differences.size(), report);
 
         TreeSet<String> expected = new TreeSet<>();
         KNOWN.forEach(k -> expected.add(k.template() + ": " + k.where()));
-        StringBuilder report = new StringBuilder();
-        differences.forEach((where, detail) -> report.append("\n--- ").append(where).append('\n').append(detail));
         assertThat(differences.keySet())
                 .as("what Paver renders differently from Backstage (KNOWN lists what is expected to differ today):%s",
                         report)
@@ -133,7 +131,7 @@ class BackstageFidelityTest {
         spec.put("steps", fetchSteps);
         sent.put("spec", spec);
 
-        ScaffolderClient.DryRun dryRun = backstage.scaffolder().dryRun(sent, c.values(), Map.of(), contents(folder));
+        ScaffolderClient.DryRun dryRun = backstage.scaffolder().dryRun(sent, c.values(), c.secrets(), contents(folder));
 
         Map<String, String> paverFiles = new TreeMap<>();
         TemplateRenderer renderer = new TemplateRenderer();
@@ -143,8 +141,9 @@ class BackstageFidelityTest {
             JsonNode backstageInput = dryRun.stepInput(id);
             String paverInput;
             try {
-                paverInput = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                        renderer.renderValue("steps[" + id + "].input", step.get("input"), engineContext(c.values())));
+                paverInput = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(redacted(
+                        renderer.renderValue("steps[" + id + "].input", step.get("input"), engineContext(c.values())),
+                        c.secrets()));
             } catch (TemplateRenderer.TemplateException e) {
                 paverInput = "(Paver cannot render it: " + e.getMessage() + ")";
             }
@@ -180,6 +179,19 @@ class BackstageFidelityTest {
     private static Map<String, Object> engineContext(Map<String, Object> values) {
         return Map.of("parameters", values, "platform", Map.of(), "steps", Map.of(),
                 "run", Map.of("id", "fidelity", "requester", "U0PAVER01"), "user", Map.of("ref", "U0PAVER01"));
+    }
+
+    /** The value with every text equal to a secret replaced by {@code ***}, as Backstage logs a step's input. */
+    private static Object redacted(Object value, Map<String, String> secrets) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, redacted(v, secrets)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(v -> redacted(v, secrets)).toList();
+        }
+        return value instanceof String text && secrets.containsValue(text) ? "***" : value;
     }
 
     /** What Paver's fetch:template writes for a step with this (rendered) input. */

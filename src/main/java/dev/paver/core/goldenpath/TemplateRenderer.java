@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +41,7 @@ public final class TemplateRenderer {
 
     private final Jinjava jinjava;
     private final Map<Escaping, JinjavaConfig> fileConfigs = new EnumMap<>(Escaping.class);
+    private final Map<FileStyle, JinjavaConfig> styledConfigs = new ConcurrentHashMap<>();
 
     /** A renderer with Backstage's delimiters, strict about unknown variables, output capped at 2 MB. */
     public TemplateRenderer() {
@@ -51,6 +53,10 @@ public final class TemplateRenderer {
     }
 
     private static JinjavaConfig config(Escaping escaping) {
+        return config(escaping, Blocks.TRIMMED);
+    }
+
+    private static JinjavaConfig config(Escaping escaping, Blocks blocks) {
         return JinjavaConfig.newBuilder()
                 .withTokenScannerSymbols(StringTokenScannerSymbols.builder()
                         .withVariableStartString("${{").withVariableEndString("}}")
@@ -60,8 +66,8 @@ public final class TemplateRenderer {
                 .withFailOnUnknownTokens(true)
                 .withNestedInterpretationEnabled(false)
                 .withMaxOutputSize(2L * 1024 * 1024)
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withTrimBlocks(blocks.trim())
+                .withLstripBlocks(blocks.lstrip())
                 .withExecutionMode(new EscapingMode(escaping))
                 .build();
     }
@@ -96,6 +102,38 @@ public final class TemplateRenderer {
         RenderResult result = jinjava.renderForResult(template, context, fileConfigs.get(Escaping.of(path)));
         failOnErrors(path, result.getErrors());
         return result.getOutput();
+    }
+
+    /**
+     * Renders a skeleton file as {@link #renderFile(String, String, Map)} does, with the whitespace around
+     * {@code {% %}} blocks handled as {@code blocks} says (Backstage's {@code fetch:template} inputs
+     * {@code trimBlocks} and {@code lstripBlocks}).
+     *
+     * @throws TemplateException as {@link #render}
+     */
+    public String renderFile(String path, String template, Map<String, ?> context, Blocks blocks) {
+        JinjavaConfig config = styledConfigs.computeIfAbsent(new FileStyle(Escaping.of(path), blocks),
+                style -> config(style.escaping(), style.blocks()));
+        RenderResult result = jinjava.renderForResult(template, context, config);
+        failOnErrors(path, result.getErrors());
+        return result.getOutput();
+    }
+
+    /**
+     * What becomes of the whitespace around a {@code {% %}} block tag: Nunjucks' {@code trimBlocks} (the line end after
+     * a tag is dropped) and {@code lstripBlocks} (the blanks before a tag at the start of a line are dropped). Both
+     * are off in Backstage's {@code fetch:template} unless its input turns them on ("Builtin actions",
+     * {@code fetch:template} input schema, {@code @backstage/plugin-scaffolder-backend}); {@link #render} and
+     * {@link #renderFile(String, String, Map)} have both on.
+     */
+    public record Blocks(boolean trim, boolean lstrip) {
+        /** Both off: Nunjucks' and Backstage's default. */
+        public static final Blocks KEPT = new Blocks(false, false);
+        /** Both on. */
+        public static final Blocks TRIMMED = new Blocks(true, true);
+    }
+
+    private record FileStyle(Escaping escaping, Blocks blocks) {
     }
 
     /**
