@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.action.FetchTemplateAction;
 import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.ParameterSchema;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.run.ActionContext;
@@ -35,7 +36,9 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Paver renders a Backstage template as Backstage does: each template of {@code src/test/resources/backstage-templates/}
+ * Paver renders templates as Backstage does, checked against a real Backstage backend ({@link BackstageBackend}).
+ *
+ * <p>Backstage's templates: each template of {@code src/test/resources/backstage-templates/}
  * is rendered by a real Backstage backend ({@link BackstageBackend}, its Scaffolder's dry run) and by Paver, with
  * the same values, and the two are compared byte for byte, for each {@code fetch:} step of a folder of the template:
  * <ol>
@@ -49,6 +52,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *
  * <p>Where the two differ today, the difference is listed in {@link #KNOWN}, and the test checks that exactly those
  * differ: it fails when a difference appears, and also when a known one is gone (then remove it from the list).
+ *
+ * <p>Paver's golden paths: every example's {@code fetch:template} steps, with the input Paver's engine rendered, are
+ * rendered by Backstage too, and every file must be equal.
  */
 class BackstageFidelityTest {
 
@@ -151,6 +157,49 @@ class BackstageFidelityTest {
         assertThat(equal).as("step inputs and files rendered equal").hasSizeGreaterThanOrEqualTo(7);
     }
 
+    /**
+     * Paver's own golden paths: each example's {@code fetch:template} steps, with the input Paver's engine rendered for
+     * them (their {@code platform} values are Paver's), are sent to Backstage as a template of those steps alone; the
+     * files must be those Paver's steps wrote.
+     */
+    @Test
+    void backstageRendersTheSkeletonsOfPaversGoldenPathsAsPaverDoes() throws IOException {
+        Map<String, String> differences = new TreeMap<>();
+        List<String> equal = new ArrayList<>();
+        for (GoldenPath path : GoldenPathFixtures.templates().all()) {
+            if (path.steps().stream().noneMatch(step -> step.action().equals("fetch:template"))) {
+                continue;
+            }
+            for (Map<String, String> example : path.examples()) {
+                List<GoldenPathFixtures.Fetch> fetches = GoldenPathFixtures.fetchesOfExample(path.id(), example);
+                if (fetches.isEmpty()) {
+                    continue;
+                }
+                String label = path.id() + " " + example;
+                List<Map<String, Object>> steps = new ArrayList<>();
+                Map<String, String> paverFiles = new TreeMap<>();
+                for (GoldenPathFixtures.Fetch fetch : fetches) {
+                    steps.add(ordered("id", fetch.stepId(), "action", "fetch:template", "input", fetch.input()));
+                    paverFiles.putAll(fetch.files());
+                }
+                Map<String, Object> template = ordered("apiVersion", "scaffolder.backstage.io/v1beta3", "kind", "Template",
+                        "metadata", ordered("name", path.id()),
+                        "spec", ordered("type", "service", "parameters", List.of(), "steps", steps));
+                ScaffolderClient.DryRun dryRun = backstage.scaffolder().dryRun(template, Map.of(), Map.of(),
+                        contents(path.folder()));
+                compareFiles(label, dryRun.files(), paverFiles, differences, equal);
+            }
+        }
+        StringBuilder report = new StringBuilder();
+        differences.forEach((where, detail) -> report.append("\n--- ").append(where).append('\n').append(detail));
+        System.out.printf("Backstage fidelity of the golden paths: %d files equal, %d different:%s%n", equal.size(),
+                differences.size(), report);
+
+        assertThat(differences.keySet()).as("files of Paver's golden paths that Backstage renders differently:%s", report)
+                .isEmpty();
+        assertThat(equal).as("files rendered equal").isNotEmpty();
+    }
+
     private static void compare(Case c, Map<String, String> differences, List<String> equal) throws IOException {
         Path folder = TEMPLATES.resolve(c.template());
         Map<String, Object> template = template(folder);
@@ -196,11 +245,17 @@ class BackstageFidelityTest {
             }
         }
 
-        TreeSet<String> paths = new TreeSet<>(dryRun.files().keySet());
+        compareFiles(c.label(), dryRun.files(), paverFiles, differences, equal);
+    }
+
+    /** Compares Backstage's files with Paver's byte for byte; {@code label: path} goes to one list or the other. */
+    private static void compareFiles(String label, Map<String, byte[]> backstageFiles, Map<String, String> paverFiles,
+                                     Map<String, String> differences, List<String> equal) {
+        TreeSet<String> paths = new TreeSet<>(backstageFiles.keySet());
         paths.addAll(paverFiles.keySet());
         for (String path : paths) {
-            String where = c.label() + ": " + path;
-            byte[] expected = dryRun.files().get(path);
+            String where = label + ": " + path;
+            byte[] expected = backstageFiles.get(path);
             String actual = paverFiles.get(path);
             if (expected == null || actual == null) {
                 differences.put(where, expected == null ? "only Paver writes it" : "only Backstage writes it");
