@@ -71,6 +71,8 @@ public final class BackstageBackend implements AutoCloseable {
             builder.environment().put("PAVER_BACKSTAGE_PORT", String.valueOf(port));
             builder.environment().put("PAVER_BACKSTAGE_TOKEN", token);
             builder.environment().put("NODE_ENV", "development");
+            // the backend ends when its standard input, a pipe from this JVM, is closed: also when the JVM dies
+            builder.environment().put("PAVER_BACKSTAGE_EXIT_WITH_STDIN", "true");
             Process process = builder.start();
             BackstageBackend backend = new BackstageBackend(process, URI.create("http://127.0.0.1:" + port), token);
             try {
