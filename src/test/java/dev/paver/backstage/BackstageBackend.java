@@ -98,6 +98,28 @@ public final class BackstageBackend implements AutoCloseable {
         return token;
     }
 
+    /**
+     * {@code GET path} on the backend, with the token unless {@code authenticated} is false.
+     *
+     * @param path an absolute path with its query, e.g. {@code /api/catalog/entities/by-query?filter=kind=template}
+     * @throws IllegalStateException when the backend does not answer within 30 seconds
+     */
+    public HttpResponse<String> get(String path, boolean authenticated) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(Duration.ofSeconds(30)).GET();
+        if (authenticated) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " on the Backstage test backend: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + path, e);
+        }
+    }
+
     /** A client of this backend's Scaffolder. */
     public ScaffolderClient scaffolder() {
         return new ScaffolderClient(baseUrl, token);
