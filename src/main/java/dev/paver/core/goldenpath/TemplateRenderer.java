@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +40,8 @@ public final class TemplateRenderer {
 
     private final Jinjava jinjava;
     private final Map<Escaping, JinjavaConfig> fileConfigs = new EnumMap<>(Escaping.class);
-    private final Map<FileStyle, JinjavaConfig> styledConfigs = new ConcurrentHashMap<>();
+    /** Every escaping with every handling of blocks; filled by the constructor, read only afterwards. */
+    private final Map<FileStyle, JinjavaConfig> styledConfigs = new LinkedHashMap<>();
 
     /** A renderer with Backstage's delimiters, strict about unknown variables, output capped at 2 MB. */
     public TemplateRenderer() {
@@ -49,6 +49,12 @@ public final class TemplateRenderer {
         jinjava.registerFilter(new DumpFilter());
         for (Escaping escaping : Escaping.values()) {
             fileConfigs.put(escaping, config(escaping));
+            for (boolean trim : new boolean[] {false, true}) {
+                for (boolean lstrip : new boolean[] {false, true}) {
+                    Blocks blocks = new Blocks(trim, lstrip);
+                    styledConfigs.put(new FileStyle(escaping, blocks), config(escaping, blocks));
+                }
+            }
         }
     }
 
@@ -112,8 +118,7 @@ public final class TemplateRenderer {
      * @throws TemplateException as {@link #render}
      */
     public String renderFile(String path, String template, Map<String, ?> context, Blocks blocks) {
-        JinjavaConfig config = styledConfigs.computeIfAbsent(new FileStyle(Escaping.of(path), blocks),
-                style -> config(style.escaping(), style.blocks()));
+        JinjavaConfig config = styledConfigs.get(new FileStyle(Escaping.of(path), blocks));
         RenderResult result = jinjava.renderForResult(template, context, config);
         failOnErrors(path, result.getErrors());
         return result.getOutput();
