@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * Inputs: {@code url} (a folder inside the template, e.g. {@code ./skeleton/gitops}), {@code targetPath}
  * (workspace folder, default {@code .}), {@code values} (the {@code values} of the skeleton's expressions),
  * {@code copyWithoutRender} (globs of files copied as they are, e.g. GitHub workflows, whose own
- * {@code ${{ }}} is not Paver's). File and folder names are rendered too. Output: {@code files}, the paths written.
+ * {@code ${{ }}} is not Paver's), {@code trimBlocks} and {@code lstripBlocks} (true or false, default false as in
+ * Backstage: the whitespace around {@code {% %}} tags, {@link TemplateRenderer.Blocks}). File and folder names are
+ * rendered too. Output: {@code files}, the paths written.
  */
 public final class FetchTemplateAction implements Action {
 
@@ -61,6 +63,13 @@ public final class FetchTemplateAction implements Action {
         String target = RepositoryNames.folder(ctx.text("targetPath"));
         Object values = ctx.input().getOrDefault("values", Map.of());
         Map<String, Object> scope = Map.of("values", values);
+        Object trim = ctx.input().getOrDefault("trimBlocks", false);
+        Object lstrip = ctx.input().getOrDefault("lstripBlocks", false);
+        if (!(trim instanceof Boolean) || !(lstrip instanceof Boolean)) {
+            return new ActionResult.Failed("step " + ctx.stepId() + ": trimBlocks and lstripBlocks must be true or false, got "
+                    + trim + " and " + lstrip, List.of());
+        }
+        TemplateRenderer.Blocks blocks = new TemplateRenderer.Blocks((Boolean) trim, (Boolean) lstrip);
         List<PathMatcher> verbatim = new ArrayList<>();
         if (ctx.input().get("copyWithoutRender") instanceof List<?> globs) {
             for (Object glob : globs) {
@@ -74,7 +83,7 @@ public final class FetchTemplateAction implements Action {
                 boolean copy = verbatim.stream().anyMatch(m -> m.matches(Path.of(relative)));
                 String name = RepositoryNames.path(renderer.render(relative, relative, scope));
                 String text = Files.readString(file, StandardCharsets.UTF_8);
-                written.put(target + name, copy ? text : renderer.renderFile(relative, text, scope));
+                written.put(target + name, copy ? text : renderer.renderFile(relative, text, scope, blocks));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read skeleton " + url + " of " + ctx.goldenPath().id(), e);

@@ -40,6 +40,8 @@ public final class TemplateRenderer {
 
     private final Jinjava jinjava;
     private final Map<Escaping, JinjavaConfig> fileConfigs = new EnumMap<>(Escaping.class);
+    /** Every escaping with every handling of blocks; filled by the constructor, read only afterwards. */
+    private final Map<FileStyle, JinjavaConfig> styledConfigs = new LinkedHashMap<>();
 
     /** A renderer with Backstage's delimiters, strict about unknown variables, output capped at 2 MB. */
     public TemplateRenderer() {
@@ -47,10 +49,20 @@ public final class TemplateRenderer {
         jinjava.registerFilter(new DumpFilter());
         for (Escaping escaping : Escaping.values()) {
             fileConfigs.put(escaping, config(escaping));
+            for (boolean trim : new boolean[] {false, true}) {
+                for (boolean lstrip : new boolean[] {false, true}) {
+                    Blocks blocks = new Blocks(trim, lstrip);
+                    styledConfigs.put(new FileStyle(escaping, blocks), config(escaping, blocks));
+                }
+            }
         }
     }
 
     private static JinjavaConfig config(Escaping escaping) {
+        return config(escaping, Blocks.TRIMMED);
+    }
+
+    private static JinjavaConfig config(Escaping escaping, Blocks blocks) {
         return JinjavaConfig.newBuilder()
                 .withTokenScannerSymbols(StringTokenScannerSymbols.builder()
                         .withVariableStartString("${{").withVariableEndString("}}")
@@ -60,8 +72,8 @@ public final class TemplateRenderer {
                 .withFailOnUnknownTokens(true)
                 .withNestedInterpretationEnabled(false)
                 .withMaxOutputSize(2L * 1024 * 1024)
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withTrimBlocks(blocks.trim())
+                .withLstripBlocks(blocks.lstrip())
                 .withExecutionMode(new EscapingMode(escaping))
                 .build();
     }
@@ -96,6 +108,37 @@ public final class TemplateRenderer {
         RenderResult result = jinjava.renderForResult(template, context, fileConfigs.get(Escaping.of(path)));
         failOnErrors(path, result.getErrors());
         return result.getOutput();
+    }
+
+    /**
+     * Renders a skeleton file as {@link #renderFile(String, String, Map)} does, with the whitespace around
+     * {@code {% %}} blocks handled as {@code blocks} says (Backstage's {@code fetch:template} inputs
+     * {@code trimBlocks} and {@code lstripBlocks}).
+     *
+     * @throws TemplateException as {@link #render}
+     */
+    public String renderFile(String path, String template, Map<String, ?> context, Blocks blocks) {
+        JinjavaConfig config = styledConfigs.get(new FileStyle(Escaping.of(path), blocks));
+        RenderResult result = jinjava.renderForResult(template, context, config);
+        failOnErrors(path, result.getErrors());
+        return result.getOutput();
+    }
+
+    /**
+     * What becomes of the whitespace around a {@code {% %}} block tag: Nunjucks' {@code trimBlocks} (the line end after
+     * a tag is dropped) and {@code lstripBlocks} (the blanks before a tag at the start of a line are dropped). Both
+     * are off in Backstage's {@code fetch:template} unless its input turns them on ("Builtin actions",
+     * {@code fetch:template} input schema, {@code @backstage/plugin-scaffolder-backend}); {@link #render} and
+     * {@link #renderFile(String, String, Map)} have both on.
+     */
+    public record Blocks(boolean trim, boolean lstrip) {
+        /** Both off: Nunjucks' and Backstage's default. */
+        public static final Blocks KEPT = new Blocks(false, false);
+        /** Both on. */
+        public static final Blocks TRIMMED = new Blocks(true, true);
+    }
+
+    private record FileStyle(Escaping escaping, Blocks blocks) {
     }
 
     /**

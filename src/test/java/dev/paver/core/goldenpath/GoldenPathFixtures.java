@@ -147,9 +147,35 @@ public final class GoldenPathFixtures {
         return render(pathId, given, platformCatalog, repositories, () -> dev.paver.core.secret.TestKeys.key(4096));
     }
 
+    /**
+     * One {@code fetch:template} step of a rendered run: its id, its input as the engine rendered it, and the files it
+     * wrote (workspace path to text).
+     */
+    public record Fetch(String stepId, Map<String, Object> input, Map<String, String> files) {
+    }
+
+    /**
+     * The {@code fetch:template} steps that an example of {@code pathId} runs ({@link #renderExample}), in order.
+     */
+    public static List<Fetch> fetchesOfExample(String pathId, Map<String, String> example) {
+        boolean newService = pathId.equals("create-service");
+        List<Fetch> fetches = new java.util.ArrayList<>();
+        render(pathId, example, newService ? paymentsCatalog() : paymentsCatalogWithApi(),
+                newService ? Map.of() : Map.of("payments-gitops", paymentsGitopsWithApi()),
+                () -> dev.paver.core.secret.TestKeys.key(4096), fetches);
+        return fetches;
+    }
+
     private static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog,
                                               Map<String, Map<String, String>> repositories,
                                               dev.paver.core.secret.CertificateSource certificates) {
+        return render(pathId, given, platformCatalog, repositories, certificates, null);
+    }
+
+    /** As above; {@code fetches}, when not null, receives each fetch:template step as it runs. */
+    private static Map<String, String> render(String pathId, Map<String, String> given, PlatformCatalog platformCatalog,
+                                              Map<String, Map<String, String>> repositories,
+                                              dev.paver.core.secret.CertificateSource certificates, List<Fetch> fetches) {
         GoldenPathCatalog catalog = templates().only(List.of(pathId));
         GoldenPath path = catalog.find(pathId).orElseThrow();
         SecretParameters.Split split = SecretParameters.withhold(path, given);
@@ -171,7 +197,22 @@ public final class GoldenPathFixtures {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         catalog.all().forEach(p -> p.steps().forEach(s -> ids.add(s.action())));
         NamesOnly git = new NamesOnly(repositories);
-        List<Action> actions = new java.util.ArrayList<>(List.of(new FetchTemplateAction(new TemplateRenderer()), capture,
+        FetchTemplateAction fetch = new FetchTemplateAction(new TemplateRenderer());
+        Action recordedFetch = fetches == null ? fetch : new NamedAction(fetch.id(), true, ctx -> {
+            Map<String, String> before = new TreeMap<>(ctx.workspace());
+            ActionResult result = fetch.execute(ctx);
+            Map<String, String> written = new TreeMap<>();
+            ctx.workspace().forEach((file, text) -> {
+                if (!text.equals(before.get(file))) {
+                    written.put(file, text);
+                }
+            });
+            if (fetches.stream().noneMatch(f -> f.stepId().equals(ctx.stepId()))) { // not again when a run replays it
+                fetches.add(new Fetch(ctx.stepId(), ctx.input(), written));
+            }
+            return result;
+        });
+        List<Action> actions = new java.util.ArrayList<>(List.of(recordedFetch, capture,
                 new dev.paver.core.action.RenderSealedSecretAction(),
                 new dev.paver.core.action.DescribeRepositoryAction(git), new dev.paver.core.action.PromotionAction(git),
                 new dev.paver.core.action.CheckFreeAction(git)));
