@@ -12,6 +12,7 @@ import static com.slack.api.model.view.Views.viewClose;
 import static com.slack.api.model.view.Views.viewSubmit;
 import static com.slack.api.model.view.Views.viewTitle;
 
+import com.slack.api.app_backend.interactive_components.response.Option;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.block.element.BlockElements;
@@ -24,6 +25,7 @@ import dev.paver.core.goldenpath.PlatformCatalog;
 import dev.paver.core.goldenpath.SecretParameters;
 import dev.paver.core.run.Intake;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,9 +68,22 @@ public final class ModalFactory {
                 if (!p.description().isEmpty()) {
                     in.hint(plainText(SlackRenderer.truncate(p.description(), 2000)));
                 }
-                if (!choices.isEmpty()) {
-                    List<OptionObject> options = choices.stream().limit(100)
-                            .map(c -> option(plainText(SlackRenderer.truncate(c, 75)), c)).toList();
+                if (choices.size() > MAX_OPTIONS) {
+                    // more than a static select holds: Slack asks Paver for the options matching what is typed
+                    String placeholder = "Type to search " + SlackRenderer.truncate(p.title().toLowerCase(Locale.ROOT), 50);
+                    if (p.type().equals("array")) {
+                        List<OptionObject> initials = initial == null ? null : List.of(initial.split(",")).stream()
+                                .filter(choices::contains).map(ModalFactory::choice).toList();
+                        in.element(BlockElements.multiExternalSelect(sel -> sel.actionId(ACTION_ID).minQueryLength(0)
+                                .initialOptions(initials == null || initials.isEmpty() ? null : initials)
+                                .placeholder(plainText(placeholder))));
+                        return in;
+                    }
+                    in.element(BlockElements.externalSelect(sel -> sel.actionId(ACTION_ID).minQueryLength(0)
+                            .initialOption(initial != null && choices.contains(initial) ? choice(initial) : null)
+                            .placeholder(plainText(placeholder))));
+                } else if (!choices.isEmpty()) {
+                    List<OptionObject> options = choices.stream().map(ModalFactory::choice).toList();
                     if (p.type().equals("array")) {
                         List<String> initials = initial == null ? List.of() : List.of(initial.split(","));
                         List<OptionObject> selected = options.stream().filter(o -> initials.contains(o.getValue())).toList();
@@ -169,6 +184,32 @@ public final class ModalFactory {
             case "timepicker" -> v.getSelectedTime();
             default -> v.getValue();
         };
+    }
+
+    /**
+     * The most options a static select holds ("Select menu element", Slack's Block Kit reference); a picker with more
+     * choices is an external select, whose options Slack asks for as the person types ({@link #suggestions}).
+     */
+    public static final int MAX_OPTIONS = 100;
+
+    /**
+     * The options of an external select for what the person typed: the parameter's choices (catalog picker or enum)
+     * that contain {@code typed}, ignoring case, those starting with it first, at most {@value #MAX_OPTIONS} (Slack's
+     * limit for a {@code block_suggestion} answer). Empty for a parameter that has no choices.
+     *
+     * @param typed what is typed in the select so far, possibly empty
+     */
+    public static List<Option> suggestions(Parameter p, PlatformCatalog catalog, String typed) {
+        String query = typed == null ? "" : typed.strip().toLowerCase(Locale.ROOT);
+        List<String> matching = choices(p, catalog).stream().filter(c -> c.toLowerCase(Locale.ROOT).contains(query))
+                .sorted(Comparator.comparing((String c) -> !c.toLowerCase(Locale.ROOT).startsWith(query)))
+                .limit(MAX_OPTIONS).toList();
+        return matching.stream().map(c -> new Option(plainText(SlackRenderer.truncate(c, 75)), c)).toList();
+    }
+
+    /** An option whose text is its value, cut to Slack's 75 characters. */
+    private static OptionObject choice(String value) {
+        return option(plainText(SlackRenderer.truncate(value, 75)), value);
     }
 
     private static List<String> choices(Parameter p, PlatformCatalog catalog) {

@@ -1,11 +1,14 @@
 package dev.paver.slack;
 
+import com.slack.api.app_backend.interactive_components.response.Option;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
 import dev.paver.core.convention.Violation;
+import dev.paver.core.goldenpath.Parameter;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunRequest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -32,6 +35,17 @@ final class ModalSubmissionHandler {
 
     /** Registers after every other view submission handler: its pattern is the widest. */
     void register(App app) {
+        // a picker with more choices than a static select holds asks for its options as the person types
+        // ("block_suggestion" payload, docs.slack.dev, "Select menu element: external data source")
+        app.blockSuggestion(ModalFactory.ACTION_ID, (req, ctx) -> {
+            var payload = req.getPayload();
+            String pathId = payload.getView() == null ? "" : payload.getView().getCallbackId();
+            Parameter parameter = intake.paths().find(pathId == null ? "" : pathId)
+                    .map(path -> path.parameters().get(payload.getBlockId())).orElse(null);
+            List<Option> options = parameter == null ? List.of()
+                    : ModalFactory.suggestions(parameter, intake.catalog().current(), payload.getValue());
+            return ctx.ack(r -> r.options(options));
+        });
         app.viewSubmission(GOLDEN_PATH_CALLBACK, (req, ctx) -> {
             var payload = req.getPayload();
             String pathId = payload.getView().getCallbackId();

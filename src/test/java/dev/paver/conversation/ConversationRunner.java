@@ -343,6 +343,20 @@ public final class ConversationRunner implements AutoCloseable {
                 }
                 check(options.equals(strings(e.getValue())), "field " + e.getKey() + " offers " + options);
             }
+            // an external select: what Paver suggests as the person types, `typed` → the options, in order
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) expected.getOrDefault("suggests", Map.of())).entrySet()) {
+                Map<String, Object> suggest = (Map<String, Object>) e.getValue();
+                List<String> options = new ArrayList<>();
+                suggestions(view, e.getKey(), text(suggest.getOrDefault("typed", ""))).forEach(o -> options.add(o.path("value").asText()));
+                if (suggest.containsKey("options")) {
+                    check(options.equals(strings(suggest.get("options"))), "field " + e.getKey() + " suggests " + options
+                            + " for " + quote(text(suggest.getOrDefault("typed", ""))));
+                }
+                if (suggest.containsKey("count")) {
+                    check(options.size() == ((Number) suggest.get("count")).intValue(), "field " + e.getKey() + " suggests "
+                            + options.size() + " options for " + quote(text(suggest.getOrDefault("typed", ""))));
+                }
+            }
         } else if (step.containsKey("clicks")) {
             String user = text(step.get("user"));
             String label = text(step.get("clicks"));
@@ -827,6 +841,15 @@ public final class ConversationRunner implements AutoCloseable {
             inputs.add(id);
             JsonNode element = block.path("element");
             List<String> chosen = values.containsKey(id) ? submitted(values.get(id)) : initialValues(element);
+            if (element.path("type").asText().endsWith("external_select")) {
+                // what Paver suggests as each chosen value is typed: a value it does not suggest cannot be chosen
+                ObjectNode withOptions = element.deepCopy();
+                var options = withOptions.putArray("options");
+                for (String value : chosen.size() == 1 ? List.of(chosen.get(0).split(",")) : chosen) {
+                    suggestions(opened, id, value.strip()).forEach(options::add);
+                }
+                element = withOptions;
+            }
             state.set(id, JSON.createObjectNode().set(element.path("action_id").asText(), elementState(id, element, chosen)));
         }
         for (String field : values.keySet()) {
@@ -835,6 +858,30 @@ public final class ConversationRunner implements AutoCloseable {
         view.set("state", JSON.createObjectNode().set("values", state));
         String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
         return timed(() -> testbed.post(body, "valid"));
+    }
+
+    /**
+     * The options Paver answers for an external select of the modal {@code view} while {@code typed} is typed in field
+     * {@code blockId}: a signed {@code block_suggestion} request, as Slack sends it to the options load URL
+     * ("Select menu element: external data source", Block Kit reference), and its {@code options}.
+     */
+    private JsonNode suggestions(JsonNode view, String blockId, String typed) throws Exception {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("type", "block_suggestion");
+        payload.putObject("user").put("id", requester).put("username", conversation.name(requester)).put("team_id", "T0PAVER");
+        payload.putObject("team").put("id", "T0PAVER").put("domain", "paver");
+        payload.putObject("container").put("type", "view").put("view_id", "V0MODAL");
+        payload.put("api_app_id", "A0PAVER");
+        payload.put("action_id", "value");
+        payload.put("block_id", blockId);
+        payload.put("value", typed);
+        ObjectNode sent = payload.putObject("view");
+        sent.put("id", "V0MODAL").put("type", "modal").put("callback_id", view.path("callback_id").asText())
+                .put("private_metadata", view.path("private_metadata").asText());
+        String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
+        HttpResponse<String> response = testbed.post(body, "valid");
+        check(response.statusCode() == 200, "HTTP " + response.statusCode() + " for the options of " + blockId + ": " + response.body());
+        return JSON.readTree(response.body()).path("options");
     }
 
     /**
@@ -947,7 +994,7 @@ public final class ConversationRunner implements AutoCloseable {
                     v.put("value", chosen.get(0));
                 }
             }
-            case "static_select", "radio_buttons" -> {
+            case "static_select", "external_select", "radio_buttons" -> {
                 check(chosen.size() <= 1, "field " + field + " is a " + type + "; it takes one option, not " + chosen);
                 if (chosen.isEmpty() || chosen.get(0).isEmpty()) {
                     v.putNull("selected_option");
@@ -955,9 +1002,9 @@ public final class ConversationRunner implements AutoCloseable {
                     v.set("selected_option", offered(field, element, chosen.get(0)));
                 }
             }
-            case "multi_static_select", "checkboxes" -> {
+            case "multi_static_select", "multi_external_select", "checkboxes" -> {
                 var options = v.putArray("selected_options");
-                for (String value : chosen.size() == 1 && type.equals("multi_static_select")
+                for (String value : chosen.size() == 1 && type.startsWith("multi_")
                         ? List.of(chosen.get(0).split(",")) : chosen) {
                     options.add(offered(field, element, value.strip()));
                 }

@@ -265,4 +265,31 @@ class ModalFactoryTest {
 
         assertThat(ModalFactory.values(payload.getView().getState())).containsEntry("dry-run", "true");
     }
+
+    @Test
+    void aPickerOfMoreThanAHundredChoicesIsAnExternalSelectAndItsSuggestionsMatchWhatIsTyped() {
+        Map<String, PlatformCatalog.SystemEntry> systems = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= 101; i++) {
+            String name = String.format("shop-%03d", i);
+            systems.put(name, new PlatformCatalog.SystemEntry(name, "payments", "team-payments"));
+        }
+        systems.put("10-legacy", new PlatformCatalog.SystemEntry("10-legacy", "payments", "team-payments"));
+        PlatformCatalog many = new PlatformCatalog(systems, payments.groups());
+
+        View view = ModalFactory.modal(createService, many, Map.of("system", "shop-101"), "C0PAYMENTS");
+        assertThat(input(view, "system").getElement()).isInstanceOf(com.slack.api.model.block.element.ExternalSelectElement.class);
+        var external = (com.slack.api.model.block.element.ExternalSelectElement) input(view, "system").getElement();
+        assertThat(external.getInitialOption().getValue()).as("a typed value stays chosen").isEqualTo("shop-101");
+        assertThat(external.getMinQueryLength()).isZero();
+        assertThat(select(ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS"), "system").getOptions())
+                .as("a short list stays a static select").isNotEmpty();
+
+        var system = createService.parameters().get("system");
+        assertThat(ModalFactory.suggestions(system, many, "")).hasSize(ModalFactory.MAX_OPTIONS);
+        assertThat(ModalFactory.suggestions(system, many, "SHOP-10")).extracting(o -> o.getValue())
+                .as("ignoring case").containsExactly("shop-100", "shop-101");
+        assertThat(ModalFactory.suggestions(system, many, "10")).extracting(o -> o.getValue())
+                .as("those starting with it first").containsExactly("10-legacy", "shop-010", "shop-100", "shop-101");
+        assertThat(ModalFactory.suggestions(createService.parameters().get("service"), many, "a")).as("no choices").isEmpty();
+    }
 }
