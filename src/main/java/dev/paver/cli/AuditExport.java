@@ -31,7 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * {@code java -jar paver.jar audit-export [--since=2026-11-01|2026-11-01T08:00:00Z] [--out=audit.jsonl]}: writes
  * the audit log as JSON lines (one {@code {"at","actor","action","subject","runId","origin","detail"}} object per
- * line, oldest first) to the file or to standard output. Reads the database Paver is configured with
+ * line, oldest first) to the file or to standard output. {@code audit-export --verify} instead checks the log's hash
+ * chain ({@link JdbcAuditLog#verify}) and says whether an entry was edited or deleted, exit code 3 when one was. Reads the database Paver is configured with
  * ({@code spring.datasource.*}, same environment variables and {@code --spring.datasource.url=...} arguments); needs no
  * Slack, git or cluster settings and starts no server.
  */
@@ -52,14 +53,18 @@ public final class AuditExport {
     /**
      * @param args {@code --since=...}, {@code --out=...}, and Spring Boot arguments ({@code --spring.datasource.url=...})
      * @return the exit code: 0; 1 when the database cannot be read (in use by a running Paver on H2, unreachable) or the
-     *         file cannot be written; 2 for a bad argument (the reason, one line, is on standard error)
+     *         file cannot be written; 2 for a bad argument (the reason, one line, is on standard error); 3 when
+     *         {@code --verify} finds the log edited or cut
      */
     public static int run(String[] args) {
         Instant since = Instant.EPOCH;
         Path out = null;
+        boolean verify = false;
         List<String> spring = new ArrayList<>();
         for (String arg : args) {
-            if (arg.startsWith("--since=")) {
+            if (arg.equals("--verify")) {
+                verify = true;
+            } else if (arg.startsWith("--since=")) {
                 try {
                     since = parseSince(arg.substring("--since=".length()));
                 } catch (DateTimeParseException e) {
@@ -73,7 +78,7 @@ public final class AuditExport {
                 spring.add(arg);
             } else {
                 System.err.println("audit-export: unexpected argument " + arg
-                        + "; usage: audit-export [--since=2026-11-01] [--out=audit.jsonl]");
+                        + "; usage: audit-export [--since=2026-11-01] [--out=audit.jsonl] | audit-export --verify");
                 return 2;
             }
         }
@@ -89,6 +94,11 @@ public final class AuditExport {
         } catch (RuntimeException e) {
             System.err.println("audit-export: " + unreadable(e));
             return 1;
+        }
+        if (verify) {
+            try (ConfigurableApplicationContext context = opened) {
+                return verify(new JdbcAuditLog(context.getBean(JdbcTemplate.class)));
+            }
         }
         try (ConfigurableApplicationContext context = opened;
              Writer writer = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
@@ -112,6 +122,22 @@ public final class AuditExport {
             System.err.println("audit-export: cannot write " + out + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Prints what {@link JdbcAuditLog#verify} found, on standard output; 0 when intact, 3 when not. */
+    private static int verify(JdbcAuditLog log) {
+        JdbcAuditLog.Verification found = log.verify();
+        String unchained = found.unchained() == 0 ? ""
+                : " (" + found.unchained() + " older entries were written before the chain began and cannot be verified)";
+        if (found.intact()) {
+            System.out.println("audit-export: the audit log is intact: " + found.entries() + " entries, each as it was written, "
+                    + "none missing" + unchained + ".");
+            return 0;
+        }
+        System.out.println("audit-export: the audit log was changed after it was written (" + found.entries() + " entries checked"
+                + unchained + "):");
+        found.problems().forEach(p -> System.out.println("  " + p));
+        return 3;
     }
 
     /** H2's "Database may be already in use" (another process holds the file lock): {@code ErrorCode.DATABASE_ALREADY_OPEN_1}. */

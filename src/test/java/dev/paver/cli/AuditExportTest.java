@@ -9,7 +9,10 @@ import dev.paver.store.JdbcAuditLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -60,5 +63,53 @@ class AuditExportTest {
                 new java.sql.SQLException("Connection to db:5432 refused", "08001", 0));
         assertThat(AuditExport.unreadable(refused)).isEqualTo(
                 "cannot read the database (spring.datasource.url): SQLException: Connection to db:5432 refused");
+    }
+
+    @Test
+    void verifyFindsAnEntryEditedOrDeletedAfterItWasWritten() throws Exception {
+        String url = "jdbc:h2:file:" + tmp.resolve("chain").toAbsolutePath();
+        assertThat(AuditExport.run(new String[] {"--spring.datasource.url=" + url, "--verify"})).as("an empty log").isZero();
+        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(url, "sa", ""));
+        JdbcAuditLog log = new JdbcAuditLog(jdbc);
+        for (int i = 1; i <= 5; i++) {
+            log.append(new AuditEntry(Instant.parse("2026-11-01T09:00:00Z").plusSeconds(i), "U0ALEX", "approve",
+                    "payments-prod-api", "r" + i, "BUTTON", "promote " + i));
+        }
+        assertThat(log.verify().intact()).isTrue();
+        assertThat(log.verify().entries()).isEqualTo(5);
+        assertThat(AuditExport.run(new String[] {"--spring.datasource.url=" + url, "--verify"})).isZero();
+
+        // someone with the database's password makes an approval look like someone else's
+        jdbc.update("UPDATE audit_log SET actor = 'U0SAM' WHERE run_id = 'r2'");
+        assertThat(log.verify().problems()).singleElement().asString().contains("was changed after it was written", "approve");
+        assertThat(AuditExport.run(new String[] {"--spring.datasource.url=" + url, "--verify"})).isEqualTo(3);
+        jdbc.update("UPDATE audit_log SET actor = 'U0ALEX' WHERE run_id = 'r2'");
+        assertThat(log.verify().intact()).as("put back as it was").isTrue();
+
+        jdbc.update("DELETE FROM audit_log WHERE run_id = 'r3'");
+        assertThat(log.verify().problems()).singleElement().asString().contains("does not follow the entry before it");
+
+        jdbc.update("DELETE FROM audit_log WHERE run_id IN ('r4', 'r5')");
+        assertThat(log.verify().problems()).anySatisfy(p -> assertThat(p).contains("entries at the end were deleted"));
+    }
+
+    @Test
+    void appendsFromManyThreadsAtOnceFormOneChain() throws Exception {
+        JdbcAuditLog log = new JdbcAuditLog(new JdbcTemplate(new DriverManagerDataSource(
+                "jdbc:h2:file:" + tmp.resolve("busy").toAbsolutePath(), "sa", "")));
+        AuditExport.run(new String[] {"--spring.datasource.url=jdbc:h2:file:" + tmp.resolve("busy").toAbsolutePath(), "--verify"});
+        var pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> appends = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            int n = i;
+            appends.add(pool.submit(() -> log.append(new AuditEntry(Instant.now(), "U0DANA", "request", "payments-dev-api",
+                    "r" + n, "TYPED", "create-service " + n))));
+        }
+        for (var append : appends) {
+            append.get();
+        }
+        pool.shutdown();
+        assertThat(log.verify().entries()).isEqualTo(80);
+        assertThat(log.verify().problems()).isEmpty();
     }
 }
