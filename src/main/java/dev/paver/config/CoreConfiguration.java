@@ -30,6 +30,7 @@ import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionRegistry;
 import dev.paver.core.run.Foreground;
 import dev.paver.core.run.Intake;
+import dev.paver.core.run.RunAudit;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunListener;
 import dev.paver.core.run.RunStore;
@@ -203,12 +204,13 @@ public class CoreConfiguration {
                         TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock,
                         PaverProperties properties, Foreground foreground,
                         @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats,
-                        @Qualifier("paverCardEdits") ExecutorService paverCardEdits, RunListener listener) {
+                        @Qualifier("paverCardEdits") ExecutorService paverCardEdits, RunListener listener, AuditLog audit) {
         RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers,
                 properties.runs().lease(), paverLeaseHeartbeats)
                 .cardEdits(CARD_EDIT_INTERVAL, paverCardEdits)
                 .yieldingTo(foreground)
                 .observedBy(new RunLog(listener))
+                .observedBy(new RunAudit(audit))
                 .tracedBy(new RunLogFields());
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));

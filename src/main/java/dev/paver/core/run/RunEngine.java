@@ -253,10 +253,12 @@ public final class RunEngine {
      * @return false when the run was not RECEIVED any more; then nothing changed
      */
     public boolean refuse(String runId, RunRequest request, RunState ending, String outcome) {
-        if (!store.leaveReceived(runId, request, ending, outcome, clock.instant())) {
+        Instant at = clock.instant();
+        if (!store.leaveReceived(runId, request, ending, outcome, at)) {
             return false;
         }
         tell(l -> l.finished(request, ending));
+        tell(l -> l.ended(runId, request, ending, outcome, at));
         return true;
     }
 
@@ -920,6 +922,7 @@ public final class RunEngine {
         run.state(state, null, outcome, clock.instant());
         store.update(run);
         tell(l -> l.finished(run.request(), state));
+        tell(l -> l.ended(run.id(), run.request(), state, run.outcome(), run.updatedAt()));
     }
 
     private String renderText(GoldenPath path, Map<String, Object> context) {

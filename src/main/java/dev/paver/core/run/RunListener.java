@@ -3,10 +3,11 @@ package dev.paver.core.run;
 import java.time.Instant;
 
 /**
- * Hears what happens to runs, for what operators watch (metrics). The {@link RunEngine} calls it once per change,
- * after the change is stored, on the thread that made it: a request's thread for {@link #started} (before Slack's
- * acknowledgement), a run worker for the others. An implementation must be quick (no I/O) and must not throw; an
- * exception is logged and otherwise ignored.
+ * Hears what happens to runs, for what operators watch (metrics), what people see (App Home) and the audit log. The
+ * {@link RunEngine} calls it once per change, after the change is stored, on the thread that made it: a request's
+ * thread for {@link #started} (before Slack's acknowledgement), a run worker for the others. An implementation must be
+ * quick (no network call; one database insert at most, like the engine's own writes) and must not throw; an exception
+ * is logged and otherwise ignored.
  */
 public interface RunListener {
 
@@ -23,6 +24,13 @@ public interface RunListener {
      * may not run it, an intake that failed). Once per run on the replica that ended it.
      */
     default void finished(RunRequest request, RunState ending) {
+    }
+
+    /**
+     * The same end as {@link #finished}, with what the audit log keeps of it: the run's id, its outcome (why it ended,
+     * possibly empty) and when.
+     */
+    default void ended(String runId, RunRequest request, RunState ending, String outcome, Instant at) {
     }
 
     /**
