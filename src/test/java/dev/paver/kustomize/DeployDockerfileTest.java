@@ -122,4 +122,23 @@ class DeployDockerfileTest {
         }
         assertThat(copied).contains("pom.xml");
     }
+
+    /**
+     * The runtime stage trains the class data sharing archive with {@code deploy/cds-archive.sh} (which
+     * {@code CdsArchiveJarIT} and the start-up benchmark run on the packaged jar) on the jar of the build stage, and the
+     * image's command runs the extracted jar with that archive.
+     */
+    @Test
+    void theRuntimeStageTrainsTheClassDataSharingArchiveAndTheImageStartsWithIt() {
+        List<String> runtime = stages.get(stages.size() - 1);
+        assertThat(runtime).contains("COPY deploy/cds-archive.sh /tmp/cds-archive.sh")
+                .anyMatch(l -> l.matches("COPY --from=build /paver\\.jar /tmp/paver\\.jar"));
+        List<String> runs = runtime.stream().filter(l -> l.startsWith("RUN ") && l.contains("cds-archive.sh")).toList();
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0)).contains("sh /tmp/cds-archive.sh /tmp/paver.jar /app/paver");
+        int user = runtime.indexOf(runtime.stream().filter(l -> l.startsWith("USER ")).findFirst().orElseThrow());
+        assertThat(runtime.indexOf(runs.get(0))).as("trained before USER: it writes under /app as root").isLessThan(user);
+        assertThat(runtime).contains(
+                "ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/paver/paver.jsa\", \"-jar\", \"/app/paver/paver.jar\"]");
+    }
 }
