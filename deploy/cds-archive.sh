@@ -40,7 +40,7 @@ if [ -n "${JAVA_HOME:-}" ]; then
     java="$JAVA_HOME/bin/java"
 fi
 
-"$java" -Djarmode=tools -jar "$jar" extract --destination "$destination"
+"$java" -Djarmode=tools -jar "$jar" extract --destination "$destination" --application-filename paver.jar
 
 training=$(mktemp -d)
 trap 'rm -rf "$training"' EXIT

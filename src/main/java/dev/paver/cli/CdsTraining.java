@@ -2,6 +2,7 @@ package dev.paver.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.paver.PaverApplication;
+import dev.paver.kubernetes.schema.KubernetesSchemas;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code java -jar paver.jar cds-training}: the training run of Paver's class data sharing archive
  * ({@code deploy/cds-archive.sh}). Starts the server as {@code java -jar paver.jar} on its embedded defaults (H2 and
  * local repositories under {@code ./data}, no cluster), up to ready: its own {@code /slack/events} warm-up request
- * included, so that the classes of the first request are in the archive too; then stops it and exits. The JVM records
+ * included, so that the classes of the first request are in the archive too, and the conventions gate's usual schemas
+ * derived; then stops it and exits. The JVM records
  * the classes it loaded ({@code -XX:DumpLoadedClassList}, or {@code -XX:ArchiveClassesAtExit}); with
  * {@code -Dspring.context.exit=onRefresh} Spring stops it earlier, right after the context's refresh, as Spring Boot's
  * reference ("Class Data Sharing") trains.
@@ -67,7 +69,10 @@ public final class CdsTraining {
             all.addAll(List.of(args));
             try (ConfigurableApplicationContext context = SpringApplication.run(PaverApplication.class,
                     all.toArray(String[]::new))) {
-                System.out.println("cds-training: Paver started and answered its warm-up request; stopping");
+                // derived in the background after ready: here before the stop, so that the gate's classes are archived
+                context.getBeanProvider(KubernetesSchemas.class).ifAvailable(KubernetesSchemas::warmUp);
+                System.out.println("cds-training: Paver started, answered its warm-up request and derived the gate's "
+                        + "schemas; stopping");
             }
             return TRAINED;
         } finally {

@@ -55,7 +55,8 @@ import org.springframework.util.FileSystemUtils;
  * {@code -Dstartup.set.MALLOC_ARENA_MAX=2}), {@code startup.timeout} (120 s per start). A twin of every variant,
  * labelled {@code +b} and started right after it in each round, measures a change: {@code startup.b.jar} (another
  * build's jar, e.g. of the commit before), {@code startup.b.set.<ENV_NAME>} and {@code startup.b.java-options}
- * (settings of the twin only; any {@code startup.b.*} property makes the twins).
+ * (settings of the twin only; any {@code startup.b.*} property makes the twins); {@code startup.c.*},
+ * {@code startup.d.*} and {@code startup.e.*} make more twins ({@code +c}, ...) the same way.
  * Run: {@code mvn -q -DskipTests package && mvn -q exec:java@startup}; docs/performance.md, "Start-up".
  */
 public final class StartupBenchmark {
@@ -65,17 +66,22 @@ public final class StartupBenchmark {
     static final String SECRET = "startup-benchmark-signing-secret";
 
     /** The options, from system properties. */
-    record Options(int runs, int idleSeconds, List<String> variants, boolean managementPort, Build a, Build b,
+    record Options(int runs, int idleSeconds, List<String> variants, boolean managementPort, List<Build> builds,
                    int timeoutSeconds) {
         static Options read() {
             Build a = Build.read("startup.", "", PaverJar.jar());
-            boolean twin = System.getProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith("startup.b."));
-            Build b = twin ? Build.read("startup.b.", "+b", System.getProperty("startup.b.jar") == null ? a.jar()
-                    : Path.of(System.getProperty("startup.b.jar")).toAbsolutePath().normalize()) : null;
+            List<Build> builds = new ArrayList<>(List.of(a));
+            for (String twin : List.of("b", "c", "d", "e")) {
+                String prefix = "startup." + twin + ".";
+                if (System.getProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith(prefix))) {
+                    builds.add(Build.read(prefix, "+" + twin, System.getProperty(prefix + "jar") == null ? a.jar()
+                            : Path.of(System.getProperty(prefix + "jar")).toAbsolutePath().normalize()));
+                }
+            }
             Options o = new Options(Integer.getInteger("startup.runs", 5), Integer.getInteger("startup.idle", 60),
                     Arrays.stream(System.getProperty("startup.variants", "jar,extracted,cds").split(",")).map(String::trim)
                             .filter(v -> !v.isEmpty()).toList(),
-                    Boolean.parseBoolean(System.getProperty("startup.management-port", "true")), a, b,
+                    Boolean.parseBoolean(System.getProperty("startup.management-port", "true")), List.copyOf(builds),
                     Integer.getInteger("startup.timeout", 120));
             if (o.runs < 1 || o.idleSeconds < 0 || o.variants.isEmpty() || o.timeoutSeconds < 1
                     || !List.of("jar", "extracted", "cds").containsAll(o.variants)) {
@@ -127,12 +133,15 @@ public final class StartupBenchmark {
     private void run() throws Exception {
         Path work = Files.createTempDirectory("paver-startup-");
         try (SlackStandIn slack = new SlackStandIn()) {
-            List<Build> builds = options.b() == null ? List.of(options.a()) : List.of(options.a(), options.b());
+            List<Build> builds = options.builds();
+            Build a = builds.get(0);
             for (Build build : builds) {
                 if (options.variants().contains("extracted") || options.variants().contains("cds")) {
                     Path folder = work.resolve("extracted" + build.suffix().replace("+", "-"));
-                    if (build != options.a() && build.jar().equals(options.a().jar())) {
-                        folder = extracted.get(options.a());
+                    Build same = builds.stream().filter(o -> extracted.containsKey(o) && o.jar().equals(build.jar()))
+                            .findFirst().orElse(null);
+                    if (same != null) {
+                        folder = extracted.get(same);
                     } else {
                         long began = System.nanoTime();
                         archive(build.jar(), folder);
@@ -161,8 +170,10 @@ public final class StartupBenchmark {
                 Collections.rotate(order, -(round - 1));
                 for (String variant : order) {
                     Path folder = Files.createDirectory(work.resolve(variant.replace("+", "-") + "-" + round));
-                    Build build = variant.endsWith("+b") ? options.b() : options.a();
-                    Start start = start(variant, variant.replace("+b", ""), build, folder, slack);
+                    int plus = variant.indexOf('+');
+                    Build build = plus < 0 ? a : builds.stream().filter(o -> o.suffix().equals(variant.substring(plus)))
+                            .findFirst().orElseThrow();
+                    Start start = start(variant, plus < 0 ? variant : variant.substring(0, plus), build, folder, slack);
                     starts.add(start);
                     System.out.printf("%-10s %5d %12d %10d %14d %13s  %s%s%n", variant, round, start.listeningMillis(),
                             start.readyMillis(), start.rssReadyKib() >> 10,
