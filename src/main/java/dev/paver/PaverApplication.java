@@ -1,6 +1,7 @@
 package dev.paver;
 
 import dev.paver.cli.AuditExport;
+import dev.paver.cli.CdsTraining;
 import dev.paver.cli.TemplatesCheck;
 import dev.paver.cli.Validate;
 import dev.paver.git.GitConfiguration;
@@ -31,7 +32,8 @@ public class PaverApplication {
      * audit log as JSON lines instead ({@link AuditExport}); {@code validate <dir> ...} runs the
      * conventions gate on a GitOps repository folder, without starting Spring ({@link Validate});
      * {@code templates check [dir]} lists why templates do not load, without starting Spring either
-     * ({@link TemplatesCheck}).
+     * ({@link TemplatesCheck}); {@code cds-training} is the training run of the class data sharing archive that
+     * {@code deploy/cds-archive.sh} builds ({@link CdsTraining}).
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("audit-export")) {
@@ -44,6 +46,9 @@ public class PaverApplication {
         if (args.length > 0 && args[0].equals("templates")) {
             TemplatesCheck.main(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        if (args.length > 0 && args[0].equals("cds-training")) {
+            System.exit(CdsTraining.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         SpringApplication.run(PaverApplication.class, args);
     }

@@ -68,7 +68,8 @@ final class Starter {
     /**
      * Starts the informer, resumes unfinished runs and acknowledged requests, schedules polls, card edits and catalog refreshes, connects Socket Mode,
      * warms the Slack intake up (and again every {@code paver.slack.recheck} while Slack has not accepted the bot token,
-     * so that readiness follows a token that was fixed) and derives the conventions gate's usual schemas.
+     * so that readiness follows a token that was fixed) and then derives the conventions gate's usual schemas in the
+     * background. Readiness ({@code ACCEPTING_TRAFFIC}) is published when this returns.
      */
     @EventListener(ApplicationReadyEvent.class)
     public void start(ApplicationReadyEvent event) throws Exception {
@@ -76,8 +77,6 @@ final class Starter {
         if (deployments instanceof ArgoCdApplications argo) {
             argo.start();
         }
-        // the gate's schemas are derived on first use: derive the usual ones now, off the request threads
-        scheduler.execute(guard(manifestSchemas::warmUp));
         engine.resumeAll();
         long poll = (properties.github().enabled() ? properties.github().pollInterval() : properties.git().pollInterval())
                 .toMillis();
@@ -120,6 +119,9 @@ final class Starter {
                 }
             }), recheck, recheck, TimeUnit.MILLISECONDS);
         }
+        // the gate's schemas are derived on first use: derive the usual ones now, off the request threads, once the
+        // warm-up is done (about a second of processor on a cold JVM: started first, it delayed readiness on 2 cores)
+        scheduler.execute(guard(manifestSchemas::warmUp));
     }
 
     /**

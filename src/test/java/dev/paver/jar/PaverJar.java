@@ -93,12 +93,22 @@ public final class PaverJar implements AutoCloseable {
      * @throws AssertionError when it exits or is not healthy within {@code timeout}, with its output
      */
     public static PaverJar start(Path folder, Map<String, String> env, Duration timeout) throws Exception {
+        return start(folder, env, timeout, List.of("-jar", jar().toString()));
+    }
+
+    /**
+     * {@link #start(Path, Map, Duration)} with another command after {@code java}: {@code launch} is e.g.
+     * {@code -XX:SharedArchiveFile=<archive> -jar <extracted>/paver.jar}.
+     *
+     * @throws AssertionError when it exits or is not healthy within {@code timeout}, with its output
+     */
+    public static PaverJar start(Path folder, Map<String, String> env, Duration timeout, List<String> launch) throws Exception {
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("SERVER_PORT", Integer.toString(port));
         all.put("SERVER_ADDRESS", "127.0.0.1");
         Path log = Files.createTempFile("paver-jar-", ".log");
-        Process process = builder(folder, all, List.of()).redirectErrorStream(true)
+        Process process = builder(folder, all, launch, List.of()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         PaverJar jar = new PaverJar(process, log, port);
         long started = System.nanoTime();
@@ -121,7 +131,7 @@ public final class PaverJar implements AutoCloseable {
         Path out = Files.createTempFile("paver-jar-out-", ".txt");
         Path err = Files.createTempFile("paver-jar-err-", ".txt");
         try {
-            Process process = builder(folder, env, List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = builder(folder, env, List.of("-jar", jar().toString()), List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 stop(process);
                 throw new AssertionError("java -jar paver.jar " + String.join(" ", args) + " did not exit within " + timeout
@@ -135,8 +145,9 @@ public final class PaverJar implements AutoCloseable {
         }
     }
 
-    private static ProcessBuilder builder(Path folder, Map<String, String> env, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+    private static ProcessBuilder builder(Path folder, Map<String, String> env, List<String> launch, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(launch);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile());
         Map<String, String> environment = builder.environment();

@@ -122,4 +122,28 @@ class DeployDockerfileTest {
         }
         assertThat(copied).contains("pom.xml");
     }
+
+    /**
+     * The runtime stage trains the class data sharing archive with {@code deploy/cds-archive.sh} (which
+     * {@code CdsArchiveJarIT} and the start-up benchmark run on the packaged jar) on the jar of the build stage, and the
+     * image's command runs the extracted jar with that archive. {@code /app/paver.jar} stays runnable: create-domain's
+     * {@code validate-conventions} workflow runs {@code java -jar /app/paver.jar validate .} in this image.
+     */
+    @Test
+    void theRuntimeStageTrainsTheClassDataSharingArchiveAndTheImageStartsWithIt() throws IOException {
+        List<String> runtime = stages.get(stages.size() - 1);
+        assertThat(runtime).contains("COPY deploy/cds-archive.sh /tmp/cds-archive.sh")
+                .anyMatch(l -> l.matches("COPY --from=build /paver\\.jar /tmp/paver\\.jar"));
+        List<String> runs = runtime.stream().filter(l -> l.startsWith("RUN ") && l.contains("cds-archive.sh")).toList();
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0)).contains("sh /tmp/cds-archive.sh /tmp/paver.jar /app ");
+        int user = runtime.indexOf(runtime.stream().filter(l -> l.startsWith("USER ")).findFirst().orElseThrow());
+        int data = runtime.indexOf(runtime.stream().filter(l -> l.contains("mkdir -p /app/data")).findFirst().orElseThrow());
+        assertThat(runtime.indexOf(runs.get(0))).as("trained as root, into /app before anything else is there")
+                .isLessThan(user).isLessThan(data);
+        assertThat(Files.readString(Path.of("templates", "create-domain", "skeleton", "repo", ".github", "workflows",
+                "validate-conventions.yaml"))).contains("java -jar /app/paver.jar validate .");
+        assertThat(runtime).contains(
+                "ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/paver.jsa\", \"-jar\", \"/app/paver.jar\"]");
+    }
 }

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Paver's class data sharing (CDS) archive: the jar extracted as Spring Boot's reference says ("Packaging Spring Boot
+# Applications", "Class Data Sharing"), a training run, and an archive of every class the training loaded. Later
+# starts map those classes from the archive instead of reading, verifying and parsing them from the jars.
+#
+#   deploy/cds-archive.sh <paver.jar> <destination folder>
+#
+# writes <destination>/paver.jar (the application; its manifest names lib/), <destination>/lib/ and
+# <destination>/paver.jsa. Run Paver with
+#
+#   java -XX:SharedArchiveFile=<destination>/paver.jsa -jar <destination>/paver.jar
+#
+# The destination must be new or empty, and absolute: the archive records the class path and serves only the same
+# jars at the same place, on the same JVM build (the java of JAVA_HOME, else of PATH), so build it with the JVM that
+# runs Paver. A JVM that cannot use it says so ([warning][cds] ... on standard output) and starts without it.
+# deploy/Dockerfile runs this script; so does the start-up benchmark (StartupBenchmark, docs/performance.md
+# "Start-up"), which measures what the archive gives.
+#
+# How, and why not the two lines of Spring Boot's reference (-XX:ArchiveClassesAtExit, a dynamic archive): on Java 17
+# the JVM crashes while it writes a dynamic archive of Paver (SIGSEGV in
+# SystemDictionaryShared::adjust_lambda_proxy_class_dictionary, JDK-8274944's kind), on the lambdas of JGit, whose
+# jar is signed and whose classes CDS therefore never archives. So the training lists the classes it loads
+# (-XX:DumpLoadedClassList), the list loses the lambda lines of JGit's classes (which could not be archived anyway),
+# and -Xshare:dump writes a static archive from it (JEP 310, application class data sharing).
+#
+# The training run (java -jar paver.jar cds-training) starts Paver in a new empty folder on its embedded defaults
+# (H2, local repositories), with no cluster and a Slack stand-in on loopback inside the same process, up to ready
+# (its own warm-up request included), then stops. Only this environment reaches it (env -i) and the folder is
+# deleted afterwards.
+set -eu
+
+if [ "$#" -ne 2 ]; then
+    echo "usage: $0 <paver.jar> <destination folder>" >&2
+    exit 2
+fi
+jar=$1
+destination=$2
+java=java
+if [ -n "${JAVA_HOME:-}" ]; then
+    java="$JAVA_HOME/bin/java"
+fi
+
+"$java" -Djarmode=tools -jar "$jar" extract --destination "$destination" --application-filename paver.jar
+
+training=$(mktemp -d)
+trap 'rm -rf "$training"' EXIT
+mkdir "$training/run"
+(
+    cd "$training/run"
+    env -i PATH="$PATH" JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}" \
+        "$java" -XX:DumpLoadedClassList="$training/paver.classlist" -Djava.io.tmpdir="$training" \
+        -jar "$destination/paver.jar" cds-training
+) > "$training/training.log" 2>&1 || {
+    cat "$training/training.log" >&2
+    echo "the training run failed: no archive" >&2
+    exit 1
+}
+grep -v '^@lambda-proxy org/eclipse/jgit/' "$training/paver.classlist" > "$training/archived.classlist"
+"$java" -Xshare:dump -XX:SharedClassListFile="$training/archived.classlist" \
+    -XX:SharedArchiveFile="$destination/paver.jsa" -jar "$destination/paver.jar" > "$training/dump.log" 2>&1 || {
+    tail -n 40 "$training/dump.log" >&2
+    echo "writing the archive failed" >&2
+    exit 1
+}
+echo "class data sharing archive: $destination/paver.jsa ($(grep -vc '^@' "$training/archived.classlist") classes listed)"
