@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -41,6 +42,7 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.errors.RemoteRepositoryException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ConfigConstants;
@@ -54,6 +56,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryBuilder;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.RepositoryCacheConfig;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -359,20 +362,22 @@ public final class JGitRepositories implements RepositoryPort {
                     StoredConfig config = created.getRepository().getConfig();
                     config.setString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
                     config.save();
-                }
-                Path tmp = Files.createTempDirectory("paver-seed-");
-                try (Git git = Git.init().setInitialBranch(defaultBranch).setDirectory(tmp.toFile()).call()) {
-                    write(tmp, files);
-                    git.add().addFilepattern(".").call();
-                    PersonIdent now = signature();
-                    git.commit().setMessage(message).setAuthor(now).setCommitter(now).setSign(false).call();
-                    git.remoteAdd().setName("origin").setUri(new URIish(uri(name))).call();
-                    git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + defaultBranch)).call();
-                } finally {
-                    FileSystemUtils.deleteRecursively(tmp);
+                    // the first commit written straight into the new repository: what a clone, a commit and a push
+                    // would leave there, without them
+                    Repository repo = created.getRepository();
+                    try (ObjectInserter inserter = repo.newObjectInserter()) {
+                        ObjectId commit = insertCommit(inserter, tree(inserter, files), message);
+                        RefUpdate branch = repo.updateRef(Constants.R_HEADS + defaultBranch);
+                        branch.setNewObjectId(commit);
+                        branch.setExpectedOldObjectId(ObjectId.zeroId());
+                        RefUpdate.Result result = branch.update();
+                        if (result != RefUpdate.Result.NEW) {
+                            throw new IOException("the first commit of " + name + " was not written (" + result + ")");
+                        }
+                    }
                 }
                 return true;
-            } catch (IOException | GitAPIException | URISyntaxException e) {
+            } catch (IOException | GitAPIException e) {
                 throw failure("cannot create repository " + name, e, false);
             }
         }
@@ -798,7 +803,9 @@ public final class JGitRepositories implements RepositoryPort {
             Long fetched = FETCHED.get(dir);
             if (fetched == null || fetched - asked < 0) {
                 long started = System.nanoTime();
-                fetch(Git.wrap(repo));
+                if (!sameAsLocalRemote(repo, name)) {
+                    fetch(Git.wrap(repo));
+                }
                 FETCHED.put(dir, started);
             }
         } catch (GitAPIException | RuntimeException e) {
@@ -806,6 +813,45 @@ public final class JGitRepositories implements RepositoryPort {
             throw e;
         }
         return repo;
+    }
+
+    /**
+     * True when the base is local and the clone's remote-tracking branches ({@code refs/remotes/origin/*}) are exactly
+     * the bare repository's branches (the same names at the same commits): a fetch would bring nothing, so the clone
+     * shows the remote as it is now. The bare repository is read directly, as JGit's local transport opens it for a
+     * fetch, without the transport's server thread and pack negotiation: for a local base, most of a call's cost.
+     * False, so that the caller fetches, whenever anything differs or cannot be read.
+     */
+    private boolean sameAsLocalRemote(Repository clone, String name) throws IOException {
+        if (!local) {
+            return false;
+        }
+        Path bare = bareRepository(name);
+        if (!Files.isDirectory(bare)) {
+            return false; // the fetch says what is wrong
+        }
+        Map<String, ObjectId> branches = new HashMap<>();
+        try (Repository remote = new RepositoryBuilder().setGitDir(bare.toFile()).setMustExist(true).build()) {
+            for (Ref ref : remote.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                if (ref.isSymbolic() || ref.getObjectId() == null) {
+                    return false;
+                }
+                branches.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId());
+            }
+        } catch (RepositoryNotFoundException e) {
+            return false;
+        }
+        String tracking = Constants.R_REMOTES + Constants.DEFAULT_REMOTE_NAME + "/";
+        List<Ref> fetched = clone.getRefDatabase().getRefsByPrefix(tracking);
+        if (fetched.size() != branches.size()) {
+            return false;
+        }
+        for (Ref ref : fetched) {
+            if (ref.getObjectId() == null || !ref.getObjectId().equals(branches.get(ref.getName().substring(tracking.length())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The key of the working clone in {@code dir} in JGit's {@link RepositoryCache}. */
@@ -1089,6 +1135,35 @@ public final class JGitRepositories implements RepositoryPort {
         try (ObjectInserter inserter = repo.newObjectInserter()) {
             return insertCommit(inserter, merger.getResultTreeId(), message, mainHead, branchTip);
         }
+    }
+
+    /**
+     * Writes the blobs of {@code files} (path relative to the repository's root, UTF-8 text) and the tree holding
+     * just them.
+     *
+     * @throws RepositoryException permanent when a path is not a plain relative path inside the repository
+     */
+    private static ObjectId tree(ObjectInserter inserter, Map<String, String> files) throws IOException {
+        Map<String, ObjectId> blobs = new TreeMap<>();
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            String path;
+            try {
+                path = RepositoryNames.path(file.getKey());
+            } catch (IllegalArgumentException invalid) {
+                throw new RepositoryException(invalid.getMessage());
+            }
+            blobs.put(path, inserter.insert(Constants.OBJ_BLOB, file.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        blobs.forEach((path, blob) -> {
+            DirCacheEntry entry = new DirCacheEntry(path);
+            entry.setFileMode(FileMode.REGULAR_FILE);
+            entry.setObjectId(blob);
+            builder.add(entry);
+        });
+        builder.finish();
+        return index.writeTree(inserter);
     }
 
     /** Writes a commit of {@code tree} with {@code parents}, by Paver now, unsigned, and flushes the inserter. */

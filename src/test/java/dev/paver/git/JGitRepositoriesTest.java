@@ -128,6 +128,39 @@ class JGitRepositoriesTest {
         assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Open(pr.headSha()));
     }
 
+    @Test
+    void aSeededRepositoryHoldsItsFilesInOneCommitOnMain() throws Exception {
+        RevCommit first = commit(head("main"));
+
+        assertThat(first.getParentCount()).isZero();
+        assertThat(first.getFullMessage()).isEqualTo("Create shop-gitops");
+        assertThat(first.getAuthorIdent().getName()).isEqualTo("Paver");
+        assertThat(people.files(REPO, "main")).isEqualTo(Map.of("apps/cart/values.yaml", "replicas: 1\n", "README.md", "# shop\n"));
+        assertThat(git.seed(REPO, Map.of("README.md", "# other\n"), "Create again")).as("it exists").isFalse();
+        assertThat(people.files(REPO, "main")).containsEntry("README.md", "# shop\n");
+    }
+
+    /**
+     * A local repository's branches are compared with the clone's before each call, and fetched only when they differ:
+     * whatever people changed in between (a commit on main, a branch moved or deleted) is seen at the next call.
+     */
+    @Test
+    void everyChangePeopleMakeIsSeenAtTheNextCall() throws Exception {
+        assertThat(git.readFiles(REPO, "apps")).containsOnlyKeys("apps/cart/values.yaml");
+        people.commit(REPO, "apps/search/values.yaml", "replicas: 2\n", "carol");
+        assertThat(git.readFiles(REPO, "apps")).containsOnlyKeys("apps/cart/values.yaml", "apps/search/values.yaml");
+
+        PullRequest pr = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Open(pr.headSha()));
+        String moved = people.commit(REPO, BRANCH, "apps/cart/values.yaml", old -> "replicas: 4\n", "dave");
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Open(moved));
+
+        try (Git bare = Git.open(people.bare(REPO).toFile())) {
+            bare.branchDelete().setBranchNames(BRANCH).setForce(true).call();
+        }
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Closed());
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     private PullRequest open(Map<String, String> files) {
