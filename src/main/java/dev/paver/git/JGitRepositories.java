@@ -610,6 +610,47 @@ public final class JGitRepositories implements RepositoryPort {
         }
     }
 
+    /**
+     * One visit of the working clone (one fetch, or none when nothing changed) for every path: a path exists when
+     * the default branch has a file there or a folder holding files, of any size.
+     */
+    @Override
+    public List<String> existing(String repository, List<String> paths) {
+        if (local && !Files.exists(bareRepository(repository).resolve("HEAD"))) {
+            return List.of();
+        }
+        try {
+            return withClone(repository, git -> {
+                Repository repo = git.getRepository();
+                Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+                if (main == null) {
+                    return List.of();
+                }
+                List<String> found = new ArrayList<>();
+                try (RevWalk walk = new RevWalk(repo)) {
+                    RevCommit head = walk.parseCommit(main.getObjectId());
+                    for (String path : paths) {
+                        try (TreeWalk at = TreeWalk.forPath(repo, path, head.getTree())) {
+                            if (at != null) {
+                                found.add(path);
+                            }
+                        }
+                    }
+                }
+                return found;
+            });
+        } catch (InvalidRemoteException e) {
+            return List.of();
+        } catch (TransportException e) {
+            if (missing(e) != null) {
+                return List.of(); // not created on the host yet
+            }
+            throw cloneFailure(repository, "cannot read " + repository, e);
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(repository, "cannot read " + repository, e);
+        }
+    }
+
     @Override
     public boolean contains(String repository, String revision, String commit) {
         if (revision.equals(commit)) {

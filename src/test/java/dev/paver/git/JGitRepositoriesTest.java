@@ -10,6 +10,7 @@ import dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft;
 import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Constants;
@@ -138,6 +139,16 @@ class JGitRepositoriesTest {
         assertThat(people.files(REPO, "main")).isEqualTo(Map.of("apps/cart/values.yaml", "replicas: 1\n", "README.md", "# shop\n"));
         assertThat(git.seed(REPO, Map.of("README.md", "# other\n"), "Create again")).as("it exists").isFalse();
         assertThat(people.files(REPO, "main")).containsEntry("README.md", "# shop\n");
+    }
+
+    @Test
+    void findsTakenFilesAndFoldersOnMainInOneCallAndNothingInAMissingRepository() throws Exception {
+        people.commit(REPO, "apps/big/blob.bin", "x".repeat(2 * 1024 * 1024), "carol");
+        open(Map.of("apps/branch-only/values.yaml", "replicas: 1\n"));
+
+        assertThat(git.existing(REPO, List.of("apps/none", "apps/cart", "apps/cart/values.yaml", "apps/big",
+                "apps/branch-only", "apps/car"))).containsExactly("apps/cart", "apps/cart/values.yaml", "apps/big");
+        assertThat(git.existing("no-such-repo", List.of("README.md"))).isEmpty();
     }
 
     /**
