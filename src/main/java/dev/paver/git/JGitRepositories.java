@@ -48,6 +48,7 @@ import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -406,8 +407,13 @@ public final class JGitRepositories implements RepositoryPort {
                 if (start == null) {
                     throw new RepositoryException("repository " + repository + " has no branch " + defaultBranch);
                 }
-                ObjectId head = commitFiles(repo, start.getObjectId(), draft.files(), draft.commitMessage(), !branchExists);
+                PersonIdent now = signature();
+                ObjectId head = commitFiles(repo, start.getObjectId(), draft.files(), draft.commitMessage(), !branchExists, now);
                 String target = Constants.R_HEADS + draft.branch();
+                if (local && pushedLocally(repository, repo, draft, branchExists ? start.getObjectId() : null,
+                        start.getObjectId(), !branchExists, now, head)) {
+                    return new PullRequest(repository, 0, uri(repository) + "#" + draft.branch(), draft.branch(), defaultBranch, head.name());
+                }
                 for (PushResult result : git.push().setRemote("origin").setCredentialsProvider(credentials)
                         .setRefSpecs(new RefSpec(head.name() + ":" + target)).call()) {
                     RemoteRefUpdate update = result.getRemoteUpdate(target);
@@ -438,7 +444,7 @@ public final class JGitRepositories implements RepositoryPort {
      *                             put a file where the tree has a folder, or a folder where it has a file
      */
     private ObjectId commitFiles(Repository repo, ObjectId start, Map<String, String> files, String message,
-                                 boolean required) throws IOException {
+                                 boolean required, PersonIdent when) throws IOException {
         try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = inserter.newReader();
              RevWalk walk = new RevWalk(reader); TreeWalk existing = new TreeWalk(reader)) {
             RevCommit base = walk.parseCommit(start);
@@ -484,8 +490,58 @@ public final class JGitRepositories implements RepositoryPort {
             if (!required && tree.equals(base.getTree())) {
                 return start;
             }
-            return insertCommit(inserter, tree, message, start);
+            return insertCommit(inserter, tree, message, when, start);
         }
+    }
+
+    /**
+     * On a local base, the push of {@link #openPullRequest} without JGit's transport (whose server half, run on a
+     * thread of its own through pipes, was most of a pull request's cost): the same commit is written into the bare
+     * repository (the same objects, so the same id), its branch is moved there from exactly {@code seen}, the tip the
+     * clone saw (created when {@code seen} is null), and the clone's remote-tracking branch is set as a push sets
+     * it. Git's automatic collection then runs in the bare repository when it needs it, as after a push
+     * ({@code receive.autogc}).
+     *
+     * @return false when the bare repository lacks {@code start} (changed behind the clone's back): the caller pushes
+     * @throws RepositoryException not permanent when the branch moved meanwhile (as a refused push)
+     */
+    private boolean pushedLocally(String repository, Repository clone, PullRequestDraft draft, ObjectId seen, ObjectId start,
+                                  boolean required, PersonIdent when, ObjectId head) throws IOException {
+        if (head.equals(seen)) {
+            return true; // nothing new: a push would say up to date
+        }
+        try (Repository bare = new RepositoryBuilder().setGitDir(bareRepository(repository).toFile()).setMustExist(true).build()) {
+            ObjectId written;
+            try {
+                written = commitFiles(bare, start, draft.files(), draft.commitMessage(), required, when);
+            } catch (MissingObjectException e) {
+                return false;
+            }
+            if (!written.equals(head)) {
+                throw new IllegalStateException("the commit written into " + repository + " is " + written.name()
+                        + ", not the clone's " + head.name());
+            }
+            RefUpdate branch = bare.updateRef(Constants.R_HEADS + draft.branch());
+            branch.setExpectedOldObjectId(seen == null ? ObjectId.zeroId() : seen);
+            branch.setNewObjectId(head);
+            RefUpdate.Result result = branch.update();
+            switch (result) {
+                case NEW, FAST_FORWARD, NO_CHANGE -> {
+                }
+                case LOCK_FAILURE, REJECTED, REJECTED_CURRENT_BRANCH -> throw new RepositoryException("the remote refused "
+                        + "the push of " + draft.branch() + " to " + repository + " (" + result + "); the branch moved "
+                        + "meanwhile, and the next try starts from its new commits", null, false);
+                default -> throw new RepositoryException("the push of " + draft.branch() + " to " + repository
+                        + " failed (" + result + "); nothing was pushed", null, false);
+            }
+            if (bare.getConfig().getBoolean("receive", "autogc", true)) {
+                bare.autoGC(NullProgressMonitor.INSTANCE);
+            }
+        }
+        RefUpdate tracking = clone.updateRef(Constants.R_REMOTES + Constants.DEFAULT_REMOTE_NAME + "/" + draft.branch());
+        tracking.setNewObjectId(head);
+        tracking.forceUpdate();
+        return true;
     }
 
     /**
@@ -1210,7 +1266,12 @@ public final class JGitRepositories implements RepositoryPort {
     /** Writes a commit of {@code tree} with {@code parents}, by Paver now, unsigned, and flushes the inserter. */
     private ObjectId insertCommit(ObjectInserter inserter, ObjectId tree, String message, ObjectId... parents)
             throws IOException {
-        PersonIdent now = signature();
+        return insertCommit(inserter, tree, message, signature(), parents);
+    }
+
+    /** Writes a commit of {@code tree} with {@code parents}, by Paver at {@code now}'s time, unsigned, and flushes. */
+    private static ObjectId insertCommit(ObjectInserter inserter, ObjectId tree, String message, PersonIdent now,
+                                         ObjectId... parents) throws IOException {
         CommitBuilder commit = new CommitBuilder();
         commit.setTreeId(tree);
         commit.setParentIds(parents);
