@@ -87,8 +87,11 @@ import org.springframework.util.FileSystemUtils;
  * ({@code git://}, {@code http(s)://}; where a person creates them, as plain git cannot: see
  * {@link #adoptRepository}). Working clones live under {@code workDir} and are disposable: the remote is the truth,
  * and what a killed process or a failed run left in a clone is removed, or the clone made again, before it is used
- * (see {@link #withClone}). Calls for one repository are serialised in the process, and across processes that share
- * {@code workDir} by an OS file lock. Exception messages, which reach Slack, name no folder of this server.
+ * (see {@link #withClone}). On a local base a call fetches only when the bare repository's branches differ from the
+ * clone's, and a pull request's commit is written into the bare repository rather than pushed through JGit's
+ * transport (see {@link #openPullRequest}). Calls for one repository are serialised in the process, and across
+ * processes that share {@code workDir} by an OS file lock. Exception messages, which reach Slack, name no folder of
+ * this server.
  */
 public final class JGitRepositories implements RepositoryPort {
 
@@ -388,7 +391,8 @@ public final class JGitRepositories implements RepositoryPort {
      * Pushes the draft's files as one commit on its branch, from the remote's branch when it exists (a run that
      * continues), else from the default branch. The commit is made in memory from the remote's tree and the draft's
      * files ({@link #commitFiles}), never from the clone's work tree or index, so nothing a failed run or a killed
-     * process left in the clone reaches the branch, and the cost does not grow with the repository's files.
+     * process left in the clone reaches the branch, and the cost does not grow with the repository's files. On a local
+     * base the commit is written into the bare repository and the branch moved there ({@link #pushedLocally}).
      *
      * @throws RepositoryException not permanent when the remote cannot be reached or the branch moved meanwhile (the
      *                             next try starts from the moved branch); permanent when the remote refuses the push for
