@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -41,11 +42,13 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.errors.RemoteRepositoryException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -54,6 +57,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryBuilder;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.RepositoryCacheConfig;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -83,8 +87,11 @@ import org.springframework.util.FileSystemUtils;
  * ({@code git://}, {@code http(s)://}; where a person creates them, as plain git cannot: see
  * {@link #adoptRepository}). Working clones live under {@code workDir} and are disposable: the remote is the truth,
  * and what a killed process or a failed run left in a clone is removed, or the clone made again, before it is used
- * (see {@link #withClone}). Calls for one repository are serialised in the process, and across processes that share
- * {@code workDir} by an OS file lock. Exception messages, which reach Slack, name no folder of this server.
+ * (see {@link #withClone}). On a local base a call fetches only when the bare repository's branches differ from the
+ * clone's, and a pull request's commit is written into the bare repository rather than pushed through JGit's
+ * transport (see {@link #openPullRequest}). Calls for one repository are serialised in the process, and across
+ * processes that share {@code workDir} by an OS file lock. Exception messages, which reach Slack, name no folder of
+ * this server.
  */
 public final class JGitRepositories implements RepositoryPort {
 
@@ -359,20 +366,22 @@ public final class JGitRepositories implements RepositoryPort {
                     StoredConfig config = created.getRepository().getConfig();
                     config.setString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
                     config.save();
-                }
-                Path tmp = Files.createTempDirectory("paver-seed-");
-                try (Git git = Git.init().setInitialBranch(defaultBranch).setDirectory(tmp.toFile()).call()) {
-                    write(tmp, files);
-                    git.add().addFilepattern(".").call();
-                    PersonIdent now = signature();
-                    git.commit().setMessage(message).setAuthor(now).setCommitter(now).setSign(false).call();
-                    git.remoteAdd().setName("origin").setUri(new URIish(uri(name))).call();
-                    git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + defaultBranch)).call();
-                } finally {
-                    FileSystemUtils.deleteRecursively(tmp);
+                    // the first commit written straight into the new repository: what a clone, a commit and a push
+                    // would leave there, without them
+                    Repository repo = created.getRepository();
+                    try (ObjectInserter inserter = repo.newObjectInserter()) {
+                        ObjectId commit = insertCommit(inserter, tree(inserter, files), message);
+                        RefUpdate branch = repo.updateRef(Constants.R_HEADS + defaultBranch);
+                        branch.setNewObjectId(commit);
+                        branch.setExpectedOldObjectId(ObjectId.zeroId());
+                        RefUpdate.Result result = branch.update();
+                        if (result != RefUpdate.Result.NEW) {
+                            throw new IOException("the first commit of " + name + " was not written (" + result + ")");
+                        }
+                    }
                 }
                 return true;
-            } catch (IOException | GitAPIException | URISyntaxException e) {
+            } catch (IOException | GitAPIException e) {
                 throw failure("cannot create repository " + name, e, false);
             }
         }
@@ -382,7 +391,8 @@ public final class JGitRepositories implements RepositoryPort {
      * Pushes the draft's files as one commit on its branch, from the remote's branch when it exists (a run that
      * continues), else from the default branch. The commit is made in memory from the remote's tree and the draft's
      * files ({@link #commitFiles}), never from the clone's work tree or index, so nothing a failed run or a killed
-     * process left in the clone reaches the branch, and the cost does not grow with the repository's files.
+     * process left in the clone reaches the branch, and the cost does not grow with the repository's files. On a local
+     * base the commit is written into the bare repository and the branch moved there ({@link #pushedLocally}).
      *
      * @throws RepositoryException not permanent when the remote cannot be reached or the branch moved meanwhile (the
      *                             next try starts from the moved branch); permanent when the remote refuses the push for
@@ -401,8 +411,13 @@ public final class JGitRepositories implements RepositoryPort {
                 if (start == null) {
                     throw new RepositoryException("repository " + repository + " has no branch " + defaultBranch);
                 }
-                ObjectId head = commitFiles(repo, start.getObjectId(), draft.files(), draft.commitMessage(), !branchExists);
+                PersonIdent now = signature();
+                ObjectId head = commitFiles(repo, start.getObjectId(), draft.files(), draft.commitMessage(), !branchExists, now);
                 String target = Constants.R_HEADS + draft.branch();
+                if (local && pushedLocally(repository, repo, draft, branchExists ? start.getObjectId() : null,
+                        start.getObjectId(), !branchExists, now, head)) {
+                    return new PullRequest(repository, 0, uri(repository) + "#" + draft.branch(), draft.branch(), defaultBranch, head.name());
+                }
                 for (PushResult result : git.push().setRemote("origin").setCredentialsProvider(credentials)
                         .setRefSpecs(new RefSpec(head.name() + ":" + target)).call()) {
                     RemoteRefUpdate update = result.getRemoteUpdate(target);
@@ -433,7 +448,7 @@ public final class JGitRepositories implements RepositoryPort {
      *                             put a file where the tree has a folder, or a folder where it has a file
      */
     private ObjectId commitFiles(Repository repo, ObjectId start, Map<String, String> files, String message,
-                                 boolean required) throws IOException {
+                                 boolean required, PersonIdent when) throws IOException {
         try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = inserter.newReader();
              RevWalk walk = new RevWalk(reader); TreeWalk existing = new TreeWalk(reader)) {
             RevCommit base = walk.parseCommit(start);
@@ -479,8 +494,58 @@ public final class JGitRepositories implements RepositoryPort {
             if (!required && tree.equals(base.getTree())) {
                 return start;
             }
-            return insertCommit(inserter, tree, message, start);
+            return insertCommit(inserter, tree, message, when, start);
         }
+    }
+
+    /**
+     * On a local base, the push of {@link #openPullRequest} without JGit's transport (whose server half, run on a
+     * thread of its own through pipes, was most of a pull request's cost): the same commit is written into the bare
+     * repository (the same objects, so the same id), its branch is moved there from exactly {@code seen}, the tip the
+     * clone saw (created when {@code seen} is null), and the clone's remote-tracking branch is set as a push sets
+     * it. Git's automatic collection then runs in the bare repository when it needs it, as after a push
+     * ({@code receive.autogc}).
+     *
+     * @return false when the bare repository lacks {@code start} (changed behind the clone's back): the caller pushes
+     * @throws RepositoryException not permanent when the branch moved meanwhile (as a refused push)
+     */
+    private boolean pushedLocally(String repository, Repository clone, PullRequestDraft draft, ObjectId seen, ObjectId start,
+                                  boolean required, PersonIdent when, ObjectId head) throws IOException {
+        if (head.equals(seen)) {
+            return true; // nothing new: a push would say up to date
+        }
+        try (Repository bare = new RepositoryBuilder().setGitDir(bareRepository(repository).toFile()).setMustExist(true).build()) {
+            ObjectId written;
+            try {
+                written = commitFiles(bare, start, draft.files(), draft.commitMessage(), required, when);
+            } catch (MissingObjectException e) {
+                return false;
+            }
+            if (!written.equals(head)) {
+                throw new IllegalStateException("the commit written into " + repository + " is " + written.name()
+                        + ", not the clone's " + head.name());
+            }
+            RefUpdate branch = bare.updateRef(Constants.R_HEADS + draft.branch());
+            branch.setExpectedOldObjectId(seen == null ? ObjectId.zeroId() : seen);
+            branch.setNewObjectId(head);
+            RefUpdate.Result result = branch.update();
+            switch (result) {
+                case NEW, FAST_FORWARD, NO_CHANGE -> {
+                }
+                case LOCK_FAILURE, REJECTED, REJECTED_CURRENT_BRANCH -> throw new RepositoryException("the remote refused "
+                        + "the push of " + draft.branch() + " to " + repository + " (" + result + "); the branch moved "
+                        + "meanwhile, and the next try starts from its new commits", null, false);
+                default -> throw new RepositoryException("the push of " + draft.branch() + " to " + repository
+                        + " failed (" + result + "); nothing was pushed", null, false);
+            }
+            if (bare.getConfig().getBoolean("receive", "autogc", true)) {
+                bare.autoGC(NullProgressMonitor.INSTANCE);
+            }
+        }
+        RefUpdate tracking = clone.updateRef(Constants.R_REMOTES + Constants.DEFAULT_REMOTE_NAME + "/" + draft.branch());
+        tracking.setNewObjectId(head);
+        tracking.forceUpdate();
+        return true;
     }
 
     /**
@@ -598,6 +663,47 @@ public final class JGitRepositories implements RepositoryPort {
         } catch (TransportException e) {
             if (missing(e) != null) {
                 return files; // not created on the host yet
+            }
+            throw cloneFailure(repository, "cannot read " + repository, e);
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(repository, "cannot read " + repository, e);
+        }
+    }
+
+    /**
+     * One visit of the working clone (one fetch, or none when nothing changed) for every path: a path exists when
+     * the default branch has a file there or a folder holding files, of any size.
+     */
+    @Override
+    public List<String> existing(String repository, List<String> paths) {
+        if (local && !Files.exists(bareRepository(repository).resolve("HEAD"))) {
+            return List.of();
+        }
+        try {
+            return withClone(repository, git -> {
+                Repository repo = git.getRepository();
+                Ref main = repo.exactRef(Constants.R_REMOTES + "origin/" + defaultBranch);
+                if (main == null) {
+                    return List.of();
+                }
+                List<String> found = new ArrayList<>();
+                try (RevWalk walk = new RevWalk(repo)) {
+                    RevCommit head = walk.parseCommit(main.getObjectId());
+                    for (String path : paths) {
+                        try (TreeWalk at = TreeWalk.forPath(repo, path, head.getTree())) {
+                            if (at != null) {
+                                found.add(path);
+                            }
+                        }
+                    }
+                }
+                return found;
+            });
+        } catch (InvalidRemoteException e) {
+            return List.of();
+        } catch (TransportException e) {
+            if (missing(e) != null) {
+                return List.of(); // not created on the host yet
             }
             throw cloneFailure(repository, "cannot read " + repository, e);
         } catch (IOException | GitAPIException | JGitInternalException e) {
@@ -798,7 +904,9 @@ public final class JGitRepositories implements RepositoryPort {
             Long fetched = FETCHED.get(dir);
             if (fetched == null || fetched - asked < 0) {
                 long started = System.nanoTime();
-                fetch(Git.wrap(repo));
+                if (!sameAsLocalRemote(repo, name)) {
+                    fetch(Git.wrap(repo));
+                }
                 FETCHED.put(dir, started);
             }
         } catch (GitAPIException | RuntimeException e) {
@@ -806,6 +914,45 @@ public final class JGitRepositories implements RepositoryPort {
             throw e;
         }
         return repo;
+    }
+
+    /**
+     * True when the base is local and the clone's remote-tracking branches ({@code refs/remotes/origin/*}) are exactly
+     * the bare repository's branches (the same names at the same commits): a fetch would bring nothing, so the clone
+     * shows the remote as it is now. The bare repository is read directly, as JGit's local transport opens it for a
+     * fetch, without the transport's server thread and pack negotiation: for a local base, most of a call's cost.
+     * False, so that the caller fetches, whenever anything differs or cannot be read.
+     */
+    private boolean sameAsLocalRemote(Repository clone, String name) throws IOException {
+        if (!local) {
+            return false;
+        }
+        Path bare = bareRepository(name);
+        if (!Files.isDirectory(bare)) {
+            return false; // the fetch says what is wrong
+        }
+        Map<String, ObjectId> branches = new HashMap<>();
+        try (Repository remote = new RepositoryBuilder().setGitDir(bare.toFile()).setMustExist(true).build()) {
+            for (Ref ref : remote.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                if (ref.isSymbolic() || ref.getObjectId() == null) {
+                    return false;
+                }
+                branches.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId());
+            }
+        } catch (RepositoryNotFoundException e) {
+            return false;
+        }
+        String tracking = Constants.R_REMOTES + Constants.DEFAULT_REMOTE_NAME + "/";
+        List<Ref> fetched = clone.getRefDatabase().getRefsByPrefix(tracking);
+        if (fetched.size() != branches.size()) {
+            return false;
+        }
+        for (Ref ref : fetched) {
+            if (ref.getObjectId() == null || !ref.getObjectId().equals(branches.get(ref.getName().substring(tracking.length())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The key of the working clone in {@code dir} in JGit's {@link RepositoryCache}. */
@@ -1091,10 +1238,44 @@ public final class JGitRepositories implements RepositoryPort {
         }
     }
 
+    /**
+     * Writes the blobs of {@code files} (path relative to the repository's root, UTF-8 text) and the tree holding
+     * just them.
+     *
+     * @throws RepositoryException permanent when a path is not a plain relative path inside the repository
+     */
+    private static ObjectId tree(ObjectInserter inserter, Map<String, String> files) throws IOException {
+        Map<String, ObjectId> blobs = new TreeMap<>();
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            String path;
+            try {
+                path = RepositoryNames.path(file.getKey());
+            } catch (IllegalArgumentException invalid) {
+                throw new RepositoryException(invalid.getMessage());
+            }
+            blobs.put(path, inserter.insert(Constants.OBJ_BLOB, file.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        blobs.forEach((path, blob) -> {
+            DirCacheEntry entry = new DirCacheEntry(path);
+            entry.setFileMode(FileMode.REGULAR_FILE);
+            entry.setObjectId(blob);
+            builder.add(entry);
+        });
+        builder.finish();
+        return index.writeTree(inserter);
+    }
+
     /** Writes a commit of {@code tree} with {@code parents}, by Paver now, unsigned, and flushes the inserter. */
     private ObjectId insertCommit(ObjectInserter inserter, ObjectId tree, String message, ObjectId... parents)
             throws IOException {
-        PersonIdent now = signature();
+        return insertCommit(inserter, tree, message, signature(), parents);
+    }
+
+    /** Writes a commit of {@code tree} with {@code parents}, by Paver at {@code now}'s time, unsigned, and flushes. */
+    private static ObjectId insertCommit(ObjectInserter inserter, ObjectId tree, String message, PersonIdent now,
+                                         ObjectId... parents) throws IOException {
         CommitBuilder commit = new CommitBuilder();
         commit.setTreeId(tree);
         commit.setParentIds(parents);

@@ -10,6 +10,7 @@ import dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft;
 import dev.paver.core.goldenpath.RepositoryPort.RepositoryException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Constants;
@@ -126,6 +127,49 @@ class JGitRepositoriesTest {
                 .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isTrue());
         assertThat(head("main")).isEqualTo(mainBefore);
         assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Open(pr.headSha()));
+    }
+
+    @Test
+    void aSeededRepositoryHoldsItsFilesInOneCommitOnMain() throws Exception {
+        RevCommit first = commit(head("main"));
+
+        assertThat(first.getParentCount()).isZero();
+        assertThat(first.getFullMessage()).isEqualTo("Create shop-gitops");
+        assertThat(first.getAuthorIdent().getName()).isEqualTo("Paver");
+        assertThat(people.files(REPO, "main")).isEqualTo(Map.of("apps/cart/values.yaml", "replicas: 1\n", "README.md", "# shop\n"));
+        assertThat(git.seed(REPO, Map.of("README.md", "# other\n"), "Create again")).as("it exists").isFalse();
+        assertThat(people.files(REPO, "main")).containsEntry("README.md", "# shop\n");
+    }
+
+    @Test
+    void findsTakenFilesAndFoldersOnMainInOneCallAndNothingInAMissingRepository() throws Exception {
+        people.commit(REPO, "apps/big/blob.bin", "x".repeat(2 * 1024 * 1024), "carol");
+        open(Map.of("apps/branch-only/values.yaml", "replicas: 1\n"));
+
+        assertThat(git.existing(REPO, List.of("apps/none", "apps/cart", "apps/cart/values.yaml", "apps/big",
+                "apps/branch-only", "apps/car"))).containsExactly("apps/cart", "apps/cart/values.yaml", "apps/big");
+        assertThat(git.existing("no-such-repo", List.of("README.md"))).isEmpty();
+    }
+
+    /**
+     * A local repository's branches are compared with the clone's before each call, and fetched only when they differ:
+     * whatever people changed in between (a commit on main, a branch moved or deleted) is seen at the next call.
+     */
+    @Test
+    void everyChangePeopleMakeIsSeenAtTheNextCall() throws Exception {
+        assertThat(git.readFiles(REPO, "apps")).containsOnlyKeys("apps/cart/values.yaml");
+        people.commit(REPO, "apps/search/values.yaml", "replicas: 2\n", "carol");
+        assertThat(git.readFiles(REPO, "apps")).containsOnlyKeys("apps/cart/values.yaml", "apps/search/values.yaml");
+
+        PullRequest pr = open(Map.of("apps/cart/values.yaml", "replicas: 3\n"));
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Open(pr.headSha()));
+        String moved = people.commit(REPO, BRANCH, "apps/cart/values.yaml", old -> "replicas: 4\n", "dave");
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Open(moved));
+
+        try (Git bare = Git.open(people.bare(REPO).toFile())) {
+            bare.branchDelete().setBranchNames(BRANCH).setForce(true).call();
+        }
+        assertThat(git.mergeState(pr)).isEqualTo(new MergeState.Closed());
     }
 
     // ---------------------------------------------------------------------------------------------------------------

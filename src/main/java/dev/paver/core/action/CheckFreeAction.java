@@ -65,10 +65,8 @@ public final class CheckFreeAction implements Action {
             }
         }
         absent.forEach((repository, paths) -> {
-            for (String path : paths) {
-                if (!repositories.readFiles(repository, path).isEmpty()) {
-                    taken.add(repository + " already has " + path + " on its default branch");
-                }
+            for (String path : repositories.existing(repository, paths)) {
+                taken.add(repository + " already has " + path + " on its default branch");
             }
         });
         if (!taken.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
 import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +53,14 @@ public final class PublishPullRequestAction implements Action {
                     + " to publish", List.of());
         }
         if (ctx.input().get("failIfExists") instanceof List<?> guarded) {
+            List<String> paths = new ArrayList<>();
             for (Object path : guarded) {
-                String existing = RepositoryNames.path(String.valueOf(path));
-                if (!repositories.readFiles(repository, existing).isEmpty()) {
-                    return new ActionResult.Failed(repository + " already has " + existing + " on its default branch, so "
-                            + "nothing was pushed: the name is taken. Choose another name.", List.of());
-                }
+                paths.add(RepositoryNames.path(String.valueOf(path)));
+            }
+            List<String> existing = paths.isEmpty() ? List.of() : repositories.existing(repository, paths);
+            if (!existing.isEmpty()) {
+                return new ActionResult.Failed(repository + " already has " + existing.get(0) + " on its default branch, so "
+                        + "nothing was pushed: the name is taken. Choose another name.", List.of());
             }
         }
         String title = ctx.required("title");

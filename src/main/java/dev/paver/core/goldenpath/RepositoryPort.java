@@ -1,6 +1,7 @@
 package dev.paver.core.goldenpath;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -91,6 +92,23 @@ public interface RepositoryPort {
      * Empty when the repository or the directory does not exist.
      */
     Map<String, String> readFiles(String repository, String directory);
+
+    /**
+     * Which of {@code paths} (files or folders, relative to the repository root, already validated) exist on the
+     * default branch, in the order given: what a name check asks before a run pushes anything. Empty when the
+     * repository does not exist. By default a path that {@link #readFiles} finds a file under, one call per path
+     * (a path holding only files too large for it counts as absent); an adapter may answer in one look at the
+     * repository, counting any file.
+     */
+    default List<String> existing(String repository, List<String> paths) {
+        List<String> found = new ArrayList<>();
+        for (String path : paths) {
+            if (!readFiles(repository, path).isEmpty()) {
+                found.add(path);
+            }
+        }
+        return found;
+    }
 
     /**
      * True when {@code commit} is {@code revision} or one of its ancestors: the change is part of what was synced.

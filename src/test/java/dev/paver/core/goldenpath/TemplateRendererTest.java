@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.convention.YamlDocuments;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +39,38 @@ class TemplateRendererTest {
 
         assertThat(renderer.render("list", template, context))
                 .isEqualTo("payments-dev-api\npayments-staging-api\npayments-prod-api\ndev, staging, prod");
+    }
+
+    @Test
+    void nothingARenderSetsReachesTheNextRender() {
+        assertThat(renderer.render("first", "{% set owner = 'team-a' %}{% macro hi() %}hi{% endmacro %}${{ owner }} ${{ hi() }}",
+                context)).isEqualTo("team-a hi");
+        assertThatThrownBy(() -> renderer.render("second", "${{ owner }}", context))
+                .isInstanceOf(TemplateRenderer.TemplateException.class).hasMessageContaining("second");
+        assertThatThrownBy(() -> renderer.renderValue("third", "${{ owner }}", context))
+                .isInstanceOf(TemplateRenderer.TemplateException.class).hasMessageContaining("third");
+        assertThat(renderer.render("fourth", "${{ hi is defined }}", context)).isEqualTo("false");
+    }
+
+    @Test
+    void rendersFromManyThreadsAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                Map<String, Object> own = Map.of("parameters", Map.of("service", "svc-" + i, "envs", List.of("dev", "prod")));
+                int n = i;
+                results.add(pool.submit(() -> n % 2 == 0
+                        ? renderer.render("t", "${{ parameters.envs | join(',') }}:${{ parameters.service }}", own)
+                        : renderer.renderFile("app/README.md", "# ${{ parameters.service }}", own)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get(30, TimeUnit.SECONDS))
+                        .isEqualTo(i % 2 == 0 ? "dev,prod:svc-" + i : "# svc-" + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static final String HOSTILE = "<script>alert(1)</script> *bold* [x](javascript:alert(1)) & `code`";
