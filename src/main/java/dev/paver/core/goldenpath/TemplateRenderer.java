@@ -22,7 +22,6 @@ import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.tree.parse.StringTokenScannerSymbols;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +42,6 @@ public final class TemplateRenderer {
     private static final Pattern LONE_EXPRESSION = Pattern.compile("^\\s*\\$\\{\\{(.*)}}\\s*$", Pattern.DOTALL);
 
     private final Jinjava jinjava;
-    private final Map<Escaping, JinjavaConfig> fileConfigs = new EnumMap<>(Escaping.class);
     /** Every escaping with every handling of blocks; filled by the constructor, read only afterwards. */
     private final Map<FileStyle, JinjavaConfig> styledConfigs = new LinkedHashMap<>();
 
@@ -61,7 +59,6 @@ public final class TemplateRenderer {
         this.jinjava = new Jinjava(config(Escaping.NONE));
         jinjava.registerFilter(new DumpFilter());
         for (Escaping escaping : Escaping.values()) {
-            fileConfigs.put(escaping, config(escaping));
             for (boolean trim : new boolean[] {false, true}) {
                 for (boolean lstrip : new boolean[] {false, true}) {
                     Blocks blocks = new Blocks(trim, lstrip);
@@ -118,9 +115,7 @@ public final class TemplateRenderer {
      * @throws TemplateException as {@link #render}
      */
     public String renderFile(String path, String template, Map<String, ?> context) {
-        RenderResult result = renderForResult(template, context, fileConfigs.get(Escaping.of(path)));
-        failOnErrors(path, result.getErrors());
-        return result.getOutput();
+        return renderFile(path, template, context, Blocks.TRIMMED);
     }
 
     /**
@@ -132,7 +127,7 @@ public final class TemplateRenderer {
      */
     public String renderFile(String path, String template, Map<String, ?> context, Blocks blocks) {
         JinjavaConfig config = styledConfigs.get(new FileStyle(Escaping.of(path), blocks));
-        RenderResult result = jinjava.renderForResult(template, context, config);
+        RenderResult result = renderForResult(template, context, config);
         failOnErrors(path, result.getErrors());
         return result.getOutput();
     }
