@@ -452,16 +452,7 @@ public final class JGitRepositories implements RepositoryPort {
         try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = inserter.newReader();
              RevWalk walk = new RevWalk(reader); TreeWalk existing = new TreeWalk(reader)) {
             RevCommit base = walk.parseCommit(start);
-            Map<String, ObjectId> blobs = new TreeMap<>();
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                String path;
-                try {
-                    path = RepositoryNames.path(file.getKey());
-                } catch (IllegalArgumentException invalid) {
-                    throw new RepositoryException(invalid.getMessage());
-                }
-                blobs.put(path, inserter.insert(Constants.OBJ_BLOB, file.getValue().getBytes(StandardCharsets.UTF_8)));
-            }
+            Map<String, ObjectId> blobs = blobs(inserter, files);
             DirCache index = DirCache.newInCore();
             DirCacheBuilder builder = index.builder();
             existing.addTree(base.getTree());
@@ -1239,12 +1230,11 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     /**
-     * Writes the blobs of {@code files} (path relative to the repository's root, UTF-8 text) and the tree holding
-     * just them.
+     * Writes the blobs of {@code files} (path relative to the repository's root, UTF-8 text), by path in git's order.
      *
      * @throws RepositoryException permanent when a path is not a plain relative path inside the repository
      */
-    private static ObjectId tree(ObjectInserter inserter, Map<String, String> files) throws IOException {
+    private static Map<String, ObjectId> blobs(ObjectInserter inserter, Map<String, String> files) throws IOException {
         Map<String, ObjectId> blobs = new TreeMap<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             String path;
@@ -1255,6 +1245,17 @@ public final class JGitRepositories implements RepositoryPort {
             }
             blobs.put(path, inserter.insert(Constants.OBJ_BLOB, file.getValue().getBytes(StandardCharsets.UTF_8)));
         }
+        return blobs;
+    }
+
+    /**
+     * Writes the blobs of {@code files} (path relative to the repository's root, UTF-8 text) and the tree holding
+     * just them.
+     *
+     * @throws RepositoryException permanent when a path is not a plain relative path inside the repository
+     */
+    private static ObjectId tree(ObjectInserter inserter, Map<String, String> files) throws IOException {
+        Map<String, ObjectId> blobs = blobs(inserter, files);
         DirCache index = DirCache.newInCore();
         DirCacheBuilder builder = index.builder();
         blobs.forEach((path, blob) -> {
