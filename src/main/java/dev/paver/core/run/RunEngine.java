@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -340,38 +341,25 @@ public final class RunEngine {
      * @param userId who clicked Retry, from the signed payload
      */
     public RetryOutcome retry(String runId, String userId) {
-        synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
-            RetryOutcome refused = retryRefusal(store.find(runId).orElse(null), userId);
-            if (refused != null) {
-                return refused;
-            }
-            if (!awaitLease(runId)) {
-                return RetryOutcome.BUSY;
-            }
-            try {
-                Run run = store.find(runId).orElse(null);
-                refused = retryRefusal(run, userId);
-                if (refused != null) {
-                    return refused;
+        RetryOutcome outcome = changeUnderLease(runId, run -> retryRefusal(run, userId), RetryOutcome.BUSY, run -> {
+            long attempt = retries(run) + 1;
+            for (StepRun step : run.steps()) {
+                if (step.status() == StepStatus.FAILED) {
+                    run.step(StepRun.pending(step.stepId()), clock.instant());
+                    run.forgetPosted(step.stepId() + "/");
                 }
-                long attempt = retries(run) + 1;
-                for (StepRun step : run.steps()) {
-                    if (step.status() == StepStatus.FAILED) {
-                        run.step(StepRun.pending(step.stepId()), clock.instant());
-                        run.forgetPosted(step.stepId() + "/");
-                    }
-                }
-                run.markPosted(RETRY_MARK + attempt);
-                run.state(RunState.RUNNING, null, "", clock.instant());
-                store.update(run);
-                post(run, "retried-" + attempt, List.of(Milestone.of("asked", "Retried by " + Message.mention(userId)
-                        + ": the failed step runs again; the steps done before are not done again.")));
-            } finally {
-                release(runId);
             }
+            run.markPosted(RETRY_MARK + attempt);
+            run.state(RunState.RUNNING, null, "", clock.instant());
+            store.update(run);
+            post(run, "retried-" + attempt, List.of(Milestone.of("asked", "Retried by " + Message.mention(userId)
+                    + ": the failed step runs again; the steps done before are not done again.")));
+            return RetryOutcome.ACCEPTED;
+        });
+        if (outcome == RetryOutcome.ACCEPTED) {
+            schedule(runId);
         }
-        schedule(runId);
-        return RetryOutcome.ACCEPTED;
+        return outcome;
     }
 
     /** How many times the run was retried: its {@code retry/<n>} marks. */
@@ -413,29 +401,41 @@ public final class RunEngine {
      * @param userId  who clicked, from the signed payload
      */
     public SignalOutcome signal(String runId, String signal, String waitKey, String userId) {
+        SignalOutcome outcome = changeUnderLease(runId, run -> refusal(run, signal, waitKey, userId), SignalOutcome.BUSY, run -> {
+            run.markPosted(SIGNAL + signal);
+            store.update(run);
+            return SignalOutcome.ACCEPTED;
+        });
+        if (outcome == SignalOutcome.ACCEPTED) {
+            schedule(runId);
+        }
+        return outcome;
+    }
+
+    /**
+     * Changes a stored run for a person's click, under the run's lock and its lease, as a pass holds them: a pass on
+     * another replica would otherwise write the run over. {@code refusal} is asked before the lease is taken and again
+     * with it (null: go on); then {@code change} changes and stores the run.
+     *
+     * @return the refusal, {@code busy} when another replica keeps the lease, or what {@code change} returned
+     */
+    private <O> O changeUnderLease(String runId, Function<Run, O> refusal, O busy, Function<Run, O> change) {
         synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
-            SignalOutcome refused = refusal(store.find(runId).orElse(null), signal, waitKey, userId);
+            O refused = refusal.apply(store.find(runId).orElse(null));
             if (refused != null) {
                 return refused;
             }
-            // the run's lease, as a pass holds it: a pass on another replica would otherwise write the run over
             if (!awaitLease(runId)) {
-                return SignalOutcome.BUSY;
+                return busy;
             }
             try {
                 Run run = store.find(runId).orElse(null);
-                refused = refusal(run, signal, waitKey, userId);
-                if (refused != null) {
-                    return refused;
-                }
-                run.markPosted(SIGNAL + signal);
-                store.update(run);
+                refused = refusal.apply(run);
+                return refused != null ? refused : change.apply(run);
             } finally {
                 release(runId);
             }
         }
-        schedule(runId);
-        return SignalOutcome.ACCEPTED;
     }
 
     private static SignalOutcome refusal(Run run, String signal, String waitKey, String userId) {
