@@ -22,7 +22,19 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
                               @DefaultValue Runs runs, @DefaultValue ConventionsConfig conventions,
                               @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
                               @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane,
-                              @DefaultValue Memory memory, @DefaultValue("allow") String embeddedDefaults) {
+                              @DefaultValue Memory memory, @DefaultValue Audit audit,
+                              @DefaultValue("allow") String embeddedDefaults) {
+
+    /**
+     * Who may read the audit log with {@code /platform audit}.
+     *
+     * @param readers user ids ({@code U...}) and user group ids ({@code S...}); empty (the default): everyone
+     */
+    public record Audit(List<String> readers) {
+        public Audit {
+            readers = readers == null ? List.of() : List.copyOf(readers);
+        }
+    }
 
     /**
      * @param idleCollection how long the JVM's G1 collector may go without a collection before it makes one and gives

@@ -88,9 +88,10 @@ public class SlackConfiguration {
     @Bean
     SlackListeners slackListeners(Intake intake, PaverProperties properties, Approvals approvals, GrantStore grants,
                                   RunStore runs, AuditLog audit, Conventions conventions, RunEngine engine, Clock clock,
-                                  SeenRequests seenRequests, AccessPort access) {
+                                  SeenRequests seenRequests, AccessPort access, Directory directory) {
         return new SlackListeners(intake, properties.slack().command(), new SlackListeners.Decisions(approvals,
-                new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions),
+                new Extensions(grants, runs, approvals, audit, clock), new AuditTrail(audit, conventions, user -> properties.audit().readers().isEmpty()
+                || directory.isMemberOfAny(user, properties.audit().readers())),
                 user -> Home.of(user, approvals, runs, grants, clock.instant()), engine::schedule, engine,
                 new RunFinder(runs, conventions),
                 new Revocations(grants, access, approvals.policy(), audit, conventions, clock, engine::wake), clock),

@@ -82,7 +82,7 @@ final class SlashCommandHandler {
                 }
                 String answer;
                 try {
-                    answer = SlackRenderer.audit(audit.recent(query.query(), intake.catalog().current()));
+                    answer = SlackRenderer.audit(audit.recent(query.query(), intake.catalog().current(), userId));
                 } catch (IllegalArgumentException e) {
                     answer = SlackRenderer.escape(e.getMessage());
                 }

@@ -39,7 +39,7 @@ public final class SlashCommandParser {
     public record Status(String runId) implements ParseResult {
     }
 
-    /** {@code audit <key>}: show the audit log's newest entries about a key or service. */
+    /** {@code audit <query>}: show the audit log's newest entries about a key, a service, a domain or a person. */
     public record Audit(String query) implements ParseResult {
     }
 
@@ -73,7 +73,8 @@ public final class SlashCommandParser {
         String sub = tokens.get(0);
         if (sub.equals("audit")) {
             return tokens.size() == 2 ? new Audit(tokens.get(1))
-                    : new Reply("Usage: `" + command + " audit <key>`, e.g. `" + command + " audit payments-prod-api`");
+                    : new Reply("Usage: `" + command + " audit <key | service | domain | @person>`, e.g. `" + command
+                    + " audit payments-prod-api`");
         }
         if (sub.equals("runs")) {
             return tokens.size() <= 2 ? new Runs(tokens.size() == 2 ? tokens.get(1) : "")

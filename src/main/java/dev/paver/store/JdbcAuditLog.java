@@ -157,6 +157,24 @@ public final class JdbcAuditLog implements AuditLog {
                 + ") ORDER BY at DESC, id DESC LIMIT ?", MAPPER, args.toArray());
     }
 
+    @Override
+    public List<AuditEntry> recentBy(String actor, int limit) {
+        return limit < 1 ? List.of() : jdbc.query("SELECT " + COLUMNS + " FROM audit_log WHERE actor = ? ORDER BY at DESC, id DESC "
+                + "LIMIT ?", MAPPER, actor, limit);
+    }
+
+    /** {@inheritDoc} The domain is matched literally: {@code %}, {@code _} and the escape character are escaped. */
+    @Override
+    public List<AuditEntry> recentIn(String domain, int limit) {
+        if (limit < 1 || domain.isEmpty()) {
+            return List.of();
+        }
+        String literal = domain.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return jdbc.query("SELECT " + COLUMNS + " FROM audit_log WHERE subject = ? OR subject LIKE ? ESCAPE '!' "
+                + "OR subject LIKE ? ESCAPE '!' ORDER BY at DESC, id DESC LIMIT ?", MAPPER, domain, literal + "-%",
+                literal + "/%", limit);
+    }
+
     /** {@inheritDoc} Row by row as the driver reads them; an exception from {@code sink} ends the export. */
     @Override
     public void export(Instant since, Consumer<AuditEntry> sink) {

@@ -93,4 +93,21 @@ class JdbcAuditLogTest {
         })).isSameAs(closed);
         assertThat(written).extracting(AuditEntry::detail).containsExactly("request at 0", "request at 1");
     }
+
+    @Test
+    void aDomainFindsItsKeysAndServicesOnlyAndAPersonWhatTheyDid() {
+        log.append(entry(0, "request", "payments-prod-api"));
+        log.append(entry(1, "request", "payments/ledger"));
+        log.append(entry(2, "request", "payments"));
+        log.append(entry(3, "request", "paymentsx-prod-api"));
+        log.append(entry(4, "request", "pay_ments-dev-api"));
+        log.append(new AuditEntry(T0.plusSeconds(5), "U0ALEX", "approve", "payments-prod-api", "r1", "BUTTON", "by Alex"));
+
+        assertThat(log.recentIn("payments", 10)).extracting(AuditEntry::detail)
+                .containsExactly("by Alex", "request at 2", "request at 1", "request at 0");
+        assertThat(log.recentIn("pay_ments", 10)).as("_ is no wildcard").extracting(AuditEntry::detail).containsExactly("request at 4");
+        assertThat(log.recentIn("pay%", 10)).as("nor is %").isEmpty();
+        assertThat(log.recentBy("U0ALEX", 10)).extracting(AuditEntry::detail).containsExactly("by Alex");
+        assertThat(log.recentBy("U0DANA", 2)).extracting(AuditEntry::detail).containsExactly("request at 4", "request at 3");
+    }
 }
