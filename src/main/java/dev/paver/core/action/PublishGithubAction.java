@@ -23,7 +23,9 @@ import java.util.Map;
  *   <li>the workspace files under {@code sourcePath} (default all) are committed on the branch
  *       {@code paver/<run id>/<step id>} and merged into the default branch at once: Backstage pushes them as the
  *       default branch's first commit, and Paver's port pushes only through a branch; the repository is new and the
- *       run's own, so nobody's review is skipped. Executing the step again finds its branch and its merge.</li>
+ *       run's own, so nobody's review is skipped. Executing the step again finds its branch and its merge. The
+ *       host's own first commit stays under the workspace's (on a folder of bare repositories, a {@code README.md}
+ *       with the description, unless the workspace has its own).</li>
  * </ol>
  * {@code gitCommitMessage} (default {@code initial commit}, as Backstage's) is the commit's message. {@code defaultBranch}
  * must be the host's default branch when given: Paver's port does not choose it. Backstage's settings of the GitHub
