@@ -57,6 +57,7 @@ public final class TemplateRenderer {
         this.jinjava = new Jinjava(config(Escaping.NONE));
         jinjava.registerFilter(new DumpFilter());
         BackstageFilters.all().forEach(jinjava::registerFilter);
+        jinjava.getGlobalContext().put(UNDEFINED_NAME, UNDEFINED);
         jinjava.registerExpTest(new DefinedTest(true));
         jinjava.registerExpTest(new DefinedTest(false));
         for (Escaping escaping : Escaping.values()) {
@@ -96,6 +97,48 @@ public final class TemplateRenderer {
      * left out of JSON and of a step's input as Backstage leaves out an undefined key.
      */
     public static final Object UNDEFINED = new Undefined();
+
+    /** The name under which expressions reach {@link #UNDEFINED} ({@link #withElse}). */
+    private static final String UNDEFINED_NAME = "__paver_undefined__";
+
+    /**
+     * The expression with {@code else} {@link #UNDEFINED} when it is a conditional without {@code else}
+     * ({@code x if y}): Nunjucks gives undefined when {@code y} is false, Jinjava null, which its strict mode takes for an
+     * unknown variable. The keywords are found outside quotes and brackets; anything else is returned as it is.
+     */
+    static String withElse(String expression) {
+        boolean hasIf = false;
+        char quote = 0;
+        int depth = 0;
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if ("([{".indexOf(c) >= 0) {
+                depth++;
+            } else if (")]}".indexOf(c) >= 0) {
+                depth--;
+            } else if (depth == 0 && (i == 0 || !Character.isJavaIdentifierPart(expression.charAt(i - 1)))) {
+                if (keyword(expression, i, "else")) {
+                    return expression;
+                }
+                hasIf |= keyword(expression, i, "if");
+            }
+        }
+        return hasIf && quote == 0 && depth == 0 ? expression + " else " + UNDEFINED_NAME : expression;
+    }
+
+    private static boolean keyword(String expression, int at, String word) {
+        int end = at + word.length();
+        return expression.startsWith(word, at) && (end == expression.length()
+                || !Character.isJavaIdentifierPart(expression.charAt(end)));
+    }
 
     /** True when {@code value} is {@link #UNDEFINED}. */
     public static boolean isUndefined(Object value) {
@@ -237,7 +280,7 @@ public final class TemplateRenderer {
                     new Context(jinjava.getGlobalContext(), (Map<String, Object>) context), jinjava.getGlobalConfig());
             JinjavaInterpreter.pushCurrent(interpreter);
             try {
-                Object resolved = interpreter.resolveELExpression(lone.group(1).trim(), 1);
+                Object resolved = interpreter.resolveELExpression(withElse(lone.group(1).trim()), 1);
                 failOnErrors(name, interpreter.getErrors());
                 return resolved;
             } catch (InterpretException e) {
@@ -345,7 +388,7 @@ public final class TemplateRenderer {
     private record EscapingOutput(Escaping escaping) implements ExpressionStrategy {
         @Override
         public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
-            Object value = interpreter.resolveELExpression(token.getExpr(), token.getLineNumber());
+            Object value = interpreter.resolveELExpression(withElse(token.getExpr()), token.getLineNumber());
             String text = interpreter.getAsString(value);
             return new RenderedOutputNode(value instanceof SafeString ? text : escaping.apply(text));
         }

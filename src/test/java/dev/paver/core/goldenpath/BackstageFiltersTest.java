@@ -78,6 +78,19 @@ class BackstageFiltersTest {
     }
 
     @Test
+    void aConditionalWithoutElseIsUndefinedWhenFalseAsInNunjucks() {
+        Map<String, Object> input = Map.of("description", "# New project\n\n${{ parameters.description if parameters.description }}",
+                "targetPath", "${{ parameters.description if parameters.description else parameters.team }}",
+                "note", "${{ parameters.description if parameters.description }}");
+
+        assertThat(TemplateRenderer.defined(renderer.renderValue("input", input, context)))
+                .isEqualTo(Map.of("description", "# New project\n\n", "targetPath", "techdocs"));
+        assertThat(TemplateRenderer.withElse("'what if' ~ x")).isEqualTo("'what if' ~ x");
+        assertThat(TemplateRenderer.withElse("x if y else z")).isEqualTo("x if y else z");
+        assertThat(TemplateRenderer.withElse("gift | upper if y")).isEqualTo("gift | upper if y else __paver_undefined__");
+    }
+
+    @Test
     void secretsAreEmptySoATokenFallsBackAsInBackstage() {
         assertThat(renderer.renderValue("token", "${{ secrets.USER_OAUTH_TOKEN or false }}", context)).isEqualTo(false);
         assertThat(renderer.render("t", "[${{ secrets.ANYTHING }}]", context)).isEqualTo("[]");
