@@ -373,6 +373,26 @@ public final class TemplateRenderer {
         }
     }
 
+    /**
+     * A list written into text as Nunjucks writes it (JavaScript's {@code Array.prototype.toString}): its items joined by
+     * {@code ,}, nested lists likewise, null and undefined items empty; Jinjava would write Python's {@code [a, b]}.
+     */
+    static String javaScriptText(List<?> list) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object item = list.get(i);
+            if (item instanceof List<?> inner) {
+                out.append(javaScriptText(inner));
+            } else if (item != null && !isUndefined(item)) {
+                out.append(item);
+            }
+        }
+        return out.toString();
+    }
+
     /** Sets {@link EscapingOutput} on every render context of a configuration. */
     private record EscapingMode(Escaping escaping) implements ExecutionMode {
         @Override
@@ -389,7 +409,7 @@ public final class TemplateRenderer {
         @Override
         public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
             Object value = interpreter.resolveELExpression(withElse(token.getExpr()), token.getLineNumber());
-            String text = interpreter.getAsString(value);
+            String text = value instanceof List<?> list ? javaScriptText(list) : interpreter.getAsString(value);
             return new RenderedOutputNode(value instanceof SafeString ? text : escaping.apply(text));
         }
     }

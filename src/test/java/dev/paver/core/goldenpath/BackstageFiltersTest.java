@@ -91,6 +91,16 @@ class BackstageFiltersTest {
     }
 
     @Test
+    void aListInTextIsWrittenAsNunjucksWritesIt() {
+        Map<String, Object> topics = Map.of("parameters", Map.of("topics", List.of("writing-templates", "builtin-actions")));
+
+        assertThat(renderer.render("t", "Topics: ${{ parameters.topics }}", topics))
+                .isEqualTo("Topics: writing-templates,builtin-actions");
+        assertThat(renderer.renderValue("v", "${{ parameters.topics }}", topics))
+                .isEqualTo(List.of("writing-templates", "builtin-actions"));
+    }
+
+    @Test
     void secretsAreEmptySoATokenFallsBackAsInBackstage() {
         assertThat(renderer.renderValue("token", "${{ secrets.USER_OAUTH_TOKEN or false }}", context)).isEqualTo(false);
         assertThat(renderer.render("t", "[${{ secrets.ANYTHING }}]", context)).isEqualTo("[]");
