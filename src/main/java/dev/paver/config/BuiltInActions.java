@@ -9,17 +9,24 @@ import dev.paver.core.action.ApprovalAction;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitReadyAction;
 import dev.paver.core.action.AwaitSyncAction;
+import dev.paver.core.action.CatalogRegisterAction;
+import dev.paver.core.action.CatalogWriteAction;
 import dev.paver.core.action.CheckFreeAction;
 import dev.paver.core.action.CreateRepositoryAction;
+import dev.paver.core.action.DebugLogAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.DescribeRepositoryAction;
+import dev.paver.core.action.FetchPlainAction;
 import dev.paver.core.action.FetchTemplateAction;
+import dev.paver.core.action.FilesystemDeleteAction;
+import dev.paver.core.action.FilesystemRenameAction;
 import dev.paver.core.action.GrantAccessAction;
 import dev.paver.core.action.IdentityAction;
 import dev.paver.core.action.MergePullRequestAction;
 import dev.paver.core.action.PreviewAction;
 import dev.paver.core.action.PromotionAction;
 import dev.paver.core.action.ProvisioningPort;
+import dev.paver.core.action.PublishGithubAction;
 import dev.paver.core.action.PublishPullRequestAction;
 import dev.paver.core.action.RenderSealedSecretAction;
 import dev.paver.core.goldenpath.RepositoryPort;
@@ -76,7 +83,9 @@ public final class BuiltInActions {
                 new IdentityAction(ports.identities()), new GrantAccessAction(ports.access(), ports.grants(), ports.audit()),
                 new RevokeAccessAction(ports.access(), ports.grants(), ports.approvals(), ports.accessPolicy(), ports.audit()),
                 new AwaitReadyAction(ports.provisioning(), ports.slowAfter(), ports.failOnError()),
-                new RenderSealedSecretAction());
+                new RenderSealedSecretAction(), new DebugLogAction(), new FetchPlainAction(),
+                new FilesystemRenameAction(), new FilesystemDeleteAction(), new CatalogWriteAction(),
+                new CatalogRegisterAction(), new PublishGithubAction(repositories));
     }
 
     /** The ids of the built-in actions, sorted ({@code fetch:template}, {@code github:repo:create}, ...). No I/O. */

@@ -231,9 +231,9 @@ public class CoreConfiguration {
     @Bean
     Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine,
                   DeploymentPort deployments, AccessPolicy access, ApprovalPolicy policy, Directory directory,
-                  AuditLog audit, Clock clock, CertificateSource sealedSecretsCertificate) {
+                  AuditLog audit, Clock clock, CertificateSource sealedSecretsCertificate, IdentityPort identities) {
         return new Intake(paths, new RequestCheck(conventions, access), catalog, engine, deployments.enabled(), policy,
-                directory, audit, clock, sealedSecretsCertificate);
+                directory, audit, clock, sealedSecretsCertificate).identifiedBy(identities);
     }
 
     /** Starts followers once the server listens: catalog, unfinished runs, polls, informer, Socket Mode. */

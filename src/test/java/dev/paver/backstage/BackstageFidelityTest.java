@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.action.FetchTemplateAction;
 import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.GoldenPathFixtures;
-import dev.paver.core.goldenpath.ParameterSchema;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,22 +64,13 @@ class BackstageFidelityTest {
 
     /** Where Paver and Backstage differ today: template, then the step input or file, then why. */
     private static final List<Known> KNOWN = List.of(
-            new Known("docs-template", "steps[fetch].input",
-                    "Paver has no parseRepoUrl filter (issue 15, point 1): values.destination is "
-                            + "${{ parameters.repoUrl | parseRepoUrl }}"),
             new Known("docs-template", "docs/index.md",
                     "Paver escapes Markdown characters in values written to .md files (the & of the description "
                             + "becomes \\&); Backstage's Nunjucks runs with autoescape off"),
             new Known("demo-template", "steps[fetch-skeleton].input",
-                    "Paver has no parseRepoUrl and pick filters and no secrets in a step's context (issue 15, point 1)"),
-            new Known("springboot-grpc-template", "steps[template].input",
-                    "Paver has no parseRepoUrl filter (issue 15, point 1)"),
-            new Known("springboot-grpc-template without description", "steps[template].input",
-                    "an optional parameter left out: Paver refuses ${{ parameters.description }} as an unknown "
-                            + "variable; in Nunjucks it is undefined, and Backstage leaves the key out of the values"),
-            new Known("springboot-grpc-template without description", "steps[template]",
-                    "the skeleton's {%- if values.description %}: Paver refuses the unknown variable even in an if "
-                            + "test; in Nunjucks undefined is false, and the description line is left out"));
+                    "token: ${{ secrets.USER_OAUTH_TOKEN or false }} is the user's GitHub token in Backstage (the "
+                            + "RepoUrlPicker asks for it), false in Paver: a request from Slack carries no secrets, and "
+                            + "Paver never gives its own credentials to templates (RunEngine#templateContext)"));
 
     private record Known(String template, String where, String why) {
     }
@@ -104,7 +96,8 @@ class BackstageFidelityTest {
                     "mode", "dark",
                     "topics", List.of("writing-templates", "builtin-actions"),
                     "repoUrl", "github.com?owner=acme&repo=landing-page"),
-                    // the form's RepoUrlPicker asks for the user's GitHub token (requestUserCredentials)
+                    // the form's RepoUrlPicker asks for the user's GitHub token (requestUserCredentials); without it
+                    // Backstage refuses the step (its token input must be text, and false is not)
                     Map.of("USER_OAUTH_TOKEN", "gho_fidelity")),
             new Case("pull-request", ordered(
                     "name", "landing",
@@ -219,8 +212,8 @@ class BackstageFidelityTest {
             JsonNode backstageInput = dryRun.stepInput(id);
             String paverInput;
             try {
-                paverInput = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(redacted(
-                        renderer.renderValue("steps[" + id + "].input", step.get("input"), engineContext(c.values())),
+                paverInput = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(redacted(TemplateRenderer.defined(
+                        renderer.renderValue("steps[" + id + "].input", step.get("input"), engineContext(c))),
                         c.secrets()));
             } catch (TemplateRenderer.TemplateException e) {
                 paverInput = "(Paver cannot render it: " + e.getMessage() + ")";
@@ -267,10 +260,22 @@ class BackstageFidelityTest {
         }
     }
 
-    /** The context the run engine gives a step (RunEngine): the parameters, no step output yet, the requester. */
-    private static Map<String, Object> engineContext(Map<String, Object> values) {
-        return Map.of("parameters", values, "platform", Map.of(), "steps", Map.of(),
-                "run", Map.of("id", "fidelity", "requester", "U0PAVER01"), "user", Map.of("ref", "U0PAVER01"));
+    /** The context the run engine gives a step ({@link RunEngine#templateContext}), before any step output. */
+    private static Map<String, Object> engineContext(Case c) {
+        return RunEngine.templateContext(paverPath(c), request(c), "fidelity", Map.of());
+    }
+
+    /** The template as Paver loads it (its declared parameters, its steps). */
+    private static GoldenPath paverPath(Case c) {
+        Path folder = TEMPLATES.resolve(c.template());
+        return GoldenPathCatalog.load(TEMPLATES).all().stream()
+                .filter(path -> path.folder().getFileName().equals(folder.getFileName())).findFirst()
+                .orElseThrow(() -> new AssertionError(c.template() + " does not load in Paver: "
+                        + GoldenPathCatalog.load(TEMPLATES).problems()));
+    }
+
+    private static RunRequest request(Case c) {
+        return new RunRequest(c.template(), c.values(), Map.of(), "U0PAVER01", RunRequest.Origin.TYPED, "C0PAVER01");
     }
 
     /** The value with every text equal to a secret replaced by {@code ***}, as Backstage logs a step's input. */
@@ -289,10 +294,8 @@ class BackstageFidelityTest {
     /** Runs Paver's fetch:template for a step with this (rendered) input; the files go to {@code workspace}. */
     private static ActionResult paverFetchTemplate(Case c, Path folder, String stepId, Map<String, Object> input,
                                                    Map<String, String> workspace) {
-        GoldenPath path = new GoldenPath(c.template(), c.template(), "", ParameterSchema.read(List.of()), List.of(),
-                Map.of(), List.of(), folder);
-        RunRequest request = new RunRequest(c.template(), c.values(), Map.of(), "U0PAVER01", RunRequest.Origin.TYPED,
-                "C0PAVER01");
+        GoldenPath path = paverPath(c);
+        RunRequest request = request(c);
         Instant now = Instant.now();
         return new FetchTemplateAction(new TemplateRenderer()).execute(new ActionContext("fidelity", stepId, now, now,
                 request, path, input, workspace, Clock.systemUTC()));

@@ -13,19 +13,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Backstage's {@code fetch:template}: renders a skeleton folder of the template into the run's workspace.
- * Inputs: {@code url} (a folder inside the template, e.g. {@code ./skeleton/gitops}), {@code targetPath}
- * (workspace folder, default {@code .}), {@code values} (the {@code values} of the skeleton's expressions),
- * {@code copyWithoutRender} (globs of files copied as they are, e.g. GitHub workflows, whose own
- * {@code ${{ }}} is not Paver's), {@code trimBlocks} and {@code lstripBlocks} (true or false, default false as in
- * Backstage: the whitespace around {@code {% %}} tags, {@link TemplateRenderer.Blocks}). File and folder names are
- * rendered too. Output: {@code files}, the paths written.
+ * Backstage's {@code fetch:template}: renders a skeleton folder of the template into the run's workspace, with
+ * Backstage's inputs ({@code fetch/templateActionHandler} of {@code @backstage/plugin-scaffolder-backend}):
+ * {@code url} (a folder inside the template, e.g. {@code ./skeleton/gitops}), {@code targetPath} (workspace folder,
+ * default {@code .}), {@code values} (the {@code values} of the skeleton's expressions), {@code copyWithoutTemplating}
+ * (globs of files copied as they are, e.g. GitHub workflows, whose own {@code ${{ }}} is not Paver's; the older name
+ * {@code copyWithoutRender} too), {@code templateFileExtension} (true for {@code .njk}, or an extension: only files
+ * with it are rendered, and it is cut from their names; not with {@code copyWithoutTemplating}), {@code replace}
+ * (false by default: a file an earlier step wrote at the same path is kept), {@code trimBlocks} and
+ * {@code lstripBlocks} (true or false, default false as in Backstage: the whitespace around {@code {% %}} tags,
+ * {@link TemplateRenderer.Blocks}), and {@code token} (accepted, unused: the template's files are local).
+ * File and folder names are rendered too; a file whose rendered path is empty, starts with {@code /} or holds
+ * {@code //} (an empty folder name: {@code ${{ values.x if values.x }}/file}) is not written, as in Backstage. A
+ * {@code values} key that the step declares in its template but whose value is undefined (an optional parameter
+ * left out) is undefined in the skeleton too: false in {@code {% if %}}, while a name the step does not declare
+ * stays an error. Output: {@code files}, the paths written.
  */
 public final class FetchTemplateAction implements Action {
 
@@ -61,7 +70,11 @@ public final class FetchTemplateAction implements Action {
                     + " is not a folder inside the template " + ctx.goldenPath().id(), List.of());
         }
         String target = RepositoryNames.folder(ctx.text("targetPath"));
-        Object values = ctx.input().getOrDefault("values", Map.of());
+        if (Boolean.TRUE.equals(ctx.input().get("cookiecutterCompat"))) {
+            return new ActionResult.Failed("step " + ctx.stepId() + ": cookiecutterCompat is not supported by Paver: "
+                    + "write the skeleton with ${{ values.x }} as Backstage's own templates do", List.of());
+        }
+        Object values = declaredValues(ctx, ctx.input().getOrDefault("values", Map.of()));
         Map<String, Object> scope = Map.of("values", values);
         Object trim = ctx.input().getOrDefault("trimBlocks", false);
         Object lstrip = ctx.input().getOrDefault("lstripBlocks", false);
@@ -71,19 +84,48 @@ public final class FetchTemplateAction implements Action {
         }
         TemplateRenderer.Blocks blocks = new TemplateRenderer.Blocks((Boolean) trim, (Boolean) lstrip);
         List<PathMatcher> verbatim = new ArrayList<>();
-        if (ctx.input().get("copyWithoutRender") instanceof List<?> globs) {
-            for (Object glob : globs) {
-                verbatim.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        for (String key : List.of("copyWithoutTemplating", "copyWithoutRender")) {
+            Object globs = ctx.input().get(key);
+            if (globs != null && !(globs instanceof List<?>)) {
+                return new ActionResult.Failed("step " + ctx.stepId() + ": " + key + " must be a list of globs, got "
+                        + globs, List.of());
+            }
+            if (globs instanceof List<?> list) {
+                for (Object glob : list) {
+                    verbatim.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+                }
             }
         }
+        Object extensionInput = ctx.input().getOrDefault("templateFileExtension", false);
+        String extension = Boolean.TRUE.equals(extensionInput) ? ".njk"
+                : extensionInput instanceof String e && !e.isBlank() ? (e.startsWith(".") ? e : "." + e) : null;
+        if (extension != null && !verbatim.isEmpty()) {
+            return new ActionResult.Failed("step " + ctx.stepId() + ": templateFileExtension cannot be used with "
+                    + "copyWithoutTemplating: with an extension, only the files that have it are rendered", List.of());
+        }
+        boolean replace = Boolean.TRUE.equals(ctx.input().get("replace"));
         Map<String, String> written = new TreeMap<>();
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 String relative = source.relativize(file).toString().replace('\\', '/');
-                boolean copy = verbatim.stream().anyMatch(m -> m.matches(Path.of(relative)));
-                String name = RepositoryNames.path(renderer.render(relative, relative, scope));
+                boolean copy;
+                String output = relative;
+                if (extension != null) {
+                    copy = !relative.endsWith(extension) || relative.endsWith("/" + extension);
+                    output = copy ? relative : relative.substring(0, relative.length() - extension.length());
+                } else {
+                    copy = verbatim.stream().anyMatch(m -> m.matches(Path.of(relative)));
+                }
+                String rendered = renderer.render(relative, output, scope);
+                if (rendered.isEmpty() || rendered.startsWith("/") || rendered.contains("//")) {
+                    continue; // Backstage's way to leave a file out: an empty name or folder name
+                }
+                String name = target + RepositoryNames.path(rendered);
+                if (!replace && (ctx.workspace().containsKey(name) || written.containsKey(name))) {
+                    continue;
+                }
                 String text = Files.readString(file, StandardCharsets.UTF_8);
-                written.put(target + name, copy ? text : renderer.renderFile(relative, text, scope, blocks));
+                written.put(name, copy ? text : renderer.renderFile(output, text, scope, blocks));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read skeleton " + url + " of " + ctx.goldenPath().id(), e);
@@ -93,5 +135,24 @@ public final class FetchTemplateAction implements Action {
         }
         ctx.workspace().putAll(written);
         return ActionResult.Done.of(Map.of("files", List.copyOf(written.keySet())), written.size() + (written.size() == 1 ? " file" : " files"));
+    }
+
+    /**
+     * The rendered {@code values}, with each key the step declares in its template ({@code input.values} of the
+     * step's spec) but that has no value now (Backstage left it out as undefined) set to
+     * {@link TemplateRenderer#UNDEFINED}.
+     */
+    private static Object declaredValues(ActionContext ctx, Object values) {
+        if (!(values instanceof Map<?, ?> given)) {
+            return values;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        given.forEach((k, v) -> out.put(String.valueOf(k), v));
+        ctx.goldenPath().steps().stream().filter(step -> step.id().equals(ctx.stepId())).findFirst()
+                .map(step -> step.input().get("values"))
+                .filter(Map.class::isInstance)
+                .ifPresent(declared -> ((Map<?, ?>) declared).keySet()
+                        .forEach(k -> out.putIfAbsent(String.valueOf(k), TemplateRenderer.UNDEFINED)));
+        return out;
     }
 }

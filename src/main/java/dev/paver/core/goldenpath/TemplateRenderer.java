@@ -1,5 +1,6 @@
 package dev.paver.core.goldenpath;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
@@ -14,15 +15,19 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateSyntaxException;
 import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
 import com.hubspot.jinjava.lib.filter.EscapeFilter;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.mode.ExecutionMode;
 import com.hubspot.jinjava.objects.SafeString;
 import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.tree.parse.StringTokenScannerSymbols;
+import com.hubspot.jinjava.util.HasObjectTruthValue;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +38,12 @@ import java.util.regex.Pattern;
 /**
  * Renders Backstage Scaffolder expressions with Jinjava: {@code ${{ expr }}} for values, {@code {% %}} for
  * blocks, {@code {# #}} for comments (Backstage's Nunjucks syntax; "Writing Templates", backstage.io). An
- * unknown variable is an error, not an empty string. Besides Jinjava's filters, {@code dump} (Nunjucks' JSON
- * dump) is available. A skeleton file is rendered with escaping by its type ({@link #renderFile}): free text such as
+ * unknown variable is an error, not an empty string, which catches typos; but a value the context declares as
+ * {@link #UNDEFINED} (an optional parameter left out, any {@code secrets.X}, a part of a repository URL not given) is
+ * Nunjucks' {@code undefined}: false in a test, empty in text, replaced by {@code default}, and left out of a step's
+ * input and of JSON ({@link #defined}). Besides Jinjava's filters, {@code dump} (Nunjucks' JSON dump) and Backstage's
+ * {@code parseRepoUrl}, {@code parseEntityRef}, {@code pick} and {@code projectSlug} ({@link BackstageFilters}) are
+ * available. A skeleton file is rendered with escaping by its type ({@link #renderFile}): free text such as
  * a description never becomes markup in an HTML page or a Markdown document.
  */
 public final class TemplateRenderer {
@@ -58,6 +67,10 @@ public final class TemplateRenderer {
     public TemplateRenderer() {
         this.jinjava = new Jinjava(config(Escaping.NONE));
         jinjava.registerFilter(new DumpFilter());
+        BackstageFilters.all().forEach(jinjava::registerFilter);
+        jinjava.getGlobalContext().put(UNDEFINED_NAME, UNDEFINED);
+        jinjava.registerExpTest(new DefinedTest(true));
+        jinjava.registerExpTest(new DefinedTest(false));
         for (Escaping escaping : Escaping.values()) {
             for (boolean trim : new boolean[] {false, true}) {
                 for (boolean lstrip : new boolean[] {false, true}) {
@@ -86,6 +99,103 @@ public final class TemplateRenderer {
                 .withLstripBlocks(blocks.lstrip())
                 .withExecutionMode(new EscapingMode(escaping))
                 .build();
+    }
+
+    /**
+     * Nunjucks' {@code undefined}: a value the context declares but does not have (an optional parameter left out).
+     * False in {@code if} and {@code or}, empty text when written, {@code null} in JSON, and a map entry holding it is
+     * left out of JSON and of a step's input as Backstage leaves out an undefined key.
+     */
+    public static final Object UNDEFINED = new Undefined();
+
+    /** The name under which expressions reach {@link #UNDEFINED} ({@link #withElse}). */
+    private static final String UNDEFINED_NAME = "__paver_undefined__";
+
+    /**
+     * The expression with {@code else} {@link #UNDEFINED} when it is a conditional without {@code else}
+     * ({@code x if y}): Nunjucks gives undefined when {@code y} is false, Jinjava null, which its strict mode takes for an
+     * unknown variable. The keywords are found outside quotes and brackets; anything else is returned as it is.
+     */
+    static String withElse(String expression) {
+        boolean hasIf = false;
+        char quote = 0;
+        int depth = 0;
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if ("([{".indexOf(c) >= 0) {
+                depth++;
+            } else if (")]}".indexOf(c) >= 0) {
+                depth--;
+            } else if (depth == 0 && (i == 0 || !Character.isJavaIdentifierPart(expression.charAt(i - 1)))) {
+                if (keyword(expression, i, "else")) {
+                    return expression;
+                }
+                hasIf |= keyword(expression, i, "if");
+            }
+        }
+        return hasIf && quote == 0 && depth == 0 ? expression + " else " + UNDEFINED_NAME : expression;
+    }
+
+    private static boolean keyword(String expression, int at, String word) {
+        int end = at + word.length();
+        return expression.startsWith(word, at) && (end == expression.length()
+                || !Character.isJavaIdentifierPart(expression.charAt(end)));
+    }
+
+    /** True when {@code value} is {@link #UNDEFINED}. */
+    public static boolean isUndefined(Object value) {
+        return value == UNDEFINED;
+    }
+
+    /**
+     * The value as Backstage's JSON has it: map entries that are {@link #UNDEFINED} left out, undefined list items
+     * {@code null}, recursively (a new value; the argument is not changed).
+     */
+    public static Object defined(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                if (!isUndefined(v)) {
+                    out.put(String.valueOf(k), defined(v));
+                }
+            });
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(isUndefined(v) ? null : defined(v)));
+            return out;
+        }
+        return value;
+    }
+
+    /**
+     * The {@code parameters} of a template's context: the given values, and every declared parameter that was not
+     * given as {@link #UNDEFINED}, so that a template may test an optional parameter ({@code {% if
+     * parameters.description %}}) while a name no parameter has stays an error.
+     *
+     * @param declared the names of the template's parameters
+     */
+    public static Map<String, Object> parameters(Map<String, ?> given, Collection<String> declared) {
+        Map<String, Object> out = new LinkedHashMap<>(given);
+        declared.forEach(name -> out.putIfAbsent(name, UNDEFINED));
+        return out;
+    }
+
+    /**
+     * A map in which every key is {@link #UNDEFINED}: Backstage's {@code secrets} of a run whose caller passed none,
+     * which is what a Paver run has (Paver's own credentials are never given to templates).
+     */
+    public static Map<String, Object> allUndefined() {
+        return AllUndefined.MAP;
     }
 
     /**
@@ -181,7 +291,7 @@ public final class TemplateRenderer {
                     new Context(global, (Map<String, Object>) context), jinjava.getGlobalConfig());
             JinjavaInterpreter.pushCurrent(interpreter);
             try {
-                Object resolved = interpreter.resolveELExpression(lone.group(1).trim(), 1);
+                Object resolved = interpreter.resolveELExpression(withElse(lone.group(1).trim()), 1);
                 failOnErrors(name, interpreter.getErrors());
                 return resolved;
             } catch (InterpretException e) {
@@ -336,6 +446,26 @@ public final class TemplateRenderer {
         }
     }
 
+    /**
+     * A list written into text as Nunjucks writes it (JavaScript's {@code Array.prototype.toString}): its items joined by
+     * {@code ,}, nested lists likewise, null and undefined items empty; Jinjava would write Python's {@code [a, b]}.
+     */
+    static String javaScriptText(List<?> list) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object item = list.get(i);
+            if (item instanceof List<?> inner) {
+                out.append(javaScriptText(inner));
+            } else if (item != null && !isUndefined(item)) {
+                out.append(item);
+            }
+        }
+        return out.toString();
+    }
+
     /** Sets {@link EscapingOutput} on every render context of a configuration. */
     private record EscapingMode(Escaping escaping) implements ExecutionMode {
         @Override
@@ -351,8 +481,8 @@ public final class TemplateRenderer {
     private record EscapingOutput(Escaping escaping) implements ExpressionStrategy {
         @Override
         public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
-            Object value = interpreter.resolveELExpression(token.getExpr(), token.getLineNumber());
-            String text = interpreter.getAsString(value);
+            Object value = interpreter.resolveELExpression(withElse(token.getExpr()), token.getLineNumber());
+            String text = value instanceof List<?> list ? javaScriptText(list) : interpreter.getAsString(value);
             return new RenderedOutputNode(value instanceof SafeString ? text : escaping.apply(text));
         }
     }
@@ -372,11 +502,65 @@ public final class TemplateRenderer {
                 // null, not "null": an unknown variable piped through dump stays an unknown variable, which is an error
                 return null;
             }
+            if (isUndefined(var)) {
+                return UNDEFINED; // JSON.stringify(undefined) is undefined: Nunjucks writes nothing
+            }
             try {
-                return JSON.writeValueAsString(var);
+                return JSON.writeValueAsString(defined(var));
             } catch (JsonProcessingException e) {
                 throw new TemplateException("dump: " + e.getOriginalMessage());
             }
+        }
+    }
+
+    /** {@link #UNDEFINED}: no text, false, null in JSON. */
+    private static final class Undefined implements HasObjectTruthValue {
+        @Override
+        public boolean getObjectTruthValue() {
+            return false;
+        }
+
+        @JsonValue
+        Object json() {
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return "";
+        }
+    }
+
+    /** {@link #allUndefined()}: empty, and {@link #UNDEFINED} for every key asked for. */
+    private static final class AllUndefined extends AbstractMap<String, Object> {
+        static final AllUndefined MAP = new AllUndefined();
+
+        @Override
+        public Object get(Object key) {
+            return UNDEFINED;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return true;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return Set.of();
+        }
+    }
+
+    /** Jinjava's {@code defined} and {@code undefined} tests, for which {@link #UNDEFINED} is not defined. */
+    private record DefinedTest(boolean defined) implements ExpTest {
+        @Override
+        public String getName() {
+            return defined ? "defined" : "undefined";
+        }
+
+        @Override
+        public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+            return (var != null && !isUndefined(var)) == defined;
         }
     }
 }

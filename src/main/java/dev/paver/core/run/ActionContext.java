@@ -1,6 +1,7 @@
 package dev.paver.core.run;
 
 import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.ThreadRef;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +18,9 @@ import java.util.Set;
  * @param stepStarted when this step first ran (the first check of a waiting step), or now on its first execution
  * @param request    the run's request
  * @param goldenPath the template the run walks
- * @param input      the step's {@code input}, rendered
+ * @param input      the step's {@code input}, rendered; a key whose value is undefined
+ *                   ({@link TemplateRenderer#UNDEFINED}, e.g. {@code ${{ parameters.description }}} of an optional
+ *                   parameter left out) is left out, as Backstage leaves it out (values inside keep it)
  * @param workspace  files rendered so far in this run: relative path to text (mutable, in memory)
  * @param clock      the time source
  * @param thread     where the run is reported (its card and thread), or null before the card is posted
@@ -32,6 +35,11 @@ public record ActionContext(String runId, String stepId, Instant runStarted, Ins
 
     public ActionContext {
         signals = signals == null ? Set.of() : Set.copyOf(signals);
+        if (input != null && input.containsValue(TemplateRenderer.UNDEFINED)) {
+            Map<String, Object> defined = new LinkedHashMap<>(input);
+            defined.values().removeIf(TemplateRenderer::isUndefined);
+            input = defined;
+        }
     }
 
     /** A context for a step's first execution. */

@@ -1,5 +1,6 @@
 package dev.paver.core.run;
 
+import dev.paver.core.access.IdentityPort;
 import dev.paver.core.approval.ApprovalPolicy;
 import dev.paver.core.approval.Directory;
 import dev.paver.core.audit.AuditEntry;
@@ -36,6 +37,7 @@ public final class Intake {
     private final AuditLog audit;
     private final Clock clock;
     private final CertificateSource certificates;
+    private volatile IdentityPort identities;
 
     /** The {@code platform} key that says whether deployments are followed: {@code on} or {@code off}. */
     public static final String DEPLOYMENT_TRACKING = "deploymentTracking";
@@ -60,6 +62,17 @@ public final class Intake {
         this.catalog = catalog;
         this.engine = engine;
         this.deploymentTracking = deploymentTracking;
+    }
+
+    /**
+     * Gives each run its requester's Backstage identity ({@code user.ref}, {@code user.entity}: {@link Requester}),
+     * read when the run starts (after the acknowledgement). Without this (the default), templates see none.
+     *
+     * @return this intake
+     */
+    public Intake identifiedBy(IdentityPort identities) {
+        this.identities = identities;
+        return this;
     }
 
     /**
@@ -173,8 +186,8 @@ public final class Intake {
         } finally {
             ready.secrets().discard();
         }
-        RunRequest request = request(ready, checked, accepted.request().requester(), accepted.request().origin(),
-                accepted.request().channel());
+        RunRequest request = identified(request(ready, checked, accepted.request().requester(),
+                accepted.request().origin(), accepted.request().channel()));
         if (engine.begin(accepted.id(), request, afterFirstPass)) {
             audited(request, accepted.id());
         }
@@ -219,7 +232,7 @@ public final class Intake {
                 if (engine.refuse(run.id(), request, ending, refusal)) {
                     engine.tellPrivately(request.channel(), request.requester(), ":warning: " + refusal, run.id() + "/refused");
                 }
-            } else if (engine.begin(run.id(), request, null)) {
+            } else if (engine.begin(run.id(), request = identified(request), null)) {
                 audited(request, run.id());
                 started++;
             }
@@ -244,6 +257,25 @@ public final class Intake {
             platform.put(RunRequest.DRY_RUN, true);
         }
         return new RunRequest(ready.path().id(), accepted.parameters(), platform, requester, origin, channel);
+    }
+
+    /**
+     * The request with its requester's {@code platform.user}, when {@link #identifiedBy} and the identity allow, and
+     * the template uses {@code user} at all (the identity may cost a call to the chat).
+     */
+    private RunRequest identified(RunRequest request) {
+        IdentityPort port = identities;
+        GoldenPath path = paths.find(request.goldenPath()).orElse(null);
+        if (port == null || request.platform().containsKey(RunEngine.USER) || path == null
+                || !(String.valueOf(path.steps()) + path.output()).contains("user.")) {
+            return request;
+        }
+        return Requester.of(request.requester(), port, catalog.current()).map(user -> {
+            Map<String, Object> platform = new LinkedHashMap<>(request.platform());
+            platform.put(RunEngine.USER, user);
+            return new RunRequest(request.goldenPath(), request.parameters(), platform, request.requester(),
+                    request.origin(), request.channel());
+        }).orElse(request);
     }
 
     private void audited(RunRequest request, String runId) {

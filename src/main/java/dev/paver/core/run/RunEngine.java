@@ -2,6 +2,7 @@ package dev.paver.core.run;
 
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.Parameter;
 import dev.paver.core.goldenpath.StepSpec;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Card;
@@ -1071,10 +1072,10 @@ public final class RunEngine {
     }
 
     /**
-     * What templates see for a run: {@code parameters}, {@code platform}, {@code steps} ({@code stepsContext}, or the
-     * outputs of the run's done and skipped steps when null), {@code run} and {@code user}.
+     * What templates see for a run ({@link #templateContext}), the golden path looked up in the catalog: {@code steps}
+     * is {@code stepsContext}, or the outputs of the run's done and skipped steps when null.
      */
-    private static Map<String, Object> context(Run run, Map<String, Object> stepsContext) {
+    private Map<String, Object> context(Run run, Map<String, Object> stepsContext) {
         Map<String, Object> steps = stepsContext;
         if (steps == null) {
             steps = new LinkedHashMap<>();
@@ -1084,12 +1085,46 @@ public final class RunEngine {
                 }
             }
         }
+        return templateContext(catalog.find(run.request().goldenPath()).orElse(null), run.request(), run.id(), steps);
+    }
+
+    /** The {@code platform} key of a request that holds the requester's Backstage identity ({@link #templateContext}). */
+    public static final String USER = "user";
+
+    /**
+     * What a template's steps and output see for a run, as Backstage's Scaffolder gives them (its
+     * {@code NunjucksWorkflowRunner}), plus Paver's own:
+     * <ul>
+     *   <li>{@code parameters}: the request's values, and each declared parameter not given as
+     *       {@link TemplateRenderer#UNDEFINED} (Nunjucks' undefined);</li>
+     *   <li>{@code steps}: {@code <step id>.output} of the steps done so far;</li>
+     *   <li>{@code user}: {@code ref} ({@code user:default/<name>}) and {@code entity} (the catalog's User entity) of the
+     *       requester, as the intake found them ({@code platform.user}); each undefined when it found none;</li>
+     *   <li>{@code secrets}: empty, every key undefined: Backstage gives the secrets its caller passed, and a request
+     *       from Slack passes none (Paver's own credentials are never given to templates);</li>
+     *   <li>{@code context.task.id}: the run's id, as Backstage's task id;</li>
+     *   <li>Paver's {@code platform} (values derived from the catalog and conventions) and {@code run} ({@code id},
+     *       {@code requester}, the Slack user id).</li>
+     * </ul>
+     *
+     * @param path  the golden path, for its declared parameters; null when it is no longer loaded
+     * @param steps step id to {@code {output: ...}}
+     */
+    public static Map<String, Object> templateContext(GoldenPath path, RunRequest request, String runId,
+                                                      Map<String, Object> steps) {
         Map<String, Object> context = new HashMap<>();
-        context.put("parameters", run.request().parameters());
-        context.put("platform", run.request().platform());
+        context.put("parameters", path == null ? request.parameters() : TemplateRenderer.parameters(request.parameters(),
+                path.parameters().parameters().stream().map(Parameter::name).toList()));
+        context.put("platform", request.platform());
         context.put("steps", steps);
-        context.put("run", Map.of("id", run.id(), "requester", run.request().requester()));
-        context.put("user", Map.of("ref", run.request().requester()));
+        context.put("run", Map.of("id", runId, "requester", request.requester()));
+        Map<String, Object> user = new LinkedHashMap<>();
+        Map<?, ?> known = request.platform().get(USER) instanceof Map<?, ?> m ? m : Map.of();
+        user.put("ref", known.get("ref") == null ? TemplateRenderer.UNDEFINED : known.get("ref"));
+        user.put("entity", known.get("entity") == null ? TemplateRenderer.UNDEFINED : known.get("entity"));
+        context.put("user", user);
+        context.put("secrets", TemplateRenderer.allUndefined());
+        context.put("context", Map.of("task", Map.of("id", runId)));
         return context;
     }
 
