@@ -57,15 +57,18 @@ public final class BuiltInActions {
      *
      * @param slowAfter   {@code paver.crossplane.slow-after}, a positive duration
      * @param failOnError {@code paver.crossplane.fail-on-error}
+     * @param mergeReminder {@code paver.runs.merge-reminder}
+     * @param abandonAfter  {@code paver.runs.abandon-after}
      */
     public record Ports(TemplateRenderer renderer, ManifestRules rules, RepositoryPort repositories,
                         DeploymentPort deployments, Approvals approvals, AccessPort access, GrantStore grants,
                         AccessPolicy accessPolicy, AuditLog audit, IdentityPort identities, ProvisioningPort provisioning,
-                        Duration slowAfter, boolean failOnError) {
+                        Duration slowAfter, boolean failOnError, Duration mergeReminder, Duration abandonAfter) {
 
         /** No ports at all: actions built from it only tell their id, and may not be executed. */
         static Ports none() {
-            return new Ports(null, null, null, null, null, null, null, null, null, null, null, AwaitReadyAction.SLOW, false);
+            return new Ports(null, null, null, null, null, null, null, null, null, null, null, AwaitReadyAction.SLOW, false,
+                    AwaitMergeAction.REMIND_AFTER, AwaitMergeAction.ABANDON_AFTER);
         }
     }
 
@@ -76,7 +79,7 @@ public final class BuiltInActions {
                 new CheckFreeAction(repositories), new CreateRepositoryAction(repositories),
                 new DescribeRepositoryAction(repositories),
                 new PreviewAction(repositories), new PublishPullRequestAction(repositories),
-                new AwaitMergeAction(repositories), new AwaitSyncAction(ports.deployments(), repositories),
+                new AwaitMergeAction(repositories, ports.mergeReminder(), ports.abandonAfter()), new AwaitSyncAction(ports.deployments(), repositories),
                 new PromotionAction(repositories), new ApprovalAction(ports.approvals(), repositories),
                 new MergePullRequestAction(repositories, ports.audit()),
                 new SyncApplicationAction(ports.deployments(), ports.identities(), ports.audit()),

@@ -138,7 +138,7 @@ public class CoreConfiguration {
         List<Action> all = new ArrayList<>(BuiltInActions.create(new BuiltInActions.Ports(renderer,
                 new ManifestRules(conventions, manifestSchemas, overlayBuilder), repositories, deployments, approvals, access, grants,
                 accessPolicy, audit, identities, provisioning, properties.crossplane().slowAfter(),
-                properties.crossplane().failOnError())));
+                properties.crossplane().failOnError(), properties.runs().mergeReminder(), properties.runs().abandonAfter())));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }

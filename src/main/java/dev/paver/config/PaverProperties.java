@@ -259,9 +259,12 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param lease         how long a replica holds a run it passes over (renewed every third of it while the pass goes
      *                      on): a replica killed or frozen mid-pass has its runs taken over by another after at most
      *                      this; at least 1s
+     * @param mergeReminder how long a pull request of Paver's waits unmerged before the thread reminds its requester
+     * @param abandonAfter  how long it waits before its run ends as abandoned (the pull request stays open)
      */
     public record Runs(@DefaultValue("0") int workerThreads, @DefaultValue("60s") Duration catalogRefresh,
-                       @DefaultValue("5s") Duration timerTick, @DefaultValue("60s") Duration lease) {
+                       @DefaultValue("5s") Duration timerTick, @DefaultValue("60s") Duration lease,
+                       @DefaultValue("2d") Duration mergeReminder, @DefaultValue("14d") Duration abandonAfter) {
     }
 
     /**

@@ -81,7 +81,8 @@ public final class RunMetrics implements RunListener, DecisionListener {
         for (GoldenPath path : catalog.all()) {
             for (RunRequest.Origin origin : RunRequest.Origin.values()) {
                 started(path.id(), origin);
-                for (RunState ending : Set.of(RunState.SUCCEEDED, RunState.FAILED, RunState.DENIED, RunState.EXPIRED)) {
+                for (RunState ending : Set.of(RunState.SUCCEEDED, RunState.FAILED, RunState.DENIED, RunState.EXPIRED,
+                        RunState.ABANDONED)) {
                     finished(path.id(), origin, ending);
                 }
             }

@@ -68,6 +68,7 @@ public final class CardBuilder {
             case FAILED -> "Failed";
             case DENIED -> "Denied";
             case EXPIRED -> "Expired";
+            case ABANDONED -> "Abandoned";
             default -> run.state().name();
         };
     }

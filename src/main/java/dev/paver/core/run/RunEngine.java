@@ -910,6 +910,7 @@ public final class RunEngine {
         String word = switch (ending) {
             case DENIED -> "Denied";
             case EXPIRED -> "Expired";
+            case ABANDONED -> "Abandoned";
             default -> "Failed";
         };
         post(run, step.stepId(), List.of(Milestone.of(ending == RunState.FAILED ? "failed" : ending.name().toLowerCase(),

@@ -1,6 +1,6 @@
 package dev.paver.core.run;
 
-/** Where a run is. SUCCEEDED, FAILED, DENIED and EXPIRED are final. */
+/** Where a run is. SUCCEEDED, FAILED, DENIED, EXPIRED and ABANDONED are final. */
 public enum RunState {
     /**
      * stored before the request was acknowledged; the intake's checks after the acknowledgement (who may run it,
@@ -11,7 +11,9 @@ public enum RunState {
     /** an approver denied the request (with a reason) */
     DENIED,
     /** nobody decided the approval request in time */
-    EXPIRED;
+    EXPIRED,
+    /** nobody merged its pull request in time ({@code paver.runs.abandon-after}); the pull request stays open */
+    ABANDONED;
 
     /** True for the final states: nothing more happens. */
     public boolean finished() {
