@@ -59,6 +59,9 @@ class ManyChoicesConversationTest {
                         repository: payments-gitops
                         files: [apps/shop-123/api/base/deployment.yaml]
                 """.formatted(systems);
-        new ConversationRunner(Conversation.parse(Path.of("conversations/generated/many-choices.yaml"), text), work).run();
+        try (ConversationRunner runner = new ConversationRunner(Conversation.parse(
+                Path.of("conversations/generated/many-choices.yaml"), text), work)) {
+            runner.run();
+        }
     }
 }
