@@ -98,7 +98,10 @@ class CheckoutCopyJarIT {
         for (String line : export.stdout().lines().toList()) {
             lines.add(JSON.readTree(line));
         }
-        assertThat(lines).as(export.toString()).hasSize(1);
+        // the request, then what the run did: two pull requests opened, the merge, the (untracked) deployment, the end
+        assertThat(lines).as(export.toString()).extracting(l -> l.path("action").asText())
+                .containsExactly("request", "pull-request", "pull-request", "merge", "deploy", "done");
+        assertThat(lines).as("one run").allSatisfy(l -> assertThat(l.path("runId").asText()).isEqualTo(runId));
         JsonNode request = lines.get(0);
         assertThat(request.path("actor").asText()).isEqualTo(DANA);
         assertThat(request.path("action").asText()).isEqualTo("request");
@@ -113,7 +116,12 @@ class CheckoutCopyJarIT {
                 "--out=audit.jsonl");
         assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
         assertThat(Files.readString(copy.resolve("audit.jsonl"), StandardCharsets.UTF_8)).isEqualTo(export.stdout());
-        assertThat(toFile.stderr()).contains("1 entries written to audit.jsonl");
+        assertThat(toFile.stderr()).contains("6 entries written to audit.jsonl");
+
+        // the hash chain holds as written, and says so
+        PaverJar.Result verify = PaverJar.run(copy, Map.of(), PaverJar.CLI_TIMEOUT, "audit-export", "--verify");
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.stdout()).as(verify.toString()).contains("the audit log is intact: 6 entries");
     }
 
     /** create-service {@code api} from the command to the end of the run, once for the class. */
