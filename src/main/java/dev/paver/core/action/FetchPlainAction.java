@@ -45,16 +45,9 @@ public final class FetchPlainAction implements Action {
                     + "Paver fetches only from the template's own folder; copy those files into the template (e.g. "
                     + "templates/" + ctx.goldenPath().id() + "/static) and use url: ./static", List.of());
         }
-        Path folder = ctx.goldenPath().folder().toAbsolutePath().normalize();
-        Path source;
-        try {
-            source = RepositoryNames.within(folder, url);
-        } catch (IllegalArgumentException outside) {
-            source = null;
-        }
-        if (source == null || !Files.isDirectory(source)) {
-            return new ActionResult.Failed("step " + ctx.stepId() + ": url " + url
-                    + " is not a folder inside the template " + ctx.goldenPath().id(), List.of());
+        Path source = FetchTemplateAction.templateFolder(ctx, url);
+        if (source == null) {
+            return FetchTemplateAction.notATemplateFolder(ctx, url);
         }
         String target;
         try {

@@ -57,17 +57,10 @@ public final class FetchTemplateAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        Path folder = ctx.goldenPath().folder().toAbsolutePath().normalize();
         String url = ctx.required("url");
-        Path source;
-        try {
-            source = RepositoryNames.within(folder, url);
-        } catch (IllegalArgumentException outside) {
-            source = null;
-        }
-        if (source == null || !Files.isDirectory(source)) {
-            return new ActionResult.Failed("step " + ctx.stepId() + ": url " + url
-                    + " is not a folder inside the template " + ctx.goldenPath().id(), List.of());
+        Path source = templateFolder(ctx, url);
+        if (source == null) {
+            return notATemplateFolder(ctx, url);
         }
         String target = RepositoryNames.folder(ctx.text("targetPath"));
         if (Boolean.TRUE.equals(ctx.input().get("cookiecutterCompat"))) {
@@ -154,5 +147,25 @@ public final class FetchTemplateAction implements Action {
                 .ifPresent(declared -> ((Map<?, ?>) declared).keySet()
                         .forEach(k -> out.putIfAbsent(String.valueOf(k), TemplateRenderer.UNDEFINED)));
         return out;
+    }
+
+    /**
+     * The folder {@code url} names inside the step's template folder ({@code ./skeleton}), or null when it is no folder
+     * there (missing, a file, or a path leading out of the template).
+     */
+    static Path templateFolder(ActionContext ctx, String url) {
+        Path folder = ctx.goldenPath().folder().toAbsolutePath().normalize();
+        try {
+            Path source = RepositoryNames.within(folder, url);
+            return Files.isDirectory(source) ? source : null;
+        } catch (IllegalArgumentException outside) {
+            return null;
+        }
+    }
+
+    /** The step's failure when {@link #templateFolder} found no folder. */
+    static ActionResult notATemplateFolder(ActionContext ctx, String url) {
+        return new ActionResult.Failed("step " + ctx.stepId() + ": url " + url + " is not a folder inside the template "
+                + ctx.goldenPath().id(), List.of());
     }
 }
