@@ -29,7 +29,17 @@ final class BackstageFilters {
 
     /** The filters, to register on a Jinjava instance. */
     static List<AdvancedFilter> all() {
-        return List.of(new ParseRepoUrl(), new ParseEntityRef(), new Pick(), new ProjectSlug(), new UndefinedDefault());
+        return List.of(new Named("parseRepoUrl", (value, args, kwargs) -> parseRepoUrl(value)),
+                new Named("parseEntityRef", (value, args, kwargs) -> parseEntityRef(value,
+                        args != null && args.length > 0 ? args[0] : kwargs == null || kwargs.isEmpty() ? null : kwargs)),
+                new Named("pick", (value, args, kwargs) -> {
+                    if (args == null || args.length == 0) {
+                        throw new TemplateRenderer.TemplateException("pick: name the property, e.g. pick('owner')");
+                    }
+                    return pick(value, args[0]);
+                }),
+                new Named("projectSlug", (value, args, kwargs) -> projectSlug(value)),
+                new UndefinedDefault());
     }
 
     /**
@@ -201,55 +211,21 @@ final class BackstageFilters {
                 : value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 
-    private record ParseRepoUrl() implements AdvancedFilter {
-        @Override
-        public String getName() {
-            return "parseRepoUrl";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            return parseRepoUrl(var);
-        }
+    /** What a filter does with the value piped into it and its arguments (positional, then by name). */
+    private interface Body {
+        Object apply(Object value, Object[] args, Map<String, Object> kwargs);
     }
 
-    private record ParseEntityRef() implements AdvancedFilter {
+    /** A filter of Backstage's by its name: the value and arguments handed to {@code body}. */
+    private record Named(String name, Body body) implements AdvancedFilter {
         @Override
         public String getName() {
-            return "parseEntityRef";
+            return name;
         }
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            Object context = args != null && args.length > 0 ? args[0] : kwargs == null || kwargs.isEmpty() ? null : kwargs;
-            return parseEntityRef(var, context);
-        }
-    }
-
-    private record Pick() implements AdvancedFilter {
-        @Override
-        public String getName() {
-            return "pick";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            if (args == null || args.length == 0) {
-                throw new TemplateRenderer.TemplateException("pick: name the property, e.g. pick('owner')");
-            }
-            return pick(var, args[0]);
-        }
-    }
-
-    private record ProjectSlug() implements AdvancedFilter {
-        @Override
-        public String getName() {
-            return "projectSlug";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            return projectSlug(var);
+            return body.apply(var, args, kwargs);
         }
     }
 
