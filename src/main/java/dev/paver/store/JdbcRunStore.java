@@ -18,6 +18,8 @@ import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@link RunStore} on a relational database (H2 or PostgreSQL) through Spring's {@link JdbcTemplate}; the schema
@@ -38,6 +40,8 @@ public final class JdbcRunStore implements RunStore {
 
     private final JdbcTemplate jdbc;
     private final String owner;
+    /** Runs stored at the same moment (a burst of slash commands, each stored before its ack) share a commit. */
+    private final GroupCommit<Insert> inserts;
 
     /**
      * @param jdbc  on a database migrated with {@code db/migration} (Flyway)
@@ -52,6 +56,8 @@ public final class JdbcRunStore implements RunStore {
         }
         this.jdbc = jdbc;
         this.owner = owner;
+        this.inserts = new GroupCommit<>(new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource())),
+                this::insert);
     }
 
     /** This store's replica: the owner its claims write. */
@@ -60,19 +66,14 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /**
-     * {@inheritDoc} One {@code INSERT}; the unique index on {@code request_signature} (migration {@code V6}) refuses the
-     * second run of a request.
+     * {@inheritDoc} One {@code INSERT}, committed with the runs other threads store at the same moment
+     * ({@link GroupCommit}); the unique index on {@code request_signature} (migration {@code V6}) refuses the second run
+     * of a request.
      */
     @Override
     public boolean insert(Run run, String requestSignature) {
         try {
-            jdbc.update("INSERT INTO runs (id, golden_path, request_json, state, steps_json, channel, card_ts, thread_ts, "
-                            + "waiting_for, outcome, posted_json, created_at, updated_at, wake_at, requester, request_signature, "
-                            + "card_stale_since) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    run.id(), run.request().goldenPath(), Json.write(run.request()), run.state().name(), Json.write(run.steps()),
-                    run.request().channel(), cardTs(run), threadTs(run), run.waitingFor(), run.outcome(),
-                    Json.write(run.posted()), Sql.time(run.createdAt()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()),
-                    run.request().requester(), requestSignature, cardTs(run) == null ? null : Sql.time(run.updatedAt()));
+            inserts.write(new Insert(run, requestSignature));
             return true;
         } catch (DuplicateKeyException replay) {
             if (requestSignature == null) {
@@ -80,6 +81,20 @@ public final class JdbcRunStore implements RunStore {
             }
             return false;
         }
+    }
+
+    private record Insert(Run run, String requestSignature) {
+    }
+
+    private void insert(Insert insert) {
+        Run run = insert.run();
+        jdbc.update("INSERT INTO runs (id, golden_path, request_json, state, steps_json, channel, card_ts, thread_ts, "
+                        + "waiting_for, outcome, posted_json, created_at, updated_at, wake_at, requester, request_signature, "
+                        + "card_stale_since) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                run.id(), run.request().goldenPath(), Json.write(run.request()), run.state().name(), Json.write(run.steps()),
+                run.request().channel(), cardTs(run), threadTs(run), run.waitingFor(), run.outcome(),
+                Json.write(run.posted()), Sql.time(run.createdAt()), Sql.time(run.updatedAt()), Sql.time(run.wakeAt()),
+                run.request().requester(), insert.requestSignature(), cardTs(run) == null ? null : Sql.time(run.updatedAt()));
     }
 
     @Override

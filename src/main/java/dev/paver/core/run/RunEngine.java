@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1160,6 +1161,6 @@ public final class RunEngine {
      * requests queued on it for tens of milliseconds.
      */
     private static String newId(Instant now) {
-        return "r" + Long.toString(now.toEpochMilli(), 36) + String.format("%08x", ThreadLocalRandom.current().nextInt());
+        return "r" + Long.toString(now.toEpochMilli(), 36) + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 }
