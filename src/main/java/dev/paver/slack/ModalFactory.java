@@ -34,7 +34,10 @@ import java.util.Map;
 /**
  * Builds a golden path's modal from its parameter schema (api.slack.com/surfaces/modals): one input block per
  * parameter, block id = parameter name, action id {@value #ACTION_ID}; enums and catalog pickers
- * ({@code SystemPicker}, {@code OwnerPicker}) become static selects; defaults and typed values prefill it. The
+ * ({@code SystemPicker}, {@code OwnerPicker}) become static selects, with their {@code enumNames} as labels;
+ * Backstage's {@code ui:widget} chooses the element where Slack has one ({@code textarea}: a multi-line input;
+ * {@code radio}: radio buttons, {@code checkboxes}: checkboxes, each for at most {@value #MAX_BUTTONS} choices;
+ * {@code hidden}: no block, the default runs); defaults and typed values prefill it. The
  * modal's {@code callback_id} is the golden path id and its {@code private_metadata} the channel to report in. A plain
  * secret value ({@code paver:convention: secret-value}) is a plain text input like the others (Slack has no masked
  * input; its hint says what becomes of it) and is never prefilled.
@@ -59,6 +62,9 @@ public final class ModalFactory {
             blocks.add(section(s -> s.text(markdownText(SlackRenderer.truncate(SlackRenderer.escape(path.description()), 3000)))));
         }
         for (Parameter p : path.parameters().parameters()) {
+            if ("hidden".equals(p.uiWidget())) {
+                continue; // not asked for: its default (or what the command typed) is what runs
+            }
             // a plain secret is never sent back to Slack, not even as the initial value of its own field
             String initial = SecretParameters.isPlain(p) ? null
                     : given.getOrDefault(p.name(), p.defaultValue());
@@ -73,17 +79,30 @@ public final class ModalFactory {
                     String placeholder = "Type to search " + SlackRenderer.truncate(p.title().toLowerCase(Locale.ROOT), 50);
                     if (p.type().equals("array")) {
                         List<OptionObject> initials = initial == null ? null : List.of(initial.split(",")).stream()
-                                .filter(choices::contains).map(ModalFactory::choice).toList();
+                                .filter(choices::contains).map(c -> choice(p, c)).toList();
                         in.element(BlockElements.multiExternalSelect(sel -> sel.actionId(ACTION_ID).minQueryLength(0)
                                 .initialOptions(initials == null || initials.isEmpty() ? null : initials)
                                 .placeholder(plainText(placeholder))));
                         return in;
                     }
                     in.element(BlockElements.externalSelect(sel -> sel.actionId(ACTION_ID).minQueryLength(0)
-                            .initialOption(initial != null && choices.contains(initial) ? choice(initial) : null)
+                            .initialOption(initial != null && choices.contains(initial) ? choice(p, initial) : null)
                             .placeholder(plainText(placeholder))));
                 } else if (!choices.isEmpty()) {
-                    List<OptionObject> options = choices.stream().map(ModalFactory::choice).toList();
+                    List<OptionObject> options = choices.stream().map(c -> choice(p, c)).toList();
+                    boolean few = options.size() <= MAX_BUTTONS;
+                    if (p.type().equals("array") && few && "checkboxes".equals(p.uiWidget())) {
+                        List<String> initials = initial == null ? List.of() : List.of(initial.split(","));
+                        List<OptionObject> selected = options.stream().filter(o -> initials.contains(o.getValue())).toList();
+                        in.element(BlockElements.checkboxes(c -> c.actionId(ACTION_ID).options(options)
+                                .initialOptions(selected.isEmpty() ? null : selected)));
+                        return in;
+                    }
+                    if (!p.type().equals("array") && few && "radio".equals(p.uiWidget())) {
+                        OptionObject selected = options.stream().filter(o -> o.getValue().equals(initial)).findFirst().orElse(null);
+                        in.element(BlockElements.radioButtons(r -> r.actionId(ACTION_ID).options(options).initialOption(selected)));
+                        return in;
+                    }
                     if (p.type().equals("array")) {
                         List<String> initials = initial == null ? List.of() : List.of(initial.split(","));
                         List<OptionObject> selected = options.stream().filter(o -> initials.contains(o.getValue())).toList();
@@ -97,6 +116,7 @@ public final class ModalFactory {
                             .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(Locale.ROOT), 60)))));
                 } else {
                     in.element(plainTextInput(t -> t.actionId(ACTION_ID).initialValue(initial)
+                            .multiline("textarea".equals(p.uiWidget()))
                             .maxLength(p.maxLength() != null ? p.maxLength()
                                     : SecretParameters.isSecret(p)
                                     ? SecretParameters.MAX_VALUE : 500)));
@@ -201,15 +221,23 @@ public final class ModalFactory {
      */
     public static List<Option> suggestions(Parameter p, PlatformCatalog catalog, String typed) {
         String query = typed == null ? "" : typed.strip().toLowerCase(Locale.ROOT);
-        List<String> matching = choices(p, catalog).stream().filter(c -> c.toLowerCase(Locale.ROOT).contains(query))
-                .sorted(Comparator.comparing((String c) -> !c.toLowerCase(Locale.ROOT).startsWith(query)))
+        List<String> matching = choices(p, catalog).stream()
+                .filter(c -> c.toLowerCase(Locale.ROOT).contains(query) || p.label(c).toLowerCase(Locale.ROOT).contains(query))
+                .sorted(Comparator.comparing((String c) -> !c.toLowerCase(Locale.ROOT).startsWith(query)
+                        && !p.label(c).toLowerCase(Locale.ROOT).startsWith(query)))
                 .limit(MAX_OPTIONS).toList();
-        return matching.stream().map(c -> new Option(plainText(SlackRenderer.truncate(c, 75)), c)).toList();
+        return matching.stream().map(c -> new Option(plainText(SlackRenderer.truncate(p.label(c), 75)), c)).toList();
     }
 
-    /** An option whose text is its value, cut to Slack's 75 characters. */
-    private static OptionObject choice(String value) {
-        return option(plainText(SlackRenderer.truncate(value, 75)), value);
+    /**
+     * The most options radio buttons and checkboxes hold (Slack's Block Kit reference); a {@code ui:widget: radio} or
+     * {@code checkboxes} with more choices is a select.
+     */
+    public static final int MAX_BUTTONS = 10;
+
+    /** An option whose value is {@code value} and whose text is its label ({@code enumNames}), cut to Slack's 75 characters. */
+    private static OptionObject choice(Parameter p, String value) {
+        return option(plainText(SlackRenderer.truncate(p.label(value), 75)), value);
     }
 
     private static List<String> choices(Parameter p, PlatformCatalog catalog) {

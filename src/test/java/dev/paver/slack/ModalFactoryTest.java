@@ -19,6 +19,7 @@ import dev.paver.SharedFixtures;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathFixtures;
+import dev.paver.core.goldenpath.ParameterSchema;
 import dev.paver.core.goldenpath.PlatformCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
 import java.util.List;
@@ -291,5 +292,52 @@ class ModalFactoryTest {
         assertThat(ModalFactory.suggestions(system, many, "10")).extracting(o -> o.getValue())
                 .as("those starting with it first").containsExactly("10-legacy", "shop-010", "shop-100", "shop-101");
         assertThat(ModalFactory.suggestions(createService.parameters().get("service"), many, "a")).as("no choices").isEmpty();
+    }
+
+    /** A golden path with one page of {@code properties} (parsed from YAML, as a template's are). */
+    private static GoldenPath withProperties(String yaml) {
+        Object page = new org.yaml.snakeyaml.Yaml().load("properties:\n" + yaml.indent(2));
+        return new GoldenPath("forms", "Forms", "", ParameterSchema.read(List.of(page)), List.of(), Map.of(), List.of(),
+                java.nio.file.Path.of("."));
+    }
+
+    @Test
+    void backstageWidgetsBecomeTheSlackElementsThatShowThem() {
+        GoldenPath forms = withProperties("""
+                notes: {type: string, title: Notes, ui:widget: textarea}
+                tier: {type: string, title: Tier, enum: [gold, silver], enumNames: [Gold (24/7), Silver (office hours)], ui:widget: radio, default: silver}
+                zones: {type: array, title: Zones, items: {type: string}, enum: [a, b, c], ui:widget: checkboxes, default: [a, c]}
+                region: {type: string, title: Region, enum: [eu-west-1, us-east-1], enumNames: [Ireland, Virginia]}
+                internal: {type: string, title: Internal, default: x, ui:widget: hidden}
+                """);
+        View view = ModalFactory.modal(forms, payments, Map.of(), "C0PAYMENTS");
+
+        assertThat(text(view, "notes").isMultiline()).as("textarea: a multi-line input").isTrue();
+        var tier = (com.slack.api.model.block.element.RadioButtonsElement) input(view, "tier").getElement();
+        assertThat(tier.getOptions()).extracting(o -> o.getText().getText(), OptionObject::getValue)
+                .containsExactly(tuple("Gold (24/7)", "gold"), tuple("Silver (office hours)", "silver"));
+        assertThat(tier.getInitialOption().getValue()).isEqualTo("silver");
+        var zones = (com.slack.api.model.block.element.CheckboxesElement) input(view, "zones").getElement();
+        assertThat(zones.getInitialOptions()).extracting(OptionObject::getValue).containsExactly("a", "c");
+        assertThat(select(view, "region").getOptions()).extracting(o -> o.getText().getText(), OptionObject::getValue)
+                .as("enumNames label a select's options; the value stays what runs")
+                .containsExactly(tuple("Ireland", "eu-west-1"), tuple("Virginia", "us-east-1"));
+        assertThat(view.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .as("a hidden parameter is not asked for").doesNotContain("internal");
+        assertThat(ModalFactory.suggestions(forms.parameters().get("region"), payments, "virg"))
+                .as("suggestions match labels too").extracting(o -> o.getValue()).containsExactly("us-east-1");
+
+        ViewSubmissionPayload payload = submissionWith("""
+                {"tier": {"value": {"type": "radio_buttons", "selected_option":
+                    {"text": {"type": "plain_text", "text": "Gold (24/7)"}, "value": "gold"}}}}
+                """);
+        assertThat(ModalFactory.values(payload.getView().getState())).containsExactly(Map.entry("tier", "gold"));
+    }
+
+    @Test
+    void radioButtonsForMoreThanTenChoicesAreASelect() {
+        String many = String.join(", ", java.util.stream.IntStream.rangeClosed(1, 11).mapToObj(i -> "v" + i).toList());
+        GoldenPath forms = withProperties("size: {type: string, enum: [" + many + "], ui:widget: radio}\n");
+        assertThat(select(ModalFactory.modal(forms, payments, Map.of(), "C0PAYMENTS"), "size").getOptions()).hasSize(11);
     }
 }

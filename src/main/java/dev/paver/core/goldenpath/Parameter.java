@@ -19,13 +19,30 @@ import java.util.List;
  *                     ({@code domain}, {@code service}, {@code system}, {@code owner}, {@code environment},
  *                     {@code profile}, ...; {@code secret-value}, {@code sealed-value}, {@code secret-key} and
  *                     {@code secret-scope}: see {@link SecretParameters}), or null
+ * @param uiWidget     Backstage's {@code ui:widget} (react-jsonschema-form's widgets): {@code textarea}, {@code radio},
+ *                     {@code checkboxes}, {@code select} and {@code hidden} change the modal (see
+ *                     {@link #WIDGETS}); any other is shown as the type's usual input; null when none
+ * @param enumNames    the labels of {@code enumValues}, in the same order (react-jsonschema-form's {@code enumNames},
+ *                     which Backstage's form shows); empty when the values are their own labels
  */
 public record Parameter(String name, String title, String description, String type, List<String> enumValues,
-                        String defaultValue, boolean required, Integer maxLength, String uiField, String convention) {
+                        String defaultValue, boolean required, Integer maxLength, String uiField, String convention,
+                        String uiWidget, List<String> enumNames) {
+
+    /** The {@code ui:widget} values that change Paver's modal; {@code password} is refused by the template check. */
+    public static final List<String> WIDGETS = List.of("textarea", "radio", "checkboxes", "select", "hidden");
+
     public Parameter {
         enumValues = List.copyOf(enumValues);
+        enumNames = enumNames == null || enumNames.size() != enumValues.size() ? List.of() : List.copyOf(enumNames);
         description = description == null ? "" : description.strip();
         title = title == null || title.isBlank() ? name : title;
+    }
+
+    /** The label of one of the parameter's values: its {@code enumNames} entry, else the value itself. */
+    public String label(String value) {
+        int at = enumValues.indexOf(value);
+        return at >= 0 && !enumNames.isEmpty() ? enumNames.get(at) : value;
     }
 
     /** True when the modal should offer known values (systems, groups) instead of free text. */

@@ -68,10 +68,12 @@ public final class ParameterSchema {
                     def = String.join(",", list.stream().map(String::valueOf).toList());
                 }
                 Object maxLength = prop.get("maxLength");
+                List<String> enumNames = prop.get("enumNames") instanceof List<?> names
+                        ? names.stream().map(String::valueOf).toList() : List.of();
                 parameters.add(new Parameter(e.getKey(), (String) prop.get("title"), (String) prop.get("description"),
                         String.valueOf(type), enums, def == null ? null : String.valueOf(def), required.contains(e.getKey()),
                         maxLength instanceof Number n ? n.intValue() : null, (String) prop.get("ui:field"),
-                        (String) prop.get("paver:convention")));
+                        (String) prop.get("paver:convention"), (String) prop.get("ui:widget"), enumNames));
             }
             JsonNode schema = JSON.valueToTree(pageMap);
             strip(schema);
@@ -129,12 +131,13 @@ public final class ParameterSchema {
                     if (prop.get("type") == null) {
                         out.add(new Problem(at, "spec.parameters: property " + e.getKey() + " has no type"));
                     }
-                    for (String textKey : List.of("description", "ui:field", "paver:convention")) {
+                    for (String textKey : List.of("description", "ui:field", "ui:widget", "paver:convention")) {
                         if (prop.get(textKey) != null && !(prop.get(textKey) instanceof String)) {
                             out.add(new Problem(at + "/" + escape(textKey), "spec.parameters: " + textKey + " of property "
                                     + e.getKey() + " must be text"));
                         }
                     }
+                    widgetProblems(e.getKey(), at, prop, out);
                 }
             }
             JsonNode schema = JSON.valueToTree(pageMap);
@@ -169,6 +172,31 @@ public final class ParameterSchema {
             }
         }
         return out;
+    }
+
+    /**
+     * What Paver cannot show of a property's Backstage form hints: {@code ui:widget: password} on a property that Paver
+     * would keep as an ordinary parameter (Slack has no masked input: the value would travel through the modal and be
+     * stored with the run; only a {@code paver:convention: secret-value} property is sealed at once and never kept, see
+     * {@link SecretParameters}), and {@code enumNames} that do not name each {@code enum} value once, in order.
+     */
+    private static void widgetProblems(Object name, String at, Map<?, ?> prop, List<Problem> out) {
+        if ("password".equals(prop.get("ui:widget")) && !SecretParameters.PLAIN.equals(prop.get("paver:convention"))) {
+            out.add(new Problem(at + "/ui:widget", "spec.parameters: property " + name + " asks for a password field "
+                    + "(ui:widget: password), which Slack cannot mask: the value would be sent through the modal and "
+                    + "stored with the run. Take secret values with the create-secret golden path (Sealed Secrets) and "
+                    + "refer to the secret by name here, or mark the property paver:convention: secret-value so that "
+                    + "Paver seals it at once and keeps only its fingerprint"));
+        }
+        Object names = prop.get("enumNames");
+        if (names != null) {
+            int values = prop.get("enum") instanceof List<?> en ? en.size() : -1;
+            if (!(names instanceof List<?> list) || list.size() != values) {
+                out.add(new Problem(at + "/enumNames", "spec.parameters: enumNames of property " + name + " must be a "
+                        + "list with one label for each value of its enum, in the same order"
+                        + (values < 0 ? " (the property has no enum)" : " (" + values + " values)")));
+            }
+        }
     }
 
     private static Schema metaSchema() {

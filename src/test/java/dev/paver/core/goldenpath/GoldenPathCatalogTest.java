@@ -196,6 +196,22 @@ class GoldenPathCatalogTest {
     }
 
     @Test
+    void refusesAPasswordFieldWithAPointerToCreateSecretAndEnumNamesThatDoNotMatchTheEnum() throws IOException {
+        String template = MINIMAL.formatted("create-queue", "validate").replace("          type: string\n",
+                "          type: string\n          ui:widget: password\n");
+        assertThat(problems(GoldenPathCatalog.load(templates("create-queue", template), ACTIONS))).singleElement()
+                .asString().startsWith("templates/create-queue/template.yaml:12: spec.parameters: property name asks for a "
+                        + "password field (ui:widget: password), which Slack cannot mask")
+                .contains("create-secret golden path");
+
+        String labels = MINIMAL.formatted("create-queue", "validate").replace("          type: string\n",
+                "          type: string\n          enum: [a, b]\n          enumNames: [A]\n");
+        assertThat(problems(GoldenPathCatalog.load(templates("create-queue", labels), ACTIONS))).containsExactly(
+                "templates/create-queue/template.yaml:13: spec.parameters: enumNames of property name must be a list with "
+                        + "one label for each value of its enum, in the same order (2 values)");
+    }
+
+    @Test
     void fillsTheChoicesOfAParameterFromThePlatformListItNames() throws IOException {
         String template = MINIMAL.formatted("create-queue", "validate").replace("          type: string\n",
                 "          type: string\n          paver:enum: environments\n");
