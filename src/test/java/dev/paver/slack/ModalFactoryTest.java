@@ -306,7 +306,7 @@ class ModalFactoryTest {
         GoldenPath forms = withProperties("""
                 notes: {type: string, title: Notes, ui:widget: textarea}
                 tier: {type: string, title: Tier, enum: [gold, silver], enumNames: [Gold (24/7), Silver (office hours)], ui:widget: radio, default: silver}
-                zones: {type: array, title: Zones, items: {type: string}, enum: [a, b, c], ui:widget: checkboxes, default: [a, c]}
+                zones: {type: array, title: Zones, items: {type: string, enum: [a, b, c], enumNames: [Zone A, Zone B, Zone C]}, ui:widget: checkboxes, default: [a, c]}
                 region: {type: string, title: Region, enum: [eu-west-1, us-east-1], enumNames: [Ireland, Virginia]}
                 internal: {type: string, title: Internal, default: x, ui:widget: hidden}
                 """);
@@ -318,6 +318,8 @@ class ModalFactoryTest {
                 .containsExactly(tuple("Gold (24/7)", "gold"), tuple("Silver (office hours)", "silver"));
         assertThat(tier.getInitialOption().getValue()).isEqualTo("silver");
         var zones = (com.slack.api.model.block.element.CheckboxesElement) input(view, "zones").getElement();
+        assertThat(zones.getOptions()).as("an array's choices are its items' enum, labelled by their enumNames")
+                .extracting(o -> o.getText().getText()).containsExactly("Zone A", "Zone B", "Zone C");
         assertThat(zones.getInitialOptions()).extracting(OptionObject::getValue).containsExactly("a", "c");
         assertThat(select(view, "region").getOptions()).extracting(o -> o.getText().getText(), OptionObject::getValue)
                 .as("enumNames label a select's options; the value stays what runs")

@@ -61,14 +61,17 @@ public final class ParameterSchema {
                 if (type == null) {
                     throw new IllegalArgumentException("spec.parameters: property " + e.getKey() + " has no type");
                 }
-                List<String> enums = prop.get("enum") instanceof List<?> en ? en.stream().map(String::valueOf).toList() : List.of();
+                // an array's choices are its items' enum (react-jsonschema-form's checkboxes and multi-select)
+                Map<String, Object> choicesAt = !prop.containsKey("enum") && prop.get("items") instanceof Map<?, ?> items
+                        && items.containsKey("enum") ? (Map<String, Object>) items : prop;
+                List<String> enums = choicesAt.get("enum") instanceof List<?> en ? en.stream().map(String::valueOf).toList() : List.of();
                 Object def = prop.get("default");
                 if (def instanceof List<?> list) {
                     // an array default is typed like a command's comma-separated value
                     def = String.join(",", list.stream().map(String::valueOf).toList());
                 }
                 Object maxLength = prop.get("maxLength");
-                List<String> enumNames = prop.get("enumNames") instanceof List<?> names
+                List<String> enumNames = choicesAt.get("enumNames") instanceof List<?> names
                         ? names.stream().map(String::valueOf).toList() : List.of();
                 parameters.add(new Parameter(e.getKey(), (String) prop.get("title"), (String) prop.get("description"),
                         String.valueOf(type), enums, def == null ? null : String.valueOf(def), required.contains(e.getKey()),
@@ -188,11 +191,14 @@ public final class ParameterSchema {
                     + "refer to the secret by name here, or mark the property paver:convention: secret-value so that "
                     + "Paver seals it at once and keeps only its fingerprint"));
         }
-        Object names = prop.get("enumNames");
+        boolean ofItems = !prop.containsKey("enumNames") && prop.get("items") instanceof Map<?, ?> items
+                && items.containsKey("enumNames");
+        Map<?, ?> choicesAt = ofItems ? (Map<?, ?>) prop.get("items") : prop;
+        Object names = choicesAt.get("enumNames");
         if (names != null) {
-            int values = prop.get("enum") instanceof List<?> en ? en.size() : -1;
+            int values = choicesAt.get("enum") instanceof List<?> en ? en.size() : -1;
             if (!(names instanceof List<?> list) || list.size() != values) {
-                out.add(new Problem(at + "/enumNames", "spec.parameters: enumNames of property " + name + " must be a "
+                out.add(new Problem(at + (ofItems ? "/items" : "") + "/enumNames", "spec.parameters: enumNames of property " + name + " must be a "
                         + "list with one label for each value of its enum, in the same order"
                         + (values < 0 ? " (the property has no enum)" : " (" + values + " values)")));
             }
