@@ -21,6 +21,7 @@ import com.slack.api.model.view.ViewState;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.Parameter;
+import dev.paver.core.goldenpath.ParameterSchema;
 import dev.paver.core.goldenpath.PlatformCatalog;
 import dev.paver.core.goldenpath.SecretParameters;
 import dev.paver.core.run.Intake;
@@ -37,7 +38,8 @@ import java.util.Map;
  * ({@code SystemPicker}, {@code OwnerPicker}) become static selects, with their {@code enumNames} as labels;
  * Backstage's {@code ui:widget} chooses the element where Slack has one ({@code textarea}: a multi-line input;
  * {@code radio}: radio buttons, {@code checkboxes}: checkboxes, each for at most {@value #MAX_BUTTONS} choices;
- * {@code hidden}: no block, the default runs); defaults and typed values prefill it. The
+ * {@code hidden}: no block, the default runs); a {@code RepoUrlPicker} is a text input for {@code owner/repository}
+ * (see {@code ParameterSchema.repoUrl}); defaults and typed values prefill it. The
  * modal's {@code callback_id} is the golden path id and its {@code private_metadata} the channel to report in. A plain
  * secret value ({@code paver:convention: secret-value}) is a plain text input like the others (Slack has no masked
  * input; its hint says what becomes of it) and is never prefilled.
@@ -115,8 +117,10 @@ public final class ModalFactory {
                     in.element(staticSelect(sel -> sel.actionId(ACTION_ID).options(options).initialOption(selected)
                             .placeholder(plainText("Choose " + SlackRenderer.truncate(p.title().toLowerCase(Locale.ROOT), 60)))));
                 } else {
+                    boolean repository = ParameterSchema.REPO_URL_PICKER.equals(p.uiField());
                     in.element(plainTextInput(t -> t.actionId(ACTION_ID).initialValue(initial)
                             .multiline("textarea".equals(p.uiWidget()))
+                            .placeholder(repository ? plainText("owner/repository, e.g. acme/payments") : null)
                             .maxLength(p.maxLength() != null ? p.maxLength()
                                     : SecretParameters.isSecret(p)
                                     ? SecretParameters.MAX_VALUE : 500)));

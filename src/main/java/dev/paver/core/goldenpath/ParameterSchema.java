@@ -13,6 +13,8 @@ import dev.paver.core.convention.Violation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -303,10 +305,50 @@ public final class ParameterSchema {
                 out.add(Violation.ofParameter(label, m.getKeyword(), message));
             }
         }
+        for (Parameter p : parameters) {
+            if (REPO_URL_PICKER.equals(p.uiField()) && values.get(p.name()) instanceof String url) {
+                try {
+                    BackstageFilters.parseRepoUrl(url);
+                } catch (TemplateRenderer.TemplateException e) {
+                    out.add(Violation.ofParameter(p.name(), "format", p.name() + " " + Names.quote(url) + " is not a "
+                            + "repository: write owner/repository (e.g. acme/payments), its address "
+                            + "(https://github.com/acme/payments) or Backstage's form github.com?owner=acme&repo=payments"));
+                }
+            }
+        }
         return out;
     }
 
+    /** Backstage's field extension for a repository location: its value is {@code host?owner=o&repo=r}. */
+    public static final String REPO_URL_PICKER = "RepoUrlPicker";
+
+    /** {@code owner/repository}, as a person types a GitHub repository in Slack. */
+    private static final Pattern OWNER_SLASH_REPO = Pattern.compile("([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})");
+    /** A repository's web address, {@code https://github.com/acme/payments(.git)}. */
+    private static final Pattern REPO_ADDRESS = Pattern.compile("https://([A-Za-z0-9.-]+)/([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100}?)(?:\\.git)?/?");
+
+    /**
+     * A {@code ui:field: RepoUrlPicker} value in Backstage's form, {@code host?owner=o&repo=r}, from what a person types
+     * in Slack: {@code acme/payments} (on github.com) or {@code https://github.com/acme/payments}; anything else as typed
+     * (then checked by {@link #validate}).
+     */
+    static String repoUrl(String typed) {
+        String v = typed.strip();
+        Matcher ownerRepo = OWNER_SLASH_REPO.matcher(v);
+        if (ownerRepo.matches()) {
+            return "github.com?owner=" + ownerRepo.group(1) + "&repo=" + ownerRepo.group(2);
+        }
+        Matcher address = REPO_ADDRESS.matcher(v);
+        if (address.matches()) {
+            return address.group(1) + "?owner=" + address.group(2) + "&repo=" + address.group(3);
+        }
+        return v;
+    }
+
     private static Object typed(Parameter p, String v) {
+        if (REPO_URL_PICKER.equals(p.uiField()) && "string".equals(p.type())) {
+            return repoUrl(v);
+        }
         return switch (p.type()) {
             case "integer" -> {
                 try {
