@@ -39,7 +39,9 @@ import java.util.Map;
  * Backstage's {@code ui:widget} chooses the element where Slack has one ({@code textarea}: a multi-line input;
  * {@code radio}: radio buttons, {@code checkboxes}: checkboxes, each for at most {@value #MAX_BUTTONS} choices;
  * {@code hidden}: no block, the default runs); a {@code RepoUrlPicker} is a text input for {@code owner/repository}
- * (see {@code ParameterSchema.repoUrl}); defaults and typed values prefill it. The
+ * (see {@code ParameterSchema.repoUrl}); a parameter others depend on ({@code dependencies}) dispatches its choice
+ * at once, and the modal is rebuilt with what that value calls for ({@code views.update}); defaults and typed values
+ * prefill it. The
  * modal's {@code callback_id} is the golden path id and its {@code private_metadata} the channel to report in. A plain
  * secret value ({@code paver:convention: secret-value}) is a plain text input like the others (Slack has no masked
  * input; its hint says what becomes of it) and is never prefilled.
@@ -63,7 +65,7 @@ public final class ModalFactory {
         if (!path.description().isEmpty()) {
             blocks.add(section(s -> s.text(markdownText(SlackRenderer.truncate(SlackRenderer.escape(path.description()), 3000)))));
         }
-        for (Parameter p : path.parameters().parameters()) {
+        for (Parameter p : path.parameters().shown(given)) {
             if ("hidden".equals(p.uiWidget())) {
                 continue; // not asked for: its default (or what the command typed) is what runs
             }
@@ -73,6 +75,11 @@ public final class ModalFactory {
             List<String> choices = choices(p, catalog);
             blocks.add(input(in -> {
                 in.blockId(p.name()).optional(!p.required()).label(plainText(SlackRenderer.truncate(p.title(), 2000)));
+                if (path.parameters().decides(p.name())) {
+                    // others depend on this value: Slack tells Paver at once when it is chosen (a block action), and
+                    // Paver updates the modal with the parameters it calls for (ModalSubmissionHandler)
+                    in.dispatchAction(true);
+                }
                 if (!p.description().isEmpty()) {
                     in.hint(plainText(SlackRenderer.truncate(p.description(), 2000)));
                 }

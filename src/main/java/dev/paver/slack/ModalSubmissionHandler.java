@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The submission of a golden path's modal, whose {@code callback_id} is the golden path id ("view_submission"
@@ -21,6 +23,8 @@ import java.util.regex.Pattern;
  * in the channel the command was typed in, else as a direct message.
  */
 final class ModalSubmissionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModalSubmissionHandler.class);
 
     /** A golden path id; Paver's other modals use ids with a colon, e.g. {@link ModalFactory#DENY_CALLBACK}. */
     private static final Pattern GOLDEN_PATH_CALLBACK = Pattern.compile("[a-z0-9-]+");
@@ -45,6 +49,23 @@ final class ModalSubmissionHandler {
             List<Option> options = parameter == null ? List.of()
                     : ModalFactory.suggestions(parameter, intake.catalog().current(), payload.getValue());
             return ctx.ack(r -> r.options(options));
+        });
+        // a value others depend on was chosen ("block_actions" from an input with dispatch_action): the modal is
+        // rebuilt with the parameters that value calls for, keeping what was entered ("views.update", docs.slack.dev)
+        app.blockAction(ModalFactory.ACTION_ID, (req, ctx) -> {
+            var view = req.getPayload().getView();
+            String pathId = view == null || view.getCallbackId() == null ? "" : view.getCallbackId();
+            var path = intake.paths().find(pathId);
+            if (path.isPresent()) {
+                var updated = ModalFactory.modal(path.get(), intake.catalog().current(), ModalFactory.values(view.getState()),
+                        view.getPrivateMetadata());
+                var answer = ctx.client().viewsUpdate(r -> r.viewId(view.getId()).hash(view.getHash()).view(updated));
+                if (!answer.isOk()) {
+                    // "hash_conflict": the person changed the modal meanwhile; the next choice updates it again
+                    LOG.info("modal of {} not updated: {}", pathId, answer.getError());
+                }
+            }
+            return ctx.ack();
         });
         app.viewSubmission(GOLDEN_PATH_CALLBACK, (req, ctx) -> {
             var payload = req.getPayload();

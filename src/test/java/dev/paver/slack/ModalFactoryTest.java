@@ -342,4 +342,31 @@ class ModalFactoryTest {
         GoldenPath forms = withProperties("size: {type: string, enum: [" + many + "], ui:widget: radio}\n");
         assertThat(select(ModalFactory.modal(forms, payments, Map.of(), "C0PAYMENTS"), "size").getOptions()).hasSize(11);
     }
+
+    @Test
+    void aValueOthersDependOnIsDispatchedAndTheModalShowsWhatItCallsFor() {
+        Object page = new org.yaml.snakeyaml.Yaml().load("""
+                properties:
+                  database: {type: string, enum: [none, postgres], default: none}
+                dependencies:
+                  database:
+                    oneOf:
+                      - properties: {database: {enum: [none]}}
+                      - properties: {database: {enum: [postgres]}, size: {type: string, enum: [small, large]}}
+                        required: [size]
+                """);
+        GoldenPath withDependencies = new GoldenPath("db", "Database", "", ParameterSchema.read(List.of(page)), List.of(),
+                Map.of(), List.of(), java.nio.file.Path.of("."));
+
+        View first = ModalFactory.modal(withDependencies, payments, Map.of(), "C0PAYMENTS");
+        assertThat(input(first, "database").getDispatchAction()).as("Slack sends the choice at once").isTrue();
+        assertThat(first.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly("database");
+        View updated = ModalFactory.modal(withDependencies, payments, Map.of("database", "postgres"), "C0PAYMENTS");
+        assertThat(updated.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly("database", "size");
+        assertThat(input(updated, "size").isOptional()).isFalse();
+        assertThat(input(ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS"), "system").getDispatchAction())
+                .as("a value nothing depends on is sent with the submission only").isNotEqualTo(Boolean.TRUE);
+    }
 }

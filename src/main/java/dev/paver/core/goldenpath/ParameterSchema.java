@@ -31,11 +31,40 @@ public final class ParameterSchema {
     private static final SchemaRegistry FACTORY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
 
     private final List<Parameter> parameters;
+    private final List<Parameter> always;
+    private final List<Dependent> dependents;
     private final List<Schema> pages;
 
-    private ParameterSchema(List<Parameter> parameters, List<Schema> pages) {
-        this.parameters = List.copyOf(parameters);
+    private ParameterSchema(List<Parameter> always, List<Dependent> dependents, List<Schema> pages) {
+        this.always = List.copyOf(always);
+        this.dependents = List.copyOf(dependents);
+        List<Parameter> all = new ArrayList<>(always);
+        dependents.forEach(d -> d.parameters().stream().filter(p -> all.stream().noneMatch(a -> a.name().equals(p.name())))
+                .forEach(all::add));
+        this.parameters = List.copyOf(all);
         this.pages = List.copyOf(pages);
+    }
+
+    /**
+     * Parameters asked for only when another has a given value: a branch of a page's {@code dependencies}, as
+     * react-jsonschema-form (Backstage's form) reads them ("Dependencies", rjsf-team.github.io): {@code dependencies:
+     * {trigger: {oneOf: [{properties: {trigger: {enum: [v]}, extra: {...}}, required: [extra]}, ...]}}}, or one schema
+     * without {@code oneOf}, which applies whenever the trigger has a value.
+     *
+     * @param trigger    the parameter whose value decides
+     * @param values     the trigger's values for which these are asked; empty: any value
+     * @param parameters what is asked then, {@code required} as the branch says
+     */
+    public record Dependent(String trigger, List<String> values, List<Parameter> parameters) {
+        public Dependent {
+            values = List.copyOf(values);
+            parameters = List.copyOf(parameters);
+        }
+
+        /** Whether these are asked when the trigger's value is {@code value} (null or blank: it has none). */
+        public boolean appliesTo(String value) {
+            return value != null && !value.isBlank() && (values.isEmpty() || values.contains(value.strip()));
+        }
     }
 
     /**
@@ -48,6 +77,7 @@ public final class ParameterSchema {
         List<Object> pageList = specParameters instanceof List<?> l ? new ArrayList<>(l)
                 : specParameters == null ? List.of() : List.of(specParameters);
         List<Parameter> parameters = new ArrayList<>();
+        List<Dependent> dependents = new ArrayList<>();
         List<Schema> schemas = new ArrayList<>();
         for (Object page : pageList) {
             if (!(page instanceof Map<?, ?> p)) {
@@ -58,33 +88,73 @@ public final class ParameterSchema {
                     .map(String::valueOf).toList();
             Map<String, Object> properties = (Map<String, Object>) pageMap.getOrDefault("properties", Map.of());
             for (Map.Entry<String, Object> e : properties.entrySet()) {
-                Map<String, Object> prop = (Map<String, Object>) e.getValue();
-                Object type = prop.get("type");
-                if (type == null) {
-                    throw new IllegalArgumentException("spec.parameters: property " + e.getKey() + " has no type");
-                }
-                // an array's choices are its items' enum (react-jsonschema-form's checkboxes and multi-select)
-                Map<String, Object> choicesAt = !prop.containsKey("enum") && prop.get("items") instanceof Map<?, ?> items
-                        && items.containsKey("enum") ? (Map<String, Object>) items : prop;
-                List<String> enums = choicesAt.get("enum") instanceof List<?> en ? en.stream().map(String::valueOf).toList() : List.of();
-                Object def = prop.get("default");
-                if (def instanceof List<?> list) {
-                    // an array default is typed like a command's comma-separated value
-                    def = String.join(",", list.stream().map(String::valueOf).toList());
-                }
-                Object maxLength = prop.get("maxLength");
-                List<String> enumNames = choicesAt.get("enumNames") instanceof List<?> names
-                        ? names.stream().map(String::valueOf).toList() : List.of();
-                parameters.add(new Parameter(e.getKey(), (String) prop.get("title"), (String) prop.get("description"),
-                        String.valueOf(type), enums, def == null ? null : String.valueOf(def), required.contains(e.getKey()),
-                        maxLength instanceof Number n ? n.intValue() : null, (String) prop.get("ui:field"),
-                        (String) prop.get("paver:convention"), (String) prop.get("ui:widget"), enumNames));
+                parameters.add(parameter(e.getKey(), (Map<String, Object>) e.getValue(), required.contains(e.getKey())));
+            }
+            if (pageMap.get("dependencies") instanceof Map<?, ?> dependencies) {
+                dependencies.forEach((trigger, dependency) -> dependents.addAll(dependents(String.valueOf(trigger), dependency)));
             }
             JsonNode schema = JSON.valueToTree(pageMap);
             strip(schema);
             schemas.add(FACTORY.getSchema(schema));
         }
-        return new ParameterSchema(parameters, schemas);
+        return new ParameterSchema(parameters, dependents, schemas);
+    }
+
+    /** One property of a page as a parameter. */
+    @SuppressWarnings("unchecked")
+    private static Parameter parameter(String name, Map<String, Object> prop, boolean required) {
+        Object type = prop.get("type");
+        if (type == null) {
+            throw new IllegalArgumentException("spec.parameters: property " + name + " has no type");
+        }
+        // an array's choices are its items' enum (react-jsonschema-form's checkboxes and multi-select)
+        Map<String, Object> choicesAt = !prop.containsKey("enum") && prop.get("items") instanceof Map<?, ?> items
+                && items.containsKey("enum") ? (Map<String, Object>) items : prop;
+        List<String> enums = choicesAt.get("enum") instanceof List<?> en ? en.stream().map(String::valueOf).toList() : List.of();
+        Object def = prop.get("default");
+        if (def instanceof List<?> list) {
+            // an array default is typed like a command's comma-separated value
+            def = String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        Object maxLength = prop.get("maxLength");
+        List<String> enumNames = choicesAt.get("enumNames") instanceof List<?> names
+                ? names.stream().map(String::valueOf).toList() : List.of();
+        return new Parameter(name, (String) prop.get("title"), (String) prop.get("description"),
+                String.valueOf(type), enums, def == null ? null : String.valueOf(def), required,
+                maxLength instanceof Number n ? n.intValue() : null, (String) prop.get("ui:field"),
+                (String) prop.get("paver:convention"), (String) prop.get("ui:widget"), enumNames);
+    }
+
+    /**
+     * The branches of one {@code dependencies} entry: a list (property dependencies: no new parameter, the JSON Schema
+     * checks them), a schema with {@code oneOf} (one branch each), or one schema.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Dependent> dependents(String trigger, Object dependency) {
+        if (!(dependency instanceof Map<?, ?> schema)) {
+            return List.of();
+        }
+        List<Object> branches = schema.get("oneOf") instanceof List<?> oneOf ? new ArrayList<>(oneOf) : List.of(schema);
+        List<Dependent> out = new ArrayList<>();
+        for (Object branch : branches) {
+            if (!(branch instanceof Map<?, ?> b) || !(b.get("properties") instanceof Map<?, ?> props)) {
+                continue;
+            }
+            List<String> required = b.get("required") instanceof List<?> r ? r.stream().map(String::valueOf).toList() : List.of();
+            List<String> values = List.of();
+            List<Parameter> asked = new ArrayList<>();
+            for (Map.Entry<?, ?> e : props.entrySet()) {
+                String name = String.valueOf(e.getKey());
+                Map<String, Object> prop = (Map<String, Object>) e.getValue();
+                if (name.equals(trigger)) {
+                    values = prop.get("enum") instanceof List<?> en ? en.stream().map(String::valueOf).toList() : List.of();
+                } else {
+                    asked.add(parameter(name, prop, required.contains(name)));
+                }
+            }
+            out.add(new Dependent(trigger, values, asked));
+        }
+        return out;
     }
 
     /**
@@ -237,9 +307,49 @@ public final class ParameterSchema {
         }
     }
 
-    /** All parameters, in page and property order. */
+    /**
+     * All parameters, in page and property order, then those of {@link #dependents()} (each name once): what a slash
+     * command may set. {@link #shown} says which a request asks for.
+     */
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    /** The parameters asked for only when another has a given value ({@code dependencies}). */
+    public List<Dependent> dependents() {
+        return dependents;
+    }
+
+    /** Whether another parameter depends on {@code name}'s value: a modal shows those as soon as it is chosen. */
+    public boolean decides(String name) {
+        return dependents.stream().anyMatch(d -> d.trigger().equals(name));
+    }
+
+    /**
+     * What a request with {@code values} asks for: every page's own parameters, each followed by the dependents its
+     * value calls for (a dependent of a dependent too), each name once.
+     *
+     * @param values the values so far, by parameter name (defaults count when a parameter has none)
+     */
+    public List<Parameter> shown(Map<String, String> values) {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter p : always) {
+            add(p, values, out);
+        }
+        return out;
+    }
+
+    private void add(Parameter p, Map<String, String> values, List<Parameter> out) {
+        if (out.stream().anyMatch(o -> o.name().equals(p.name()))) {
+            return;
+        }
+        out.add(p);
+        String value = isBlank(values.get(p.name())) ? p.defaultValue() : values.get(p.name());
+        for (Dependent d : dependents) {
+            if (d.trigger().equals(p.name()) && d.appliesTo(value)) {
+                d.parameters().forEach(dependent -> add(dependent, values, out));
+            }
+        }
     }
 
     /** The parameter called {@code name}, or null. */
@@ -249,12 +359,12 @@ public final class ParameterSchema {
 
     /** The positional parameter of the slash command: the first required one. */
     public Parameter positional() {
-        return parameters.stream().filter(Parameter::required).findFirst().orElse(null);
+        return always.stream().filter(Parameter::required).findFirst().orElse(null);
     }
 
     /** Required parameters that have no value and no default. */
     public List<Parameter> missing(Map<String, String> values) {
-        return parameters.stream()
+        return shown(values).stream()
                 .filter(p -> p.required() && p.defaultValue() == null && isBlank(values.get(p.name())))
                 .toList();
     }
@@ -262,7 +372,7 @@ public final class ParameterSchema {
     /** The values with defaults filled in and typed as the schema says (integer, boolean, array). */
     public Map<String, Object> withDefaults(Map<String, String> values) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Parameter p : parameters) {
+        for (Parameter p : shown(values)) {
             String v = values.get(p.name());
             if (isBlank(v)) {
                 v = p.defaultValue();
@@ -286,7 +396,14 @@ public final class ParameterSchema {
         for (Schema page : pages) {
             for (Error m : page.validate(instance)) {
                 String name = m.getProperty() != null && m.getKeyword().equals("required") ? m.getProperty()
-                        : m.getInstanceLocation().getName(0);
+                        : m.getInstanceLocation().getNameCount() > 0 ? m.getInstanceLocation().getName(0) : null;
+                if (name == null && !dependents.isEmpty()) {
+                    // a branch of dependencies that no value fits (oneOf at the top): name the values that decide
+                    String triggers = String.join(", ", dependents.stream().map(Dependent::trigger).distinct().toList());
+                    out.add(Violation.ofParameter(dependents.get(0).trigger(), m.getKeyword(), "the values of " + triggers
+                            + " and the parameters they call for fit none of the template's choices (" + m.getMessage() + ")"));
+                    continue;
+                }
                 Object value = values.get(name);
                 Parameter p = get(name);
                 String label = name == null ? "request" : name;
