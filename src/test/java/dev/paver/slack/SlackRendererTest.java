@@ -54,8 +54,9 @@ class SlackRendererTest {
                 step("render-base", StepStatus.DONE, "3 files", 0),
                 step("render-overlays", StepStatus.DONE, "dev, staging, prod", 0),
                 step("render-catalog", StepStatus.DONE, "1 file", 0),
+                step("render-group-access", StepStatus.DONE, "dev/team-ledger/api, staging/team-ledger/api", 0),
                 step("render-app", StepStatus.DONE, "6 files", 0),
-                step("validate", StepStatus.DONE, "10 files follow the conventions", 0),
+                step("validate", StepStatus.DONE, "12 files follow the conventions", 0),
                 step("publish-gitops", StepStatus.DONE, "pull request #7 in payments-gitops", 1),
                 step("create-app-repo", StepStatus.DONE, "api", 0),
                 step("publish-app", StepStatus.DONE, "pull request #12 in api", 1),
@@ -72,6 +73,7 @@ class SlackRendererTest {
                 step("render-base", StepStatus.DONE, "3 files", 0),
                 step("render-overlays", StepStatus.DONE, "dev, staging, prod", 0),
                 step("render-catalog", StepStatus.DONE, "1 file", 0),
+                step("render-group-access", StepStatus.DONE, "nothing to do", 0),
                 step("render-app", StepStatus.DONE, "6 files", 0),
                 step("validate", StepStatus.FAILED, "failed", 0)));
         for (String id : List.of("preview", "check-free", "publish-gitops", "create-app-repo", "publish-app", "await-merge", "await-sync")) {

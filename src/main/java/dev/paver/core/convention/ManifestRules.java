@@ -46,8 +46,14 @@ import java.util.regex.Pattern;
  * <li>under {@code crossplane/claims/{env}/}: {@code claim-kind} (only the platform's resource kinds,
  *     {@link Conventions#resourceKinds()}) and {@code deletion-protection} (a production claim has
  *     {@code spec.parameters.deletionPolicy: Orphan}: "prod claims carry deletionPolicy: Orphan");</li>
- * <li>under {@code rbac/groups/}: {@code group-subjects} (bindings name identity-provider groups only) and
- *     {@code no-prod-developer-access} (no group bound in a production namespace, nor cluster-wide): "Access".</li>
+ * <li>under {@code rbac/groups/}: {@code layout} (only {@code rbac/groups/{env}/{group}/{service}.yaml}, an environment
+ *     before production), {@code group-binding} (RoleBindings only, of the folder's group), {@code semantic-key} (in
+ *     the namespace {@code {domain}-{env}-{service}} of the folders), {@code group-subjects} (bindings name
+ *     identity-provider groups only) and {@code no-prod-developer-access} (no group bound in a production namespace or
+ *     folder, nor cluster-wide): "Access" (docs/golden-paths.md, "Group access");</li>
+ * <li>on a catalog Group ({@code catalog/}): {@code group-access} (its access annotations,
+ *     {@link GroupAccessAnnotations}, well-formed and of the repository's domain), {@code environment} and
+ *     {@code no-prod-developer-access} (their environments exist and are before production).</li>
  * </ul>
  * The production environment is {@link Conventions#productionEnvironment()}.
  */
@@ -466,7 +472,10 @@ public final class ManifestRules {
     }
 
     /** Where a loose file sits in the repository layout, and what its folders say. */
-    private record Place(Area area, String env, String service) {
+    private record Place(Area area, String env, String service, String group) {
+        Place(Area area, String env, String service) {
+            this(area, env, service, "");
+        }
     }
 
     private enum Area { CLAIMS, SECRETS, GROUPS, OTHER }
@@ -495,7 +504,7 @@ public final class ManifestRules {
             }
             place = new Place(Area.SECRETS, segments[1], segments[2]);
         } else if (segments.length >= 3 && segments[0].equals("rbac") && segments[1].equals("groups")) {
-            return new Place(Area.GROUPS, "", "");
+            return groupPlace(path, segments, out);
         } else {
             return place;
         }
@@ -507,14 +516,59 @@ public final class ManifestRules {
         return place;
     }
 
+    /**
+     * A file of group access must be {@code rbac/groups/{env}/{group}/{service}.yaml}: an environment before production,
+     * a group and a service that are DNS-1123 labels (docs/golden-paths.md, "Group access"). The domain's ApplicationSet
+     * {@code {domain}-groups} applies each {@code rbac/groups/{env}} folder on the cluster of {@code env}, so a binding
+     * anywhere else reaches no cluster, or the wrong one.
+     */
+    private Place groupPlace(String path, String[] segments, List<Violation> out) {
+        String example = "rbac/groups/" + conventions.firstEnvironment() + "/team-ledger/api.yaml";
+        String file = segments[segments.length - 1];
+        if (segments.length != 5 || !(file.endsWith(".yaml") || file.endsWith(".yml"))) {
+            out.add(new Violation(path, 0, "layout", path, path + " is not where group access goes: each environment's "
+                    + "bindings are in its own folder, one RoleBinding per file, rbac/groups/{env}/{group}/{service}.yaml, "
+                    + "e.g. " + example + "; the ApplicationSet {domain}-groups applies rbac/groups/{env} on the cluster "
+                    + "of that environment, and nothing else under rbac/groups/"));
+            return new Place(Area.OTHER, "", "");
+        }
+        String env = segments[2];
+        String group = segments[3];
+        String service = file.substring(0, file.lastIndexOf('.'));
+        if (env.equals(conventions.productionEnvironment())) {
+            out.add(new Violation(path, 0, "no-prod-developer-access", path, path + " is in rbac/groups/" + env
+                    + "/: developer groups never get a RoleBinding in " + env + "; production access is a time-boxed "
+                    + "elevation that someone else approves (/platform elevate). Bind groups in "
+                    + conventions.developerEnvironments()));
+            return new Place(Area.OTHER, "", "");
+        }
+        if (!conventions.environments().contains(env)) {
+            out.add(new Violation(path, 0, "environment", path, "folder " + Names.quote(env) + " of " + path
+                    + " is not one of the environments " + conventions.developerEnvironments() + " where groups get access"));
+            return new Place(Area.OTHER, "", "");
+        }
+        for (String[] part : new String[][] {{"group", group}, {"service", service}}) {
+            if (!Names.isDnsLabel(part[1])) {
+                out.add(new Violation(path, 0, "dns-label", path, "the " + part[0] + " " + Names.quote(part[1]) + " of "
+                        + path + " is not a DNS-1123 label: rbac/groups/{env}/{group}/{service}.yaml, e.g. " + example));
+                return new Place(Area.OTHER, "", "");
+            }
+        }
+        return new Place(Area.GROUPS, env, service, group);
+    }
+
     private void checkPlace(Place place, ManifestDocument doc, String domain, List<Violation> out) {
         if (doc.kind().isEmpty()) {
+            return;
+        }
+        if (doc.file().startsWith("catalog/") && doc.kind().equals("Group") && doc.apiVersion().startsWith("backstage.io/")) {
+            checkGroupAccess(doc, domain, out);
             return;
         }
         switch (place.area()) {
             case CLAIMS -> checkClaim(place, doc, domain, out);
             case SECRETS -> checkSealedSecret(place, doc, domain, out);
-            case GROUPS -> checkGroupBinding(doc, out);
+            case GROUPS -> checkGroupBinding(place, doc, domain, out);
             default -> {
             }
         }
@@ -599,14 +653,59 @@ public final class ManifestRules {
     }
 
     /**
-     * A binding in {@code rbac/groups/}: only identity-provider groups as subjects, and no group bound in a
-     * production namespace, nor in every namespace by a ClusterRoleBinding.
+     * The developer access a catalog Group declares ({@link GroupAccessAnnotations}): well-formed annotations
+     * ({@code group-access}), environments of the conventions ({@code environment}) before production
+     * ({@code no-prod-developer-access}), and the domain of the repository when it is known ({@code group-access}).
+     */
+    private void checkGroupAccess(ManifestDocument doc, String domain, List<Violation> out) {
+        Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");
+        GroupAccessAnnotations.Reading reading = GroupAccessAnnotations.read(annotations);
+        if (reading instanceof GroupAccessAnnotations.Invalid invalid) {
+            out.add(violationAt(doc, annotationPointer(invalid.annotation()), "group-access", doc.describe()
+                    + " annotation " + invalid.annotation() + " " + invalid.problem()));
+        } else if (reading instanceof GroupAccessAnnotations.Declared access) {
+            String pointer = annotationPointer(GroupAccessAnnotations.ENVIRONMENTS);
+            for (String env : access.environments()) {
+                if (env.equals(conventions.productionEnvironment())) {
+                    out.add(violationAt(doc, pointer, "no-prod-developer-access", doc.describe() + " declares developer "
+                            + "access in " + env + ": developer groups never get a RoleBinding there; production access is "
+                            + "a time-boxed elevation (/platform elevate). Keep " + conventions.developerEnvironments()));
+                } else if (!conventions.environments().contains(env)) {
+                    out.add(violationAt(doc, pointer, "environment", doc.describe() + " declares access in "
+                            + Names.quote(env) + ", which is not one of the environments " + conventions.developerEnvironments()));
+                }
+            }
+            if (domain != null && !access.domain().equals(domain)) {
+                out.add(violationAt(doc, annotationPointer(GroupAccessAnnotations.DOMAIN), "group-access", doc.describe()
+                        + " declares access to domain " + Names.quote(access.domain()) + " in the GitOps repository of "
+                        + domain + ": a group's access to " + access.domain() + " is declared in "
+                        + conventions.gitopsRepository(access.domain())));
+            }
+        }
+    }
+
+    private static String annotationPointer(String annotation) {
+        return "/metadata/annotations/" + annotation.replace("~", "~0").replace("/", "~1");
+    }
+
+    /**
+     * A binding in {@code rbac/groups/{env}/{group}/{service}.yaml}: a RoleBinding ({@code group-binding}) of
+     * identity-provider groups only ({@code group-subjects}), of the folder's group only ({@code group-binding}), in
+     * the namespace {@code {domain}-{env}-{service}} of its folders ({@code semantic-key}), and never in a production
+     * namespace nor in every namespace by a ClusterRoleBinding ({@code no-prod-developer-access}).
      */
     @SuppressWarnings("unchecked")
-    private void checkGroupBinding(ManifestDocument doc, List<Violation> out) {
+    private void checkGroupBinding(Place place, ManifestDocument doc, String domain, List<Violation> out) {
         boolean cluster = doc.kind().equals("ClusterRoleBinding");
         if (!cluster && !doc.kind().equals("RoleBinding")) {
+            out.add(violation(doc, "group-binding", doc.describe() + " is not a RoleBinding: rbac/groups/ holds the "
+                    + "RoleBindings of groups only, one per file"));
             return;
+        }
+        String where = " (" + doc.file() + " binds group " + place.group() + " to service " + place.service() + " in "
+                + place.env() + ")";
+        if (!cluster) {
+            namespaceKey(doc, place.env(), place.service(), domain, where, out);
         }
         List<Object> subjects = ManifestDocument.list(doc.body(), "subjects");
         List<String> groups = new ArrayList<>();
@@ -616,6 +715,12 @@ public final class ManifestRules {
             String name = ManifestDocument.text(subject.get("name"));
             if (kind.equals("Group")) {
                 groups.add(name);
+                if (!name.equals(place.group())) {
+                    out.add(violationAt(doc, "/subjects/" + i, "group-binding", doc.describe() + " binds group "
+                            + Names.quote(name) + " in the folder of " + place.group() + ": a group's bindings are in its "
+                            + "own folder, rbac/groups/" + place.env() + "/" + (Names.isDnsLabel(name) ? name : "{group}")
+                            + "/" + place.service() + ".yaml"));
+                }
             } else {
                 out.add(violationAt(doc, "/subjects/" + i, "group-subjects", doc.describe() + " binds "
                         + (kind.isEmpty() ? "a subject without kind" : kind) + " " + Names.quote(name)

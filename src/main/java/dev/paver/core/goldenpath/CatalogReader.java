@@ -1,16 +1,20 @@
 package dev.paver.core.goldenpath;
 
+import dev.paver.core.convention.GroupAccessAnnotations;
 import dev.paver.core.convention.ManifestDocument;
+import dev.paver.core.convention.Names;
 import dev.paver.core.convention.YamlDocuments;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the Backstage catalog entities of domain GitOps repositories ({@code catalog/**.yaml}) into a
  * {@link PlatformCatalog}: {@code System} (name, {@code spec.domain}, {@code spec.owner}), {@code Component} (name, {@code spec.system},
  * {@code spec.owner}), {@code Group}
- * (name, annotation {@code platform/cost-center}), {@code Domain} (name, {@code spec.owner}) and {@code User} (name,
+ * (name, annotation {@code platform/cost-center}, and its developer access, {@link GroupAccessAnnotations}: a Group
+ * whose access annotations are not well-formed gets none here, and the conventions gate names the fault), {@code Domain} (name, {@code spec.owner}) and {@code User} (name,
  * {@code spec.memberOf}). Files that are not YAML are skipped: the gate reports them.
  */
 public final class CatalogReader {
@@ -28,6 +32,7 @@ public final class CatalogReader {
         Map<String, String[]> components = new LinkedHashMap<>();
         Map<String, String> domains = new LinkedHashMap<>();
         Map<String, List<String>> users = new LinkedHashMap<>();
+        Map<String, PlatformCatalog.GroupAccess> access = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (!(file.getKey().endsWith(".yaml") || file.getKey().endsWith(".yml"))) {
                 continue;
@@ -54,6 +59,11 @@ public final class CatalogReader {
                     } else if (doc.kind().equals("Group")) {
                         Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");
                         groups.put(doc.name(), ManifestDocument.text(annotations.get(COST_CENTER_ANNOTATION)));
+                        if (Names.isDnsLabel(doc.name())
+                                && GroupAccessAnnotations.read(annotations) instanceof GroupAccessAnnotations.Declared d) {
+                            access.put(doc.name(), new PlatformCatalog.GroupAccess(doc.name(), d.domain(),
+                                    d.environments(), d.systems()));
+                        }
                     }
                 }
             } catch (YamlDocuments.InvalidYamlException e) {
@@ -63,7 +73,7 @@ public final class CatalogReader {
         Map<String, PlatformCatalog.ServiceEntry> services = new LinkedHashMap<>();
         components.forEach((name, so) -> services.put(name, new PlatformCatalog.ServiceEntry(name, so[0], so[1],
                 systems.containsKey(so[0]) ? systems.get(so[0]).domain() : "")));
-        return new PlatformCatalog(systems, groups, services, domains, users);
+        return new PlatformCatalog(systems, groups, services, domains, users, Set.of(), access);
     }
 
     /** {@code group:default/team-a} and {@code group:team-a} give {@code team-a}. */

@@ -20,17 +20,27 @@ import java.util.TreeSet;
  * @param users    user name (Backstage User, {@code catalog/users/}) to the groups it is a member of
  * @param repositories the names of the repositories the git host showed at the last refresh (application
  *                     repositories too), for refusing a taken name before a run starts; empty when unknown
+ * @param groupAccess  group name to the developer access its catalog Group declares ({@link GroupAccess}); groups
+ *                     without it (a domain's owning group) have none
  */
 public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
-                              Map<String, String> domains, Map<String, List<String>> users, Set<String> repositories) {
+                              Map<String, String> domains, Map<String, List<String>> users, Set<String> repositories,
+                              Map<String, GroupAccess> groupAccess) {
 
     public PlatformCatalog {
         repositories = Collections.unmodifiableSet(new TreeSet<>(repositories));
+        groupAccess = Collections.unmodifiableMap(new TreeMap<>(groupAccess));
         systems = Collections.unmodifiableMap(new TreeMap<>(systems));
         groups = Collections.unmodifiableMap(new TreeMap<>(groups));
         services = Collections.unmodifiableMap(new TreeMap<>(services));
         domains = Collections.unmodifiableMap(new TreeMap<>(domains));
         users = Collections.unmodifiableMap(new TreeMap<>(users));
+    }
+
+    /** A catalog of these entities; no group has developer access. */
+    public PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
+                           Map<String, String> domains, Map<String, List<String>> users, Set<String> repositories) {
+        this(systems, groups, services, domains, users, repositories, Map.of());
     }
 
     /** A catalog of these entities; no repository is known. */
@@ -41,7 +51,7 @@ public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, Stri
 
     /** This catalog, knowing that the git host has these repositories. */
     public PlatformCatalog withRepositories(Collection<String> names) {
-        return new PlatformCatalog(systems, groups, services, domains, users, new TreeSet<>(names));
+        return new PlatformCatalog(systems, groups, services, domains, users, new TreeSet<>(names), groupAccess);
     }
 
     /** A catalog of systems, groups and services; no domain or user entities. */
@@ -74,6 +84,42 @@ public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, Stri
      * the system is unknown).
      */
     public record ServiceEntry(String name, String system, String owner, String domain) {
+    }
+
+    /**
+     * The groups whose developer access covers {@code system} of {@code domain}, by name.
+     *
+     * @param domain the domain of the system
+     * @param system the system's name
+     */
+    public List<GroupAccess> groupsWithAccessTo(String domain, String system) {
+        return groupAccess.values().stream().filter(a -> a.covers(domain, system)).toList();
+    }
+
+    /**
+     * The developer access of an identity-provider group, as its catalog Group declares it in the annotations
+     * {@code platform/access-domain}, {@code platform/access-environments} and {@code platform/access-systems}
+     * ({@link CatalogReader}): RoleBindings to the developer ClusterRole in the namespaces
+     * {@code {domain}-{env}-{service}} of the services of those systems, in those environments (never production:
+     * CONVENTIONS.md, "Access"). The catalog reader keeps only entries whose names are DNS-1123 labels.
+     *
+     * @param group        the group's name
+     * @param domain       the domain whose namespaces the group works in
+     * @param environments the environments of its RoleBindings, in the annotation's order
+     * @param systems      the systems whose services it may work on; empty for every system of the domain, present
+     *                     and future ({@code platform/access-systems: "*"})
+     */
+    public record GroupAccess(String group, String domain, List<String> environments, List<String> systems) {
+
+        public GroupAccess {
+            environments = List.copyOf(environments);
+            systems = List.copyOf(systems);
+        }
+
+        /** Whether the group's access covers {@code system} of {@code domain}. */
+        public boolean covers(String domain, String system) {
+            return this.domain.equals(domain) && (systems.isEmpty() || systems.contains(system));
+        }
     }
 
     /** The system's entry, if the catalog knows it. */

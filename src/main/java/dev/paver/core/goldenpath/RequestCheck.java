@@ -2,6 +2,7 @@ package dev.paver.core.goldenpath;
 
 import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.convention.Conventions;
+import dev.paver.core.convention.GroupAccessAnnotations;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.ResourceKinds;
 import dev.paver.core.convention.ResourceProfile;
@@ -151,6 +152,7 @@ public final class RequestCheck {
                 case "domain-owner" -> conventions.checkName(p.name(), value, Conventions.NameRole.LABEL, null)
                         .or(() -> domainOwner(p, value, values, catalog, platform));
                 case "developer-environments" -> developerEnvironments(p, raw, platform);
+                case "access-systems" -> accessSystems(p, raw, text(values, byConvention(schema, "known-domain")), catalog, platform);
                 case "resource-type" -> resourceType(p, value, platform);
                 case "object-name" -> objectName(p, value, values, schema, platform);
                 case SecretParameters.KEY -> SecretNames.dataKeyProblem(value)
@@ -214,14 +216,12 @@ public final class RequestCheck {
         if (env != null) {
             platform.put("production", env.equals(conventions.productionEnvironment()));
         }
-        if (domain != null && byConvention(schema, "developer-environments") != null) {
-            List<String> namespaces = new ArrayList<>();
-            for (Object e : (List<?>) platform.getOrDefault("accessEnvironments", List.of())) {
-                for (PlatformCatalog.ServiceEntry svc : catalog.servicesOf(domain)) {
-                    namespaces.add(domain + "-" + e + "-" + svc.name());
-                }
-            }
-            platform.put("developerNamespaces", namespaces);
+        String newGroup = text(values, byConvention(schema, "new-group"));
+        if (domain != null && newGroup != null && byConvention(schema, "developer-environments") != null) {
+            groupAccessOfNewGroup(newGroup, domain, catalog, platform);
+        }
+        if (domain != null && system != null && service != null) {
+            groupAccessOfNewService(service, system, domain, catalog, platform);
         }
         return new Accepted(values, platform);
     }
@@ -349,6 +349,94 @@ public final class RequestCheck {
         }
         platform.put("accessEnvironments", List.copyOf(new LinkedHashSet<>(envs)));
         return Optional.empty();
+    }
+
+    /**
+     * The systems of its domain a new developer group works on: known systems of that domain, each once; none given
+     * means every system of the domain, present and future.
+     */
+    private Optional<Violation> accessSystems(Parameter p, Object raw, String domain, PlatformCatalog catalog,
+                                              Map<String, Object> platform) {
+        List<String> systems = values(raw).stream().map(String::strip).distinct().toList();
+        for (String system : systems) {
+            Optional<Violation> name = conventions.checkName(p.name(), system, Conventions.NameRole.LABEL, null);
+            if (name.isPresent()) {
+                return name;
+            }
+            PlatformCatalog.SystemEntry entry = catalog.system(system).orElse(null);
+            if (entry == null || domain != null && !entry.domain().equals(domain)) {
+                List<String> known = catalog.systems().values().stream()
+                        .filter(s -> domain == null || s.domain().equals(domain)).map(PlatformCatalog.SystemEntry::name).toList();
+                return Optional.of(Violation.ofParameter(p.name(), "unknown-system", p.name() + ": " + Names.quote(system)
+                        + " is not a system of " + (domain == null ? "the domain" : Names.quote(domain)) + " ("
+                        + (known.isEmpty() ? "it has none yet" : "its systems: " + String.join(", ", known))
+                        + "); leave " + p.name() + " out for every system of the domain"));
+            }
+        }
+        platform.put("accessSystems", systems);
+        return Optional.empty();
+    }
+
+    /**
+     * The RoleBindings of a new developer group: one per environment of its access and service of the domain whose
+     * system it covers, at {@code rbac/groups/{env}/{group}/{service}.yaml} ({@link #putBindings}); and the
+     * annotations of its catalog Group that record that access ({@link GroupAccessAnnotations}).
+     */
+    @SuppressWarnings("unchecked")
+    private void groupAccessOfNewGroup(String group, String domain, PlatformCatalog catalog, Map<String, Object> platform) {
+        List<String> envs = (List<String>) platform.getOrDefault("accessEnvironments", List.of());
+        List<String> systems = (List<String>) platform.getOrDefault("accessSystems", List.of());
+        PlatformCatalog.GroupAccess access = new PlatformCatalog.GroupAccess(group, domain, envs, systems);
+        List<String[]> bindings = new ArrayList<>();
+        for (String env : envs) {
+            for (PlatformCatalog.ServiceEntry svc : catalog.servicesOf(domain)) {
+                if (access.covers(domain, svc.system()) && Names.isDnsLabel(svc.name())) {
+                    bindings.add(new String[] {env, group, svc.name()});
+                }
+            }
+        }
+        platform.put("accessSystems", systems);
+        platform.put("accessAnnotations", Map.of("domain", domain, "environments", GroupAccessAnnotations.join(envs),
+                "systems", GroupAccessAnnotations.join(systems)));
+        putBindings(domain, bindings, platform);
+    }
+
+    /**
+     * The RoleBindings of a new service for every group whose access (its catalog Group's annotations) covers the
+     * service's system, in each of that group's environments that is a developer environment of the conventions
+     * (never production, whatever a hand-edited annotation says).
+     */
+    private void groupAccessOfNewService(String service, String system, String domain, PlatformCatalog catalog,
+                                         Map<String, Object> platform) {
+        List<PlatformCatalog.GroupAccess> groups = catalog.groupsWithAccessTo(domain, system);
+        List<String[]> bindings = new ArrayList<>();
+        for (String env : conventions.developerEnvironments()) {
+            for (PlatformCatalog.GroupAccess group : groups) {
+                if (group.environments().contains(env) && Names.isDnsLabel(group.group())) {
+                    bindings.add(new String[] {env, group.group(), service});
+                }
+            }
+        }
+        platform.put("accessGroups", groups.stream().map(PlatformCatalog.GroupAccess::group).toList());
+        putBindings(domain, bindings, platform);
+    }
+
+    /**
+     * Puts {@code groupBindings}, the bindings as {@code {env}/{group}/{service}} (a template's {@code each} list, shown
+     * on the card), and {@code groupBinding}, each of those to its {@code environment}, {@code group}, {@code service}
+     * and {@code namespace} ({@code {domain}-{env}-{service}}), for the skeleton that renders
+     * {@code rbac/groups/{env}/{group}/{service}.yaml}. Every part is a DNS-1123 label checked before.
+     */
+    private static void putBindings(String domain, List<String[]> bindings, Map<String, Object> platform) {
+        List<String> keys = new ArrayList<>();
+        Map<String, Object> byKey = new LinkedHashMap<>();
+        for (String[] b : bindings) {
+            String key = b[0] + "/" + b[1] + "/" + b[2];
+            keys.add(key);
+            byKey.put(key, Map.of("environment", b[0], "group", b[1], "service", b[2], "namespace", domain + "-" + b[0] + "-" + b[2]));
+        }
+        platform.put("groupBindings", keys);
+        platform.put("groupBinding", byKey);
     }
 
     private Optional<Violation> resourceType(Parameter p, String value, Map<String, Object> platform) {

@@ -53,7 +53,8 @@ class GoldenPathCatalogTest {
         assertThat(path.description()).startsWith("A new service in an existing system");
         assertThat(path.folder()).isEqualTo(Path.of("templates", "create-service"));
         assertThat(path.steps()).extracting(StepSpec::id).containsExactly("render-base", "render-overlays",
-                "render-catalog", "render-app", "validate", "preview", "check-free", "publish-gitops", "create-app-repo", "publish-app",
+                "render-catalog", "render-group-access", "render-app", "validate", "preview", "check-free", "publish-gitops",
+                "create-app-repo", "publish-app",
                 "await-merge", "await-sync");
         assertThat(path.step("render-overlays").each()).isEqualTo("${{ platform.environments }}");
         assertThat(path.step("publish-gitops").action()).isEqualTo("publish:github:pull-request");

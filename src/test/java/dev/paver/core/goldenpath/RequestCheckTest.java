@@ -8,6 +8,7 @@ import dev.paver.core.convention.Violation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RequestCheckTest {
@@ -308,14 +309,90 @@ class RequestCheckTest {
     }
 
     @Test
-    void givesAGroupOneNamespacePerServiceOfItsDomainInEachChosenEnvironment() {
+    void bindsANewGroupToEveryServiceOfItsDomainInEachChosenEnvironmentOneFileEach() {
         RequestCheck.Outcome outcome = checkPath("create-group", "group", "team-ledger", "domain", "payments",
                 "costCenter", "cc-1", "members", "dana-smith");
 
         assertThat(outcome).isInstanceOfSatisfying(RequestCheck.Accepted.class, a -> {
             assertThat(a.parameters()).containsEntry("members", List.of("dana-smith"));
-            assertThat(a.platform()).containsEntry("developerNamespaces", List.of("payments-dev-api", "payments-staging-api"));
+            assertThat(a.platform()).containsEntry("groupBindings", List.of("dev/team-ledger/api", "staging/team-ledger/api"));
+            assertThat(a.platform().get("groupBinding")).isEqualTo(Map.of(
+                    "dev/team-ledger/api", Map.of("environment", "dev", "group", "team-ledger", "service", "api",
+                            "namespace", "payments-dev-api"),
+                    "staging/team-ledger/api", Map.of("environment", "staging", "group", "team-ledger", "service", "api",
+                            "namespace", "payments-staging-api")));
+            assertThat(a.platform()).containsEntry("accessAnnotations",
+                    Map.of("domain", "payments", "environments", "dev,staging", "systems", "*"));
         });
+    }
+
+    /** payments with systems checkout (service api) and ledger (service books), and the given group access. */
+    private static PlatformCatalog twoSystems(PlatformCatalog.GroupAccess... access) {
+        PlatformCatalog c = GoldenPathFixtures.paymentsCatalogWithApi();
+        Map<String, PlatformCatalog.SystemEntry> systems = new HashMap<>(c.systems());
+        systems.put("ledger", new PlatformCatalog.SystemEntry("ledger", "payments", "team-payments"));
+        Map<String, PlatformCatalog.ServiceEntry> services = new HashMap<>(c.services());
+        services.put("books", new PlatformCatalog.ServiceEntry("books", "ledger", "team-payments", "payments"));
+        Map<String, String> groups = new HashMap<>(c.groups());
+        Map<String, PlatformCatalog.GroupAccess> byGroup = new HashMap<>();
+        for (PlatformCatalog.GroupAccess a : access) {
+            groups.put(a.group(), "cc-1");
+            byGroup.put(a.group(), a);
+        }
+        return new PlatformCatalog(systems, groups, services, c.domains(), c.users(), Set.of(), byGroup);
+    }
+
+    @Test
+    void bindsANewGroupOnlyToTheServicesOfTheSystemsItIsGiven() {
+        RequestCheck.Outcome outcome = check.check(GoldenPathFixtures.templates().find("create-group").orElseThrow(),
+                Map.of("group", "team-ledger", "domain", "payments", "costCenter", "cc-1", "systems", "ledger",
+                        "environments", "staging"), twoSystems(), false);
+
+        assertThat(outcome).isInstanceOfSatisfying(RequestCheck.Accepted.class, a -> {
+            assertThat(a.platform()).containsEntry("groupBindings", List.of("staging/team-ledger/books"));
+            assertThat(a.platform()).containsEntry("accessAnnotations",
+                    Map.of("domain", "payments", "environments", "staging", "systems", "ledger"));
+        });
+    }
+
+    @Test
+    void refusesASystemOfAnotherDomainOrNoneAndANameThatIsNoLabel() {
+        Violation unknown = onlyViolationOf("create-group", "group", "team-ledger", "domain", "payments", "costCenter", "cc-1",
+                "systems", "checkout,shipping");
+        assertThat(unknown.rule()).isEqualTo("unknown-system");
+        assertThat(unknown.message()).isEqualTo("systems: 'shipping' is not a system of 'payments' (its systems: checkout); "
+                + "leave systems out for every system of the domain");
+
+        assertThat(onlyViolationOf("create-group", "group", "team-ledger", "domain", "payments", "costCenter", "cc-1",
+                "systems", "../checkout").rule()).isEqualTo("dns-label");
+    }
+
+    @Test
+    void bindsANewServiceForEveryGroupWithAccessToItsSystemInThatGroupsEnvironments() {
+        PlatformCatalog catalog = twoSystems(
+                new PlatformCatalog.GroupAccess("team-ledger", "payments", List.of("dev", "staging"), List.of()),
+                new PlatformCatalog.GroupAccess("team-oncall", "payments", List.of("staging"), List.of("checkout")),
+                new PlatformCatalog.GroupAccess("team-books", "payments", List.of("dev"), List.of("ledger")),
+                new PlatformCatalog.GroupAccess("team-parcels", "shipping", List.of("dev"), List.of()),
+                // a hand-edited annotation naming prod: the gate refuses it, and no service is ever bound there
+                new PlatformCatalog.GroupAccess("team-rogue", "payments", List.of("prod", "dev"), List.of()));
+
+        RequestCheck.Accepted a = (RequestCheck.Accepted) check.check(createService,
+                Map.of("service", "cart", "system", "checkout", "owner", "team-payments"), catalog, false);
+
+        assertThat(a.platform()).containsEntry("groupBindings", List.of("dev/team-ledger/cart", "dev/team-rogue/cart",
+                "staging/team-ledger/cart", "staging/team-oncall/cart"));
+        assertThat(a.platform()).containsEntry("accessGroups", List.of("team-ledger", "team-oncall", "team-rogue"));
+        assertThat(a.platform().get("groupBinding")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("staging/team-oncall/cart", Map.of("environment", "staging", "group", "team-oncall",
+                        "service", "cart", "namespace", "payments-staging-cart"));
+    }
+
+    @Test
+    void bindsANewServiceForNoGroupWhenNoneHasAccess() {
+        RequestCheck.Accepted a = (RequestCheck.Accepted) check.check(createService, api(), GoldenPathFixtures.paymentsCatalog(), false);
+
+        assertThat(a.platform()).containsEntry("groupBindings", List.of());
     }
 
     @Test
