@@ -245,7 +245,7 @@ public class CoreConfiguration {
     @Bean
     DailyDigest dailyDigest(NoiseBudget budget, HeldBack heldBack, Notifier notifier, Clock clock, PaverProperties properties) {
         return new DailyDigest(budget, heldBack, notifier, clock, NotificationSettings.digestAt(properties.notifications()),
-                NotificationSettings.digestZone(properties.notifications()));
+                NotificationSettings.digestZone(properties.notifications()), properties.slack().command());
     }
 
     @Bean

@@ -42,7 +42,7 @@ class DailyDigestTest {
     /** A replica: its own digest and once-only notifier, on the shared database and Slack. */
     private DailyDigest replica(HeldBack store) {
         return new DailyDigest(budget, store, new OnceNotifier(slack, new JdbcPostLog(jdbc), clock), clock,
-                LocalTime.of(9, 0), ZoneOffset.UTC);
+                LocalTime.of(9, 0), ZoneOffset.UTC, "/platform");
     }
 
     @Test
@@ -61,8 +61,9 @@ class DailyDigestTest {
         assertThat(one.tick()).isZero();
 
         assertThat(slack.posts).hasSize(1);
-        assertThat(slack.posts.get(0)).startsWith("C0BUSY: Daily digest (2026-12-07): this channel gets failures, so Paver "
-                + "held back 3 replies in 2 runs' threads since the last digest:\n• r1api (api): 2 milestones\n• r2web (web): 1 milestone");
+        assertThat(slack.posts.get(0)).isEqualTo("C0BUSY: Daily digest (2026-12-07): this channel gets failures, so Paver "
+                + "held back 3 replies in 2 runs' threads since the last digest:\n• r1api (api): 2 milestones\n• r2web (web): 1 milestone"
+                + "\nEach run's card shows where it is; /platform status <run id> tells more.");
 
         held.hold("C0BUSY", "r2web", "web", "await-sync/deployed", clock.instant());
         clock.advance(Duration.ofHours(24).minusMinutes(1));
@@ -136,7 +137,7 @@ class DailyDigestTest {
     @Test
     void theTimeOfDayIsReadInTheConfiguredZone() {
         DailyDigest berlin = new DailyDigest(budget, held, new OnceNotifier(slack, new JdbcPostLog(jdbc), clock), clock,
-                LocalTime.of(9, 0), ZoneId.of("Europe/Berlin"));
+                LocalTime.of(9, 0), ZoneId.of("Europe/Berlin"), "/platform");
         clock.advance(Duration.ofMinutes(-1)); // 08:59 in Berlin (UTC+1 in December)
         held.hold("C0BUSY", "r1api", "api", "publish-app/opened", clock.instant().minusSeconds(60));
         assertThat(berlin.tick()).isZero();

@@ -32,6 +32,7 @@ public final class DailyDigest {
     private final Clock clock;
     private final LocalTime at;
     private final ZoneId zone;
+    private final String command;
 
     /**
      * @param budget   the channels and their levels
@@ -40,14 +41,17 @@ public final class DailyDigest {
      * @param clock    Paver's clock
      * @param at       the time of day of the digest ({@code paver.notifications.digest-at})
      * @param zone     the zone of that time ({@code paver.notifications.digest-zone})
+     * @param command  the slash command ({@code /platform}), for the digest's hint
      */
-    public DailyDigest(NoiseBudget budget, HeldBack held, Notifier notifier, Clock clock, LocalTime at, ZoneId zone) {
+    public DailyDigest(NoiseBudget budget, HeldBack held, Notifier notifier, Clock clock, LocalTime at, ZoneId zone,
+                       String command) {
         this.budget = budget;
         this.held = held;
         this.notifier = notifier;
         this.clock = clock;
         this.at = at;
         this.zone = zone;
+        this.command = command;
     }
 
     /**
@@ -84,7 +88,7 @@ public final class DailyDigest {
         boolean post = !runs.isEmpty();
         if (post) {
             try {
-                notifier.post(channel, message(budget.level(channel), day, runs), "digest/" + channel + "/" + day);
+                notifier.post(channel, message(budget.level(channel), day, runs, command), "digest/" + channel + "/" + day);
             } catch (Notifier.NotifierException e) {
                 if (!e.permanent()) {
                     throw e;
@@ -98,7 +102,7 @@ public final class DailyDigest {
     }
 
     /** The digest's text: one line per run. */
-    static Message message(NoiseLevel level, String day, List<HeldBack.Run> runs) {
+    static Message message(NoiseLevel level, String day, List<HeldBack.Run> runs, String command) {
         int total = runs.stream().mapToInt(HeldBack.Run::count).sum();
         StringBuilder text = new StringBuilder("Daily digest (" + day + "): this channel gets " + level.id()
                 + ", so Paver held back " + total + (total == 1 ? " reply" : " replies") + " in "
@@ -107,7 +111,7 @@ public final class DailyDigest {
             text.append("\n• ").append(run.runId()).append(" (").append(run.service()).append("): ")
                     .append(run.count()).append(run.count() == 1 ? " milestone" : " milestones");
         }
-        text.append("\nEach run's card shows where it is; /platform status <run id> tells more.");
+        text.append("\nEach run's card shows where it is; ").append(command).append(" status <run id> tells more.");
         return new Message(text.toString(), List.of());
     }
 }
