@@ -28,8 +28,11 @@ import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Notifier;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionRegistry;
+import dev.paver.core.run.DailyDigest;
 import dev.paver.core.run.Foreground;
+import dev.paver.core.run.HeldBack;
 import dev.paver.core.run.Intake;
+import dev.paver.core.run.NoiseBudget;
 import dev.paver.core.run.RunAudit;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunListener;
@@ -204,14 +207,16 @@ public class CoreConfiguration {
                         TemplateRenderer renderer, ExecutorService runWorkers, DeploymentPort deployments, Clock clock,
                         PaverProperties properties, Foreground foreground,
                         @Qualifier("paverLeaseHeartbeats") ScheduledExecutorService paverLeaseHeartbeats,
-                        @Qualifier("paverCardEdits") ExecutorService paverCardEdits, RunListener listener, AuditLog audit) {
+                        @Qualifier("paverCardEdits") ExecutorService paverCardEdits, RunListener listener, AuditLog audit,
+                        NoiseBudget noiseBudget, HeldBack heldBack) {
         RunEngine engine = new RunEngine(catalog, actions, store, notifier, renderer, clock, runWorkers,
                 properties.runs().lease(), paverLeaseHeartbeats)
                 .cardEdits(CARD_EDIT_INTERVAL, paverCardEdits)
                 .yieldingTo(foreground)
                 .observedBy(new RunLog(listener))
                 .observedBy(new RunAudit(audit))
-                .tracedBy(new RunLogFields());
+                .tracedBy(new RunLogFields())
+                .quietedBy(noiseBudget, heldBack);
         if (deployments instanceof ArgoCdApplications argo) {
             argo.onChange(name -> engine.wake(AwaitSyncAction.waitKey(name)));
             argo.onList(() -> engine.wakeAllWaitingOn(AwaitSyncAction.WAIT_KEY_PREFIX));
@@ -219,6 +224,28 @@ public class CoreConfiguration {
             engine.wokenByEvents(() -> argo.watching() ? List.of(AwaitSyncAction.WAIT_KEY_PREFIX) : List.of());
         }
         return engine;
+    }
+
+    /**
+     * Each channel's level ({@code paver.notifications.channels.<channel>}).
+     *
+     * @throws InvalidSettingException at start-up when a key is not a channel id or a value not a level
+     */
+    @Bean
+    NoiseBudget noiseBudget(PaverProperties properties) {
+        return NotificationSettings.budget(properties.notifications());
+    }
+
+    /**
+     * The daily digest of what the channels' levels held back, at {@code paver.notifications.digest-at} in
+     * {@code paver.notifications.digest-zone}.
+     *
+     * @throws InvalidSettingException at start-up when the time or the zone cannot be read
+     */
+    @Bean
+    DailyDigest dailyDigest(NoiseBudget budget, HeldBack heldBack, Notifier notifier, Clock clock, PaverProperties properties) {
+        return new DailyDigest(budget, heldBack, notifier, clock, NotificationSettings.digestAt(properties.notifications()),
+                NotificationSettings.digestZone(properties.notifications()), properties.slack().command());
     }
 
     @Bean
@@ -241,9 +268,9 @@ public class CoreConfiguration {
     Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
                     @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler, PaverProperties properties,
                     App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas, AccessSweep accessSweep,
-                    SlackConnection slackConnection) {
+                    SlackConnection slackConnection, DailyDigest digest) {
         return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas,
-                accessSweep, slackConnection);
+                accessSweep, slackConnection, digest);
     }
 
     private static ThreadFactory named(String prefix) {

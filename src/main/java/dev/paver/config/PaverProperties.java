@@ -23,7 +23,24 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
                               @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
                               @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane,
                               @DefaultValue Memory memory, @DefaultValue Audit audit,
+                              @DefaultValue Notifications notifications,
                               @DefaultValue("allow") String embeddedDefaults) {
+
+    /**
+     * The noise budget: how much of a run's thread each channel gets, and the daily digest of what was held back
+     * ({@link NotificationSettings} checks and reads them).
+     *
+     * @param channels   channel id (e.g. {@code C0BUSY}) to {@code all} (the default), {@code milestones},
+     *                   {@code failures} or {@code card-only}
+     * @param digestAt   the time of day ({@code HH:mm}) of the digest in each channel that holds replies back
+     * @param digestZone the time zone of {@code digestAt}, e.g. {@code Europe/Berlin}; default {@code UTC}
+     */
+    public record Notifications(Map<String, String> channels, @DefaultValue("09:00") String digestAt,
+                                @DefaultValue("UTC") String digestZone) {
+        public Notifications {
+            channels = channels == null ? Map.of() : Map.copyOf(channels);
+        }
+    }
 
     /**
      * Who may read the audit log with {@code /platform audit}.

@@ -6,6 +6,7 @@ import com.slack.api.socket_mode.SocketModeClient;
 import dev.paver.core.action.AccessSweep;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.goldenpath.CatalogSource;
+import dev.paver.core.run.DailyDigest;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunEngine;
 import dev.paver.kubernetes.ArgoCdApplications;
@@ -24,7 +25,7 @@ import org.springframework.context.event.EventListener;
 
 /**
  * What happens once Paver is up, and in which order it stops: catalog, unfinished runs, polls, the access sweep,
- * informer, Socket Mode.
+ * the daily digest, informer, Socket Mode.
  * One class, because the order of stopping spans the adapters: the run passes under way finish before Socket
  * Mode and the informer close.
  */
@@ -43,6 +44,7 @@ final class Starter {
     private final KubernetesSchemas manifestSchemas;
     private final AccessSweep accessSweep;
     private final SlackConnection slackConnection;
+    private final DailyDigest digest;
     private SocketModeApp socketMode;
     private ScheduledExecutorService slackChecks;
 
@@ -51,7 +53,8 @@ final class Starter {
 
     Starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments, ScheduledExecutorService scheduler,
             PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas,
-            AccessSweep accessSweep, SlackConnection slackConnection) {
+            AccessSweep accessSweep, SlackConnection slackConnection, DailyDigest digest) {
+        this.digest = digest;
         this.slackConnection = slackConnection;
         this.intake = intake;
         this.accessSweep = accessSweep;
@@ -86,6 +89,8 @@ final class Starter {
         // requests acknowledged by a process that died before starting them; cards that lack their latest edit
         scheduler.scheduleWithFixedDelay(guard(intake::resumeReceived), 0, tick, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guard(engine::editStaleCards), 0, CARD_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        // the daily digest of what the channels' noise budgets held back: looked for at every tick, posted once a day
+        scheduler.scheduleWithFixedDelay(guard(digest::tick), tick, tick, TimeUnit.MILLISECONDS);
         // access that no active grant backs: at start-up (a lost database, a revocation that kept failing), then regularly
         long sweep = properties.access().sweepInterval().toMillis();
         scheduler.scheduleWithFixedDelay(guard(this::sweepAccess), 0, sweep, TimeUnit.MILLISECONDS);

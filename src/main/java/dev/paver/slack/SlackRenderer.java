@@ -178,7 +178,7 @@ public final class SlackRenderer {
             out.append("\n\n_Turned off, their templates do not load: ").append(escape(String.join(", ", paths.turnedOff())))
                     .append(". The platform team finds why in Paver's start-up log._");
         }
-        out.append("\n\n`").append(command).append(" audit <key | service | domain | @person>` shows who asked, approved and ")
+        out.append("\n\n`").append(command).append(" audit <key | service | domain | group | @person>` shows who asked, approved and ")
                 .append("changed what, e.g. `").append(command).append(" audit payments-prod-api`.");
         out.append("\n`").append(command).append(" runs` lists your runs, `").append(command)
                 .append(" runs <key or service>` the runs about one, and `").append(command)

@@ -73,7 +73,7 @@ public final class SlashCommandParser {
         String sub = tokens.get(0);
         if (sub.equals("audit")) {
             return tokens.size() == 2 ? new Audit(tokens.get(1))
-                    : new Reply("Usage: `" + command + " audit <key | service | domain | @person>`, e.g. `" + command
+                    : new Reply("Usage: `" + command + " audit <key | service | domain | group | @person>`, e.g. `" + command
                     + " audit payments-prod-api`");
         }
         if (sub.equals("runs")) {

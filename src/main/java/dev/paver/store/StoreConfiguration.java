@@ -4,6 +4,7 @@ import dev.paver.core.access.GrantStore;
 import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.report.PostLog;
+import dev.paver.core.run.HeldBack;
 import dev.paver.core.run.RunStore;
 import dev.paver.slack.SeenRequests;
 import java.net.InetAddress;
@@ -88,6 +89,11 @@ public class StoreConfiguration {
     @Bean
     GrantStore grantStore(JdbcTemplate jdbc) {
         return new JdbcGrantStore(jdbc);
+    }
+
+    @Bean
+    HeldBack heldBack(JdbcTemplate jdbc) {
+        return new JdbcHeldBack(jdbc);
     }
 
     @Bean

@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
 /**
  * What {@code /platform audit <query>} shows: the newest audit entries about a semantic key ({@code payments-prod-api}:
  * that environment, plus what concerned every environment of the service), a service ({@code api} or
- * {@code payments/api}: all its environments), a domain ({@code payments}: everything in it), or a person (their chat
- * user id {@code U0DANA}, or a mention of them: everything they did). Who may read it is configured
+ * {@code payments/api}: all its environments), a domain ({@code payments}: everything in it), a group of the catalog
+ * ({@code team-payments}: everything about the services it owns, in every environment), or a person (their chat user
+ * id {@code U0DANA}, or a mention of them: everything they did). A name that is both a domain and a group is read as
+ * the domain; one that is both a service and a group, as the service. Who may read it is configured
  * ({@code paver.audit.readers}); the default is everyone in the workspace.
  */
 public final class AuditTrail {
@@ -61,13 +63,37 @@ public final class AuditTrail {
         if (q.matches("[a-z0-9-]{1,63}") && catalog.domains().containsKey(q) && conventions.parseKey(q).isEmpty()) {
             return new Trail(q, log.recentIn(q, SHOWN));
         }
+        if (q.matches("[a-z0-9-]{1,63}") && catalog.groups().containsKey(q) && conventions.parseKey(q).isEmpty()
+                && catalog.service(q).isEmpty()) {
+            List<String> owned = groupSubjects(q, catalog);
+            return new Trail(q, owned.isEmpty() ? List.of() : log.recent(owned, SHOWN));
+        }
         return new Trail(q, log.recent(subjects(q, catalog), SHOWN));
+    }
+
+    /**
+     * The subjects of every service {@code group} owns: the catalog Component's {@code spec.owner}, or its System's
+     * when the Component names none; each as {@code {domain}/{service}} and its key in every environment.
+     */
+    List<String> groupSubjects(String group, PlatformCatalog catalog) {
+        List<String> subjects = new ArrayList<>();
+        for (PlatformCatalog.ServiceEntry service : catalog.services().values()) {
+            String owner = service.owner() == null || service.owner().isEmpty()
+                    ? catalog.system(service.system()).map(PlatformCatalog.SystemEntry::owner).orElse("") : service.owner();
+            if (owner.equals(group) && !service.domain().isEmpty()) {
+                subjects.add(service.domain() + "/" + service.name());
+                for (String env : conventions.environments()) {
+                    subjects.add(service.domain() + "-" + env + "-" + service.name());
+                }
+            }
+        }
+        return subjects;
     }
 
     List<String> subjects(String query, PlatformCatalog catalog) {
         if (!query.matches("[a-z0-9/-]{1,80}")) {
-            throw new IllegalArgumentException("Give a key like payments-prod-api, a service like api, a domain like payments "
-                    + "or a person's user id, e.g. `audit payments-prod-api`.");
+            throw new IllegalArgumentException("Give a key like payments-prod-api, a service like api, a domain like payments, "
+                    + "a group like team-payments or a person's user id, e.g. `audit payments-prod-api`.");
         }
         var key = conventions.parseKey(query);
         if (key.isPresent()) {
@@ -77,7 +103,7 @@ public final class AuditTrail {
         PlatformCatalog.ServiceEntry entry = catalog.service(service).orElse(null);
         if (entry == null || entry.domain().isEmpty()) {
             throw new IllegalArgumentException(Names.quote(query) + " is neither a key {domain}-{env}-{service}, a service in "
-                    + "the catalog nor a domain; try e.g. `audit payments-prod-api`.");
+                    + "the catalog, a domain nor a group; try e.g. `audit payments-prod-api`.");
         }
         List<String> subjects = new ArrayList<>();
         subjects.add(entry.domain() + "/" + service);

@@ -44,7 +44,8 @@ import java.util.logging.Logger;
  * {@link RunStore}; a waiting step records a wake key and is executed again when something wakes it (a webhook,
  * an informer event, a poll, a restart), so a lost event only delays a run. Side-effecting steps that are done
  * are never repeated; pure steps are repeated on resume to rebuild the in-memory workspace. Every milestone is
- * posted once per run: its key is stored with the run. A step is stored done, with its milestones, before they are
+ * posted once per run (or, where the channel's {@link NoiseLevel} holds it back, recorded once for the digest): its
+ * key is stored with the run. A step is stored done, with its milestones, before they are
  * posted, so a process killed in between posts them after the restart and does not do the step again.
  *
  * <p>Runs are advanced on the given executor, one pass at a time per run; a wake during a pass schedules one
@@ -76,6 +77,8 @@ public final class RunEngine {
     private volatile Executor cardExecutor;
     private volatile RunTrace trace = RunTrace.NONE;
     private volatile Foreground foreground;
+    private volatile NoiseBudget budget = NoiseBudget.ALL;
+    private volatile HeldBack heldBack;
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
     /** run id to System.nanoTime() of its card's last edit */
     private final Map<String, Long> lastCardEdit = new ConcurrentHashMap<>();
@@ -185,6 +188,19 @@ public final class RunEngine {
      */
     public RunEngine observedBy(RunListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Holds back the thread replies a channel's {@link NoiseLevel} does not want ({@link NoiseBudget#shows}), recording
+     * each in {@code held} for the channel's daily digest instead of posting it. Without this (the default), every
+     * reply is posted.
+     *
+     * @return this engine
+     */
+    public RunEngine quietedBy(NoiseBudget budget, HeldBack held) {
+        this.heldBack = held;
+        this.budget = budget;
         return this;
     }
 
@@ -948,11 +964,23 @@ public final class RunEngine {
             }
             // after a retry, the same milestone of a step run again is a new message: the retry's number in its key
             long retries = retries(run);
-            notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()),
-                    run.id() + "/" + key + (retries == 0 ? "" : "@" + retries));
+            String replyKey = key + (retries == 0 ? "" : "@" + retries);
+            String channel = run.request().channel();
+            if (heldBack != null && !budget.shows(channel, m)) {
+                heldBack.hold(channel, run.id(), service(run.request()), replyKey, clock.instant());
+            } else {
+                notifier.reply(run.thread(), new Message(m.text(), List.of(), m.links(), m.buttons()),
+                        run.id() + "/" + replyKey);
+            }
             run.markPosted(key);
             store.update(run);
         }
+    }
+
+    /** The request's {@code service} parameter, else its golden path's id: how a digest names the run. */
+    private static String service(RunRequest request) {
+        Object service = request.parameters().get("service");
+        return service == null || String.valueOf(service).isBlank() ? request.goldenPath() : String.valueOf(service);
     }
 
     /**
