@@ -317,6 +317,17 @@ public final class Approvals {
         return null;
     }
 
+    /**
+     * True when {@code userId} is one of the approvers of {@code domain} ({@code paver.approvals.approvers}: the domain's
+     * list, else {@code "*"}'s), the people who act for the platform team there: they may also cancel another person's
+     * run. A request with no domain (null) has the {@code "*"} list.
+     *
+     * @throws RuntimeException when the chat cannot be reached to read a user group (callers refuse)
+     */
+    public boolean isApproverOf(String userId, String domain) {
+        return directory.isMemberOfAny(userId, policy.approversOf(domain == null ? "*" : domain));
+    }
+
     /** True when {@code userId} may decide the request: one of its domain's approvers, and not its requester. */
     public boolean mayDecide(String userId, ApprovalRequest request) {
         return !userId.equals(request.requester()) && directory.isMemberOfAny(userId, policy.approversOf(request.domain()));
