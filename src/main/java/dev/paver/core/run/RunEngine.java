@@ -440,7 +440,7 @@ public final class RunEngine {
                 try {
                     undone.add(compensation.undo().get());
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "run " + run.id() + ": cancelling, could not " + compensation.todo() + ": " + e.getMessage(), e);
+                    LOG.warning("run " + run.id() + ": cancelling, could not " + compensation.todo() + ": " + e.getMessage());
                     left.add(compensation.todo() + " (" + e.getMessage() + ")");
                 }
             }
