@@ -365,6 +365,27 @@ public final class Approvals {
                 + (request.decidedAt() == null ? "" : " at " + Times.instant(request.decidedAt())) + ". Nothing changed.");
     }
 
+    /** The reason a withdrawn request carries ({@link #withdraw}). */
+    public static final String WITHDRAWN = "the run was cancelled";
+
+    /**
+     * Ends a pending request whose run was cancelled: stored as denied by {@code by} (who cancelled the run) with the
+     * reason {@link #WITHDRAWN}, audited ({@code withdraw}), and its prompts lose their buttons, so that a later click
+     * is told it was decided. Idempotent.
+     *
+     * @return true when this call ended it; false when it was decided already
+     */
+    public boolean withdraw(ApprovalRequest request, String by) {
+        Instant now = clock.instant();
+        if (!decide(request, ApprovalState.DENIED, by, now, WITHDRAWN)) {
+            return false;
+        }
+        audit.append(new AuditEntry(now, by, "withdraw", request.subject(), request.runId(), "BUTTON",
+                request.purpose() + " withdrawn before a decision: " + WITHDRAWN));
+        editPrompts(store.find(request.id()).orElseThrow());
+        return true;
+    }
+
     /**
      * Ends a pending request that nobody decided in time. Idempotent; the prompts lose their buttons.
      *
