@@ -4,6 +4,8 @@ import com.slack.api.bolt.App;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.run.CardBuilder;
 import dev.paver.core.run.RunEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Cancel button on a waiting run's card ("block_actions" payload, docs.slack.dev; the button carries a
@@ -15,6 +17,8 @@ import dev.paver.core.run.RunEngine;
  * {@code response_url}, and nothing changes.
  */
 final class CancelButton {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CancelButton.class);
 
     private final RunEngine engine;
     private final Approvals approvals;
@@ -31,8 +35,18 @@ final class CancelButton {
             String runId = req.getPayload().getActions().get(0).getValue();
             String userId = req.getPayload().getUser().getId();
             executor.execute(() -> {
-                String answer = switch (engine.cancel(runId == null ? "" : runId, userId, request -> approvals.isApproverOf(
-                        userId, request.platform().get("domain") == null ? null : String.valueOf(request.platform().get("domain"))))) {
+                RunEngine.CancelOutcome outcome;
+                try {
+                    outcome = engine.cancel(runId == null ? "" : runId, userId, request -> approvals.isApproverOf(userId,
+                            request.platform().get("domain") == null ? null : String.valueOf(request.platform().get("domain"))));
+                } catch (RuntimeException e) {
+                    // Slack, the store or the chat's user groups failed: the run is left waiting, undoing again is safe
+                    LOG.warn("run {}: cancel by {} failed: {}", runId, userId, e.getMessage());
+                    IntakeExecutor.inform(ctx::respond, userId, ":warning: Paver could not cancel this run now ("
+                            + e.getMessage() + "). The run still waits; click Cancel again in a minute.");
+                    return;
+                }
+                String answer = switch (outcome) {
                     case CANCELLED -> null;
                     case NOT_ALLOWED -> ":no_entry: Only the person who asked for this run, or an approver of its domain, can "
                             + "cancel it. Nothing changed.";
