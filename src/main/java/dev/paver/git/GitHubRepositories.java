@@ -315,6 +315,61 @@ public final class GitHubRepositories implements RepositoryPort {
     }
 
     /**
+     * Closes an open pull request ("Update a pull request" with {@code state: closed}, GitHub docs); a merged or closed
+     * one, or none, is left as it is.
+     */
+    @Override
+    public MergeState closeChange(PullRequest pullRequest) {
+        String what = pullRequest.describe() + " of " + fullName(pullRequest.repository());
+        synchronized (lock(pullRequest.repository())) {
+            return call("closing " + what, () -> {
+                GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
+                Optional<GHPullRequest> found = readPullRequest(repo, pullRequest);
+                MergeState state = found.isPresent() ? state(found.get()) : new MergeState.Closed();
+                if (state instanceof MergeState.Open) {
+                    admit();
+                    found.get().close();
+                }
+                return state;
+            });
+        }
+    }
+
+    /**
+     * Deletes {@code refs/heads/<branch>} ("Delete a reference", GitHub docs); false when it does not exist. The
+     * repository's default branch is refused.
+     */
+    @Override
+    public boolean deleteBranch(String repository, String branch) {
+        String what = "branch " + branch + " of " + fullName(repository);
+        synchronized (lock(repository)) {
+            return call("deleting " + what, () -> {
+                Optional<GHRepository> repo = find(repository);
+                if (repo.isEmpty()) {
+                    return false;
+                }
+                if (branch.equals(defaultBranch(repo.get()))) {
+                    throw new RepositoryException(what + " is its default branch; Paver never deletes it");
+                }
+                Optional<GHRef> ref = ref(repo.get(), branch);
+                if (ref.isEmpty()) {
+                    return false;
+                }
+                admit();
+                try {
+                    ref.get().delete();
+                } catch (HttpException e) {
+                    if (e.getResponseCode() == 422 || e.getResponseCode() == 404) { // "Reference does not exist": gone meanwhile
+                        return false;
+                    }
+                    throw e;
+                }
+                return true;
+            });
+        }
+    }
+
+    /**
      * The text files (no NUL byte, at most 1 MiB) under {@code directory} on the default branch, read from the
      * recursive tree of the branch head and the raw blobs. Symbolic links and submodules are skipped. Empty when the
      * repository, the branch or the directory does not exist, or the repository is empty. GitHub docs: "Get a

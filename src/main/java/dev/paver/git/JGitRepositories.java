@@ -621,6 +621,53 @@ public final class JGitRepositories implements RepositoryPort {
         }
     }
 
+    /**
+     * Plain git has no pull requests: a pushed branch is one, and {@link #deleteBranch} removes it. Closes nothing;
+     * returns where the branch stands, as {@link #mergeState} does.
+     */
+    @Override
+    public MergeState closeChange(PullRequest pullRequest) {
+        return mergeState(pullRequest);
+    }
+
+    /**
+     * Deletes the branch on the remote (a push of the refspec {@code :refs/heads/<branch>}, as {@code git push origin
+     * --delete} does) and its tracking branch in the working clone; false when the remote has no such branch.
+     */
+    @Override
+    public boolean deleteBranch(String repository, String branch) {
+        if (branch.equals(defaultBranch)) {
+            throw new RepositoryException("branch " + branch + " of " + repository + " is its default branch; Paver never deletes it");
+        }
+        try {
+            return withClone(repository, git -> {
+                Repository repo = git.getRepository();
+                String tracking = Constants.R_REMOTES + Constants.DEFAULT_REMOTE_NAME + "/" + branch;
+                if (repo.exactRef(tracking) == null) {
+                    return false;
+                }
+                String target = Constants.R_HEADS + branch;
+                for (PushResult result : git.push().setRemote("origin").setCredentialsProvider(credentials)
+                        .setRefSpecs(new RefSpec(":" + target)).call()) {
+                    RemoteRefUpdate update = result.getRemoteUpdate(target);
+                    if (update != null && update.getStatus() != RemoteRefUpdate.Status.OK
+                            && update.getStatus() != RemoteRefUpdate.Status.NON_EXISTING) {
+                        throw new RepositoryException("the remote refused to delete branch " + branch + " of " + repository
+                                + " (" + update.getStatus() + (update.getMessage() == null ? "" : ": "
+                                + withoutPaths(update.getMessage())) + ")", null, update.getStatus()
+                                == RemoteRefUpdate.Status.REJECTED_OTHER_REASON);
+                    }
+                }
+                RefUpdate gone = repo.updateRef(tracking);
+                gone.setForceUpdate(true);
+                gone.delete();
+                return true;
+            });
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw cloneFailure(repository, "git push deleting " + branch + " of " + repository + " failed", e);
+        }
+    }
+
     @Override
     public Map<String, String> readFiles(String repository, String directory) {
         Map<String, String> files = new TreeMap<>();

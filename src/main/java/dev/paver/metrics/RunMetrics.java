@@ -82,7 +82,7 @@ public final class RunMetrics implements RunListener, DecisionListener {
             for (RunRequest.Origin origin : RunRequest.Origin.values()) {
                 started(path.id(), origin);
                 for (RunState ending : Set.of(RunState.SUCCEEDED, RunState.FAILED, RunState.DENIED, RunState.EXPIRED,
-                        RunState.ABANDONED)) {
+                        RunState.ABANDONED, RunState.CANCELLED)) {
                     finished(path.id(), origin, ending);
                 }
             }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Paver's Bolt listeners, one class per kind of interaction: {@link SlashCommandHandler},
- * {@link ModalSubmissionHandler}, {@link ApprovalButtons}, {@link PreviewButton}, {@link RetryButton} and {@link AppHome}. Each one
+ * {@link ModalSubmissionHandler}, {@link ApprovalButtons}, {@link PreviewButton}, {@link RetryButton},
+ * {@link CancelButton} and {@link AppHome}. Each one
  * parses and checks (cheap, in memory), acknowledges, and hands the slow work (storing and starting the run, opening
  * a modal) to the one intake executor they share, so that Slack gets its ack well within its 3-second limit whatever
  * git or the cluster are doing ("Acknowledge the request", docs.slack.dev). A click on a link button is acked and
@@ -33,6 +34,7 @@ public final class SlackListeners implements AutoCloseable {
     private final ApprovalButtons approvalButtons;
     private final PreviewButton preview;
     private final RetryButton retry;
+    private final CancelButton cancel;
     private final AppHome home;
 
     /**
@@ -68,6 +70,7 @@ public final class SlackListeners implements AutoCloseable {
         this.approvalButtons = new ApprovalButtons(decisions.approvals(), decisions.extensions(), decisions.wake(), home, executor);
         this.preview = new PreviewButton(decisions.engine(), executor);
         this.retry = new RetryButton(decisions.engine(), executor);
+        this.cancel = new CancelButton(decisions.engine(), decisions.approvals(), executor);
     }
 
     /** Registers the slash command, the buttons, App Home and one view submission handler per golden path on {@code app}. */
@@ -78,6 +81,7 @@ public final class SlackListeners implements AutoCloseable {
         approvalButtons.register(app);
         preview.register(app);
         retry.register(app);
+        cancel.register(app);
         home.register(app);
         // last: its callback id pattern is the widest, the denial modal's handler must come first
         modals.register(app);

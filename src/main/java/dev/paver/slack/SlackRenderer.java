@@ -9,6 +9,7 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.ConfirmationDialogObject;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.view.View;
@@ -89,7 +90,8 @@ public final class SlackRenderer {
             blocks.add(actions(a -> a.elements(buttons)));
         }
         if (!card.note().isEmpty()) {
-            blocks.add(context(c -> c.elements(List.of(markdownText(truncate(escape(card.note()), 2000))))));
+            // escaped, with the mentions the core marked (who cancelled a run) made mentions
+            blocks.add(context(c -> c.elements(List.of(markdownText(truncate(mrkdwn(card.note()), 2000))))));
         }
         return blocks;
     }
@@ -127,6 +129,12 @@ public final class SlackRenderer {
     private static BlockElement element(Message.Button b) {
         return button(e -> {
             e.actionId(b.actionId()).value(b.value()).text(plainText(truncate(b.text(), 75)));
+            if (b.confirm() != null) {
+                Message.Confirm c = b.confirm();
+                e.confirm(ConfirmationDialogObject.builder().title(plainText(truncate(c.title(), 100)))
+                        .text(plainText(truncate(c.text(), 300))).confirm(plainText(truncate(c.confirm(), 30)))
+                        .deny(plainText(truncate(c.deny(), 30))).style(b.style().equals("danger") ? "danger" : null).build());
+            }
             return b.style().isEmpty() ? e : e.style(b.style());
         });
     }

@@ -411,7 +411,8 @@ public final class ConversationRunner implements AutoCloseable {
             for (Map<String, Object> click : clicks) {
                 String user = text(click.get("user"));
                 transcript.user(user, "clicks [" + click.get("clicks") + "] at the same moment");
-                bodies.add(blockAction(user, text(click.get("clicks")), text(click.get("in")), false));
+                // each click its own response URL and trigger, as Slack gives a double click of one person
+                bodies.add(blockAction(user, text(click.get("clicks")), text(click.get("in")), false, "-" + bodies.size()));
             }
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
             List<java.util.concurrent.Future<HttpResponse<String>>> sent = new ArrayList<>();
@@ -889,9 +890,14 @@ public final class ConversationRunner implements AutoCloseable {
      * Paver's that has one (as it reads now), in channel {@code in} when given.
      */
     private String blockAction(String user, String label, String in, boolean stale) throws Exception {
+        return blockAction(user, label, in, stale, "");
+    }
+
+    /** A click; {@code tag} tells apart the response URL and trigger of clicks of one person in one step. */
+    private String blockAction(String user, String label, String in, boolean stale, String tag) throws Exception {
         Optional<String> click = BlockActions.click(stale ? transcript.originalMessages() : transcript.latestMessages(),
-                label, in, user, conversation.name(user), slack.responseUrl("click-" + stepNumber + "-" + user),
-                "trigger-" + stepNumber + "-" + user);
+                label, in, user, conversation.name(user), slack.responseUrl("click-" + stepNumber + tag + "-" + user),
+                "trigger-" + stepNumber + tag + "-" + user);
         check(click.isPresent(), "no message of Paver's " + (in.isEmpty() ? "" : "in " + in + " ") + "has a button " + quote(label));
         return click.get();
     }

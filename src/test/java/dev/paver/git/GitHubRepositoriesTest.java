@@ -1,6 +1,8 @@
 package dev.paver.git;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -416,6 +418,54 @@ class GitHubRepositoriesTest {
     /** The recorded repository (the base repository embedded in the recorded pull request). */
     private String repositoryJson() throws IOException {
         return JSON.readTree(fixture("hub4j-createPullRequest-4-r_h_g_pulls.json")).path("base").path("repo").toString();
+    }
+
+    @Test
+    void aCancelledRunClosesItsOpenPullRequestAndDeletesItsBranch() throws IOException {
+        stubRepository();
+        stubRecorded("hub4j-mergeCommitSHA-mapping-7-r_h_g_pulls_309.json", "hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json");
+        server.stubFor(patch(urlEqualTo(REPO + "/pulls/309"))
+                .willReturn(json(200, fixture("hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json"))));
+        stubRef("test/mergeable_branch", PR_309_HEAD);
+        // GitHub docs, "Delete a reference": 204 No Content
+        server.stubFor(delete(urlEqualTo(REPO + "/git/refs/heads/test/mergeable_branch")).willReturn(aResponse().withStatus(204)));
+
+        assertThat(github.closeChange(PR_309)).isEqualTo(new MergeState.Open(PR_309_HEAD));
+        assertThat(github.deleteBranch("github-api", "test/mergeable_branch")).isTrue();
+
+        server.verify(1, patchRequestedFor(urlEqualTo(REPO + "/pulls/309"))
+                .withRequestBody(matchingJsonPath("$.state", equalTo("closed"))));
+        server.verify(1, deleteRequestedFor(urlEqualTo(REPO + "/git/refs/heads/test/mergeable_branch")));
+    }
+
+    @Test
+    void aMergedPullRequestIsNotClosedAndABranchAlreadyGoneIsNotDeletedAgain() throws IOException {
+        stubRepository();
+        server.stubFor(get(urlEqualTo(REPO + "/pulls/309")).willReturn(json(200, pullRequest309Merged())));
+        stubMissingRef("test/mergeable_branch");
+
+        assertThat(github.closeChange(PR_309)).isEqualTo(new MergeState.Merged(MERGE_SHA, "bitwiseman"));
+        assertThat(github.deleteBranch("github-api", "test/mergeable_branch")).isFalse();
+
+        server.verify(0, patchRequestedFor(urlMatching(".*")));
+        server.verify(0, deleteRequestedFor(urlMatching(".*")));
+    }
+
+    @Test
+    void aFailingGitHubLeavesTheBranchForLaterAndTheDefaultBranchIsNeverDeleted() throws IOException {
+        stubRepository();
+        stubRef("test/mergeable_branch", PR_309_HEAD);
+        server.stubFor(delete(urlEqualTo(REPO + "/git/refs/heads/test/mergeable_branch")).willReturn(aResponse().withStatus(502)
+                .withHeader("Content-Type", "text/html").withBody("<html><body><h1>502 Bad Gateway</h1></body></html>")));
+
+        assertThatThrownBy(() -> github.deleteBranch("github-api", "test/mergeable_branch"))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("HTTP 502")
+                .hasMessageContaining("deleting branch test/mergeable_branch")
+                .satisfies(e -> assertThat(((RepositoryException) e).permanent()).isFalse());
+        assertThatThrownBy(() -> github.deleteBranch("github-api", "main"))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("is its default branch");
+        server.verify(0, deleteRequestedFor(urlEqualTo(REPO + "/git/refs/heads/main")));
     }
 
     private void stubRepository() throws IOException {

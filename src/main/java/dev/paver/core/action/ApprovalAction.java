@@ -9,9 +9,12 @@ import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Compensation;
 import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
 import dev.paver.core.run.RunState;
+import dev.paver.core.run.StepRun;
+import dev.paver.core.run.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,5 +131,26 @@ public final class ApprovalAction implements Action {
 
     private static String capital(String s) {
         return AwaitMergeAction.capitalize(s);
+    }
+
+    /**
+     * Withdraws the run's pending approval requests while the step waits for a decision ({@link Approvals#withdraw}):
+     * the prompts lose their buttons and say the run was cancelled.
+     */
+    @Override
+    public List<Compensation> undo(Compensation.Cancel cancel, StepRun step) {
+        if (step.status() != StepStatus.WAITING) {
+            return List.of();
+        }
+        List<Compensation> out = new ArrayList<>();
+        for (ApprovalRequest request : approvals.forRun(cancel.runId())) {
+            if (request.state() == ApprovalState.PENDING) {
+                out.add(new Compensation("withdraw the approval request for " + request.subject(), () -> {
+                    approvals.withdraw(request, cancel.by());
+                    return "withdrew the approval request for " + request.subject();
+                }));
+            }
+        }
+        return out;
     }
 }

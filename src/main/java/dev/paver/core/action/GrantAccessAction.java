@@ -11,7 +11,10 @@ import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Compensation;
 import dev.paver.core.run.Milestone;
+import dev.paver.core.run.StepRun;
+import dev.paver.core.run.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,7 +29,8 @@ import java.util.Optional;
  * RoleBinding is created, so that a crash in between still ends in a revocation; the time starts now, at the grant.
  * The RoleBinding {@code paver-<run id>} binds {@code User <identity>} to the ClusterRole and is annotated with the
  * run, requester, approver, reason and expiry ({@link #ANNOTATION_PREFIX}). Output: {@code binding},
- * {@code expiresAt} (ISO-8601).
+ * {@code expiresAt} (ISO-8601). When its run is cancelled ({@link #undo}), an active grant is revoked as
+ * {@code /platform revoke} revokes it ({@link Revocations}).
  */
 public final class GrantAccessAction implements Action {
 
@@ -100,5 +104,30 @@ public final class GrantAccessAction implements Action {
             a.put(ANNOTATION_PREFIX + "reason", reason);
         }
         return a;
+    }
+
+    /**
+     * Revokes the run's grant while it is active: the RoleBinding deleted, then the grant stored as revoked (once,
+     * however many try) and the revocation audited with who cancelled the run, as {@link Revocations#revoke} does.
+     */
+    @Override
+    public List<Compensation> undo(Compensation.Cancel cancel, StepRun step) {
+        if (step.status() != StepStatus.DONE) {
+            return List.of(); // the grant is stored and bound within one execution: not done, nothing granted yet
+        }
+        Grant grant = grants.find(cancel.runId()).orElse(null);
+        if (grant == null || grant.state() != Grant.State.ACTIVE) {
+            return List.of();
+        }
+        return List.of(new Compensation("delete RoleBinding " + grant.binding() + " in " + grant.namespace(), () -> {
+            access.unbind(grant.namespace(), grant.binding());
+            if (grants.revoked(grant.runId(), cancel.at())) {
+                audit.append(new AuditEntry(cancel.at(), cancel.by(), Revocations.ACTION, grant.namespace(), grant.runId(),
+                        "BUTTON", grant.role() + " of " + grant.user() + " revoked before its end at " + grant.expiresAt()
+                        + " as the run was cancelled; RoleBinding " + grant.binding() + " deleted"));
+            }
+            return "revoked " + grant.role() + " of " + Message.mention(grant.user()) + " in " + grant.namespace()
+                    + " (RoleBinding " + grant.binding() + " deleted)";
+        }));
     }
 }

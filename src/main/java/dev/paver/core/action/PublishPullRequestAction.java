@@ -5,8 +5,11 @@ import dev.paver.core.report.Link;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Compensation;
 import dev.paver.core.run.Milestone;
 import dev.paver.core.run.RepositoryNames;
+import dev.paver.core.run.StepRun;
+import dev.paver.core.run.StepStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +23,7 @@ import java.util.Map;
  * default branch, e.g. the catalog entity of a new service). Repeating it reuses the branch and the open pull
  * request. Output:
  * {@code remoteUrl}, {@code pullRequestNumber}, {@code branchName}, {@code targetBranchName}, {@code repository},
- * {@code headSha}.
+ * {@code headSha}. When its run is cancelled ({@link #undo}), the pull request is closed and its branch deleted.
  */
 public final class PublishPullRequestAction implements Action {
 
@@ -78,5 +81,40 @@ public final class PublishPullRequestAction implements Action {
         String text = what + " opened in " + pr.repository() + ": " + title + " (" + files.size() + " files)";
         return new ActionResult.Done(output, pr.describe() + " in " + pr.repository(),
                 List.of(new Milestone("opened", text, List.of(new Link(pr.repository() + " " + pr.describe(), pr.url())))));
+    }
+
+    /**
+     * Closes the pull request the step opened and deletes its branch (on plain git, where the branch is the pull
+     * request, deletes the branch). A pull request merged already stays merged: the thread says its change is on the
+     * default branch, for a person to revert by pull request if it must go.
+     */
+    @Override
+    public List<Compensation> undo(Compensation.Cancel cancel, StepRun step) {
+        Map<String, Object> out = step.output();
+        if (step.status() != StepStatus.DONE || out.get("repository") == null || out.get("branchName") == null) {
+            return List.of();
+        }
+        String repository = RepositoryNames.repository(String.valueOf(out.get("repository")));
+        String branch = RepositoryNames.branch(String.valueOf(out.get("branchName")));
+        String number = String.valueOf(out.getOrDefault("pullRequestNumber", "0"));
+        RepositoryPort.PullRequest pr = new RepositoryPort.PullRequest(repository,
+                number.matches("\\d{1,9}") ? Integer.parseInt(number) : 0, String.valueOf(out.getOrDefault("remoteUrl", "")),
+                branch, String.valueOf(out.getOrDefault("targetBranchName", "")), String.valueOf(out.getOrDefault("headSha", "")));
+        String where = " in " + repository;
+        String todo = (pr.number() > 0 ? "close pull request #" + pr.number() + where + " and delete its branch " + branch
+                : "delete branch " + branch + where);
+        return List.of(new Compensation(todo, () -> {
+            RepositoryPort.MergeState before = repositories.closeChange(pr);
+            boolean deleted = repositories.deleteBranch(repository, branch);
+            if (before instanceof RepositoryPort.MergeState.Merged) {
+                return pr.describe() + where + " was merged already, so its change stays on the default branch (revert it "
+                        + "by pull request if it must go)" + (deleted ? "; deleted its branch " + branch : "");
+            }
+            if (pr.number() > 0) {
+                return (before instanceof RepositoryPort.MergeState.Open ? "closed " : "found closed already ")
+                        + "pull request #" + pr.number() + where + (deleted ? " and deleted its branch " + branch : "");
+            }
+            return deleted ? "deleted branch " + branch + where : "branch " + branch + where + " was gone already";
+        }));
     }
 }

@@ -317,6 +317,17 @@ public final class Approvals {
         return null;
     }
 
+    /**
+     * True when {@code userId} is one of the approvers of {@code domain} ({@code paver.approvals.approvers}: the domain's
+     * list, else {@code "*"}'s), the people who act for the platform team there: they may also cancel another person's
+     * run. A request with no domain (null) has the {@code "*"} list.
+     *
+     * @throws RuntimeException when the chat cannot be reached to read a user group (callers refuse)
+     */
+    public boolean isApproverOf(String userId, String domain) {
+        return directory.isMemberOfAny(userId, policy.approversOf(domain == null ? "*" : domain));
+    }
+
     /** True when {@code userId} may decide the request: one of its domain's approvers, and not its requester. */
     public boolean mayDecide(String userId, ApprovalRequest request) {
         return !userId.equals(request.requester()) && directory.isMemberOfAny(userId, policy.approversOf(request.domain()));
@@ -352,6 +363,27 @@ public final class Approvals {
         };
         return new AlreadyDecided(request, "This request was " + what
                 + (request.decidedAt() == null ? "" : " at " + Times.instant(request.decidedAt())) + ". Nothing changed.");
+    }
+
+    /** The reason a withdrawn request carries ({@link #withdraw}). */
+    public static final String WITHDRAWN = "the run was cancelled";
+
+    /**
+     * Ends a pending request whose run was cancelled: stored as denied by {@code by} (who cancelled the run) with the
+     * reason {@link #WITHDRAWN}, audited ({@code withdraw}), and its prompts lose their buttons, so that a later click
+     * is told it was decided. Idempotent.
+     *
+     * @return true when this call ended it; false when it was decided already
+     */
+    public boolean withdraw(ApprovalRequest request, String by) {
+        Instant now = clock.instant();
+        if (!decide(request, ApprovalState.DENIED, by, now, WITHDRAWN)) {
+            return false;
+        }
+        audit.append(new AuditEntry(now, by, "withdraw", request.subject(), request.runId(), "BUTTON",
+                request.purpose() + " withdrawn before a decision: " + WITHDRAWN));
+        editPrompts(store.find(request.id()).orElseThrow());
+        return true;
     }
 
     /**

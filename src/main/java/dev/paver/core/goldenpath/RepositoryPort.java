@@ -84,6 +84,33 @@ public interface RepositoryPort {
      */
     MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message);
 
+    /**
+     * Closes the pull request without merging it, what a cancelled run does with the pull requests it opened. A pull
+     * request closed already, or merged, is left as it is; so is one that does not exist. On plain git there are no
+     * pull requests (a pushed branch is one, {@link #deleteBranch} removes it): nothing to do.
+     *
+     * @return the state it was in before: {@link MergeState.Open} when this call closed it
+     * @throws RepositoryException not permanent when the host fails or cannot be reached (GitHub 5xx); permanent when
+     *                             it refuses (no permission to close it)
+     */
+    default MergeState closeChange(PullRequest pullRequest) {
+        throw new RepositoryException("this git host cannot close " + pullRequest.describe() + " of "
+                + pullRequest.repository());
+    }
+
+    /**
+     * Deletes the branch Paver pushed, what a cancelled run does with its branches. A branch that does not exist is
+     * left so (deleting twice is fine). Never deletes the default branch.
+     *
+     * @param branch a branch name already validated ({@code paver/<run id>/<step id>})
+     * @return true when this call deleted it, false when it did not exist
+     * @throws RepositoryException permanent for the default branch or when the host refuses; not permanent when the
+     *                             host fails or cannot be reached
+     */
+    default boolean deleteBranch(String repository, String branch) {
+        throw new RepositoryException("this git host cannot delete branch " + branch + " of " + repository);
+    }
+
     /** Whether the pull request is open, merged (with the default-branch revision that contains it) or closed. */
     MergeState mergeState(PullRequest pullRequest);
 

@@ -48,10 +48,28 @@ public record Message(String text, List<Card.Field> fields, List<Link> links, Li
      * @param actionId what the chat sends back when it is clicked, e.g. {@code approval-approve}
      * @param value    the value sent back with it: the approval request id, the run id
      * @param style    {@code primary}, {@code danger} or empty
+     * @param confirm  a dialog the chat shows before the click is sent, or null for none
      */
-    public record Button(String text, String actionId, String value, String style) {
+    public record Button(String text, String actionId, String value, String style, Confirm confirm) {
         public Button {
             style = style == null ? "" : style;
         }
+
+        /** A button sent as soon as it is clicked. */
+        public Button(String text, String actionId, String value, String style) {
+            this(text, actionId, value, style, null);
+        }
+    }
+
+    /**
+     * The question the chat asks before a button's click is sent (Block Kit's confirmation dialog object,
+     * docs.slack.dev: title up to 100 characters, text up to 300, button labels up to 30).
+     *
+     * @param title   the dialog's title, e.g. "Cancel this run?"
+     * @param text    what will happen, plain text
+     * @param confirm the label of the button that sends the click
+     * @param deny    the label of the button that closes the dialog and sends nothing
+     */
+    public record Confirm(String title, String text, String confirm, String deny) {
     }
 }

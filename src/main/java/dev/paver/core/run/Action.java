@@ -1,5 +1,7 @@
 package dev.paver.core.run;
 
+import java.util.List;
+
 /**
  * A step's behaviour, registered by id in the {@link ActionRegistry}. Standard Backstage ids
  * ({@code fetch:template}, {@code publish:github:pull-request}, {@code github:repo:create}) keep their
@@ -36,4 +38,17 @@ public interface Action {
      * @throws RuntimeException only for broken infrastructure; the engine fails the step with the message
      */
     ActionResult execute(ActionContext context);
+
+    /**
+     * What this step undoes when its run is cancelled while it waits ({@link RunEngine#cancel}): the engine asks every
+     * step that is done or waiting, the last first, and runs what they return. The default is nothing: a step that only
+     * renders, checks or waits changes nothing outside Paver. Must not do I/O itself: the returned
+     * {@link Compensation}s do it.
+     *
+     * @param cancel who cancels which run
+     * @param step   the step as stored: its status and output ({@code DONE} or {@code WAITING})
+     */
+    default List<Compensation> undo(Compensation.Cancel cancel, StepRun step) {
+        return List.of();
+    }
 }

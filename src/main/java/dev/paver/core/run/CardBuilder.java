@@ -48,13 +48,26 @@ public final class CardBuilder {
                 note = "Provisioning tracking is off: no cluster is configured, so Paver follows this run up to the merge.";
             }
         }
-        List<Message.Button> buttons = run.state() == RunState.FAILED && run.thread() != null
-                ? List.of(new Message.Button("Retry", RETRY_ACTION_ID, run.id(), "primary")) : List.of();
+        List<Message.Button> buttons = run.thread() == null ? List.of()
+                : run.state() == RunState.FAILED ? List.of(new Message.Button("Retry", RETRY_ACTION_ID, run.id(), "primary"))
+                : run.state() == RunState.WAITING ? List.of(new Message.Button("Cancel", CANCEL_ACTION_ID, run.id(), "danger",
+                        CANCEL_CONFIRM)) : List.of();
         return new Card(title, state(run), run.request().requester(), fields, steps, links, note, buttons);
     }
 
     /** The action id of a failed run's Retry button; its value is the run id ({@link RunEngine#retry}). */
     public static final String RETRY_ACTION_ID = "run-retry";
+
+    /**
+     * The action id of a waiting run's Cancel button; its value is the run id ({@link RunEngine#cancel}). The chat asks
+     * {@link #CANCEL_CONFIRM} first.
+     */
+    public static final String CANCEL_ACTION_ID = "run-cancel";
+
+    /** The question asked before a Cancel click is sent. */
+    static final Message.Confirm CANCEL_CONFIRM = new Message.Confirm("Cancel this run?",
+            "Paver closes the pull requests this run opened, deletes its branches and revokes any access it granted. "
+                    + "Only the requester or an approver of its domain can cancel it.", "Cancel the run", "Keep it");
 
     private static String state(Run run) {
         if (run.state() == RunState.WAITING) {
@@ -69,6 +82,7 @@ public final class CardBuilder {
             case DENIED -> "Denied";
             case EXPIRED -> "Expired";
             case ABANDONED -> "Abandoned";
+            case CANCELLED -> "Cancelled";
             default -> run.state().name();
         };
     }

@@ -2,6 +2,7 @@ package dev.paver.core.run;
 
 import dev.paver.core.audit.AuditEntry;
 import dev.paver.core.audit.AuditLog;
+import dev.paver.core.report.Message;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.Map;
  * Writes what happens to every run into the audit log, beside the requests, approvals and grants written where they
  * are decided: a pull request opened ({@code pull-request}), merged and by whom ({@code merge}), a deployment
  * ({@code deploy}) or a claim Ready ({@code provision}), and the run's end ({@code done}, {@code failed},
- * {@code denied}, {@code expired}, with its outcome). The subject is the run's ({@link Intake#subject}), the actor
+ * {@code denied}, {@code expired}, {@code abandoned}, with its outcome; {@code cancelled} by who cancelled it).
+ * The subject is the run's ({@link Intake#subject}), the actor
  * {@code paver} unless the step names a person (who merged). One insert per event, on the thread that made the change,
  * after it was stored.
  */
@@ -62,7 +64,18 @@ public final class RunAudit implements RunListener {
 
     @Override
     public void ended(String runId, RunRequest request, RunState ending, String outcome, Instant at) {
+        if (ending == RunState.CANCELLED) {
+            return; // written by cancelled, with who cancelled it
+        }
         audit.append(new AuditEntry(at, "paver", ending == RunState.SUCCEEDED ? "done" : ending.name().toLowerCase(Locale.ROOT),
                 Intake.subject(request), runId, "PAVER", request.goldenPath() + (outcome == null || outcome.isEmpty() ? "" : ": " + outcome)));
+    }
+
+    /** {@code cancelled}, by the person who clicked Cancel, with what is left to clean up by hand (mentions as ids). */
+    @Override
+    public void cancelled(Run run, String by, Instant at) {
+        String outcome = Message.MENTION.matcher(run.outcome()).replaceAll("$1");
+        audit.append(new AuditEntry(at, by, "cancelled", Intake.subject(run.request()), run.id(), "BUTTON",
+                run.request().goldenPath() + ": " + outcome));
     }
 }

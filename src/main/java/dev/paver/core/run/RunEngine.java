@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -35,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -393,6 +395,90 @@ public final class RunEngine {
             return RetryOutcome.NOT_REQUESTER;
         }
         return null;
+    }
+
+    /** What {@link #cancel} did. */
+    public enum CancelOutcome {
+        /** undone what could be, stored as {@link RunState#CANCELLED}; the thread says who and what is left to do by hand */
+        CANCELLED,
+        /** the run is not waiting: unknown, finished (cancelled already included) or not yet reported */
+        NOT_WAITING,
+        /** only the requester or an approver of the run's domain may cancel it */
+        NOT_ALLOWED,
+        /** another replica passed over the run for longer than the lease time: nothing changed, the person tries again */
+        BUSY
+    }
+
+    /**
+     * Cancels a run that waits (for a merge, an approval, a sync, a claim, a person): every step that is done or
+     * waiting, the last first, undoes what it did ({@link Action#undo}: its pull request closed and branch deleted, its
+     * grant revoked), then the thread says once who cancelled it, what was undone and what is left to clean up by hand
+     * (an undo that failed, with the host's reason), and the run is stored as {@link RunState#CANCELLED} in one write,
+     * whatever failed. The run is changed under its lease, as a pass changes it, so a second click finds it cancelled.
+     * When the thread cannot be told (Slack down), the run is left waiting, unchanged but for what was undone, and
+     * another click does it again (undoing is idempotent).
+     *
+     * @param userId who clicked Cancel, from the signed payload
+     * @param admin  whether that person may cancel the runs of others, asked with the run's request when they are not
+     *               its requester (an approver of its domain)
+     */
+    public CancelOutcome cancel(String runId, String userId, Predicate<RunRequest> admin) {
+        return changeUnderLease(runId, run -> cancelRefusal(run, userId, admin), CancelOutcome.BUSY, run -> {
+            cancelNow(run, userId);
+            return CancelOutcome.CANCELLED;
+        });
+    }
+
+    private static CancelOutcome cancelRefusal(Run run, String userId, Predicate<RunRequest> admin) {
+        if (run == null || run.state().finished() || run.state() == RunState.RECEIVED || run.thread() == null) {
+            return CancelOutcome.NOT_WAITING;
+        }
+        if (!run.request().requester().equals(userId) && !admin.test(run.request())) {
+            return CancelOutcome.NOT_ALLOWED;
+        }
+        return null;
+    }
+
+    private void cancelNow(Run run, String userId) {
+        Instant now = clock.instant();
+        GoldenPath path = catalog.find(run.request().goldenPath()).orElse(null);
+        Compensation.Cancel cancel = new Compensation.Cancel(run.id(), run.request(), userId, now);
+        List<String> undone = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        List<StepSpec> specs = new ArrayList<>(path == null ? List.of() : path.steps());
+        Collections.reverse(specs);
+        for (StepSpec spec : specs) {
+            StepRun step = run.step(spec.id());
+            if (step == null || step.status() != StepStatus.DONE && step.status() != StepStatus.WAITING) {
+                continue;
+            }
+            for (Compensation compensation : actions.find(spec.action()).map(a -> a.undo(cancel, step)).orElse(List.of())) {
+                try {
+                    undone.add(compensation.undo().get());
+                } catch (RuntimeException e) {
+                    LOG.warning("run " + run.id() + ": cancelling, could not " + compensation.todo() + ": " + e.getMessage());
+                    left.add(compensation.todo() + " (" + e.getMessage() + ")");
+                }
+            }
+        }
+        String by = "Cancelled by " + Message.mention(userId) + ".";
+        String byHand = left.isEmpty() ? "" : " Left to clean up by hand: " + String.join("; ", left) + ".";
+        post(run, "cancelled", List.of(Milestone.of("by", by + (undone.isEmpty() ? " Nothing had to be undone." : " Undone: "
+                + String.join("; ", undone) + ".") + byHand)));
+        Instant at = clock.instant();
+        for (StepRun step : run.steps()) {
+            if (step.status() == StepStatus.WAITING) {
+                run.step(step.with(StepStatus.FAILED, Map.of(), "cancelled", at, at), at);
+            }
+        }
+        run.state(RunState.CANCELLED, null, by + byHand, at);
+        store.update(run);
+        tell(l -> l.finished(run.request(), RunState.CANCELLED));
+        tell(l -> l.ended(run.id(), run.request(), RunState.CANCELLED, run.outcome(), run.updatedAt()));
+        tell(l -> l.cancelled(run, userId, run.updatedAt()));
+        if (path != null) {
+            updateCard(run, path, context(run, null));
+        }
     }
 
     /** What {@link #signal} did. */

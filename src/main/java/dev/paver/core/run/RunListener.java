@@ -20,7 +20,7 @@ public interface RunListener {
     }
 
     /**
-     * A run ended in {@code ending} (SUCCEEDED, FAILED, DENIED or EXPIRED), also one refused before it started (who
+     * A run ended in {@code ending} (SUCCEEDED, FAILED, DENIED, EXPIRED, ABANDONED or CANCELLED), also one refused before it started (who
      * may not run it, an intake that failed). Once per run on the replica that ended it.
      */
     default void finished(RunRequest request, RunState ending) {
@@ -31,6 +31,13 @@ public interface RunListener {
      * possibly empty) and when.
      */
     default void ended(String runId, RunRequest request, RunState ending, String outcome, Instant at) {
+    }
+
+    /**
+     * {@code by} cancelled {@code run} ({@link RunEngine#cancel}), stored as {@link RunState#CANCELLED} at {@code at}:
+     * after {@link #ended}, which says the same without who. Once per run.
+     */
+    default void cancelled(Run run, String by, Instant at) {
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.paver.core.run;
 
-/** Where a run is. SUCCEEDED, FAILED, DENIED, EXPIRED and ABANDONED are final. */
+/** Where a run is. SUCCEEDED, FAILED, DENIED, EXPIRED, ABANDONED and CANCELLED are final. */
 public enum RunState {
     /**
      * stored before the request was acknowledged; the intake's checks after the acknowledgement (who may run it,
@@ -13,7 +13,12 @@ public enum RunState {
     /** nobody decided the approval request in time */
     EXPIRED,
     /** nobody merged its pull request in time ({@code paver.runs.abandon-after}); the pull request stays open */
-    ABANDONED;
+    ABANDONED,
+    /**
+     * the requester or an approver of its domain cancelled it while it waited ({@link RunEngine#cancel}): its pull
+     * requests closed, its branches deleted, its grant revoked
+     */
+    CANCELLED;
 
     /** True for the final states: nothing more happens. */
     public boolean finished() {
