@@ -82,8 +82,9 @@ public final class PublishPullRequestAction implements Action {
         output.put("repository", pr.repository());
         output.put("headSha", pr.headSha());
         String what = pr.number() > 0 ? "Pull request #" + pr.number() : "Branch " + pr.branch();
-        String text = what + " opened in " + pr.repository() + ": " + title + " (" + files.size() + " files"
-                + (deletions.isEmpty() ? "" : ", " + deletions.size() + " removed") + ")";
+        String removed = deletions.size() + (deletions.size() == 1 ? " path removed" : " paths removed");
+        String text = what + " opened in " + pr.repository() + ": " + title + " ("
+                + (deletions.isEmpty() ? files.size() + " files" : files.isEmpty() ? removed : files.size() + " files, " + removed) + ")";
         return new ActionResult.Done(output, pr.describe() + " in " + pr.repository(),
                 List.of(new Milestone("opened", text, List.of(new Link(pr.repository() + " " + pr.describe(), pr.url())))));
     }
