@@ -14,6 +14,7 @@ import dev.paver.core.action.CatalogWriteAction;
 import dev.paver.core.action.CheckFreeAction;
 import dev.paver.core.action.CreateRepositoryAction;
 import dev.paver.core.action.DebugLogAction;
+import dev.paver.core.action.DecommissionAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.DescribeRepositoryAction;
 import dev.paver.core.action.FetchPlainAction;
@@ -31,6 +32,7 @@ import dev.paver.core.action.PublishPullRequestAction;
 import dev.paver.core.action.RenderSealedSecretAction;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.action.RevokeAccessAction;
+import dev.paver.core.action.RotateSealedSecretAction;
 import dev.paver.core.action.SyncApplicationAction;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.approval.Approvals;
@@ -80,7 +82,8 @@ public final class BuiltInActions {
                 new DescribeRepositoryAction(repositories),
                 new PreviewAction(repositories), new PublishPullRequestAction(repositories),
                 new AwaitMergeAction(repositories, ports.mergeReminder(), ports.abandonAfter()), new AwaitSyncAction(ports.deployments(), repositories),
-                new PromotionAction(repositories), new ApprovalAction(ports.approvals(), repositories),
+                new PromotionAction(repositories), new DecommissionAction(repositories), new RotateSealedSecretAction(repositories),
+                new ApprovalAction(ports.approvals(), repositories),
                 new MergePullRequestAction(repositories, ports.audit()),
                 new SyncApplicationAction(ports.deployments(), ports.identities(), ports.audit()),
                 new IdentityAction(ports.identities()), new GrantAccessAction(ports.access(), ports.grants(), ports.audit()),

@@ -461,7 +461,7 @@ public final class GitHubRepositories implements RepositoryPort {
 
     /**
      * Makes the branch hold the draft's files: creates it from the default branch head when missing, then commits
-     * the files that differ in one commit and moves the branch to it (fast forward only). A new branch always gets
+     * the files that differ, and the removal of the files its deletions name, in one commit and moves the branch to it (fast forward only). A new branch always gets
      * the commit, even when it changes nothing, so that a pull request can be opened from it (as plain git does).
      *
      * @return the branch head after the change
@@ -489,12 +489,22 @@ public final class GitHubRepositories implements RepositoryPort {
                 changed.put(file.getKey(), file.getValue());
             }
         }
-        if (changed.isEmpty() && !created) {
+        List<String> deleted = new ArrayList<>();
+        if (!draft.deletions().isEmpty()) {
+            for (GHTreeEntry entry : tree.getTree()) {
+                if ("blob".equals(entry.getType()) && draft.deletes(entry.getPath())) {
+                    deleted.add(entry.getPath());
+                }
+            }
+        }
+        if (changed.isEmpty() && deleted.isEmpty() && !created) {
             return parent;
         }
         String treeSha = tree.getSha();
-        if (!changed.isEmpty()) {
-            treeSha = addFiles(repo.createTree().baseTree(tree.getSha()), changed).create().getSha();
+        if (!changed.isEmpty() || !deleted.isEmpty()) {
+            GHTreeBuilder builder = addFiles(repo.createTree().baseTree(tree.getSha()), changed);
+            deleted.forEach(builder::delete);
+            treeSha = builder.create().getSha();
         }
         GHCommit commit = repo.createCommit().message(draft.commitMessage()).tree(treeSha).parent(parent).create();
         branch.updateTo(commit.getSHA1());

@@ -412,7 +412,7 @@ public final class JGitRepositories implements RepositoryPort {
                     throw new RepositoryException("repository " + repository + " has no branch " + defaultBranch);
                 }
                 PersonIdent now = signature();
-                ObjectId head = commitFiles(repo, start.getObjectId(), draft.files(), draft.commitMessage(), !branchExists, now);
+                ObjectId head = commitFiles(repo, start.getObjectId(), draft, !branchExists, now);
                 String target = Constants.R_HEADS + draft.branch();
                 if (local && pushedLocally(repository, repo, draft, branchExists ? start.getObjectId() : null,
                         start.getObjectId(), !branchExists, now, head)) {
@@ -439,16 +439,19 @@ public final class JGitRepositories implements RepositoryPort {
     }
 
     /**
-     * Writes, without a work tree, a commit whose tree is {@code start}'s with {@code files} (path relative to the
-     * repository's root, UTF-8 text) added or replaced, and whose one parent is {@code start}. When that tree is
+     * Writes, without a work tree, a commit whose tree is {@code start}'s with the draft's {@code files} (path relative to
+     * the repository's root, UTF-8 text) added or replaced and its {@code deletions} removed, and whose one parent is
+     * {@code start}. When that tree is
      * {@code start}'s own and no commit is {@code required}, {@code start} is returned: a run that pushes the same files
      * again pushes nothing new.
      *
      * @throws RepositoryException permanent when a path is not a plain relative path inside the repository, or would
      *                             put a file where the tree has a folder, or a folder where it has a file
      */
-    private ObjectId commitFiles(Repository repo, ObjectId start, Map<String, String> files, String message,
+    private ObjectId commitFiles(Repository repo, ObjectId start, PullRequestDraft draft,
                                  boolean required, PersonIdent when) throws IOException {
+        Map<String, String> files = draft.files();
+        String message = draft.commitMessage();
         try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = inserter.newReader();
              RevWalk walk = new RevWalk(reader); TreeWalk existing = new TreeWalk(reader)) {
             RevCommit base = walk.parseCommit(start);
@@ -467,7 +470,7 @@ public final class JGitRepositories implements RepositoryPort {
                         throw new RepositoryException("cannot write " + added + ": it is a folder in the repository (it holds " + path + ")");
                     }
                 }
-                if (!blobs.containsKey(path)) {
+                if (!blobs.containsKey(path) && !draft.deletes(path)) {
                     DirCacheEntry entry = new DirCacheEntry(existing.getRawPath());
                     entry.setFileMode(existing.getFileMode(0));
                     entry.setObjectId(existing.getObjectId(0));
@@ -508,7 +511,7 @@ public final class JGitRepositories implements RepositoryPort {
         try (Repository bare = new RepositoryBuilder().setGitDir(bareRepository(repository).toFile()).setMustExist(true).build()) {
             ObjectId written;
             try {
-                written = commitFiles(bare, start, draft.files(), draft.commitMessage(), required, when);
+                written = commitFiles(bare, start, draft, required, when);
             } catch (MissingObjectException e) {
                 return false;
             }

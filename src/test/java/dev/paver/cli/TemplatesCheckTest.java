@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TemplatesCheckTest {
 
     private static final List<String> PAVER_PATHS = List.of("create-domain", "create-group", "create-resource",
-            "create-secret", "create-service", "create-system", "create-user", "elevate", "promote");
+            "create-secret", "create-service", "create-system", "create-user", "delete-service", "elevate", "promote",
+            "rotate-secret");
 
     @TempDir
     Path tmp;
@@ -81,7 +82,7 @@ class TemplatesCheckTest {
 
         assertThat(result.exit()).isEqualTo(TemplatesCheck.VALID);
         assertThat(result.lines()).isEmpty();
-        assertThat(result.err()).contains("9 golden paths load", "create-service", "no problems");
+        assertThat(result.err()).contains("11 golden paths load", "create-service", "no problems");
     }
 
     @Test
@@ -123,7 +124,7 @@ class TemplatesCheckTest {
         assertThat(result.lines()).contains("templates/create-service/template.yaml:4: metadata.name 'create-service' is also "
                 + "the name of templates/my-create-service/template.yaml: a golden path's name is its slash sub-command, so "
                 + "neither loads; rename one of them");
-        assertThat(result.err()).contains("9 golden paths load", "1 template does not load [create-service]");
+        assertThat(result.err()).contains("11 golden paths load", "1 template does not load [create-service]");
     }
 
     @Test

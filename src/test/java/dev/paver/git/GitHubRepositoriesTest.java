@@ -119,6 +119,33 @@ class GitHubRepositoriesTest {
     }
 
     @Test
+    void removesTheDeletedPathsWithEverythingUnderThemInTheSameCommit() throws IOException {
+        stubRepository();
+        stubOpenPullRequests("[]");
+        stubMissingRef("test/stable");
+        stubRef("main", BASE_SHA);
+        server.stubFor(post(urlEqualTo(REPO + "/git/refs")).willReturn(json(201, ref("test/stable", BASE_SHA))));
+        stubTree(BASE_SHA, BASE_TREE, Map.of("README.md", "# github-api\n", "apps/checkout/api/base/kustomization.yaml", "a\n",
+                "apps/checkout/api/overlays/dev/kustomization.yaml", "b\n", "apps/checkout/api-v2/base/kustomization.yaml", "c\n",
+                "catalog/components/api.yaml", "d\n"));
+        server.stubFor(post(urlEqualTo(REPO + "/git/trees")).willReturn(json(201, fixture("hub4j-treeBuilderAdd-9-r_h_g_git_trees.json"))));
+        server.stubFor(post(urlEqualTo(REPO + "/git/commits")).willReturn(json(201, fixture("hub4j-treeBuilderAdd-10-r_h_g_git_commits.json"))));
+        server.stubFor(patch(urlEqualTo(REPO + "/git/refs/heads/test/stable")).willReturn(json(200, ref("test/stable", NEW_COMMIT))));
+        stubRecorded("hub4j-createPullRequest-mapping-4-r_h_g_pulls.json", "hub4j-createPullRequest-4-r_h_g_pulls.json");
+
+        github.openPullRequest(new PullRequestDraft("github-api", "test/stable", "createPullRequest", "## test", "Delete api", Map.of(),
+                java.util.List.of("apps/checkout/api", "catalog/components/api.yaml")));
+
+        server.verify(1, postRequestedFor(urlEqualTo(REPO + "/git/trees"))
+                .withRequestBody(matchingJsonPath("$.base_tree", equalTo(BASE_TREE)))
+                .withRequestBody(matchingJsonPath("$.tree.length()", equalTo("3")))
+                .withRequestBody(matchingJsonPath("$.tree[?(@.path == 'apps/checkout/api/base/kustomization.yaml' && @.sha == null)]"))
+                .withRequestBody(matchingJsonPath("$.tree[?(@.path == 'apps/checkout/api/overlays/dev/kustomization.yaml' && @.sha == null)]"))
+                .withRequestBody(matchingJsonPath("$.tree[?(@.path == 'catalog/components/api.yaml' && @.sha == null)]")));
+        server.verify(1, postRequestedFor(urlEqualTo(REPO + "/git/commits")).withRequestBody(matchingJsonPath("$.tree", equalTo(NEW_TREE))));
+    }
+
+    @Test
     void returnsTheOpenPullRequestAndCommitsNothingWhenTheBranchAlreadyHoldsTheFiles() throws IOException {
         stubRepository();
         stubOpenPullRequests(fixture("hub4j-queryPullRequestsQualifiedHead-6-r_h_g_pulls.json"));

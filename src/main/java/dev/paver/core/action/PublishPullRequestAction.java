@@ -20,8 +20,9 @@ import java.util.Map;
  * Inputs: {@code repoUrl} or {@code repository}, {@code branchName}, {@code title}, {@code description},
  * {@code sourcePath} (workspace folder, default all), {@code targetPath} (folder in the repository, default
  * root), {@code commitMessage}, and Paver's {@code failIfExists} (repository paths that must not exist yet on the
- * default branch, e.g. the catalog entity of a new service). Repeating it reuses the branch and the open pull
- * request. Output:
+ * default branch, e.g. the catalog entity of a new service) and {@code deletions} (repository paths, files or folders,
+ * that the commit removes with everything under them: what a decommission takes away). Repeating it reuses the branch
+ * and the open pull request. Output:
  * {@code remoteUrl}, {@code pullRequestNumber}, {@code branchName}, {@code targetBranchName}, {@code repository},
  * {@code headSha}. When its run is cancelled ({@link #undo}), the pull request is closed and its branch deleted.
  */
@@ -51,7 +52,13 @@ public final class PublishPullRequestAction implements Action {
         String target = RepositoryNames.folder(ctx.text("targetPath"));
         Map<String, String> files = new LinkedHashMap<>();
         ctx.workspaceUnder(ctx.text("sourcePath")).forEach((path, text) -> files.put(RepositoryNames.path(target + path), text));
-        if (files.isEmpty()) {
+        List<String> deletions = new ArrayList<>();
+        if (ctx.input().get("deletions") instanceof List<?> removed) {
+            for (Object path : removed) {
+                deletions.add(RepositoryNames.path(String.valueOf(path)));
+            }
+        }
+        if (files.isEmpty() && deletions.isEmpty()) {
             return new ActionResult.Failed("step " + ctx.stepId() + ": no rendered files under " + ctx.text("sourcePath")
                     + " to publish", List.of());
         }
@@ -69,7 +76,7 @@ public final class PublishPullRequestAction implements Action {
         String title = ctx.required("title");
         String commitMessage = ctx.text("commitMessage").isEmpty() ? title : ctx.text("commitMessage");
         RepositoryPort.PullRequest pr = repositories.openPullRequest(new RepositoryPort.PullRequestDraft(
-                repository, branch, title, ctx.text("description"), commitMessage, files));
+                repository, branch, title, ctx.text("description"), commitMessage, files, deletions));
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("remoteUrl", pr.url());
         output.put("pullRequestNumber", pr.number());
@@ -78,7 +85,9 @@ public final class PublishPullRequestAction implements Action {
         output.put("repository", pr.repository());
         output.put("headSha", pr.headSha());
         String what = pr.number() > 0 ? "Pull request #" + pr.number() : "Branch " + pr.branch();
-        String text = what + " opened in " + pr.repository() + ": " + title + " (" + files.size() + " files)";
+        String removed = deletions.size() + (deletions.size() == 1 ? " path removed" : " paths removed");
+        String text = what + " opened in " + pr.repository() + ": " + title + " ("
+                + (deletions.isEmpty() ? files.size() + " files" : files.isEmpty() ? removed : files.size() + " files, " + removed) + ")";
         return new ActionResult.Done(output, pr.describe() + " in " + pr.repository(),
                 List.of(new Milestone("opened", text, List.of(new Link(pr.repository() + " " + pr.describe(), pr.url())))));
     }

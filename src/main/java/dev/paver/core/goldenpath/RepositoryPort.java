@@ -67,8 +67,8 @@ public interface RepositoryPort {
     }
 
     /**
-     * Commits {@code files} on {@code draft.branch()} (created from the default branch when absent, reused when
-     * present) and opens a pull request, or returns the open one for that branch.
+     * Commits {@code files} and {@code deletions} on {@code draft.branch()} (created from the default branch when absent,
+     * reused when present) and opens a pull request, or returns the open one for that branch.
      */
     PullRequest openPullRequest(PullRequestDraft draft);
 
@@ -180,11 +180,33 @@ public interface RepositoryPort {
      * @param body          pull request description
      * @param commitMessage the commit's message
      * @param files         repository-relative path to content; paths already validated
+     * @param deletions     repository-relative paths (files or folders, already validated) removed with everything under
+     *                      them; a path that does not exist is no error. A path both written and deleted is written
      */
     record PullRequestDraft(String repository, String branch, String title, String body, String commitMessage,
-                            Map<String, String> files) {
+                            Map<String, String> files, List<String> deletions) {
         public PullRequestDraft {
             files = Map.copyOf(files);
+            deletions = List.copyOf(deletions);
+        }
+
+        /** A draft that only adds or replaces files. */
+        public PullRequestDraft(String repository, String branch, String title, String body, String commitMessage,
+                                Map<String, String> files) {
+            this(repository, branch, title, body, commitMessage, files, List.of());
+        }
+
+        /** True when {@code path} is one of {@link #deletions()} or under one, and not written by {@link #files()}. */
+        public boolean deletes(String path) {
+            if (files.containsKey(path)) {
+                return false;
+            }
+            for (String deleted : deletions) {
+                if (path.equals(deleted) || path.startsWith(deleted + "/")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -163,6 +163,8 @@ public final class RequestCheck {
             violation.ifPresent(v -> byParameter.put(p.name(), v));
         }
 
+        serviceWhere(schema, values, byParameter, catalog);
+
         List<Parameter> missing = schema.missing(given);
         for (Violation v : schema.validate(values)) {
             if (missing.stream().anyMatch(p -> p.name().equals(v.subject()))) {
@@ -263,6 +265,33 @@ public final class RequestCheck {
         platform.put("owner", service.owner());
         platform.put("service", service.name());
         return Optional.empty();
+    }
+
+    /**
+     * A known service named together with its system and domain (a path that removes it asks for all three, as a
+     * confirmation): the three must be the catalog's ({@code service-elsewhere}).
+     */
+    private static void serviceWhere(ParameterSchema schema, Map<String, Object> values, Map<String, Violation> byParameter,
+                                     PlatformCatalog catalog) {
+        String serviceParameter = byConvention(schema, "known-service");
+        String name = text(values, serviceParameter);
+        PlatformCatalog.ServiceEntry service = name == null || byParameter.containsKey(serviceParameter) ? null
+                : catalog.service(name).orElse(null);
+        if (service == null) {
+            return;
+        }
+        for (String[] where : List.of(new String[] {"system", "system", service.system()},
+                new String[] {"known-domain", "domain", service.domain()})) {
+            String parameter = byConvention(schema, where[0]);
+            String given = text(values, parameter);
+            if (given != null && !byParameter.containsKey(parameter) && !given.equals(where[2])) {
+                byParameter.put(parameter, Violation.ofParameter(parameter, "service-elsewhere", parameter + " "
+                        + Names.quote(given) + ": the service " + service.name() + " is in system " + service.system()
+                        + " of domain " + service.domain() + " (catalog/components/" + service.name() + ".yaml), not in "
+                        + where[1] + " " + given + "; give its own " + where[1] + ", so that the right service is meant"));
+                return;
+            }
+        }
     }
 
     private Optional<Violation> knownDomain(Parameter p, String value, PlatformCatalog catalog, Map<String, Object> platform) {

@@ -94,7 +94,7 @@ public final class GoldenPathFixtures {
     /**
      * The payments GitOps repository as {@link #paymentsCatalogWithApi()} describes it: the files create-service
      * renders for api, merged, and a newer build (0.2.0) deployed to the first environment since, so that the next
-     * environments have something to be promoted to.
+     * environments have something to be promoted to, and its SealedSecret api-stripe-key in dev (one key, STRIPE_KEY).
      */
     public static Map<String, String> paymentsGitopsWithApi() {
         Map<String, String> files = new TreeMap<>(under("gitops", renderCreateService(apiInCheckout())));
@@ -104,6 +104,9 @@ public final class GoldenPathFixtures {
             throw new AssertionError("create-service no longer renders " + dev + " with newTag \"0.1.0\": " + overlay);
         }
         files.put(dev, overlay.replace("newTag: \"0.1.0\"", "newTag: \"0.2.0\""));
+        // a secret of api in dev, as create-secret writes it, for the paths that change one (rotate-secret)
+        files.putAll(under("gitops", render("create-secret", Map.of("service", "api", "environment", "dev",
+                "name", "stripe-key", "key", "STRIPE_KEY", "value", "sk_test_first_value"), paymentsCatalogWithApi())));
         return files;
     }
 
@@ -215,6 +218,7 @@ public final class GoldenPathFixtures {
         List<Action> actions = new java.util.ArrayList<>(List.of(recordedFetch, capture,
                 new dev.paver.core.action.RenderSealedSecretAction(),
                 new dev.paver.core.action.DescribeRepositoryAction(git), new dev.paver.core.action.PromotionAction(git),
+                new dev.paver.core.action.RotateSealedSecretAction(git), new dev.paver.core.action.DecommissionAction(git),
                 new dev.paver.core.action.CheckFreeAction(git)));
         for (String id : ids) {
             if (actions.stream().noneMatch(a -> a.id().equals(id))) {

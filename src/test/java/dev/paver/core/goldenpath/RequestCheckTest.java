@@ -450,4 +450,32 @@ class RequestCheckTest {
         assertThat(v.rule()).isEqualTo("unknown-domain");
         assertThat(v.message()).contains("known: payments", "/platform create-domain shipping");
     }
+
+    // delete-service: the service is named with its system and domain, as a confirmation
+
+    @Test
+    void acceptsADeletionNamingTheServicesOwnSystemAndDomain() {
+        RequestCheck.Outcome outcome = checkPath("delete-service", "service", "api", "system", "checkout", "domain", "payments");
+
+        assertThat(outcome).isInstanceOfSatisfying(RequestCheck.Accepted.class, a -> assertThat(a.platform())
+                .containsEntry("gitopsRepository", "payments-gitops").containsEntry("productionEnvironment", "prod"));
+    }
+
+    @Test
+    void refusesADeletionNamingAnotherSystemThanTheServicesOwn() {
+        PlatformCatalog c = paymentsWithApiAndDana();
+        Map<String, PlatformCatalog.SystemEntry> systems = new HashMap<>(c.systems());
+        systems.put("ledger", new PlatformCatalog.SystemEntry("ledger", "payments", "team-payments"));
+        PlatformCatalog withLedger = new PlatformCatalog(systems, c.groups(), c.services(), c.domains(), c.users());
+
+        RequestCheck.Outcome outcome = check.check(GoldenPathFixtures.templates().find("delete-service").orElseThrow(),
+                Map.of("service", "api", "system", "ledger", "domain", "payments"), withLedger, false);
+
+        assertThat(outcome).isInstanceOfSatisfying(RequestCheck.Rejected.class, r -> assertThat(r.violations())
+                .singleElement().satisfies(v -> {
+                    assertThat(v.subject()).isEqualTo("system");
+                    assertThat(v.rule()).isEqualTo("service-elsewhere");
+                    assertThat(v.message()).contains("the service api is in system checkout of domain payments");
+                }));
+    }
 }
