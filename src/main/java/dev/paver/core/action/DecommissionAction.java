@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * layout of CONVENTIONS.md ("The domain GitOps repository"). Reads the default branch and lists, as repository paths
  * for {@code publish:github:pull-request}'s {@code deletions}: the service's folder {@code apps/{system}/{service}/}
  * (base and every overlay), its catalog Component {@code catalog/components/{service}.yaml}, its SealedSecrets
- * {@code secrets/{env}/{service}/} and the Crossplane claims of its namespaces ({@code crossplane/claims/{env}/*.yaml}
+ * {@code secrets/{env}/{service}/}, its group bindings {@code rbac/groups/{env}/{group}/{service}.yaml} and the Crossplane claims of its namespaces ({@code crossplane/claims/{env}/*.yaml}
  * whose {@code metadata.namespace} is {@code {domain}-{env}-{service}}) in every environment but production.
  *
  * <p>Production's claims are not deleted: they keep {@code spec.parameters.deletionPolicy: Orphan} (CONVENTIONS.md:
@@ -101,6 +101,14 @@ public final class DecommissionAction implements Action {
             if (!repositories.readFiles(repository, secrets).isEmpty()) {
                 deletions.add(secrets);
                 inProduction |= env.equals(production);
+            }
+            // the service's group bindings, rbac/groups/{env}/{group}/{service}.yaml (docs/golden-paths.md, "Group access")
+            String groups = RepositoryNames.path("rbac/groups/" + env);
+            for (String path : repositories.readFiles(repository, groups).keySet()) {
+                String[] parts = path.substring(groups.length() + 1).split("/");
+                if (parts.length == 2 && parts[1].equals(service + ".yaml")) {
+                    deletions.add(path);
+                }
             }
             String namespace = domain + "-" + env + "-" + service;
             Map<String, String> claims = repositories.readFiles(repository, RepositoryNames.path("crossplane/claims/" + env));

@@ -45,6 +45,9 @@ class DecommissionActionTest {
         files.put("apps/checkout/api/overlays/prod/kustomization.yaml", "resources: []\n");
         files.put("apps/checkout/api-v2/base/kustomization.yaml", "resources: []\n");
         files.put("secrets/dev/api/stripe-key.yaml", "kind: SealedSecret\n");
+        files.put("rbac/groups/dev/team-ledger/api.yaml", "kind: RoleBinding\n");
+        files.put("rbac/groups/staging/team-ledger/api.yaml", "kind: RoleBinding\n");
+        files.put("rbac/groups/dev/team-ledger/api-v2.yaml", "kind: RoleBinding\n");
         files.put("secrets/dev/api-v2/stripe-key.yaml", "kind: SealedSecret\n");
         files.put("crossplane/claims/dev/api-postgres-main.yaml", claim("api-postgres-main", "payments-dev-api", "    deletionPolicy: Delete\n"));
         files.put("crossplane/claims/dev/api-v2-postgres-main.yaml", claim("api-v2-postgres-main", "payments-dev-api-v2", "    deletionPolicy: Delete\n"));
@@ -70,7 +73,8 @@ class DecommissionActionTest {
         assertThat(result).isInstanceOf(ActionResult.Done.class);
         ActionResult.Done done = (ActionResult.Done) result;
         assertThat((List<String>) done.output().get("deletions")).containsExactly("apps/checkout/api",
-                "catalog/components/api.yaml", "secrets/dev/api", "crossplane/claims/dev/api-postgres-main.yaml");
+                "catalog/components/api.yaml", "secrets/dev/api", "rbac/groups/dev/team-ledger/api.yaml",
+                "crossplane/claims/dev/api-postgres-main.yaml", "rbac/groups/staging/team-ledger/api.yaml");
         assertThat(done.output()).containsEntry("inProduction", true);
         assertThat((List<String>) done.output().get("keptClaims"))
                 .containsExactlyInAnyOrder("api-postgres-main", "api-queue-events", "api-postgres-kept");
@@ -91,6 +95,7 @@ class DecommissionActionTest {
                 (List<String>) done.output().get("deletions")));
         git.merge(pr, pr.headSha(), "Merge");
         assertThat(git.readFiles("payments-gitops", "")).containsOnlyKeys("catalog/components/api-v2.yaml",
+                "rbac/groups/dev/team-ledger/api-v2.yaml",
                 "apps/checkout/api-v2/base/kustomization.yaml", "secrets/dev/api-v2/stripe-key.yaml",
                 "crossplane/claims/dev/api-v2-postgres-main.yaml", "crossplane/claims/prod/api-postgres-main.yaml",
                 "crossplane/claims/prod/api-queue-events.yaml", "crossplane/claims/prod/api-postgres-kept.yaml");
