@@ -48,7 +48,7 @@ public class PaverApplication {
             return;
         }
         if (args.length > 0 && args[0].equals("cds-training")) {
-            System.exit(CdsTraining.run(Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(CdsTraining.run(PaverApplication.class, Arrays.copyOfRange(args, 1, args.length)));
         }
         SpringApplication.run(PaverApplication.class, args);
     }

@@ -1,7 +1,6 @@
 package dev.paver.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.paver.PaverApplication;
 import dev.paver.kubernetes.schema.KubernetesSchemas;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,10 +49,12 @@ public final class CdsTraining {
     /**
      * Runs the training in the working folder.
      *
-     * @param args Spring Boot arguments added after the training's own ({@code --server.port=0}, Slack, no cluster)
+     * @param application Paver's Spring Boot application class (passed in, so that this command does not import the
+     *                    class that dispatches to it)
+     * @param args        Spring Boot arguments added after the training's own ({@code --server.port=0}, Slack, no cluster)
      * @return {@link #TRAINED}, or {@link #USAGE} when the working folder is not empty
      */
-    public static int run(String[] args) {
+    public static int run(Class<?> application, String[] args) {
         Path here = Path.of("").toAbsolutePath();
         if (!empty(here)) {
             System.err.println("cds-training starts Paver on its embedded defaults, which write ./data: run it in an empty "
@@ -67,7 +68,7 @@ public final class CdsTraining {
                     "--paver.slack.bot-token=xoxb-cds-training", "--paver.slack.signing-secret=cds-training",
                     "--paver.slack.api-url=" + api, "--paver.kubernetes.enabled=false"));
             all.addAll(List.of(args));
-            try (ConfigurableApplicationContext context = SpringApplication.run(PaverApplication.class,
+            try (ConfigurableApplicationContext context = SpringApplication.run(application,
                     all.toArray(String[]::new))) {
                 // derived in the background after ready: here before the stop, so that the gate's classes are archived
                 context.getBeanProvider(KubernetesSchemas.class).ifAvailable(KubernetesSchemas::warmUp);

@@ -2,6 +2,7 @@ package dev.paver.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paver.PaverApplication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ class CdsTrainingTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = CdsTraining.run(new String[0]);
+            code = CdsTraining.run(PaverApplication.class, new String[0]);
         } finally {
             System.setErr(stderr);
         }
