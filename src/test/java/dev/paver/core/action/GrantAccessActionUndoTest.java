@@ -8,19 +8,17 @@ import dev.paver.core.access.AccessPort;
 import dev.paver.core.access.Grant;
 import dev.paver.core.access.GrantStore;
 import dev.paver.core.audit.AuditEntry;
-import dev.paver.core.audit.AuditLog;
+import dev.paver.core.audit.InMemoryAuditLog;
 import dev.paver.core.run.Compensation;
 import dev.paver.core.run.RunRequest;
 import dev.paver.core.run.StepRun;
 import dev.paver.core.run.StepStatus;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** An elevation cancelled while its access runs: the grant is revoked as {@code /platform revoke} revokes it. */
@@ -31,10 +29,11 @@ class GrantAccessActionUndoTest {
 
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final List<String> bindings = new ArrayList<>(List.of("payments-prod-api/paver-r1"));
-    private final List<AuditEntry> audited = new ArrayList<>();
+    private final InMemoryAuditLog audit = new InMemoryAuditLog();
+    private final List<AuditEntry> audited = audit.entries();
     private boolean clusterDown;
 
-    private final GrantAccessAction action = new GrantAccessAction(new Cluster(), new Grants(), new Audit());
+    private final GrantAccessAction action = new GrantAccessAction(new Cluster(), new Grants(), audit);
     private final Compensation.Cancel cancel = new Compensation.Cancel("r1", new RunRequest("elevate", Map.of(), Map.of(),
             "U0DANA", RunRequest.Origin.TYPED, "C0PAYMENTS"), "U0ALEX", CANCELLED);
     private final StepRun granted = new StepRun("grant", StepStatus.DONE, Map.of("binding", "paver-r1"), "operator",
@@ -142,29 +141,4 @@ class GrantAccessActionUndoTest {
         }
     }
 
-    private final class Audit implements AuditLog {
-        @Override
-        public void append(AuditEntry entry) {
-            audited.add(entry);
-        }
-
-        @Override
-        public List<AuditEntry> recent(Collection<String> subjects, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<AuditEntry> recentBy(String actor, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<AuditEntry> recentIn(String domain, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public void export(Instant since, Consumer<AuditEntry> sink) {
-        }
-    }
 }

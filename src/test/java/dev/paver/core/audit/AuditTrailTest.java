@@ -6,13 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.goldenpath.PlatformCatalog;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** {@code /platform audit <query>}: a semantic key, a group, and what is refused. */
@@ -30,7 +24,7 @@ class AuditTrailTest {
                     "journal", new PlatformCatalog.ServiceEntry("journal", "books", "team-ledger", "ledger")),
             Map.of("payments", "team-payments", "ledger", "team-ledger"), Map.of());
 
-    private final Log log = new Log();
+    private final InMemoryAuditLog log = new InMemoryAuditLog();
     private final AuditTrail trail = new AuditTrail(log, Conventions.defaults());
 
     private void entry(int minute, String actor, String action, String subject) {
@@ -68,40 +62,5 @@ class AuditTrailTest {
         assertThatThrownBy(() -> trail.recent("team-nobody", CATALOG, "U0SAM"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is neither a key {domain}-{env}-{service}, a service in the catalog, a domain nor a group");
-    }
-
-    /** The audit log in a list, with the queries' meaning of {@link AuditLog}. */
-    private static final class Log implements AuditLog {
-        private final List<AuditEntry> entries = new ArrayList<>();
-
-        @Override
-        public void append(AuditEntry entry) {
-            entries.add(entry);
-        }
-
-        private List<AuditEntry> newest(Predicate<AuditEntry> which, int limit) {
-            return entries.stream().filter(which).sorted(Comparator.comparing(AuditEntry::at).reversed()).limit(limit).toList();
-        }
-
-        @Override
-        public List<AuditEntry> recent(Collection<String> subjects, int limit) {
-            return newest(e -> subjects.contains(e.subject()), limit);
-        }
-
-        @Override
-        public List<AuditEntry> recentBy(String actor, int limit) {
-            return newest(e -> e.actor().equals(actor), limit);
-        }
-
-        @Override
-        public List<AuditEntry> recentIn(String domain, int limit) {
-            return newest(e -> e.subject().equals(domain) || e.subject().startsWith(domain + "-")
-                    || e.subject().startsWith(domain + "/"), limit);
-        }
-
-        @Override
-        public void export(Instant since, Consumer<AuditEntry> sink) {
-            entries.forEach(sink);
-        }
     }
 }

@@ -13,7 +13,7 @@ import dev.paver.core.action.PreviewAction;
 import dev.paver.core.action.PublishPullRequestAction;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.audit.AuditEntry;
-import dev.paver.core.audit.AuditLog;
+import dev.paver.core.audit.InMemoryAuditLog;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
@@ -25,11 +25,8 @@ import dev.paver.git.JGitRepositories;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +43,8 @@ class RunCancelTest {
     private final GoldenPathCatalog catalog = GoldenPathCatalog.load(Path.of("templates")).only(List.of("create-service"));
     private final TemplateRenderer renderer = new TemplateRenderer();
     private final RecordingNotifier slack = new RecordingNotifier();
-    private final List<AuditEntry> audited = new CopyOnWriteArrayList<>();
+    private final InMemoryAuditLog audit = new InMemoryAuditLog();
+    private final List<AuditEntry> audited = audit.entries();
 
     @BeforeEach
     void seed() {
@@ -62,7 +60,7 @@ class RunCancelTest {
                 new AwaitMergeAction(repositories), new AwaitSyncAction(DeploymentPort.disabled(), repositories),
                 new PreviewAction(repositories)));
         return new RunEngine(catalog, actions, store, slack, renderer, Clock.systemUTC(), Runnable::run)
-                .observedBy(new RunAudit(new RecordingAudit()));
+                .observedBy(new RunAudit(audit));
     }
 
     /** Dana's create-service api, waiting for the merge of its GitOps branch, with the application branch pushed too. */
@@ -249,32 +247,4 @@ class RunCancelTest {
         public List<String> listRepositories() {
             return real.listRepositories();
         }
-    }
-
-    /** An audit log that keeps what is appended. */
-    private final class RecordingAudit implements AuditLog {
-        @Override
-        public void append(AuditEntry entry) {
-            audited.add(entry);
-        }
-
-        @Override
-        public List<AuditEntry> recent(Collection<String> subjects, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<AuditEntry> recentBy(String actor, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<AuditEntry> recentIn(String domain, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public void export(Instant since, Consumer<AuditEntry> sink) {
-        }
-    }
-}
+    }}
