@@ -58,8 +58,17 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      *                       unused heap back to the operating system (G1's {@code G1PeriodicGCInterval}, JEP 346), so
      *                       resident memory comes back down after a burst; {@code 0s} leaves G1 as it is. Not applied
      *                       when the JVM was started with {@code -XX:G1PeriodicGCInterval}, or with another collector
+     * @param maxHeapFree    the most free heap, in percent of the committed heap, that G1 keeps after such a collection
+     *                       ({@code MaxHeapFreeRatio}; the JVM's own is 70); {@code 0} leaves the JVM's. Not applied
+     *                       when the JVM was started with {@code -XX:MaxHeapFreeRatio}, or with another collector
      */
-    public record Memory(@DefaultValue("60s") Duration idleCollection) {
+    public record Memory(@DefaultValue("15s") Duration idleCollection, @DefaultValue("30") int maxHeapFree) {
+        public Memory {
+            if (maxHeapFree < 0 || maxHeapFree > 100) {
+                throw new InvalidSettingException("paver.memory.max-heap-free is " + maxHeapFree + ": it is a percentage "
+                        + "from 1 to 100, or 0 to leave the JVM's own (70)");
+            }
+        }
     }
 
     /**

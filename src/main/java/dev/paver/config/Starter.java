@@ -76,7 +76,7 @@ final class Starter {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void start(ApplicationReadyEvent event) throws Exception {
-        IdleMemory.apply(properties.memory().idleCollection());
+        IdleMemory.apply(properties.memory().idleCollection(), properties.memory().maxHeapFree());
         if (deployments instanceof ArgoCdApplications argo) {
             argo.start();
         }
