@@ -1,0 +1,121 @@
+package dev.paver.backstage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paver.core.goldenpath.CatalogEntities;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Calls a Backstage backend's REST API with {@code Authorization: Bearer <token>} and reads its JSON answers. Each
+ * request waits at most the configured timeout; redirects are not followed (the token goes to the configured host
+ * only). A {@code 401} makes it read the token file again and, when the token changed, send the request once more.
+ */
+final class BackstageApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final TokenFile token;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    /**
+     * @param baseUrl the backend's base URL, e.g. {@code https://backstage.example.com} (a path prefix is kept)
+     * @param timeout how long one request may take, connecting included
+     */
+    BackstageApi(URI baseUrl, TokenFile token, Duration timeout) {
+        String base = baseUrl.toString();
+        this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** The base URL, for messages. */
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * {@code GET pathAndQuery}, its answer as JSON.
+     *
+     * @param pathAndQuery an absolute path with its encoded query, e.g. {@code /api/catalog/entities/by-query?limit=1}
+     * @throws CatalogEntities.Unavailable when Backstage cannot be reached or does not answer in time, answers other than
+     *                                     200 (the message has its status and error message) or not with JSON
+     */
+    JsonNode get(String pathAndQuery) {
+        HttpResponse<String> response = send(pathAndQuery);
+        if (response.statusCode() == 401 && token.reload()) {
+            response = send(pathAndQuery);
+        }
+        if (response.statusCode() != 200) {
+            throw new CatalogEntities.Unavailable(refusal(pathAndQuery, response));
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (JsonProcessingException e) {
+            throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " answered GET " + path(pathAndQuery)
+                    + " with something other than JSON: is paver.backstage.url the backend's URL?");
+        }
+    }
+
+    private HttpResponse<String> send(String pathAndQuery) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + token.token())
+                .GET()
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " did not answer GET " + path(pathAndQuery)
+                    + " within " + timeout.toMillis() + " ms (paver.backstage.timeout)", e);
+        } catch (IOException e) {
+            throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " cannot be reached ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CatalogEntities.Unavailable("interrupted while asking Backstage at " + baseUrl, e);
+        }
+    }
+
+    private String refusal(String pathAndQuery, HttpResponse<String> response) {
+        int status = response.statusCode();
+        String what = "Backstage at " + baseUrl + " answered GET " + path(pathAndQuery) + " with HTTP " + status;
+        String message = errorMessage(response.body());
+        String detail = message.isEmpty() ? "" : " (" + message + ")";
+        if (status == 401) {
+            return what + detail + ": it does not accept the token of " + TokenFile.SETTING + "; give a token of "
+                    + "backend.auth.externalAccess";
+        }
+        if (status == 403) {
+            return what + detail + ": the token may not read this; allow it in Backstage's permissions";
+        }
+        return what + detail;
+    }
+
+    /** Backstage's error body is {@code {"error": {"name", "message"}, ...}}; its message, or "" when it is not one. */
+    private static String errorMessage(String body) {
+        try {
+            JsonNode error = JSON.readTree(body == null ? "" : body).path("error");
+            String message = error.path("message").asText("");
+            return message.length() > 200 ? message.substring(0, 200) + "..." : message;
+        } catch (JsonProcessingException e) {
+            return "";
+        }
+    }
+
+    private static String path(String pathAndQuery) {
+        int query = pathAndQuery.indexOf('?');
+        return query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+    }
+}
