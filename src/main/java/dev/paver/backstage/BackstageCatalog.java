@@ -46,10 +46,17 @@ public final class BackstageCatalog implements CatalogEntities {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BackstageApi api;
+    private final int pageSize;
     private String fingerprint;
 
     BackstageCatalog(BackstageApi api) {
+        this(api, PAGE_SIZE);
+    }
+
+    /** @param pageSize entities per page ({@code limit}) */
+    BackstageCatalog(BackstageApi api, int pageSize) {
         this.api = api;
+        this.pageSize = pageSize;
     }
 
     @Override
@@ -87,7 +94,7 @@ public final class BackstageCatalog implements CatalogEntities {
 
     /** Every page of the query for {@link #KINDS}, with only {@code fields}. */
     private List<JsonNode> query(String fields) {
-        String common = "&limit=" + PAGE_SIZE + "&fields=" + encode(fields);
+        String common = "&limit=" + pageSize + "&fields=" + encode(fields);
         String first = KINDS.stream().map(kind -> "filter=" + encode("kind=" + kind.toLowerCase()))
                 .collect(Collectors.joining("&"));
         String next = "/api/catalog/entities/by-query?" + first + common;
@@ -109,7 +116,7 @@ public final class BackstageCatalog implements CatalogEntities {
             }
             next = "/api/catalog/entities/by-query?cursor=" + encode(cursor) + common;
         }
-        throw new Unavailable(describe() + " had more than " + MAX_PAGES + " pages of " + PAGE_SIZE
+        throw new Unavailable(describe() + " had more than " + MAX_PAGES + " pages of " + pageSize
                 + " domains, systems, groups and users");
     }
 
