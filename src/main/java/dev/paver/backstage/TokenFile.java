@@ -62,7 +62,7 @@ final class TokenFile {
         } catch (IOException e) {
             throw new InvalidSettingException(SETTING + " (PAVER_BACKSTAGE_TOKEN_FILE) is " + file + ", which cannot be "
                     + "read (" + e.getClass().getSimpleName() + "): mount the file holding Backstage's token there, "
-                    + "readable by Paver's user", e);
+                    + "readable by Paver's user");
         }
         if (text.isEmpty()) {
             throw new InvalidSettingException(SETTING + " (PAVER_BACKSTAGE_TOKEN_FILE) is " + file + ", which is empty: "
