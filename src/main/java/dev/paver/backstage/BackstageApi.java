@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.goldenpath.CatalogEntities;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Calls a Backstage backend's REST API with {@code Authorization: Bearer <token>} and reads its JSON answers. Each
@@ -19,6 +25,9 @@ import java.time.Duration;
  * only). A {@code 401} makes it read the token file again and, when the token changed, send the request once more.
  */
 final class BackstageApi {
+
+    /** At most this many pages are read in one query: a cursor that never ends is Backstage's fault, not a loop's. */
+    static final int MAX_PAGES = 1000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,6 +74,48 @@ final class BackstageApi {
             throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " answered GET " + path(pathAndQuery)
                     + " with something other than JSON: is paver.backstage.url the backend's URL?");
         }
+    }
+
+    /**
+     * Every page of {@code GET /api/catalog/entities/by-query} (Backstage's catalog API, "Get entities by query"):
+     * the first with {@code filter}s (ORed; within one, {@code key=value} pairs separated by commas are ANDed) and
+     * {@code fields}, the next ones with the answer's {@code pageInfo.nextCursor}, which stands for the filters.
+     *
+     * @param filters  e.g. {@code kind=domain}, {@code kind=template,metadata.tags=paver}
+     * @param fields   the entity fields to return, comma-separated, e.g. {@code kind,metadata.name}
+     * @param pageSize entities per page ({@code limit})
+     * @throws CatalogEntities.Unavailable when a page cannot be read ({@link #get}), an answer has no {@code items},
+     *                                     a cursor comes back, or there are more than {@value #MAX_PAGES} pages
+     */
+    List<JsonNode> entities(List<String> filters, String fields, int pageSize) {
+        String common = "&limit=" + pageSize + "&fields=" + encode(fields);
+        String next = "/api/catalog/entities/by-query?"
+                + filters.stream().map(filter -> "filter=" + encode(filter)).collect(Collectors.joining("&")) + common;
+        List<JsonNode> items = new ArrayList<>();
+        Set<String> cursors = new HashSet<>();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            JsonNode answer = get(next);
+            if (!answer.path("items").isArray()) {
+                throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " answered the catalog query without "
+                        + "\"items\": is paver.backstage.url the backend's URL?");
+            }
+            answer.path("items").forEach(items::add);
+            String cursor = answer.path("pageInfo").path("nextCursor").asText("");
+            if (cursor.isEmpty()) {
+                return items;
+            }
+            if (!cursors.add(cursor)) {
+                throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " answered the catalog query with a "
+                        + "cursor it had already given");
+            }
+            next = "/api/catalog/entities/by-query?cursor=" + encode(cursor) + common;
+        }
+        throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " had more than " + MAX_PAGES + " pages of "
+                + pageSize + " entities for " + filters);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private HttpResponse<String> send(String pathAndQuery) {

@@ -5,19 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.goldenpath.CatalogEntities;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The domains, systems, groups and users of a Backstage catalog, read with
@@ -37,8 +34,6 @@ public final class BackstageCatalog implements CatalogEntities {
 
     /** Entities per page; Backstage's own default is 20. */
     static final int PAGE_SIZE = 500;
-    /** At most this many pages are read in one pass: a cursor that never ends is Backstage's fault, not a loop's. */
-    static final int MAX_PAGES = 1000;
 
     private static final String FINGERPRINT_FIELDS = "metadata.uid,metadata.etag";
     private static final String ENTITY_FIELDS = "apiVersion,kind,metadata.name,metadata.namespace,metadata.uid,"
@@ -70,8 +65,7 @@ public final class BackstageCatalog implements CatalogEntities {
     }
 
     /**
-     * @throws Unavailable when a page cannot be read ({@link BackstageApi#get}), or the answers are not the catalog's
-     *                     ({@code items} missing) or page on beyond {@value #MAX_PAGES} pages
+     * @throws Unavailable when a page cannot be read ({@link BackstageApi#entities})
      */
     @Override
     public synchronized Optional<List<ManifestDocument>> changed() {
@@ -94,30 +88,7 @@ public final class BackstageCatalog implements CatalogEntities {
 
     /** Every page of the query for {@link #KINDS}, with only {@code fields}. */
     private List<JsonNode> query(String fields) {
-        String common = "&limit=" + pageSize + "&fields=" + encode(fields);
-        String first = KINDS.stream().map(kind -> "filter=" + encode("kind=" + kind.toLowerCase()))
-                .collect(Collectors.joining("&"));
-        String next = "/api/catalog/entities/by-query?" + first + common;
-        List<JsonNode> items = new ArrayList<>();
-        Set<String> cursors = new HashSet<>();
-        for (int page = 0; page < MAX_PAGES; page++) {
-            JsonNode answer = api.get(next);
-            if (!answer.path("items").isArray()) {
-                throw new Unavailable(describe() + " answered the catalog query without \"items\": is "
-                        + "paver.backstage.url the backend's URL?");
-            }
-            answer.path("items").forEach(items::add);
-            String cursor = answer.path("pageInfo").path("nextCursor").asText("");
-            if (cursor.isEmpty()) {
-                return items;
-            }
-            if (!cursors.add(cursor)) {
-                throw new Unavailable(describe() + " answered the catalog query with a cursor it had already given");
-            }
-            next = "/api/catalog/entities/by-query?cursor=" + encode(cursor) + common;
-        }
-        throw new Unavailable(describe() + " had more than " + MAX_PAGES + " pages of " + pageSize
-                + " domains, systems, groups and users");
+        return api.entities(KINDS.stream().map(kind -> "kind=" + kind.toLowerCase()).toList(), fields, pageSize);
     }
 
     /** A digest of the entities' uids and etags, in any order; null when an entity has no etag (then always read). */
@@ -144,7 +115,4 @@ public final class BackstageCatalog implements CatalogEntities {
                 + metadata.path("name").asText("");
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }
