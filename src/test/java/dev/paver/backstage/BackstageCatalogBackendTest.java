@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.goldenpath.CatalogReader;
+import dev.paver.core.goldenpath.GoldenPath;
+import dev.paver.core.goldenpath.Parameter;
 import dev.paver.core.goldenpath.PlatformCatalog;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -78,6 +80,40 @@ class BackstageCatalogBackendTest {
         Optional<List<ManifestDocument>> changed = catalog.changed();
         assertThat(changed).isPresent();
         assertThat(CatalogReader.read(Map.of(), catalog.kinds(), changed.get()).users()).containsOnlyKeys("alex");
+    }
+
+    /**
+     * Point 4, first part: the Templates tagged {@code recommended} are the golden paths, and a golden path's form is
+     * the Scaffolder's parameter schema, read into the parameters that give Paver's modal its fields.
+     */
+    @Test
+    void theTaggedTemplatesAreGoldenPathsWithTheScaffoldersForm() throws Exception {
+        Path tokenFile = tmp.resolve("token-templates");
+        Files.writeString(tokenFile, backstage.token());
+        BackstageTemplates templates = new BackstageTemplates(new BackstageApi(backstage.baseUrl(),
+                new TokenFile(tokenFile.toString()), Duration.ofSeconds(10)), "recommended");
+
+        List<BackstageTemplates.TemplateRef> listed = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (listed.size() < 2 && System.nanoTime() < deadline) { // the catalog reads its locations after start-up
+            listed = templates.list();
+            Thread.sleep(listed.size() < 2 ? 500 : 0);
+        }
+        assertThat(listed).extracting(BackstageTemplates.TemplateRef::name)
+                .as("demo-template and pull-request carry no such tag").containsExactly("docs-template", "springboot-template");
+        assertThat(listed.get(0).entityRef()).isEqualTo("template:default/docs-template");
+
+        GoldenPath docs = templates.goldenPath(listed.get(0));
+
+        assertThat(docs.id()).isEqualTo("docs-template");
+        assertThat(docs.title()).isEqualTo("Documentation Template");
+        assertThat(docs.description()).isEqualTo("Create a new standalone documentation project");
+        assertThat(docs.parameters().parameters()).extracting(Parameter::name)
+                .containsExactly("name", "description", "owner", "repoUrl");
+        assertThat(docs.parameters().get("owner").uiField()).isEqualTo("OwnerPicker");
+        assertThat(docs.parameters().missing(Map.of("name", "guide")))
+                .as("required on the form's pages").extracting(Parameter::name).containsExactly("description", "repoUrl");
+        assertThat(docs.usage("/platform")).startsWith("/platform docs-template");
     }
 
     /** The catalog reads its locations in the background after start-up: waits (at most 60 s) until it has them all. */
