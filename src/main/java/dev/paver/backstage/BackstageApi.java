@@ -61,18 +61,40 @@ final class BackstageApi {
      *                                     200 (the message has its status and error message) or not with JSON
      */
     JsonNode get(String pathAndQuery) {
-        HttpResponse<String> response = send(pathAndQuery);
+        return call("GET", pathAndQuery, null, timeout);
+    }
+
+    /**
+     * {@code GET pathAndQuery} that may take {@code wait} (a long poll, such as a task's events), its answer as JSON.
+     *
+     * @throws CatalogEntities.Unavailable as {@link #get(String)} does
+     */
+    JsonNode get(String pathAndQuery, Duration wait) {
+        return call("GET", pathAndQuery, null, wait);
+    }
+
+    /**
+     * {@code POST path} with a JSON body; its answer (200 or 201) as JSON.
+     *
+     * @throws CatalogEntities.Unavailable as {@link #get(String)} does, for any other status too
+     */
+    JsonNode post(String path, JsonNode body) {
+        return call("POST", path, body.toString(), timeout);
+    }
+
+    private JsonNode call(String method, String pathAndQuery, String body, Duration wait) {
+        HttpResponse<String> response = send(method, pathAndQuery, body, wait);
         if (response.statusCode() == 401 && token.reload()) {
-            response = send(pathAndQuery);
+            response = send(method, pathAndQuery, body, wait);
         }
-        if (response.statusCode() != 200) {
-            throw new CatalogEntities.Unavailable(refusal(pathAndQuery, response));
+        if (response.statusCode() != 200 && response.statusCode() != 201) {
+            throw new CatalogEntities.Unavailable(refusal(method, pathAndQuery, response));
         }
         try {
             return JSON.readTree(response.body());
         } catch (JsonProcessingException e) {
-            throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " answered GET " + path(pathAndQuery)
-                    + " with something other than JSON: is paver.backstage.url the backend's URL?");
+            throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " answered " + method + " "
+                    + path(pathAndQuery) + " with something other than JSON: is paver.backstage.url the backend's URL?");
         }
     }
 
@@ -118,18 +140,18 @@ final class BackstageApi {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private HttpResponse<String> send(String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                .timeout(timeout)
+    private HttpResponse<String> send(String method, String pathAndQuery, String body, Duration wait) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(wait)
                 .header("Accept", "application/json")
-                .header("Authorization", "Bearer " + token.token())
-                .GET()
-                .build();
+                .header("Authorization", "Bearer " + token.token());
+        HttpRequest request = body == null ? builder.GET().build() : builder.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " did not answer GET " + path(pathAndQuery)
-                    + " within " + timeout.toMillis() + " ms (paver.backstage.timeout)", e);
+            throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " did not answer " + method + " "
+                    + path(pathAndQuery) + " within " + wait.toMillis() + " ms (paver.backstage.timeout)", e);
         } catch (IOException e) {
             throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " cannot be reached ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
@@ -139,9 +161,9 @@ final class BackstageApi {
         }
     }
 
-    private String refusal(String pathAndQuery, HttpResponse<String> response) {
+    private String refusal(String method, String pathAndQuery, HttpResponse<String> response) {
         int status = response.statusCode();
-        String what = "Backstage at " + baseUrl + " answered GET " + path(pathAndQuery) + " with HTTP " + status;
+        String what = "Backstage at " + baseUrl + " answered " + method + " " + path(pathAndQuery) + " with HTTP " + status;
         String message = errorMessage(response.body());
         String detail = message.isEmpty() ? "" : " (" + message + ")";
         if (status == 401) {
@@ -154,11 +176,16 @@ final class BackstageApi {
         return what + detail;
     }
 
-    /** Backstage's error body is {@code {"error": {"name", "message"}, ...}}; its message, or "" when it is not one. */
+    /**
+     * Backstage's error body is {@code {"error": {"name", "message"}, ...}}, the Scaffolder's refusal of values
+     * {@code {"errors": [{"stack"}, ...]}}; its message(s), or "" when it is neither.
+     */
     private static String errorMessage(String body) {
         try {
-            JsonNode error = JSON.readTree(body == null ? "" : body).path("error");
-            String message = error.path("message").asText("");
+            JsonNode answer = JSON.readTree(body == null ? "" : body);
+            List<String> messages = new ArrayList<>();
+            answer.path("errors").forEach(error -> messages.add(error.path("stack").asText(error.path("message").asText(""))));
+            String message = messages.isEmpty() ? answer.path("error").path("message").asText("") : String.join("; ", messages);
             return message.length() > 200 ? message.substring(0, 200) + "..." : message;
         } catch (JsonProcessingException e) {
             return "";

@@ -1,9 +1,11 @@
 package dev.paver.backstage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paver.core.convention.ManifestDocument;
+import dev.paver.core.goldenpath.CatalogEntities;
 import dev.paver.core.goldenpath.CatalogReader;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.Parameter;
@@ -114,6 +116,52 @@ class BackstageCatalogBackendTest {
         assertThat(docs.parameters().missing(Map.of("name", "guide")))
                 .as("required on the form's pages").extracting(Parameter::name).containsExactly("description", "repoUrl");
         assertThat(docs.usage("/platform")).startsWith("/platform docs-template");
+    }
+
+    /**
+     * Point 4, second part: a golden path's run is a Scaffolder task; its events give each step's status, and a
+     * failed task gives Backstage's own log line of the failed step.
+     */
+    @Test
+    void aRunIsAScaffolderTaskWhoseEventsGiveEachStepsStatus() throws Exception {
+        Path tokenFile = tmp.resolve("token-tasks");
+        Files.writeString(tokenFile, backstage.token());
+        BackstageApi api = new BackstageApi(backstage.baseUrl(), new TokenFile(tokenFile.toString()), Duration.ofSeconds(10));
+        BackstageTemplates templates = new BackstageTemplates(api, "paver-engine-test");
+        ScaffolderTasks tasks = new ScaffolderTasks(api);
+        List<BackstageTemplates.TemplateRef> listed = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (listed.size() < 2 && System.nanoTime() < deadline) {
+            listed = templates.list();
+            Thread.sleep(listed.size() < 2 ? 500 : 0);
+        }
+        assertThat(listed).extracting(BackstageTemplates.TemplateRef::entityRef)
+                .containsExactly("template:paver-engine/broken", "template:paver-engine/hello");
+
+        ScaffolderTasks.Progress hello = follow(tasks, tasks.start(listed.get(1), Map.of("name", "Alex")));
+        assertThat(hello.failed()).as(hello.failure()).isFalse();
+        assertThat(hello.steps()).containsExactly(Map.entry("greet", "completed"), Map.entry("wave", "completed"));
+
+        ScaffolderTasks.Progress broken = follow(tasks, tasks.start(listed.get(0), Map.of()));
+        assertThat(broken.failed()).isTrue();
+        assertThat(broken.steps()).containsEntry("greet", "completed").containsEntry("escape", "failed");
+        assertThat(broken.failure()).contains("outside");
+
+        BackstageTemplates.TemplateRef helloTemplate = listed.get(1);
+        assertThatThrownBy(() -> tasks.start(helloTemplate, Map.of()))
+                .as("the values are checked against the template's form").isInstanceOf(CatalogEntities.Unavailable.class)
+                .hasMessageContaining("HTTP 400").hasMessageContaining("name");
+    }
+
+    /** Reads the task's events until it ends (at most 60 s). */
+    private static ScaffolderTasks.Progress follow(ScaffolderTasks tasks, String taskId) {
+        ScaffolderTasks.Progress progress = new ScaffolderTasks.Progress();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!progress.ended() && System.nanoTime() < deadline) {
+            progress.take(tasks.events(taskId, progress.after()));
+        }
+        assertThat(progress.ended()).as("task " + taskId + " ended within 60 s: " + progress.steps()).isTrue();
+        return progress;
     }
 
     /** The catalog reads its locations in the background after start-up: waits (at most 60 s) until it has them all. */
