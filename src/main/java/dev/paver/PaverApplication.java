@@ -24,8 +24,8 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootApplication(scanBasePackages = "dev.paver.config")
 @ConfigurationPropertiesScan("dev.paver.config")
-@Import({BackstageConfiguration.class, SlackConfiguration.class, GitConfiguration.class, KubernetesConfiguration.class, KustomizeConfiguration.class,
-        StoreConfiguration.class, MetricsConfiguration.class})
+@Import({SlackConfiguration.class, GitConfiguration.class, KubernetesConfiguration.class, KustomizeConfiguration.class,
+        StoreConfiguration.class, MetricsConfiguration.class, BackstageConfiguration.class})
 public class PaverApplication {
 
     /**
