@@ -1,5 +1,6 @@
 package dev.paver;
 
+import dev.paver.backstage.BackstageConfiguration;
 import dev.paver.cli.AuditExport;
 import dev.paver.cli.CdsTraining;
 import dev.paver.cli.TemplatesCheck;
@@ -24,7 +25,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication(scanBasePackages = "dev.paver.config")
 @ConfigurationPropertiesScan("dev.paver.config")
 @Import({SlackConfiguration.class, GitConfiguration.class, KubernetesConfiguration.class, KustomizeConfiguration.class,
-        StoreConfiguration.class, MetricsConfiguration.class})
+        StoreConfiguration.class, MetricsConfiguration.class, BackstageConfiguration.class})
 public class PaverApplication {
 
     /**

@@ -18,6 +18,7 @@ import dev.paver.core.audit.AuditLog;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.convention.OverlayBuilder;
+import dev.paver.core.goldenpath.CatalogEntities;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.PlatformValues;
@@ -53,6 +54,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -248,10 +250,18 @@ public class CoreConfiguration {
                 NotificationSettings.digestZone(properties.notifications()), properties.slack().command());
     }
 
+    /**
+     * The platform catalog: the domain repositories' {@code catalog/} folders, and with {@code paver.backstage.url}
+     * Backstage's catalog for domains, systems, groups and users. Both are read before the server listens (the first
+     * command must find the systems and groups); a Backstage that does not answer then does not stop the start.
+     */
     @Bean
-    CatalogSource catalogSource(RepositoryPort repositories, Conventions conventions) {
-        CatalogSource catalog = new CatalogSource(repositories, conventions.gitopsRepositorySuffix());
-        catalog.refresh(); // before the server listens: the first command must find the systems and groups
+    CatalogSource catalogSource(RepositoryPort repositories, Conventions conventions,
+                                ObjectProvider<CatalogEntities> outsideCatalog) {
+        CatalogSource catalog = new CatalogSource(repositories, conventions.gitopsRepositorySuffix(),
+                outsideCatalog.getIfAvailable());
+        catalog.refresh();
+        catalog.refreshEntities();
         return catalog;
     }
 

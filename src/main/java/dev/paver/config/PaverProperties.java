@@ -23,8 +23,29 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
                               @DefaultValue Approvals approvals, @DefaultValue Access access, @DefaultValue Identity identity,
                               @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane,
                               @DefaultValue Memory memory, @DefaultValue Audit audit,
-                              @DefaultValue Notifications notifications,
+                              @DefaultValue Notifications notifications, @DefaultValue Backstage backstage,
                               @DefaultValue("allow") String embeddedDefaults) {
+
+    /**
+     * A Backstage portal whose catalog is the source of the domains, systems, groups and users that pickers offer and
+     * checks accept (instead of the GitOps repositories' {@code catalog/} folders).
+     *
+     * @param url            the Backstage backend's base URL, e.g. {@code https://backstage.example.com}; unset: no
+     *                       Backstage, the catalog is the repositories'
+     * @param tokenFile      a mounted file holding a static external-access token of that backend
+     *                       ({@code backend.auth.externalAccess}); required with {@code url}; never logged
+     * @param catalogRefresh how often the catalog is asked whether it changed (one small query when it did not), default
+     *                       30s; at least 1s
+     * @param timeout        how long one request to Backstage may take, connecting included, default 10s
+     */
+    public record Backstage(String url, String tokenFile, @DefaultValue("30s") Duration catalogRefresh,
+                            @DefaultValue("10s") Duration timeout) {
+
+        /** True when {@code url} is set. */
+        public boolean enabled() {
+            return url != null && !url.isBlank();
+        }
+    }
 
     /**
      * The noise budget: how much of a run's thread each channel gets, and the daily digest of what was held back

@@ -96,6 +96,10 @@ final class Starter {
         scheduler.scheduleWithFixedDelay(guard(this::sweepAccess), 0, sweep, TimeUnit.MILLISECONDS);
         long refresh = properties.runs().catalogRefresh().toMillis();
         scheduler.scheduleWithFixedDelay(guard(catalog::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
+        if (properties.backstage().enabled()) {
+            long backstage = properties.backstage().catalogRefresh().toMillis();
+            scheduler.scheduleWithFixedDelay(guard(catalog::refreshEntities), backstage, backstage, TimeUnit.MILLISECONDS);
+        }
         String appToken = properties.slack().appToken();
         if (appToken != null && !appToken.isBlank()) {
             // the Java-WebSocket backend: Bolt's default (Tyrus) is not on the classpath

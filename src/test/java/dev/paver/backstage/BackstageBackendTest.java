@@ -42,7 +42,9 @@ class BackstageBackendTest {
         // the catalog reads its locations in the background after start-up
         while (names.size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            HttpResponse<String> response = backstage.get("/api/catalog/entities/by-query?filter=kind=template", true);
+            // the fixtures are in namespace default; engine-templates.yaml's in paver-engine
+            HttpResponse<String> response = backstage.get(
+                    "/api/catalog/entities/by-query?filter=kind=template,metadata.namespace=default", true);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             names.clear();
             JSON.readTree(response.body()).path("items").forEach(item -> names.add(item.path("metadata").path("name").asText()));

@@ -4,6 +4,7 @@ import dev.paver.core.convention.GroupAccessAnnotations;
 import dev.paver.core.convention.ManifestDocument;
 import dev.paver.core.convention.Names;
 import dev.paver.core.convention.YamlDocuments;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,47 +28,71 @@ public final class CatalogReader {
 
     /** @param files path to text of one or more repositories' {@code catalog/} folders */
     public static PlatformCatalog read(Map<String, String> files) {
-        Map<String, PlatformCatalog.SystemEntry> systems = new LinkedHashMap<>();
-        Map<String, String> groups = new LinkedHashMap<>();
-        Map<String, String[]> components = new LinkedHashMap<>();
-        Map<String, String> domains = new LinkedHashMap<>();
-        Map<String, List<String>> users = new LinkedHashMap<>();
-        Map<String, PlatformCatalog.GroupAccess> access = new LinkedHashMap<>();
+        return read(files, Set.of(), List.of());
+    }
+
+    /**
+     * The catalog of the repositories' files, except that the entities of {@code kinds} come from {@code entities}
+     * (another catalog's, such as Backstage's: {@link CatalogEntities}) and those of the files are ignored.
+     *
+     * @param files    path to text of one or more repositories' {@code catalog/} folders
+     * @param kinds    the kinds {@code entities} is the source of, e.g. {@code Domain}, {@code System}
+     * @param entities entities as documents ({@code apiVersion}, {@code kind}, {@code metadata}, {@code spec}); those of
+     *                 other kinds than {@code kinds} are ignored
+     */
+    public static PlatformCatalog read(Map<String, String> files, Set<String> kinds, List<ManifestDocument> entities) {
+        List<ManifestDocument> documents = new ArrayList<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (!(file.getKey().endsWith(".yaml") || file.getKey().endsWith(".yml"))) {
                 continue;
             }
             try {
                 for (ManifestDocument doc : YamlDocuments.parse(file.getKey(), file.getValue())) {
-                    if (!doc.apiVersion().startsWith("backstage.io/")) {
-                        continue;
-                    }
-                    Map<String, Object> spec = ManifestDocument.map(doc.body(), "spec");
-                    if (doc.kind().equals("System")) {
-                        systems.put(doc.name(), new PlatformCatalog.SystemEntry(doc.name(),
-                                entityName(ManifestDocument.text(spec.get("domain"))),
-                                entityName(ManifestDocument.text(spec.get("owner")))));
-                    } else if (doc.kind().equals("Component")) {
-                        components.put(doc.name(), new String[] {entityName(ManifestDocument.text(spec.get("system"))),
-                                entityName(ManifestDocument.text(spec.get("owner")))});
-                    } else if (doc.kind().equals("Domain")) {
-                        domains.put(doc.name(), entityName(ManifestDocument.text(spec.get("owner"))));
-                    } else if (doc.kind().equals("User")) {
-                        List<String> memberOf = spec.get("memberOf") instanceof List<?> l
-                                ? l.stream().map(o -> entityName(String.valueOf(o))).toList() : List.of();
-                        users.put(doc.name(), memberOf);
-                    } else if (doc.kind().equals("Group")) {
-                        Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");
-                        groups.put(doc.name(), ManifestDocument.text(annotations.get(COST_CENTER_ANNOTATION)));
-                        if (Names.isDnsLabel(doc.name())
-                                && GroupAccessAnnotations.read(annotations) instanceof GroupAccessAnnotations.Declared d) {
-                            access.put(doc.name(), new PlatformCatalog.GroupAccess(doc.name(), d.domain(),
-                                    d.environments(), d.systems()));
-                        }
+                    if (!kinds.contains(doc.kind())) {
+                        documents.add(doc);
                     }
                 }
             } catch (YamlDocuments.InvalidYamlException e) {
                 // not readable: the conventions gate reports it
+            }
+        }
+        entities.stream().filter(doc -> kinds.contains(doc.kind())).forEach(documents::add);
+        return fromDocuments(documents);
+    }
+
+    private static PlatformCatalog fromDocuments(List<ManifestDocument> documents) {
+        Map<String, PlatformCatalog.SystemEntry> systems = new LinkedHashMap<>();
+        Map<String, String> groups = new LinkedHashMap<>();
+        Map<String, String[]> components = new LinkedHashMap<>();
+        Map<String, String> domains = new LinkedHashMap<>();
+        Map<String, List<String>> users = new LinkedHashMap<>();
+        Map<String, PlatformCatalog.GroupAccess> access = new LinkedHashMap<>();
+        for (ManifestDocument doc : documents) {
+            if (!doc.apiVersion().startsWith("backstage.io/")) {
+                continue;
+            }
+            Map<String, Object> spec = ManifestDocument.map(doc.body(), "spec");
+            if (doc.kind().equals("System")) {
+                systems.put(doc.name(), new PlatformCatalog.SystemEntry(doc.name(),
+                        entityName(ManifestDocument.text(spec.get("domain"))),
+                        entityName(ManifestDocument.text(spec.get("owner")))));
+            } else if (doc.kind().equals("Component")) {
+                components.put(doc.name(), new String[] {entityName(ManifestDocument.text(spec.get("system"))),
+                        entityName(ManifestDocument.text(spec.get("owner")))});
+            } else if (doc.kind().equals("Domain")) {
+                domains.put(doc.name(), entityName(ManifestDocument.text(spec.get("owner"))));
+            } else if (doc.kind().equals("User")) {
+                List<String> memberOf = spec.get("memberOf") instanceof List<?> l
+                        ? l.stream().map(o -> entityName(String.valueOf(o))).toList() : List.of();
+                users.put(doc.name(), memberOf);
+            } else if (doc.kind().equals("Group")) {
+                Map<String, Object> annotations = ManifestDocument.map(ManifestDocument.map(doc.body(), "metadata"), "annotations");
+                groups.put(doc.name(), ManifestDocument.text(annotations.get(COST_CENTER_ANNOTATION)));
+                if (Names.isDnsLabel(doc.name())
+                        && GroupAccessAnnotations.read(annotations) instanceof GroupAccessAnnotations.Declared d) {
+                    access.put(doc.name(), new PlatformCatalog.GroupAccess(doc.name(), d.domain(),
+                            d.environments(), d.systems()));
+                }
             }
         }
         Map<String, PlatformCatalog.ServiceEntry> services = new LinkedHashMap<>();

@@ -1,0 +1,69 @@
+package dev.paver.backstage;
+
+import dev.paver.config.InvalidSettingException;
+import dev.paver.config.PaverProperties;
+import dev.paver.core.goldenpath.CatalogEntities;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Backstage adapter's beans, present only when {@code paver.backstage.url} is set: the catalog that domains,
+ * systems, groups and users come from ({@link BackstageCatalog}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class BackstageConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackstageConfiguration.class);
+
+    /**
+     * Backstage's catalog. Nothing is asked of Backstage here; the token file is read.
+     *
+     * @throws InvalidSettingException when {@code paver.backstage.url} is not an http(s) URL, the token file is not set,
+     *                                 missing, unreadable or empty ({@link TokenFile}), or {@code catalog-refresh} or
+     *                                 {@code timeout} is under a second
+     */
+    @Bean
+    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
+    CatalogEntities backstageCatalog(PaverProperties properties) {
+        PaverProperties.Backstage settings = properties.backstage();
+        BackstageCatalog catalog = new BackstageCatalog(api(settings));
+        LOG.info("domains, systems, groups and users come from the catalog of {}, asked every {}", catalog.describe(),
+                settings.catalogRefresh());
+        return catalog;
+    }
+
+    /** The API client of the configured backend. */
+    static BackstageApi api(PaverProperties.Backstage settings) {
+        URI url = url(settings.url());
+        atLeastOneSecond("paver.backstage.catalog-refresh", settings.catalogRefresh());
+        atLeastOneSecond("paver.backstage.timeout", settings.timeout());
+        return new BackstageApi(url, new TokenFile(settings.tokenFile()), settings.timeout());
+    }
+
+    private static URI url(String text) {
+        try {
+            URI url = new URI(text.strip());
+            if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                    || url.getRawQuery() != null || url.getRawFragment() != null || url.getRawUserInfo() != null) {
+                throw new URISyntaxException(text, "not an http(s) URL of a host");
+            }
+            return url;
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException("paver.backstage.url (PAVER_BACKSTAGE_URL) is '" + text + "', which is not "
+                    + "the http(s) URL of a Backstage backend: give its base URL, e.g. https://backstage.example.com", e);
+        }
+    }
+
+    private static void atLeastOneSecond(String key, Duration value) {
+        if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new InvalidSettingException(key + " is " + value + ": it must be at least 1s; leave it unset for "
+                    + "Paver's default");
+        }
+    }
+}
