@@ -31,10 +31,12 @@ final class ModalSubmissionHandler {
 
     private final Intake intake;
     private final RunStarter starter;
+    private final IntakeExecutor executor;
 
-    ModalSubmissionHandler(Intake intake, RunStarter starter) {
+    ModalSubmissionHandler(Intake intake, RunStarter starter, IntakeExecutor executor) {
         this.intake = intake;
         this.starter = starter;
+        this.executor = executor;
     }
 
     /** Registers after every other view submission handler: its pattern is the widest. */
@@ -57,13 +59,22 @@ final class ModalSubmissionHandler {
             String pathId = view == null || view.getCallbackId() == null ? "" : view.getCallbackId();
             var path = intake.paths().find(pathId);
             if (path.isPresent()) {
+                // built now from what the payload holds (cheap, in memory); sent after the ack, so that a slow Slack
+                // never delays it
                 var updated = ModalFactory.modal(path.get(), intake.catalog().current(), ModalFactory.values(view.getState()),
                         view.getPrivateMetadata());
-                var answer = ctx.client().viewsUpdate(r -> r.viewId(view.getId()).hash(view.getHash()).view(updated));
-                if (!answer.isOk()) {
-                    // "hash_conflict": the person changed the modal meanwhile; the next choice updates it again
-                    LOG.info("modal of {} not updated: {}", pathId, answer.getError());
-                }
+                var client = ctx.client();
+                executor.execute(() -> {
+                    try {
+                        var answer = client.viewsUpdate(r -> r.viewId(view.getId()).hash(view.getHash()).view(updated));
+                        if (!answer.isOk()) {
+                            // "hash_conflict": the person changed the modal meanwhile; the next choice updates it again
+                            LOG.info("modal of {} not updated: {}", pathId, answer.getError());
+                        }
+                    } catch (Exception e) {
+                        LOG.warn("modal of {} not updated: {}", pathId, e.getMessage());
+                    }
+                });
             }
             return ctx.ack();
         });
