@@ -39,8 +39,9 @@ import java.util.Map;
  * Backstage's {@code ui:widget} chooses the element where Slack has one ({@code textarea}: a multi-line input;
  * {@code radio}: radio buttons, {@code checkboxes}: checkboxes, each for at most {@value #MAX_BUTTONS} choices;
  * {@code hidden}: no block, the default runs); a {@code RepoUrlPicker} is a text input for {@code owner/repository}
- * (see {@code ParameterSchema.repoUrl}); a parameter others depend on ({@code dependencies}) dispatches its choice
- * at once, and the modal is rebuilt with what that value calls for ({@code views.update}); defaults and typed values
+ * (see {@code ParameterSchema.repoUrl}); a parameter others depend on ({@code dependencies}), and the choice of a
+ * page's top-level {@code oneOf} (a select of its choices' titles, {@code ParameterSchema.CHOICE}), dispatches its
+ * choice at once, and the modal is rebuilt with what that value calls for ({@code views.update}); defaults and typed values
  * prefill it. The
  * modal's {@code callback_id} is the golden path id and its {@code private_metadata} the channel to report in. A plain
  * secret value ({@code paver:convention: secret-value}) is a plain text input like the others (Slack has no masked
@@ -60,7 +61,9 @@ public final class ModalFactory {
      * @param given   values typed so far, by parameter name
      * @param channel the channel id where the command was typed
      */
-    public static View modal(GoldenPath path, PlatformCatalog catalog, Map<String, String> given, String channel) {
+    public static View modal(GoldenPath path, PlatformCatalog catalog, Map<String, String> typed, String channel) {
+        // which choice of a page's top-level oneOf is shown: the one chosen, else the one whose values were typed
+        Map<String, String> given = path.parameters().withChoices(typed);
         List<LayoutBlock> blocks = new ArrayList<>();
         if (!path.description().isEmpty()) {
             blocks.add(section(s -> s.text(markdownText(SlackRenderer.truncate(SlackRenderer.escape(path.description()), 3000)))));

@@ -369,4 +369,37 @@ class ModalFactoryTest {
         assertThat(input(ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS"), "system").getDispatchAction())
                 .as("a value nothing depends on is sent with the submission only").isNotEqualTo(Boolean.TRUE);
     }
+
+    @Test
+    void aTopLevelOneOfIsAChoiceOfItsTitlesThenTheChosenSchemasFields() {
+        Object page = new org.yaml.snakeyaml.Yaml().load("""
+                title: Source
+                oneOf:
+                  - title: From scratch
+                    properties: {language: {type: string, enum: [java, go]}}
+                  - title: From a repository
+                    properties: {repoUrl: {title: Repository, type: string}}
+                    required: [repoUrl]
+                """);
+        GoldenPath withOneOf = new GoldenPath("src", "Source", "", ParameterSchema.read(List.of(page)), List.of(),
+                Map.of(), List.of(), java.nio.file.Path.of("."));
+
+        View first = ModalFactory.modal(withOneOf, payments, Map.of(), "C0PAYMENTS");
+        StaticSelectElement choice = select(first, ParameterSchema.CHOICE);
+        assertThat(choice.getOptions()).extracting(o -> o.getText().getText()).containsExactly("From scratch", "From a repository");
+        assertThat(choice.getInitialOption().getValue()).as("the first choice, as the portal's form preselects it").isEqualTo("1");
+        assertThat(input(first, ParameterSchema.CHOICE).getDispatchAction()).isTrue();
+        assertThat(first.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly(ParameterSchema.CHOICE, "language");
+
+        View second = ModalFactory.modal(withOneOf, payments, Map.of(ParameterSchema.CHOICE, "2"), "C0PAYMENTS");
+        assertThat(second.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly(ParameterSchema.CHOICE, "repoUrl");
+        assertThat(select(second, ParameterSchema.CHOICE).getInitialOption().getValue()).isEqualTo("2");
+        assertThat(ModalFactory.modal(withOneOf, payments, Map.of("repoUrl", "acme/api"), "C0PAYMENTS").getBlocks())
+                .as("a command that typed the second choice's value opens on the second choice")
+                .filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly(ParameterSchema.CHOICE, "repoUrl");
+        assertThat(withOneOf.usage("/platform")).doesNotContain(ParameterSchema.CHOICE);
+    }
 }
