@@ -19,6 +19,7 @@ import com.slack.api.model.block.element.BlockElements;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import dev.paver.core.approval.Approvals;
+import dev.paver.core.goldenpath.EntityPickers;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.Parameter;
 import dev.paver.core.goldenpath.ParameterSchema;
@@ -35,7 +36,9 @@ import java.util.Map;
 /**
  * Builds a golden path's modal from its parameter schema (api.slack.com/surfaces/modals): one input block per
  * parameter, block id = parameter name, action id {@value #ACTION_ID}; enums and catalog pickers
- * ({@code SystemPicker}, {@code OwnerPicker}) become static selects, with their {@code enumNames} as labels;
+ * ({@code SystemPicker}, {@code OwnerPicker}) become static selects, with their {@code enumNames} as labels; Backstage's
+ * {@code EntityPicker} and {@code OwnerPicker} offer entity refs ({@link EntityPickers}), searched as one types when
+ * they take entities they do not list ({@code allowArbitraryValues});
  * Backstage's {@code ui:widget} chooses the element where Slack has one ({@code textarea}: a multi-line input;
  * {@code radio}: radio buttons, {@code checkboxes}: checkboxes, each for at most {@value #MAX_BUTTONS} choices;
  * {@code hidden}: no block, the default runs); a {@code RepoUrlPicker} is a text input for {@code owner/repository}
@@ -86,7 +89,9 @@ public final class ModalFactory {
                 if (!p.description().isEmpty()) {
                     in.hint(plainText(SlackRenderer.truncate(p.description(), 2000)));
                 }
-                if (choices.size() > MAX_OPTIONS) {
+                if (choices.size() > MAX_OPTIONS || EntityPickers.allowsArbitrary(p)) {
+                    // more than a static select holds, or a picker that takes an entity it does not list: Slack asks
+                    // Paver for the options matching what is typed (the typed entity among them, see suggestions)
                     // more than a static select holds: Slack asks Paver for the options matching what is typed
                     String placeholder = "Type to search " + SlackRenderer.truncate(p.title().toLowerCase(Locale.ROOT), 50);
                     if (p.type().equals("array")) {
@@ -98,7 +103,9 @@ public final class ModalFactory {
                         return in;
                     }
                     in.element(BlockElements.externalSelect(sel -> sel.actionId(ACTION_ID).minQueryLength(0)
-                            .initialOption(initial != null && choices.contains(initial) ? choice(p, initial) : null)
+                            .initialOption(initial != null && (choices.contains(initial)
+                                    || EntityPickers.allowsArbitrary(p) && initial.equals(EntityPickers.ref(p, initial)))
+                                    ? choice(p, initial) : null)
                             .placeholder(plainText(placeholder))));
                 } else if (!choices.isEmpty()) {
                     List<OptionObject> options = choices.stream().map(c -> choice(p, c)).toList();
@@ -132,6 +139,7 @@ public final class ModalFactory {
                             .multiline("textarea".equals(p.uiWidget()))
                             .placeholder(repository ? plainText("owner/repository, e.g. acme/payments") : null)
                             .maxLength(p.maxLength() != null ? p.maxLength()
+                                    : EntityPickers.ENTITY_NAME_PICKER.equals(p.uiField()) ? 63
                                     : SecretParameters.isSecret(p)
                                     ? SecretParameters.MAX_VALUE : 500)));
                 }
@@ -235,12 +243,20 @@ public final class ModalFactory {
      */
     public static List<Option> suggestions(Parameter p, PlatformCatalog catalog, String typed) {
         String query = typed == null ? "" : typed.strip().toLowerCase(Locale.ROOT);
-        List<String> matching = choices(p, catalog).stream()
-                .filter(c -> c.toLowerCase(Locale.ROOT).contains(query) || p.label(c).toLowerCase(Locale.ROOT).contains(query))
+        List<String> matching = new ArrayList<>(choices(p, catalog).stream()
+                .filter(c -> c.toLowerCase(Locale.ROOT).contains(query) || label(p, c).toLowerCase(Locale.ROOT).contains(query))
                 .sorted(Comparator.comparing((String c) -> !c.toLowerCase(Locale.ROOT).startsWith(query)
-                        && !p.label(c).toLowerCase(Locale.ROOT).startsWith(query)))
-                .limit(MAX_OPTIONS).toList();
-        return matching.stream().map(c -> new Option(plainText(SlackRenderer.truncate(p.label(c), 75)), c)).toList();
+                        && !label(p, c).toLowerCase(Locale.ROOT).startsWith(query)))
+                .limit(MAX_OPTIONS).toList());
+        String typedRef = query.isEmpty() || !EntityPickers.allowsArbitrary(p) ? null : EntityPickers.ref(p, typed.strip());
+        if (typedRef != null && !matching.contains(typedRef)) {
+            // allowArbitraryValues: the entity typed, though the catalog does not list it, first
+            matching.add(0, typedRef);
+            if (matching.size() > MAX_OPTIONS) {
+                matching.remove(MAX_OPTIONS);
+            }
+        }
+        return matching.stream().map(c -> new Option(plainText(SlackRenderer.truncate(label(p, c), 75)), c)).toList();
     }
 
     /**
@@ -251,10 +267,18 @@ public final class ModalFactory {
 
     /** An option whose value is {@code value} and whose text is its label ({@code enumNames}), cut to Slack's 75 characters. */
     private static OptionObject choice(Parameter p, String value) {
-        return option(plainText(SlackRenderer.truncate(p.label(value), 75)), value);
+        return option(plainText(SlackRenderer.truncate(label(p, value), 75)), value);
+    }
+
+    /** How an option reads: an entity by its name as Backstage's picker shows it, else its {@code enumNames} label. */
+    private static String label(Parameter p, String value) {
+        return EntityPickers.storesRef(p) ? EntityPickers.label(p, value) : p.label(value);
     }
 
     private static List<String> choices(Parameter p, PlatformCatalog catalog) {
+        if (EntityPickers.storesRef(p)) {
+            return EntityPickers.choices(p, catalog);
+        }
         if ("SystemPicker".equals(p.uiField()) && !catalog.systems().isEmpty()) {
             return List.copyOf(catalog.systems().keySet());
         }

@@ -402,4 +402,21 @@ class ModalFactoryTest {
                 .containsExactly(ParameterSchema.CHOICE, "repoUrl");
         assertThat(withOneOf.usage("/platform")).doesNotContain(ParameterSchema.CHOICE);
     }
+
+    @Test
+    void catalogPickersOfferEntityRefsByNameAndAnOpenPickerTakesWhatIsTyped() {
+        GoldenPath pickers = withProperties("""
+                owner: {type: string, ui:field: OwnerPicker, ui:options: {allowedKinds: [Group], allowArbitraryValues: false}}
+                system: {type: string, ui:field: EntityPicker, ui:options: {catalogFilter: {kind: System}}}
+                name: {type: string, ui:field: EntityNamePicker}
+                """);
+        View view = ModalFactory.modal(pickers, payments, Map.of(), "C0PAYMENTS");
+        assertThat(select(view, "owner").getOptions()).extracting(OptionObject::getValue).contains("group:default/team-payments");
+        assertThat(select(view, "owner").getOptions()).extracting(o -> o.getText().getText()).contains("team-payments");
+        assertThat(input(view, "system").getElement()).as("allowArbitraryValues (Backstage's default) needs typing")
+                .isInstanceOf(com.slack.api.model.block.element.ExternalSelectElement.class);
+        assertThat(ModalFactory.suggestions(pickers.parameters().get("system"), payments, "check"))
+                .extracting(o -> o.getValue()).startsWith("system:default/check").contains("system:default/checkout");
+        assertThat(text(view, "name").getMaxLength()).isEqualTo(63);
+    }
 }

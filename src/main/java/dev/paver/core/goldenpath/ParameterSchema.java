@@ -175,7 +175,8 @@ public final class ParameterSchema {
         return new Parameter(name, (String) prop.get("title"), (String) prop.get("description"),
                 String.valueOf(type), enums, def == null ? null : String.valueOf(def), required,
                 maxLength instanceof Number n ? n.intValue() : null, (String) prop.get("ui:field"),
-                (String) prop.get("paver:convention"), (String) prop.get("ui:widget"), enumNames);
+                (String) prop.get("paver:convention"), (String) prop.get("ui:widget"), enumNames,
+                prop.get("ui:options") instanceof Map<?, ?> options ? (Map<String, Object>) options : Map.of());
     }
 
     /**
@@ -562,6 +563,11 @@ public final class ParameterSchema {
     private static Object typed(Parameter p, String v) {
         if (REPO_URL_PICKER.equals(p.uiField()) && "string".equals(p.type())) {
             return repoUrl(v);
+        }
+        if (EntityPickers.storesRef(p) && "string".equals(p.type())) {
+            // a name typed in a command, as Backstage's picker completes it: group:default/<name>
+            String ref = EntityPickers.ref(p, v);
+            return ref == null ? v.strip() : ref;
         }
         return switch (p.type()) {
             case "integer" -> {
