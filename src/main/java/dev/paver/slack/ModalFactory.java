@@ -1,5 +1,6 @@
 package dev.paver.slack;
 
+import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.input;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
@@ -12,6 +13,7 @@ import static com.slack.api.model.view.Views.viewClose;
 import static com.slack.api.model.view.Views.viewSubmit;
 import static com.slack.api.model.view.Views.viewTitle;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.app_backend.interactive_components.response.Option;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
@@ -65,13 +67,105 @@ public final class ModalFactory {
      * @param channel the channel id where the command was typed
      */
     public static View modal(GoldenPath path, PlatformCatalog catalog, Map<String, String> typed, String channel) {
+        // the values typed for later pages go along with the form, to prefill their pages
+        return page(path, catalog, typed, new Form(channel, 0, path.parameters().pageCount() > 1 ? typed : Map.of()));
+    }
+
+    /**
+     * Where a golden path's modal is, carried in its {@code private_metadata}: the channel to report in, the page shown
+     * (from 0) of a template whose {@code spec.parameters} is a list of pages, and the values of the pages before (and
+     * of what a command typed for later pages). Slack keeps at most {@value #MAX_METADATA} characters there ("View
+     * object", Slack's reference); {@link #fits()} says whether this form does. A one-page form's metadata is the
+     * channel id alone.
+     *
+     * @param channel the channel id where the command was typed
+     * @param page    the page shown, from 0
+     * @param values  the values of the other pages, by parameter name; never a plain secret's
+     *                ({@code ParameterSchema.problems} keeps a secret value on the last page)
+     */
+    public record Form(String channel, int page, Map<String, String> values) {
+
+        /** The most characters of a view's {@code private_metadata}. */
+        public static final int MAX_METADATA = 3000;
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        public Form {
+            values = Map.copyOf(values);
+        }
+
+        /** What goes into {@code private_metadata}: the channel alone for the first page without values, else JSON. */
+        public String metadata() {
+            if (page == 0 && values.isEmpty()) {
+                return channel;
+            }
+            var node = JSON.createObjectNode().put("channel", channel).put("page", page);
+            var v = node.putObject("values");
+            new java.util.TreeMap<>(values).forEach(v::put);
+            return node.toString();
+        }
+
+        /** Whether {@link #metadata()} fits in what Slack keeps. */
+        public boolean fits() {
+            return metadata().length() <= MAX_METADATA;
+        }
+
+        /** The form a view's {@code private_metadata} describes (a bare channel id: the first page, no values). */
+        public static Form read(String metadata) {
+            String text = metadata == null ? "" : metadata;
+            if (!text.startsWith("{")) {
+                return new Form(text, 0, Map.of());
+            }
+            try {
+                var node = JSON.readTree(text);
+                Map<String, String> values = new LinkedHashMap<>();
+                node.path("values").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+                return new Form(node.path("channel").asText(""), node.path("page").asInt(0), values);
+            } catch (java.io.IOException e) {
+                return new Form(text, 0, Map.of());
+            }
+        }
+    }
+
+    /**
+     * The values a submission (or a choice) of a page gives: the form's values of the other pages, this page's fields
+     * as they are in {@code state} (a field left empty is no longer set).
+     */
+    public static Map<String, String> values(GoldenPath path, Form form, ViewState state) {
+        Map<String, String> current = values(state);
+        Map<String, String> out = new LinkedHashMap<>(form.values());
+        if (path.parameters().pageCount() > 1) {
+            Map<String, String> all = new LinkedHashMap<>(form.values());
+            all.putAll(current);
+            path.parameters().shown(all, form.page()).forEach(p -> out.remove(p.name()));
+        } else {
+            out.clear();
+        }
+        out.putAll(current);
+        return out;
+    }
+
+    /**
+     * Page {@code form.page()} of the modal (the whole form for a one-page template): its parameters and the
+     * dependents their values call for; "Next" on every page but the last, whose submit is "Start".
+     *
+     * @param values the values so far (the form's and this page's), by parameter name
+     */
+    public static View page(GoldenPath path, PlatformCatalog catalog, Map<String, String> values, Form form) {
         // which choice of a page's top-level oneOf is shown: the one chosen, else the one whose values were typed
-        Map<String, String> given = path.parameters().withChoices(typed);
+        Map<String, String> given = path.parameters().withChoices(values);
+        int pages = path.parameters().pageCount();
+        boolean last = form.page() >= pages - 1;
         List<LayoutBlock> blocks = new ArrayList<>();
-        if (!path.description().isEmpty()) {
+        if (!path.description().isEmpty() && form.page() == 0) {
             blocks.add(section(s -> s.text(markdownText(SlackRenderer.truncate(SlackRenderer.escape(path.description()), 3000)))));
         }
-        for (Parameter p : path.parameters().shown(given)) {
+        if (pages > 1) {
+            String title = path.parameters().pageTitle(form.page());
+            blocks.add(context(List.of(markdownText("Page " + (form.page() + 1) + " of " + pages
+                    + (title.isEmpty() ? "" : ": *" + SlackRenderer.truncate(SlackRenderer.escape(title), 200) + "*")))));
+        }
+        for (Parameter p : pages > 1 ? path.parameters().shown(given, form.page()) : path.parameters().shown(given)) {
             if ("hidden".equals(p.uiWidget())) {
                 continue; // not asked for: its default (or what the command typed) is what runs
             }
@@ -146,7 +240,7 @@ public final class ModalFactory {
                 return in;
             }));
         }
-        if (Intake.previews(path)) {
+        if (Intake.previews(path) && last) {
             OptionObject preview = option(plainText("Preview first"), "true");
             preview.setDescription(plainText("Show the files and the diff in the thread; nothing is pushed until you click Open PR"));
             boolean checked = "true".equals(given.get(Intake.DRY_RUN_PARAMETER));
@@ -156,9 +250,9 @@ public final class ModalFactory {
                             .options(List.of(preview)).initialOptions(checked ? List.of(preview) : null)))));
         }
         String title = path.title();
-        return view(v -> v.type("modal").callbackId(path.id()).privateMetadata(channel)
+        return view(v -> v.type("modal").callbackId(path.id()).privateMetadata(form.metadata())
                 .title(viewTitle(t -> t.type("plain_text").text(SlackRenderer.truncate(title, 24))))
-                .submit(viewSubmit(s -> s.type("plain_text").text("Start")))
+                .submit(viewSubmit(s -> s.type("plain_text").text(last ? "Start" : "Next")))
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
                 .blocks(blocks));
     }

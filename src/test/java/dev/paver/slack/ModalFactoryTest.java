@@ -419,4 +419,62 @@ class ModalFactoryTest {
                 .extracting(o -> o.getValue()).startsWith("system:default/check").contains("system:default/checkout");
         assertThat(text(view, "name").getMaxLength()).isEqualTo(63);
     }
+
+    private static GoldenPath twoPages() {
+        Object pages = new org.yaml.snakeyaml.Yaml().load("""
+                - title: Component
+                  required: [name]
+                  properties:
+                    name: {title: Name, type: string}
+                    note: {title: Note, type: string}
+                - title: Location
+                  properties:
+                    repoUrl: {title: Repository, type: string}
+                """);
+        return new GoldenPath("two", "Two pages", "", ParameterSchema.read(pages), List.of(), Map.of(), List.of(),
+                java.nio.file.Path.of("."));
+    }
+
+    private static List<String> fields(View view) {
+        return view.getBlocks().stream().filter(InputBlock.class::isInstance).map(b -> ((InputBlock) b).getBlockId()).toList();
+    }
+
+    @Test
+    void aListOfPagesIsOneModalStepPerPageWithNextUntilTheLast() {
+        GoldenPath two = twoPages();
+        View first = ModalFactory.modal(two, payments, Map.of(), "C0PAYMENTS");
+        assertThat(fields(first)).containsExactly("name", "note");
+        assertThat(first.getSubmit().getText()).isEqualTo("Next");
+        assertThat(first.getPrivateMetadata()).as("a first page without values carries the channel alone").isEqualTo("C0PAYMENTS");
+        assertThat(GsonFactory.createSnakeCase().toJson(first.getBlocks())).contains("Page 1 of 2: *Component*");
+
+        var next = new ModalFactory.Form("C0PAYMENTS", 1, Map.of("name", "api"));
+        View second = ModalFactory.page(two, payments, next.values(), next);
+        assertThat(fields(second)).containsExactly("repoUrl");
+        assertThat(second.getSubmit().getText()).isEqualTo("Start");
+        assertThat(ModalFactory.Form.read(second.getPrivateMetadata())).isEqualTo(next);
+
+        View typed = ModalFactory.modal(two, payments, Map.of("repoUrl", "acme/api"), "C0PAYMENTS");
+        assertThat(ModalFactory.Form.read(typed.getPrivateMetadata()).values())
+                .as("what the command typed for a later page goes along to prefill it").containsEntry("repoUrl", "acme/api");
+    }
+
+    @Test
+    void aPagesSubmissionReplacesItsOwnFieldsAndKeepsTheOtherPages() {
+        GoldenPath two = twoPages();
+        var form = new ModalFactory.Form("C0PAYMENTS", 0, Map.of("name", "old", "note", "cleared", "repoUrl", "acme/api"));
+        ViewSubmissionPayload submitted = submissionWith("""
+                {"name": {"value": {"type": "plain_text_input", "value": "api"}},
+                 "note": {"value": {"type": "plain_text_input", "value": null}}}
+                """);
+        assertThat(ModalFactory.values(two, form, submitted.getView().getState()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("name", "api", "repoUrl", "acme/api"));
+    }
+
+    @Test
+    void aFormLongerThanSlackKeepsDoesNotFit() {
+        assertThat(new ModalFactory.Form("C0PAYMENTS", 1, Map.of("description", "x".repeat(2900))).fits()).isTrue();
+        assertThat(new ModalFactory.Form("C0PAYMENTS", 1, Map.of("description", "x".repeat(3000))).fits()).isFalse();
+        assertThat(ModalFactory.Form.read("C0PAYMENTS")).isEqualTo(new ModalFactory.Form("C0PAYMENTS", 0, Map.of()));
+    }
 }

@@ -34,13 +34,16 @@ public final class ParameterSchema {
     private final List<Parameter> always;
     private final List<Dependent> dependents;
     private final List<Page> pages;
+    /** The page (from 0) of each of {@link #always}, in the same order. */
+    private final List<Integer> pageOf;
+    private final List<String> pageTitles;
 
     /**
      * One page's JSON Schema; for a page with a top-level {@code oneOf}, also one schema per choice (the page with only
      * that choice) and the names of each choice's properties, so that a request that fits no choice is told what is
      * wrong in the choice it was meant for.
      */
-    private record Page(Schema schema, List<Schema> choices, List<Set<String>> names) {
+    private record Page(Schema schema, List<Schema> choices, List<Set<String>> names, String title) {
     }
 
     /**
@@ -58,8 +61,10 @@ public final class ParameterSchema {
         return p.name().equals(CHOICE) || p.name().startsWith(CHOICE + "-");
     }
 
-    private ParameterSchema(List<Parameter> always, List<Dependent> dependents, List<Page> pages) {
+    private ParameterSchema(List<Parameter> always, List<Integer> pageOf, List<Dependent> dependents, List<Page> pages) {
         this.always = List.copyOf(always);
+        this.pageOf = List.copyOf(pageOf);
+        this.pageTitles = pages.stream().map(Page::title).toList();
         this.dependents = List.copyOf(dependents);
         List<Parameter> all = new ArrayList<>(always);
         dependents.forEach(d -> d.parameters().stream().filter(p -> all.stream().noneMatch(a -> a.name().equals(p.name())))
@@ -102,6 +107,7 @@ public final class ParameterSchema {
         List<Parameter> parameters = new ArrayList<>();
         List<Dependent> dependents = new ArrayList<>();
         List<Page> schemas = new ArrayList<>();
+        List<Integer> pageOf = new ArrayList<>();
         int choices = 0;
         for (Object page : pageList) {
             if (!(page instanceof Map<?, ?> p)) {
@@ -148,9 +154,13 @@ public final class ParameterSchema {
             }
             JsonNode schema = JSON.valueToTree(pageMap);
             strip(schema);
-            schemas.add(new Page(FACTORY.getSchema(schema), choiceSchemas, choiceNames));
+            while (pageOf.size() < parameters.size()) {
+                pageOf.add(schemas.size());
+            }
+            schemas.add(new Page(FACTORY.getSchema(schema), choiceSchemas, choiceNames,
+                    pageMap.get("title") instanceof String t ? t.strip() : ""));
         }
-        return new ParameterSchema(parameters, dependents, schemas);
+        return new ParameterSchema(parameters, pageOf, dependents, schemas);
     }
 
     /** One property of a page as a parameter. */
@@ -267,6 +277,13 @@ public final class ParameterSchema {
                         }
                     }
                     widgetProblems(e.getKey(), at, prop, out);
+                    if (i < pageList.size() - 1 && SecretParameters.PLAIN.equals(prop.get("paver:convention"))) {
+                        // the modal carries the values of a page to the next in the view's private_metadata, in Slack
+                        out.add(new Problem(at + "/paver:convention", "spec.parameters: property " + e.getKey()
+                                + " takes a secret value on page " + (i + 1) + " of " + pageList.size() + "; put it on the"
+                                + " last page, so that the value goes from the form straight to sealing and is never"
+                                + " carried from one page of the modal to the next"));
+                    }
                 }
             }
             JsonNode schema = JSON.valueToTree(pageMap);
@@ -390,6 +407,31 @@ public final class ParameterSchema {
         List<Parameter> out = new ArrayList<>();
         for (Parameter p : always) {
             add(p, chosen, out);
+        }
+        return out;
+    }
+
+    /** How many pages {@code spec.parameters} has (a page object counts as one); a modal shows one page at a time. */
+    public int pageCount() {
+        return pageTitles.size();
+    }
+
+    /** The {@code title} of page {@code page} (from 0), empty when it has none. */
+    public String pageTitle(int page) {
+        return pageTitles.get(page);
+    }
+
+    /**
+     * What page {@code page} (from 0) asks for with {@code values}: its own parameters, each followed by the dependents
+     * its value calls for, as {@link #shown(Map)} does for all pages.
+     */
+    public List<Parameter> shown(Map<String, String> values, int page) {
+        Map<String, String> chosen = withChoices(values);
+        List<Parameter> out = new ArrayList<>();
+        for (int i = 0; i < always.size(); i++) {
+            if (pageOf.get(i) == page) {
+                add(always.get(i), chosen, out);
+            }
         }
         return out;
     }
