@@ -1,5 +1,6 @@
 package dev.paver.slack;
 
+import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.input;
 import static com.slack.api.model.block.Blocks.section;
@@ -165,6 +166,11 @@ public final class ModalFactory {
             blocks.add(context(List.of(markdownText("Page " + (form.page() + 1) + " of " + pages
                     + (title.isEmpty() ? "" : ": *" + SlackRenderer.truncate(SlackRenderer.escape(title), 200) + "*")))));
         }
+        if (form.page() > 0) {
+            // Slack's modal has no back button of its own on an updated view: a button goes back a page (BACK_ACTION)
+            blocks.add(actions(List.of(BlockElements.button(b -> b.actionId(BACK_ACTION)
+                    .text(plainText("Back to page " + form.page()))))));
+        }
         for (Parameter p : pages > 1 ? path.parameters().shown(given, form.page()) : path.parameters().shown(given)) {
             if ("hidden".equals(p.uiWidget())) {
                 continue; // not asked for: its default (or what the command typed) is what runs
@@ -255,6 +261,26 @@ public final class ModalFactory {
                 .submit(viewSubmit(s -> s.type("plain_text").text(last ? "Start" : "Next")))
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
                 .blocks(blocks));
+    }
+
+    /** Action id of the button that shows a form's previous page, keeping what was entered on this one. */
+    public static final String BACK_ACTION = "paver:back";
+
+    /**
+     * The previous page of a multi-page form, after a click on its Back button: what was entered on the page shown
+     * ({@code state}) is kept in the form's values, and the previous page is prefilled with its own.
+     */
+    public static View back(GoldenPath path, PlatformCatalog catalog, Form form, ViewState state) {
+        Map<String, String> values = values(path, form, state);
+        Form previous = new Form(form.channel(), Math.max(0, form.page() - 1), withoutPlainSecrets(path, values));
+        return page(path, catalog, previous.values(), previous);
+    }
+
+    /** {@code values} without plain secret values ({@code paver:convention: secret-value}), which no form carries. */
+    public static Map<String, String> withoutPlainSecrets(GoldenPath path, Map<String, String> values) {
+        Map<String, String> out = new LinkedHashMap<>(values);
+        path.parameters().parameters().stream().filter(SecretParameters::isPlain).forEach(p -> out.remove(p.name()));
+        return out;
     }
 
     /** Callback id of the form that asks for a deny reason; its {@code private_metadata} is the request id. */

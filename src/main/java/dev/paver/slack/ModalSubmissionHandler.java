@@ -5,7 +5,6 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
 import dev.paver.core.convention.Violation;
 import dev.paver.core.goldenpath.Parameter;
-import dev.paver.core.goldenpath.SecretParameters;
 import dev.paver.core.run.Intake;
 import dev.paver.core.run.RunRequest;
 import java.util.LinkedHashMap;
@@ -80,6 +79,27 @@ final class ModalSubmissionHandler {
             }
             return ctx.ack();
         });
+        // Back on a later page of a multi-page form: the previous page, what was entered here kept ("views.update")
+        app.blockAction(ModalFactory.BACK_ACTION, (req, ctx) -> {
+            var view = req.getPayload().getView();
+            var path = intake.paths().find(view == null || view.getCallbackId() == null ? "" : view.getCallbackId());
+            if (path.isPresent()) {
+                var previous = ModalFactory.back(path.get(), intake.catalog().current(),
+                        ModalFactory.Form.read(view.getPrivateMetadata()), view.getState());
+                var client = ctx.client();
+                executor.execute(() -> {
+                    try {
+                        var answer = client.viewsUpdate(r -> r.viewId(view.getId()).hash(view.getHash()).view(previous));
+                        if (!answer.isOk()) {
+                            LOG.info("modal of {} not taken back a page: {}", view.getCallbackId(), answer.getError());
+                        }
+                    } catch (Exception e) {
+                        LOG.warn("modal of {} not taken back a page: {}", view.getCallbackId(), e.getMessage());
+                    }
+                });
+            }
+            return ctx.ack();
+        });
         app.viewSubmission(GOLDEN_PATH_CALLBACK, (req, ctx) -> {
             var payload = req.getPayload();
             String pathId = payload.getView().getCallbackId();
@@ -102,8 +122,7 @@ final class ModalSubmissionHandler {
                 } else if (outcome instanceof Intake.Ready ready) {
                     ready.secrets().discard(); // nothing is sealed before the last page; nothing is kept either
                 }
-                Map<String, String> carried = new LinkedHashMap<>(values);
-                path.get().parameters().parameters().stream().filter(SecretParameters::isPlain).forEach(p -> carried.remove(p.name()));
+                Map<String, String> carried = ModalFactory.withoutPlainSecrets(path.get(), values);
                 var next = new ModalFactory.Form(channel, form.page() + 1, carried);
                 if (!next.fits() && !fields.isEmpty()) {
                     return ctx.ackWithErrors(Map.of(longest(fields, values), "The answers so far are longer than a Slack form "

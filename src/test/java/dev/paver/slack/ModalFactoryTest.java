@@ -477,4 +477,23 @@ class ModalFactoryTest {
         assertThat(new ModalFactory.Form("C0PAYMENTS", 1, Map.of("description", "x".repeat(3000))).fits()).isFalse();
         assertThat(ModalFactory.Form.read("C0PAYMENTS")).isEqualTo(new ModalFactory.Form("C0PAYMENTS", 0, Map.of()));
     }
+
+    @Test
+    void backShowsThePreviousPageAndKeepsWhatWasEnteredOnThisOne() {
+        GoldenPath two = twoPages();
+        var second = new ModalFactory.Form("C0PAYMENTS", 1, Map.of("name", "api", "note", "first"));
+        View page = ModalFactory.page(two, payments, second.values(), second);
+        assertThat(GsonFactory.createSnakeCase().toJson(page.getBlocks())).contains(ModalFactory.BACK_ACTION, "Back to page 1");
+        assertThat(GsonFactory.createSnakeCase().toJson(ModalFactory.modal(two, payments, Map.of(), "C0PAYMENTS").getBlocks()))
+                .as("the first page has nothing to go back to").doesNotContain(ModalFactory.BACK_ACTION);
+
+        ViewSubmissionPayload entered = submissionWith("""
+                {"repoUrl": {"value": {"type": "plain_text_input", "value": "acme/api"}}}
+                """);
+        View back = ModalFactory.back(two, payments, second, entered.getView().getState());
+        assertThat(fields(back)).containsExactly("name", "note");
+        assertThat(text(back, "name").getInitialValue()).isEqualTo("api");
+        assertThat(ModalFactory.Form.read(back.getPrivateMetadata())).isEqualTo(new ModalFactory.Form("C0PAYMENTS", 0,
+                Map.of("name", "api", "note", "first", "repoUrl", "acme/api")));
+    }
 }
