@@ -68,8 +68,9 @@ public final class ModalFactory {
      * @param channel the channel id where the command was typed
      */
     public static View modal(GoldenPath path, PlatformCatalog catalog, Map<String, String> typed, String channel) {
-        // the values typed for later pages go along with the form, to prefill their pages
-        return page(path, catalog, typed, new Form(channel, 0, path.parameters().pageCount() > 1 ? typed : Map.of()));
+        // the values typed for later pages go along with the form, to prefill their pages, when Slack can keep them
+        Form form = new Form(channel, 0, path.parameters().pageCount() > 1 ? typed : Map.of());
+        return page(path, catalog, typed, form.fits() ? form : new Form(channel, 0, Map.of()));
     }
 
     /**

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * payload, docs.slack.dev, "Handling user interaction in modals"). Checks the values in memory; when they break a
  * rule, acks with {@code response_action: errors} under the fields concerned (or all under the first field when
  * no violation names one) and the modal stays open; otherwise acks (the modal closes) and starts the run after the ack, on the
- * intake executor. A modal has no {@code response_url}: what the requester must know comes as an ephemeral message
+ * intake executor. A template of several pages is a modal of as many steps ({@link ModalFactory.Form}): a page's
+ * submission checks that page's fields and acks with the next page ({@code response_action: update}); the last page's
+ * starts the run with the values of all. A choice others depend on, and Back, update the open modal after the ack. A modal has no {@code response_url}: what the requester must know comes as an ephemeral message
  * in the channel the command was typed in, else as a direct message.
  */
 final class ModalSubmissionHandler {
