@@ -62,7 +62,7 @@ public final class SlackListeners implements AutoCloseable {
     public SlackListeners(Intake intake, String command, Decisions decisions, Replays replays) {
         RunStarter starter = new RunStarter(intake, executor, command);
         this.command = new SlashCommandHandler(intake, command, decisions, executor, starter, replays);
-        this.modals = new ModalSubmissionHandler(intake, starter);
+        this.modals = new ModalSubmissionHandler(intake, starter, executor);
         this.home = new AppHome(decisions.home(), decisions.approvals(), executor);
         // a Home tab once opened is kept current as runs and approvals change
         decisions.engine().observedBy(home);

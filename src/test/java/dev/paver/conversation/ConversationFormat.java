@@ -73,6 +73,7 @@ final class ConversationFormat {
         STEPS.put("modal_opens", keys("modal_opens", keys("title", "fields", "prefilled", "options", "suggests")));
         STEPS.put("submits", keys("user", "submits", "modal_errors"));
         STEPS.put("clicks", keys("user", "clicks", "in", "stale", "status"));
+        STEPS.put("chooses", keys("user", "chooses", "typed"));
         STEPS.put("at_once", keys("at_once", new ListOf(keys("user", "clicks", "in"))));
         STEPS.put("opens_home", keys("opens_home"));
         STEPS.put("merges", keys("user", "merges", keys("repository")));

@@ -55,6 +55,13 @@ public final class ConversationRunner implements AutoCloseable {
     private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> logCapture;
     /** How many modals Paver had opened when the latest slash command was sent. */
     private int modalsBeforeCommand;
+    /**
+     * The view a submission's {@code response_action: update} answer put in the modal (a next page), the Slack calls
+     * made before it, and the hash Slack gave it; null when the latest submission closed the modal or showed errors.
+     */
+    private JsonNode answeredView;
+    private int answeredAt;
+    private String answeredHash;
     /** When the latest user turn or outside event ended ({@link System#nanoTime()}). */
     private long lastTurnNanos = System.nanoTime();
     /** The Slack calls made before the latest user turn or outside event began: later ones answer it. */
@@ -67,7 +74,7 @@ public final class ConversationRunner implements AutoCloseable {
     /** How long nothing may happen for a request to count as settled. */
     static final Duration QUIET = Duration.ofMillis(1500);
     /** The steps that are a user turn or an outside event: Paver may act on each. */
-    private static final Set<String> TURNS = Set.of("types", "submits", "clicks", "at_once", "opens_home", "merges", "pushes",
+    private static final Set<String> TURNS = Set.of("types", "submits", "chooses", "clicks", "at_once", "opens_home", "merges", "pushes",
             "argocd", "crossplane", "time_passes", "restart");
 
     /**
@@ -272,6 +279,7 @@ public final class ConversationRunner implements AutoCloseable {
             String typed = text(step.get("types")).replace("{run}", text(step.get("types")).contains("{run}") ? newestRunId() : "");
             transcript.user(user, typed);
             modalsBeforeCommand = slack.calls("views.open").size();
+            answeredView = null;
             HttpResponse<String> response = slashCommand(user, typed, text(step.getOrDefault("signature", "valid")));
             int expectedStatus = step.containsKey("status") ? ((Number) step.get("status")).intValue() : 200;
             check(response.statusCode() == expectedStatus, "HTTP status " + response.statusCode() + ", expected "
@@ -292,11 +300,21 @@ public final class ConversationRunner implements AutoCloseable {
             requester = user;
             Map<String, Object> values = (Map<String, Object>) step.get("submits");
             transcript.user(user, "submits the form " + values);
+            Modal submitted = awaitModal();
             HttpResponse<String> response = viewSubmission(user, values);
             check(response.statusCode() == 200, "HTTP status " + response.statusCode() + " for the submission");
             Map<String, String> errors = new LinkedHashMap<>();
+            answeredView = null;
             if (!response.body().isBlank()) {
-                JSON.readTree(response.body()).path("errors").fields().forEachRemaining(e -> errors.put(e.getKey(), e.getValue().asText()));
+                JsonNode answer = JSON.readTree(response.body());
+                answer.path("errors").fields().forEachRemaining(e -> errors.put(e.getKey(), e.getValue().asText()));
+                if (answer.path("response_action").asText().equals("update")) {
+                    // the modal shows the view of the answer: the next page
+                    answeredView = answer.path("view");
+                    answeredAt = slack.calls().size();
+                    answeredHash = slack.renewHash(submitted.id());
+                    transcript.note("the form goes on to \"" + answeredView.path("title").path("text").asText() + "\"");
+                }
             }
             Map<String, Object> expected = (Map<String, Object>) step.getOrDefault("modal_errors", Map.of());
             for (Map.Entry<String, Object> e : expected.entrySet()) {
@@ -357,6 +375,18 @@ public final class ConversationRunner implements AutoCloseable {
                             + options.size() + " options for " + quote(text(suggest.getOrDefault("typed", ""))));
                 }
             }
+        } else if (step.containsKey("chooses")) {
+            String user = text(step.get("user"));
+            requester = user;
+            Map<String, Object> chosen = (Map<String, Object>) step.get("chooses");
+            check(chosen.size() == 1, "chooses takes one field, the one whose choice Slack sends at once; got " + chosen.keySet());
+            Map<String, Object> typed = (Map<String, Object>) step.getOrDefault("typed", Map.of());
+            transcript.user(user, "chooses " + chosen + " in the form" + (typed.isEmpty() ? "" : ", having typed " + typed));
+            Modal before = awaitModal();
+            int callsBefore = slack.calls().size();
+            HttpResponse<String> response = timed(() -> testbed.post(viewBlockAction(user, before, chosen, typed), "valid"));
+            check(response.statusCode() == 200, "HTTP status " + response.statusCode() + " for the choice in the modal");
+            awaitViewUpdate(before.id(), callsBefore);
         } else if (step.containsKey("clicks")) {
             String user = text(step.get("user"));
             String label = text(step.get("clicks"));
@@ -824,14 +854,32 @@ public final class ConversationRunner implements AutoCloseable {
     }
 
     private HttpResponse<String> viewSubmission(String user, Map<String, Object> values) throws Exception {
-        JsonNode opened = awaitView();
+        Modal modal = awaitModal();
+        JsonNode opened = modal.view();
         ObjectNode payload = (ObjectNode) Testbed.fixture("vercel-chat-modals-slack.json").path("viewSubmission").deepCopy();
         ((ObjectNode) payload.path("user")).put("id", user).put("username", conversation.name(user)).put("name", conversation.name(user));
         ObjectNode view = (ObjectNode) payload.path("view");
+        fill(view, modal);
+        view.set("state", JSON.createObjectNode().set("values", state(opened, values)));
+        String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
+        return timed(() -> testbed.post(body, "valid"));
+    }
+
+    /** Puts the modal's id, hash, callback id, private metadata, blocks and title into a recorded payload's view. */
+    private static void fill(ObjectNode view, Modal modal) {
+        JsonNode opened = modal.view();
+        view.put("id", modal.id()).put("root_view_id", modal.id()).put("hash", modal.hash());
         view.put("callback_id", opened.path("callback_id").asText());
         view.put("private_metadata", opened.path("private_metadata").asText());
         view.set("blocks", opened.path("blocks").deepCopy());
         view.set("title", opened.path("title").deepCopy());
+    }
+
+    /**
+     * The {@code view.state.values} Slack sends with the modal {@code opened}: each input's {@code values} entry, else
+     * its initial value, in the element's shape ({@link #elementState}). A field the modal lacks fails.
+     */
+    private ObjectNode state(JsonNode opened, Map<String, Object> values) throws Exception {
         Set<String> inputs = new HashSet<>();
         ObjectNode state = JSON.createObjectNode();
         for (JsonNode block : opened.path("blocks")) {
@@ -856,9 +904,78 @@ public final class ConversationRunner implements AutoCloseable {
         for (String field : values.keySet()) {
             check(inputs.contains(field), "the modal has no field " + quote(field) + "; its fields are " + inputs);
         }
+        return state;
+    }
+
+    /**
+     * The {@code block_actions} payload Slack sends when {@code user} chooses a value in an input of the open modal
+     * whose block has {@code dispatch_action: true} (Slack's "block_actions payload" reference: {@code container} of type
+     * {@code view}, the {@code view} with its id, hash and {@code state}, one action with the element's selection and no
+     * {@code response_url}). A field without {@code dispatch_action} fails: Slack would send nothing until submission.
+     *
+     * @param chosen the field and its value
+     * @param typed  what the person entered in other fields before, kept in the view's state
+     */
+    private String viewBlockAction(String user, Modal modal, Map<String, Object> chosen, Map<String, Object> typed)
+            throws Exception {
+        String field = chosen.keySet().iterator().next();
+        JsonNode block = null;
+        for (JsonNode b : modal.view().path("blocks")) {
+            if (b.path("type").asText().equals("input") && b.path("block_id").asText().equals(field)) {
+                block = b;
+            }
+        }
+        check(block != null, "the modal has no field " + quote(field));
+        check(block.path("dispatch_action").asBoolean(false), "field " + field + " has no dispatch_action: Slack tells Paver"
+                + " of a choice there only when the form is submitted");
+        Map<String, Object> values = new LinkedHashMap<>(typed);
+        values.putAll(chosen);
+        ObjectNode state = state(modal.view(), values);
+        ObjectNode payload = (ObjectNode) Testbed.fixture("vercel-chat-actions-reactions-slack.json").path("action").deepCopy();
+        ((ObjectNode) payload.path("user")).put("id", user).put("username", conversation.name(user)).put("name", conversation.name(user));
+        payload.set("container", JSON.createObjectNode().put("type", "view").put("view_id", modal.id()));
+        payload.remove(List.of("channel", "message", "response_url"));
+        payload.put("trigger_id", "trigger-" + stepNumber + "-" + user);
+        ObjectNode view = (ObjectNode) Testbed.fixture("vercel-chat-modals-slack.json").path("viewSubmission").path("view").deepCopy();
+        fill(view, modal);
         view.set("state", JSON.createObjectNode().set("values", state));
-        String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
-        return timed(() -> testbed.post(body, "valid"));
+        payload.set("view", view);
+        JsonNode element = block.path("element");
+        ObjectNode action = ((ObjectNode) state.path(field).path(element.path("action_id").asText())).deepCopy();
+        action.put("action_id", element.path("action_id").asText()).put("block_id", field)
+                .put("action_ts", System.currentTimeMillis() / 1000 + ".000100");
+        payload.putArray("actions").add(action);
+        return "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
+    }
+
+    /** Waits for Paver's {@code views.update} of view {@code id} after Slack call {@code after}; fails on Slack's refusal. */
+    private void awaitViewUpdate(String id, int after) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<SlackStandIn.SlackCall> calls = slack.calls();
+            for (int i = after; i < calls.size(); i++) {
+                SlackStandIn.SlackCall c = calls.get(i);
+                if (c.method().equals("views.update") && c.param("view_id").equals(id)) {
+                    check(Boolean.TRUE.equals(c.answer().get("ok")), "Slack refused Paver's views.update: " + c.answer().get("error"));
+                    transcript.note("Paver updates the form: fields " + fields(JSON.readTree(c.param("view"))));
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Paver did not update the modal (views.update of " + id + ") within " + waitSeconds
+                + " s of the choice");
+    }
+
+    /** The block ids of a view's input blocks, in order. */
+    private static List<String> fields(JsonNode view) {
+        List<String> fields = new ArrayList<>();
+        view.path("blocks").forEach(b -> {
+            if (b.path("type").asText().equals("input")) {
+                fields.add(b.path("block_id").asText());
+            }
+        });
+        return fields;
     }
 
     /**
@@ -914,13 +1031,54 @@ public final class ConversationRunner implements AutoCloseable {
         return response;
     }
 
+    /**
+     * A modal as it reads now: the view as Paver last sent it ({@code views.open}, then {@code views.update} or a
+     * submission's {@code response_action: update}), Slack's id of it, and its current hash.
+     */
+    private record Modal(JsonNode view, String id, String hash) {
+    }
+
     /** The latest modal Paver opened since the latest slash command (Paver opens it after the acknowledgement). */
     private JsonNode awaitView() throws Exception {
+        return awaitModal().view();
+    }
+
+    /**
+     * The latest modal Paver opened since the latest slash command, as it reads now: after the {@code views.update}
+     * calls on it that Slack accepted, and a submission's {@code response_action: update} answer, whichever came last.
+     */
+    @SuppressWarnings("unchecked")
+    private Modal awaitModal() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
         while (System.nanoTime() < deadline) {
-            List<SlackStandIn.SlackCall> opens = slack.calls("views.open");
-            if (opens.size() > modalsBeforeCommand) {
-                return JSON.readTree(opens.get(opens.size() - 1).param("view"));
+            List<SlackStandIn.SlackCall> calls = slack.calls();
+            int opens = 0;
+            int opened = -1;
+            for (int i = 0; i < calls.size(); i++) {
+                if (calls.get(i).method().equals("views.open") && ++opens > modalsBeforeCommand) {
+                    opened = i;
+                }
+            }
+            if (opened >= 0) {
+                SlackStandIn.SlackCall open = calls.get(opened);
+                Map<String, Object> answered = (Map<String, Object>) open.answer().getOrDefault("view", Map.of());
+                String id = text(answered.get("id"));
+                Modal modal = new Modal(JSON.readTree(open.param("view")), id, text(answered.get("hash")));
+                for (int i = opened + 1; i < calls.size(); i++) {
+                    SlackStandIn.SlackCall c = calls.get(i);
+                    if (answeredView != null && i == answeredAt) {
+                        modal = new Modal(answeredView, id, answeredHash);
+                    }
+                    if (c.method().equals("views.update") && c.param("view_id").equals(id)
+                            && Boolean.TRUE.equals(c.answer().get("ok"))) {
+                        modal = new Modal(JSON.readTree(c.param("view")), id,
+                                text(((Map<String, Object>) c.answer().get("view")).get("hash")));
+                    }
+                }
+                if (answeredView != null && answeredAt >= calls.size()) {
+                    modal = new Modal(answeredView, id, answeredHash);
+                }
+                return modal;
             }
             Thread.sleep(50);
         }

@@ -211,4 +211,26 @@ class ConversationRunnerStrictnessTest {
                     .hasMessageContaining("the modal has no field \"sytem\"");
         }
     }
+
+    @Test
+    void aChoiceInAModalIsSentOnlyFromAFieldThatDispatchesIt() throws Exception {
+        Conversation conversation = parse(HEAD + """
+                steps:
+                  - user: U0DANA
+                    types: /platform create-service
+                  - user: U0DANA
+                    chooses: {system: checkout}
+                """);
+        try (ConversationRunner runner = new ConversationRunner(conversation, tmp.resolve("chooses"))) {
+            assertThatThrownBy(runner::run).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("step 2 [user, chooses]: field system has no dispatch_action");
+        }
+        assertThatThrownBy(() -> parse(HEAD + """
+                steps:
+                  - user: U0DANA
+                    chooses: {system: checkout}
+                    typed: {service: api}
+                    submits: {service: api}
+                """)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step 1");
+    }
 }

@@ -20,27 +20,44 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for Slack's Web API on a loopback port (WireMock): answers {@code auth.test}, {@code chat.postMessage},
- * {@code chat.update}, {@code views.open} and response URLs the way Slack does, and records every call so a
- * conversation can read back what Paver posted. Each posted message gets a new {@code ts}.
+ * {@code chat.update}, {@code views.open}, {@code views.update} and response URLs the way Slack does, and records
+ * every call so a conversation can read back what Paver posted. Each posted message gets a new {@code ts}; each opened
+ * view an id and a hash, which {@code views.update} must name (else {@code hash_conflict}, as Slack answers when the
+ * view changed meanwhile) and which it renews.
  */
 public final class SlackStandIn implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One call Paver made. {@code ts} is the message's timestamp for posts, else the {@code ts} parameter. */
-    public record SlackCall(String method, Map<String, String> params, String ts) {
+    /**
+     * One call Paver made. {@code ts} is the message's timestamp for posts, else the {@code ts} parameter; {@code answer}
+     * what the stand-in answered ({@code ok}, {@code error}, {@code view} with its {@code id} and {@code hash}).
+     */
+    public record SlackCall(String method, Map<String, String> params, String ts, Map<String, Object> answer) {
         public String param(String name) {
             return params.getOrDefault(name, "");
         }
     }
 
     private final List<SlackCall> calls = new CopyOnWriteArrayList<>();
+    /** The current hash of each view opened, by view id. */
+    private final Map<String, String> viewHashes = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong(1_767_000_000_000L);
     private final WireMockServer server;
     private volatile String socketModeUrl = "";
     private final Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String tokenRefusal;
     private volatile long lastCallNanos = System.nanoTime();
+
+    /**
+     * Gives view {@code id} a new hash, as Slack does when it replaces a view on a {@code response_action: update}
+     * answer to its submission; returns it.
+     */
+    public String renewHash(String id) {
+        String hash = "h" + calls.size() + "r";
+        viewHashes.put(id, hash);
+        return hash;
+    }
 
     public SlackStandIn() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Recorder()));
@@ -162,12 +179,30 @@ public final class SlackStandIn implements AutoCloseable {
                     answer.put("text", params.getOrDefault("text", ""));
                 }
                 case "conversations.history", "conversations.replies" -> answer.put("messages", history(method, params));
-                case "views.open" -> answer.put("view", Map.of("id", "V0" + calls.size(), "type", "modal"));
+                case "views.open" -> {
+                    String id = "V0" + calls.size();
+                    viewHashes.put(id, "h" + calls.size());
+                    answer.put("view", Map.of("id", id, "type", "modal", "hash", viewHashes.get(id)));
+                }
+                case "views.update" -> {
+                    String id = params.getOrDefault("view_id", "");
+                    String hash = params.get("hash");
+                    if (!viewHashes.containsKey(id)) {
+                        answer.put("ok", false);
+                        answer.put("error", "not_found");
+                    } else if (hash != null && !hash.equals(viewHashes.get(id))) {
+                        answer.put("ok", false);
+                        answer.put("error", "hash_conflict");
+                    } else {
+                        viewHashes.put(id, "h" + calls.size());
+                        answer.put("view", Map.of("id", id, "type", "modal", "hash", viewHashes.get(id)));
+                    }
+                }
                 case "apps.connections.open" -> answer.put("url", socketModeUrl);
                 default -> {
                 }
             }
-            calls.add(new SlackCall(method, params, ts));
+            calls.add(new SlackCall(method, params, ts, answer));
             lastCallNanos = System.nanoTime();
             try {
                 return Response.Builder.like(response).but().body(JSON.writeValueAsString(answer)).build();

@@ -369,4 +369,131 @@ class ModalFactoryTest {
         assertThat(input(ModalFactory.modal(createService, payments, Map.of(), "C0PAYMENTS"), "system").getDispatchAction())
                 .as("a value nothing depends on is sent with the submission only").isNotEqualTo(Boolean.TRUE);
     }
+
+    @Test
+    void aTopLevelOneOfIsAChoiceOfItsTitlesThenTheChosenSchemasFields() {
+        Object page = new org.yaml.snakeyaml.Yaml().load("""
+                title: Source
+                oneOf:
+                  - title: From scratch
+                    properties: {language: {type: string, enum: [java, go]}}
+                  - title: From a repository
+                    properties: {repoUrl: {title: Repository, type: string}}
+                    required: [repoUrl]
+                """);
+        GoldenPath withOneOf = new GoldenPath("src", "Source", "", ParameterSchema.read(List.of(page)), List.of(),
+                Map.of(), List.of(), java.nio.file.Path.of("."));
+
+        View first = ModalFactory.modal(withOneOf, payments, Map.of(), "C0PAYMENTS");
+        StaticSelectElement choice = select(first, ParameterSchema.CHOICE);
+        assertThat(choice.getOptions()).extracting(o -> o.getText().getText()).containsExactly("From scratch", "From a repository");
+        assertThat(choice.getInitialOption().getValue()).as("the first choice, as the portal's form preselects it").isEqualTo("1");
+        assertThat(input(first, ParameterSchema.CHOICE).getDispatchAction()).isTrue();
+        assertThat(first.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly(ParameterSchema.CHOICE, "language");
+
+        View second = ModalFactory.modal(withOneOf, payments, Map.of(ParameterSchema.CHOICE, "2"), "C0PAYMENTS");
+        assertThat(second.getBlocks()).filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly(ParameterSchema.CHOICE, "repoUrl");
+        assertThat(select(second, ParameterSchema.CHOICE).getInitialOption().getValue()).isEqualTo("2");
+        assertThat(ModalFactory.modal(withOneOf, payments, Map.of("repoUrl", "acme/api"), "C0PAYMENTS").getBlocks())
+                .as("a command that typed the second choice's value opens on the second choice")
+                .filteredOn(InputBlock.class::isInstance).extracting(b -> ((InputBlock) b).getBlockId())
+                .containsExactly(ParameterSchema.CHOICE, "repoUrl");
+        assertThat(withOneOf.usage("/platform")).doesNotContain(ParameterSchema.CHOICE);
+    }
+
+    @Test
+    void catalogPickersOfferEntityRefsByNameAndAnOpenPickerTakesWhatIsTyped() {
+        GoldenPath pickers = withProperties("""
+                owner: {type: string, ui:field: OwnerPicker, ui:options: {allowedKinds: [Group], allowArbitraryValues: false}}
+                system: {type: string, ui:field: EntityPicker, ui:options: {catalogFilter: {kind: System}}}
+                name: {type: string, ui:field: EntityNamePicker}
+                """);
+        View view = ModalFactory.modal(pickers, payments, Map.of(), "C0PAYMENTS");
+        assertThat(select(view, "owner").getOptions()).extracting(OptionObject::getValue).contains("group:default/team-payments");
+        assertThat(select(view, "owner").getOptions()).extracting(o -> o.getText().getText()).contains("team-payments");
+        assertThat(input(view, "system").getElement()).as("allowArbitraryValues (Backstage's default) needs typing")
+                .isInstanceOf(com.slack.api.model.block.element.ExternalSelectElement.class);
+        assertThat(ModalFactory.suggestions(pickers.parameters().get("system"), payments, "check"))
+                .extracting(o -> o.getValue()).startsWith("system:default/check").contains("system:default/checkout");
+        assertThat(text(view, "name").getMaxLength()).isEqualTo(63);
+    }
+
+    private static GoldenPath twoPages() {
+        Object pages = new org.yaml.snakeyaml.Yaml().load("""
+                - title: Component
+                  required: [name]
+                  properties:
+                    name: {title: Name, type: string}
+                    note: {title: Note, type: string}
+                - title: Location
+                  properties:
+                    repoUrl: {title: Repository, type: string}
+                """);
+        return new GoldenPath("two", "Two pages", "", ParameterSchema.read(pages), List.of(), Map.of(), List.of(),
+                java.nio.file.Path.of("."));
+    }
+
+    private static List<String> fields(View view) {
+        return view.getBlocks().stream().filter(InputBlock.class::isInstance).map(b -> ((InputBlock) b).getBlockId()).toList();
+    }
+
+    @Test
+    void aListOfPagesIsOneModalStepPerPageWithNextUntilTheLast() {
+        GoldenPath two = twoPages();
+        View first = ModalFactory.modal(two, payments, Map.of(), "C0PAYMENTS");
+        assertThat(fields(first)).containsExactly("name", "note");
+        assertThat(first.getSubmit().getText()).isEqualTo("Next");
+        assertThat(first.getPrivateMetadata()).as("a first page without values carries the channel alone").isEqualTo("C0PAYMENTS");
+        assertThat(GsonFactory.createSnakeCase().toJson(first.getBlocks())).contains("Page 1 of 2: *Component*");
+
+        var next = new ModalFactory.Form("C0PAYMENTS", 1, Map.of("name", "api"));
+        View second = ModalFactory.page(two, payments, next.values(), next);
+        assertThat(fields(second)).containsExactly("repoUrl");
+        assertThat(second.getSubmit().getText()).isEqualTo("Start");
+        assertThat(ModalFactory.Form.read(second.getPrivateMetadata())).isEqualTo(next);
+
+        View typed = ModalFactory.modal(two, payments, Map.of("repoUrl", "acme/api"), "C0PAYMENTS");
+        assertThat(ModalFactory.Form.read(typed.getPrivateMetadata()).values())
+                .as("what the command typed for a later page goes along to prefill it").containsEntry("repoUrl", "acme/api");
+    }
+
+    @Test
+    void aPagesSubmissionReplacesItsOwnFieldsAndKeepsTheOtherPages() {
+        GoldenPath two = twoPages();
+        var form = new ModalFactory.Form("C0PAYMENTS", 0, Map.of("name", "old", "note", "cleared", "repoUrl", "acme/api"));
+        ViewSubmissionPayload submitted = submissionWith("""
+                {"name": {"value": {"type": "plain_text_input", "value": "api"}},
+                 "note": {"value": {"type": "plain_text_input", "value": null}}}
+                """);
+        assertThat(ModalFactory.values(two, form, submitted.getView().getState()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("name", "api", "repoUrl", "acme/api"));
+    }
+
+    @Test
+    void aFormLongerThanSlackKeepsDoesNotFit() {
+        assertThat(new ModalFactory.Form("C0PAYMENTS", 1, Map.of("description", "x".repeat(2900))).fits()).isTrue();
+        assertThat(new ModalFactory.Form("C0PAYMENTS", 1, Map.of("description", "x".repeat(3000))).fits()).isFalse();
+        assertThat(ModalFactory.Form.read("C0PAYMENTS")).isEqualTo(new ModalFactory.Form("C0PAYMENTS", 0, Map.of()));
+    }
+
+    @Test
+    void backShowsThePreviousPageAndKeepsWhatWasEnteredOnThisOne() {
+        GoldenPath two = twoPages();
+        var second = new ModalFactory.Form("C0PAYMENTS", 1, Map.of("name", "api", "note", "first"));
+        View page = ModalFactory.page(two, payments, second.values(), second);
+        assertThat(GsonFactory.createSnakeCase().toJson(page.getBlocks())).contains(ModalFactory.BACK_ACTION, "Back to page 1");
+        assertThat(GsonFactory.createSnakeCase().toJson(ModalFactory.modal(two, payments, Map.of(), "C0PAYMENTS").getBlocks()))
+                .as("the first page has nothing to go back to").doesNotContain(ModalFactory.BACK_ACTION);
+
+        ViewSubmissionPayload entered = submissionWith("""
+                {"repoUrl": {"value": {"type": "plain_text_input", "value": "acme/api"}}}
+                """);
+        View back = ModalFactory.back(two, payments, second, entered.getView().getState());
+        assertThat(fields(back)).containsExactly("name", "note");
+        assertThat(text(back, "name").getInitialValue()).isEqualTo("api");
+        assertThat(ModalFactory.Form.read(back.getPrivateMetadata())).isEqualTo(new ModalFactory.Form("C0PAYMENTS", 0,
+                Map.of("name", "api", "note", "first", "repoUrl", "acme/api")));
+    }
 }

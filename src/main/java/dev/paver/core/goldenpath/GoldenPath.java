@@ -44,8 +44,8 @@ public record GoldenPath(String id, String title, String description, ParameterS
             out.append(" <").append(positional.name()).append('>');
         }
         for (Parameter p : parameters.parameters()) {
-            if (p == positional || SecretParameters.isPlain(p)) {
-                continue; // a plain secret is given in the modal only, never typed
+            if (p == positional || SecretParameters.isPlain(p) || ParameterSchema.isChoice(p)) {
+                continue; // a plain secret is given in the modal only, never typed; a oneOf's choice follows from the flags
             }
             String value = p.enumValues().isEmpty() ? "<" + p.name() + ">" : String.join("|", p.enumValues());
             String flag = "--" + p.name() + " " + value;

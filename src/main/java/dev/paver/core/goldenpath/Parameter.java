@@ -1,6 +1,9 @@
 package dev.paver.core.goldenpath;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One template parameter, read from a {@code spec.parameters} page's {@code properties} (JSON Schema).
@@ -24,10 +27,12 @@ import java.util.List;
  *                     {@link #WIDGETS}); any other is shown as the type's usual input; null when none
  * @param enumNames    the labels of {@code enumValues}, in the same order (react-jsonschema-form's {@code enumNames},
  *                     which Backstage's form shows); empty when the values are their own labels
+ * @param uiOptions    Backstage's {@code ui:options} of the field (e.g. an {@code EntityPicker}'s {@code catalogFilter},
+ *                     see {@link EntityPickers}); empty when none
  */
 public record Parameter(String name, String title, String description, String type, List<String> enumValues,
                         String defaultValue, boolean required, Integer maxLength, String uiField, String convention,
-                        String uiWidget, List<String> enumNames) {
+                        String uiWidget, List<String> enumNames, Map<String, Object> uiOptions) {
 
     /** The {@code ui:widget} values that change Paver's modal; {@code password} is refused by the template check. */
     public static final List<String> WIDGETS = List.of("textarea", "radio", "checkboxes", "select", "hidden");
@@ -37,6 +42,15 @@ public record Parameter(String name, String title, String description, String ty
         enumNames = enumNames == null || enumNames.size() != enumValues.size() ? List.of() : List.copyOf(enumNames);
         description = description == null ? "" : description.strip();
         title = title == null || title.isBlank() ? name : title;
+        uiOptions = uiOptions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(uiOptions));
+    }
+
+    /** A parameter without {@code ui:options}. */
+    public Parameter(String name, String title, String description, String type, List<String> enumValues,
+                     String defaultValue, boolean required, Integer maxLength, String uiField, String convention,
+                     String uiWidget, List<String> enumNames) {
+        this(name, title, description, type, enumValues, defaultValue, required, maxLength, uiField, convention, uiWidget,
+                enumNames, Map.of());
     }
 
     /** The label of one of the parameter's values: its {@code enumNames} entry, else the value itself. */

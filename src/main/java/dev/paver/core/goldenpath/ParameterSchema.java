@@ -33,10 +33,38 @@ public final class ParameterSchema {
     private final List<Parameter> parameters;
     private final List<Parameter> always;
     private final List<Dependent> dependents;
-    private final List<Schema> pages;
+    private final List<Page> pages;
+    /** The page (from 0) of each of {@link #always}, in the same order. */
+    private final List<Integer> pageOf;
+    private final List<String> pageTitles;
 
-    private ParameterSchema(List<Parameter> always, List<Dependent> dependents, List<Schema> pages) {
+    /**
+     * One page's JSON Schema; for a page with a top-level {@code oneOf}, also one schema per choice (the page with only
+     * that choice) and the names of each choice's properties, so that a request that fits no choice is told what is
+     * wrong in the choice it was meant for.
+     */
+    private record Page(Schema schema, List<Schema> choices, List<Set<String>> names, String title) {
+    }
+
+    /**
+     * The name of the parameter that holds which choice of a page's top-level {@code oneOf} is filled in (followed by
+     * {@code -2}, {@code -3} for the oneOf of the second, third page). react-jsonschema-form shows such a {@code oneOf}
+     * as a select of the choices' {@code title}s (else "Option 1", "Option 2"), the first chosen, then the chosen
+     * schema's fields; its value ("1", "2", ...) is the form's, not the template's: it is never among the values a run
+     * gets ({@link #withDefaults}), and a slash command does not type it: the choice is the one whose parameters it gives
+     * ({@link #withChoices}).
+     */
+    public static final String CHOICE = "paver:one-of";
+
+    /** Whether {@code p} is the choice of a page's top-level {@code oneOf} ({@link #CHOICE}), not a template parameter. */
+    public static boolean isChoice(Parameter p) {
+        return p.name().equals(CHOICE) || p.name().startsWith(CHOICE + "-");
+    }
+
+    private ParameterSchema(List<Parameter> always, List<Integer> pageOf, List<Dependent> dependents, List<Page> pages) {
         this.always = List.copyOf(always);
+        this.pageOf = List.copyOf(pageOf);
+        this.pageTitles = pages.stream().map(Page::title).toList();
         this.dependents = List.copyOf(dependents);
         List<Parameter> all = new ArrayList<>(always);
         dependents.forEach(d -> d.parameters().stream().filter(p -> all.stream().noneMatch(a -> a.name().equals(p.name())))
@@ -78,7 +106,9 @@ public final class ParameterSchema {
                 : specParameters == null ? List.of() : List.of(specParameters);
         List<Parameter> parameters = new ArrayList<>();
         List<Dependent> dependents = new ArrayList<>();
-        List<Schema> schemas = new ArrayList<>();
+        List<Page> schemas = new ArrayList<>();
+        List<Integer> pageOf = new ArrayList<>();
+        int choices = 0;
         for (Object page : pageList) {
             if (!(page instanceof Map<?, ?> p)) {
                 throw new IllegalArgumentException("spec.parameters: each page must be an object");
@@ -93,11 +123,44 @@ public final class ParameterSchema {
             if (pageMap.get("dependencies") instanceof Map<?, ?> dependencies) {
                 dependencies.forEach((trigger, dependency) -> dependents.addAll(dependents(String.valueOf(trigger), dependency)));
             }
+            List<Schema> choiceSchemas = new ArrayList<>();
+            List<Set<String>> choiceNames = new ArrayList<>();
+            if (pageMap.get("oneOf") instanceof List<?> oneOf && !oneOf.isEmpty()) {
+                // a choice of which schema to fill: a select of their titles, the first chosen, then the chosen one's fields
+                String name = CHOICE + (choices++ == 0 ? "" : "-" + choices);
+                List<String> values = new ArrayList<>();
+                List<String> titles = new ArrayList<>();
+                for (int i = 0; i < oneOf.size(); i++) {
+                    Map<String, Object> choice = oneOf.get(i) instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
+                    values.add(String.valueOf(i + 1));
+                    titles.add(choice.get("title") instanceof String t && !t.isBlank() ? t : "Option " + (i + 1));
+                    List<String> choiceRequired = choice.get("required") instanceof List<?> r
+                            ? r.stream().map(String::valueOf).toList() : List.of();
+                    List<Parameter> asked = new ArrayList<>();
+                    Map<String, Object> props = choice.get("properties") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+                    props.forEach((n, prop) -> asked.add(parameter(n, (Map<String, Object>) prop, choiceRequired.contains(n))));
+                    dependents.add(new Dependent(name, List.of(values.get(i)), asked));
+                    Map<String, Object> only = new LinkedHashMap<>(pageMap);
+                    only.remove("oneOf");
+                    only.put("allOf", List.of(choice));
+                    JsonNode choiceSchema = JSON.valueToTree(only);
+                    strip(choiceSchema);
+                    choiceSchemas.add(FACTORY.getSchema(choiceSchema));
+                    choiceNames.add(new HashSet<>(props.keySet()));
+                }
+                String title = pageMap.get("title") instanceof String t && !t.isBlank() ? t : "Choose one";
+                parameters.add(new Parameter(name, title, pageMap.get("description") instanceof String d ? d : null,
+                        "string", values, "1", false, null, null, null, null, titles));
+            }
             JsonNode schema = JSON.valueToTree(pageMap);
             strip(schema);
-            schemas.add(FACTORY.getSchema(schema));
+            while (pageOf.size() < parameters.size()) {
+                pageOf.add(schemas.size());
+            }
+            schemas.add(new Page(FACTORY.getSchema(schema), choiceSchemas, choiceNames,
+                    pageMap.get("title") instanceof String t ? t.strip() : ""));
         }
-        return new ParameterSchema(parameters, dependents, schemas);
+        return new ParameterSchema(parameters, pageOf, dependents, schemas);
     }
 
     /** One property of a page as a parameter. */
@@ -122,7 +185,8 @@ public final class ParameterSchema {
         return new Parameter(name, (String) prop.get("title"), (String) prop.get("description"),
                 String.valueOf(type), enums, def == null ? null : String.valueOf(def), required,
                 maxLength instanceof Number n ? n.intValue() : null, (String) prop.get("ui:field"),
-                (String) prop.get("paver:convention"), (String) prop.get("ui:widget"), enumNames);
+                (String) prop.get("paver:convention"), (String) prop.get("ui:widget"), enumNames,
+                prop.get("ui:options") instanceof Map<?, ?> options ? (Map<String, Object>) options : Map.of());
     }
 
     /**
@@ -213,6 +277,13 @@ public final class ParameterSchema {
                         }
                     }
                     widgetProblems(e.getKey(), at, prop, out);
+                    if (i < pageList.size() - 1 && SecretParameters.PLAIN.equals(prop.get("paver:convention"))) {
+                        // the modal carries the values of a page to the next in the view's private_metadata, in Slack
+                        out.add(new Problem(at + "/paver:convention", "spec.parameters: property " + e.getKey()
+                                + " takes a secret value on page " + (i + 1) + " of " + pageList.size() + "; put it on the"
+                                + " last page, so that the value goes from the form straight to sealing and is never"
+                                + " carried from one page of the modal to the next"));
+                    }
                 }
             }
             JsonNode schema = JSON.valueToTree(pageMap);
@@ -332,9 +403,53 @@ public final class ParameterSchema {
      * @param values the values so far, by parameter name (defaults count when a parameter has none)
      */
     public List<Parameter> shown(Map<String, String> values) {
+        Map<String, String> chosen = withChoices(values);
         List<Parameter> out = new ArrayList<>();
         for (Parameter p : always) {
-            add(p, values, out);
+            add(p, chosen, out);
+        }
+        return out;
+    }
+
+    /** How many pages {@code spec.parameters} has (a page object counts as one); a modal shows one page at a time. */
+    public int pageCount() {
+        return pageTitles.size();
+    }
+
+    /** The {@code title} of page {@code page} (from 0), empty when it has none. */
+    public String pageTitle(int page) {
+        return pageTitles.get(page);
+    }
+
+    /**
+     * What page {@code page} (from 0) asks for with {@code values}: its own parameters, each followed by the dependents
+     * its value calls for, as {@link #shown(Map)} does for all pages.
+     */
+    public List<Parameter> shown(Map<String, String> values, int page) {
+        Map<String, String> chosen = withChoices(values);
+        List<Parameter> out = new ArrayList<>();
+        for (int i = 0; i < always.size(); i++) {
+            if (pageOf.get(i) == page) {
+                add(always.get(i), chosen, out);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code values} with the choice of each page's top-level {@code oneOf} ({@link #CHOICE}) filled in when it has none:
+     * the first choice one of whose parameters has a value (as a slash command gives them), else the first.
+     */
+    public Map<String, String> withChoices(Map<String, String> values) {
+        Map<String, String> out = new LinkedHashMap<>(values);
+        for (Parameter p : always) {
+            if (!isChoice(p) || !isBlank(values.get(p.name()))) {
+                continue;
+            }
+            String inferred = dependents.stream().filter(d -> d.trigger().equals(p.name()))
+                    .filter(d -> d.parameters().stream().anyMatch(q -> !isBlank(values.get(q.name()))))
+                    .map(d -> d.values().get(0)).findFirst().orElse(p.defaultValue());
+            out.put(p.name(), inferred);
         }
         return out;
     }
@@ -359,7 +474,7 @@ public final class ParameterSchema {
 
     /** The positional parameter of the slash command: the first required one. */
     public Parameter positional() {
-        return always.stream().filter(Parameter::required).findFirst().orElse(null);
+        return always.stream().filter(p -> p.required() && !isChoice(p)).findFirst().orElse(null);
     }
 
     /** Required parameters that have no value and no default. */
@@ -373,6 +488,9 @@ public final class ParameterSchema {
     public Map<String, Object> withDefaults(Map<String, String> values) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Parameter p : shown(values)) {
+            if (isChoice(p)) {
+                continue; // the form's choice, not a value of the template's
+            }
             String v = values.get(p.name());
             if (isBlank(v)) {
                 v = p.defaultValue();
@@ -393,8 +511,8 @@ public final class ParameterSchema {
     public List<Violation> validate(Map<String, Object> values) {
         List<Violation> out = new ArrayList<>();
         JsonNode instance = JSON.valueToTree(values);
-        for (Schema page : pages) {
-            for (Error m : page.validate(instance)) {
+        for (Page page : pages) {
+            for (Error m : errors(page, instance, values)) {
                 String name = m.getProperty() != null && m.getKeyword().equals("required") ? m.getProperty()
                         : m.getInstanceLocation().getNameCount() > 0 ? m.getInstanceLocation().getName(0) : null;
                 if (name == null && !dependents.isEmpty()) {
@@ -436,6 +554,28 @@ public final class ParameterSchema {
         return out;
     }
 
+    /**
+     * A page's errors for {@code instance}; when it fits none of its {@code oneOf} choices, the errors of the choice
+     * whose parameters it gives most of (the one the person filled), which name the fields and rules concerned.
+     */
+    private static List<Error> errors(Page page, JsonNode instance, Map<String, Object> values) {
+        List<Error> all = page.schema().validate(instance);
+        if (all.isEmpty() || page.choices().isEmpty()) {
+            return all;
+        }
+        int best = 0;
+        long most = -1;
+        for (int i = 0; i < page.names().size(); i++) {
+            long given = page.names().get(i).stream().filter(values::containsKey).count();
+            if (given > most) {
+                most = given;
+                best = i;
+            }
+        }
+        List<Error> chosen = page.choices().get(best).validate(instance);
+        return chosen.isEmpty() ? all : chosen;
+    }
+
     /** Backstage's field extension for a repository location: its value is {@code host?owner=o&repo=r}. */
     public static final String REPO_URL_PICKER = "RepoUrlPicker";
 
@@ -465,6 +605,11 @@ public final class ParameterSchema {
     private static Object typed(Parameter p, String v) {
         if (REPO_URL_PICKER.equals(p.uiField()) && "string".equals(p.type())) {
             return repoUrl(v);
+        }
+        if (EntityPickers.storesRef(p) && "string".equals(p.type())) {
+            // a name typed in a command, as Backstage's picker completes it: group:default/<name>
+            String ref = EntityPickers.ref(p, v);
+            return ref == null ? v.strip() : ref;
         }
         return switch (p.type()) {
             case "integer" -> {

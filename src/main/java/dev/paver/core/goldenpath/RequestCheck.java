@@ -109,6 +109,10 @@ public final class RequestCheck {
             if (raw instanceof String s && !SecretParameters.isSecret(p)) {
                 checkText(p, s).ifPresent(v -> byParameter.putIfAbsent(p.name(), v));
             }
+            if (raw instanceof String s && !byParameter.containsKey(p.name())) {
+                // a catalog picker's entity ref, an EntityNamePicker's name: checked again, whatever the form offered
+                EntityPickers.check(p, s, catalog).ifPresent(v -> byParameter.put(p.name(), v));
+            }
             if (raw == null || p.convention() == null || byParameter.containsKey(p.name())) {
                 continue;
             }
