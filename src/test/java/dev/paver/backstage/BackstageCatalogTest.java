@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +39,7 @@ class BackstageCatalogTest {
     private BackstageCatalogStandIn backstage;
     private Path tokenFile;
     private final List<LogRecord> logged = new ArrayList<>();
+    private Level levelBefore;
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -63,12 +65,18 @@ class BackstageCatalogTest {
         backstage.add("Component", "portal-only", "e1", Map.of("system", "checkout", "owner", "team-payments"));
         tokenFile = tmp.resolve("backstage-token");
         Files.writeString(tokenFile, TOKEN + "\n");
-        Logger.getLogger(CatalogSource.class.getName()).addHandler(capture);
+        // a Spring Boot started earlier in this JVM may have set the JUL levels from its own logging settings
+        Logger logger = Logger.getLogger(CatalogSource.class.getName());
+        levelBefore = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        logger.addHandler(capture);
     }
 
     @AfterEach
     void stop() {
-        Logger.getLogger(CatalogSource.class.getName()).removeHandler(capture);
+        Logger logger = Logger.getLogger(CatalogSource.class.getName());
+        logger.removeHandler(capture);
+        logger.setLevel(levelBefore);
         backstage.close();
     }
 
