@@ -488,7 +488,7 @@ public final class GitHubStandIn implements AutoCloseable {
     /** What deploy/github-app-manifest.yaml asks for. */
     private static ObjectNode permissions() {
         return JSON.createObjectNode().put("administration", "write").put("contents", "write").put("metadata", "read")
-                .put("pull_requests", "write").put("workflows", "write");
+                .put("pull_requests", "write").put("workflows", "write").put("checks", "read").put("statuses", "read");
     }
 
     /** GitHub's limits for this request; null when it may go on. Counts it. */
