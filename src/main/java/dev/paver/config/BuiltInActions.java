@@ -87,7 +87,7 @@ public final class BuiltInActions {
                 new DescribeRepositoryAction(repositories),
                 new PreviewAction(repositories), new PublishPullRequestAction(repositories),
                 new AwaitMergeAction(repositories, ports.mergeReminder(), ports.abandonAfter(),
-                        ports.mergePolicies(), ports.checkInterval()), new AwaitSyncAction(ports.deployments(), repositories),
+                        ports.mergePolicies(), ports.checkInterval(), ports.audit()), new AwaitSyncAction(ports.deployments(), repositories),
                 new PromotionAction(repositories), new DecommissionAction(repositories), new RotateSealedSecretAction(repositories),
                 new ApprovalAction(ports.approvals(), repositories),
                 new MergePullRequestAction(repositories, ports.audit()),

@@ -1,6 +1,8 @@
 package dev.paver.core.action;
 
 import dev.paver.core.approval.MergePolicies;
+import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.audit.AuditLog;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.goldenpath.StepSpec;
 import dev.paver.core.report.Link;
@@ -57,6 +59,7 @@ public final class AwaitMergeAction implements Action {
     private final Duration abandonAfter;
     private final MergePolicies policies;
     private final Duration checkInterval;
+    private final AuditLog audit;
 
     /** With the default times ({@link #REMIND_AFTER}, {@link #ABANDON_AFTER}). */
     public AwaitMergeAction(RepositoryPort repositories) {
@@ -78,6 +81,16 @@ public final class AwaitMergeAction implements Action {
      */
     public AwaitMergeAction(RepositoryPort repositories, Duration remindAfter, Duration abandonAfter,
                             MergePolicies policies, Duration checkInterval) {
+        this(repositories, remindAfter, abandonAfter, policies, checkInterval, null);
+    }
+
+    /**
+     * As {@link #AwaitMergeAction(RepositoryPort, Duration, Duration, MergePolicies, Duration)}, with every merge
+     * Paver makes by policy written to {@code audit} (actor {@code paver}, action {@code merge}, the policy in the
+     * detail); null: not audited.
+     */
+    public AwaitMergeAction(RepositoryPort repositories, Duration remindAfter, Duration abandonAfter,
+                            MergePolicies policies, Duration checkInterval, AuditLog audit) {
         if (remindAfter.isNegative() || remindAfter.isZero() || abandonAfter.compareTo(remindAfter) <= 0) {
             throw new IllegalArgumentException("paver.runs.merge-reminder must be positive and less than "
                     + "paver.runs.abandon-after, got " + remindAfter + " and " + abandonAfter);
@@ -90,6 +103,7 @@ public final class AwaitMergeAction implements Action {
         this.abandonAfter = abandonAfter;
         this.policies = policies;
         this.checkInterval = checkInterval;
+        this.audit = audit;
     }
 
     /** The wake key of a pull request, used by webhooks and pollers too. */
@@ -165,6 +179,10 @@ public final class AwaitMergeAction implements Action {
                         lookAgain = true;
                     } else if (!pending) {
                         RepositoryPort.MergeState.Merged merged = repositories.merge(pr, head, message);
+                        if (audit != null) {
+                            audit.append(new AuditEntry(now, "paver", "merge", subject(ctx), ctx.runId(), "PAVER",
+                                    repository + " " + pr.describe() + " at " + merged.revision() + ", " + why));
+                        }
                         return new ActionResult.Done(Map.of("revision", merged.revision(), "mergedBy",
                                 merged.mergedBy() == null ? "" : merged.mergedBy()),
                                 "merged by policy at " + Message.shortSha(merged.revision()),
@@ -197,6 +215,14 @@ public final class AwaitMergeAction implements Action {
                 + (failing ? " (a check fails)" : pending ? " (checks pending)" : "")
                 + (policy.isPresent() && !failing ? ", by policy" : "");
         return new ActionResult.Waiting(waitKey(repository, branch), detail, milestones, wakeAt);
+    }
+
+    /** {@code {domain}-{env}-{service}} where the run names a service, else {@code {domain}/{env}}. */
+    private static String subject(ActionContext ctx) {
+        Object domain = ctx.request().platform().get("domain");
+        Object service = ctx.request().parameters().get("service");
+        String env = ctx.text("environment");
+        return service == null ? domain + "/" + env : domain + "-" + env + "-" + service;
     }
 
     /**

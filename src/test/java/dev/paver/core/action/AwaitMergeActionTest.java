@@ -3,6 +3,8 @@ package dev.paver.core.action;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paver.core.approval.MergePolicies;
+import dev.paver.core.audit.AuditEntry;
+import dev.paver.core.audit.AuditLog;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.goldenpath.StepSpec;
@@ -15,9 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** {@code paver:await-merge} with checks and merge policies, against a git host held in memory. */
@@ -102,6 +106,33 @@ class AwaitMergeActionTest {
     }
 
     private final Host host = new Host();
+    private final List<AuditEntry> audited = new ArrayList<>();
+
+    private final class Audit implements AuditLog {
+        @Override
+        public void append(AuditEntry entry) {
+            audited.add(entry);
+        }
+
+        @Override
+        public List<AuditEntry> recent(Collection<String> subjects, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<AuditEntry> recentBy(String actor, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<AuditEntry> recentIn(String domain, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public void export(Instant since, Consumer<AuditEntry> sink) {
+        }
+    }
 
     private ActionResult await(String goldenPath, String environment, boolean gate) {
         List<StepSpec> steps = new ArrayList<>();
@@ -114,9 +145,9 @@ class AwaitMergeActionTest {
                 "branchName", "paver/r1/publish-gitops", "pullRequestNumber", "3",
                 "remoteUrl", "https://github.com/acme/payments-gitops/pull/3", "headSha", HEAD));
         input.put("environment", environment);
-        RunRequest request = new RunRequest(goldenPath, Map.of(), Map.of("domain", "payments"), "U0DANA",
+        RunRequest request = new RunRequest(goldenPath, Map.of("service", "api"), Map.of("domain", "payments"), "U0DANA",
                 RunRequest.Origin.TYPED, "C0PAYMENTS");
-        return new AwaitMergeAction(host, Duration.ofDays(2), Duration.ofDays(14), DEV_AND_STAGING, Duration.ofSeconds(15))
+        return new AwaitMergeAction(host, Duration.ofDays(2), Duration.ofDays(14), DEV_AND_STAGING, Duration.ofSeconds(15), new Audit())
                 .execute(new ActionContext("r1", "await-merge", NOW, NOW, request, path, input, new LinkedHashMap<>(),
                         Clock.fixed(NOW, ZoneOffset.UTC)));
     }
@@ -136,6 +167,12 @@ class AwaitMergeActionTest {
         assertThat(host.merges).isOne();
         assertThat(texts(result)).singleElement().asString()
                 .contains("merged by policy (create-service in dev, staging): gate passed, checks green");
+        assertThat(audited).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("paver");
+            assertThat(e.action()).isEqualTo("merge");
+            assertThat(e.subject()).isEqualTo("payments-dev-api");
+            assertThat(e.detail()).contains("payments-gitops pull request #3", "merged by policy");
+        });
     }
 
     @Test
@@ -176,6 +213,7 @@ class AwaitMergeActionTest {
         ActionResult again = await("create-service", "dev", true);
 
         assertThat(host.merges).isZero();
+        assertThat(audited).isEmpty();
         assertThat(host.autoMergeEnabled).as("auto-merge is not enabled while a check fails").isFalse();
         assertThat(first).isInstanceOf(ActionResult.Waiting.class);
         assertThat(first.milestones()).singleElement().satisfies(m -> {
