@@ -707,6 +707,36 @@ public final class GitHubRepositories implements RepositoryPort {
         });
     }
 
+    /**
+     * GraphQL {@code disablePullRequestAutoMerge}, sent only when the pull request (read first, conditionally) has
+     * auto-merge enabled.
+     */
+    @Override
+    public boolean disableAutoMerge(PullRequest pullRequest) {
+        if (connector == null || authorization == null) {
+            return false;
+        }
+        String what = pullRequest.describe() + " of " + fullName(pullRequest.repository());
+        return call("disabling auto-merge of " + what, () -> {
+            GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
+            Optional<GHPullRequest> found = readPullRequest(repo, pullRequest);
+            if (found.isEmpty() || found.get().getAutoMerge() == null || found.get().isMerged()) {
+                return false;
+            }
+            admit();
+            ObjectNode body = JSON.createObjectNode();
+            body.put("query", "mutation($id: ID!) { disablePullRequestAutoMerge(input: {pullRequestId: $id})"
+                    + " { pullRequest { number } } }");
+            body.putObject("variables").put("id", found.get().getNodeId());
+            JsonNode errors = graphql(body).path("errors");
+            if (errors.isArray() && !errors.isEmpty()) {
+                throw new RepositoryException("GitHub refused to disable auto-merge of " + what + ": "
+                        + errors.get(0).path("message").asText(""));
+            }
+            return true;
+        });
+    }
+
     /** POSTs a GraphQL request to the API's GraphQL endpoint; its JSON answer. */
     private JsonNode graphql(ObjectNode body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);

@@ -75,7 +75,8 @@ import java.util.regex.Pattern;
  *       green ("Required status check ... is expected/failing") or when {@link #requireApprovingReview} was set;
  *       else a merge commit on the base branch (the head's files when the head contains the base, else the base's
  *       files with the head's over them), {@code merged_by} {@value #MERGER}.</li>
- *   <li>{@code POST /graphql} with {@code enablePullRequestAutoMerge} ({@code pullRequestId} the pull request's
+ *   <li>{@code POST /graphql} with {@code enablePullRequestAutoMerge} or {@code disablePullRequestAutoMerge}
+ *       ({@code pullRequestId} the pull request's
  *       {@code node_id}): refused with GitHub's messages when the repository does not allow auto-merge
  *       ({@link #allowAutoMerge}, off by default as on GitHub) or the pull request can be merged now ("clean
  *       status"); else recorded in the pull request's {@code auto_merge}, and the pull request is merged, as by the
@@ -636,15 +637,25 @@ public final class GitHubStandIn implements AutoCloseable {
         return new Answer(404, error("Not Found (no such endpoint in the GitHub stand-in: " + method + " " + path + ")"));
     }
 
-    /** {@code enablePullRequestAutoMerge} only; GitHub answers GraphQL errors with 200 and an {@code errors} list. */
+    /**
+     * {@code enablePullRequestAutoMerge} and {@code disablePullRequestAutoMerge} only; GitHub answers GraphQL errors
+     * with 200 and an {@code errors} list.
+     */
     private Answer graphql(JsonNode body) {
         String query = body.path("query").asText("");
-        if (!query.contains("enablePullRequestAutoMerge")) {
-            return ok("{\"errors\":[{\"message\":\"the GitHub stand-in knows only enablePullRequestAutoMerge\"}]}");
+        boolean disable = query.contains("disablePullRequestAutoMerge");
+        if (!query.contains("enablePullRequestAutoMerge") && !disable) {
+            return ok("{\"errors\":[{\"message\":\"the GitHub stand-in knows only enablePullRequestAutoMerge and"
+                    + " disablePullRequestAutoMerge\"}]}");
         }
         String id = body.path("variables").path("id").asText("");
         for (Repo repo : repos.values()) {
             for (ObjectNode pr : repo.pulls) {
+                if (pr.path("node_id").asText().equals(id) && disable) {
+                    pr.putNull("auto_merge");
+                    return ok("{\"data\":{\"disablePullRequestAutoMerge\":{\"pullRequest\":{\"number\":"
+                            + pr.path("number").asInt() + "}}}}");
+                }
                 if (pr.path("node_id").asText().equals(id)) {
                     return repo.enableAutoMerge(pr, body.path("variables").path("head").asText(""),
                             body.path("variables").path("headline").asText(""));

@@ -112,6 +112,20 @@ class GitHubChecksAndMergeTest {
     }
 
     @Test
+    void autoMergeIsWithdrawnOnRequestAndThenNothingIsMerged() {
+        github.allowAutoMerge("payments-gitops", true);
+        github.check("payments-gitops", "validate-conventions", CheckKind.CHECK_RUN, true, Duration.ofSeconds(30));
+        PullRequest pr = open();
+        assertThat(paver.disableAutoMerge(pr)).as("not enabled: nothing to withdraw").isFalse();
+        assertThat(paver.enableAutoMerge(pr, pr.headSha(), "Merge by policy")).isTrue();
+
+        assertThat(paver.disableAutoMerge(pr)).isTrue();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(paver.mergeState(pr)).isInstanceOf(MergeState.Open.class);
+        assertThat(github.pullRequest("payments-gitops", pr.number()).path("auto_merge").isNull()).isTrue();
+    }
+
+    @Test
     void aRepositoryThatDoesNotAllowAutoMergeOrAPullRequestMergeableNowIsLeftToPaversOwnMerge() {
         github.check("payments-gitops", "validate-conventions", CheckKind.CHECK_RUN, true, Duration.ofSeconds(30));
         PullRequest pr = open();

@@ -39,7 +39,7 @@ import java.util.Optional;
  * one (the gate, which passed since the run got here) and the head is still the one Paver pushed, Paver merges the
  * pull request itself: it enables the host's auto-merge (GitHub merges once its required checks are green) where the
  * repository allows it, else it merges ({@link RepositoryPort#merge}) once every check is green. Never while a check
- * fails, never in the production environment. A refusal of the host (branch protection) is said once, and the run
+ * fails (an auto-merge enabled before is withdrawn then), never in the production environment. A refusal of the host (branch protection) is said once, and the run
  * keeps waiting for a person.
  */
 public final class AwaitMergeAction implements Action {
@@ -160,6 +160,9 @@ public final class AwaitMergeAction implements Action {
             }
         }
         boolean lookAgain = pending;
+        if (policy.isPresent() && failing) {
+            repositories.disableAutoMerge(pr); // GitHub's auto-merge waits only for the required checks
+        }
         if (policy.isPresent() && !failing) {
             String why = "merged by policy (" + policy.get().describe() + "): gate passed, "
                     + (checks.isEmpty() ? "no checks to wait for" : "checks green");

@@ -144,6 +144,18 @@ public interface RepositoryPort {
     }
 
     /**
+     * Withdraws the host's auto-merge of the pull request, if it is enabled ({@link #enableAutoMerge}): what Paver does
+     * when a check fails, since GitHub's auto-merge waits only for the checks branch protection requires. Nothing to
+     * do where the host has no auto-merge, or it is not enabled.
+     *
+     * @return true when this call withdrew it
+     * @throws RepositoryException not permanent when the host fails or cannot be reached; permanent when it refuses
+     */
+    default boolean disableAutoMerge(PullRequest pullRequest) {
+        return false;
+    }
+
+    /**
      * One check of a pull request's head.
      *
      * @param name  the check run's name or the commit status's context, e.g. {@code validate-conventions}

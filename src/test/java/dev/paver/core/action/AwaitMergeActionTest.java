@@ -60,6 +60,13 @@ class AwaitMergeActionTest {
         }
 
         @Override
+        public boolean disableAutoMerge(PullRequest pullRequest) {
+            boolean was = autoMergeEnabled;
+            autoMergeEnabled = false;
+            return was;
+        }
+
+        @Override
         public MergeState.Merged merge(PullRequest pullRequest, String expectedHead, String message) {
             if (refusal != null) {
                 throw new RepositoryException(refusal);
@@ -223,6 +230,20 @@ class AwaitMergeActionTest {
         });
         // the engine posts a milestone once per key: the same key again says nothing new
         assertThat(again.milestones()).extracting(Milestone::key).containsExactly("check-failed:validate-conventions:" + HEAD);
+    }
+
+    @Test
+    void anAutoMergeEnabledBeforeIsWithdrawnWhenACheckFails() {
+        host.autoMergeAllowed = true;
+        host.checks.add(new RepositoryPort.Check("build", RepositoryPort.CheckState.PENDING, ""));
+        await("create-service", "dev", true);
+        assertThat(host.autoMergeEnabled).isTrue();
+
+        host.checks.set(0, new RepositoryPort.Check("build", RepositoryPort.CheckState.FAILURE, "https://ci/3"));
+        ActionResult result = await("create-service", "dev", true);
+
+        assertThat(host.autoMergeEnabled).as("GitHub would merge once only the required checks pass").isFalse();
+        assertThat(texts(result)).singleElement().asString().contains("Check build failed");
     }
 
     @Test
