@@ -142,8 +142,9 @@ public final class AwaitMergeAction implements Action {
                     + "Paver does not follow it any more, or close it; ask again for a new one.", List.of(), RunState.ABANDONED);
         }
         List<Milestone> milestones = new ArrayList<>();
-        String head = ((RepositoryPort.MergeState.Open) state).headSha();
-        List<RepositoryPort.Check> checks = head == null || head.isBlank() ? List.of() : repositories.checks(pr, head);
+        String open = ((RepositoryPort.MergeState.Open) state).headSha();
+        String head = open == null ? "" : open;
+        List<RepositoryPort.Check> checks = head.isBlank() ? List.of() : repositories.checks(pr, head);
         Optional<MergePolicies.Policy> policy = policy(ctx);
         boolean failing = false;
         boolean pending = false;
