@@ -167,7 +167,7 @@ public final class AwaitMergeAction implements Action {
         if (policy.isPresent() && !failing) {
             String why = "merged by policy (" + policy.get().describe() + "): gate passed, "
                     + (checks.isEmpty() ? "no checks to wait for" : "checks green");
-            if (!head.equals(pr.headSha())) {
+            if (head.isBlank() || !head.equals(pr.headSha())) {
                 milestones.add(new Milestone("policy-head:" + head, capitalize(pr.describe()) + " in " + repository
                         + " has commits the gate did not check (head " + Message.shortSha(head) + ", Paver pushed "
                         + Message.shortSha(pr.headSha()) + "), so Paver does not merge it by policy; it waits for a person.",
