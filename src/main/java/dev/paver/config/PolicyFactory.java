@@ -48,7 +48,7 @@ public final class PolicyFactory {
         try {
             return new MergePolicies(policies, conventions.productionEnvironment());
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("paver.merge." + e.getMessage(), e);
+            throw new InvalidSettingException("paver.merge." + e.getMessage());
         }
     }
 

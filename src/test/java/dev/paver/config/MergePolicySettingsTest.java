@@ -6,10 +6,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.paver.core.convention.Conventions;
 import java.time.Duration;
 import java.util.List;
+import dev.paver.PaverApplication;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** {@code paver.merge.*}: what is read, and a policy naming production or an unknown environment stopping the start. */
 class MergePolicySettingsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aPolicyNamingProdStopsTheStartNamingTheKey() {
+        String[] args = {"--server.port=0", "--server.address=127.0.0.1", "--paver.slack.bot-token=xoxb-test",
+                "--paver.slack.signing-secret=secret", "--paver.slack.api-url=http://127.0.0.1:1/api/",
+                "--paver.git.local-root=" + tmp.resolve("git"), "--paver.git.work-dir=" + tmp.resolve("git-work"),
+                "--spring.datasource.url=jdbc:h2:file:" + tmp.resolve("db/paver"), "--logging.level.root=OFF",
+                "--paver.kubernetes.enabled=false", "--paver.merge.policies[0].golden-path=promote",
+                "--paver.merge.policies[0].environments=staging,prod"};
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(PaverApplication.class).run(args))
+                .rootCause().isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("paver.merge.policies[0].environments names prod, the production environment")
+                .hasMessageContaining("production keeps four eyes");
+    }
 
     private static PaverProperties.Merge merge(PaverProperties.MergePolicy... policies) {
         return new PaverProperties.Merge(List.of(policies), Duration.ofSeconds(15));
