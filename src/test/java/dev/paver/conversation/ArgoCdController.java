@@ -145,16 +145,17 @@ public final class ArgoCdController implements AutoCloseable {
         }
     }
 
-    /** Whether the object carries the annotation; removes it (a JSON merge patch with null), as Argo CD does. */
+    /** Whether the object carries the annotation; removes it (a JSON patch), as Argo CD does. */
     private boolean takeAnnotation(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name,
                                    String annotation) {
         var resource = client.genericKubernetesResources(kind).inNamespace(namespace).withName(name);
         GenericKubernetesResource object = resource.get();
         if (object == null || object.getMetadata().getAnnotations() == null
-                || !object.getMetadata().getAnnotations().containsKey(annotation)) {
+                || object.getMetadata().getAnnotations().get(annotation) == null) {
             return false;
         }
-        resource.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + annotation + "\":null}}}");
+        resource.patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
+                + annotation.replace("~", "~0").replace("/", "~1") + "\"}]");
         return true;
     }
 
