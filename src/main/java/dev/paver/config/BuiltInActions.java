@@ -36,6 +36,7 @@ import dev.paver.core.action.RotateSealedSecretAction;
 import dev.paver.core.action.SyncApplicationAction;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.approval.Approvals;
+import dev.paver.core.approval.MergePolicies;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.goldenpath.TemplateRenderer;
@@ -61,16 +62,20 @@ public final class BuiltInActions {
      * @param failOnError {@code paver.crossplane.fail-on-error}
      * @param mergeReminder {@code paver.runs.merge-reminder}
      * @param abandonAfter  {@code paver.runs.abandon-after}
+     * @param mergePolicies {@code paver.merge.policies}
+     * @param checkInterval {@code paver.merge.check-interval}
      */
     public record Ports(TemplateRenderer renderer, ManifestRules rules, RepositoryPort repositories,
                         DeploymentPort deployments, Approvals approvals, AccessPort access, GrantStore grants,
                         AccessPolicy accessPolicy, AuditLog audit, IdentityPort identities, ProvisioningPort provisioning,
-                        Duration slowAfter, boolean failOnError, Duration mergeReminder, Duration abandonAfter) {
+                        Duration slowAfter, boolean failOnError, Duration mergeReminder, Duration abandonAfter,
+                        MergePolicies mergePolicies, Duration checkInterval) {
 
         /** No ports at all: actions built from it only tell their id, and may not be executed. */
         static Ports none() {
             return new Ports(null, null, null, null, null, null, null, null, null, null, null, AwaitReadyAction.SLOW, false,
-                    AwaitMergeAction.REMIND_AFTER, AwaitMergeAction.ABANDON_AFTER);
+                    AwaitMergeAction.REMIND_AFTER, AwaitMergeAction.ABANDON_AFTER, MergePolicies.none("prod"),
+                    AwaitMergeAction.CHECK_INTERVAL);
         }
     }
 
@@ -81,7 +86,8 @@ public final class BuiltInActions {
                 new CheckFreeAction(repositories), new CreateRepositoryAction(repositories),
                 new DescribeRepositoryAction(repositories),
                 new PreviewAction(repositories), new PublishPullRequestAction(repositories),
-                new AwaitMergeAction(repositories, ports.mergeReminder(), ports.abandonAfter()), new AwaitSyncAction(ports.deployments(), repositories),
+                new AwaitMergeAction(repositories, ports.mergeReminder(), ports.abandonAfter(),
+                        ports.mergePolicies(), ports.checkInterval(), ports.audit()), new AwaitSyncAction(ports.deployments(), repositories),
                 new PromotionAction(repositories), new DecommissionAction(repositories), new RotateSealedSecretAction(repositories),
                 new ApprovalAction(ports.approvals(), repositories),
                 new MergePullRequestAction(repositories, ports.audit()),

@@ -141,7 +141,8 @@ public class CoreConfiguration {
         List<Action> all = new ArrayList<>(BuiltInActions.create(new BuiltInActions.Ports(renderer,
                 new ManifestRules(conventions, manifestSchemas, overlayBuilder), repositories, deployments, approvals, access, grants,
                 accessPolicy, audit, identities, provisioning, properties.crossplane().slowAfter(),
-                properties.crossplane().failOnError(), properties.runs().mergeReminder(), properties.runs().abandonAfter())));
+                properties.crossplane().failOnError(), properties.runs().mergeReminder(), properties.runs().abandonAfter(),
+                PolicyFactory.merge(properties.merge(), conventions), PolicyFactory.checkInterval(properties.merge()))));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }

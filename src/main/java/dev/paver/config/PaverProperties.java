@@ -24,7 +24,31 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
                               @DefaultValue SealedSecrets sealedSecrets, @DefaultValue Crossplane crossplane,
                               @DefaultValue Memory memory, @DefaultValue Audit audit,
                               @DefaultValue Notifications notifications,
+                              @DefaultValue Merge merge,
                               @DefaultValue("allow") String embeddedDefaults) {
+
+    /**
+     * Merge policies: where Paver merges its own pull request once the conventions gate passed and the pull
+     * request's checks are green (GitHub's auto-merge where the repository allows it), instead of waiting for a
+     * person. None by default. A policy naming the production environment is refused at start: production keeps four
+     * eyes.
+     *
+     * @param policies      each with {@code golden-path}, {@code environments} and optionally {@code domains}
+     * @param checkInterval how often a waiting pull request whose checks are pending (or that a policy merges through
+     *                      auto-merge) is looked at again; at least 1s
+     */
+    public record Merge(List<MergePolicy> policies, @DefaultValue("15s") Duration checkInterval) {
+    }
+
+    /**
+     * One merge policy.
+     *
+     * @param goldenPath   a golden path id, e.g. {@code create-service}
+     * @param environments environments of the conventions, not the production one, e.g. {@code [dev, staging]}
+     * @param domains      optional: only runs of these domains; empty: every domain
+     */
+    public record MergePolicy(String goldenPath, List<String> environments, List<String> domains) {
+    }
 
     /**
      * The noise budget: how much of a run's thread each channel gets, and the daily digest of what was held back

@@ -2,6 +2,7 @@ package dev.paver.git;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.report.Times;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +26,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Cache;
 import okhttp3.OkHttpClient;
+import org.kohsuke.github.GHCheckRun;
 import org.kohsuke.github.GHCommit;
+import org.kohsuke.github.GHCommitStatus;
 import org.kohsuke.github.GHCompare;
 import org.kohsuke.github.GHException;
 import org.kohsuke.github.GHFileNotFoundException;
@@ -46,6 +49,9 @@ import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.HttpException;
 import org.kohsuke.github.authorization.AuthorizationProvider;
 import org.kohsuke.github.authorization.ImmutableAuthorizationProvider;
+import org.kohsuke.github.connector.GitHubConnector;
+import org.kohsuke.github.connector.GitHubConnectorRequest;
+import org.kohsuke.github.connector.GitHubConnectorResponse;
 import org.kohsuke.github.extras.okhttp3.OkHttpGitHubConnector;
 
 /**
@@ -74,6 +80,9 @@ public final class GitHubRepositories implements RepositoryPort {
     private final String defaultBranch;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final GitHubLimits limits;
+    /** The transport of {@link #github} (paced, cached), for GraphQL requests github-api does not make; null: none */
+    private final GitHubConnector connector;
+    private final AuthorizationProvider authorization;
     /** repository and directory to the files read at a default-branch head: read again only when the head moved */
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
 
@@ -94,10 +103,17 @@ public final class GitHubRepositories implements RepositoryPort {
     }
 
     private GitHubRepositories(GitHub github, String owner, String defaultBranch, GitHubLimits limits) {
+        this(github, owner, defaultBranch, limits, null, null);
+    }
+
+    private GitHubRepositories(GitHub github, String owner, String defaultBranch, GitHubLimits limits,
+                               GitHubConnector connector, AuthorizationProvider authorization) {
         this.github = github;
         this.owner = owner;
         this.defaultBranch = defaultBranch;
         this.limits = limits;
+        this.connector = connector;
+        this.authorization = authorization;
     }
 
     /**
@@ -149,12 +165,13 @@ public final class GitHubRepositories implements RepositoryPort {
             if (cacheDirectory != null) {
                 http.cache(new Cache(cacheDirectory.toFile(), CACHE_BYTES));
             }
+            GitHubConnector connector = new PacedGitHubConnector(new OkHttpGitHubConnector(http.build()), limits, registry);
             GitHub github = new GitHubBuilder().withEndpoint(apiUrl).withAuthorizationProvider(authorization)
-                    .withConnector(new PacedGitHubConnector(new OkHttpGitHubConnector(http.build()), limits, registry))
+                    .withConnector(connector)
                     .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
                     .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
                     .build();
-            return new GitHubRepositories(github, organization, defaultBranch, limits);
+            return new GitHubRepositories(github, organization, defaultBranch, limits, connector, authorization);
         } catch (IOException | RuntimeException e) {
             throw new RepositoryException("cannot set up the GitHub client for " + apiUrl + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); check paver.github.api-url", e);
@@ -596,6 +613,150 @@ public final class GitHubRepositories implements RepositoryPort {
             return new MergeState.Closed();
         }
         return new MergeState.Open(pr.getHead().getSha());
+    }
+
+    /**
+     * The check runs ("List check runs for a Git reference", {@code filter=latest}) and commit statuses ("List commit
+     * statuses for a reference", newest first: the newest per context counts) of {@code headSha}, one per name (a
+     * check run wins over a status of the same name). Both reads are conditional (ETag): while nothing changed they
+     * cost no rate limit.
+     */
+    @Override
+    public List<Check> checks(PullRequest pullRequest, String headSha) {
+        return call("reading the checks of " + pullRequest.describe() + " of " + fullName(pullRequest.repository()), () -> {
+            GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
+            Map<String, Check> byName = new java.util.LinkedHashMap<>();
+            for (GHCheckRun run : repo.getCheckRuns(headSha).withPageSize(100)) {
+                String url = run.getHtmlUrl() != null ? run.getHtmlUrl().toString()
+                        : run.getDetailsUrl() == null ? "" : run.getDetailsUrl().toString();
+                byName.putIfAbsent(run.getName(), new Check(run.getName(), checkRunState(run), url));
+            }
+            for (GHCommitStatus status : repo.listCommitStatuses(headSha).withPageSize(100)) {
+                String name = status.getContext() == null ? "default" : status.getContext();
+                CheckState state = switch (status.getState()) {
+                    case SUCCESS -> CheckState.SUCCESS;
+                    case FAILURE, ERROR -> CheckState.FAILURE;
+                    default -> CheckState.PENDING;
+                };
+                byName.putIfAbsent(name, new Check(name, state, status.getTargetUrl()));
+            }
+            return List.copyOf(byName.values());
+        });
+    }
+
+    private static CheckState checkRunState(GHCheckRun run) {
+        if (run.getStatus() != GHCheckRun.Status.COMPLETED) {
+            return CheckState.PENDING;
+        }
+        GHCheckRun.Conclusion conclusion = run.getConclusion();
+        if (conclusion == GHCheckRun.Conclusion.SUCCESS || conclusion == GHCheckRun.Conclusion.NEUTRAL
+                || conclusion == GHCheckRun.Conclusion.SKIPPED) {
+            return CheckState.SUCCESS;
+        }
+        return CheckState.FAILURE;
+    }
+
+    /**
+     * GitHub's auto-merge, through the GraphQL API (github-api 1.330 has no call for it): the pull request is read
+     * first (conditional); when auto-merge is already enabled nothing is sent, else the mutation
+     * {@code enablePullRequestAutoMerge} with {@code mergeMethod: MERGE}, the commit headline and
+     * {@code expectedHeadOid}, through the same paced transport. GitHub docs: GraphQL "Mutations:
+     * enablePullRequestAutoMerge", "Automatically merging a pull request".
+     *
+     * @return false when the repository does not allow auto-merge ("Auto merge is not allowed for this repository"),
+     *         when the pull request can be merged right now (GitHub: "Pull request is in clean status"), or when this
+     *         client was built without {@link #connect}
+     * @throws RepositoryException permanent when GitHub refuses otherwise (the head moved, no permission)
+     */
+    @Override
+    public boolean enableAutoMerge(PullRequest pullRequest, String expectedHead, String message) {
+        if (connector == null || authorization == null) {
+            return false;
+        }
+        String what = pullRequest.describe() + " of " + fullName(pullRequest.repository());
+        return call("enabling auto-merge of " + what, () -> {
+            GHRepository repo = github.getRepository(fullName(pullRequest.repository()));
+            Optional<GHPullRequest> found = readPullRequest(repo, pullRequest);
+            if (found.isEmpty()) {
+                throw new RepositoryException(what + " does not exist; nothing was merged");
+            }
+            GHPullRequest pr = found.get();
+            if (pr.isMerged() || pr.getAutoMerge() != null) {
+                return true;
+            }
+            admit();
+            ObjectNode body = JSON.createObjectNode();
+            body.put("query", "mutation($id: ID!, $head: GitObjectID!, $headline: String!) { enablePullRequestAutoMerge("
+                    + "input: {pullRequestId: $id, mergeMethod: MERGE, expectedHeadOid: $head, commitHeadline: $headline})"
+                    + " { pullRequest { number } } }");
+            ObjectNode variables = body.putObject("variables");
+            variables.put("id", pr.getNodeId());
+            variables.put("head", expectedHead);
+            variables.put("headline", message);
+            JsonNode answer = graphql(body);
+            JsonNode errors = answer.path("errors");
+            if (!errors.isArray() || errors.isEmpty()) {
+                return true;
+            }
+            String reason = errors.get(0).path("message").asText("");
+            String lower = reason.toLowerCase(Locale.ROOT);
+            if (lower.contains("auto merge is not allowed") || lower.contains("clean status")) {
+                return false;
+            }
+            throw new RepositoryException("GitHub refused to enable auto-merge of " + what + ": " + reason);
+        });
+    }
+
+    /** POSTs a GraphQL request to the API's GraphQL endpoint; its JSON answer. */
+    private JsonNode graphql(ObjectNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        String api = github.getApiUrl().replaceFirst("/$", "");
+        String url = api.endsWith("/api/v3") ? api.substring(0, api.length() - 3) + "graphql" : api + "/graphql";
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("Authorization", List.of(authorization.getEncodedAuthorization()));
+        headers.put("Content-Type", List.of("application/json"));
+        headers.put("Accept", List.of("application/json"));
+        GitHubConnectorRequest request = new GraphQlRequest(new java.net.URL(url), headers, bytes);
+        try (GitHubConnectorResponse response = connector.send(request)) {
+            byte[] answer;
+            try (InputStream in = response.bodyStream()) {
+                answer = in == null ? new byte[0] : in.readAllBytes();
+            }
+            if (response.statusCode() >= 400) {
+                throw new HttpException(new String(answer, StandardCharsets.UTF_8), response.statusCode(), "", url);
+            }
+            return JSON.readTree(answer);
+        }
+    }
+
+    /** One GraphQL POST for github-api's transport. */
+    private record GraphQlRequest(java.net.URL url, Map<String, List<String>> allHeaders, byte[] bytes)
+            implements GitHubConnectorRequest {
+        @Override
+        public String method() {
+            return "POST";
+        }
+
+        @Override
+        public String header(String name) {
+            List<String> values = allHeaders.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        @Override
+        public String contentType() {
+            return "application/json";
+        }
+
+        @Override
+        public InputStream body() {
+            return new java.io.ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public boolean hasBody() {
+            return true;
+        }
     }
 
     /** The head is no longer the approved one: GitHub merged nothing. {@code now} may be unknown (null). */

@@ -63,6 +63,24 @@ import java.util.regex.Pattern;
  * RS256 with the App's key, whose {@code iss} is the App id and whose {@code exp} lies ahead, at most 10 minutes,
  * on the stand-in's clock; every other request needs an installation token it issued that has not expired on its
  * clock ({@code expires_at} = issue time + the lifetime given). Anything else is answered 401, and counted.
+ *
+ * <p>Checks, merges and auto-merge (GitHub docs: "List check runs for a Git reference", "List commit statuses for a
+ * reference", "Merge a pull request", GraphQL {@code enablePullRequestAutoMerge}):
+ * <ul>
+ *   <li>{@link #check}: every commit made in a repository from then on (a pull request's head) carries a check run or a
+ *       commit status of that name, pending until the given delay has passed on the stand-in's clock since the
+ *       commit was made, then {@code success} or {@code failure}. {@link #checkDelay} changes the delay of every
+ *       check of a repository (what a benchmark sets). Every check counts as required.</li>
+ *   <li>{@code PUT /repos/{o}/{r}/pulls/{n}/merge}: 409 when {@code sha} is not the head; 405 while a check is not
+ *       green ("Required status check ... is expected/failing") or when {@link #requireApprovingReview} was set;
+ *       else a merge commit on the base branch (the head's files when the head contains the base, else the base's
+ *       files with the head's over them), {@code merged_by} {@value #MERGER}.</li>
+ *   <li>{@code POST /graphql} with {@code enablePullRequestAutoMerge} ({@code pullRequestId} the pull request's
+ *       {@code node_id}): refused with GitHub's messages when the repository does not allow auto-merge
+ *       ({@link #allowAutoMerge}, off by default as on GitHub) or the pull request can be merged now ("clean
+ *       status"); else recorded in the pull request's {@code auto_merge}, and the pull request is merged, as by the
+ *       merge above, at the first request after all its checks are green (and no approving review is required).</li>
+ * </ul>
  */
 public final class GitHubStandIn implements AutoCloseable {
 
@@ -96,6 +114,24 @@ public final class GitHubStandIn implements AutoCloseable {
     private int peakPerMinute;
     private int peakPrimaryUsed;
     private int peakPerHour;
+
+    /** Who merges on the stand-in: the {@code merged_by} login of every merge. */
+    public static final String MERGER = "paver-bot";
+
+    /** A check run or a commit status. */
+    public enum CheckKind {
+        CHECK_RUN, STATUS
+    }
+
+    private record CheckSpec(String name, CheckKind kind, boolean succeeds, Duration after) {
+    }
+
+    /** repository to the checks every new commit of it carries */
+    private final Map<String, List<CheckSpec>> checks = new ConcurrentHashMap<>();
+    /** commit sha to when it was made, on the stand-in's clock */
+    private final Map<String, Instant> commitTimes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> autoMergeAllowed = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> reviewRequired = new ConcurrentHashMap<>();
 
     /** The App every request must authenticate as; null: no authentication is checked. */
     private volatile App app;
@@ -143,6 +179,38 @@ public final class GitHubStandIn implements AutoCloseable {
         repo.trees.get(repo.commits.get(parent).tree()).forEach((p, b) -> all.put(p, repo.blobs.get(b)));
         all.putAll(files);
         repo.commit(all, List.of(parent), "push", branch);
+    }
+
+    /**
+     * Every commit made in {@code repository} from now on carries the check {@code name}: pending for {@code after}
+     * on the stand-in's clock, then {@code success} (when {@code succeeds}) or {@code failure}.
+     */
+    public synchronized void check(String repository, String name, CheckKind kind, boolean succeeds, Duration after) {
+        checks.computeIfAbsent(repository, r -> new ArrayList<>()).add(new CheckSpec(name, kind, succeeds, after));
+    }
+
+    /** Every check of {@code repository} (those given to {@link #check}) now turns after {@code after}. */
+    public synchronized void checkDelay(String repository, Duration after) {
+        checks.computeIfPresent(repository, (r, list) -> new ArrayList<>(list.stream()
+                .map(c -> new CheckSpec(c.name(), c.kind(), c.succeeds(), after)).toList()));
+    }
+
+    /** The repository's "Allow auto-merge" setting ({@code allow_auto_merge}); off until this is called. */
+    public void allowAutoMerge(String repository, boolean allowed) {
+        autoMergeAllowed.put(repository, allowed);
+    }
+
+    /** Branch protection on the base branch: an approving review is required, so no merge is accepted. */
+    public void requireApprovingReview(String repository) {
+        reviewRequired.put(repository, true);
+    }
+
+    /** A pull request as GitHub shows it now ({@code state}, {@code merged}, {@code merged_by}, {@code auto_merge}). */
+    public synchronized JsonNode pullRequest(String repository, int number) {
+        Repo repo = repos.get(repository);
+        sweepAutoMerges();
+        return repo.pulls.stream().filter(p -> p.path("number").asInt() == number).findFirst()
+                .map(p -> (JsonNode) repo.fresh(p).deepCopy()).orElse(null);
     }
 
     /** The next {@code count} content-creating requests are refused as over the secondary limit. */
@@ -420,7 +488,7 @@ public final class GitHubStandIn implements AutoCloseable {
     /** What deploy/github-app-manifest.yaml asks for. */
     private static ObjectNode permissions() {
         return JSON.createObjectNode().put("administration", "write").put("contents", "write").put("metadata", "read")
-                .put("pull_requests", "write").put("workflows", "write");
+                .put("pull_requests", "write").put("workflows", "write").put("checks", "read").put("statuses", "read");
     }
 
     /** GitHub's limits for this request; null when it may go on. Counts it. */
@@ -491,6 +559,10 @@ public final class GitHubStandIn implements AutoCloseable {
     }
 
     private Answer route(String method, String path, Map<String, String> query, JsonNode body, String accept) {
+        sweepAutoMerges();
+        if (path.equals("/graphql") && method.equals("POST")) {
+            return graphql(body);
+        }
         App current = app;
         Answer appAnswer = current == null ? null : appRoute(current, method, path);
         if (appAnswer != null) {
@@ -544,12 +616,58 @@ public final class GitHubStandIn implements AutoCloseable {
         if (rest.equals("/pulls") && method.equals("POST")) {
             return repo.createPull(body);
         }
+        if (rest.matches("/commits/[0-9a-f]{40}/check-runs") && method.equals("GET")) {
+            return ok(repo.checkRuns(rest.split("/")[2]).toString());
+        }
+        if (rest.matches("/(statuses/[0-9a-f]{40}|commits/[0-9a-f]{40}/statuses)") && method.equals("GET")) {
+            return ok(repo.statuses(rest.replaceAll(".*/([0-9a-f]{40})(/statuses)?$", "$1")).toString());
+        }
+        if (rest.matches("/pulls/\\d+/merge") && method.equals("PUT")) {
+            int number = Integer.parseInt(rest.split("/")[2]);
+            return repo.pulls.stream().filter(p -> p.path("number").asInt() == number).findFirst()
+                    .map(p -> repo.merge(p, body.path("sha").asText(""), body.path("commit_message").asText("")))
+                    .orElseGet(GitHubStandIn::notFound);
+        }
         if (rest.matches("/pulls/\\d+") && method.equals("GET")) {
             int number = Integer.parseInt(rest.substring("/pulls/".length()));
             return repo.pulls.stream().filter(p -> p.path("number").asInt() == number).findFirst()
                     .map(p -> ok(repo.fresh(p).toString())).orElseGet(GitHubStandIn::notFound);
         }
         return new Answer(404, error("Not Found (no such endpoint in the GitHub stand-in: " + method + " " + path + ")"));
+    }
+
+    /** {@code enablePullRequestAutoMerge} only; GitHub answers GraphQL errors with 200 and an {@code errors} list. */
+    private Answer graphql(JsonNode body) {
+        String query = body.path("query").asText("");
+        if (!query.contains("enablePullRequestAutoMerge")) {
+            return ok("{\"errors\":[{\"message\":\"the GitHub stand-in knows only enablePullRequestAutoMerge\"}]}");
+        }
+        String id = body.path("variables").path("id").asText("");
+        for (Repo repo : repos.values()) {
+            for (ObjectNode pr : repo.pulls) {
+                if (pr.path("node_id").asText().equals(id)) {
+                    return repo.enableAutoMerge(pr, body.path("variables").path("head").asText(""),
+                            body.path("variables").path("headline").asText(""));
+                }
+            }
+        }
+        return ok("{\"errors\":[{\"type\":\"NOT_FOUND\",\"message\":\"Could not resolve to a node with the global id of '"
+                + id + "'\"}]}");
+    }
+
+    /** Merges every open pull request with auto-merge enabled whose checks are all green now. */
+    private synchronized void sweepAutoMerges() {
+        for (Repo repo : repos.values()) {
+            for (ObjectNode pr : repo.pulls) {
+                if (pr.path("state").asText().equals("open") && pr.hasNonNull("auto_merge")) {
+                    repo.fresh(pr);
+                    String head = pr.path("head").path("sha").asText();
+                    if (repo.failingOrPending(head) == null && !reviewRequired.getOrDefault(repo.name, false)) {
+                        repo.mergeNow(pr, pr.path("auto_merge").path("commit_title").asText("Merge pull request"));
+                    }
+                }
+            }
+        }
     }
 
     private Answer createRepository(JsonNode body) {
@@ -656,7 +774,7 @@ public final class GitHubStandIn implements AutoCloseable {
             ObjectNode repo = JSON.createObjectNode().put("id", Math.abs(name.hashCode())).put("name", name)
                     .put("full_name", org + "/" + name).put("private", true).put("description", description)
                     .put("html_url", "https://github.com/" + org + "/" + name).put("url", apiUrl())
-                    .put("default_branch", "main");
+                    .put("default_branch", "main").put("allow_auto_merge", autoMergeAllowed.getOrDefault(name, false));
             repo.putObject("owner").put("login", org).put("type", "Organization");
             return repo;
         }
@@ -679,6 +797,7 @@ public final class GitHubStandIn implements AutoCloseable {
             String tree = storeTree(entries);
             String sha = sha1("commit " + tree + parents + message + commits.size());
             commits.put(sha, new Commit(tree, parents, message));
+            commitTimes.put(sha, clock.instant());
             if (branch != null) {
                 refs.put(branch, sha);
             }
@@ -783,6 +902,7 @@ public final class GitHubStandIn implements AutoCloseable {
             String message = body.path("message").asText();
             String sha = sha1("commit " + tree + parents + message + commits.size());
             commits.put(sha, new Commit(tree, parents, message));
+            commitTimes.put(sha, clock.instant());
             ObjectNode commit = JSON.createObjectNode().put("sha", sha).put("url", apiUrl() + "/git/commits/" + sha)
                     .put("message", message);
             commit.putObject("tree").put("sha", tree);
@@ -798,6 +918,137 @@ public final class GitHubStandIn implements AutoCloseable {
                 ((ObjectNode) pr.get("head")).put("sha", sha);
             }
             return pr;
+        }
+
+        /** The checks of a commit as they read now: name to "pending", "success" or "failure". */
+        Map<String, String> checkStates(String sha) {
+            Map<String, String> out = new LinkedHashMap<>();
+            Instant made = commitTimes.get(sha);
+            if (made == null) {
+                return out;
+            }
+            for (CheckSpec c : checks.getOrDefault(name, List.of())) {
+                boolean done = !clock.instant().isBefore(made.plus(c.after()));
+                out.put(c.name(), !done ? "pending" : c.succeeds() ? "success" : "failure");
+            }
+            return out;
+        }
+
+        /** The first check of {@code sha} that is not green, with its state ("Required status check "x" is ..."); null: all green. */
+        String failingOrPending(String sha) {
+            for (Map.Entry<String, String> c : checkStates(sha).entrySet()) {
+                if (!c.getValue().equals("success")) {
+                    return "Required status check \"" + c.getKey() + "\" is " + (c.getValue().equals("pending") ? "expected." : "failing.");
+                }
+            }
+            return null;
+        }
+
+        JsonNode checkRuns(String sha) {
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode runs = out.putArray("check_runs");
+            Map<String, String> states = checkStates(sha);
+            int id = 0;
+            for (CheckSpec c : checks.getOrDefault(name, List.of())) {
+                id++;
+                if (c.kind() != CheckKind.CHECK_RUN || !states.containsKey(c.name())) {
+                    continue;
+                }
+                String state = states.get(c.name());
+                ObjectNode run = runs.addObject().put("id", id).put("name", c.name()).put("head_sha", sha)
+                        .put("status", state.equals("pending") ? "in_progress" : "completed")
+                        .put("html_url", "https://github.com/" + org + "/" + name + "/runs/" + id)
+                        .put("details_url", "https://github.com/" + org + "/" + name + "/runs/" + id);
+                if (state.equals("pending")) {
+                    run.putNull("conclusion");
+                } else {
+                    run.put("conclusion", state);
+                }
+            }
+            out.put("total_count", runs.size());
+            return out;
+        }
+
+        JsonNode statuses(String sha) {
+            ArrayNode out = JSON.createArrayNode();
+            Map<String, String> states = checkStates(sha);
+            int id = 0;
+            for (CheckSpec c : checks.getOrDefault(name, List.of())) {
+                id++;
+                if (c.kind() != CheckKind.STATUS || !states.containsKey(c.name())) {
+                    continue;
+                }
+                out.addObject().put("id", id).put("state", states.get(c.name())).put("context", c.name())
+                        .put("target_url", "https://ci.example.com/" + name + "/" + sha.substring(0, 7) + "/" + id)
+                        .put("description", c.name() + " " + states.get(c.name()));
+            }
+            return out;
+        }
+
+        Answer merge(ObjectNode pr, String sha, String message) {
+            fresh(pr);
+            if (pr.path("merged").asBoolean()) {
+                return new Answer(405, error("Pull Request is not mergeable"));
+            }
+            if (!pr.path("state").asText().equals("open")) {
+                return new Answer(422, error("Pull Request is not open"));
+            }
+            String head = pr.path("head").path("sha").asText();
+            if (!sha.isEmpty() && !sha.equals(head)) {
+                return new Answer(409, error("Head branch was modified. Review and try the merge again."));
+            }
+            if (reviewRequired.getOrDefault(name, false)) {
+                return new Answer(405, error("At least 1 approving review is required by reviewers with write access."));
+            }
+            String blocked = failingOrPending(head);
+            if (blocked != null) {
+                return new Answer(405, error(blocked));
+            }
+            String merged = mergeNow(pr, message.isEmpty() ? "Merge pull request #" + pr.path("number").asInt() : message);
+            return ok(JSON.createObjectNode().put("sha", merged).put("merged", true).put("message", "Pull Request successfully merged")
+                    .toString());
+        }
+
+        /** The merge commit on the base branch; the pull request closed and merged by {@value #MERGER}. */
+        String mergeNow(ObjectNode pr, String message) {
+            String base = pr.path("base").path("ref").asText();
+            String head = pr.path("head").path("sha").asText();
+            String baseSha = refs.get(base);
+            Map<String, String> files = new TreeMap<>();
+            if (!descends(head, baseSha)) {
+                trees.get(commits.get(baseSha).tree()).forEach((p, b) -> files.put(p, blobs.get(b)));
+            }
+            trees.get(commits.get(head).tree()).forEach((p, b) -> files.put(p, blobs.get(b)));
+            String merged = commit(files, List.of(baseSha, head), message, base);
+            pr.put("state", "closed").put("merged", true).put("merge_commit_sha", merged)
+                    .put("merged_at", clock.instant().toString()).put("closed_at", clock.instant().toString());
+            pr.putObject("merged_by").put("login", MERGER).put("id", 2).put("type", "Bot");
+            return merged;
+        }
+
+        Answer enableAutoMerge(ObjectNode pr, String expectedHead, String headline) {
+            fresh(pr);
+            if (!autoMergeAllowed.getOrDefault(name, false)) {
+                return ok("{\"data\":{\"enablePullRequestAutoMerge\":null},\"errors\":[{\"type\":\"UNPROCESSABLE\","
+                        + "\"message\":\"Pull request Auto merge is not allowed for this repository\"}]}");
+            }
+            String head = pr.path("head").path("sha").asText();
+            if (!expectedHead.isEmpty() && !expectedHead.equals(head)) {
+                return ok("{\"data\":{\"enablePullRequestAutoMerge\":null},\"errors\":[{\"type\":\"UNPROCESSABLE\","
+                        + "\"message\":\"Head sha didn't match expected head oid\"}]}");
+            }
+            if (!pr.path("state").asText().equals("open")) {
+                return ok("{\"data\":{\"enablePullRequestAutoMerge\":null},\"errors\":[{\"type\":\"UNPROCESSABLE\","
+                        + "\"message\":\"Pull request is closed\"}]}");
+            }
+            if (failingOrPending(head) == null && !reviewRequired.getOrDefault(name, false)) {
+                return ok("{\"data\":{\"enablePullRequestAutoMerge\":null},\"errors\":[{\"type\":\"UNPROCESSABLE\","
+                        + "\"message\":\"Pull request Pull request is in clean status\"}]}");
+            }
+            pr.putObject("auto_merge").put("merge_method", "merge").put("commit_title", headline)
+                    .putObject("enabled_by").put("login", MERGER).put("id", 2).put("type", "Bot");
+            return ok("{\"data\":{\"enablePullRequestAutoMerge\":{\"pullRequest\":{\"number\":"
+                    + pr.path("number").asInt() + "}}}}");
         }
 
         Answer listPulls(Map<String, String> query) {
@@ -838,7 +1089,8 @@ public final class GitHubStandIn implements AutoCloseable {
                     .put("title", body.path("title").asText()).put("body", body.path("body").asText())
                     .put("url", apiUrl() + "/pulls/" + number)
                     .put("html_url", "https://github.com/" + org + "/" + name + "/pull/" + number)
-                    .put("merged", false).put("mergeable_state", "clean").putNull("merged_by").putNull("merge_commit_sha");
+                    .put("merged", false).put("mergeable_state", "clean").putNull("merged_by").putNull("merge_commit_sha")
+                    .put("node_id", "PR_" + name + "_" + number).putNull("auto_merge");
             pr.putObject("head").put("ref", head).put("sha", refs.get(head)).put("label", org + ":" + head);
             pr.putObject("base").put("ref", base).put("sha", refs.get(base)).put("label", org + ":" + base);
             pulls.add(pr);

@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.Yaml;
  * {@code deploy/github-app-manifest.yaml} registers an App that can do what the golden paths do, and no more: only
  * keys of GitHub's manifest format ("Registering a GitHub App from a manifest", "GitHub App Manifest parameters"),
  * the webhook on the path Paver serves with the one event it reads, and the workflow permission exactly when a golden
- * path commits a GitHub Actions workflow (GitHub refuses such a commit from an App without it).
+ * path commits a GitHub Actions workflow (GitHub refuses such a commit from an App without it); checks and statuses
+ * read, which a waiting pull request's checks need.
  */
 class GitHubAppManifestTest {
 
@@ -31,13 +32,14 @@ class GitHubAppManifestTest {
 
         Map<String, String> permissions = (Map<String, String>) manifest.get("default_permissions");
         assertThat(permissions).containsEntry("contents", "write").containsEntry("pull_requests", "write")
-                .containsEntry("metadata", "read").containsEntry("administration", "write");
+                .containsEntry("metadata", "read").containsEntry("administration", "write")
+                .containsEntry("checks", "read").containsEntry("statuses", "read");
         boolean commitsWorkflows;
         try (Stream<Path> files = Files.walk(Path.of("templates"))) {
             commitsWorkflows = files.anyMatch(p -> p.toString().replace('\\', '/').contains("/.github/workflows/"));
         }
         assertThat(permissions.containsKey("workflows")).isEqualTo(commitsWorkflows);
         assertThat(permissions.values()).allMatch(v -> v.equals("read") || v.equals("write"));
-        assertThat(permissions).hasSize(commitsWorkflows ? 5 : 4);
+        assertThat(permissions).hasSize(commitsWorkflows ? 7 : 6);
     }
 }

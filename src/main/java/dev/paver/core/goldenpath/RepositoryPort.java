@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Port to the git host that holds GitOps and application repositories. Two adapters: GitHub (pull requests) and
@@ -113,6 +114,60 @@ public interface RepositoryPort {
 
     /** Whether the pull request is open, merged (with the default-branch revision that contains it) or closed. */
     MergeState mergeState(PullRequest pullRequest);
+
+    /**
+     * The checks of {@code headSha}, the pull request's head: on GitHub its check runs ("List check runs for a Git
+     * reference") and its commit statuses ("List commit statuses for a reference", the newest per context), each once
+     * by name. Plain git has none: empty. Reads are conditional where the host allows it (ETag).
+     *
+     * @throws RepositoryException not permanent when the host fails or cannot be reached; permanent when it refuses
+     *                             (e.g. no permission to read checks)
+     */
+    default List<Check> checks(PullRequest pullRequest, String headSha) {
+        return List.of();
+    }
+
+    /**
+     * Asks the host to merge the pull request itself, with a merge commit of {@code message}, once its rules allow
+     * (GitHub's auto-merge, GraphQL {@code enablePullRequestAutoMerge} with {@code expectedHeadOid}: GitHub merges when
+     * the required checks pass and the required reviews are given, and never another head). Enabling it again is
+     * harmless.
+     *
+     * @return true when the host will merge (or has merged) it; false when it has no such feature (plain git), the
+     *         repository does not allow auto-merge, or the pull request can be merged right now (GitHub refuses
+     *         auto-merge then): the caller merges itself with {@link #merge}
+     * @throws RepositoryException permanent when the host refuses (the head moved, the pull request is closed, no
+     *                             permission); not permanent when it fails or cannot be reached
+     */
+    default boolean enableAutoMerge(PullRequest pullRequest, String expectedHead, String message) {
+        return false;
+    }
+
+    /**
+     * One check of a pull request's head.
+     *
+     * @param name  the check run's name or the commit status's context, e.g. {@code validate-conventions}
+     * @param state what it says now
+     * @param url   where a person reads it (the check run's page, the status's target URL); empty when it has none
+     */
+    record Check(String name, CheckState state, String url) {
+        public Check {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(state, "state");
+            url = url == null ? "" : url;
+        }
+    }
+
+    /**
+     * What a check says. GitHub's check run conclusions {@code success}, {@code neutral} and {@code skipped} and the
+     * status {@code success} are {@link #SUCCESS}; {@code failure}, {@code cancelled}, {@code timed_out},
+     * {@code action_required}, {@code stale}, {@code startup_failure} and the statuses {@code failure} and
+     * {@code error} are {@link #FAILURE}; a check run not completed and the status {@code pending} are
+     * {@link #PENDING}.
+     */
+    enum CheckState {
+        PENDING, SUCCESS, FAILURE
+    }
 
     /**
      * The text files under {@code directory} on the default branch, path relative to the repository root.
