@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * informer: its cache (the status fields Paver reads, {@link #CACHED_FIELDS}) answers {@link #application}, and every
  * add or update calls the change listener with the
  * Application's name, so waiting runs wake at once instead of at the next poll. {@link #sync} starts a sync by setting
- * the Application's {@code operation}, as Argo CD's CLI and UI do.
+ * the Application's {@code operation}, as Argo CD's CLI and UI do; {@link #refresh} asks Argo CD to compare it with the
+ * repository at once (after a merge).
  *
  * <p>The watch survives disruption. fabric8's informer lists again when its watch expires ({@code 410 Gone}) and
  * reconnects a dropped watch from the last resource version; here it also retries, with fabric8's back-off, after
@@ -64,6 +66,7 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
     private final KubernetesClient client;
     private final String namespace;
     private volatile Consumer<String> onChange = name -> { };
+    private volatile Function<String, Optional<String>> applicationSetOf = name -> Optional.empty();
     private volatile Runnable onList = () -> { };
     private volatile SharedIndexInformer<GenericKubernetesResource> informer;
     /** Whether a failure of the list or the watch was logged since it last worked: one warning per outage. */
@@ -243,6 +246,75 @@ public final class ArgoCdApplications implements DeploymentPort, AutoCloseable {
                 throw ClusterRequestException.of(step, e);
             }
         }
+    }
+
+    /** The annotation that asks Argo CD's controller to refresh an Application; it removes it once done. */
+    public static final String REFRESH_ANNOTATION = "argocd.argoproj.io/refresh";
+    /** The annotation that asks the ApplicationSet controller to generate again at once; it removes it once done. */
+    public static final String APPLICATION_SET_REFRESH_ANNOTATION = "argocd.argoproj.io/application-set-refresh";
+    /** The ApplicationSet custom resource. */
+    public static final ResourceDefinitionContext APPLICATION_SETS = new ResourceDefinitionContext.Builder()
+            .withGroup("argoproj.io").withVersion("v1alpha1").withKind("ApplicationSet").withPlural("applicationsets")
+            .withNamespaced(true).build();
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A JSON merge patch of the annotation alone ({@code metadata.annotations}), as {@code argocd app get --refresh}
+     * sets it: no resource version, so it never conflicts with Argo CD's own status updates, and setting it again
+     * before the controller removed it changes nothing. When the Application does not exist yet (a new service, whose
+     * Application its domain's ApplicationSet generates from the merged overlay), the ApplicationSet named by
+     * {@link #applicationSets(Function)} gets {@code argocd.argoproj.io/application-set-refresh: "true"} instead, as
+     * Argo CD's own webhook handler sets it (Argo CD docs, "Annotations and Labels used by Argo CD"): its controller
+     * generates at once rather than at its next poll of the repository, and Argo CD compares a new Application as
+     * it appears.
+     *
+     * @return false when neither the Application nor its ApplicationSet exists
+     * @throws ClusterRequestException when the API server refuses (Paver needs {@code patch} on applications, and on
+     *                                 applicationsets, in the Argo CD namespace) or cannot be reached
+     */
+    @Override
+    public boolean refresh(String name) {
+        if (annotate(APPLICATIONS, "Application", name, Map.of(REFRESH_ANNOTATION, "normal"))) {
+            LOG.info("asked Argo CD to refresh Application {}", name);
+            return true;
+        }
+        Optional<String> set = applicationSetOf.apply(name);
+        if (set.isPresent() && annotate(APPLICATION_SETS, "ApplicationSet", set.get(),
+                Map.of(APPLICATION_SET_REFRESH_ANNOTATION, "true"))) {
+            LOG.info("Application {} does not exist yet: asked Argo CD to refresh ApplicationSet {}", name, set.get());
+            return true;
+        }
+        return false;
+    }
+
+    /** Sets annotations with a JSON merge patch; false when the object does not exist. */
+    private boolean annotate(ResourceDefinitionContext kind, String kindName, String name, Map<String, String> annotations) {
+        try {
+            client.genericKubernetesResources(kind).inNamespace(namespace).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(annotationPatch(annotations)));
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return false;
+            }
+            throw ClusterRequestException.of("refresh " + kindName + " " + name + " in " + namespace, e);
+        }
+    }
+
+    static Map<String, Object> annotationPatch(Map<String, String> annotations) {
+        return Map.of("metadata", Map.of("annotations", annotations));
+    }
+
+    /**
+     * Sets how an Application's ApplicationSet is found for {@link #refresh} when the Application does not exist yet:
+     * by default none is.
+     *
+     * @param applicationSetOf the Application's name to the name of the ApplicationSet that generates it, or empty
+     */
+    public ArgoCdApplications applicationSets(Function<String, Optional<String>> applicationSetOf) {
+        this.applicationSetOf = applicationSetOf;
+        return this;
     }
 
     /** The merge patch; the resourceVersion makes the API server refuse it (409) if the Application changed meanwhile. */

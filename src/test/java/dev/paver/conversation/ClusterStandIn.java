@@ -42,6 +42,9 @@ public final class ClusterStandIn implements AutoCloseable {
     static final CustomResourceDefinitionContext APPLICATION = new CustomResourceDefinitionContext.Builder()
             .withGroup("argoproj.io").withVersion("v1alpha1").withKind("Application").withPlural("applications")
             .withScope("Namespaced").withStatusSubresource(true).build();
+    static final CustomResourceDefinitionContext APPLICATION_SET = new CustomResourceDefinitionContext.Builder()
+            .withGroup("argoproj.io").withVersion("v1alpha1").withKind("ApplicationSet").withPlural("applicationsets")
+            .withScope("Namespaced").withStatusSubresource(true).build();
 
     private volatile KubernetesMockServer server;
     private final Expiring dispatcher;
@@ -64,8 +67,8 @@ public final class ClusterStandIn implements AutoCloseable {
         this.namespace = namespace;
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         // expectations first, then CRUD: the controller's certificate is an answer, not a stored object
-        dispatcher = new Expiring(sealedSecretsCertificate == null ? new KubernetesCrudDispatcher(List.of(APPLICATION))
-                : new KubernetesMixedDispatcher(responses, List.of(APPLICATION)));
+        dispatcher = new Expiring(sealedSecretsCertificate == null ? new KubernetesCrudDispatcher(List.of(APPLICATION, APPLICATION_SET))
+                : new KubernetesMixedDispatcher(responses, List.of(APPLICATION, APPLICATION_SET)));
         server = serverOn(0);
         if (sealedSecretsCertificate != null) {
             server.expect().get().withPath(SEALED_SECRETS_CERT_PATH).andReturn(200, sealedSecretsCertificate).always();
@@ -112,6 +115,7 @@ public final class ClusterStandIn implements AutoCloseable {
     private static final class Expiring extends Dispatcher implements CustomResourceAware {
         private final Dispatcher inner;
         final AtomicBoolean expireNextWatch = new AtomicBoolean();
+        final AtomicBoolean forbidPatches = new AtomicBoolean();
 
         Expiring(Dispatcher inner) {
             this.inner = inner;
@@ -122,6 +126,14 @@ public final class ClusterStandIn implements AutoCloseable {
             if ("GET".equals(request.getMethod()) && request.getPath().contains("/applications?")
                     && request.getPath().contains("watch=true") && expireNextWatch.compareAndSet(true, false)) {
                 return expiredWatch();
+            }
+            if ("PATCH".equals(request.getMethod()) && forbidPatches.get() && !request.getPath().contains("/status")
+                    && (request.getPath().contains("/applications/") || request.getPath().contains("/applicationsets/"))) {
+                return new MockResponse().setResponseCode(403).addHeader("Content-Type", "application/json").setBody(
+                        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+                        + "\"applications.argoproj.io is forbidden: User 'system:serviceaccount:paver:paver' cannot patch "
+                        + "resource 'applications' in API group 'argoproj.io' in the namespace 'argocd'\","
+                        + "\"reason\":\"Forbidden\",\"code\":403}");
             }
             return inner.dispatch(request);
         }
@@ -135,6 +147,29 @@ public final class ClusterStandIn implements AutoCloseable {
         public void shutdown() {
             // a restart keeps the stored objects; the last close() ends them with the JVM
         }
+    }
+
+    /**
+     * From now on the API server answers every patch of an Application or ApplicationSet with 403 Forbidden, as it
+     * does when Paver's ServiceAccount lacks {@code patch} on them (RBAC); reads, watches and the status edits of the
+     * stand-in's Argo CD still work.
+     */
+    public void forbidPatches() {
+        dispatcher.forbidPatches.set(true);
+    }
+
+    /**
+     * Plays Argo CD's controllers for the Applications of an auto-synced environment, in real time
+     * ({@link ArgoCdController}).
+     *
+     * @param revisionOf an Application's name to the revision Argo CD would deploy now (the repository's head when its
+     *                   overlay is there), or empty while the repository has no overlay for it
+     * @param poll       how often Argo CD looks at the repository on its own (its default: 3 minutes)
+     * @param syncTime   from noticing a new revision to Synced and Healthy
+     */
+    public ArgoCdController argoCd(java.util.function.Function<String, java.util.Optional<String>> revisionOf,
+                                   java.time.Duration poll, java.time.Duration syncTime) {
+        return new ArgoCdController(client, namespace, revisionOf, poll, syncTime, this);
     }
 
     /** Where the controller's certificate is read: the API server's service proxy to kubeseal's default Service. */

@@ -60,7 +60,7 @@ final class ConversationFormat {
             "role_bindings", keys("namespace", "cluster", "count", "contain"),
             "paver_branches", "never_shown",
             "unseals", keys("repository", "file", "key", "to", "cluster"),
-            "application", keys("name", "operation_contains"));
+            "application", keys("name", "operation_contains", "annotations_contain"));
 
     private static final Keys COMPOSED = keys("kind", "apiVersion", "resource", "name", "ready", "reason", "message", "error",
             "conditions", new ListOf(keys("type", "status", "reason", "message")), "plural");
@@ -78,6 +78,7 @@ final class ConversationFormat {
         STEPS.put("opens_home", keys("opens_home"));
         STEPS.put("merges", keys("user", "merges", keys("repository")));
         STEPS.put("pushes", keys("user", "pushes", keys("repository", "file", "branch", "content", "replace", keys("from", "to"))));
+        STEPS.put("forbids", keys("forbids"));
         STEPS.put("argocd", keys("argocd", keys("application", "sync", "health", "phase", "revision", "message", "repository")));
         STEPS.put("crossplane", keys("crossplane", keys("cluster", "claim", "namespace", "kind", "apiVersion", "v2", "ready", "reason",
                 "message", "error", "connectionSecret", "deleted", "plural", "composed", new ListOf(COMPOSED))));

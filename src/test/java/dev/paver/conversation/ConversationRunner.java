@@ -495,6 +495,11 @@ public final class ConversationRunner implements AutoCloseable {
             transcript.outside("Argo CD: " + name + " sync " + app.getOrDefault("sync", "OutOfSync") + ", health "
                     + app.getOrDefault("health", "Progressing") + (phase == null ? "" : ", operation " + phase)
                     + (app.containsKey("message") ? " (" + app.get("message") + ")" : ""));
+        } else if (step.containsKey("forbids")) {
+            check("patch applications".equals(text(step.get("forbids"))), "forbids: is patch applications, not " + step.get("forbids"));
+            check(cluster != null, "this conversation has no cluster (cluster: false)");
+            cluster.forbidPatches();
+            transcript.outside("the API server forbids Paver's ServiceAccount to patch Argo CD Applications (RBAC)");
         } else if (step.containsKey("crossplane")) {
             Map<String, Object> claim = new LinkedHashMap<>((Map<String, Object>) step.get("crossplane"));
             Object environment = claim.remove("cluster");
@@ -739,6 +744,10 @@ public final class ConversationRunner implements AutoCloseable {
                     .inNamespace("argocd").withName(text(app.get("name"))).get();
             check(resource != null, "Argo CD has no Application " + app.get("name"));
             String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(resource.getAdditionalProperties().get("operation"));
+            String annotations = io.fabric8.kubernetes.client.utils.Serialization.asYaml(resource.getMetadata().getAnnotations());
+            for (String s : strings(app.get("annotations_contain"))) {
+                check(annotations.contains(s), "the annotations of " + app.get("name") + " lack " + quote(s) + ":\n" + annotations);
+            }
             for (String s : strings(app.get("operation_contains"))) {
                 String wanted = s.equals("main") ? git.head("payments-gitops", "main") : s;
                 check(yaml.contains(wanted), "the operation of " + app.get("name") + " lacks " + quote(wanted) + ":\n" + yaml);

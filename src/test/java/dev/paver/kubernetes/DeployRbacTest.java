@@ -166,6 +166,23 @@ class DeployRbacTest {
     }
 
     @Test
+    void applicationSetsCanOnlyBePatchedToRefreshThemInTheArgoCdNamespace() {
+        List<Map<String, Object>> setRules = allPaverRules().stream()
+                .filter(r -> field(r, "resources").contains("applicationsets")).toList();
+        // the argocd.argoproj.io/application-set-refresh annotation: no read, no create, no delete
+        assertThat(setRules).singleElement().satisfies(rule -> {
+            assertThat(field(rule, "apiGroups")).containsExactly("argoproj.io");
+            assertThat(field(rule, "resources")).containsExactly("applicationsets");
+            assertThat(field(rule, "verbs")).containsExactly("patch");
+        });
+        Map<String, Object> role = paverRoles("RoleBinding", "Role").stream()
+                .filter(r -> list(r.get("rules")).stream().map(DeployRbacTest::map)
+                        .anyMatch(rule -> field(rule, "resources").contains("applicationsets")))
+                .findFirst().orElseThrow();
+        assertThat(map(role.get("metadata")).get("namespace")).isEqualTo("argocd");
+    }
+
+    @Test
     void theSealedSecretsCertificateIsReadThroughTheControllersServiceProxyOnly() {
         List<Map<String, Object>> proxyRules = allPaverRules().stream()
                 .filter(r -> field(r, "resources").stream().anyMatch(v -> String.valueOf(v).startsWith("services"))).toList();

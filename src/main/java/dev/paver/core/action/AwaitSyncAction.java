@@ -23,6 +23,11 @@ import java.util.function.Predicate;
  * Wakes on {@code argocd:<application>}. After {@link #SLOW} without a deployment the thread says once what Argo CD
  * shows (or that the Application does not exist). With no cluster configured the step ends at once and says that
  * deployment tracking is off. Output: {@code revision}, {@code tracking} ({@code on}/{@code off}).
+ *
+ * <p>On its first check, right after the merge, it asks Argo CD to refresh the Application ({@link DeploymentPort#refresh}),
+ * so that the sync starts within seconds instead of at Argo CD's next poll of the repository. A refused refresh (no
+ * {@code patch} on applications, or the API server unreachable) is said once in the thread and the step goes on
+ * waiting: Argo CD then notices the merge at its next poll.
  */
 public final class AwaitSyncAction implements Action {
 
@@ -62,6 +67,7 @@ public final class AwaitSyncAction implements Action {
                     List.of(Milestone.of("tracking-off", "Deployment tracking is off: no cluster is configured, so Paver "
                             + "cannot tell when " + application + " runs. Check Argo CD for " + application + ".")));
         }
+        List<Milestone> told = ctx.checkedBefore() ? List.of() : refresh(application);
         var status = deployments.application(application);
         Duration waited = Duration.between(ctx.stepStarted(), ctx.clock().instant());
         if (status.isEmpty()) {
@@ -69,8 +75,8 @@ public final class AwaitSyncAction implements Action {
                     "Argo CD has no Application " + application + " after " + Times.elapsed(waited) + ". Check that the domain's "
                             + "ApplicationSet points at this repository and that a cluster is labelled for " + env
                             + "; Paver keeps waiting."));
-            return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application, slow,
-                    slowAt(ctx, waited));
+            return new ActionResult.Waiting(waitKey(application), "waiting for Argo CD Application " + application,
+                    concat(told, slow), slowAt(ctx, waited));
         }
         var app = status.get();
         String repository = ctx.text("repository");
@@ -81,19 +87,19 @@ public final class AwaitSyncAction implements Action {
         Predicate<String> includes = r -> containsMerge;
         if (app.syncFailed(includes, revision)) {
             return new ActionResult.Failed("Argo CD could not sync " + application + " to " + shortRev + " (phase "
-                    + app.operationPhase() + "): " + app.operationMessage(), List.of());
+                    + app.operationPhase() + "): " + app.operationMessage(), told);
         }
         if (app.degraded(includes, revision)) {
             return new ActionResult.Failed(application + " is Degraded after syncing " + shortRev
-                    + (app.healthMessage().isEmpty() ? "" : ": " + app.healthMessage()), List.of());
+                    + (app.healthMessage().isEmpty() ? "" : ": " + app.healthMessage()), told);
         }
         if (app.deployed(includes, revision)) {
             Duration took = Duration.between(ctx.runStarted(), ctx.clock().instant());
             return new ActionResult.Done(Map.of("tracking", "on", "revision", revision), "deployed " + shortRev,
-                    List.of(Milestone.of("deployed", "Deployed to " + env + ": " + application + " is Synced and Healthy at revision "
-                            + shortRev + " (" + Times.elapsed(took) + " after the request).")));
+                    concat(told, List.of(Milestone.of("deployed", "Deployed to " + env + ": " + application
+                            + " is Synced and Healthy at revision " + shortRev + " (" + Times.elapsed(took) + " after the request)."))));
         }
-        List<Milestone> milestones = new ArrayList<>();
+        List<Milestone> milestones = new ArrayList<>(told);
         if (app.syncing()) {
             milestones.add(Milestone.of("syncing", "Argo CD is syncing " + application + (shortRev.isEmpty() ? "" : " to " + shortRev) + "."));
         }
@@ -105,6 +111,27 @@ public final class AwaitSyncAction implements Action {
         String detail = "waiting for " + application + ": sync " + blank(app.syncStatus()) + ", health " + blank(app.healthStatus())
                 + (app.operationPhase().isEmpty() ? "" : ", operation " + app.operationPhase());
         return new ActionResult.Waiting(waitKey(application), detail, milestones, slowAt(ctx, waited));
+    }
+
+    /** Said when Argo CD could not be asked to refresh: the run goes on, at the pace of Argo CD's poll. */
+    static final String REFRESH_REFUSED = "Argo CD will notice at its next poll, usually within 3 minutes; give Paver's "
+            + "ServiceAccount patch on applications to make this immediate.";
+
+    /** Asks Argo CD to refresh the Application; a refusal is a milestone, never a failure of the run. */
+    private List<Milestone> refresh(String application) {
+        try {
+            deployments.refresh(application);
+            return List.of();
+        } catch (RuntimeException e) {
+            return List.of(Milestone.of("refresh-refused", "Paver could not ask Argo CD to refresh " + application + " ("
+                    + e.getMessage() + "). " + REFRESH_REFUSED));
+        }
+    }
+
+    private static List<Milestone> concat(List<Milestone> a, List<Milestone> b) {
+        List<Milestone> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /**

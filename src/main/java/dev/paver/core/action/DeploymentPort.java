@@ -25,6 +25,17 @@ public interface DeploymentPort {
      */
     boolean sync(String name, String revision, String initiatedBy, Map<String, String> info);
 
+    /**
+     * Asks Argo CD to refresh the Application now, so that it compares with the repository's new head at once instead
+     * of at its next poll (three minutes by default, {@code timeout.reconciliation}): sets the annotation
+     * {@code argocd.argoproj.io/refresh: normal}, which Argo CD's controller removes once it refreshed (Argo CD docs,
+     * "Annotations and Labels used by Argo CD"). An Application that syncs automatically then syncs the new revision.
+     *
+     * @return false when the Application does not exist (yet): Argo CD refreshes a new Application as it appears
+     * @throws RuntimeException when the API server refuses (Paver needs {@code patch} on applications) or cannot be reached
+     */
+    boolean refresh(String name);
+
     /** A port for when no cluster is configured. */
     static DeploymentPort disabled() {
         return new DeploymentPort() {
@@ -40,6 +51,11 @@ public interface DeploymentPort {
 
             @Override
             public boolean sync(String name, String revision, String initiatedBy, Map<String, String> info) {
+                return false;
+            }
+
+            @Override
+            public boolean refresh(String name) {
                 return false;
             }
         };

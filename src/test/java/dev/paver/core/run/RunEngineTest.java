@@ -378,6 +378,11 @@ class RunEngineTest {
             public boolean sync(String name, String revision, String initiatedBy, Map<String, String> info) {
                 return false;
             }
+
+            @Override
+            public boolean refresh(String name) {
+                return false;
+            }
         };
     }
 
