@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,9 +128,12 @@ public final class ScaffolderTasks {
             return after;
         }
 
-        /** Step id to its last status ({@code processing}, {@code completed}, {@code failed}, {@code skipped}). */
+        /**
+         * Step id to its last status ({@code processing}, {@code completed}, {@code failed}, {@code skipped}), in the
+         * order steps started.
+         */
         public Map<String, String> steps() {
-            return Map.copyOf(steps);
+            return Collections.unmodifiableMap(new LinkedHashMap<>(steps)); // Map.copyOf would lose the order
         }
 
         /** Whether the task has ended (completed, failed or cancelled). */
