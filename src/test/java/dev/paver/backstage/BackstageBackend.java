@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Backstage backend (catalog and Scaffolder, from the npm registry) run as a child process, for tests that
@@ -226,6 +229,38 @@ public final class BackstageBackend implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the Backstage test backend", e);
+        }
+    }
+
+    /**
+     * One backend for the tests of a class, as a JUnit extension: started before the first test
+     * ({@link #start()}) and stopped after the last. {@code @RegisterExtension static final BackstageBackend.PerClass
+     * BACKSTAGE = new BackstageBackend.PerClass();}, then {@code BACKSTAGE.backend()}.
+     */
+    public static final class PerClass implements BeforeAllCallback,
+            AfterAllCallback {
+
+        private BackstageBackend backend;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            backend = start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (backend != null) {
+                backend.close();
+                backend = null;
+            }
+        }
+
+        /** The backend started for this class; only between its first and last test. */
+        public BackstageBackend backend() {
+            if (backend == null) {
+                throw new IllegalStateException("the Backstage backend runs only during the tests of its class");
+            }
+            return backend;
         }
     }
 }

@@ -9,9 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The test backend is a Backstage as the portal runs one: its catalog holds the fixture templates (read from
@@ -21,19 +20,9 @@ import org.junit.jupiter.api.Test;
 class BackstageBackendTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static BackstageBackend backstage;
+    @RegisterExtension
+    static final BackstageBackend.PerClass BACKSTAGE = new BackstageBackend.PerClass();
 
-    @BeforeAll
-    static void startBackstage() {
-        backstage = BackstageBackend.start();
-    }
-
-    @AfterAll
-    static void stopBackstage() {
-        if (backstage != null) {
-            backstage.close();
-        }
-    }
 
     @Test
     void theCatalogHoldsTheFixtureTemplates() throws IOException, InterruptedException {
@@ -43,7 +32,7 @@ class BackstageBackendTest {
         while (names.size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(500);
             // the fixtures are in namespace default; engine-templates.yaml's in paver-engine
-            HttpResponse<String> response = backstage.get(
+            HttpResponse<String> response = BACKSTAGE.backend().get(
                     "/api/catalog/entities/by-query?filter=kind=template,metadata.namespace=default", true);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             names.clear();
@@ -59,7 +48,7 @@ class BackstageBackendTest {
         HttpResponse<String> response = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) { // 404 until the catalog has read the template
-            response = backstage.get("/api/scaffolder/v2/templates/default/template/docs-template/parameter-schema", true);
+            response = BACKSTAGE.backend().get("/api/scaffolder/v2/templates/default/template/docs-template/parameter-schema", true);
             if (response.statusCode() != 404) {
                 break;
             }
@@ -77,7 +66,7 @@ class BackstageBackendTest {
 
     @Test
     void refusesACallerWithoutTheToken() {
-        HttpResponse<String> response = backstage.get("/api/catalog/entities/by-query?filter=kind=template", false);
+        HttpResponse<String> response = BACKSTAGE.backend().get("/api/catalog/entities/by-query?filter=kind=template", false);
 
         assertThat(response.statusCode()).isEqualTo(401);
     }

@@ -20,9 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,29 +33,19 @@ import org.junit.jupiter.api.io.TempDir;
 class BackstageCatalogBackendTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static BackstageBackend backstage;
+    @RegisterExtension
+    static final BackstageBackend.PerClass BACKSTAGE = new BackstageBackend.PerClass();
 
     @TempDir
     static Path tmp;
 
-    @BeforeAll
-    static void startBackstage() {
-        backstage = BackstageBackend.start();
-    }
-
-    @AfterAll
-    static void stopBackstage() {
-        if (backstage != null) {
-            backstage.close();
-        }
-    }
 
     @Test
     void theCatalogOffersWhatThePortalOffersAndFollowsItsChanges() throws Exception {
         Path tokenFile = tmp.resolve("token");
-        Files.writeString(tokenFile, backstage.token());
+        Files.writeString(tokenFile, BACKSTAGE.backend().token());
         // two entities a page: the six entities take three pages of Backstage's cursors
-        BackstageCatalog catalog = new BackstageCatalog(new BackstageApi(backstage.baseUrl(),
+        BackstageCatalog catalog = new BackstageCatalog(new BackstageApi(BACKSTAGE.backend().baseUrl(),
                 new TokenFile(tokenFile.toString()), Duration.ofSeconds(10)), 2);
 
         List<ManifestDocument> entities = awaitEntities(catalog, 6);
@@ -71,11 +60,11 @@ class BackstageCatalogBackendTest {
 
         assertThat(catalog.changed()).as("Backstage's etags stay while nothing changes").isEmpty();
 
-        String uid = JSON.readTree(backstage.get("/api/catalog/entities/by-name/user/default/sam", true).body())
+        String uid = JSON.readTree(BACKSTAGE.backend().get("/api/catalog/entities/by-name/user/default/sam", true).body())
                 .path("metadata").path("uid").asText();
         HttpResponse<String> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        backstage.baseUrl().resolve("/api/catalog/entities/by-uid/" + uid))
-                .header("Authorization", "Bearer " + backstage.token()).timeout(Duration.ofSeconds(30)).DELETE().build(),
+                        BACKSTAGE.backend().baseUrl().resolve("/api/catalog/entities/by-uid/" + uid))
+                .header("Authorization", "Bearer " + BACKSTAGE.backend().token()).timeout(Duration.ofSeconds(30)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
 
@@ -91,8 +80,8 @@ class BackstageCatalogBackendTest {
     @Test
     void theTaggedTemplatesAreGoldenPathsWithTheScaffoldersForm() throws Exception {
         Path tokenFile = tmp.resolve("token-templates");
-        Files.writeString(tokenFile, backstage.token());
-        BackstageTemplates templates = new BackstageTemplates(new BackstageApi(backstage.baseUrl(),
+        Files.writeString(tokenFile, BACKSTAGE.backend().token());
+        BackstageTemplates templates = new BackstageTemplates(new BackstageApi(BACKSTAGE.backend().baseUrl(),
                 new TokenFile(tokenFile.toString()), Duration.ofSeconds(10)), "recommended");
 
         List<BackstageTemplates.TemplateRef> listed = List.of();
@@ -125,8 +114,8 @@ class BackstageCatalogBackendTest {
     @Test
     void aRunIsAScaffolderTaskWhoseEventsGiveEachStepsStatus() throws Exception {
         Path tokenFile = tmp.resolve("token-tasks");
-        Files.writeString(tokenFile, backstage.token());
-        BackstageApi api = new BackstageApi(backstage.baseUrl(), new TokenFile(tokenFile.toString()), Duration.ofSeconds(10));
+        Files.writeString(tokenFile, BACKSTAGE.backend().token());
+        BackstageApi api = new BackstageApi(BACKSTAGE.backend().baseUrl(), new TokenFile(tokenFile.toString()), Duration.ofSeconds(10));
         BackstageTemplates templates = new BackstageTemplates(api, "paver-engine-test");
         ScaffolderTasks tasks = new ScaffolderTasks(api);
         List<BackstageTemplates.TemplateRef> listed = List.of();

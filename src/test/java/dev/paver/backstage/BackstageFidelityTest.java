@@ -29,9 +29,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -115,19 +114,9 @@ class BackstageFidelityTest {
                     "owner", "group:default/team-a",
                     "repoUrl", "github.com?owner=acme&repo=ledger-api"), Map.of()));
 
-    private static BackstageBackend backstage;
+    @RegisterExtension
+    static final BackstageBackend.PerClass BACKSTAGE = new BackstageBackend.PerClass();
 
-    @BeforeAll
-    static void startBackstage() {
-        backstage = BackstageBackend.start();
-    }
-
-    @AfterAll
-    static void stopBackstage() {
-        if (backstage != null) {
-            backstage.close();
-        }
-    }
 
     @Test
     void paverRendersTheTemplatesAsBackstageDoesExceptTheKnownDifferences() throws IOException {
@@ -178,7 +167,7 @@ class BackstageFidelityTest {
                 Map<String, Object> template = ordered("apiVersion", "scaffolder.backstage.io/v1beta3", "kind", "Template",
                         "metadata", ordered("name", path.id()),
                         "spec", ordered("type", "service", "parameters", List.of(), "steps", steps));
-                ScaffolderClient.DryRun dryRun = backstage.scaffolder().dryRun(template, Map.of(), Map.of(),
+                ScaffolderClient.DryRun dryRun = BACKSTAGE.backend().scaffolder().dryRun(template, Map.of(), Map.of(),
                         contents(path.folder()));
                 compareFiles(label, dryRun.files(), paverFiles, differences, equal);
             }
@@ -202,7 +191,7 @@ class BackstageFidelityTest {
         spec.put("steps", fetchSteps);
         sent.put("spec", spec);
 
-        ScaffolderClient.DryRun dryRun = backstage.scaffolder().dryRun(sent, c.values(), c.secrets(), contents(folder));
+        ScaffolderClient.DryRun dryRun = BACKSTAGE.backend().scaffolder().dryRun(sent, c.values(), c.secrets(), contents(folder));
 
         Map<String, String> paverFiles = new TreeMap<>();
         TemplateRenderer renderer = new TemplateRenderer();
