@@ -37,7 +37,7 @@ public final class BackstageCatalog implements CatalogEntities {
 
     private static final String FINGERPRINT_FIELDS = "metadata.uid,metadata.etag";
     private static final String ENTITY_FIELDS = "apiVersion,kind,metadata.name,metadata.namespace,metadata.uid,"
-            + "metadata.etag,metadata.annotations,spec.owner,spec.domain,spec.memberOf";
+            + "metadata.etag,metadata.annotations,spec.owner,spec.domain,spec.memberOf,spec.type";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BackstageApi api;

@@ -67,11 +67,16 @@ public final class CatalogReader {
         Map<String, String> domains = new LinkedHashMap<>();
         Map<String, List<String>> users = new LinkedHashMap<>();
         Map<String, PlatformCatalog.GroupAccess> access = new LinkedHashMap<>();
+        Map<String, String> types = new LinkedHashMap<>();
         for (ManifestDocument doc : documents) {
             if (!doc.apiVersion().startsWith("backstage.io/")) {
                 continue;
             }
             Map<String, Object> spec = ManifestDocument.map(doc.body(), "spec");
+            String type = ManifestDocument.text(spec.get("type"));
+            if (type != null && !type.isBlank()) {
+                types.put(PlatformCatalog.typeKey(doc.kind(), doc.name()), type);
+            }
             if (doc.kind().equals("System")) {
                 systems.put(doc.name(), new PlatformCatalog.SystemEntry(doc.name(),
                         entityName(ManifestDocument.text(spec.get("domain"))),
@@ -98,7 +103,7 @@ public final class CatalogReader {
         Map<String, PlatformCatalog.ServiceEntry> services = new LinkedHashMap<>();
         components.forEach((name, so) -> services.put(name, new PlatformCatalog.ServiceEntry(name, so[0], so[1],
                 systems.containsKey(so[0]) ? systems.get(so[0]).domain() : "")));
-        return new PlatformCatalog(systems, groups, services, domains, users, Set.of(), access);
+        return new PlatformCatalog(systems, groups, services, domains, users, Set.of(), access, types);
     }
 
     /** {@code group:default/team-a} and {@code group:team-a} give {@code team-a}. */

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * </ul>
  * Values are stored as Backstage stores them: entity refs {@code kind:namespace/name} with the kind in lower case
  * ({@code stringifyEntityRef}, {@code @backstage/catalog-model}), e.g. {@code group:default/team-payments}.
- * The catalog Paver reads does not carry an entity's {@code spec.type}: a {@code spec.type} filter does not narrow the
- * choice (yet).
+ * A {@code spec.type} filter compares case-insensitively with the entity's {@code spec.type} as the catalog gives it
+ * ({@link PlatformCatalog#type}); an entity without one fits no {@code spec.type} filter. Other keys (fields Paver's
+ * catalog does not keep) do not narrow the choice.
  */
 public final class EntityPickers {
 
@@ -191,8 +192,11 @@ public final class EntityPickers {
         return v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : v == null ? List.of() : List.of(String.valueOf(v));
     }
 
-    /** One entity of the catalog: its kind as Backstage spells it and its name, in the default namespace. */
-    private record Entity(String kind, String name) {
+    /**
+     * One entity of the catalog: its kind as Backstage spells it, its name (in the default namespace) and its
+     * {@code spec.type} (empty when it has none).
+     */
+    private record Entity(String kind, String name, String type) {
         String ref() {
             return kind.toLowerCase(Locale.ROOT) + ":" + DEFAULT_NAMESPACE + "/" + name;
         }
@@ -200,11 +204,11 @@ public final class EntityPickers {
 
     private static List<Entity> entities(PlatformCatalog catalog) {
         List<Entity> out = new ArrayList<>();
-        catalog.domains().keySet().forEach(n -> out.add(new Entity("Domain", n)));
-        catalog.systems().keySet().forEach(n -> out.add(new Entity("System", n)));
-        catalog.services().keySet().forEach(n -> out.add(new Entity("Component", n)));
-        catalog.groups().keySet().forEach(n -> out.add(new Entity("Group", n)));
-        catalog.users().keySet().forEach(n -> out.add(new Entity("User", n)));
+        catalog.domains().keySet().forEach(n -> out.add(new Entity("Domain", n, catalog.type("Domain", n))));
+        catalog.systems().keySet().forEach(n -> out.add(new Entity("System", n, catalog.type("System", n))));
+        catalog.services().keySet().forEach(n -> out.add(new Entity("Component", n, catalog.type("Component", n))));
+        catalog.groups().keySet().forEach(n -> out.add(new Entity("Group", n, catalog.type("Group", n))));
+        catalog.users().keySet().forEach(n -> out.add(new Entity("User", n, catalog.type("User", n))));
         return out;
     }
 
@@ -216,7 +220,8 @@ public final class EntityPickers {
                 case "kind" -> wanted.stream().anyMatch(k -> k.equalsIgnoreCase(e.kind()));
                 case "metadata.name" -> wanted.contains(e.name());
                 case "metadata.namespace" -> wanted.contains(DEFAULT_NAMESPACE);
-                default -> true; // spec.type and others: not in Paver's catalog, so they do not narrow the choice
+                case "spec.type" -> wanted.stream().anyMatch(t -> t.equalsIgnoreCase(e.type()));
+                default -> true; // fields Paver's catalog does not keep: they do not narrow the choice
             };
             if (!fits) {
                 return false;

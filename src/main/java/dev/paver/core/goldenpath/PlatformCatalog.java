@@ -22,12 +22,15 @@ import java.util.TreeSet;
  *                     repositories too), for refusing a taken name before a run starts; empty when unknown
  * @param groupAccess  group name to the developer access its catalog Group declares ({@link GroupAccess}); groups
  *                     without it (a domain's owning group) have none
+ * @param types        an entity's {@code spec.type} (e.g. {@code service}, {@code team}) by {@link #typeKey(String, String)};
+ *                     entities without one are not in it. Read by pickers' {@code catalogFilter: {spec.type: ...}}
  */
 public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
                               Map<String, String> domains, Map<String, List<String>> users, Set<String> repositories,
-                              Map<String, GroupAccess> groupAccess) {
+                              Map<String, GroupAccess> groupAccess, Map<String, String> types) {
 
     public PlatformCatalog {
+        types = Collections.unmodifiableMap(new TreeMap<>(types));
         repositories = Collections.unmodifiableSet(new TreeSet<>(repositories));
         groupAccess = Collections.unmodifiableMap(new TreeMap<>(groupAccess));
         systems = Collections.unmodifiableMap(new TreeMap<>(systems));
@@ -35,6 +38,26 @@ public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, Stri
         services = Collections.unmodifiableMap(new TreeMap<>(services));
         domains = Collections.unmodifiableMap(new TreeMap<>(domains));
         users = Collections.unmodifiableMap(new TreeMap<>(users));
+    }
+
+    /** A catalog of these entities, none with a {@code spec.type}. */
+    public PlatformCatalog(Map<String, SystemEntry> systems, Map<String, String> groups, Map<String, ServiceEntry> services,
+                           Map<String, String> domains, Map<String, List<String>> users, Set<String> repositories,
+                           Map<String, GroupAccess> groupAccess) {
+        this(systems, groups, services, domains, users, repositories, groupAccess, Map.of());
+    }
+
+    /**
+     * The key of an entity in {@link #types()}: its kind in lower case, a colon and its name, as in an entity ref
+     * without namespace ({@code component:api}).
+     */
+    public static String typeKey(String kind, String name) {
+        return kind.toLowerCase(java.util.Locale.ROOT) + ":" + name;
+    }
+
+    /** An entity's {@code spec.type}, or empty when it has none or is not in the catalog. */
+    public String type(String kind, String name) {
+        return types.getOrDefault(typeKey(kind, name), "");
     }
 
     /** A catalog of these entities; no group has developer access. */
@@ -51,7 +74,7 @@ public record PlatformCatalog(Map<String, SystemEntry> systems, Map<String, Stri
 
     /** This catalog, knowing that the git host has these repositories. */
     public PlatformCatalog withRepositories(Collection<String> names) {
-        return new PlatformCatalog(systems, groups, services, domains, users, new TreeSet<>(names), groupAccess);
+        return new PlatformCatalog(systems, groups, services, domains, users, new TreeSet<>(names), groupAccess, types);
     }
 
     /** A catalog of systems, groups and services; no domain or user entities. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paver.core.convention.Violation;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -17,9 +18,11 @@ class EntityPickersTest {
     private final PlatformCatalog catalog = new PlatformCatalog(
             Map.of("checkout", new PlatformCatalog.SystemEntry("checkout", "payments", "team-payments")),
             Map.of("team-payments", "cc-1", "team-ledger", "cc-2"),
-            Map.of("api", new PlatformCatalog.ServiceEntry("api", "checkout", "team-payments", "payments")),
+            Map.of("api", new PlatformCatalog.ServiceEntry("api", "checkout", "team-payments", "payments"),
+                    "money-lib", new PlatformCatalog.ServiceEntry("money-lib", "checkout", "team-payments", "payments")),
             Map.of("payments", "team-payments"),
-            Map.of("dana", List.of("team-payments")));
+            Map.of("dana", List.of("team-payments")), Set.of(), Map.of(),
+            Map.of("component:api", "service", "component:money-lib", "library"));
 
     private static Parameter parameter(String yaml) {
         return ParameterSchema.read(List.of((Object) new Yaml().load("properties:\n  field:\n" + yaml.indent(4)))).get("field");
@@ -47,7 +50,8 @@ class EntityPickersTest {
     void anEntityPickerFiltersByKindAndATypedNameIsCompletedWithTheDefaultKind() {
         Parameter system = parameter("type: string\nui:field: EntityPicker\n"
                 + "ui:options: {catalogFilter: [{kind: System}, {kind: Component, spec.type: service}], defaultKind: System}\n");
-        assertThat(EntityPickers.choices(system, catalog)).containsExactly("system:default/checkout", "component:default/api");
+        assertThat(EntityPickers.choices(system, catalog)).as("spec.type: service leaves the library out")
+                .containsExactly("system:default/checkout", "component:default/api");
         assertThat(EntityPickers.ref(system, "checkout")).isEqualTo("system:default/checkout");
         assertThat(EntityPickers.ref(system, "Component:api")).isEqualTo("component:default/api");
         assertThat(EntityPickers.label(system, "system:default/checkout")).isEqualTo("checkout");
@@ -81,5 +85,21 @@ class EntityPickersTest {
             assertThat(EntityPickers.check(name, bad, catalog)).as(bad).map(Violation::message)
                     .hasValueSatisfying(m -> assertThat(m).contains("is not an entity name"));
         }
+    }
+
+    @Test
+    void aCatalogFileGivesItsEntitiesTypesToTheTypeFilter() {
+        PlatformCatalog read = CatalogReader.read(Map.of(
+                "catalog/components/api.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: api}\n"
+                        + "spec: {type: service, system: checkout, owner: team-payments}\n",
+                "catalog/components/money-lib.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+                        + "metadata: {name: money-lib}\nspec: {type: library, system: checkout, owner: team-payments}\n"));
+        Parameter services = parameter("type: string\nui:field: EntityPicker\n"
+                + "ui:options: {catalogFilter: {kind: Component, spec.type: SERVICE}, allowArbitraryValues: false}\n");
+
+        assertThat(read.type("Component", "money-lib")).isEqualTo("library");
+        assertThat(EntityPickers.choices(services, read)).as("compared case-insensitively").containsExactly("component:default/api");
+        assertThat(EntityPickers.check(services, "component:default/money-lib", read)).as("checked again at submission")
+                .isNotEmpty();
     }
 }
