@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,6 +41,26 @@ class JdbcSeenRequestsTest {
     void oneOfTwoSimultaneousArrivalsWins() throws Exception {
         assertThat(atOnce(() -> seen.firstTime(SIG, T0, T0.plusSeconds(360)), () -> seen.firstTime(SIG, T0, T0.plusSeconds(360))))
                 .containsExactlyInAnyOrder(true, false);
+    }
+
+    @Test
+    void aBurstSharesCommitsAndStillTellsEachReplay() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                String signature = "v0=" + String.format("%064x", i % 24); // each signature twice
+                answers.add(threads.submit(() -> seen.firstTime(signature, T0, T0.plusSeconds(360))));
+            }
+            int first = 0;
+            for (Future<Boolean> answer : answers) {
+                first += answer.get(10, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(first).as("each of the 24 signatures is new once, a replay once").isEqualTo(24);
+            assertThat(seen.count()).isEqualTo(24);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
