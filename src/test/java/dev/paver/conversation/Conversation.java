@@ -11,13 +11,14 @@ import java.util.Map;
 /**
  * A conversation file ({@code conversations/<golden-path>/<scenario>.yaml}, format in {@code conversations/README.md}):
  * who is in it, the channel, whether a cluster is configured, whether Paver is given the Sealed Secrets controller's
- * certificate, how Paver reaches git ({@code git: local}, the default, or {@code git: daemon}), the environments with a
- * cluster of their own ({@code clusters: [dev, prod]}), and the steps in order.
+ * certificate, how Paver reaches git ({@code git: local}, the default, {@code git: daemon} or {@code git: github}), the
+ * required checks of the GitHub stand-in's repositories ({@code checks:}, with {@code git: github}), the environments
+ * with a cluster of their own ({@code clusters: [dev, prod]}), and the steps in order.
  */
 public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
                            boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
                            Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets, String git,
-                           List<String> clusters) {
+                           List<String> clusters, List<Map<String, Object>> checks) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -45,8 +46,12 @@ public record Conversation(Path file, String title, String description, Map<Stri
         ConversationFormat.check(file.toString(), doc);
         Object steps = doc.get("steps");
         String git = String.valueOf(doc.getOrDefault("git", "local"));
-        if (!List.of("local", "daemon").contains(git)) {
-            throw new IllegalArgumentException(file + ": git is local (the default) or daemon, not " + git);
+        if (!List.of("local", "daemon", "github").contains(git)) {
+            throw new IllegalArgumentException(file + ": git is local (the default), daemon or github, not " + git);
+        }
+        List<Map<String, Object>> checks = (List<Map<String, Object>>) doc.getOrDefault("checks", List.of());
+        if (!checks.isEmpty() && !git.equals("github")) {
+            throw new IllegalArgumentException(file + ": checks exist on GitHub only; add git: github (plain git has no checks)");
         }
         return new Conversation(file, String.valueOf(doc.getOrDefault("title", file.getFileName().toString())),
                 String.valueOf(doc.getOrDefault("description", "")).strip(),
@@ -55,7 +60,7 @@ public record Conversation(Path file, String title, String description, Map<Stri
                 !Boolean.FALSE.equals(doc.get("cluster")), (Map<String, String>) doc.getOrDefault("slack_refuses", Map.of()),
                 (List<Map<String, Object>>) steps, (Map<String, Object>) doc.getOrDefault("settings", Map.of()),
                 (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")), git,
-                ((List<Object>) doc.getOrDefault("clusters", List.of())).stream().map(String::valueOf).toList());
+                ((List<Object>) doc.getOrDefault("clusters", List.of())).stream().map(String::valueOf).toList(), checks);
     }
 
     /**
@@ -64,7 +69,7 @@ public record Conversation(Path file, String title, String description, Map<Stri
      */
     public static Conversation channel(String title, String channel, Map<String, String> people) {
         return new Conversation(Path.of(title), title, "", people, channel, false, Map.of(), List.of(), Map.of(), List.of(),
-                false, "local", List.of());
+                false, "local", List.of(), List.of());
     }
 
     /** The display name of a Slack user id, or the id. */
