@@ -5,7 +5,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,7 +21,48 @@ import java.util.Map;
 public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
                            boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
                            Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets, String git,
-                           List<String> clusters, List<Map<String, Object>> checks) {
+                           List<String> clusters, List<Check> checks) {
+
+    /**
+     * A required check of a repository on the GitHub stand-in ({@code checks:}, format in {@code conversations/README.md}).
+     *
+     * @param kind     {@code check_run} or {@code status}
+     * @param succeeds its conclusion: {@code success} (true) or {@code failure}
+     * @param after    how long it is pending after a commit, on Paver's clock
+     * @param url      a check run's {@code details_url} or a status's {@code target_url}; null: the stand-in's own
+     */
+    public record Check(String repository, String name, String kind, boolean succeeds, Duration after, String url) {
+
+        /**
+         * Reads one entry of {@code checks:}.
+         *
+         * @throws IllegalArgumentException naming the file and the value that is wrong
+         */
+        static Check read(Path file, Map<String, Object> c) {
+            String where = file + ": checks " + c;
+            String repository = String.valueOf(c.getOrDefault("repository", ""));
+            String name = String.valueOf(c.getOrDefault("name", ""));
+            if (repository.isBlank() || name.isBlank()) {
+                throw new IllegalArgumentException(where + ": a check needs a repository and a name");
+            }
+            String kind = String.valueOf(c.getOrDefault("kind", "check_run"));
+            if (!List.of("check_run", "status").contains(kind)) {
+                throw new IllegalArgumentException(where + ": kind is check_run (the default) or status, not " + kind);
+            }
+            String conclusion = String.valueOf(c.getOrDefault("conclusion", "success"));
+            if (!List.of("success", "failure").contains(conclusion)) {
+                throw new IllegalArgumentException(where + ": conclusion is success (the default) or failure, not " + conclusion);
+            }
+            Duration after;
+            try {
+                after = Duration.parse("PT" + String.valueOf(c.getOrDefault("after", "0s")).toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(where + ": after is a duration such as 30s or 2m, not " + c.get("after"), e);
+            }
+            return new Check(repository, name, kind, conclusion.equals("success"), after,
+                    c.containsKey("url") ? String.valueOf(c.get("url")) : null);
+        }
+    }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -49,7 +93,8 @@ public record Conversation(Path file, String title, String description, Map<Stri
         if (!List.of("local", "daemon", "github").contains(git)) {
             throw new IllegalArgumentException(file + ": git is local (the default), daemon or github, not " + git);
         }
-        List<Map<String, Object>> checks = (List<Map<String, Object>>) doc.getOrDefault("checks", List.of());
+        List<Check> checks = ((List<Map<String, Object>>) doc.getOrDefault("checks", List.of())).stream()
+                .map(c -> Check.read(file, c)).toList();
         if (!checks.isEmpty() && !git.equals("github")) {
             throw new IllegalArgumentException(file + ": checks exist on GitHub only; add git: github (plain git has no checks)");
         }

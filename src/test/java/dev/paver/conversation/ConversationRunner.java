@@ -23,8 +23,9 @@ import java.util.Set;
 
 /**
  * Replays a {@link Conversation} against a real Paver server: user turns go through {@code /slack/events} as
- * signed requests; outside events are real git merges and Application status changes in the mock API server;
- * expectations read what Paver posted to the Slack stand-in and pushed to git. Negative and exact expectations are
+ * signed requests; outside events are real git merges (or merges and check re-runs on the GitHub stand-in, with
+ * {@code git: github}) and Application status changes in the mock API server; expectations read what Paver posted to
+ * the Slack stand-in and pushed to its {@link GitHost}. Negative and exact expectations are
  * checked once Paver has settled ({@link #expect}); modal submissions take the shape Slack sends for each element Paver
  * put in the modal; private answers are checked against their recipient. Every wait is bounded ({@value #WAIT_SECONDS}
  * s). Throws {@link AssertionError} naming the step and what differs; the file's keys are checked by
@@ -100,8 +101,9 @@ public final class ConversationRunner implements AutoCloseable {
         }
         this.github = conversation.git().equals("github") ? testbed.github() : null;
         this.git = testbed.gitHost();
-        for (Map<String, Object> c : conversation.checks()) {
-            scriptCheck(c);
+        for (Conversation.Check c : conversation.checks()) {
+            github.check(c.repository(), c.name(), c.kind().equals("status") ? GitHubStandIn.CheckKind.STATUS
+                    : GitHubStandIn.CheckKind.CHECK_RUN, c.succeeds(), c.after(), c.url());
         }
         conversation.settings().forEach((key, value) -> testbed.property(key, value instanceof List<?> list
                 ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
@@ -117,39 +119,6 @@ public final class ConversationRunner implements AutoCloseable {
                         .withNewMetadata().withName(namespace).endMetadata().build()).create();
             }
         }
-    }
-
-    /**
-     * Gives every new commit of a repository of the GitHub stand-in a required check, as {@code checks:} says:
-     * {@code repository} and {@code name} (required), {@code kind} ({@code check_run}, the default, or {@code status}),
-     * {@code conclusion} ({@code success}, the default, or {@code failure}) reached {@code after} (default {@code 0s})
-     * on Paver's clock, pending until then, and {@code url} (a check run's {@code details_url} or a status's
-     * {@code target_url}).
-     *
-     * @throws IllegalArgumentException naming the file and the value that is wrong
-     */
-    private void scriptCheck(Map<String, Object> c) {
-        String where = conversation.file() + ": checks " + c;
-        if (text(c.get("repository")).isEmpty() || text(c.get("name")).isEmpty()) {
-            throw new IllegalArgumentException(where + ": a check needs a repository and a name");
-        }
-        String kind = text(c.getOrDefault("kind", "check_run"));
-        if (!List.of("check_run", "status").contains(kind)) {
-            throw new IllegalArgumentException(where + ": kind is check_run (the default) or status, not " + kind);
-        }
-        String conclusion = text(c.getOrDefault("conclusion", "success"));
-        if (!List.of("success", "failure").contains(conclusion)) {
-            throw new IllegalArgumentException(where + ": conclusion is success (the default) or failure, not " + conclusion);
-        }
-        Duration after;
-        try {
-            after = Duration.parse("PT" + text(c.getOrDefault("after", "0s")).toUpperCase(java.util.Locale.ROOT));
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException(where + ": after is a duration such as 30s or 2m, not " + c.get("after"), e);
-        }
-        github.check(text(c.get("repository")), text(c.get("name")),
-                kind.equals("status") ? GitHubStandIn.CheckKind.STATUS : GitHubStandIn.CheckKind.CHECK_RUN,
-                conclusion.equals("success"), after, c.containsKey("url") ? text(c.get("url")) : null);
     }
 
     /**
