@@ -209,6 +209,22 @@ public final class ClusterStandIn implements AutoCloseable {
             app.getAdditionalProperties().remove("status");
             client.genericKubernetesResources(ArgoCdApplications.APPLICATIONS).inNamespace(namespace).resource(app).create();
         }
+        // Paver may patch the Application meanwhile (the refresh annotation after a merge): like Argo CD's controller,
+        // read it again and retry on a conflict (409) instead of failing the step
+        for (int attempt = 1; ; attempt++) {
+            try {
+                editStatus(resource, sync, health, phase, revision, message);
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void editStatus(io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> resource, String sync,
+                                   String health, String phase, String revision, String message) {
         resource.editStatus(app -> {
             Map<String, Object> status = new LinkedHashMap<>();
             status.put("sync", Map.of("status", sync, "revision", revision == null ? "" : revision));

@@ -45,7 +45,8 @@ final class ConversationFormat {
     }
 
     static final Keys TOP = keys("title", "description", "people", "channel", "cluster", "sealed_secrets", "slack_refuses",
-            "namespaces", "settings", "git", "clusters", "steps");
+            "namespaces", "settings", "git", "clusters", "steps",
+            "checks", new ListOf(keys("repository", "name", "kind", "conclusion", "after", "url")));
 
     private static final Keys FILES = keys("repository", "files", "file_contains", "lacks", "file_excludes");
 
@@ -86,6 +87,7 @@ final class ConversationFormat {
         STEPS.put("time_passes", keys("time_passes"));
         STEPS.put("restart", keys("restart"));
         STEPS.put("platform_creates_repository", keys("user", "platform_creates_repository"));
+        STEPS.put("reruns", keys("user", "reruns", keys("repository", "check", "conclusion")));
         STEPS.put("expect", keys("expect", EXPECT));
     }
 

@@ -23,8 +23,9 @@ import java.util.Set;
 
 /**
  * Replays a {@link Conversation} against a real Paver server: user turns go through {@code /slack/events} as
- * signed requests; outside events are real git merges and Application status changes in the mock API server;
- * expectations read what Paver posted to the Slack stand-in and pushed to git. Negative and exact expectations are
+ * signed requests; outside events are real git merges (or merges and check re-runs on the GitHub stand-in, with
+ * {@code git: github}) and Application status changes in the mock API server; expectations read what Paver posted to
+ * the Slack stand-in and pushed to its {@link GitHost}. Negative and exact expectations are
  * checked once Paver has settled ({@link #expect}); modal submissions take the shape Slack sends for each element Paver
  * put in the modal; private answers are checked against their recipient. Every wait is bounded ({@value #WAIT_SECONDS}
  * s). Throws {@link AssertionError} naming the step and what differs; the file's keys are checked by
@@ -42,7 +43,10 @@ public final class ConversationRunner implements AutoCloseable {
     private final Testbed testbed;
     private final SlackStandIn slack;
     private final ClusterStandIn cluster;
-    private final GitStandIn git;
+    /** Where Paver's repositories are: the bare repositories, or the GitHub stand-in with {@code git: github}. */
+    private final GitHost git;
+    /** The GitHub stand-in with {@code git: github}, else null. */
+    private final GitHubStandIn github;
     private String lastMerge = "";
     private String lastHead = "";
     private final List<Long> ackMillis = new ArrayList<>();
@@ -75,7 +79,7 @@ public final class ConversationRunner implements AutoCloseable {
     static final Duration QUIET = Duration.ofMillis(1500);
     /** The steps that are a user turn or an outside event: Paver may act on each. */
     private static final Set<String> TURNS = Set.of("types", "submits", "chooses", "clicks", "at_once", "opens_home", "merges", "pushes",
-            "argocd", "crossplane", "time_passes", "restart");
+            "argocd", "crossplane", "time_passes", "restart", "reruns");
 
     /**
      * @param conversation the file to replay
@@ -87,7 +91,6 @@ public final class ConversationRunner implements AutoCloseable {
         this.testbed = new Testbed(workDir, conversation.cluster());
         this.slack = testbed.slack();
         this.cluster = testbed.cluster();
-        this.git = testbed.git();
         this.transcript = new Transcript(conversation, slack);
         conversation.slackRefuses().forEach(slack::refuse);
         if (conversation.sealedSecrets()) {
@@ -95,6 +98,12 @@ public final class ConversationRunner implements AutoCloseable {
         }
         if (conversation.git().equals("daemon")) {
             testbed.gitDaemon();
+        }
+        this.github = conversation.git().equals("github") ? testbed.github() : null;
+        this.git = testbed.gitHost();
+        for (Conversation.Check c : conversation.checks()) {
+            github.check(c.repository(), c.name(), c.kind().equals("status") ? GitHubStandIn.CheckKind.STATUS
+                    : GitHubStandIn.CheckKind.CHECK_RUN, c.succeeds(), c.after(), c.url());
         }
         conversation.settings().forEach((key, value) -> testbed.property(key, value instanceof List<?> list
                 ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
@@ -267,7 +276,7 @@ public final class ConversationRunner implements AutoCloseable {
 
     /** The bare repository of {@code name} under the conversation's local git root. */
     public Path repository(String name) {
-        return git.bare(name);
+        return testbed.git().bare(name);
     }
 
     @SuppressWarnings("unchecked")
@@ -403,7 +412,11 @@ public final class ConversationRunner implements AutoCloseable {
             String repository = text(merge.get("repository"));
             String by = text(step.getOrDefault("user", "someone"));
             List<String> branches = awaitBranches(repository);
-            lastMerge = git.merge(repository, branches.get(0), conversation.name(by));
+            try {
+                lastMerge = git.merge(repository, branches.get(0), conversation.name(by));
+            } catch (IllegalStateException refused) {
+                throw new AssertionError(refused.getMessage(), refused);
+            }
             lastHead = lastMerge;
             // what the merge brought to main (a catalog entity) is read at once, as the periodic refresh would soon
             testbed.paver().bean(dev.paver.core.goldenpath.CatalogSource.class).refresh();
@@ -420,7 +433,7 @@ public final class ConversationRunner implements AutoCloseable {
             }
             Map<String, Object> replace = (Map<String, Object>) push.get("replace");
             Object content = push.get("content");
-            boolean newRepository = !Files.exists(git.bare(repository));
+            boolean newRepository = !git.exists(repository);
             String head = git.commit(repository, branch, file, old -> content != null ? text(content)
                     : replace == null ? "changed by " + conversation.name(by) + "\n"
                     : old.replace(text(replace.get("from")), text(replace.get("to"))), conversation.name(by));
@@ -515,6 +528,23 @@ public final class ConversationRunner implements AutoCloseable {
             check(d.compareTo(Duration.ofSeconds(10)) <= 0, "passes is at most 10s in a conversation");
             transcript.outside(text(step.get("passes")) + " pass");
             Thread.sleep(d.toMillis());
+        } else if (step.containsKey("reruns")) {
+            check(github != null, "reruns needs git: github (plain git has no checks)");
+            Map<String, Object> rerun = (Map<String, Object>) step.get("reruns");
+            String by = text(step.getOrDefault("user", "someone"));
+            String repository = text(rerun.get("repository"));
+            String name = text(rerun.get("check"));
+            String conclusion = text(rerun.getOrDefault("conclusion", "success"));
+            check(List.of("success", "failure").contains(conclusion), "conclusion is success (the default) or failure, not " + conclusion);
+            String branch = awaitBranches(repository).get(0);
+            String head = git.head(repository, branch);
+            try {
+                github.rerun(repository, head, name, conclusion.equals("success"));
+            } catch (IllegalArgumentException e) {
+                throw new AssertionError(e.getMessage(), e);
+            }
+            transcript.outside(conversation.name(by) + " re-runs the check " + name + " on " + branch + " of " + repository
+                    + " (" + head.substring(0, 7) + "): " + conclusion);
         } else if (step.containsKey("platform_creates_repository")) {
             String repository = text(step.get("platform_creates_repository"));
             git.createEmpty(repository);
@@ -763,7 +793,7 @@ public final class ConversationRunner implements AutoCloseable {
             check(git.paverBranches(repository).isEmpty(), repository + " has branches " + git.paverBranches(repository));
         }
         for (String repository : settled ? strings(expected.get("no_repository")) : List.<String>of()) {
-            check(!Files.exists(git.bare(repository)), "repository " + repository + " exists");
+            check(!git.exists(repository), "repository " + repository + " exists");
         }
         for (String s : settled ? strings(expected.get("never_shown")) : List.<String>of()) {
             neverShown(s);
@@ -781,7 +811,7 @@ public final class ConversationRunner implements AutoCloseable {
         if (expected.containsKey("main")) {
             Map<String, Object> main = (Map<String, Object>) expected.get("main");
             String repository = text(main.get("repository"));
-            check(Files.exists(git.bare(repository)), "repository " + repository + " does not exist");
+            check(git.exists(repository), "repository " + repository + " does not exist");
             checkFiles("main of " + repository, git.files(repository, "main"), main, settled);
         }
     }

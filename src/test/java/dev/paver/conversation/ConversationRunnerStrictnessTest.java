@@ -138,6 +138,70 @@ class ConversationRunnerStrictnessTest {
     }
 
     @Test
+    void checksExistOnlyOnGitHubAndTheirKeysAndValuesAreChecked() throws Exception {
+        Conversation github = parse(HEAD + """
+                git: github
+                checks:
+                  - {repository: payments-gitops, name: conftest, kind: check_run, conclusion: failure, after: 30s, url: "https://ci/1"}
+                  - {repository: payments-gitops, name: kubeconform, kind: status}
+                steps:
+                  - {user: U0DANA, reruns: {repository: payments-gitops, check: conftest, conclusion: success}}
+                """);
+        assertThat(github.checks()).containsExactly(
+                new Conversation.Check("payments-gitops", "conftest", "check_run", false, java.time.Duration.ofSeconds(30), "https://ci/1"),
+                new Conversation.Check("payments-gitops", "kubeconform", "status", true, java.time.Duration.ZERO, null));
+
+        assertThatThrownBy(() -> parse(HEAD + """
+                checks: [{repository: payments-gitops, name: conftest}]
+                steps:
+                  - passes: 1s
+                """)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("example.yaml: checks exist on GitHub only; add git: github");
+        assertThatThrownBy(() -> parse(HEAD + """
+                git: github
+                checks: [{repository: payments-gitops, name: conftest, conclusion: failed}]
+                steps:
+                  - passes: 1s
+                """)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conclusion is success (the default) or failure, not failed");
+        assertThatThrownBy(() -> parse(HEAD + """
+                git: github
+                checks: [{repository: payments-gitops, name: conftest, state: failure}]
+                steps:
+                  - passes: 1s
+                """)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("top level checks[0]: unknown key 'state'; known keys there: repository, name, kind, conclusion, after, url");
+        assertThatThrownBy(() -> parse(HEAD + """
+                git: gitlab
+                steps:
+                  - passes: 1s
+                """)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("git is local (the default), daemon or github, not gitlab");
+    }
+
+    @Test
+    void onGitHubAPersonCannotMergeWhileARequiredCheckFails() throws Exception {
+        // the merge button respects the required check; the pull request stays open and Paver does not merge it either
+        Conversation conversation = parse(HEAD + """
+                git: github
+                checks: [{repository: payments-gitops, name: conftest, conclusion: failure}]
+                steps:
+                  - user: U0DANA
+                    types: /platform create-service api --system checkout --owner team-payments
+                  - expect:
+                      thread: [Check conftest failed]
+                  - user: U0SAM
+                    merges: {repository: payments-gitops}
+                """);
+
+        try (ConversationRunner runner = new ConversationRunner(conversation, tmp.resolve("github-merge"))) {
+            assertThatThrownBy(runner::run).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("step 3 [user, merges]: GitHub refuses to merge pull request #1 of payments-gitops: "
+                            + "Required status check \"conftest\" is failing.");
+        }
+    }
+
+    @Test
     void negativeAndExactKeysWaitForPaverToSettle() {
         assertThat(ConversationRunner.needsSettling(Map.of("no_branches_in", "payments-gitops"))).isTrue();
         assertThat(ConversationRunner.needsSettling(Map.of("card", Map.of("contains", "x", "cards", 1)))).isTrue();

@@ -70,7 +70,8 @@ import java.util.regex.Pattern;
  *   <li>{@link #check}: every commit made in a repository from then on (a pull request's head) carries a check run or a
  *       commit status of that name, pending until the given delay has passed on the stand-in's clock since the
  *       commit was made, then {@code success} or {@code failure}. {@link #checkDelay} changes the delay of every
- *       check of a repository (what a benchmark sets). Every check counts as required.</li>
+ *       check of a repository (what a benchmark sets); {@link #rerun} makes one check of one commit conclude anew.
+ *       Every check counts as required.</li>
  *   <li>{@code PUT /repos/{o}/{r}/pulls/{n}/merge}: 409 when {@code sha} is not the head; 405 while a check is not
  *       green ("Required status check ... is expected/failing") or when {@link #requireApprovingReview} was set;
  *       else a merge commit on the base branch (the head's files when the head contains the base, else the base's
@@ -82,8 +83,12 @@ import java.util.regex.Pattern;
  *       status"); else recorded in the pull request's {@code auto_merge}, and the pull request is merged, as by the
  *       merge above, at the first request after all its checks are green (and no approving review is required).</li>
  * </ul>
+ *
+ * <p>As a conversation's {@link GitHost} ({@code git: github}) it is also what people do on GitHub: push, merge a pull
+ * request with the button (refused while a required check is not green), create a repository; and what a
+ * conversation reads back: branches, files, refs and every text Paver wrote.
  */
-public final class GitHubStandIn implements AutoCloseable {
+public final class GitHubStandIn implements GitHost, AutoCloseable {
 
     public static final int PER_MINUTE = 80;
     public static final int PER_HOUR = 500;
@@ -124,13 +129,19 @@ public final class GitHubStandIn implements AutoCloseable {
         CHECK_RUN, STATUS
     }
 
-    private record CheckSpec(String name, CheckKind kind, boolean succeeds, Duration after) {
+    /** @param url a check run's {@code details_url} or a status's {@code target_url}; null: the stand-in's own */
+    private record CheckSpec(String name, CheckKind kind, boolean succeeds, Duration after, String url) {
     }
 
     /** repository to the checks every new commit of it carries */
     private final Map<String, List<CheckSpec>> checks = new ConcurrentHashMap<>();
     /** commit sha to when it was made, on the stand-in's clock */
     private final Map<String, Instant> commitTimes = new ConcurrentHashMap<>();
+    /** commit sha to the order in which it was made (1, 2, ...), for branches newest first */
+    private final Map<String, Long> commitOrder = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong commitCounter = new java.util.concurrent.atomic.AtomicLong();
+    /** {@code <sha> <check name>} to the state a re-run of the check on that commit concluded ({@link #rerun}) */
+    private final Map<String, String> reruns = new ConcurrentHashMap<>();
     private final Map<String, Boolean> autoMergeAllowed = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reviewRequired = new ConcurrentHashMap<>();
 
@@ -187,13 +198,41 @@ public final class GitHubStandIn implements AutoCloseable {
      * on the stand-in's clock, then {@code success} (when {@code succeeds}) or {@code failure}.
      */
     public synchronized void check(String repository, String name, CheckKind kind, boolean succeeds, Duration after) {
-        checks.computeIfAbsent(repository, r -> new ArrayList<>()).add(new CheckSpec(name, kind, succeeds, after));
+        check(repository, name, kind, succeeds, after, null);
+    }
+
+    /**
+     * As {@link #check(String, String, CheckKind, boolean, Duration)}, with the link the check's CI gives: a check
+     * run's {@code details_url} (its {@code html_url} stays GitHub's page of the run, as on GitHub) or a commit
+     * status's {@code target_url}; null: the stand-in's own.
+     */
+    public synchronized void check(String repository, String name, CheckKind kind, boolean succeeds, Duration after, String url) {
+        checks.computeIfAbsent(repository, r -> new ArrayList<>()).add(new CheckSpec(name, kind, succeeds, after, url));
+    }
+
+    /**
+     * The check {@code name} of commit {@code sha} is run again and concludes at once: {@code success} when
+     * {@code succeeds}, else {@code failure} (GitHub: "Rerequest a check run", or a CI posting a new status of the same
+     * context).
+     *
+     * @throws IllegalArgumentException when the repository has no such check or no such commit
+     */
+    public synchronized void rerun(String repository, String sha, String name, boolean succeeds) {
+        Repo repo = repos.get(repository);
+        if (repo == null || !repo.commits.containsKey(sha)) {
+            throw new IllegalArgumentException(repository + " has no commit " + sha);
+        }
+        if (checks.getOrDefault(repository, List.of()).stream().noneMatch(c -> c.name().equals(name))) {
+            throw new IllegalArgumentException(repository + " has no check " + name + "; its checks: "
+                    + checks.getOrDefault(repository, List.of()).stream().map(CheckSpec::name).toList());
+        }
+        reruns.put(sha + " " + name, succeeds ? "success" : "failure");
     }
 
     /** Every check of {@code repository} (those given to {@link #check}) now turns after {@code after}. */
     public synchronized void checkDelay(String repository, Duration after) {
         checks.computeIfPresent(repository, (r, list) -> new ArrayList<>(list.stream()
-                .map(c -> new CheckSpec(c.name(), c.kind(), c.succeeds(), after)).toList()));
+                .map(c -> new CheckSpec(c.name(), c.kind(), c.succeeds(), after, c.url())).toList()));
     }
 
     /** The repository's "Allow auto-merge" setting ({@code allow_auto_merge}); off until this is called. */
@@ -299,6 +338,7 @@ public final class GitHubStandIn implements AutoCloseable {
     }
 
     /** The files on a branch of a repository; empty when either is missing. */
+    @Override
     public synchronized Map<String, String> files(String repository, String branch) {
         Repo repo = repos.get(repository);
         if (repo == null || !repo.refs.containsKey(branch)) {
@@ -306,6 +346,121 @@ public final class GitHubStandIn implements AutoCloseable {
         }
         Map<String, String> out = new TreeMap<>();
         repo.trees.get(repo.commits.get(repo.refs.get(branch)).tree).forEach((p, b) -> out.put(p, repo.blobs.get(b)));
+        return out;
+    }
+
+    // --- what people do on GitHub, and what a conversation reads back (GitHost) ----------------------------------
+
+    @Override
+    public synchronized boolean exists(String repository) {
+        return repos.containsKey(repository);
+    }
+
+    @Override
+    public synchronized void createEmpty(String repository) {
+        if (repos.containsKey(repository)) {
+            throw new IllegalStateException("repository " + repository + " exists already");
+        }
+        repos.put(repository, new Repo(repository, ""));
+    }
+
+    /** Branches whose name starts with {@code paver/}, newest commit first (the later name first on a tie). */
+    @Override
+    public synchronized List<String> paverBranches(String repository) {
+        Repo repo = repos.get(repository);
+        if (repo == null) {
+            return List.of();
+        }
+        return repo.refs.entrySet().stream().filter(e -> e.getKey().startsWith("paver/"))
+                .sorted(java.util.Comparator.comparing((Map.Entry<String, String> e) -> commitOrder.getOrDefault(e.getValue(), 0L))
+                        .thenComparing(Map.Entry::getKey).reversed())
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** Every ref of every repository with its commit, and every pull request with its state, one per line, sorted. */
+    @Override
+    public synchronized String refs() {
+        sweepAutoMerges();
+        List<String> lines = new ArrayList<>();
+        repos.forEach((name, repo) -> {
+            lines.add(name);
+            repo.refs.forEach((branch, sha) -> lines.add(name + " refs/heads/" + branch + " " + sha));
+            repo.pulls.forEach(pr -> lines.add(name + " pull " + pr.path("number").asInt() + " " + pr.path("state").asText()
+                    + (pr.hasNonNull("auto_merge") ? " auto-merge" : "")));
+        });
+        return String.join("\n", lines.stream().sorted().toList());
+    }
+
+    @Override
+    public synchronized String head(String repository, String branch) {
+        Repo repo = repos.get(repository);
+        return repo == null ? "" : repo.refs.getOrDefault(branch, "");
+    }
+
+    /**
+     * A person's push: the branch's files with {@code path} changed, committed on top of the branch (a repository that
+     * does not exist is created by a push to {@code main}, as a person's own).
+     *
+     * @throws IllegalStateException when the branch does not exist (and is not the first {@code main})
+     */
+    @Override
+    public synchronized String commit(String repository, String branch, String path, java.util.function.UnaryOperator<String> change,
+                                      String person) {
+        if (!repos.containsKey(repository) && branch.equals("main")) {
+            repos.put(repository, new Repo(repository, ""));
+        }
+        Repo repo = repos.get(repository);
+        if (repo == null) {
+            throw new IllegalStateException("repository " + repository + " does not exist");
+        }
+        String parent = repo.refs.get(branch);
+        if (parent == null && !(branch.equals("main") && repo.refs.isEmpty())) {
+            throw new IllegalStateException(repository + " has no branch " + branch);
+        }
+        Map<String, String> all = parent == null ? new TreeMap<>() : files(repository, branch);
+        all = new TreeMap<>(all);
+        all.put(path, change.apply(all.getOrDefault(path, "")));
+        return repo.commit(all, parent == null ? List.of() : List.of(parent), "Change " + path, branch);
+    }
+
+    /**
+     * {@code person} merges the open pull request of {@code branch} with a merge commit, as the "Merge pull request"
+     * button does; {@code merged_by} is their login (the first word of their name, in lower case). GitHub refuses it
+     * while a required check is not green or an approving review is required.
+     *
+     * @throws IllegalStateException when the branch has no open pull request, or GitHub would refuse the merge
+     */
+    @Override
+    public synchronized String merge(String repository, String branch, String person) {
+        Repo repo = repos.get(repository);
+        ObjectNode pr = repo == null ? null : repo.pulls.stream().filter(p -> p.path("state").asText().equals("open")
+                && p.path("head").path("ref").asText().equals(branch)).findFirst().orElse(null);
+        if (pr == null) {
+            throw new IllegalStateException(repository + " has no open pull request of " + branch);
+        }
+        repo.fresh(pr);
+        String blocked = repo.failingOrPending(pr.path("head").path("sha").asText());
+        if (blocked != null || reviewRequired.getOrDefault(repository, false)) {
+            throw new IllegalStateException("GitHub refuses to merge pull request #" + pr.path("number").asInt() + " of "
+                    + repository + ": " + (blocked != null ? blocked : "an approving review is required"));
+        }
+        String login = person.split(" ")[0].toLowerCase(Locale.ROOT);
+        return repo.mergeNow(pr, "Merge pull request #" + pr.path("number").asInt() + " from " + org + "/" + branch, login);
+    }
+
+    /** Commit messages and files of every commit, titles and bodies of pull requests, repository descriptions. */
+    @Override
+    public synchronized List<String> everything() {
+        List<String> out = new ArrayList<>();
+        for (Repo repo : repos.values()) {
+            out.add(repo.description);
+            repo.commits.values().forEach(c -> out.add(c.message()));
+            out.addAll(repo.blobs.values());
+            repo.pulls.forEach(pr -> {
+                out.add(pr.path("title").asText());
+                out.add(pr.path("body").asText());
+            });
+        }
         return out;
     }
 
@@ -674,7 +829,7 @@ public final class GitHubStandIn implements AutoCloseable {
                     repo.fresh(pr);
                     String head = pr.path("head").path("sha").asText();
                     if (repo.failingOrPending(head) == null && !reviewRequired.getOrDefault(repo.name, false)) {
-                        repo.mergeNow(pr, pr.path("auto_merge").path("commit_title").asText("Merge pull request"));
+                        repo.mergeNow(pr, pr.path("auto_merge").path("commit_title").asText("Merge pull request"), MERGER);
                     }
                 }
             }
@@ -809,6 +964,7 @@ public final class GitHubStandIn implements AutoCloseable {
             String sha = sha1("commit " + tree + parents + message + commits.size());
             commits.put(sha, new Commit(tree, parents, message));
             commitTimes.put(sha, clock.instant());
+            commitOrder.put(sha, commitCounter.incrementAndGet());
             if (branch != null) {
                 refs.put(branch, sha);
             }
@@ -914,6 +1070,7 @@ public final class GitHubStandIn implements AutoCloseable {
             String sha = sha1("commit " + tree + parents + message + commits.size());
             commits.put(sha, new Commit(tree, parents, message));
             commitTimes.put(sha, clock.instant());
+            commitOrder.put(sha, commitCounter.incrementAndGet());
             ObjectNode commit = JSON.createObjectNode().put("sha", sha).put("url", apiUrl() + "/git/commits/" + sha)
                     .put("message", message);
             commit.putObject("tree").put("sha", tree);
@@ -940,7 +1097,8 @@ public final class GitHubStandIn implements AutoCloseable {
             }
             for (CheckSpec c : checks.getOrDefault(name, List.of())) {
                 boolean done = !clock.instant().isBefore(made.plus(c.after()));
-                out.put(c.name(), !done ? "pending" : c.succeeds() ? "success" : "failure");
+                String rerun = reruns.get(sha + " " + c.name());
+                out.put(c.name(), rerun != null ? rerun : !done ? "pending" : c.succeeds() ? "success" : "failure");
             }
             return out;
         }
@@ -969,7 +1127,7 @@ public final class GitHubStandIn implements AutoCloseable {
                 ObjectNode run = runs.addObject().put("id", id).put("name", c.name()).put("head_sha", sha)
                         .put("status", state.equals("pending") ? "in_progress" : "completed")
                         .put("html_url", "https://github.com/" + org + "/" + name + "/runs/" + id)
-                        .put("details_url", "https://github.com/" + org + "/" + name + "/runs/" + id);
+                        .put("details_url", c.url() != null ? c.url() : "https://github.com/" + org + "/" + name + "/runs/" + id);
                 if (state.equals("pending")) {
                     run.putNull("conclusion");
                 } else {
@@ -990,7 +1148,7 @@ public final class GitHubStandIn implements AutoCloseable {
                     continue;
                 }
                 out.addObject().put("id", id).put("state", states.get(c.name())).put("context", c.name())
-                        .put("target_url", "https://ci.example.com/" + name + "/" + sha.substring(0, 7) + "/" + id)
+                        .put("target_url", c.url() != null ? c.url() : "https://ci.example.com/" + name + "/" + sha.substring(0, 7) + "/" + id)
                         .put("description", c.name() + " " + states.get(c.name()));
             }
             return out;
@@ -1015,13 +1173,13 @@ public final class GitHubStandIn implements AutoCloseable {
             if (blocked != null) {
                 return new Answer(405, error(blocked));
             }
-            String merged = mergeNow(pr, message.isEmpty() ? "Merge pull request #" + pr.path("number").asInt() : message);
+            String merged = mergeNow(pr, message.isEmpty() ? "Merge pull request #" + pr.path("number").asInt() : message, MERGER);
             return ok(JSON.createObjectNode().put("sha", merged).put("merged", true).put("message", "Pull Request successfully merged")
                     .toString());
         }
 
-        /** The merge commit on the base branch; the pull request closed and merged by {@value #MERGER}. */
-        String mergeNow(ObjectNode pr, String message) {
+        /** The merge commit on the base branch; the pull request closed and merged by {@code by} (a login). */
+        String mergeNow(ObjectNode pr, String message, String by) {
             String base = pr.path("base").path("ref").asText();
             String head = pr.path("head").path("sha").asText();
             String baseSha = refs.get(base);
@@ -1033,7 +1191,7 @@ public final class GitHubStandIn implements AutoCloseable {
             String merged = commit(files, List.of(baseSha, head), message, base);
             pr.put("state", "closed").put("merged", true).put("merge_commit_sha", merged)
                     .put("merged_at", clock.instant().toString()).put("closed_at", clock.instant().toString());
-            pr.putObject("merged_by").put("login", MERGER).put("id", 2).put("type", "Bot");
+            pr.putObject("merged_by").put("login", by).put("id", by.equals(MERGER) ? 2 : 3).put("type", by.equals(MERGER) ? "Bot" : "User");
             return merged;
         }
 

@@ -25,7 +25,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * What people do in the embedded git repositories during a conversation (merge a branch Paver pushed) and what a
  * conversation reads back (branches, files), with JGit on the bare repositories under the local root.
  */
-public final class GitStandIn {
+public final class GitStandIn implements GitHost {
 
     private final Path root;
 
@@ -37,12 +37,18 @@ public final class GitStandIn {
         return root.resolve(repository + ".git");
     }
 
+    @Override
+    public boolean exists(String repository) {
+        return Files.exists(bare(repository));
+    }
+
     /**
      * Creates an empty bare repository (no commit, {@code HEAD} on {@code main}), as a platform team does on a git host
      * where Paver cannot create repositories.
      *
      * @throws IllegalStateException when it exists already
      */
+    @Override
     public void createEmpty(String repository) throws Exception {
         if (Files.exists(bare(repository))) {
             throw new IllegalStateException("repository " + repository + " exists already");
@@ -51,6 +57,7 @@ public final class GitStandIn {
     }
 
     /** Branches whose name starts with {@code paver/}, newest commit first (newest run first on a tie). */
+    @Override
     public List<String> paverBranches(String repository) throws IOException {
         if (!Files.exists(bare(repository))) {
             return List.of();
@@ -72,6 +79,7 @@ public final class GitStandIn {
      * Every ref of every repository under the root with the commit it points at, one per line, sorted: equal texts mean
      * that nothing was pushed, created or deleted in between.
      */
+    @Override
     public String refs() throws IOException {
         List<String> lines = new ArrayList<>();
         if (!Files.isDirectory(root)) {
@@ -94,6 +102,7 @@ public final class GitStandIn {
     }
 
     /** The commit id at the tip of {@code branch}. */
+    @Override
     public String head(String repository, String branch) throws IOException {
         try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
                 .setGitDir(bare(repository).toFile()).build()) {
@@ -103,6 +112,7 @@ public final class GitStandIn {
     }
 
     /** The files on a branch, path to text. */
+    @Override
     public Map<String, String> files(String repository, String branch) throws IOException {
         Map<String, String> files = new TreeMap<>();
         try (Repository repo = Git.open(bare(repository).toFile()).getRepository(); RevWalk walk = new RevWalk(repo);
@@ -136,6 +146,7 @@ public final class GitStandIn {
      * @param change the file's new content from its old one ("" when absent)
      * @return the new head of the branch
      */
+    @Override
     public String commit(String repository, String branch, String path, java.util.function.UnaryOperator<String> change,
                          String person) throws Exception {
         if (!Files.exists(bare(repository)) && branch.equals("main")) {
@@ -165,6 +176,7 @@ public final class GitStandIn {
      *
      * @return the new head of main
      */
+    @Override
     public String merge(String repository, String branch, String person) throws Exception {
         Path work = Files.createTempDirectory("paver-merge-");
         try (Git git = Git.cloneRepository().setURI(bare(repository).toUri().toString()).setDirectory(work.toFile()).call()) {
@@ -184,10 +196,12 @@ public final class GitStandIn {
             }
         }
     }
+
     /**
      * Every text git holds in every repository under the root: the message of every commit reachable from any ref, and
      * every file of every such commit, as UTF-8.
      */
+    @Override
     public List<String> everything() throws IOException {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(root)) {

@@ -27,8 +27,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A real Paver server and the stand-ins around it, all on loopback: the Slack Web API (WireMock), local git
- * repositories, and optionally fabric8's mock Kubernetes API server. Sends signed Slack requests to Paver's
- * {@code /slack/events}. Used by the conversation tests, the demo and the benchmark.
+ * repositories or the GitHub stand-in ({@link #github()}), and optionally fabric8's mock Kubernetes API server. Sends
+ * signed Slack requests to Paver's {@code /slack/events}. Used by the conversation tests, the demo and the benchmark.
  */
 public final class Testbed implements AutoCloseable {
 
@@ -45,6 +45,10 @@ public final class Testbed implements AutoCloseable {
     private final Map<String, ClusterStandIn> environmentClusters = new LinkedHashMap<>();
     private PaverInstance paver;
     private GitDaemon daemon;
+    private GitHubStandIn github;
+
+    /** The organization that owns the repositories on the GitHub stand-in ({@link #github()}). */
+    public static final String GITHUB_ORGANIZATION = "acme";
 
     /**
      * @param workDir an empty folder for git repositories and the database
@@ -117,6 +121,45 @@ public final class Testbed implements AutoCloseable {
      */
     public void gitDaemon() {
         Path base = workDir.resolve("git");
+        new JGitRepositories(base.toString(), workDir.resolve("seed-work"), "main", null)
+                .seed("payments-gitops", seedFiles(), "Create the payments domain with the checkout system");
+        daemon = GitDaemon.start(base);
+        properties.put("paver.git.remote-url", daemon.url());
+        properties.put("paver.git.repositories", "payments-gitops");
+    }
+
+    /**
+     * Starts the GitHub stand-in ({@link GitHubStandIn}, organization {@value #GITHUB_ORGANIZATION}, on Paver's clock)
+     * and points Paver at it as the README says for GitHub: {@code paver.github.token}, {@code api-url},
+     * {@code organization}, and a {@code cache-dir} in this testbed's folder. Paver then works through its GitHub
+     * adapter (github-api) only; the stand-in holds the embedded default's {@code payments-gitops}. Content-creating
+     * requests are paced at GitHub's secondary limit (80 a minute) rather than Paver's default of 60, which only
+     * slows a conversation down. Call before {@link #startPaver}; a second call returns the same stand-in.
+     */
+    public GitHubStandIn github() {
+        if (github == null) {
+            try {
+                github = new GitHubStandIn(GITHUB_ORGANIZATION, clock);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            github.seed("payments-gitops", seedFiles());
+            properties.put("paver.github.token", "ghp_testbedTokenNotARealOne00000001");
+            properties.put("paver.github.api-url", github.baseUrl());
+            properties.put("paver.github.organization", GITHUB_ORGANIZATION);
+            properties.put("paver.github.cache-dir", workDir.resolve("github-cache").toString());
+            properties.put("paver.github.content-per-minute", String.valueOf(GitHubStandIn.PER_MINUTE));
+        }
+        return github;
+    }
+
+    /** The git host Paver works with: the GitHub stand-in once {@link #github()} was called, else the bare repositories. */
+    public GitHost gitHost() {
+        return github != null ? github : git;
+    }
+
+    /** The embedded default's {@code payments-gitops}: the files Paver seeds a local root with, path to text. */
+    private static Map<String, String> seedFiles() {
         Path seed = Path.of("src", "main", "resources", "seed", "payments-gitops");
         Map<String, String> files = new TreeMap<>();
         try (var walk = Files.walk(seed)) {
@@ -126,11 +169,7 @@ public final class Testbed implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        new JGitRepositories(base.toString(), workDir.resolve("seed-work"), "main", null)
-                .seed("payments-gitops", files, "Create the payments domain with the checkout system");
-        daemon = GitDaemon.start(base);
-        properties.put("paver.git.remote-url", daemon.url());
-        properties.put("paver.git.repositories", "payments-gitops");
+        return files;
     }
 
     /**
@@ -219,6 +258,7 @@ public final class Testbed implements AutoCloseable {
         return cluster;
     }
 
+    /** The bare repositories under the local root (the embedded default and {@link #gitDaemon()}). */
     public GitStandIn git() {
         return git;
     }
@@ -311,6 +351,9 @@ public final class Testbed implements AutoCloseable {
         environmentClusters.values().forEach(ClusterStandIn::close);
         if (daemon != null) {
             daemon.close();
+        }
+        if (github != null) {
+            github.close();
         }
         slack.close();
     }

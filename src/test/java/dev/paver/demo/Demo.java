@@ -46,9 +46,14 @@ public final class Demo {
                 System.out.println(RunTimes.describe(run));
             }
             System.out.println();
-            System.out.println("The GitOps repository is " + gitops);
-            System.out.println("  git --git-dir " + gitops + " log --oneline --graph --all");
-            System.out.println("  git --git-dir " + gitops + " show --stat main");
+            if (conversation.git().equals("github")) {
+                // the repositories were on the GitHub stand-in, which is gone with the run
+                System.out.println("The repositories were on the GitHub stand-in (git: github): nothing to look at afterwards.");
+            } else {
+                System.out.println("The GitOps repository is " + gitops);
+                System.out.println("  git --git-dir " + gitops + " log --oneline --graph --all");
+                System.out.println("  git --git-dir " + gitops + " show --stat main");
+            }
         }
         System.exit(0);
     }

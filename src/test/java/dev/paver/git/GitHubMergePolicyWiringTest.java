@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Paver started as the README says for GitHub, with a merge policy for create-service in dev and staging, against the
  * GitHub stand-in whose GitOps repository has a required check: a check that fails is said once in the thread with
  * its link and the pull request is not merged; where the repository allows auto-merge and the check turns green,
- * GitHub merges it and nobody else took part. (The conversation harness knows plain git only; checks exist on GitHub.)
+ * GitHub merges it and nobody else took part. The conversation
+ * {@code conversations/create-service/failing-required-check-not-merged.yaml} tells the failing check as a person reads
+ * the thread ({@code git: github}); this test keeps the auto-merge path and the exact count of replies.
  */
 class GitHubMergePolicyWiringTest {
 

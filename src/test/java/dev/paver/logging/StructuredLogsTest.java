@@ -53,7 +53,7 @@ class StructuredLogsTest {
         settings.put("paver.github.webhook-secret", WEBHOOK_SECRET);
         Conversation conversation = new Conversation(read.file(), read.title(), read.description(), read.people(),
                 read.channel(), read.cluster(), read.slackRefuses(), read.steps(), settings, read.namespaces(),
-                read.sealedSecrets(), read.git(), read.clusters());
+                read.sealedSecrets(), read.git(), read.clusters(), read.checks());
         List<Run> runs;
         try (ConversationRunner runner = new ConversationRunner(conversation, tmp)) {
             runner.run();
