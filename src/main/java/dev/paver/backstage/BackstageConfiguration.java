@@ -2,7 +2,9 @@ package dev.paver.backstage;
 
 import dev.paver.config.InvalidSettingException;
 import dev.paver.config.PaverProperties;
+import dev.paver.core.action.ScaffolderPort;
 import dev.paver.core.goldenpath.CatalogEntities;
+import dev.paver.core.goldenpath.GoldenPathSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -36,6 +38,35 @@ public class BackstageConfiguration {
         LOG.info("domains, systems, groups and users come from the catalog of {}, asked every {}", catalog.describe(),
                 settings.catalogRefresh());
         return catalog;
+    }
+
+    /**
+     * Backstage's Scaffolder, which runs the {@code backstage:task} steps of golden paths that are Backstage's
+     * Templates. Nothing is asked of Backstage here.
+     *
+     * @throws InvalidSettingException as {@link #backstageCatalog} does
+     */
+    @Bean
+    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
+    ScaffolderPort backstageScaffolder(PaverProperties properties) {
+        return new BackstageScaffolder(new ScaffolderTasks(api(properties.backstage())));
+    }
+
+    /**
+     * The catalog's Templates tagged {@code paver.backstage.template-tag}, golden paths run as Scaffolder tasks. Nothing
+     * is asked of Backstage here: the catalog of golden paths reads them at start-up.
+     *
+     * @throws InvalidSettingException as {@link #backstageCatalog} does, or when the tag is blank
+     */
+    @Bean
+    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
+    GoldenPathSource backstageTemplates(PaverProperties properties) {
+        String tag = properties.backstage().templateTag();
+        if (tag == null || tag.isBlank()) {
+            throw new InvalidSettingException("paver.backstage.template-tag is empty: give the tag of the Templates "
+                    + "that are golden paths in Slack, or leave it unset for 'paver'");
+        }
+        return new BackstageTemplates(api(properties.backstage()), tag.strip());
     }
 
     /** The API client of the configured backend. */
