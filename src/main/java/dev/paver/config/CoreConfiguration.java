@@ -21,7 +21,6 @@ import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.convention.OverlayBuilder;
 import dev.paver.core.goldenpath.CatalogEntities;
 import dev.paver.core.goldenpath.CatalogSource;
-import dev.paver.core.goldenpath.CatalogEntities;
 import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.GoldenPathSource;
