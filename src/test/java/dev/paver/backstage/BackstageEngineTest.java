@@ -3,11 +3,13 @@ package dev.paver.backstage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paver.conversation.GitStandIn;
+import dev.paver.core.action.ApprovalAction;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.BackstageTaskAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.approval.ApprovalPolicy;
+import dev.paver.core.approval.Approvals;
 import dev.paver.core.convention.Conventions;
 import dev.paver.core.goldenpath.CatalogSource;
 import dev.paver.core.goldenpath.GoldenPath;
@@ -24,10 +26,12 @@ import dev.paver.core.run.Run;
 import dev.paver.core.run.RunEngine;
 import dev.paver.core.run.RunRequest;
 import dev.paver.core.run.RunState;
+import dev.paver.core.run.StepStatus;
 import dev.paver.core.secret.CertificateSource;
 import dev.paver.git.JGitRepositories;
 import dev.paver.slack.SlackRenderer;
 import dev.paver.slack.SlashCommandParser;
+import dev.paver.store.JdbcApprovalStore;
 import dev.paver.store.JdbcAuditLog;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -72,6 +76,7 @@ class BackstageEngineTest {
     private GoldenPathCatalog catalog;
     private RunEngine engine;
     private Intake intake;
+    private Approvals approvals;
 
     @BeforeEach
     void paverWithBackstageAsItsEngine() throws Exception {
@@ -88,25 +93,29 @@ class BackstageEngineTest {
                 Duration.ofSeconds(10));
         BackstageTemplates templates = new BackstageTemplates(api, "paver-engine-test");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (templates.list().size() < 3 && System.nanoTime() < deadline) { // the catalog reads its locations late
+        while (templates.list().size() < 4 && System.nanoTime() < deadline) { // the catalog reads its locations late
             Thread.sleep(500);
         }
         catalog = GoldenPathCatalog.load(Path.of("templates")).only(List.of()).with(templates.load());
 
         RepositoryPort repositories = followingGitHubAddresses(git);
         TemplateRenderer renderer = new TemplateRenderer();
-        ActionRegistry actions = new ActionRegistry(List.of(
+        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:engine-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        ApprovalPolicy policy = new ApprovalPolicy(Map.of("payments", List.of("U0ALEX")), Map.of(), 1,
+                ApprovalPolicy.DEFAULT_TIMEOUT, Map.of());
+        approvals = new Approvals(new JdbcApprovalStore(jdbc), policy, (user, reference) -> user.equals(reference),
+                slack, new JdbcAuditLog(jdbc), Clock.systemUTC());
+        ActionRegistry actions = new ActionRegistry(List.of(new ApprovalAction(approvals, repositories),
                 new BackstageTaskAction(new BackstageScaffolder(new ScaffolderTasks(api))),
                 new AwaitMergeAction(repositories), new AwaitSyncAction(DeploymentPort.disabled(), repositories)));
         engine = new RunEngine(catalog, actions, store, slack, renderer, Clock.systemUTC(), Runnable::run);
         CatalogSource platform = new CatalogSource(git, "-gitops");
         platform.refresh();
-        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:engine-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(db).load().migrate();
-        intake = new Intake(catalog, new RequestCheck(Conventions.defaults()), platform, engine, false,
-                new ApprovalPolicy(Map.of(), Map.of(), 1, ApprovalPolicy.DEFAULT_TIMEOUT, Map.of()),
-                (user, reference) -> true, new JdbcAuditLog(new JdbcTemplate(db)), Clock.systemUTC(),
+        intake = new Intake(catalog, new RequestCheck(Conventions.defaults()), platform, engine, false, policy,
+                (user, reference) -> true, new JdbcAuditLog(jdbc), Clock.systemUTC(),
                 CertificateSource.unavailable("no Sealed Secrets controller here"));
     }
 
@@ -140,6 +149,26 @@ class BackstageEngineTest {
         assertThat(slack.replyTexts()).anyMatch(t -> t.contains("backstage/delivery in payments-gitops merged"));
         assertThat(slack.replyTexts()).as("Argo CD's Application from the Template's annotation is next; here no cluster")
                 .anyMatch(t -> t.startsWith("Deployment tracking is off") && t.contains("payments-dev-api"));
+    }
+
+    @Test
+    void aTemplateThatAsksForFourEyesStartsItsTaskOnlyOnceASecondPersonApprovedInSlack() {
+        Run waiting = follow(command("reviewed --name api --system checkout"));
+
+        assertThat(waiting.state()).as(waiting.outcome()).isEqualTo(RunState.WAITING);
+        assertThat(waiting.waitingFor()).startsWith("approval:");
+        assertThat(waiting.step("task").status()).as("no task before the approval").isEqualTo(StepStatus.PENDING);
+        assertThat(slack.replyTexts()).noneMatch(t -> t.contains("Scaffolder"));
+
+        String request = waiting.waitingFor().substring("approval:".length());
+        assertThat(approvals.approve(request, "U0ALEX", "BUTTON")).isInstanceOf(Approvals.Decided.class);
+        engine.wake(waiting.waitingFor());
+        Run done = follow(store.find(waiting.id()).orElseThrow());
+
+        assertThat(done.state()).as(done.outcome()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(slack.replyTexts()).containsSubsequence("Approved by @U0ALEX.",
+                "Backstage's Scaffolder runs template:paver-engine/reviewed as task "
+                        + done.step("task").output().get("taskId") + ".", "Backstage step *Log* done.");
     }
 
     @Test
