@@ -44,11 +44,6 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
     public record Backstage(String url, String tokenFile, @DefaultValue("30s") Duration catalogRefresh,
                             @DefaultValue("10s") Duration timeout, @DefaultValue("paver") String templateTag) {
 
-        /** With the default template tag. */
-        public Backstage(String url, String tokenFile, Duration catalogRefresh, Duration timeout) {
-            this(url, tokenFile, catalogRefresh, timeout, "paver");
-        }
-
         /** True when {@code url} is set. */
         public boolean enabled() {
             return url != null && !url.isBlank();
