@@ -41,6 +41,11 @@ final class BackstageScaffolder implements ScaffolderPort {
     }
 
     @Override
+    public void cancel(String taskId) {
+        tasks.cancel(taskId);
+    }
+
+    @Override
     public Progress progress(String taskId, long after) {
         ScaffolderTasks.Progress fold = new ScaffolderTasks.Progress();
         fold.take(tasks.events(taskId, after, EVENTS_WAIT));

@@ -117,6 +117,15 @@ public final class ScaffolderTasks {
         return names;
     }
 
+    /**
+     * Cancels the task ({@code POST /api/scaffolder/v2/tasks/{id}/cancel}, answered {@code {status: cancelled}}).
+     *
+     * @throws CatalogEntities.Unavailable when Backstage cannot be asked or does not know the task
+     */
+    public void cancel(String taskId) {
+        api.post(taskPath(taskId) + "/cancel", JSON.createObjectNode());
+    }
+
     private static String taskPath(String taskId) {
         return "/api/scaffolder/v2/tasks/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
     }

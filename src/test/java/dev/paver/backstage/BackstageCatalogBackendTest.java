@@ -120,13 +120,13 @@ class BackstageCatalogBackendTest {
         ScaffolderTasks tasks = new ScaffolderTasks(api);
         List<BackstageTemplates.TemplateRef> listed = List.of();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (listed.size() < 4 && System.nanoTime() < deadline) {
+        while (listed.size() < 5 && System.nanoTime() < deadline) {
             listed = templates.list();
-            Thread.sleep(listed.size() < 4 ? 500 : 0);
+            Thread.sleep(listed.size() < 5 ? 500 : 0);
         }
         assertThat(listed).extracting(BackstageTemplates.TemplateRef::entityRef)
                 .containsExactly("template:paver-engine/broken", "template:paver-engine/delivery", "template:paver-engine/hello",
-                        "template:paver-engine/reviewed");
+                        "template:paver-engine/reviewed", "template:paver-engine/slow");
 
         ScaffolderTasks.Progress hello = follow(tasks, tasks.start(listed.get(2), Map.of("name", "Alex")));
         assertThat(hello.failed()).as(hello.failure()).isFalse();

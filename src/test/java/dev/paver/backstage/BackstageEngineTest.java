@@ -93,7 +93,7 @@ class BackstageEngineTest {
                 Duration.ofSeconds(10));
         BackstageTemplates templates = new BackstageTemplates(api, "paver-engine-test");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (templates.list().size() < 4 && System.nanoTime() < deadline) { // the catalog reads its locations late
+        while (templates.list().size() < 5 && System.nanoTime() < deadline) { // the catalog reads its locations late
             Thread.sleep(500);
         }
         catalog = GoldenPathCatalog.load(Path.of("templates")).only(List.of()).with(templates.load());
@@ -180,6 +180,28 @@ class BackstageEngineTest {
         assertThat(run.state()).isEqualTo(RunState.FAILED);
         assertThat(run.outcome()).contains("Backstage task").contains("outside");
         assertThat(slack.replyTexts()).contains("Backstage step *Greet* done.");
+    }
+
+    @Test
+    void cancellingARunWhileItsTaskRunsCancelsTheTaskInBackstage() throws Exception {
+        Run started = command("slow");
+        String taskId = String.valueOf(store.find(started.id()).orElseThrow().step("task").output().get("taskId"));
+        assertThat(store.find(started.id()).orElseThrow().waitingFor()).isEqualTo(BackstageTaskAction.waitKey(taskId));
+
+        assertThat(engine.cancel(started.id(), "U0DANA", request -> false)).isEqualTo(RunEngine.CancelOutcome.CANCELLED);
+
+        assertThat(store.find(started.id()).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(slack.replyTexts()).anyMatch(t -> t.contains("Undone: cancelled Backstage task " + taskId));
+        ScaffolderTasks tasks = new ScaffolderTasks(new BackstageApi(BACKSTAGE.backend().baseUrl(),
+                new TokenFile(tmp.resolve("token").toString()), Duration.ofSeconds(10)));
+        ScaffolderTasks.Progress progress = new ScaffolderTasks.Progress();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!progress.ended() && System.nanoTime() < deadline) {
+            progress.take(tasks.events(taskId, progress.after(), Duration.ofSeconds(5)));
+        }
+        assertThat(progress.ended()).as("Backstage ended the task long before its pause is over").isTrue();
+        assertThat(progress.failed()).isTrue();
+        assertThat(progress.steps()).doesNotContainKey("after");
     }
 
     /** {@code /platform <text>} parsed, checked and started as the slash command's listener does. */

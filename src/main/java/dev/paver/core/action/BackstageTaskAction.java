@@ -4,7 +4,10 @@ import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.run.Action;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Compensation;
 import dev.paver.core.run.Milestone;
+import dev.paver.core.run.StepRun;
+import dev.paver.core.run.StepStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +34,8 @@ import java.util.regex.Pattern;
  * error or the failed step's last log line. A refused start (values against the Template's schema, an unknown
  * Template) fails the step; Backstage out of reach is tried again by the engine.
  *
- * <p>Not undone on cancel: the task's own steps (a repository, a pull request) are Backstage's.
+ * <p>A run cancelled while its task runs ({@link #undo}) cancels the task in Backstage; what the task's steps already
+ * did (a repository, a pull request) is Backstage's, and stays.
  */
 public final class BackstageTaskAction implements Action {
 
@@ -110,6 +114,18 @@ public final class BackstageTaskAction implements Action {
             }
         }
         return found;
+    }
+
+    @Override
+    public List<Compensation> undo(Compensation.Cancel cancel, StepRun step) {
+        String taskId = String.valueOf(step.output().getOrDefault(TASK, ""));
+        if (step.status() != StepStatus.WAITING || taskId.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Compensation("cancel Backstage task " + taskId, () -> {
+            scaffolder.cancel(taskId);
+            return "cancelled Backstage task " + taskId;
+        }));
     }
 
     private ActionResult start(ActionContext ctx) {

@@ -30,6 +30,14 @@ public interface ScaffolderPort {
     Progress progress(String taskId, long after);
 
     /**
+     * Cancels the task ({@code POST /api/scaffolder/v2/tasks/{id}/cancel}): Backstage stops it before its next step; a
+     * task that has ended stays as it ended.
+     *
+     * @throws RuntimeException when Backstage cannot be reached or refuses
+     */
+    void cancel(String taskId);
+
+    /**
      * A step of the task whose status changed.
      *
      * @param id     the Template step's id

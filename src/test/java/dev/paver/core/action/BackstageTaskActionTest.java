@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.run.ActionContext;
 import dev.paver.core.run.ActionResult;
+import dev.paver.core.run.Compensation;
 import dev.paver.core.run.Milestone;
+import dev.paver.core.run.StepRun;
+import dev.paver.core.run.StepStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +32,7 @@ class BackstageTaskActionTest {
         final List<Map<String, Object>> started = new ArrayList<>();
         final List<Long> asked = new ArrayList<>();
         final List<Progress> answers = new ArrayList<>();
+        final List<String> cancelled = new ArrayList<>();
         String refusal;
 
         @Override
@@ -44,6 +48,11 @@ class BackstageTaskActionTest {
         public Progress progress(String taskId, long after) {
             asked.add(after);
             return answers.remove(0);
+        }
+
+        @Override
+        public void cancel(String taskId) {
+            cancelled.add(taskId);
         }
     }
 
@@ -99,6 +108,21 @@ class BackstageTaskActionTest {
                 .containsEntry("links", output.get("links"));
         assertThat(done.output().get("pullRequests")).isEqualTo(List.of(Map.of("title", "Pull request",
                 "url", "https://github.com/acme/payments-gitops/pull/12")));
+    }
+
+    @Test
+    void aCancelledRunCancelsItsTaskOnlyWhileItRuns() {
+        var waiting = (ActionResult.Waiting) pass(hello(), Map.of());
+        Compensation.Cancel cancel = new Compensation.Cancel("r1", null, "U0DANA", NOW);
+        StepRun running = new StepRun("task", StepStatus.WAITING, Map.copyOf(waiting.state()), "", NOW, null, null);
+
+        List<Compensation> undo = action.undo(cancel, running);
+        assertThat(undo).extracting(Compensation::todo).containsExactly("cancel Backstage task task-1");
+        assertThat(undo.get(0).undo().get()).isEqualTo("cancelled Backstage task task-1");
+        assertThat(scaffolder.cancelled).containsExactly("task-1");
+
+        StepRun done = new StepRun("task", StepStatus.DONE, Map.of("taskId", "task-1"), "", NOW, NOW, null);
+        assertThat(action.undo(cancel, done)).as("a task that ended is Backstage's").isEmpty();
     }
 
     @Test
