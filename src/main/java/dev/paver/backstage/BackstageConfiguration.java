@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The Backstage adapter's beans, present only when {@code paver.backstage.url} is set: the catalog that domains,
- * systems, groups and users come from ({@link BackstageCatalog}).
+ * systems, groups and users come from ({@link BackstageCatalog}), the catalog's Templates as golden paths
+ * ({@link BackstageTemplates}) and the Scaffolder that runs them ({@link BackstageScaffolder}, {@code backstage:task}).
  */
 @Configuration(proxyBeanMethods = false)
 public class BackstageConfiguration {

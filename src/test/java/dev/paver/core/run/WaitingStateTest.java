@@ -66,6 +66,38 @@ class WaitingStateTest {
         }
     }
 
+    /** Each item of an {@code each} step keeps its own state: the item's value is its task. */
+    private static final class PerItem implements Action {
+        final List<Map<String, String>> given = new ArrayList<>();
+
+        @Override
+        public String id() {
+            return "test:per-item";
+        }
+
+        @Override
+        public ActionResult execute(ActionContext ctx) {
+            given.add(ctx.state());
+            String task = ctx.text("task");
+            return new ActionResult.Waiting("per-item:" + task, "waiting", List.of(), null,
+                    Map.of("seen", ctx.state().getOrDefault("seen", task + "-0").replace("-0", "-1")));
+        }
+    }
+
+    @Test
+    void eachItemOfAnEachStepGetsItsOwnStateBack() {
+        PerItem action = new PerItem();
+        GoldenPathCatalog items = GoldenPathCatalog.load(Path.of("templates")).only(List.of()).with(List.of(new GoldenPath("items", "Items", "", ParameterSchema.read(List.of()),
+                List.of(new StepSpec("wait", "Wait", "test:per-item", Map.of("task", "${{ each.value }}"), null,
+                        List.of("a", "b"))), Map.of(), List.of(), null)));
+        RunEngine engine = new RunEngine(items, new ActionRegistry(List.of(action)), store, new RecordingNotifier(),
+                new TemplateRenderer(), clock, Runnable::run);
+        engine.start(new RunRequest("items", Map.of(), Map.of(), "U0DANA", RunRequest.Origin.TYPED, "C0PAYMENTS"));
+        engine.resumeAll();
+
+        assertThat(action.given).containsExactly(Map.of(), Map.of(), Map.of("seen", "a-1"), Map.of("seen", "b-1"));
+    }
+
     private RunEngine engine(OutsideTask action) {
         return new RunEngine(catalog, new ActionRegistry(List.of(action)), store, new RecordingNotifier(),
                 new TemplateRenderer(), clock, Runnable::run);
