@@ -93,7 +93,7 @@ class BackstageEngineTest {
                 Duration.ofSeconds(10));
         BackstageTemplates templates = new BackstageTemplates(api, "paver-engine-test");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (templates.list().size() < 5 && System.nanoTime() < deadline) { // the catalog reads its locations late
+        while (templates.list().size() < 6 && System.nanoTime() < deadline) { // the catalog reads its locations late
             Thread.sleep(500);
         }
         catalog = GoldenPathCatalog.load(Path.of("templates")).only(List.of()).with(templates.load());
