@@ -49,6 +49,8 @@ public final class BackstageTaskAction implements Action {
     private static final Pattern PULL_REQUEST = Pattern.compile("^https?://[^/]+/.+/pull/\\d+/?$");
     private static final String TASK = "taskId";
     private static final String AFTER = "after";
+    /** The card's line last given, kept so that a pass with nothing new says the same. */
+    private static final String DETAIL = "detail";
 
     private final ScaffolderPort scaffolder;
 
@@ -98,11 +100,11 @@ public final class BackstageTaskAction implements Action {
         long next = Math.max(after, progress.after());
         String detail = running.isEmpty() ? "Backstage task " + taskId + " is running"
                 : "Backstage task " + taskId + ": step " + running;
-        if (running.isEmpty() && ctx.state().containsKey("running")) {
-            detail = ctx.state().get("running"); // nothing new since: what was said last
+        if (running.isEmpty() && ctx.state().containsKey(DETAIL)) {
+            detail = ctx.state().get(DETAIL); // nothing new since: what was said last
         }
         return new ActionResult.Waiting(waitKey(taskId), detail, milestones, ctx.clock().instant().plus(POLL),
-                Map.of(TASK, taskId, AFTER, String.valueOf(next), "running", detail));
+                Map.of(TASK, taskId, AFTER, String.valueOf(next), DETAIL, detail));
     }
 
     /** The links whose {@code url} is a pull request's address ({@code .../pull/<number>}), as {@code {title, url}}. */
@@ -154,6 +156,6 @@ public final class BackstageTaskAction implements Action {
         String detail = "Backstage task " + taskId + " is running";
         return new ActionResult.Waiting(waitKey(taskId), detail,
                 List.of(Milestone.of("started", "Backstage's Scaffolder runs " + templateRef + " as task " + taskId + ".")),
-                ctx.clock().instant().plus(POLL), Map.of(TASK, taskId, AFTER, "0", "running", detail));
+                ctx.clock().instant().plus(POLL), Map.of(TASK, taskId, AFTER, "0", DETAIL, detail));
     }
 }
