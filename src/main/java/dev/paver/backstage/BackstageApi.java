@@ -88,7 +88,7 @@ final class BackstageApi {
             response = send(method, pathAndQuery, body, wait);
         }
         if (response.statusCode() != 200 && response.statusCode() != 201) {
-            throw new CatalogEntities.Unavailable(refusal(method, pathAndQuery, response));
+            throw new Refusal(response.statusCode(), refusal(method, pathAndQuery, response));
         }
         try {
             return JSON.readTree(response.body());
@@ -134,6 +134,21 @@ final class BackstageApi {
         }
         throw new CatalogEntities.Unavailable("Backstage at " + baseUrl + " had more than " + MAX_PAGES + " pages of "
                 + pageSize + " entities for " + filters);
+    }
+
+    /** Backstage answered, with a status other than 200 or 201; the message has the status and Backstage's error. */
+    static final class Refusal extends CatalogEntities.Unavailable {
+        private final int status;
+
+        Refusal(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** The HTTP status, e.g. 400. */
+        int status() {
+            return status;
+        }
     }
 
     private static String encode(String value) {

@@ -2,7 +2,9 @@ package dev.paver.backstage;
 
 import dev.paver.config.InvalidSettingException;
 import dev.paver.config.PaverProperties;
+import dev.paver.core.action.ScaffolderPort;
 import dev.paver.core.goldenpath.CatalogEntities;
+import dev.paver.core.goldenpath.GoldenPathSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -14,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The Backstage adapter's beans, present only when {@code paver.backstage.url} is set: the catalog that domains,
- * systems, groups and users come from ({@link BackstageCatalog}).
+ * systems, groups and users come from ({@link BackstageCatalog}), the catalog's Templates as golden paths
+ * ({@link BackstageTemplates}) and the Scaffolder that runs them ({@link BackstageScaffolder}, {@code backstage:task}).
  */
 @Configuration(proxyBeanMethods = false)
 public class BackstageConfiguration {
@@ -36,6 +39,35 @@ public class BackstageConfiguration {
         LOG.info("domains, systems, groups and users come from the catalog of {}, asked every {}", catalog.describe(),
                 settings.catalogRefresh());
         return catalog;
+    }
+
+    /**
+     * Backstage's Scaffolder, which runs the {@code backstage:task} steps of golden paths that are Backstage's
+     * Templates. Nothing is asked of Backstage here.
+     *
+     * @throws InvalidSettingException as {@link #backstageCatalog} does
+     */
+    @Bean
+    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
+    ScaffolderPort backstageScaffolder(PaverProperties properties) {
+        return new BackstageScaffolder(new ScaffolderTasks(api(properties.backstage())));
+    }
+
+    /**
+     * The catalog's Templates tagged {@code paver.backstage.template-tag}, golden paths run as Scaffolder tasks. Nothing
+     * is asked of Backstage here: the catalog of golden paths reads them at start-up.
+     *
+     * @throws InvalidSettingException as {@link #backstageCatalog} does, or when the tag is blank
+     */
+    @Bean
+    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
+    GoldenPathSource backstageTemplates(PaverProperties properties) {
+        String tag = properties.backstage().templateTag();
+        if (tag == null || tag.isBlank()) {
+            throw new InvalidSettingException("paver.backstage.template-tag is empty: give the tag of the Templates "
+                    + "that are golden paths in Slack, or leave it unset for 'paver'");
+        }
+        return new BackstageTemplates(api(properties.backstage()), tag.strip());
     }
 
     /** The API client of the configured backend. */

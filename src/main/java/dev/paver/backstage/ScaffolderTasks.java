@@ -1,10 +1,12 @@
 package dev.paver.backstage;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paver.core.goldenpath.CatalogEntities;
 import java.net.URLEncoder;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,12 +46,21 @@ public final class ScaffolderTasks {
      *                                     schema: HTTP 400 with each error; an unknown template: 404)
      */
     public String start(BackstageTemplates.TemplateRef template, Map<String, ?> values) {
-        ObjectNode body = JSON.createObjectNode().put("templateRef", template.entityRef());
+        return start(template.entityRef(), values);
+    }
+
+    /**
+     * Starts a task of the Template {@code templateRef} ({@code template:<namespace>/<name>}) with the form's values.
+     *
+     * @throws CatalogEntities.Unavailable as {@link #start(BackstageTemplates.TemplateRef, Map)} does
+     */
+    public String start(String templateRef, Map<String, ?> values) {
+        ObjectNode body = JSON.createObjectNode().put("templateRef", templateRef);
         body.set("values", JSON.valueToTree(values));
         String id = api.post("/api/scaffolder/v2/tasks", body).path("id").asText("");
         if (id.isEmpty()) {
             throw new CatalogEntities.Unavailable("Backstage at " + api.baseUrl() + " started a task of "
-                    + template.entityRef() + " but gave no task id");
+                    + templateRef + " but gave no task id");
         }
         return id;
     }
@@ -60,16 +71,63 @@ public final class ScaffolderTasks {
      * @throws CatalogEntities.Unavailable when Backstage cannot be asked or does not know the task
      */
     public List<Event> events(String taskId, long after) {
-        JsonNode answer = api.get("/api/scaffolder/v2/tasks/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8)
-                + "/events" + (after > 0 ? "?after=" + after : ""), EVENTS_WAIT);
+        return events(taskId, after, EVENTS_WAIT);
+    }
+
+    /**
+     * The task's events after {@code after} (0: all), waiting at most {@code wait} for one: when none came by then, an
+     * empty list (the request is given up; Backstage's long poll would answer so after 30 s).
+     *
+     * @throws CatalogEntities.Unavailable when Backstage cannot be asked or does not know the task
+     */
+    public List<Event> events(String taskId, long after, Duration wait) {
+        JsonNode answer;
+        try {
+            answer = api.get(taskPath(taskId) + "/events" + (after > 0 ? "?after=" + after : ""), wait);
+        } catch (CatalogEntities.Unavailable e) {
+            if (e.getCause() instanceof HttpTimeoutException) {
+                return List.of();
+            }
+            throw e;
+        }
         List<Event> events = new ArrayList<>();
         for (JsonNode event : answer) {
             JsonNode body = event.path("body");
+            Map<String, Object> output = body.path("output").isObject()
+                    ? JSON.convertValue(body.path("output"), new TypeReference<Map<String, Object>>() { }) : Map.of();
             events.add(new Event(event.path("id").asLong(), event.path("type").asText(""),
                     body.path("stepId").asText(""), body.path("status").asText(""), body.path("message").asText(""),
-                    body.path("error").path("message").asText("")));
+                    body.path("error").path("message").asText(""), output));
         }
         return events;
+    }
+
+    /**
+     * The names of the task's steps ({@code GET /api/scaffolder/v2/tasks/{id}}: {@code spec.steps[].{id, name}}), by id,
+     * in the Template's order.
+     *
+     * @throws CatalogEntities.Unavailable when Backstage cannot be asked or does not know the task
+     */
+    public Map<String, String> stepNames(String taskId) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (JsonNode step : api.get(taskPath(taskId)).path("spec").path("steps")) {
+            String id = step.path("id").asText("");
+            names.put(id, step.path("name").asText(id));
+        }
+        return names;
+    }
+
+    /**
+     * Cancels the task ({@code POST /api/scaffolder/v2/tasks/{id}/cancel}, answered {@code {status: cancelled}}).
+     *
+     * @throws CatalogEntities.Unavailable when Backstage cannot be asked or does not know the task
+     */
+    public void cancel(String taskId) {
+        api.post(taskPath(taskId) + "/cancel", JSON.createObjectNode());
+    }
+
+    private static String taskPath(String taskId) {
+        return "/api/scaffolder/v2/tasks/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
     }
 
     /**
@@ -81,8 +139,18 @@ public final class ScaffolderTasks {
      * @param status  a step's new status, "" when the event is only a log line
      * @param message the log line, or the completion's message ({@code Run completed with status: failed})
      * @param error   a failed completion's error message, else ""
+     * @param output  a completion's task output ({@code links}, {@code text}, the Template's own keys), else empty
      */
-    public record Event(long id, String type, String stepId, String status, String message, String error) {
+    public record Event(long id, String type, String stepId, String status, String message, String error,
+                        Map<String, Object> output) {
+        public Event {
+            output = output == null ? Map.of() : output;
+        }
+
+        /** An event with no output. */
+        public Event(long id, String type, String stepId, String status, String message, String error) {
+            this(id, type, stepId, status, message, error, Map.of());
+        }
     }
 
     /**
@@ -96,6 +164,7 @@ public final class ScaffolderTasks {
         private boolean ended;
         private boolean failed;
         private String failure = "";
+        private Map<String, Object> output = Map.of();
 
         /** Takes events in; a completion already taken (Backstage sends it with every answer) changes nothing. */
         public void take(List<Event> events) {
@@ -119,6 +188,7 @@ public final class ScaffolderTasks {
                             .map(Map.Entry::getKey).findFirst().orElse("");
                     failure = !event.error().isEmpty() ? event.error()
                             : lastLine.getOrDefault(failedStep, event.message());
+                    output = failed ? Map.of() : event.output();
                 }
             }
         }
@@ -144,6 +214,11 @@ public final class ScaffolderTasks {
         /** Whether it ended other than completed. */
         public boolean failed() {
             return failed;
+        }
+
+        /** When it completed: the task's output; else empty. */
+        public Map<String, Object> output() {
+            return output;
         }
 
         /** When it failed: the error, or the failed step's last log line; else "". */

@@ -9,6 +9,7 @@ import dev.paver.core.action.ApprovalAction;
 import dev.paver.core.action.AwaitMergeAction;
 import dev.paver.core.action.AwaitReadyAction;
 import dev.paver.core.action.AwaitSyncAction;
+import dev.paver.core.action.BackstageTaskAction;
 import dev.paver.core.action.CatalogRegisterAction;
 import dev.paver.core.action.CatalogWriteAction;
 import dev.paver.core.action.CheckFreeAction;
@@ -33,6 +34,7 @@ import dev.paver.core.action.RenderSealedSecretAction;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.action.RevokeAccessAction;
 import dev.paver.core.action.RotateSealedSecretAction;
+import dev.paver.core.action.ScaffolderPort;
 import dev.paver.core.action.SyncApplicationAction;
 import dev.paver.core.action.ValidateConventionsAction;
 import dev.paver.core.approval.Approvals;
@@ -41,6 +43,7 @@ import dev.paver.core.audit.AuditLog;
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,25 +67,30 @@ public final class BuiltInActions {
      * @param abandonAfter  {@code paver.runs.abandon-after}
      * @param mergePolicies {@code paver.merge.policies}
      * @param checkInterval {@code paver.merge.check-interval}
+     * @param scaffolder    Backstage's Scaffolder when {@code paver.backstage.url} is set, else null (no
+     *                      {@code backstage:task})
      */
     public record Ports(TemplateRenderer renderer, ManifestRules rules, RepositoryPort repositories,
                         DeploymentPort deployments, Approvals approvals, AccessPort access, GrantStore grants,
                         AccessPolicy accessPolicy, AuditLog audit, IdentityPort identities, ProvisioningPort provisioning,
                         Duration slowAfter, boolean failOnError, Duration mergeReminder, Duration abandonAfter,
-                        MergePolicies mergePolicies, Duration checkInterval) {
+                        MergePolicies mergePolicies, Duration checkInterval, ScaffolderPort scaffolder) {
 
         /** No ports at all: actions built from it only tell their id, and may not be executed. */
         static Ports none() {
             return new Ports(null, null, null, null, null, null, null, null, null, null, null, AwaitReadyAction.SLOW, false,
                     AwaitMergeAction.REMIND_AFTER, AwaitMergeAction.ABANDON_AFTER, MergePolicies.none("prod"),
-                    AwaitMergeAction.CHECK_INTERVAL);
+                    AwaitMergeAction.CHECK_INTERVAL, null);
         }
     }
 
-    /** One instance of every built-in action, acting through {@code ports}. */
+    /**
+     * One instance of every built-in action, acting through {@code ports}; {@code backstage:task} only with a
+     * {@link Ports#scaffolder()}.
+     */
     public static List<Action> create(Ports ports) {
         RepositoryPort repositories = ports.repositories();
-        return List.of(new FetchTemplateAction(ports.renderer()), new ValidateConventionsAction(ports.rules()),
+        List<Action> actions = new ArrayList<>(List.of(new FetchTemplateAction(ports.renderer()), new ValidateConventionsAction(ports.rules()),
                 new CheckFreeAction(repositories), new CreateRepositoryAction(repositories),
                 new DescribeRepositoryAction(repositories),
                 new PreviewAction(repositories), new PublishPullRequestAction(repositories),
@@ -97,7 +105,11 @@ public final class BuiltInActions {
                 new AwaitReadyAction(ports.provisioning(), ports.slowAfter(), ports.failOnError()),
                 new RenderSealedSecretAction(), new DebugLogAction(), new FetchPlainAction(),
                 new FilesystemRenameAction(), new FilesystemDeleteAction(), new CatalogWriteAction(),
-                new CatalogRegisterAction(), new PublishGithubAction(repositories));
+                new CatalogRegisterAction(), new PublishGithubAction(repositories)));
+        if (ports.scaffolder() != null) {
+            actions.add(new BackstageTaskAction(ports.scaffolder()));
+        }
+        return List.copyOf(actions);
     }
 
     /** The ids of the built-in actions, sorted ({@code fetch:template}, {@code github:repo:create}, ...). No I/O. */

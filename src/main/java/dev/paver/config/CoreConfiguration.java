@@ -9,6 +9,7 @@ import dev.paver.core.access.IdentityPort;
 import dev.paver.core.action.AwaitSyncAction;
 import dev.paver.core.action.DeploymentPort;
 import dev.paver.core.action.ProvisioningPort;
+import dev.paver.core.action.ScaffolderPort;
 import dev.paver.core.approval.ApprovalPolicy;
 import dev.paver.core.approval.ApprovalStore;
 import dev.paver.core.approval.Approvals;
@@ -20,7 +21,9 @@ import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.convention.OverlayBuilder;
 import dev.paver.core.goldenpath.CatalogEntities;
 import dev.paver.core.goldenpath.CatalogSource;
+import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.GoldenPathSource;
 import dev.paver.core.goldenpath.PlatformValues;
 import dev.paver.core.goldenpath.RepositoryPort;
 import dev.paver.core.goldenpath.RequestCheck;
@@ -85,10 +88,19 @@ public class CoreConfiguration {
 
     @Bean
     GoldenPathCatalog goldenPathCatalog(PaverProperties properties, ActionRegistry actions, Conventions conventions,
-                                        AccessPolicy accessPolicy) {
+                                        AccessPolicy accessPolicy, ObjectProvider<GoldenPathSource> sources) {
         Path dir = TemplatesLocation.resolve(properties.templates() == null ? null : properties.templates().dir());
         // paver:enum in a template draws its choices from these: the configuration is their one source
         GoldenPathCatalog catalog = GoldenPathCatalog.load(dir, actions.ids(), PlatformValues.of(conventions, accessPolicy));
+        for (GoldenPathSource source : sources) {
+            try {
+                List<GoldenPath> more = source.load();
+                LOG.info("golden paths from {}: {}", source.describe(), more.stream().map(GoldenPath::id).toList());
+                catalog = catalog.with(more);
+            } catch (CatalogEntities.Unavailable e) {
+                LOG.warn("no golden paths from {} until Paver starts again: {}", source.describe(), e.getMessage());
+            }
+        }
         LOG.info("golden paths from {}: {}", dir, catalog.all().stream().map(p -> p.id()).toList());
         for (TemplateProblem problem : catalog.problems()) {
             LOG.warn("template does not load: {}", problem.describe());
@@ -139,12 +151,14 @@ public class CoreConfiguration {
                                   KubernetesSchemas manifestSchemas, OverlayBuilder overlayBuilder,
                                   DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
                                   AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
-                                  IdentityPort identities, ProvisioningPort provisioning, PaverProperties properties) {
+                                  IdentityPort identities, ProvisioningPort provisioning, PaverProperties properties,
+                                  ObjectProvider<ScaffolderPort> scaffolder) {
         List<Action> all = new ArrayList<>(BuiltInActions.create(new BuiltInActions.Ports(renderer,
                 new ManifestRules(conventions, manifestSchemas, overlayBuilder), repositories, deployments, approvals, access, grants,
                 accessPolicy, audit, identities, provisioning, properties.crossplane().slowAfter(),
                 properties.crossplane().failOnError(), properties.runs().mergeReminder(), properties.runs().abandonAfter(),
-                PolicyFactory.merge(properties.merge(), conventions), PolicyFactory.checkInterval(properties.merge()))));
+                PolicyFactory.merge(properties.merge(), conventions), PolicyFactory.checkInterval(properties.merge()),
+                scaffolder.getIfAvailable())));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }

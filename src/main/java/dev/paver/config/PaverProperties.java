@@ -38,9 +38,11 @@ public record PaverProperties(@DefaultValue Slack slack, @DefaultValue Github gi
      * @param catalogRefresh how often the catalog is asked whether it changed (one small query when it did not), default
      *                       30s; at least 1s
      * @param timeout        how long one request to Backstage may take, connecting included, default 10s
+     * @param templateTag    the tag ({@code metadata.tags}) of the catalog's Templates that are golden paths run as
+     *                       Scaffolder tasks (Backstage as the engine), default {@code paver}
      */
     public record Backstage(String url, String tokenFile, @DefaultValue("30s") Duration catalogRefresh,
-                            @DefaultValue("10s") Duration timeout) {
+                            @DefaultValue("10s") Duration timeout, @DefaultValue("paver") String templateTag) {
 
         /** True when {@code url} is set. */
         public boolean enabled() {

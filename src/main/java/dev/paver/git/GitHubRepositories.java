@@ -316,6 +316,33 @@ public final class GitHubRepositories implements RepositoryPort {
     }
 
     /**
+     * Reads the pull request of {@code https://<host>/<owner>/<repository>/pull/<number>} when the owner is Paver's
+     * ({@code paver.github.organization}) and GitHub gives that very address as its {@code html_url} (so another host's
+     * pull request of the same name is not taken). GitHub docs: "Get a pull request".
+     */
+    @Override
+    public Optional<PullRequest> pullRequestAt(String url) {
+        java.util.regex.Matcher m = PULL_REQUEST_URL.matcher(url == null ? "" : url.strip());
+        if (!m.matches() || !m.group(1).equalsIgnoreCase(owner)) {
+            return Optional.empty();
+        }
+        String repository = m.group(2);
+        int number = Integer.parseInt(m.group(3));
+        return call("reading pull request #" + number + " of " + fullName(repository), () -> {
+            GHPullRequest pr = github.getRepository(fullName(repository)).getPullRequest(number);
+            if (pr.getHtmlUrl() == null || !pr.getHtmlUrl().toString().equals(url.strip())) {
+                return Optional.<PullRequest>empty();
+            }
+            return Optional.of(new PullRequest(repository, number, pr.getHtmlUrl().toString(), pr.getHead().getRef(),
+                    pr.getBase().getRef(), pr.getHead().getSha()));
+        });
+    }
+
+    /** A pull request's web address: owner, repository, number. */
+    private static final java.util.regex.Pattern PULL_REQUEST_URL =
+            java.util.regex.Pattern.compile("https?://[^/]+/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/pull/(\\d{1,9})/?");
+
+    /**
      * Reads the pull request by number, or when the number is 0 the most recent one whose head is the branch.
      * Merged gives the merge commit ({@code merge_commit_sha}, which for an open pull request is only GitHub's test
      * merge and is ignored) and who merged it; closed without merge, or no pull request at all, gives Closed.

@@ -120,14 +120,16 @@ class BackstageCatalogBackendTest {
         ScaffolderTasks tasks = new ScaffolderTasks(api);
         List<BackstageTemplates.TemplateRef> listed = List.of();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (listed.size() < 2 && System.nanoTime() < deadline) {
+        while (listed.size() < 6 && System.nanoTime() < deadline) {
             listed = templates.list();
-            Thread.sleep(listed.size() < 2 ? 500 : 0);
+            Thread.sleep(listed.size() < 6 ? 500 : 0);
         }
         assertThat(listed).extracting(BackstageTemplates.TemplateRef::entityRef)
-                .containsExactly("template:paver-engine/broken", "template:paver-engine/hello");
+                .containsExactly("template:paver-engine/broken", "template:paver-engine/deliver-service",
+                        "template:paver-engine/delivery", "template:paver-engine/hello",
+                        "template:paver-engine/reviewed", "template:paver-engine/slow");
 
-        ScaffolderTasks.Progress hello = follow(tasks, tasks.start(listed.get(1), Map.of("name", "Alex")));
+        ScaffolderTasks.Progress hello = follow(tasks, tasks.start(listed.get(3), Map.of("name", "Alex")));
         assertThat(hello.failed()).as(hello.failure()).isFalse();
         assertThat(hello.steps()).containsExactly(Map.entry("greet", "completed"), Map.entry("wave", "completed"));
 
@@ -136,7 +138,7 @@ class BackstageCatalogBackendTest {
         assertThat(broken.steps()).containsEntry("greet", "completed").containsEntry("escape", "failed");
         assertThat(broken.failure()).contains("outside");
 
-        BackstageTemplates.TemplateRef helloTemplate = listed.get(1);
+        BackstageTemplates.TemplateRef helloTemplate = listed.get(3);
         assertThatThrownBy(() -> tasks.start(helloTemplate, Map.of()))
                 .as("the values are checked against the template's form").isInstanceOf(CatalogEntities.Unavailable.class)
                 .hasMessageContaining("HTTP 400").hasMessageContaining("name");

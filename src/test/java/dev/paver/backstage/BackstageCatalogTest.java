@@ -228,19 +228,19 @@ class BackstageCatalogTest {
     void aMissingOrEmptyTokenFileStopsTheStartNamingTheSetting() throws IOException {
         String url = backstage.url().toString();
         assertThatThrownBy(() -> BackstageConfiguration.api(new PaverProperties.Backstage(url,
-                tmp.resolve("absent").toString(), Duration.ofSeconds(30), Duration.ofSeconds(10))))
+                tmp.resolve("absent").toString(), Duration.ofSeconds(30), Duration.ofSeconds(10), "paver")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("paver.backstage.token-file")
                 .hasMessageContaining("cannot be read");
         Files.writeString(tmp.resolve("empty"), " \n");
         assertThatThrownBy(() -> BackstageConfiguration.api(new PaverProperties.Backstage(url,
-                tmp.resolve("empty").toString(), Duration.ofSeconds(30), Duration.ofSeconds(10))))
+                tmp.resolve("empty").toString(), Duration.ofSeconds(30), Duration.ofSeconds(10), "paver")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("paver.backstage.token-file")
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> BackstageConfiguration.api(new PaverProperties.Backstage(url, null,
-                Duration.ofSeconds(30), Duration.ofSeconds(10))))
+                Duration.ofSeconds(30), Duration.ofSeconds(10), "paver")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("paver.backstage.token-file");
         assertThatThrownBy(() -> BackstageConfiguration.api(new PaverProperties.Backstage("backstage:7007",
-                tokenFile.toString(), Duration.ofSeconds(30), Duration.ofSeconds(10))))
+                tokenFile.toString(), Duration.ofSeconds(30), Duration.ofSeconds(10), "paver")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("paver.backstage.url");
     }
 

@@ -250,6 +250,20 @@ class GitHubRepositoriesTest {
     }
 
     @Test
+    void aPullRequestsAddressOfPaversOrganisationIsReadWithItsBranchAndHeadAndAnyOtherIsNot() throws IOException {
+        stubRepository();
+        stubRecorded("hub4j-mergeCommitSHA-mapping-7-r_h_g_pulls_309.json", "hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json");
+
+        assertThat(github.pullRequestAt("https://github.com/hub4j-test-org/github-api/pull/309")).contains(PR_309);
+        assertThat(github.pullRequestAt("https://github.example/hub4j-test-org/github-api/pull/309"))
+                .as("another host's pull request of the same name").isEmpty();
+        int asked = server.getAllServeEvents().size();
+        assertThat(github.pullRequestAt("https://github.com/someone-else/github-api/pull/309")).as("another owner").isEmpty();
+        assertThat(github.pullRequestAt("https://github.com/hub4j-test-org/github-api")).as("not a pull request").isEmpty();
+        assertThat(server.getAllServeEvents()).as("neither is asked for").hasSize(asked);
+    }
+
+    @Test
     void refusesWithoutMergingWhenTheHeadIsNoLongerTheApprovedOne() throws IOException {
         stubRepository();
         stubRecorded("hub4j-mergeCommitSHA-mapping-7-r_h_g_pulls_309.json", "hub4j-mergeCommitSHA-7-r_h_g_pulls_309.json");

@@ -4,6 +4,7 @@ import dev.paver.core.approval.ApprovalRequest;
 import dev.paver.core.approval.ApprovalState;
 import dev.paver.core.approval.Approvals;
 import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Message;
 import dev.paver.core.report.Times;
 import dev.paver.core.run.Action;
@@ -62,7 +63,11 @@ public final class ApprovalAction implements Action {
         RepositoryPort.PullRequest pr = hasPullRequest ? RepositoryNames.pullRequest(ctx) : null;
         List<ApprovalRequest.SummaryLine> summary = new ArrayList<>();
         if (ctx.input().get("summary") instanceof Map<?, ?> lines) {
-            lines.forEach((k, v) -> summary.add(new ApprovalRequest.SummaryLine(String.valueOf(k), String.valueOf(v))));
+            lines.forEach((k, v) -> {
+                if (!TemplateRenderer.isUndefined(v)) { // a parameter left out (a summary of ${{ parameters }})
+                    summary.add(new ApprovalRequest.SummaryLine(String.valueOf(k), String.valueOf(v)));
+                }
+            });
         }
         ApprovalRequest request = approvals.open(new Approvals.Ask(ctx.runId(), ctx.stepId(), ctx.required("purpose"),
                 ctx.required("domain"), ctx.required("subject"), ctx.request().requester(), ctx.required("title"), summary,

@@ -24,7 +24,9 @@ import java.util.Optional;
 /**
  * {@code paver:await-merge}: waits until a person merges the pull request a previous step opened, or merges it by
  * policy. Inputs: {@code repository}, {@code branchName}, {@code pullRequestNumber}, {@code remoteUrl},
- * {@code headSha} (from {@code publish:github:pull-request}'s output), and {@code environment} (optional: the
+ * {@code headSha} (from {@code publish:github:pull-request}'s output), or instead {@code pullRequestUrl}, a pull
+ * request's web address that another engine opened (a Backstage task's output link; read through
+ * {@link RepositoryPort#pullRequestAt}), and {@code environment} (optional: the
  * environment the change deploys to; without it no policy applies). Wakes on {@code pr:<repository>:<branch>}, and on
  * timers: once the pull request has waited {@code remindAfter} the thread reminds the requester, once; after
  * {@code abandonAfter} the run ends as {@link RunState#ABANDONED} (the pull request stays open: someone may still want
@@ -118,7 +120,14 @@ public final class AwaitMergeAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        RepositoryPort.PullRequest pr = RepositoryNames.pullRequest(ctx);
+        String at = ctx.text("pullRequestUrl");
+        RepositoryPort.PullRequest pr = at.isEmpty() || !ctx.text("branchName").isEmpty() ? RepositoryNames.pullRequest(ctx)
+                : repositories.pullRequestAt(at).orElse(null);
+        if (pr == null) {
+            return new ActionResult.Failed("step " + ctx.stepId() + ": " + at + " is not a pull request of a repository "
+                    + "Paver works in (paver.github.organization), so Paver cannot follow it to its merge; follow it there.",
+                    List.of());
+        }
         String repository = pr.repository();
         String branch = pr.branch();
         RepositoryPort.MergeState state = repositories.mergeState(pr);

@@ -29,7 +29,7 @@ public interface CatalogEntities {
     String describe();
 
     /** The outside catalog could not be read; the message says why, without any credential. */
-    final class Unavailable extends RuntimeException {
+    class Unavailable extends RuntimeException {
 
         /** @param message what failed and where */
         public Unavailable(String message) {

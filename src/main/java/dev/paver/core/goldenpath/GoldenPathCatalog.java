@@ -65,6 +65,16 @@ public final class GoldenPathCatalog {
     }
 
     /**
+     * This catalog with {@code more} golden paths, built elsewhere than in {@code templates/} (Backstage's Templates when
+     * Backstage is the engine); one of them with the id of a loaded template takes its place.
+     */
+    public GoldenPathCatalog with(Collection<GoldenPath> more) {
+        Map<String, GoldenPath> all = new TreeMap<>(paths);
+        more.forEach(path -> all.put(path.id(), path));
+        return new GoldenPathCatalog(Map.copyOf(all), problems);
+    }
+
+    /**
      * Loads every {@code <root>/<folder>/template.yaml}, without checking the steps' actions (tests that run no
      * engine; the engine checks them again when built).
      *

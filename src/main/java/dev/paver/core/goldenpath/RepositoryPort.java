@@ -112,6 +112,18 @@ public interface RepositoryPort {
         throw new RepositoryException("this git host cannot delete branch " + branch + " of " + repository);
     }
 
+    /**
+     * The pull request at {@code url} (its web address, as a Backstage task's output links give it, e.g.
+     * {@code https://github.com/acme/payments-gitops/pull/12}) when it is one of a repository Paver works in: with its
+     * number, head branch, base branch and head commit. Empty when the address is not such a pull request (another
+     * host or owner, not a pull request's address), and on hosts without pull requests (the default).
+     *
+     * @throws RepositoryException when the host cannot be asked
+     */
+    default java.util.Optional<PullRequest> pullRequestAt(String url) {
+        return java.util.Optional.empty();
+    }
+
     /** Whether the pull request is open, merged (with the default-branch revision that contains it) or closed. */
     MergeState mergeState(PullRequest pullRequest);
 

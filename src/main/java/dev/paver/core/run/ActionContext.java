@@ -27,19 +27,31 @@ import java.util.Set;
  * @param signals    what people told this run so far by buttons, e.g. {@code preview-open} (RunEngine#signal)
  * @param checkedBefore true when this step waited in an earlier pass (of this process or one before a restart):
  *                   this execution checks again what it waits for; false on the step's first execution
+ * @param state      what this step's action kept when it last waited ({@link ActionResult.Waiting#state()}): stored
+ *                   with the run, so it is given back in the next pass, after a restart too; empty on the first
+ *                   execution
  */
 public record ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
                             GoldenPath goldenPath,
                             Map<String, Object> input, Map<String, String> workspace, Clock clock,
-                            ThreadRef thread, Set<String> signals, boolean checkedBefore) {
+                            ThreadRef thread, Set<String> signals, boolean checkedBefore, Map<String, String> state) {
 
     public ActionContext {
         signals = signals == null ? Set.of() : Set.copyOf(signals);
+        state = state == null ? Map.of() : Map.copyOf(state);
         if (input != null && input.containsValue(TemplateRenderer.UNDEFINED)) {
             Map<String, Object> defined = new LinkedHashMap<>(input);
             defined.values().removeIf(TemplateRenderer::isUndefined);
             input = defined;
         }
+    }
+
+    /** A context with nothing kept from an earlier pass. */
+    public ActionContext(String runId, String stepId, Instant runStarted, Instant stepStarted, RunRequest request,
+                         GoldenPath goldenPath, Map<String, Object> input, Map<String, String> workspace, Clock clock,
+                         ThreadRef thread, Set<String> signals, boolean checkedBefore) {
+        this(runId, stepId, runStarted, stepStarted, request, goldenPath, input, workspace, clock, thread, signals,
+                checkedBefore, Map.of());
     }
 
     /** A context for a step's first execution. */

@@ -30,8 +30,21 @@ public sealed interface ActionResult {
      * @param detail     what it waits for, for the card
      * @param milestones replies for the thread (posted once each)
      * @param wakeAt     a durable timer: the run is woken at this instant even if nothing else wakes it; or null
+     * @param state      what the action keeps until its next pass (an outside task's id, the last event it read),
+     *                   given back as {@link ActionContext#state()}: stored with the run as the waiting step's output;
+     *                   text only (a number comes back from JSON as whatever type its reader picks), and small
      */
-    record Waiting(String waitKey, String detail, List<Milestone> milestones, Instant wakeAt) implements ActionResult {
+    record Waiting(String waitKey, String detail, List<Milestone> milestones, Instant wakeAt, Map<String, String> state)
+            implements ActionResult {
+        public Waiting {
+            state = state == null ? Map.of() : Map.copyOf(state);
+        }
+
+        /** Waiting with nothing kept for the next pass. */
+        public Waiting(String waitKey, String detail, List<Milestone> milestones, Instant wakeAt) {
+            this(waitKey, detail, milestones, wakeAt, Map.of());
+        }
+
         /** Waiting with no timer. */
         public Waiting(String waitKey, String detail, List<Milestone> milestones) {
             this(waitKey, detail, milestones, null);

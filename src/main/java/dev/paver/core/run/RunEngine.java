@@ -851,10 +851,13 @@ public final class RunEngine {
                 boolean same = step.status() == StepStatus.WAITING && step.retryingSince() == null
                         && step.detail().equals(waiting.detail()) && run.state() == RunState.WAITING
                         && waiting.waitKey().equals(run.waitingFor())
-                        && Objects.equals(wakeAt, run.wakeAt());
+                        && Objects.equals(wakeAt, run.wakeAt()) && waiting.state().equals(step.output());
+                Map<String, Object> kept = new LinkedHashMap<>(waiting.state());
                 if (!same || changed) {
-                    // store and edit the card only when something changed: a waiting run is checked on every poll
-                    run.step(step.with(StepStatus.WAITING, Map.of(), waiting.detail(), began, clock.instant()), clock.instant());
+                    // store and edit the card only when something changed: a waiting run is checked on every poll;
+                    // what the action keeps for its next pass is the waiting step's output, stored with the run
+                    run.step(step.with(StepStatus.WAITING, kept, waiting.detail(), began, clock.instant()),
+                            clock.instant());
                     run.state(RunState.WAITING, waiting.waitKey(), null, clock.instant(), wakeAt);
                     store.update(run);
                     updateCard(run, path, context);
@@ -893,7 +896,7 @@ public final class RunEngine {
         if (spec.each() == null) {
             Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
             return action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path, input,
-                    workspace, clock, run.thread(), signals(run), checkedBefore(run, spec)));
+                    workspace, clock, run.thread(), signals(run), checkedBefore(run, spec), kept(run, spec)));
         }
         Object items = renderer.renderValue(where + ".each", spec.each(), context);
         if (!(items instanceof List<?> list)) {
@@ -902,12 +905,24 @@ public final class RunEngine {
         List<Object> outputs = new ArrayList<>();
         List<Milestone> milestones = new ArrayList<>();
         ActionResult.Waiting firstWait = null;
+        Map<String, String> kept = kept(run, spec);
+        Map<String, String> keep = new LinkedHashMap<>(); // each item's state, its keys prefixed with the item's index
         try {
             for (int i = 0; i < list.size(); i++) {
                 context.put("each", Map.of("key", i, "value", list.get(i)));
                 Map<String, Object> input = (Map<String, Object>) renderer.renderValue(where + ".input", spec.input(), context);
+                String prefix = i + "/";
+                Map<String, String> itemKept = new LinkedHashMap<>();
+                kept.forEach((key, value) -> {
+                    if (key.startsWith(prefix)) {
+                        itemKept.put(key.substring(prefix.length()), value);
+                    }
+                });
                 ActionResult r = action.execute(new ActionContext(run.id(), spec.id(), run.createdAt(), stepStarted(run, spec), run.request(), path,
-                        input, workspace, clock, run.thread(), signals(run), checkedBefore(run, spec)));
+                        input, workspace, clock, run.thread(), signals(run), checkedBefore(run, spec), itemKept));
+                if (r instanceof ActionResult.Waiting w) {
+                    w.state().forEach((key, value) -> keep.put(prefix + key, value));
+                }
                 for (Milestone m : r.milestones()) {
                     milestones.add(new Milestone(i + "/" + m.key(), m.text(), m.links(), m.buttons()));
                 }
@@ -923,7 +938,7 @@ public final class RunEngine {
             context.remove("each");
         }
         if (firstWait != null) {
-            return new ActionResult.Waiting(firstWait.waitKey(), firstWait.detail(), milestones, firstWait.wakeAt());
+            return new ActionResult.Waiting(firstWait.waitKey(), firstWait.detail(), milestones, firstWait.wakeAt(), keep);
         }
         String detail = list.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("nothing to do");
         return new ActionResult.Done(Map.of("results", outputs), detail, milestones);
@@ -994,6 +1009,16 @@ public final class RunEngine {
     private static boolean checkedBefore(Run run, StepSpec spec) {
         StepRun step = run.step(spec.id());
         return step != null && step.status() == StepStatus.WAITING;
+    }
+
+    /** What the step's action kept when it last waited ({@link ActionResult.Waiting#state()}), or nothing. */
+    private static Map<String, String> kept(Run run, StepSpec spec) {
+        StepRun step = run.step(spec.id());
+        Map<String, String> kept = new LinkedHashMap<>();
+        if (step != null && step.status() == StepStatus.WAITING) {
+            step.output().forEach((key, value) -> kept.put(key, String.valueOf(value)));
+        }
+        return kept;
     }
 
     private Instant stepStarted(Run run, StepSpec spec) {

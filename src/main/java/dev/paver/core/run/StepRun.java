@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param stepId     the template step id
  * @param status     where it is
- * @param output     the action's output (Backstage: {@code steps.<id>.output}); empty until done
+ * @param output     the action's output (Backstage: {@code steps.<id>.output}) once done; while waiting, what the
+ *                   action kept for its next pass ({@link ActionResult.Waiting#state()})
  * @param detail     a short line for the card: PR number, revision, what it waits for
  * @param startedAt  when it first ran, or null
  * @param finishedAt when it ended, or null
