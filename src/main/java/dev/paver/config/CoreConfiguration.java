@@ -21,7 +21,6 @@ import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.convention.OverlayBuilder;
 import dev.paver.core.goldenpath.CatalogEntities;
 import dev.paver.core.goldenpath.CatalogSource;
-import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.GoldenPathSource;
 import dev.paver.core.goldenpath.PlatformValues;
@@ -88,19 +87,11 @@ public class CoreConfiguration {
 
     @Bean
     GoldenPathCatalog goldenPathCatalog(PaverProperties properties, ActionRegistry actions, Conventions conventions,
-                                        AccessPolicy accessPolicy, ObjectProvider<GoldenPathSource> sources) {
+                                        AccessPolicy accessPolicy, GoldenPathSources sources) {
         Path dir = TemplatesLocation.resolve(properties.templates() == null ? null : properties.templates().dir());
         // paver:enum in a template draws its choices from these: the configuration is their one source
         GoldenPathCatalog catalog = GoldenPathCatalog.load(dir, actions.ids(), PlatformValues.of(conventions, accessPolicy));
-        for (GoldenPathSource source : sources) {
-            try {
-                List<GoldenPath> more = source.load();
-                LOG.info("golden paths from {}: {}", source.describe(), more.stream().map(GoldenPath::id).toList());
-                catalog = catalog.with(more);
-            } catch (CatalogEntities.Unavailable e) {
-                LOG.warn("no golden paths from {} until Paver starts again: {}", source.describe(), e.getMessage());
-            }
-        }
+        sources.readInto(catalog);
         LOG.info("golden paths from {}: {}", dir, catalog.all().stream().map(p -> p.id()).toList());
         for (TemplateProblem problem : catalog.problems()) {
             LOG.warn("template does not load: {}", problem.describe());
@@ -110,6 +101,12 @@ public class CoreConfiguration {
                     + "java -jar paver.jar templates check {} lists the problems)", catalog.turnedOff(), dir);
         }
         return catalog;
+    }
+
+    /** Golden paths from elsewhere than {@code templates/}: Backstage's Templates when Backstage is the engine. */
+    @Bean
+    GoldenPathSources goldenPathSources(ObjectProvider<GoldenPathSource> sources) {
+        return new GoldenPathSources(sources.orderedStream().toList());
     }
 
     /** The health indicator {@code goldenPaths}, part of readiness: every template loaded. */
@@ -293,9 +290,9 @@ public class CoreConfiguration {
     Starter starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments,
                     @Qualifier("paverScheduler") ScheduledExecutorService paverScheduler, PaverProperties properties,
                     App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas, AccessSweep accessSweep,
-                    SlackConnection slackConnection, DailyDigest digest) {
+                    SlackConnection slackConnection, DailyDigest digest, GoldenPathSources goldenPathSources) {
         return new Starter(catalog, engine, intake, deployments, paverScheduler, properties, slackApp, runWorkers, manifestSchemas,
-                accessSweep, slackConnection, digest);
+                accessSweep, slackConnection, digest, goldenPathSources);
     }
 
     private static ThreadFactory named(String prefix) {

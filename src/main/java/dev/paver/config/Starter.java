@@ -45,6 +45,7 @@ final class Starter {
     private final AccessSweep accessSweep;
     private final SlackConnection slackConnection;
     private final DailyDigest digest;
+    private final GoldenPathSources goldenPathSources;
     private SocketModeApp socketMode;
     private ScheduledExecutorService slackChecks;
 
@@ -53,8 +54,9 @@ final class Starter {
 
     Starter(CatalogSource catalog, RunEngine engine, Intake intake, DeploymentPort deployments, ScheduledExecutorService scheduler,
             PaverProperties properties, App slackApp, ExecutorService runWorkers, KubernetesSchemas manifestSchemas,
-            AccessSweep accessSweep, SlackConnection slackConnection, DailyDigest digest) {
+            AccessSweep accessSweep, SlackConnection slackConnection, DailyDigest digest, GoldenPathSources goldenPathSources) {
         this.digest = digest;
+        this.goldenPathSources = goldenPathSources;
         this.slackConnection = slackConnection;
         this.intake = intake;
         this.accessSweep = accessSweep;
@@ -99,6 +101,10 @@ final class Starter {
         if (properties.backstage().enabled()) {
             long backstage = properties.backstage().catalogRefresh().toMillis();
             scheduler.scheduleWithFixedDelay(guard(catalog::refreshEntities), backstage, backstage, TimeUnit.MILLISECONDS);
+            if (goldenPathSources.any()) {
+                // the Templates, as the entities: one added or changed in Backstage is offered without a restart
+                scheduler.scheduleWithFixedDelay(guard(goldenPathSources::refresh), backstage, backstage, TimeUnit.MILLISECONDS);
+            }
         }
         String appToken = properties.slack().appToken();
         if (appToken != null && !appToken.isBlank()) {

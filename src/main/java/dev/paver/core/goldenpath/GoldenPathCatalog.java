@@ -49,8 +49,10 @@ public final class GoldenPathCatalog {
      */
     public static final String PLATFORM_DEFAULT = "paver:default";
 
-    private final Map<String, GoldenPath> paths;
+    /** Replaced whole, never changed in place: readers see one state or the next ({@link #refresh}). */
+    private volatile Map<String, GoldenPath> paths;
     private final List<TemplateProblem> problems;
+    private volatile boolean awaitingSources;
 
     private GoldenPathCatalog(Map<String, GoldenPath> paths, List<TemplateProblem> problems) {
         this.paths = paths;
@@ -367,6 +369,39 @@ public final class GoldenPathCatalog {
 
     private static Loaded failed(String where, String folder, String message) {
         return new Loaded(where, folder, false, 0, null, List.of(new TemplateProblem(where, 0, folder, message)));
+    }
+
+    /**
+     * Adds or replaces golden paths read again from a {@link GoldenPathSource} while Paver runs (a Backstage Template
+     * added or changed since the start). It never removes one: the runs of a Template removed meanwhile go on, and it
+     * is gone from help at the next start. Thread-safe; a reader sees the catalog before or after, never half of it.
+     *
+     * @return the ids this catalog did not know before, in order; the others are replaced as they are now
+     */
+    public synchronized List<String> refresh(Collection<GoldenPath> fromSource) {
+        Map<String, GoldenPath> all = new TreeMap<>(paths);
+        List<String> added = new ArrayList<>();
+        for (GoldenPath path : fromSource) {
+            if (all.put(path.id(), path) == null) {
+                added.add(path.id());
+            }
+        }
+        paths = Map.copyOf(all);
+        return added;
+    }
+
+    /**
+     * Says whether a {@link GoldenPathSource} has not been read yet (Backstage did not answer at the start). Until it
+     * has, a run of a golden path this catalog does not know waits for it instead of failing: it may be one of that
+     * source's, read again by a later {@link #refresh}.
+     */
+    public void awaitingSources(boolean awaiting) {
+        this.awaitingSources = awaiting;
+    }
+
+    /** True while a {@link GoldenPathSource} has not been read yet ({@link #awaitingSources(boolean)}). */
+    public boolean awaitingSources() {
+        return awaitingSources;
     }
 
     /** The golden path with this id, if it loaded. */

@@ -765,6 +765,14 @@ public final class RunEngine {
             }
             return;
         }
+        if (path == null && catalog.awaitingSources()) {
+            // perhaps a Backstage Template, not read yet (Backstage did not answer at the start): waits until it is
+            if (turnedOffWarned.add(run.id())) {
+                LOG.warning("run " + run.id() + " waits: golden path " + run.request().goldenPath()
+                        + " is not known until every source of golden paths was read (Backstage did not answer yet)");
+            }
+            return;
+        }
         if (path == null) {
             finish(run, RunState.FAILED, "The golden path " + run.request().goldenPath()
                     + " no longer exists in templates/; nothing more can happen for this run.");
