@@ -118,7 +118,7 @@ public final class AwaitMergeAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        RepositoryPort.PullRequest pr = RepositoryNames.pullRequest(ctx);
+        RepositoryPort.PullRequest pr = RepositoryNames.pullRequest(ctx, repositories.location());
         String repository = pr.repository();
         String branch = pr.branch();
         RepositoryPort.MergeState state = repositories.mergeState(pr);
