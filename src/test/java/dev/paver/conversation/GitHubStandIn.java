@@ -43,7 +43,9 @@ import java.util.regex.Pattern;
 /**
  * A stateful GitHub REST API on 127.0.0.1 that enforces GitHub's rate limits, for the calls Paver's
  * {@code GitHubRepositories} makes: organizations and their repositories, references, recursive trees, trees and
- * commits of the Git database API, blobs, pull requests. Shapes follow GitHub's REST docs (and the recorded
+ * commits of the Git database API, blobs, pull requests, GitHub Pages ("Create a GitHub Pages site") and workflow
+ * dispatches ("Get a workflow", "Create a workflow dispatch event": a workflow is a file of .github/workflows/ on
+ * main, dispatchable when it has a workflow_dispatch trigger). Shapes follow GitHub's REST docs (and the recorded
  * answers in ../shared/fixtures/github); only the fields github-api reads are filled.
  *
  * <p>Limits, on the given clock, as GitHub documents them ("Rate limits for the REST API"):
