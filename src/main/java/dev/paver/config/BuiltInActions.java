@@ -22,9 +22,12 @@ import dev.paver.core.action.FetchPlainAction;
 import dev.paver.core.action.FetchTemplateAction;
 import dev.paver.core.action.FilesystemDeleteAction;
 import dev.paver.core.action.FilesystemRenameAction;
+import dev.paver.core.action.GitHubActionsDispatchAction;
+import dev.paver.core.action.GitHubPagesEnableAction;
 import dev.paver.core.action.GrantAccessAction;
 import dev.paver.core.action.IdentityAction;
 import dev.paver.core.action.MergePullRequestAction;
+import dev.paver.core.action.NotificationSendAction;
 import dev.paver.core.action.PreviewAction;
 import dev.paver.core.action.PromotionAction;
 import dev.paver.core.action.ProvisioningPort;
@@ -42,6 +45,7 @@ import dev.paver.core.approval.MergePolicies;
 import dev.paver.core.audit.AuditLog;
 import dev.paver.core.convention.ManifestRules;
 import dev.paver.core.goldenpath.TemplateRenderer;
+import dev.paver.core.report.Notifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +71,7 @@ public final class BuiltInActions {
      * @param abandonAfter  {@code paver.runs.abandon-after}
      * @param mergePolicies {@code paver.merge.policies}
      * @param checkInterval {@code paver.merge.check-interval}
+     * @param notifier      the chat, for {@code notification:send}'s direct messages
      * @param scaffolder    Backstage's Scaffolder when {@code paver.backstage.url} is set, else null (no
      *                      {@code backstage:task})
      */
@@ -74,13 +79,14 @@ public final class BuiltInActions {
                         DeploymentPort deployments, Approvals approvals, AccessPort access, GrantStore grants,
                         AccessPolicy accessPolicy, AuditLog audit, IdentityPort identities, ProvisioningPort provisioning,
                         Duration slowAfter, boolean failOnError, Duration mergeReminder, Duration abandonAfter,
-                        MergePolicies mergePolicies, Duration checkInterval, ScaffolderPort scaffolder) {
+                        MergePolicies mergePolicies, Duration checkInterval, Notifier notifier,
+                        ScaffolderPort scaffolder) {
 
         /** No ports at all: actions built from it only tell their id, and may not be executed. */
         static Ports none() {
             return new Ports(null, null, null, null, null, null, null, null, null, null, null, AwaitReadyAction.SLOW, false,
                     AwaitMergeAction.REMIND_AFTER, AwaitMergeAction.ABANDON_AFTER, MergePolicies.none("prod"),
-                    AwaitMergeAction.CHECK_INTERVAL, null);
+                    AwaitMergeAction.CHECK_INTERVAL, null, null);
         }
     }
 
@@ -105,7 +111,9 @@ public final class BuiltInActions {
                 new AwaitReadyAction(ports.provisioning(), ports.slowAfter(), ports.failOnError()),
                 new RenderSealedSecretAction(), new DebugLogAction(), new FetchPlainAction(),
                 new FilesystemRenameAction(), new FilesystemDeleteAction(), new CatalogWriteAction(),
-                new CatalogRegisterAction(), new PublishGithubAction(repositories)));
+                new CatalogRegisterAction(), new PublishGithubAction(repositories),
+                new GitHubPagesEnableAction(repositories), new GitHubActionsDispatchAction(repositories),
+                new NotificationSendAction(ports.identities(), ports.notifier())));
         if (ports.scaffolder() != null) {
             actions.add(new BackstageTaskAction(ports.scaffolder()));
         }

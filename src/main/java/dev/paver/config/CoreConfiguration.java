@@ -149,13 +149,13 @@ public class CoreConfiguration {
                                   DeploymentPort deployments, List<Action> extraActions, Approvals approvals,
                                   AccessPort access, GrantStore grants, AccessPolicy accessPolicy, AuditLog audit,
                                   IdentityPort identities, ProvisioningPort provisioning, PaverProperties properties,
-                                  ObjectProvider<ScaffolderPort> scaffolder) {
+                                  Notifier notifier, ObjectProvider<ScaffolderPort> scaffolder) {
         List<Action> all = new ArrayList<>(BuiltInActions.create(new BuiltInActions.Ports(renderer,
                 new ManifestRules(conventions, manifestSchemas, overlayBuilder), repositories, deployments, approvals, access, grants,
                 accessPolicy, audit, identities, provisioning, properties.crossplane().slowAfter(),
                 properties.crossplane().failOnError(), properties.runs().mergeReminder(), properties.runs().abandonAfter(),
                 PolicyFactory.merge(properties.merge(), conventions), PolicyFactory.checkInterval(properties.merge()),
-                scaffolder.getIfAvailable())));
+                notifier, scaffolder.getIfAvailable())));
         all.addAll(extraActions);
         return new ActionRegistry(all);
     }
@@ -280,8 +280,9 @@ public class CoreConfiguration {
     @Bean
     Intake intake(GoldenPathCatalog paths, Conventions conventions, CatalogSource catalog, RunEngine engine,
                   DeploymentPort deployments, AccessPolicy access, ApprovalPolicy policy, Directory directory,
-                  AuditLog audit, Clock clock, CertificateSource sealedSecretsCertificate, IdentityPort identities) {
-        return new Intake(paths, new RequestCheck(conventions, access), catalog, engine, deployments.enabled(), policy,
+                  AuditLog audit, Clock clock, CertificateSource sealedSecretsCertificate, IdentityPort identities,
+                  RepositoryPort repositories) {
+        return new Intake(paths, new RequestCheck(conventions, access, repositories.location()), catalog, engine, deployments.enabled(), policy,
                 directory, audit, clock, sealedSecretsCertificate).identifiedBy(identities);
     }
 

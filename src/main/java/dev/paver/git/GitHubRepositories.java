@@ -766,14 +766,25 @@ public final class GitHubRepositories implements RepositoryPort {
 
     /** POSTs a GraphQL request to the API's GraphQL endpoint; its JSON answer. */
     private JsonNode graphql(ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
         String api = github.getApiUrl().replaceFirst("/$", "");
         String url = api.endsWith("/api/v3") ? api.substring(0, api.length() - 3) + "graphql" : api + "/graphql";
+        return post(url, body, Map.of());
+    }
+
+    /**
+     * POSTs {@code body} to {@code url} through github-api's transport (paced, metered), authenticated as every other
+     * request: for the endpoints github-api has no method for. Its JSON answer (empty for 204).
+     *
+     * @throws HttpException for an answer of 400 or more, with GitHub's body as its message
+     */
+    private JsonNode post(String url, ObjectNode body, Map<String, String> extraHeaders) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.put("Authorization", List.of(authorization.getEncodedAuthorization()));
         headers.put("Content-Type", List.of("application/json"));
         headers.put("Accept", List.of("application/json"));
-        GitHubConnectorRequest request = new GraphQlRequest(new java.net.URL(url), headers, bytes);
+        extraHeaders.forEach((name, value) -> headers.put(name, List.of(value)));
+        GitHubConnectorRequest request = new PostRequest(new java.net.URL(url), headers, bytes);
         try (GitHubConnectorResponse response = connector.send(request)) {
             byte[] answer;
             try (InputStream in = response.bodyStream()) {
@@ -782,12 +793,79 @@ public final class GitHubRepositories implements RepositoryPort {
             if (response.statusCode() >= 400) {
                 throw new HttpException(new String(answer, StandardCharsets.UTF_8), response.statusCode(), "", url);
             }
-            return JSON.readTree(answer);
+            return answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer);
         }
     }
 
-    /** One GraphQL POST for github-api's transport. */
-    private record GraphQlRequest(java.net.URL url, Map<String, List<String>> allHeaders, byte[] bytes)
+    /**
+     * Backstage's {@code repoUrl} host of this GitHub: {@code github.com} for {@code https://api.github.com}, the
+     * server's host for GitHub Enterprise Server ({@code https://host/api/v3}), else the API URL's host and port; the
+     * owner is {@code paver.github.organization}.
+     */
+    @Override
+    public Location location() {
+        java.net.URI api = java.net.URI.create(github.getApiUrl());
+        String host = api.getHost() == null ? "github.com" : api.getHost().toLowerCase(Locale.ROOT);
+        if (host.equals("api.github.com")) {
+            host = "github.com";
+        } else if (api.getPort() >= 0) {
+            host = host + ":" + api.getPort();
+        }
+        return new Location(host, owner);
+    }
+
+    @Override
+    public boolean hasGitHubFeatures() {
+        return true;
+    }
+
+    /**
+     * GitHub docs: "Create a GitHub Pages site" ({@code POST /repos/{owner}/{repo}/pages}, API version 2022-11-28), sent
+     * as Backstage's {@code github:pages:enable} sends it; github-api has no method for it. GitHub's 409 ("GitHub Pages
+     * is already enabled") means the site exists: false, no error.
+     */
+    @Override
+    public boolean enablePages(String repository, String buildType, String sourceBranch, String sourcePath) {
+        String doing = "enabling GitHub Pages of " + fullName(repository);
+        if (connector == null || authorization == null) {
+            throw new RepositoryException("GitHub failed while " + doing + ": this client was built without Paver's "
+                    + "transport (GitHubRepositories.connect)");
+        }
+        return call(doing, () -> {
+            admit();
+            ObjectNode body = JSON.createObjectNode();
+            body.put("build_type", buildType);
+            body.putObject("source").put("branch", sourceBranch).put("path", sourcePath);
+            String url = github.getApiUrl().replaceFirst("/$", "") + "/repos/" + fullName(repository) + "/pages";
+            try {
+                post(url, body, Map.of("X-GitHub-Api-Version", "2022-11-28"));
+                return true;
+            } catch (HttpException e) {
+                if (e.getResponseCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * GitHub docs: "Get a workflow" ({@code GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}}, by file name or
+     * id) and "Create a workflow dispatch event", through github-api's {@code GHWorkflow#dispatch}.
+     */
+    @Override
+    public void dispatchWorkflow(String repository, String workflow, String ref, Map<String, String> inputs) {
+        call("dispatching workflow " + workflow + " of " + fullName(repository) + " on " + ref, () -> {
+            GHRepository repo = github.getRepository(fullName(repository));
+            var found = repo.getWorkflow(workflow);
+            admit();
+            found.dispatch(ref, new java.util.LinkedHashMap<>(inputs));
+            return null;
+        });
+    }
+
+    /** One POST for github-api's transport. */
+    private record PostRequest(java.net.URL url, Map<String, List<String>> allHeaders, byte[] bytes)
             implements GitHubConnectorRequest {
         @Override
         public String method() {

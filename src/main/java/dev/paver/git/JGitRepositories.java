@@ -224,6 +224,29 @@ public final class JGitRepositories implements RepositoryPort {
         return uri(repository);
     }
 
+    /**
+     * {@link Location#EMBEDDED} ({@code localhost}, owner {@code paver}) for a local folder; for a remote, its host
+     * (with its port when the URL gives one) and the last folder of its path as the owner
+     * ({@code https://git.example.com/acme}: {@code git.example.com}, {@code acme}), or {@code paver} when the path
+     * has none.
+     */
+    @Override
+    public Location location() {
+        if (local) {
+            return Location.EMBEDDED;
+        }
+        try {
+            URIish url = new URIish(base);
+            String host = url.getHost() == null ? "localhost" : url.getHost();
+            String path = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
+            String owner = path.substring(path.lastIndexOf('/') + 1);
+            return new Location(url.getPort() > 0 ? host + ":" + url.getPort() : host,
+                    owner.isBlank() ? Location.EMBEDDED.owner() : owner);
+        } catch (URISyntaxException e) {
+            return Location.EMBEDDED; // checked by checkRemote when built
+        }
+    }
+
     public String uri(String name) {
         return local ? Path.of(base, name + ".git").toUri().toString() : base + "/" + name + ".git";
     }

@@ -23,6 +23,20 @@ public final class SlackIdentity implements IdentityPort {
         this.mapping = Map.copyOf(mapping);
     }
 
+    /** From {@code paver.identity.users}: the first user id, in sorted order, whose identity's local part is the name. */
+    @Override
+    public Optional<String> chatUser(String catalogUser) {
+        String wanted = catalogUser.strip().toLowerCase(java.util.Locale.ROOT);
+        return new java.util.TreeMap<>(mapping).entrySet().stream()
+                .filter(e -> e.getValue() != null && localPart(e.getValue()).equals(wanted))
+                .map(Map.Entry::getKey).findFirst();
+    }
+
+    private static String localPart(String identity) {
+        int at = identity.indexOf('@');
+        return (at < 0 ? identity : identity.substring(0, at)).strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /**
      * @throws IllegalStateException when Slack cannot be reached or refuses for another reason than an unknown user
      */

@@ -43,7 +43,9 @@ import java.util.regex.Pattern;
 /**
  * A stateful GitHub REST API on 127.0.0.1 that enforces GitHub's rate limits, for the calls Paver's
  * {@code GitHubRepositories} makes: organizations and their repositories, references, recursive trees, trees and
- * commits of the Git database API, blobs, pull requests. Shapes follow GitHub's REST docs (and the recorded
+ * commits of the Git database API, blobs, pull requests, GitHub Pages ("Create a GitHub Pages site") and workflow
+ * dispatches ("Get a workflow", "Create a workflow dispatch event": a workflow is a file of .github/workflows/ on
+ * main, dispatchable when it has a workflow_dispatch trigger). Shapes follow GitHub's REST docs (and the recorded
  * answers in ../shared/fixtures/github); only the fields github-api reads are filled.
  *
  * <p>Limits, on the given clock, as GitHub documents them ("Rate limits for the REST API"):
@@ -144,6 +146,9 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
     private final Map<String, String> reruns = new ConcurrentHashMap<>();
     private final Map<String, Boolean> autoMergeAllowed = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reviewRequired = new ConcurrentHashMap<>();
+    /** repository to its GitHub Pages site */
+    private final Map<String, ObjectNode> pagesSites = new ConcurrentHashMap<>();
+    private final List<String> dispatches = new ArrayList<>();
 
     /** The App every request must authenticate as; null: no authentication is checked. */
     private volatile App app;
@@ -789,7 +794,27 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
             return repo.pulls.stream().filter(p -> p.path("number").asInt() == number).findFirst()
                     .map(p -> ok(repo.fresh(p).toString())).orElseGet(GitHubStandIn::notFound);
         }
+        if (rest.equals("/pages") && method.equals("POST")) {
+            return repo.enablePages(body);
+        }
+        if (rest.matches("/actions/workflows/[^/]+") && method.equals("GET")) {
+            String file = repo.workflow(rest.substring("/actions/workflows/".length()));
+            return file == null ? notFound() : ok(repo.workflowJson(file).toString());
+        }
+        if (rest.matches("/actions/workflows/[^/]+/dispatches") && method.equals("POST")) {
+            return repo.dispatch(rest.split("/")[3], body);
+        }
         return new Answer(404, error("Not Found (no such endpoint in the GitHub stand-in: " + method + " " + path + ")"));
+    }
+
+    /** The GitHub Pages site of a repository ("Get a GitHub Pages site"), or null when Pages are not enabled. */
+    public synchronized JsonNode pages(String repository) {
+        return pagesSites.get(repository);
+    }
+
+    /** Workflow dispatches received, in order: {@code <repository> <workflow file> <ref> <inputs as JSON>}. */
+    public synchronized List<String> dispatches() {
+        return List.copyOf(dispatches);
     }
 
     /**
@@ -934,6 +959,74 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
 
         String apiUrl() {
             return baseUrl() + "/repos/" + org + "/" + name;
+        }
+
+        /**
+         * "Create a GitHub Pages site": 409 when enabled already, 422 for an unknown build type or (legacy) a source
+         * branch that does not exist; else 201 with the site.
+         */
+        Answer enablePages(JsonNode body) {
+            if (pagesSites.containsKey(name)) {
+                return new Answer(409, error("GitHub Pages is already enabled."));
+            }
+            String type = body.path("build_type").asText("legacy");
+            String branch = body.path("source").path("branch").asText("");
+            if (!type.equals("workflow") && !type.equals("legacy")) {
+                return new Answer(422, error("Invalid request.\n\n" + type + " is not a member of [\"legacy\", \"workflow\"]."));
+            }
+            if (type.equals("legacy") && !refs.containsKey(branch)) {
+                return new Answer(422, error("The " + branch + " branch must exist before GitHub Pages can be built."));
+            }
+            ObjectNode site = JSON.createObjectNode().put("url", apiUrl() + "/pages").putNull("status")
+                    .put("html_url", "https://" + org + ".github.io/" + name + "/").put("build_type", type);
+            site.putObject("source").put("branch", branch).put("path", body.path("source").path("path").asText("/"));
+            pagesSites.put(name, site);
+            return new Answer(201, site.toString());
+        }
+
+        /** The file of a workflow named by file name or id on {@code main}, or null. */
+        String workflow(String id) {
+            Map<String, String> files = files(name, "main");
+            for (String path : files.keySet()) {
+                if (path.startsWith(".github/workflows/") && (path.equals(".github/workflows/" + id)
+                        || String.valueOf(workflowId(path)).equals(id))) {
+                    return path;
+                }
+            }
+            return null;
+        }
+
+        long workflowId(String path) {
+            return Math.abs((name + "/" + path).hashCode());
+        }
+
+        ObjectNode workflowJson(String path) {
+            return JSON.createObjectNode().put("id", workflowId(path)).put("node_id", "W_" + workflowId(path))
+                    .put("name", path.substring(path.lastIndexOf('/') + 1)).put("path", path).put("state", "active")
+                    .put("url", apiUrl() + "/actions/workflows/" + workflowId(path))
+                    .put("html_url", "https://github.com/" + org + "/" + name + "/blob/main/" + path)
+                    .put("badge_url", "https://github.com/" + org + "/" + name + "/workflows/x/badge.svg");
+        }
+
+        /**
+         * "Create a workflow dispatch event": 404 for an unknown workflow, 422 when it has no {@code workflow_dispatch}
+         * trigger or the ref is no branch; else recorded, 204.
+         */
+        Answer dispatch(String id, JsonNode body) {
+            String path = workflow(id);
+            if (path == null) {
+                return notFound();
+            }
+            if (!files(name, "main").get(path).contains("workflow_dispatch")) {
+                return new Answer(422, error("Workflow does not have 'workflow_dispatch' trigger"));
+            }
+            String ref = body.path("ref").asText("");
+            if (!refs.containsKey(ref)) {
+                return new Answer(422, error("No ref found for: " + ref));
+            }
+            dispatches.add(name + " " + path.substring(path.lastIndexOf('/') + 1) + " " + ref + " "
+                    + body.path("inputs").toString());
+            return new Answer(204, "");
         }
 
         ObjectNode json() {

@@ -28,7 +28,7 @@ class PublishGithubOnLocalRepositoriesTest {
         JGitRepositories git = new JGitRepositories(tmp.resolve("repos").toString(), tmp.resolve("work"), "main", null);
         Map<String, String> workspace = new LinkedHashMap<>(Map.of("catalog-info.yaml", "kind: Component\n",
                 "docs/index.md", "# payments-docs\n"));
-        Map<String, Object> input = Map.of("repoUrl", "github.com?owner=acme&repo=payments-docs",
+        Map<String, Object> input = Map.of("repoUrl", "localhost?owner=paver&repo=payments-docs",
                 "description", "This is payments-docs", "allowedHosts", List.of("github.com"));
 
         ActionResult first = publish(git, input, workspace);
@@ -50,7 +50,7 @@ class PublishGithubOnLocalRepositoriesTest {
         JGitRepositories git = new JGitRepositories(tmp.resolve("repos").toString(), tmp.resolve("work"), "main", null);
         git.seed("website", Map.of("README.md", "# website\n"), "Create website");
 
-        ActionResult result = publish(git, Map.of("repoUrl", "github.com?owner=acme&repo=website"),
+        ActionResult result = publish(git, Map.of("repoUrl", "localhost?owner=paver&repo=website"),
                 new LinkedHashMap<>(Map.of("index.html", "<p>hi</p>")));
 
         assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> assertThat(failed.reason())

@@ -60,7 +60,7 @@ public final class ApprovalAction implements Action {
     @Override
     public ActionResult execute(ActionContext ctx) {
         boolean hasPullRequest = !ctx.text("branchName").isEmpty();
-        RepositoryPort.PullRequest pr = hasPullRequest ? RepositoryNames.pullRequest(ctx) : null;
+        RepositoryPort.PullRequest pr = hasPullRequest ? RepositoryNames.pullRequest(ctx, repositories.location()) : null;
         List<ApprovalRequest.SummaryLine> summary = new ArrayList<>();
         if (ctx.input().get("summary") instanceof Map<?, ?> lines) {
             lines.forEach((k, v) -> {

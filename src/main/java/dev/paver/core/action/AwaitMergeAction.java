@@ -121,7 +121,7 @@ public final class AwaitMergeAction implements Action {
     @Override
     public ActionResult execute(ActionContext ctx) {
         String at = ctx.text("pullRequestUrl");
-        RepositoryPort.PullRequest pr = at.isEmpty() || !ctx.text("branchName").isEmpty() ? RepositoryNames.pullRequest(ctx)
+        RepositoryPort.PullRequest pr = at.isEmpty() || !ctx.text("branchName").isEmpty() ? RepositoryNames.pullRequest(ctx, repositories.location())
                 : repositories.pullRequestAt(at).orElse(null);
         if (pr == null) {
             return new ActionResult.Failed("step " + ctx.stepId() + ": " + at + " is not a pull request of a repository "

@@ -44,7 +44,7 @@ public final class CreateRepositoryAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String name = RepositoryNames.repository(ctx);
+        String name = RepositoryNames.repository(ctx, repositories.location());
         String marker = "(created by Paver run " + ctx.runId() + ")";
         String description = (ctx.text("description") + " " + marker).strip();
         RepositoryPort.RepositoryInfo info;

@@ -62,7 +62,7 @@ public final class DecommissionAction implements Action {
     /** @throws IllegalArgumentException naming the input when a name would not make a safe repository path */
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String repository = RepositoryNames.repository(ctx);
+        String repository = RepositoryNames.repository(ctx, repositories.location());
         String domain = ctx.required("domain");
         String system = ctx.required("system");
         String service = ctx.required("service");

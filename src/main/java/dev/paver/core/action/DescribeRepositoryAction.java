@@ -36,7 +36,7 @@ public final class DescribeRepositoryAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String name = RepositoryNames.repository(ctx);
+        String name = RepositoryNames.repository(ctx, repositories.location());
         String team = ctx.text("team");
         return new ActionResult.Done(Map.of("cloneUrl", repositories.cloneUrl(name),
                 "teamHandle", team.isEmpty() ? "" : repositories.teamHandle(team)), name, List.of());

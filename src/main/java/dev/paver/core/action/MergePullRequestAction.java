@@ -38,7 +38,7 @@ public final class MergePullRequestAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        RepositoryPort.PullRequest pr = RepositoryNames.pullRequest(ctx);
+        RepositoryPort.PullRequest pr = RepositoryNames.pullRequest(ctx, repositories.location());
         String approvedHead = ctx.required("headSha");
         String approver = ctx.required("approvedBy");
         RepositoryPort.MergeState.Merged merged;

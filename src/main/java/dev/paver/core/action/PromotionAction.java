@@ -54,7 +54,7 @@ public final class PromotionAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String repository = RepositoryNames.repository(ctx);
+        String repository = RepositoryNames.repository(ctx, repositories.location());
         String folder = RepositoryNames.path("apps/" + ctx.required("system") + "/" + ctx.required("service"));
         String service = ctx.required("service");
         String from = ctx.required("from");

@@ -57,6 +57,7 @@ public final class PublishGithubAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
+        RepositoryNames.repository(ctx, repositories.location()); // another host or owner: refused before anything
         Map<String, String> files = ctx.workspaceUnder(ctx.text("sourcePath"));
         if (files.isEmpty()) {
             return new ActionResult.Failed("step " + ctx.stepId() + " (publish:github): no rendered files under "

@@ -47,7 +47,7 @@ public final class PublishPullRequestAction implements Action {
 
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String repository = RepositoryNames.repository(ctx);
+        String repository = RepositoryNames.repository(ctx, repositories.location());
         String branch = RepositoryNames.branch(ctx.required("branchName"));
         String target = RepositoryNames.folder(ctx.text("targetPath"));
         Map<String, String> files = new LinkedHashMap<>();

@@ -53,7 +53,7 @@ public final class RotateSealedSecretAction implements Action {
     /** @throws IllegalArgumentException naming the input when the path or the scope is not valid */
     @Override
     public ActionResult execute(ActionContext ctx) {
-        String repository = RepositoryNames.repository(ctx);
+        String repository = RepositoryNames.repository(ctx, repositories.location());
         String path = RepositoryNames.path(ctx.required("path"));
         String namespace = ctx.required("namespace");
         String name = ctx.required("name");

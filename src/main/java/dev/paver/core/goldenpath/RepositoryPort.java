@@ -242,6 +242,99 @@ public interface RepositoryPort {
     List<String> listRepositories();
 
     /**
+     * Where this host keeps Paver's repositories, as Backstage's {@code repoUrl} names them
+     * ({@code host?owner=o&repo=r}): a {@code repoUrl} of another host or owner is refused, since Paver publishes
+     * only to its own. No I/O. By default {@link Location#EMBEDDED}.
+     */
+    default Location location() {
+        return Location.EMBEDDED;
+    }
+
+    /**
+     * The host and owner of Paver's repositories in Backstage's {@code repoUrl} form.
+     *
+     * @param host  as {@code parseRepoUrl} gives it: lower case, with {@code :port} when one is given, e.g.
+     *              {@code github.com}, {@code ghe.acme.com}, {@code localhost}
+     * @param owner the organization (or user) that owns the repositories, e.g. {@code acme}
+     */
+    record Location(String host, String owner) {
+        /** The embedded default, a folder of bare repositories: {@code localhost}, owner {@code paver}. */
+        public static final Location EMBEDDED = new Location("localhost", "paver");
+
+        public Location {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(owner, "owner");
+            host = host.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** {@code host?owner=<owner>&repo=<repository>}: what a template's {@code repoUrl} says for {@code repository}. */
+        public String repoUrl(String repository) {
+            return host + "?owner=" + owner + "&repo=" + repository;
+        }
+
+        /**
+         * The repository {@code repoUrl} names when it is one of this location's; otherwise why not, naming both
+         * locations. Backstage's {@code parseRepoUrl} reads it ({@code host?owner=o&repo=r}).
+         *
+         * @throws IllegalArgumentException when {@code repoUrl} is not such a URL, or names another host or owner:
+         *                                  Paver publishes only to its own (its message says which, and what to write)
+         */
+        public String repository(String repoUrl) {
+            Map<String, Object> parsed;
+            try {
+                parsed = BackstageFilters.parseRepoUrl(repoUrl);
+            } catch (TemplateRenderer.TemplateException e) {
+                throw new IllegalArgumentException("repoUrl " + e.getMessage().replaceFirst("^parseRepoUrl: ", ""), e);
+            }
+            String theirHost = String.valueOf(parsed.get("host"));
+            String theirOwner = parsed.get("owner") instanceof String o ? o : "";
+            String repo = String.valueOf(parsed.get("repo"));
+            if (!theirHost.equals(host) || !theirOwner.equals(owner)) {
+                throw new IllegalArgumentException("repoUrl " + repoUrl + " names owner " + (theirOwner.isEmpty() ? "(none)"
+                        : theirOwner) + " on " + theirHost + ", but Paver publishes only to its own repositories, owner "
+                        + owner + " on " + host + " (paver.github.organization and paver.github.api-url, or the git "
+                        + "host Paver is given); nothing was changed. Write " + repoUrl(repo) + " instead");
+            }
+            return repo;
+        }
+    }
+
+    /**
+     * GitHub's "Create a GitHub Pages site" ({@code POST /repos/{owner}/{repo}/pages}) for a repository of this host:
+     * what Backstage's {@code github:pages:enable} asks. A site that exists already is no error (GitHub answers 409).
+     *
+     * @param buildType    {@code workflow} (built by a GitHub Actions workflow) or {@code legacy} (from a branch)
+     * @param sourceBranch the branch the site is built from, e.g. {@code main}
+     * @param sourcePath   {@code /} or {@code /docs}
+     * @return true when this call created the site, false when it existed
+     * @throws UnsupportedOperationException where the host has no such feature (plain git): see {@link #hasGitHubFeatures()}
+     * @throws RepositoryException           permanent when GitHub refuses (no such repository, no permission, a bad
+     *                                       input); not permanent when it fails or cannot be reached
+     */
+    default boolean enablePages(String repository, String buildType, String sourceBranch, String sourcePath) {
+        throw new UnsupportedOperationException("this git host has no GitHub Pages");
+    }
+
+    /**
+     * GitHub's "Create a workflow dispatch event" ({@code POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches}):
+     * runs the workflow (its file name, e.g. {@code pages.yml}, or its id) on {@code ref}, a branch or tag, with
+     * {@code inputs}. GitHub answers 204 and gives no run id.
+     *
+     * @throws UnsupportedOperationException where the host has no such feature (plain git): see {@link #hasGitHubFeatures()}
+     * @throws RepositoryException           permanent when GitHub refuses (no such workflow, no
+     *                                       {@code workflow_dispatch} trigger, unknown ref, no permission); not
+     *                                       permanent when it fails or cannot be reached
+     */
+    default void dispatchWorkflow(String repository, String workflow, String ref, Map<String, String> inputs) {
+        throw new UnsupportedOperationException("this git host has no GitHub Actions");
+    }
+
+    /** True when the host is GitHub: {@link #enablePages} and {@link #dispatchWorkflow} act; false on plain git. */
+    default boolean hasGitHubFeatures() {
+        return false;
+    }
+
+    /**
      * A repository and where a person can see it.
      *
      * @param description the host's one-line description ({@code description} file of a bare repository)

@@ -34,6 +34,7 @@ public final class RequestCheck {
 
     private final Conventions conventions;
     private final AccessPolicy access;
+    private final RepositoryPort.Location repositories;
 
     /** @param conventions the platform rules names, environments and profiles are checked against */
     public RequestCheck(Conventions conventions) {
@@ -45,8 +46,20 @@ public final class RequestCheck {
      * @param access      the elevation roles and their longest durations
      */
     public RequestCheck(Conventions conventions, AccessPolicy access) {
+        this(conventions, access, RepositoryPort.Location.EMBEDDED);
+    }
+
+    /**
+     * @param conventions the platform rules names, environments and profiles are checked against
+     * @param access      the elevation roles and their longest durations
+     * @param repositories where Paver's repositories are ({@link RepositoryPort#location()}): the templates'
+     *                    {@code platform.repoHost} and {@code platform.repoOwner}, what a {@code RepoUrlPicker}'s
+     *                    {@code owner/repository} is completed with, and the only host and owner it may name
+     */
+    public RequestCheck(Conventions conventions, AccessPolicy access, RepositoryPort.Location repositories) {
         this.conventions = conventions;
         this.access = access;
+        this.repositories = repositories;
     }
 
     /** The outcome of a check. */
@@ -91,8 +104,10 @@ public final class RequestCheck {
                 "there is no parameter " + Names.quote(name) + " in " + path.id() + "; its parameters are "
                         + path.parameters().parameters().stream().map(Parameter::name).toList())));
 
-        Map<String, Object> values = schema.withDefaults(given);
+        Map<String, Object> values = schema.withDefaults(ownRepoUrls(schema, given));
         Map<String, Object> platform = new LinkedHashMap<>();
+        platform.put("repoHost", repositories.host());
+        platform.put("repoOwner", repositories.owner());
         platform.put("environments", conventions.environments());
         platform.put("firstEnvironment", conventions.firstEnvironment());
         platform.put("imageRegistry", conventions.imageRegistry());
@@ -108,6 +123,10 @@ public final class RequestCheck {
             Object raw = values.get(p.name());
             if (raw instanceof String s && !SecretParameters.isSecret(p)) {
                 checkText(p, s).ifPresent(v -> byParameter.putIfAbsent(p.name(), v));
+            }
+            if (raw instanceof String s && ParameterSchema.REPO_URL_PICKER.equals(p.uiField())
+                    && !byParameter.containsKey(p.name())) {
+                foreignRepoUrl(p, s).ifPresent(v -> byParameter.put(p.name(), v));
             }
             if (raw instanceof String s && !byParameter.containsKey(p.name())) {
                 // a catalog picker's entity ref, an EntityNamePicker's name: checked again, whatever the form offered
@@ -230,6 +249,45 @@ public final class RequestCheck {
             groupAccessOfNewService(service, system, domain, catalog, platform);
         }
         return new Accepted(values, platform);
+    }
+
+    /**
+     * {@code given} with each {@code RepoUrlPicker}'s {@code owner/repository} completed to Paver's own host
+     * ({@code <host>?owner=o&repo=r}): typed in Slack, it names a repository of the git host Paver publishes to.
+     */
+    private Map<String, String> ownRepoUrls(ParameterSchema schema, Map<String, String> given) {
+        Map<String, String> out = new LinkedHashMap<>(given);
+        for (Parameter p : schema.parameters()) {
+            String typed = given.get(p.name());
+            if (typed != null && ParameterSchema.REPO_URL_PICKER.equals(p.uiField())
+                    && OWNER_SLASH_REPO.matcher(typed.strip()).matches()) {
+                String[] parts = typed.strip().split("/");
+                out.put(p.name(), repositories.host() + "?owner=" + parts[0] + "&repo=" + parts[1]);
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern OWNER_SLASH_REPO =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}");
+
+    /** A repository URL of another host or owner than Paver's own: refused before anything happens. */
+    private Optional<Violation> foreignRepoUrl(Parameter p, String url) {
+        Map<String, Object> parsed;
+        try {
+            parsed = BackstageFilters.parseRepoUrl(url);
+        } catch (TemplateRenderer.TemplateException e) {
+            return Optional.empty(); // not a repository URL at all: the schema's check names that
+        }
+        String host = String.valueOf(parsed.get("host"));
+        String owner = parsed.get("owner") instanceof String o ? o : "(none)";
+        if (host.equals(repositories.host()) && owner.equals(repositories.owner())) {
+            return Optional.empty();
+        }
+        return Optional.of(Violation.ofParameter(p.name(), "repository-owner", p.name() + " " + Names.quote(url)
+                + " names owner " + owner + " on " + host + ", but Paver publishes only to its own repositories, owner "
+                + repositories.owner() + " on " + repositories.host() + "; nothing was started. Write "
+                + repositories.owner() + "/" + parsed.get("repo") + " instead"));
     }
 
     /**

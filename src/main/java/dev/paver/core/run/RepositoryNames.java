@@ -18,25 +18,28 @@ public final class RepositoryNames {
     }
 
     /**
-     * The repository name from a step input: {@code repository: payments-gitops}, or Backstage's
-     * {@code repoUrl: github.com?owner=acme&repo=payments-gitops}.
+     * The repository name from a step input: {@code repository: payments-gitops} (Paver's), or Backstage's
+     * {@code repoUrl: github.com?owner=acme&repo=payments-gitops}, whose host and owner must be Paver's own
+     * ({@code own}): Paver publishes only there. When both are given, both must name the same repository.
      *
-     * @throws IllegalArgumentException when neither is given or the name is not a valid repository name
+     * @throws IllegalArgumentException when neither is given, the name is not a valid repository name, or
+     *                                  {@code repoUrl} names another host or owner (the message names both)
      */
-    public static String repository(ActionContext ctx) {
+    public static String repository(ActionContext ctx, RepositoryPort.Location own) {
         String name = ctx.text("repository");
-        if (name.isEmpty()) {
-            String url = ctx.text("repoUrl");
-            int q = url.indexOf('?');
-            if (q >= 0) {
-                for (String pair : url.substring(q + 1).split("&")) {
-                    if (pair.startsWith("repo=")) {
-                        name = pair.substring(5);
-                    }
-                }
-            }
-        }
+        String url = ctx.text("repoUrl");
         try {
+            if (!url.isEmpty()) {
+                String named = own.repository(url);
+                if (!name.isEmpty() && !name.equals(named)) {
+                    throw new IllegalArgumentException("repository " + name + " and repoUrl " + url
+                            + " name two repositories; give one of them");
+                }
+                name = named;
+            } else if (name.isEmpty()) {
+                throw new IllegalArgumentException("input.repoUrl (e.g. " + own.repoUrl("payments-gitops")
+                        + ") or input.repository is required");
+            }
             return repository(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("step " + ctx.stepId() + ": " + e.getMessage());
@@ -132,16 +135,17 @@ public final class RepositoryNames {
 
     /**
      * The pull request a step's inputs name, as {@code publish:github:pull-request} output it: {@code repository},
-     * {@code branchName}, {@code pullRequestNumber} (0 or empty on plain git), {@code remoteUrl}, {@code headSha}.
+     * {@code branchName}, {@code pullRequestNumber} (0 or empty on plain git), {@code remoteUrl}, {@code headSha}; a
+     * {@code repoUrl} instead of {@code repository} as in {@link #repository(ActionContext, RepositoryPort.Location)}.
      *
      * @throws IllegalArgumentException when the repository or branch is missing or unsafe, or the number is not one
      */
-    public static RepositoryPort.PullRequest pullRequest(ActionContext ctx) {
+    public static RepositoryPort.PullRequest pullRequest(ActionContext ctx, RepositoryPort.Location own) {
         String number = ctx.text("pullRequestNumber");
         if (!number.isEmpty() && !number.matches("\\d{1,9}")) {
             throw new IllegalArgumentException("step " + ctx.stepId() + ": input.pullRequestNumber " + number + " is not a number");
         }
-        return new RepositoryPort.PullRequest(repository(ctx), number.isEmpty() ? 0 : Integer.parseInt(number),
+        return new RepositoryPort.PullRequest(repository(ctx, own), number.isEmpty() ? 0 : Integer.parseInt(number),
                 ctx.text("remoteUrl"), branch(ctx.required("branchName")), "", ctx.text("headSha"));
     }
 }

@@ -10,6 +10,8 @@ import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.PlatformCatalog;
 import dev.paver.core.goldenpath.RequestCheck;
+import dev.paver.core.goldenpath.RepositoryPort;
+import dev.paver.core.access.AccessPolicy;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Message;
 import dev.paver.git.JGitRepositories;
@@ -34,7 +36,7 @@ class BackstageTemplateRunTest {
     @Test
     void theDocsTemplateCreatesItsRepositoryWithTheRenderedSkeletonAndRegistersNothing() {
         Run run = run("docs-template", Map.of("name", "payments-docs", "description", "Runbooks for payments",
-                "owner", "group:default/team-a", "repoUrl", "github.com?owner=acme&repo=payments-docs"));
+                "owner", "group:default/team-a", "repoUrl", "paver/payments-docs"));
 
         Run stored = store.find(run.id()).orElseThrow();
         assertThat(stored.state()).as(stored.outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -47,12 +49,35 @@ class BackstageTemplateRunTest {
     @Test
     void anOptionalParameterLeftOutLeavesItsLineOutOfTheSkeleton() {
         Run run = run("springboot-template", Map.of("component_id", "ledger-api", "java_package_name", "com.acme.ledger",
-                "owner", "group:default/team-a", "repoUrl", "github.com?owner=acme&repo=ledger-api"));
+                "owner", "group:default/team-a", "repoUrl", "localhost?owner=paver&repo=ledger-api"));
 
         Run stored = store.find(run.id()).orElseThrow();
         assertThat(stored.state()).as(stored.outcome()).isEqualTo(RunState.SUCCEEDED);
         assertThat(git.readFiles("ledger-api", "").get("catalog-info.yaml")).contains("name: \"ledger-api\"")
                 .doesNotContain("description");
+    }
+
+    @Test
+    void aRepositoryOfAnotherOwnerOrHostIsRefusedInTheFormNamingBothAndNothingRuns() {
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(TEMPLATES,
+                java.util.Set.of("fetch:template", "publish:github", "catalog:register")).only(List.of("docs-template"));
+        GoldenPath path = catalog.find("docs-template").orElseThrow();
+        RequestCheck check = new RequestCheck(Conventions.defaults(), AccessPolicy.defaults(),
+                new RepositoryPort.Location("github.com", "acme"));
+
+        for (String typed : List.of("someone/payments-docs", "ghe.other.example?owner=acme&repo=payments-docs")) {
+            RequestCheck.Outcome outcome = check.check(path, Map.of("name", "payments-docs", "description", "Runbooks",
+                    "owner", "group:default/team-a", "repoUrl", typed), PlatformCatalog.empty(), false);
+            assertThat(outcome).as(typed).isInstanceOfSatisfying(RequestCheck.Rejected.class, r -> assertThat(r.violations())
+                    .singleElement().satisfies(v -> assertThat(v.message()).contains("but Paver publishes only to its own "
+                            + "repositories, owner acme on github.com", "nothing was started", "Write acme/payments-docs")));
+        }
+        RequestCheck.Outcome own = check.check(path, Map.of("name", "payments-docs", "description", "Runbooks",
+                "owner", "group:default/team-a", "repoUrl", "acme/payments-docs"), PlatformCatalog.empty(), false);
+        assertThat(own).isInstanceOfSatisfying(RequestCheck.Accepted.class, a -> {
+            assertThat(a.parameters()).containsEntry("repoUrl", "github.com?owner=acme&repo=payments-docs");
+            assertThat(a.platform()).containsEntry("repoHost", "github.com").containsEntry("repoOwner", "acme");
+        });
     }
 
     private JGitRepositories git;

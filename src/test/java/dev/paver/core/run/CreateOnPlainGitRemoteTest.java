@@ -74,7 +74,7 @@ class CreateOnPlainGitRemoteTest {
     }
 
     private RunRequest request(String path, Map<String, String> given) {
-        var outcome = new RequestCheck(conventions).check(catalog.find(path).orElseThrow(), given,
+        var outcome = new RequestCheck(conventions, dev.paver.core.access.AccessPolicy.defaults(), git.location()).check(catalog.find(path).orElseThrow(), given,
                 CatalogReader.read(git.readFiles("payments-gitops", "catalog")), true);
         var accepted = (RequestCheck.Accepted) outcome;
         return new RunRequest(path, accepted.parameters(), accepted.platform(), "U0PRIYA", RunRequest.Origin.TYPED, "C0PLATFORM");

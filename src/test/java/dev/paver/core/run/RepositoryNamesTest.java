@@ -49,4 +49,35 @@ class RepositoryNamesTest {
         assertThat(ctx.workspaceUnder("gitops/")).containsOnlyKeys("apps/checkout/api/base/deployment.yaml");
         assertThat(ctx.workspaceUnder(".")).hasSize(2);
     }
+
+    private static ActionContext step(Map<String, Object> input) {
+        return new ActionContext("r1", "publish", Instant.EPOCH, Instant.EPOCH, null, null, input, new LinkedHashMap<>(),
+                Clock.systemUTC());
+    }
+
+    @Test
+    void aRepoUrlNamesARepositoryOfPaversOwnHostAndOwnerOnly() {
+        var own = new dev.paver.core.goldenpath.RepositoryPort.Location("GitHub.com", "acme");
+
+        assertThat(RepositoryNames.repository(step(Map.of("repoUrl", "github.com?owner=acme&repo=payments-gitops")), own))
+                .isEqualTo("payments-gitops");
+        assertThat(RepositoryNames.repository(step(Map.of("repository", "payments-gitops")), own))
+                .as("Paver's own input, still read").isEqualTo("payments-gitops");
+        assertThatThrownBy(() -> RepositoryNames.repository(step(Map.of("repoUrl",
+                "ghe.acme.example?owner=acme&repo=payments-gitops")), own))
+                .hasMessage("step publish: repoUrl ghe.acme.example?owner=acme&repo=payments-gitops names owner acme on "
+                        + "ghe.acme.example, but Paver publishes only to its own repositories, owner acme on github.com "
+                        + "(paver.github.organization and paver.github.api-url, or the git host Paver is given); nothing "
+                        + "was changed. Write github.com?owner=acme&repo=payments-gitops instead");
+        assertThatThrownBy(() -> RepositoryNames.repository(step(Map.of("repoUrl",
+                "github.com?project=acme&repo=payments-gitops")), own)).hasMessageContaining("names owner (none) on github.com");
+        assertThatThrownBy(() -> RepositoryNames.repository(step(Map.of("repository", "ledger-gitops",
+                "repoUrl", "github.com?owner=acme&repo=payments-gitops")), own))
+                .hasMessageContaining("name two repositories; give one of them");
+        assertThatThrownBy(() -> RepositoryNames.repository(step(Map.of("repoUrl", "github.com?owner=acme&repo=../x")), own))
+                .hasMessageContaining("is not a valid repository name");
+        assertThatThrownBy(() -> RepositoryNames.repository(step(Map.of()), own))
+                .hasMessage("step publish: input.repoUrl (e.g. github.com?owner=acme&repo=payments-gitops) or "
+                        + "input.repository is required");
+    }
 }
