@@ -24,7 +24,8 @@ import java.util.Set;
 /**
  * Replays a {@link Conversation} against a real Paver server: user turns go through {@code /slack/events} as
  * signed requests; outside events are real git merges (or merges and check re-runs on the GitHub stand-in, with
- * {@code git: github}) and Application status changes in the mock API server; expectations read what Paver posted to
+ * {@code git: github}) and Application status changes in the mock API server; with {@code backstage: engine} a real
+ * Backstage backend runs the Templates ({@link Testbed#backstage()}); expectations read what Paver posted to
  * the Slack stand-in and pushed to its {@link GitHost}. Negative and exact expectations are
  * checked once Paver has settled ({@link #expect}); modal submissions take the shape Slack sends for each element Paver
  * put in the modal; private answers are checked against their recipient. Every wait is bounded ({@value #WAIT_SECONDS}
