@@ -16,12 +16,22 @@ import java.util.Map;
  * who is in it, the channel, whether a cluster is configured, whether Paver is given the Sealed Secrets controller's
  * certificate, how Paver reaches git ({@code git: local}, the default, {@code git: daemon} or {@code git: github}), the
  * required checks of the GitHub stand-in's repositories ({@code checks:}, with {@code git: github}), the environments
- * with a cluster of their own ({@code clusters: [dev, prod]}), and the steps in order.
+ * with a cluster of their own ({@code clusters: [dev, prod]}), whether a real Backstage backend is Paver's engine
+ * ({@code backstage: engine}, with {@code git: github}), and the steps in order.
  */
 public record Conversation(Path file, String title, String description, Map<String, String> people, String channel,
                            boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
                            Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets, String git,
-                           List<String> clusters, List<Check> checks) {
+                           List<String> clusters, List<Check> checks, boolean backstage) {
+
+    /** A conversation without Backstage as the engine. */
+    public Conversation(Path file, String title, String description, Map<String, String> people, String channel,
+                        boolean cluster, Map<String, String> slackRefuses, List<Map<String, Object>> steps,
+                        Map<String, Object> settings, List<String> namespaces, boolean sealedSecrets, String git,
+                        List<String> clusters, List<Check> checks) {
+        this(file, title, description, people, channel, cluster, slackRefuses, steps, settings, namespaces, sealedSecrets,
+                git, clusters, checks, false);
+    }
 
     /**
      * A required check of a repository on the GitHub stand-in ({@code checks:}, format in {@code conversations/README.md}).
@@ -98,6 +108,15 @@ public record Conversation(Path file, String title, String description, Map<Stri
         if (!checks.isEmpty() && !git.equals("github")) {
             throw new IllegalArgumentException(file + ": checks exist on GitHub only; add git: github (plain git has no checks)");
         }
+        Object backstage = doc.get("backstage");
+        if (backstage != null && !backstage.equals("engine")) {
+            throw new IllegalArgumentException(file + ": backstage is engine (a real Backstage backend runs the Templates), not "
+                    + backstage);
+        }
+        if (backstage != null && !git.equals("github")) {
+            throw new IllegalArgumentException(file + ": backstage: engine needs git: github (Paver follows the pull requests"
+                    + " of Backstage's tasks on GitHub)");
+        }
         return new Conversation(file, String.valueOf(doc.getOrDefault("title", file.getFileName().toString())),
                 String.valueOf(doc.getOrDefault("description", "")).strip(),
                 (Map<String, String>) doc.getOrDefault("people", Map.of()),
@@ -105,7 +124,8 @@ public record Conversation(Path file, String title, String description, Map<Stri
                 !Boolean.FALSE.equals(doc.get("cluster")), (Map<String, String>) doc.getOrDefault("slack_refuses", Map.of()),
                 (List<Map<String, Object>>) steps, (Map<String, Object>) doc.getOrDefault("settings", Map.of()),
                 (List<String>) doc.getOrDefault("namespaces", List.of()), Boolean.TRUE.equals(doc.get("sealed_secrets")), git,
-                ((List<Object>) doc.getOrDefault("clusters", List.of())).stream().map(String::valueOf).toList(), checks);
+                ((List<Object>) doc.getOrDefault("clusters", List.of())).stream().map(String::valueOf).toList(), checks,
+                backstage != null);
     }
 
     /**

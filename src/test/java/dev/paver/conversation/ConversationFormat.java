@@ -45,7 +45,7 @@ final class ConversationFormat {
     }
 
     static final Keys TOP = keys("title", "description", "people", "channel", "cluster", "sealed_secrets", "slack_refuses",
-            "namespaces", "settings", "git", "clusters", "steps",
+            "namespaces", "settings", "git", "clusters", "steps", "backstage",
             "checks", new ListOf(keys("repository", "name", "kind", "conclusion", "after", "url")));
 
     private static final Keys FILES = keys("repository", "files", "file_contains", "lacks", "file_excludes");
@@ -77,7 +77,7 @@ final class ConversationFormat {
         STEPS.put("chooses", keys("user", "chooses", "typed"));
         STEPS.put("at_once", keys("at_once", new ListOf(keys("user", "clicks", "in"))));
         STEPS.put("opens_home", keys("opens_home"));
-        STEPS.put("merges", keys("user", "merges", keys("repository")));
+        STEPS.put("merges", keys("user", "merges", keys("repository", "branch")));
         STEPS.put("pushes", keys("user", "pushes", keys("repository", "file", "branch", "content", "replace", keys("from", "to"))));
         STEPS.put("forbids", keys("forbids"));
         STEPS.put("argocd", keys("argocd", keys("application", "sync", "health", "phase", "revision", "message", "repository")));
@@ -87,6 +87,8 @@ final class ConversationFormat {
         STEPS.put("time_passes", keys("time_passes"));
         STEPS.put("restart", keys("restart"));
         STEPS.put("platform_creates_repository", keys("user", "platform_creates_repository"));
+        STEPS.put("backstage_opens_pull_request", keys("backstage_opens_pull_request",
+                keys("repository", "branch", "title", "file", "content")));
         STEPS.put("reruns", keys("user", "reruns", keys("repository", "check", "conclusion")));
         STEPS.put("expect", keys("expect", EXPECT));
     }

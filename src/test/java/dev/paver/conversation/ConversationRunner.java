@@ -24,7 +24,8 @@ import java.util.Set;
 /**
  * Replays a {@link Conversation} against a real Paver server: user turns go through {@code /slack/events} as
  * signed requests; outside events are real git merges (or merges and check re-runs on the GitHub stand-in, with
- * {@code git: github}) and Application status changes in the mock API server; expectations read what Paver posted to
+ * {@code git: github}) and Application status changes in the mock API server; with {@code backstage: engine} a real
+ * Backstage backend runs the Templates ({@link Testbed#backstage()}); expectations read what Paver posted to
  * the Slack stand-in and pushed to its {@link GitHost}. Negative and exact expectations are
  * checked once Paver has settled ({@link #expect}); modal submissions take the shape Slack sends for each element Paver
  * put in the modal; private answers are checked against their recipient. Every wait is bounded ({@value #WAIT_SECONDS}
@@ -48,6 +49,8 @@ public final class ConversationRunner implements AutoCloseable {
     /** The GitHub stand-in with {@code git: github}, else null. */
     private final GitHubStandIn github;
     private String lastMerge = "";
+    /** The address of the newest pull request of a {@code backstage_opens_pull_request} step, for {@code {pull_request}}. */
+    private String lastPullRequestUrl;
     private String lastHead = "";
     private final List<Long> ackMillis = new ArrayList<>();
     private int stepNumber;
@@ -79,7 +82,7 @@ public final class ConversationRunner implements AutoCloseable {
     static final Duration QUIET = Duration.ofMillis(1500);
     /** The steps that are a user turn or an outside event: Paver may act on each. */
     private static final Set<String> TURNS = Set.of("types", "submits", "chooses", "clicks", "at_once", "opens_home", "merges", "pushes",
-            "argocd", "crossplane", "time_passes", "restart", "reruns");
+            "argocd", "crossplane", "time_passes", "restart", "reruns", "backstage_opens_pull_request");
 
     /**
      * @param conversation the file to replay
@@ -101,6 +104,9 @@ public final class ConversationRunner implements AutoCloseable {
         }
         this.github = conversation.git().equals("github") ? testbed.github() : null;
         this.git = testbed.gitHost();
+        if (conversation.backstage()) {
+            testbed.backstage();
+        }
         for (Conversation.Check c : conversation.checks()) {
             github.check(c.repository(), c.name(), c.kind().equals("status") ? GitHubStandIn.CheckKind.STATUS
                     : GitHubStandIn.CheckKind.CHECK_RUN, c.succeeds(), c.after(), c.url());
@@ -286,6 +292,10 @@ public final class ConversationRunner implements AutoCloseable {
             requester = user;
             // {run}: the id of Paver's newest run, as `runs` and App Home show it
             String typed = text(step.get("types")).replace("{run}", text(step.get("types")).contains("{run}") ? newestRunId() : "");
+            if (typed.contains("{pull_request}")) {
+                check(lastPullRequestUrl != null, "{pull_request} in a typed command, but no backstage_opens_pull_request step came before");
+                typed = typed.replace("{pull_request}", lastPullRequestUrl);
+            }
             transcript.user(user, typed);
             modalsBeforeCommand = slack.calls("views.open").size();
             answeredView = null;
@@ -411,7 +421,7 @@ public final class ConversationRunner implements AutoCloseable {
             Map<String, Object> merge = (Map<String, Object>) step.get("merges");
             String repository = text(merge.get("repository"));
             String by = text(step.getOrDefault("user", "someone"));
-            List<String> branches = awaitBranches(repository);
+            List<String> branches = merge.containsKey("branch") ? List.of(text(merge.get("branch"))) : awaitBranches(repository);
             try {
                 lastMerge = git.merge(repository, branches.get(0), conversation.name(by));
             } catch (IllegalStateException refused) {
@@ -447,6 +457,20 @@ public final class ConversationRunner implements AutoCloseable {
             }
             transcript.outside(conversation.name(by) + " pushes a change to " + file + " on " + branch + " of " + repository
                     + " (" + head.substring(0, 7) + ")");
+        } else if (step.containsKey("backstage_opens_pull_request")) {
+            // what the Template's publish:github:pull-request opens: the test backend has no GitHub integration
+            check(github != null && conversation.backstage(), "backstage_opens_pull_request needs backstage: engine and git: github");
+            Map<String, Object> opens = (Map<String, Object>) step.get("backstage_opens_pull_request");
+            String repository = text(opens.get("repository"));
+            String title = text(opens.get("title"));
+            dev.paver.git.GitHubRepositories backstage = dev.paver.git.GitHubRepositories.connect(github.baseUrl(),
+                    "ghp_backstageTokenNotARealOne0001", Testbed.GITHUB_ORGANIZATION, "main");
+            dev.paver.core.goldenpath.RepositoryPort.PullRequest opened = backstage.openPullRequest(
+                    new dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft(repository, text(opens.get("branch")), title,
+                            "", title, Map.of(text(opens.get("file")), text(opens.get("content"))), List.of()));
+            lastPullRequestUrl = opened.url();
+            transcript.outside("Backstage opens pull request #" + opened.number() + " of " + opened.branch() + " in "
+                    + repository + " (" + opened.url() + ")");
         } else if (step.containsKey("at_once")) {
             // several clicks sent at the same moment, each from its own thread
             List<Map<String, Object>> clicks = (List<Map<String, Object>>) step.get("at_once");

@@ -180,6 +180,45 @@ class ConversationRunnerStrictnessTest {
     }
 
     @Test
+    void backstageIsAnEngineOnGitHubOnlyAndItsStepsKeysAreChecked() throws Exception {
+        Conversation engine = parse(HEAD + """
+                git: github
+                backstage: engine
+                steps:
+                  - backstage_opens_pull_request: {repository: r, branch: backstage/api, title: t, file: f, content: c}
+                  - {user: U0DANA, types: "/platform create-service --pullRequest {pull_request}"}
+                  - {user: U0DANA, merges: {repository: r, branch: backstage/api}}
+                """);
+        assertThat(engine.backstage()).isTrue();
+        assertThat(parse(HEAD + """
+                git: github
+                steps:
+                  - passes: 1s
+                """).backstage()).as("without the key, no Backstage").isFalse();
+
+        assertThatThrownBy(() -> parse(HEAD + """
+                backstage: engine
+                steps:
+                  - passes: 1s
+                """)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("example.yaml: backstage: engine needs git: github");
+        assertThatThrownBy(() -> parse(HEAD + """
+                git: github
+                backstage: portal
+                steps:
+                  - passes: 1s
+                """)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("backstage is engine (a real Backstage backend runs the Templates), not portal");
+        assertThatThrownBy(() -> parse(HEAD + """
+                git: github
+                backstage: engine
+                steps:
+                  - backstage_opens_pull_request: {repository: r, branch: b, body: x}
+                """)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown key 'body'; known keys there: repository, branch, title, file, content");
+    }
+
+    @Test
     void onGitHubAPersonCannotMergeWhileARequiredCheckFails() throws Exception {
         // the merge button respects the required check; the pull request stays open and Paver does not merge it either
         Conversation conversation = parse(HEAD + """

@@ -2,6 +2,7 @@ package dev.paver.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paver.backstage.BackstageBackend;
 import dev.paver.core.secret.TestKeys;
 import dev.paver.git.JGitRepositories;
 import java.io.IOException;
@@ -151,6 +152,53 @@ public final class Testbed implements AutoCloseable {
             properties.put("paver.github.content-per-minute", String.valueOf(GitHubStandIn.PER_MINUTE));
         }
         return github;
+    }
+
+    /** The Templates that conversations run as Scaffolder tasks, in the test backend's catalog. */
+    public static final Path BACKSTAGE_TEMPLATES = BackstageBackend.FOLDER.resolve("conversation-templates.yaml");
+    /** Their tag ({@code metadata.tags}), and their namespace. */
+    public static final String BACKSTAGE_TEMPLATE_TAG = "paver-conversation";
+
+    /**
+     * Points Paver at a real Backstage backend as the engine ({@code backstage: engine} in a conversation): the test
+     * run's one backend ({@link BackstageBackend#shared()}, started on first use), whose catalog holds
+     * {@link #BACKSTAGE_TEMPLATES}. Paver gets {@code paver.backstage.url}, {@code paver.backstage.token-file} (its
+     * static token in a file of this testbed's folder, as a mounted secret) and {@code paver.backstage.template-tag}
+     * {@value #BACKSTAGE_TEMPLATE_TAG}, as the configuration page says an operator sets them. Waits (at most 60 s) until
+     * the catalog lists every Template of that file, since Paver reads them at start-up. Call before
+     * {@link #startPaver}.
+     *
+     * @throws IllegalStateException when the backend cannot start, or its catalog does not list the Templates in time
+     */
+    public BackstageBackend backstage() {
+        BackstageBackend backend = BackstageBackend.shared();
+        try {
+            long expected = Files.readAllLines(BACKSTAGE_TEMPLATES).stream().filter(l -> l.equals("kind: Template")).count();
+            boolean listed = eventually(() -> {
+                HttpResponse<String> answer = backend.get("/api/catalog/entities/by-query?filter=kind=template,"
+                        + "metadata.namespace=" + BACKSTAGE_TEMPLATE_TAG, true);
+                try {
+                    return answer.statusCode() == 200 && JSON.readTree(answer.body()).path("items").size() == expected;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(60));
+            if (!listed) {
+                throw new IllegalStateException("the Backstage test backend's catalog does not list the " + expected
+                        + " Templates of " + BACKSTAGE_TEMPLATES + " after 60 s; see " + BackstageBackend.LOG);
+            }
+            Path tokenFile = Files.createDirectories(workDir).resolve("backstage-token");
+            Files.writeString(tokenFile, backend.token());
+            properties.put("paver.backstage.url", backend.baseUrl().toString());
+            properties.put("paver.backstage.token-file", tokenFile.toString());
+            properties.put("paver.backstage.template-tag", BACKSTAGE_TEMPLATE_TAG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Backstage test backend's catalog", e);
+        }
+        return backend;
     }
 
     /** The git host Paver works with: the GitHub stand-in once {@link #github()} was called, else the bare repositories. */
