@@ -948,7 +948,7 @@ public final class RunEngine {
         if (firstWait != null) {
             return new ActionResult.Waiting(firstWait.waitKey(), firstWait.detail(), milestones, firstWait.wakeAt(), keep);
         }
-        String detail = list.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("nothing to do");
+        String detail = list.stream().map(RunEngine::label).reduce((a, b) -> a + ", " + b).orElse("nothing to do");
         return new ActionResult.Done(Map.of("results", outputs), detail, milestones);
     }
 
@@ -1069,10 +1069,41 @@ public final class RunEngine {
             return "";
         }
         try {
-            return String.valueOf(renderer.renderValue("output.text", text, context));
+            Object rendered = renderer.renderValue("output.text", text, context);
+            if (rendered instanceof List<?> entries) {
+                // Backstage's shape: [{title, content}], each shown as a titled paragraph (Backstage shows Markdown)
+                List<String> paragraphs = new ArrayList<>();
+                for (Object entry : entries) {
+                    if (entry instanceof Map<?, ?> m) {
+                        String title = m.get("title") == null ? "" : String.valueOf(m.get("title")).strip();
+                        String content = m.get("content") == null ? "" : String.valueOf(m.get("content")).strip();
+                        paragraphs.add(title.isEmpty() ? content : content.isEmpty() ? "*" + title + "*" : "*" + title + "*\n" + content);
+                    } else if (entry != null) {
+                        paragraphs.add(String.valueOf(entry).strip());
+                    }
+                }
+                return String.join("\n\n", paragraphs.stream().filter(p -> !p.isEmpty()).toList());
+            }
+            return String.valueOf(rendered);
         } catch (RuntimeException e) {
             return "";
         }
+    }
+
+    /**
+     * An item of an {@code each} step as a person reads it on the card: text as it is; a map (a link of another engine's
+     * output, an entity) by its {@code title}, else {@code name}, else {@code url}, else its values.
+     */
+    static String label(Object item) {
+        if (item instanceof Map<?, ?> m) {
+            for (String key : List.of("title", "name", "url")) {
+                if (m.get(key) != null && !String.valueOf(m.get(key)).isBlank()) {
+                    return String.valueOf(m.get(key));
+                }
+            }
+            return m.values().stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElse("");
+        }
+        return String.valueOf(item);
     }
 
     private void post(Run run, String stepId, List<Milestone> milestones) {
