@@ -106,24 +106,6 @@ public final class BackstageBackend implements AutoCloseable {
         }
     }
 
-    private static BackstageBackend shared;
-
-    /**
-     * One backend for the whole test run, started by the first caller ({@link #start()}) and stopped when the JVM
-     * ends (a shutdown hook; the backend also ends when the JVM's end closes its standard input). For tests that do
-     * not each need a fresh catalog, such as conversations with {@code backstage: engine}.
-     *
-     * @throws IllegalStateException as {@link #start()}
-     */
-    public static synchronized BackstageBackend shared() {
-        if (shared == null || !shared.process.isAlive()) {
-            BackstageBackend started = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "backstage-backend-stop"));
-            shared = started;
-        }
-        return shared;
-    }
-
     /** The backend's base URL, {@code http://127.0.0.1:<port>}. */
     public URI baseUrl() {
         return baseUrl;

@@ -169,27 +169,33 @@ public final class Testbed implements AutoCloseable {
     public static final String BACKSTAGE_GITHUB_HOST = "github.stand-in.test";
 
     /**
-     * Points Paver at a real Backstage backend as the engine ({@code backstage: engine} in a conversation), whose
-     * catalog holds {@link #BACKSTAGE_TEMPLATES}. Without the GitHub stand-in: the test run's one backend
-     * ({@link BackstageBackend#shared()}, started on first use). With it ({@link #github()} called before): a backend
-     * of this testbed's own, stopped by {@link #close()}, whose {@code integrations.github} is the stand-in (host
-     * {@value #BACKSTAGE_GITHUB_HOST}, its API URL and a token), so that a Template's
-     * {@code publish:github:pull-request} opens its pull request there. Paver gets {@code paver.backstage.url},
-     * {@code paver.backstage.token-file} (its static token in a file of this testbed's folder, as a mounted secret)
-     * and {@code paver.backstage.template-tag} {@value #BACKSTAGE_TEMPLATE_TAG}, as the configuration page says an
+     * Points Paver at a real Backstage backend as the engine ({@code backstage: engine} in a conversation): a backend
+     * of this testbed's own ({@link BackstageBackend#start(Map)}, stopped by {@link #close()}), whose catalog holds
+     * {@link #BACKSTAGE_TEMPLATES} and whose {@code integrations.github} is the GitHub stand-in (host
+     * {@value #BACKSTAGE_GITHUB_HOST}, the stand-in's API URL and a token), so that a Template's
+     * {@code publish:github:pull-request} opens its pull request there. The stand-in's address is known only once it
+     * runs, hence a backend per testbed. Paver gets {@code paver.backstage.url}, {@code paver.backstage.token-file}
+     * (its static token in a file of this testbed's folder, as a mounted secret) and
+     * {@code paver.backstage.template-tag} {@value #BACKSTAGE_TEMPLATE_TAG}, as the configuration page says an
      * operator sets them. Waits (at most 60 s) until the catalog lists every Template of that file, since Paver reads
-     * them at start-up. Call before {@link #startPaver}.
+     * them at start-up. Call after {@link #github()} and before {@link #startPaver}; a second call returns the same
+     * backend.
      *
-     * @throws IllegalStateException when the backend cannot start, or its catalog does not list the Templates in time
+     * @throws IllegalStateException when {@link #github()} was not called, the backend cannot start, or its catalog
+     *                               does not list the Templates in time
      */
     public BackstageBackend backstage() {
-        if (github != null && backstage == null) {
-            ArrayNode integrations = JSON.createArrayNode();
-            integrations.addObject().put("host", BACKSTAGE_GITHUB_HOST).put("apiBaseUrl", github.baseUrl())
-                    .put("token", "ghp_backstageTokenNotARealOne0001");
-            backstage = BackstageBackend.start(Map.of("APP_CONFIG_integrations_github", integrations.toString()));
+        if (github == null) {
+            throw new IllegalStateException("the Backstage test backend publishes to the GitHub stand-in: call github() first");
         }
-        BackstageBackend backend = backstage != null ? backstage : BackstageBackend.shared();
+        if (backstage != null) {
+            return backstage;
+        }
+        ArrayNode integrations = JSON.createArrayNode();
+        integrations.addObject().put("host", BACKSTAGE_GITHUB_HOST).put("apiBaseUrl", github.baseUrl())
+                .put("token", "ghp_backstageTokenNotARealOne0001");
+        backstage = BackstageBackend.start(Map.of("APP_CONFIG_integrations_github", integrations.toString()));
+        BackstageBackend backend = backstage;
         try {
             long expected = Files.readAllLines(BACKSTAGE_TEMPLATES).stream().filter(l -> l.equals("kind: Template")).count();
             boolean listed = eventually(() -> {
