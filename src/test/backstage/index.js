@@ -28,6 +28,9 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// publish:github:pull-request and the other GitHub actions; the GitHub host is integrations.github, which a test gives
+// as APP_CONFIG_integrations_github when it has a GitHub stand-in (dev.paver.conversation.Testbed#backstage)
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.start().catch(error => {
   console.error('Backstage backend failed to start:', error);
   process.exit(1);

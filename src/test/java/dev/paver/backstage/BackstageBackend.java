@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -60,6 +61,19 @@ public final class BackstageBackend implements AutoCloseable {
      *                               or it is not ready in time; the message names the command and the log to read
      */
     public static BackstageBackend start() {
+        return start(Map.of());
+    }
+
+    /**
+     * As {@link #start()}, with more environment variables for the backend: Backstage reads a variable
+     * {@code APP_CONFIG_<key>_<key>} as the configuration value at that path, a JSON value when it parses as one
+     * (https://backstage.io/docs/conf/writing#configuration-files, "Environment variables"). For a setting that
+     * depends on the test, such as {@code APP_CONFIG_integrations_github} for a GitHub stand-in.
+     *
+     * @param environment variable to value, added to those the backend gets anyway
+     * @throws IllegalStateException as {@link #start()}
+     */
+    public static BackstageBackend start(Map<String, String> environment) {
         install();
         int port = freeLoopbackPort();
         byte[] secret = new byte[24];
@@ -76,6 +90,7 @@ public final class BackstageBackend implements AutoCloseable {
             builder.environment().put("NODE_ENV", "development");
             // the backend ends when its standard input, a pipe from this JVM, is closed: also when the JVM dies
             builder.environment().put("PAVER_BACKSTAGE_EXIT_WITH_STDIN", "true");
+            builder.environment().putAll(environment);
             Process process = builder.start();
             BackstageBackend backend = new BackstageBackend(process, URI.create("http://127.0.0.1:" + port), token);
             try {
@@ -89,24 +104,6 @@ public final class BackstageBackend implements AutoCloseable {
             throw new IllegalStateException("cannot start the Backstage test backend with 'node' (is Node.js 20 on the "
                     + "PATH?): " + e.getMessage(), e);
         }
-    }
-
-    private static BackstageBackend shared;
-
-    /**
-     * One backend for the whole test run, started by the first caller ({@link #start()}) and stopped when the JVM
-     * ends (a shutdown hook; the backend also ends when the JVM's end closes its standard input). For tests that do
-     * not each need a fresh catalog, such as conversations with {@code backstage: engine}.
-     *
-     * @throws IllegalStateException as {@link #start()}
-     */
-    public static synchronized BackstageBackend shared() {
-        if (shared == null || !shared.process.isAlive()) {
-            BackstageBackend started = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "backstage-backend-stop"));
-            shared = started;
-        }
-        return shared;
     }
 
     /** The backend's base URL, {@code http://127.0.0.1:<port>}. */

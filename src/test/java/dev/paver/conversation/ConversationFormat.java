@@ -87,8 +87,6 @@ final class ConversationFormat {
         STEPS.put("time_passes", keys("time_passes"));
         STEPS.put("restart", keys("restart"));
         STEPS.put("platform_creates_repository", keys("user", "platform_creates_repository"));
-        STEPS.put("backstage_opens_pull_request", keys("backstage_opens_pull_request",
-                keys("repository", "branch", "title", "file", "content")));
         STEPS.put("reruns", keys("user", "reruns", keys("repository", "check", "conclusion")));
         STEPS.put("expect", keys("expect", EXPECT));
     }

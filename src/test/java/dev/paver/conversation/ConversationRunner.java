@@ -49,8 +49,6 @@ public final class ConversationRunner implements AutoCloseable {
     /** The GitHub stand-in with {@code git: github}, else null. */
     private final GitHubStandIn github;
     private String lastMerge = "";
-    /** The address of the newest pull request of a {@code backstage_opens_pull_request} step, for {@code {pull_request}}. */
-    private String lastPullRequestUrl;
     private String lastHead = "";
     private final List<Long> ackMillis = new ArrayList<>();
     private int stepNumber;
@@ -82,7 +80,7 @@ public final class ConversationRunner implements AutoCloseable {
     static final Duration QUIET = Duration.ofMillis(1500);
     /** The steps that are a user turn or an outside event: Paver may act on each. */
     private static final Set<String> TURNS = Set.of("types", "submits", "chooses", "clicks", "at_once", "opens_home", "merges", "pushes",
-            "argocd", "crossplane", "time_passes", "restart", "reruns", "backstage_opens_pull_request");
+            "argocd", "crossplane", "time_passes", "restart", "reruns");
 
     /**
      * @param conversation the file to replay
@@ -292,10 +290,6 @@ public final class ConversationRunner implements AutoCloseable {
             requester = user;
             // {run}: the id of Paver's newest run, as `runs` and App Home show it
             String typed = text(step.get("types")).replace("{run}", text(step.get("types")).contains("{run}") ? newestRunId() : "");
-            if (typed.contains("{pull_request}")) {
-                check(lastPullRequestUrl != null, "{pull_request} in a typed command, but no backstage_opens_pull_request step came before");
-                typed = typed.replace("{pull_request}", lastPullRequestUrl);
-            }
             transcript.user(user, typed);
             modalsBeforeCommand = slack.calls("views.open").size();
             answeredView = null;
@@ -457,20 +451,6 @@ public final class ConversationRunner implements AutoCloseable {
             }
             transcript.outside(conversation.name(by) + " pushes a change to " + file + " on " + branch + " of " + repository
                     + " (" + head.substring(0, 7) + ")");
-        } else if (step.containsKey("backstage_opens_pull_request")) {
-            // what the Template's publish:github:pull-request opens: the test backend has no GitHub integration
-            check(github != null && conversation.backstage(), "backstage_opens_pull_request needs backstage: engine and git: github");
-            Map<String, Object> opens = (Map<String, Object>) step.get("backstage_opens_pull_request");
-            String repository = text(opens.get("repository"));
-            String title = text(opens.get("title"));
-            dev.paver.git.GitHubRepositories backstage = dev.paver.git.GitHubRepositories.connect(github.baseUrl(),
-                    "ghp_backstageTokenNotARealOne0001", Testbed.GITHUB_ORGANIZATION, "main");
-            dev.paver.core.goldenpath.RepositoryPort.PullRequest opened = backstage.openPullRequest(
-                    new dev.paver.core.goldenpath.RepositoryPort.PullRequestDraft(repository, text(opens.get("branch")), title,
-                            "", title, Map.of(text(opens.get("file")), text(opens.get("content"))), List.of()));
-            lastPullRequestUrl = opened.url();
-            transcript.outside("Backstage opens pull request #" + opened.number() + " of " + opened.branch() + " in "
-                    + repository + " (" + opened.url() + ")");
         } else if (step.containsKey("at_once")) {
             // several clicks sent at the same moment, each from its own thread
             List<Map<String, Object>> clicks = (List<Map<String, Object>>) step.get("at_once");

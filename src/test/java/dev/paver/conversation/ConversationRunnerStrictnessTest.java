@@ -180,13 +180,12 @@ class ConversationRunnerStrictnessTest {
     }
 
     @Test
-    void backstageIsAnEngineOnGitHubOnlyAndItsStepsKeysAreChecked() throws Exception {
+    void backstageIsAnEngineOnGitHubOnly() throws Exception {
         Conversation engine = parse(HEAD + """
                 git: github
                 backstage: engine
                 steps:
-                  - backstage_opens_pull_request: {repository: r, branch: backstage/api, title: t, file: f, content: c}
-                  - {user: U0DANA, types: "/platform create-service --pullRequest {pull_request}"}
+                  - {user: U0DANA, types: "/platform create-service --service api --system checkout"}
                   - {user: U0DANA, merges: {repository: r, branch: backstage/api}}
                 """);
         assertThat(engine.backstage()).isTrue();
@@ -209,13 +208,6 @@ class ConversationRunnerStrictnessTest {
                   - passes: 1s
                 """)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("backstage is engine (a real Backstage backend runs the Templates), not portal");
-        assertThatThrownBy(() -> parse(HEAD + """
-                git: github
-                backstage: engine
-                steps:
-                  - backstage_opens_pull_request: {repository: r, branch: b, body: x}
-                """)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown key 'body'; known keys there: repository, branch, title, file, content");
     }
 
     @Test

@@ -45,8 +45,11 @@ import java.util.regex.Pattern;
  * {@code GitHubRepositories} makes: organizations and their repositories, references, recursive trees, trees and
  * commits of the Git database API, blobs, pull requests, GitHub Pages ("Create a GitHub Pages site") and workflow
  * dispatches ("Get a workflow", "Create a workflow dispatch event": a workflow is a file of .github/workflows/ on
- * main, dispatchable when it has a workflow_dispatch trigger). Shapes follow GitHub's REST docs (and the recorded
- * answers in ../shared/fixtures/github); only the fields github-api reads are filled.
+ * main, dispatchable when it has a workflow_dispatch trigger). Also what Backstage's {@code publish:github:pull-request}
+ * (octokit-plugin-create-pull-request) asks: the repository's {@code permissions}, "List commits" of a branch,
+ * "Create a blob" (base64), trees of blob shas, and the GraphQL query of a ref's open pull request. Shapes follow
+ * GitHub's REST docs (and the recorded answers in ../shared/fixtures/github); only the fields github-api and that
+ * plugin read are filled.
  *
  * <p>Limits, on the given clock, as GitHub documents them ("Rate limits for the REST API"):
  * <ul>
@@ -767,6 +770,12 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
         if (rest.equals("/git/commits") && method.equals("POST")) {
             return repo.createCommit(body);
         }
+        if (rest.equals("/git/blobs") && method.equals("POST")) {
+            return repo.createBlob(body);
+        }
+        if (rest.equals("/commits") && method.equals("GET")) {
+            return repo.listCommits(query);
+        }
         if (rest.startsWith("/git/blobs/") && method.equals("GET")) {
             String content = repo.blobs.get(rest.substring("/git/blobs/".length()));
             return content == null ? notFound() : new Answer(200, content, Map.of("Content-Type", "application/vnd.github.raw"));
@@ -818,15 +827,19 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
     }
 
     /**
-     * {@code enablePullRequestAutoMerge} and {@code disablePullRequestAutoMerge} only; GitHub answers GraphQL errors
+     * {@code enablePullRequestAutoMerge}, {@code disablePullRequestAutoMerge} and a ref's
+     * {@code associatedPullRequests} only; GitHub answers GraphQL errors
      * with 200 and an {@code errors} list.
      */
     private Answer graphql(JsonNode body) {
         String query = body.path("query").asText("");
+        if (query.contains("associatedPullRequests")) {
+            return associatedPullRequests(body.path("variables"));
+        }
         boolean disable = query.contains("disablePullRequestAutoMerge");
         if (!query.contains("enablePullRequestAutoMerge") && !disable) {
-            return ok("{\"errors\":[{\"message\":\"the GitHub stand-in knows only enablePullRequestAutoMerge and"
-                    + " disablePullRequestAutoMerge\"}]}");
+            return ok("{\"errors\":[{\"message\":\"the GitHub stand-in knows only enablePullRequestAutoMerge,"
+                    + " disablePullRequestAutoMerge and a ref's associatedPullRequests\"}]}");
         }
         String id = body.path("variables").path("id").asText("");
         for (Repo repo : repos.values()) {
@@ -844,6 +857,32 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
         }
         return ok("{\"errors\":[{\"type\":\"NOT_FOUND\",\"message\":\"Could not resolve to a node with the global id of '"
                 + id + "'\"}]}");
+    }
+
+    /**
+     * {@code repository(owner, name) { ref(qualifiedName: $head) { associatedPullRequests(first: 1, states: OPEN) } }},
+     * the query that Backstage's {@code publish:github:pull-request} (octokit-plugin-create-pull-request) asks before
+     * it creates the branch: {@code ref} is null when the branch does not exist; else its open pull request, if any.
+     */
+    private Answer associatedPullRequests(JsonNode variables) {
+        Repo repo = variables.path("owner").asText().equals(org) ? repos.get(variables.path("repo").asText()) : null;
+        if (repo == null) {
+            return ok("{\"data\":{\"repository\":null},\"errors\":[{\"type\":\"NOT_FOUND\",\"message\":\"Could not "
+                    + "resolve to a Repository with the name '" + variables.path("owner").asText() + "/"
+                    + variables.path("repo").asText() + "'.\"}]}");
+        }
+        String head = variables.path("head").asText().replaceFirst("^refs/heads/", "");
+        ObjectNode data = JSON.createObjectNode();
+        ObjectNode repository = data.putObject("data").putObject("repository");
+        if (!repo.refs.containsKey(head)) {
+            repository.putNull("ref");
+            return ok(data.toString());
+        }
+        ArrayNode edges = repository.putObject("ref").putObject("associatedPullRequests").putArray("edges");
+        repo.pulls.stream().filter(p -> p.path("state").asText().equals("open") && p.path("head").path("ref").asText().equals(head))
+                .findFirst().ifPresent(p -> edges.addObject().putObject("node").put("id", p.path("node_id").asText())
+                        .put("number", p.path("number").asInt()).put("url", p.path("html_url").asText()));
+        return ok(data.toString());
     }
 
     /** Merges every open pull request with auto-merge enabled whose checks are all green now. */
@@ -1035,6 +1074,9 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
                     .put("html_url", "https://github.com/" + org + "/" + name).put("url", apiUrl())
                     .put("default_branch", "main").put("allow_auto_merge", autoMergeAllowed.getOrDefault(name, false));
             repo.putObject("owner").put("login", org).put("type", "Organization");
+            // what the token may do here (GitHub: "Get a repository"); the stand-in's tokens may do everything
+            repo.putObject("permissions").put("admin", true).put("maintain", true).put("push", true).put("triage", true)
+                    .put("pull", true);
             return repo;
         }
 
@@ -1144,10 +1186,20 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
                 entries.putAll(baseEntries);
             }
             for (JsonNode entry : body.path("tree")) {
-                String content = entry.path("content").asText();
-                String sha = blobSha(content);
-                blobs.put(sha, content);
-                entries.put(entry.path("path").asText(), sha);
+                String path = entry.path("path").asText();
+                if (entry.has("sha") && entry.get("sha").isNull()) {
+                    entries.remove(path); // GitHub: sha null deletes the file
+                } else if (entry.hasNonNull("sha")) {
+                    if (!blobs.containsKey(entry.get("sha").asText())) {
+                        return new Answer(422, error("tree.sha " + entry.get("sha").asText() + " is not a valid blob"));
+                    }
+                    entries.put(path, entry.get("sha").asText());
+                } else {
+                    String content = entry.path("content").asText();
+                    String sha = blobSha(content);
+                    blobs.put(sha, content);
+                    entries.put(path, sha);
+                }
             }
             return new Answer(201, tree(storeTree(entries)).body());
         }
@@ -1170,6 +1222,49 @@ public final class GitHubStandIn implements GitHost, AutoCloseable {
             ArrayNode ps = commit.putArray("parents");
             parents.forEach(p -> ps.addObject().put("sha", p));
             return new Answer(201, commit.toString());
+        }
+
+        /** "Create a blob": {@code content} as UTF-8 text, or base64 when {@code encoding} is {@code base64}; 201. */
+        Answer createBlob(JsonNode body) {
+            String encoding = body.path("encoding").asText("utf-8");
+            if (!encoding.equals("utf-8") && !encoding.equals("base64")) {
+                return new Answer(422, error("encoding must be utf-8 or base64, not " + encoding));
+            }
+            String content = encoding.equals("base64")
+                    ? new String(java.util.Base64.getMimeDecoder().decode(body.path("content").asText()), StandardCharsets.UTF_8)
+                    : body.path("content").asText();
+            String sha = blobSha(content);
+            blobs.put(sha, content);
+            return new Answer(201, JSON.createObjectNode().put("sha", sha).put("url", apiUrl() + "/git/blobs/" + sha).toString());
+        }
+
+        /**
+         * "List commits": from {@code sha} (a branch or a commit; the default branch when absent) along first
+         * parents, newest first, {@code per_page} of them (30 by default); 404 for an unknown branch or commit, 409
+         * for an empty repository.
+         */
+        Answer listCommits(Map<String, String> query) {
+            if (refs.isEmpty()) {
+                return new Answer(409, error("Git Repository is empty."));
+            }
+            String from = query.getOrDefault("sha", "main");
+            String sha = refs.containsKey(from) ? refs.get(from) : commits.containsKey(from) ? from : null;
+            if (sha == null) {
+                return new Answer(404, error("No commit found for SHA: " + from));
+            }
+            int perPage = Integer.parseInt(query.getOrDefault("per_page", "30"));
+            ArrayNode out = JSON.createArrayNode();
+            while (sha != null && out.size() < perPage) {
+                Commit c = commits.get(sha);
+                ObjectNode item = out.addObject().put("sha", sha).put("url", apiUrl() + "/commits/" + sha)
+                        .put("html_url", "https://github.com/" + org + "/" + name + "/commit/" + sha);
+                ObjectNode commit = item.putObject("commit").put("message", c.message()).put("url", apiUrl() + "/git/commits/" + sha);
+                commit.putObject("tree").put("sha", c.tree()).put("url", apiUrl() + "/git/trees/" + c.tree());
+                ArrayNode ps = item.putArray("parents");
+                c.parents().forEach(p -> ps.addObject().put("sha", p));
+                sha = c.parents().isEmpty() ? null : c.parents().get(0);
+            }
+            return ok(out.toString());
         }
 
         /** A pull request's head follows its branch, as on GitHub. */

@@ -2,6 +2,7 @@ package dev.paver.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.paver.backstage.BackstageBackend;
 import dev.paver.core.secret.TestKeys;
 import dev.paver.git.JGitRepositories;
@@ -47,6 +48,8 @@ public final class Testbed implements AutoCloseable {
     private PaverInstance paver;
     private GitDaemon daemon;
     private GitHubStandIn github;
+    /** This testbed's own Backstage backend (with the GitHub stand-in), else null. */
+    private BackstageBackend backstage;
 
     /** The organization that owns the repositories on the GitHub stand-in ({@link #github()}). */
     public static final String GITHUB_ORGANIZATION = "acme";
@@ -160,18 +163,39 @@ public final class Testbed implements AutoCloseable {
     public static final String BACKSTAGE_TEMPLATE_TAG = "paver-conversation";
 
     /**
-     * Points Paver at a real Backstage backend as the engine ({@code backstage: engine} in a conversation): the test
-     * run's one backend ({@link BackstageBackend#shared()}, started on first use), whose catalog holds
-     * {@link #BACKSTAGE_TEMPLATES}. Paver gets {@code paver.backstage.url}, {@code paver.backstage.token-file} (its
-     * static token in a file of this testbed's folder, as a mounted secret) and {@code paver.backstage.template-tag}
-     * {@value #BACKSTAGE_TEMPLATE_TAG}, as the configuration page says an operator sets them. Waits (at most 60 s) until
-     * the catalog lists every Template of that file, since Paver reads them at start-up. Call before
-     * {@link #startPaver}.
+     * The host that the Backstage test backend knows the GitHub stand-in by ({@code integrations.github[].host}, and
+     * the host of a Template's {@code repoUrl}); its API is the stand-in's {@link GitHubStandIn#baseUrl()}.
+     */
+    public static final String BACKSTAGE_GITHUB_HOST = "github.stand-in.test";
+
+    /**
+     * Points Paver at a real Backstage backend as the engine ({@code backstage: engine} in a conversation): a backend
+     * of this testbed's own ({@link BackstageBackend#start(Map)}, stopped by {@link #close()}), whose catalog holds
+     * {@link #BACKSTAGE_TEMPLATES} and whose {@code integrations.github} is the GitHub stand-in (host
+     * {@value #BACKSTAGE_GITHUB_HOST}, the stand-in's API URL and a token), so that a Template's
+     * {@code publish:github:pull-request} opens its pull request there. The stand-in's address is known only once it
+     * runs, hence a backend per testbed. Paver gets {@code paver.backstage.url}, {@code paver.backstage.token-file}
+     * (its static token in a file of this testbed's folder, as a mounted secret) and
+     * {@code paver.backstage.template-tag} {@value #BACKSTAGE_TEMPLATE_TAG}, as the configuration page says an
+     * operator sets them. Waits (at most 60 s) until the catalog lists every Template of that file, since Paver reads
+     * them at start-up. Call after {@link #github()} and before {@link #startPaver}; a second call returns the same
+     * backend.
      *
-     * @throws IllegalStateException when the backend cannot start, or its catalog does not list the Templates in time
+     * @throws IllegalStateException when {@link #github()} was not called, the backend cannot start, or its catalog
+     *                               does not list the Templates in time
      */
     public BackstageBackend backstage() {
-        BackstageBackend backend = BackstageBackend.shared();
+        if (github == null) {
+            throw new IllegalStateException("the Backstage test backend publishes to the GitHub stand-in: call github() first");
+        }
+        if (backstage != null) {
+            return backstage;
+        }
+        ArrayNode integrations = JSON.createArrayNode();
+        integrations.addObject().put("host", BACKSTAGE_GITHUB_HOST).put("apiBaseUrl", github.baseUrl())
+                .put("token", "ghp_backstageTokenNotARealOne0001");
+        backstage = BackstageBackend.start(Map.of("APP_CONFIG_integrations_github", integrations.toString()));
+        BackstageBackend backend = backstage;
         try {
             long expected = Files.readAllLines(BACKSTAGE_TEMPLATES).stream().filter(l -> l.equals("kind: Template")).count();
             boolean listed = eventually(() -> {
@@ -399,6 +423,9 @@ public final class Testbed implements AutoCloseable {
         environmentClusters.values().forEach(ClusterStandIn::close);
         if (daemon != null) {
             daemon.close();
+        }
+        if (backstage != null) {
+            backstage.close();
         }
         if (github != null) {
             github.close();
