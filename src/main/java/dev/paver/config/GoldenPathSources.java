@@ -5,7 +5,7 @@ import dev.paver.core.goldenpath.GoldenPath;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
 import dev.paver.core.goldenpath.GoldenPathSource;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +26,10 @@ public final class GoldenPathSources {
     private static final Logger LOG = LoggerFactory.getLogger(GoldenPathSources.class);
 
     private final List<GoldenPathSource> sources;
-    /** Per source: true once read; false while it has not been read since its last failure was logged. */
-    private final Map<GoldenPathSource, Boolean> read = new ConcurrentHashMap<>();
-    private final Map<GoldenPathSource, Boolean> failing = new ConcurrentHashMap<>();
+    /** The sources read at least once. */
+    private final Set<GoldenPathSource> read = ConcurrentHashMap.newKeySet();
+    /** The sources whose last read failed (the failure is logged once, when it starts). */
+    private final Set<GoldenPathSource> failing = ConcurrentHashMap.newKeySet();
     private volatile GoldenPathCatalog catalog;
 
     /** @param sources where golden paths come from besides {@code templates/}; may be empty */
@@ -62,16 +63,16 @@ public final class GoldenPathSources {
             try {
                 List<GoldenPath> paths = source.load();
                 List<String> added = into.refresh(paths);
-                boolean first = read.put(source, true) == null;
+                boolean first = read.add(source);
                 if (first) {
                     LOG.info("golden paths from {}: {}", source.describe(), paths.stream().map(GoldenPath::id).toList());
-                } else if (!added.isEmpty() || failing.containsKey(source)) {
+                } else if (!added.isEmpty() || failing.contains(source)) {
                     LOG.info("golden paths from {} read again: {} new", source.describe(), added);
                 }
                 failing.remove(source);
             } catch (CatalogEntities.Unavailable e) {
-                awaiting |= !read.containsKey(source);
-                if (failing.put(source, true) == null) {
+                awaiting |= !read.contains(source);
+                if (failing.add(source)) {
                     LOG.warn("golden paths from {} cannot be read now ({}); they are read again every refresh, and runs of"
                             + " golden paths not read yet wait for them", source.describe(), e.getMessage());
                 }

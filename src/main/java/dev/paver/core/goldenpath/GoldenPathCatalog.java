@@ -71,9 +71,9 @@ public final class GoldenPathCatalog {
      * Backstage is the engine); one of them with the id of a loaded template takes its place.
      */
     public GoldenPathCatalog with(Collection<GoldenPath> more) {
-        Map<String, GoldenPath> all = new TreeMap<>(paths);
-        more.forEach(path -> all.put(path.id(), path));
-        return new GoldenPathCatalog(Map.copyOf(all), problems);
+        GoldenPathCatalog copy = new GoldenPathCatalog(paths, problems);
+        copy.refresh(more);
+        return copy;
     }
 
     /**
