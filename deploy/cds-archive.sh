@@ -8,7 +8,10 @@
 # writes <destination>/paver.jar (the application; its manifest names lib/), <destination>/lib/ and
 # <destination>/paver.jsa. Run Paver with
 #
-#   java -XX:SharedArchiveFile=<destination>/paver.jsa -jar <destination>/paver.jar
+#   java -XX:SharedArchiveFile=<destination>/paver.jsa -Dspring.aot.enabled=true -jar <destination>/paver.jar
+#
+# (with MANAGEMENT_SERVER_PORT set: the jar's context processed ahead of time serves health and probes on a port of
+# their own; without -Dspring.aot.enabled=true Paver starts as java -jar does, on the same archive)
 #
 # The destination must be new or empty, and absolute: the archive records the class path and serves only the same
 # jars at the same place, on the same JVM build (the java of JAVA_HOME, else of PATH), so build it with the JVM that
@@ -42,13 +45,21 @@ fi
 
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$destination" --application-filename paver.jar
 
+# The image runs the context processed ahead of time (-Dspring.aot.enabled=true): the training does too when the jar
+# carries it (its generated initializer; a zip names its entries in plain text), so that the archive holds the
+# classes those starts load.
+aot=
+if grep -q -a 'dev/paver/PaverApplication__ApplicationContextInitializer.class' "$destination/paver.jar"; then
+    aot=-Dspring.aot.enabled=true
+fi
+
 training=$(mktemp -d)
 trap 'rm -rf "$training"' EXIT
 mkdir "$training/run"
 (
     cd "$training/run"
     env -i PATH="$PATH" JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}" \
-        "$java" -XX:DumpLoadedClassList="$training/paver.classlist" -Djava.io.tmpdir="$training" \
+        "$java" -XX:DumpLoadedClassList="$training/paver.classlist" -Djava.io.tmpdir="$training" $aot \
         -jar "$destination/paver.jar" cds-training
 ) > "$training/training.log" 2>&1 || {
     cat "$training/training.log" >&2

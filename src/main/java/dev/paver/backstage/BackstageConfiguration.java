@@ -10,7 +10,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,6 +17,11 @@ import org.springframework.context.annotation.Configuration;
  * The Backstage adapter's beans, present only when {@code paver.backstage.url} is set: the catalog that domains,
  * systems, groups and users come from ({@link BackstageCatalog}), the catalog's Templates as golden paths
  * ({@link BackstageTemplates}) and the Scaffolder that runs them ({@link BackstageScaffolder}, {@code backstage:task}).
+ *
+ * <p>Each is decided when the context starts, not by a condition: without the URL its method returns null, which Spring
+ * keeps as no bean ({@code ObjectProvider#getIfAvailable} gives null, streams leave it out). A condition would be
+ * frozen by Spring's ahead-of-time processing, which the image runs with ({@code deploy/Dockerfile}): a build made
+ * without the URL would then ignore it in every deployment.
  */
 @Configuration(proxyBeanMethods = false)
 public class BackstageConfiguration {
@@ -25,16 +29,19 @@ public class BackstageConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(BackstageConfiguration.class);
 
     /**
-     * Backstage's catalog. Nothing is asked of Backstage here; the token file is read.
+     * Backstage's catalog, or null (no bean) without {@code paver.backstage.url}. Nothing is asked of Backstage here;
+     * the token file is read.
      *
      * @throws InvalidSettingException when {@code paver.backstage.url} is not an http(s) URL, the token file is not set,
      *                                 missing, unreadable or empty ({@link TokenFile}), or {@code catalog-refresh} or
      *                                 {@code timeout} is under a second
      */
     @Bean
-    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
     CatalogEntities backstageCatalog(PaverProperties properties) {
         PaverProperties.Backstage settings = properties.backstage();
+        if (!settings.enabled()) {
+            return null;
+        }
         BackstageCatalog catalog = new BackstageCatalog(api(settings));
         LOG.info("domains, systems, groups and users come from the catalog of {}, asked every {}", catalog.describe(),
                 settings.catalogRefresh());
@@ -43,25 +50,30 @@ public class BackstageConfiguration {
 
     /**
      * Backstage's Scaffolder, which runs the {@code backstage:task} steps of golden paths that are Backstage's
-     * Templates. Nothing is asked of Backstage here.
+     * Templates; null (no bean) without {@code paver.backstage.url}. Nothing is asked of Backstage here.
      *
      * @throws InvalidSettingException as {@link #backstageCatalog} does
      */
     @Bean
-    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
     ScaffolderPort backstageScaffolder(PaverProperties properties) {
+        if (!properties.backstage().enabled()) {
+            return null;
+        }
         return new BackstageScaffolder(new ScaffolderTasks(api(properties.backstage())));
     }
 
     /**
-     * The catalog's Templates tagged {@code paver.backstage.template-tag}, golden paths run as Scaffolder tasks. Nothing
+     * The catalog's Templates tagged {@code paver.backstage.template-tag}, golden paths run as Scaffolder tasks; null
+     * (no bean) without {@code paver.backstage.url}. Nothing
      * is asked of Backstage here: the catalog of golden paths reads them at start-up.
      *
      * @throws InvalidSettingException as {@link #backstageCatalog} does, or when the tag is blank
      */
     @Bean
-    @ConditionalOnExpression("!'${paver.backstage.url:}'.isBlank()")
     GoldenPathSource backstageTemplates(PaverProperties properties) {
+        if (!properties.backstage().enabled()) {
+            return null;
+        }
         String tag = properties.backstage().templateTag();
         if (tag == null || tag.isBlank()) {
             throw new InvalidSettingException("paver.backstage.template-tag is empty: give the tag of the Templates "

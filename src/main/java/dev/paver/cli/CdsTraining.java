@@ -20,7 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * ({@code deploy/cds-archive.sh}). Starts the server as {@code java -jar paver.jar} on its embedded defaults (H2 and
  * local repositories under {@code ./data}, no cluster), up to ready: its own {@code /slack/events} warm-up request
  * included, so that the classes of the first request are in the archive too, and the conventions gate's usual schemas
- * derived; then stops it and exits. The JVM records
+ * derived; then stops it and exits. Health and probes are on a management port of their own, as the image runs them.
+ * The JVM records
  * the classes it loaded ({@code -XX:DumpLoadedClassList}, or {@code -XX:ArchiveClassesAtExit}); with
  * {@code -Dspring.context.exit=onRefresh} Spring stops it earlier, right after the context's refresh, as Spring Boot's
  * reference ("Class Data Sharing") trains.
@@ -64,7 +65,10 @@ public final class CdsTraining {
         HttpServer slack = slackStandIn();
         try {
             String api = "http://127.0.0.1:" + slack.getAddress().getPort() + "/api/";
+            // health and probes on a port of their own, as deploy/ and the image run them (the context processed
+            // ahead of time, -Dspring.aot.enabled=true, serves them on no other): their classes are archived too
             List<String> all = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                    "--management.server.port=0", "--management.server.address=127.0.0.1",
                     "--paver.slack.bot-token=xoxb-cds-training", "--paver.slack.signing-secret=cds-training",
                     "--paver.slack.api-url=" + api, "--paver.kubernetes.enabled=false"));
             all.addAll(List.of(args));

@@ -4,6 +4,7 @@ import dev.paver.PaverApplication;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
@@ -13,7 +14,8 @@ import org.springframework.core.env.Environment;
  * Checks, before anything is created (no database, no repositories), that the settings Paver cannot run without
  * are there: the Slack bot token, the signing secret unless Socket Mode is on, a GitHub App's private key, and, with
  * {@code paver.embedded-defaults: refuse} (a deployment), what replaces each embedded default: where the repositories
- * live and a database other than H2 ({@link #missingForProduction}). Runs after the configuration
+ * live and a database other than H2 ({@link #missingForProduction}); with the ahead-of-time processed context, a
+ * management port of its own ({@link #aheadOfTimeManagementPort}). Runs after the configuration
  * (files, environment, mounted secrets) is read. Registered in {@code META-INF/spring.factories}.
  */
 public final class RequiredSettings implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
@@ -42,6 +44,9 @@ public final class RequiredSettings implements ApplicationListener<ApplicationEn
                     + "either with a token or as a GitHub App installation; remove one (PAVER_GITHUB_TOKEN or "
                     + "PAVER_GITHUB_APP_ID)");
         }
+        if (AotDetector.useGeneratedArtifacts()) {
+            aheadOfTimeManagementPort(env);
+        }
         boolean refuse = refusesEmbeddedDefaults(env);
         if (refuse) {
             missing.addAll(missingForProduction(env));
@@ -66,6 +71,32 @@ public final class RequiredSettings implements ApplicationListener<ApplicationEn
             default -> throw new InvalidSettingException("paver.embedded-defaults (PAVER_EMBEDDED_DEFAULTS) is '" + value
                     + "': give refuse (a deployment: no demo repositories, no H2) or allow (a laptop, the demo)");
         };
+    }
+
+    /**
+     * With {@code -Dspring.aot.enabled=true} (the image's command, {@code deploy/Dockerfile}): the context was processed
+     * ahead of time when the jar was built, with health and probes on a management port of their own, as {@code deploy/}
+     * runs them; Spring Boot then serves them on no other. So {@code management.server.port} must be a port (0: any
+     * free one) other than {@code server.port}.
+     *
+     * @throws InvalidSettingException when it is unset, not a port, negative (turned off) or {@code server.port}'s
+     */
+    static void aheadOfTimeManagementPort(Environment env) {
+        String management = env.getProperty("management.server.port");
+        String server = env.getProperty("server.port", "8080").trim();
+        Integer port = null;
+        try {
+            port = blank(management) ? null : Integer.valueOf(management.trim());
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        if (port == null || port < 0 || port > 65535 || (port != 0 && management.trim().equals(server))) {
+            throw new InvalidSettingException("management.server.port (MANAGEMENT_SERVER_PORT) is "
+                    + (blank(management) ? "not set" : "'" + management.trim() + "'") + ", server.port is '" + server
+                    + "': this start uses the context processed ahead of time (-Dspring.aot.enabled=true, the image's "
+                    + "command), built with health and probes on a port of their own; set MANAGEMENT_SERVER_PORT to "
+                    + "another port, e.g. 8081 as deploy/ does, or start without -Dspring.aot.enabled=true");
+        }
     }
 
     /** With {@code paver.embedded-defaults: refuse}: each embedded default still in use, as the setting to give. */

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -42,8 +43,10 @@ import org.springframework.util.FileSystemUtils;
  *   <li>{@code jar}: {@code java -jar target/paver.jar}, as the README runs it;</li>
  *   <li>{@code extracted}: the jar extracted ({@code java -Djarmode=tools -jar paver.jar extract}) and run as
  *       {@code java -jar <folder>/paver.jar};</li>
- *   <li>{@code cds}: the same with the class data sharing archive, {@code -XX:SharedArchiveFile=<folder>/paver.jsa}:
- *       the image's command. The extracted folder and the archive are made once, before the first start, by
+ *   <li>{@code cds}: the same with the class data sharing archive, {@code -XX:SharedArchiveFile=<folder>/paver.jsa},
+ *       and the context processed ahead of time ({@code -Dspring.aot.enabled=true}) when the jar carries it: the
+ *       image's command ({@code -Dstartup.b.java-options=-Dspring.aot.enabled=false} measures a twin without the
+ *       latter). The extracted folder and the archive are made once, before the first start, by
  *       {@code deploy/cds-archive.sh} (the script {@code deploy/Dockerfile} runs), with the JVM running this
  *       benchmark.</li>
  * </ul>
@@ -223,18 +226,28 @@ public final class StartupBenchmark {
         }
     }
 
+    /** True when {@code jar} carries the context processed ahead of time (its generated initializer). */
+    static boolean aheadOfTime(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.getEntry("dev/paver/PaverApplication__ApplicationContextInitializer.class") != null;
+        }
+    }
+
     private Start start(String variant, String kind, Build build, Path folder, SlackStandIn slack) throws Exception {
         int port = PaverJar.freePort();
         int management = options.managementPort() ? PaverJar.freePort() : port;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(build.javaOptions());
         Path folderOfBuild = extracted.get(build);
-        switch (kind) {
-            case "jar" -> command.addAll(List.of("-jar", build.jar().toString()));
-            case "extracted" -> command.addAll(List.of("-jar", folderOfBuild.resolve("paver.jar").toString()));
-            default -> command.addAll(List.of("-XX:SharedArchiveFile=" + folderOfBuild.resolve("paver.jsa"), "-jar",
-                    folderOfBuild.resolve("paver.jar").toString()));
+        Path jar = kind.equals("jar") ? build.jar() : folderOfBuild.resolve("paver.jar");
+        if (kind.equals("cds")) {
+            // the image's command: the archive, and the context processed ahead of time when the build has it
+            command.add("-XX:SharedArchiveFile=" + folderOfBuild.resolve("paver.jsa"));
+            if (aheadOfTime(jar)) {
+                command.add("-Dspring.aot.enabled=true");
+            }
         }
+        command.addAll(build.javaOptions()); // after: -Dspring.aot.enabled=false here measures without it
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile());
         Map<String, String> env = builder.environment();
         String path = env.get("PATH");

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The class data sharing archive of {@code deploy/Dockerfile}, made as the image build makes it: {@code
  * deploy/cds-archive.sh} on the packaged jar, with the JVM of the tests as the image's JVM and nothing of the
- * environment but {@code PATH} and {@code JAVA_HOME}. Paver then starts on the extracted jar with the archive as the
- * image's command runs it, with {@code -Xshare:on} (a JVM that cannot map the archive refuses to start instead of
- * going on without it), becomes ready, and its own classes come from the archive.
+ * environment but {@code PATH} and {@code JAVA_HOME}. Paver then starts on the extracted jar with the archive and the
+ * context processed ahead of time, as the image's command runs it (with its {@code MANAGEMENT_SERVER_PORT}), with
+ * {@code -Xshare:on} (a JVM that cannot map the archive refuses to start instead of going on without it), becomes
+ * ready, its own classes come from the archive, and a create-service opens its pull requests.
  */
 class CdsArchiveJarIT {
 
@@ -66,18 +67,30 @@ class CdsArchiveJarIT {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("app", "cds-archive.log");
         }
 
-        slack = new SlackWorkspace("C0PAYMENTS", Map.of());
+        slack = new SlackWorkspace("C0PAYMENTS", Map.of("U0DANA", "Dana (developer)"));
         Map<String, String> env = new LinkedHashMap<>(slack.env());
         env.put("PAVER_KUBERNETES_ENABLED", "false");
+        // the image's ENV and ENTRYPOINT: health and probes on a port of their own, the context processed ahead of time
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(PaverJar.freePort()));
         Path classes = root.resolve("classes.log");
         paver = PaverJar.start(Files.createDirectories(root.resolve("run")), env, PaverJar.START_TIMEOUT, List.of(
                 "-Xshare:on", "-XX:SharedArchiveFile=" + app.resolve("paver.jsa"), "-Xlog:class+load=info:file=" + classes,
-                "-jar", app.resolve("paver.jar").toString()));
+                "-Dspring.aot.enabled=true", "-jar", app.resolve("paver.jar").toString()));
 
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                paver.url("/actuator/health/readiness")).timeout(Duration.ofSeconds(10)).GET().build(),
+                paver.managementUrl("/actuator/health/readiness")).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(paver.log()).as("the start used the context processed ahead of time")
+                .contains("Starting AOT-processed PaverApplication");
+
+        // a create-service as a developer types it, through the generated bean definitions
+        slack.connect(paver);
+        HttpResponse<String> ack = slack.types("U0DANA", "/platform create-service cdsapi --system checkout "
+                + "--owner team-payments --profile small");
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(ack.body()).contains("Starting *create-service* for `cdsapi`");
+        slack.awaitThread("opened in payments-gitops", "Repository cdsapi is ready", "opened in cdsapi");
         assertThat(paver.log()).as("the JVM's warnings about the archive").doesNotContain("[cds");
         List<String> loaded = Files.readAllLines(classes, StandardCharsets.UTF_8);
         assertThat(loaded).as("Paver's own classes, Spring's and Tomcat's come from the archive")

@@ -38,12 +38,14 @@ public final class PaverJar implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private PaverJar(Process process, Path log, int port) {
+    private PaverJar(Process process, Path log, int port, int managementPort) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** What a command-line run of the jar did. */
@@ -110,7 +112,9 @@ public final class PaverJar implements AutoCloseable {
         Path log = Files.createTempFile("paver-jar-", ".log");
         Process process = builder(folder, all, launch, List.of()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        PaverJar jar = new PaverJar(process, log, port);
+        // health and probes: on the management port when env gives one (MANAGEMENT_SERVER_PORT, as deploy/ and the image)
+        int management = env.containsKey("MANAGEMENT_SERVER_PORT") ? Integer.parseInt(env.get("MANAGEMENT_SERVER_PORT")) : port;
+        PaverJar jar = new PaverJar(process, log, port, management);
         long started = System.nanoTime();
         try {
             jar.awaitHealthy(timeout);
@@ -169,7 +173,7 @@ public final class PaverJar implements AutoCloseable {
                 throw new AssertionError("paver.jar exited with " + process.exitValue() + " while starting:\n" + log());
             }
             try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(url("/actuator/health"))
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(managementUrl("/actuator/health"))
                         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200 && health.body().contains("\"UP\"")) {
                     return;
@@ -191,6 +195,11 @@ public final class PaverJar implements AutoCloseable {
         try (var paths = Files.walk(folder)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** A URL of health and probes, e.g. {@code /actuator/health/readiness}: the management port's, else the server's. */
+    public URI managementUrl(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     /** A URL of the server, e.g. {@code /slack/events}. */
