@@ -6,16 +6,19 @@
 #   deploy/cds-archive.sh <paver.jar> <destination folder>
 #
 # writes <destination>/paver.jar (the application; its manifest names lib/), <destination>/lib/ and
-# <destination>/paver.jsa. Run Paver with
+# <destination>/paver.jsa (on Java 17 to 24) or <destination>/paver.aot (Java 25 and later: the ahead-of-time
+# cache). Run Paver with
 #
 #   java -XX:SharedArchiveFile=<destination>/paver.jsa -Dspring.aot.enabled=true -jar <destination>/paver.jar
+#   java -XX:AOTCache=<destination>/paver.aot -Dspring.aot.enabled=true -jar <destination>/paver.jar   (Java 25+)
 #
 # (with MANAGEMENT_SERVER_PORT set: the jar's context processed ahead of time serves health and probes on a port of
 # their own; without -Dspring.aot.enabled=true Paver starts as java -jar does, on the same archive)
 #
 # The destination must be new or empty, and absolute: the archive records the class path and serves only the same
 # jars at the same place, on the same JVM build (the java of JAVA_HOME, else of PATH), so build it with the JVM that
-# runs Paver. A JVM that cannot use it says so ([warning][cds] ... on standard output) and starts without it.
+# runs Paver. A JVM that cannot use it says so ([warning][cds] or [warning][aot] ... on standard output) and starts
+# without it.
 # deploy/Dockerfile runs this script; so does the start-up benchmark (StartupBenchmark, docs/performance.md
 # "Start-up"), which measures what the archive gives.
 #
@@ -56,6 +59,31 @@ fi
 training=$(mktemp -d)
 trap 'rm -rf "$training"' EXIT
 mkdir "$training/run"
+
+# Java 25 and later: the ahead-of-time cache (JEP 483, 514, 515: classes loaded and linked, and method profiles,
+# from the training run), what Spring Boot's reference recommends from Java 24 on; written as paver.aot, used with
+# -XX:AOTCache. Java 17 to 24: the static archive below, paver.jsa.
+feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+if [ "${feature%%.*}" -ge 25 ] 2>/dev/null; then
+    (
+        cd "$training/run"
+        env -i PATH="$PATH" JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}" \
+            "$java" -XX:AOTCacheOutput="$destination/paver.aot" -Djava.io.tmpdir="$training" $aot \
+            -jar "$destination/paver.jar" cds-training
+    ) > "$training/training.log" 2>&1 || {
+        cat "$training/training.log" >&2
+        echo "the training run failed: no cache" >&2
+        exit 1
+    }
+    if [ ! -s "$destination/paver.aot" ]; then
+        tail -n 40 "$training/training.log" >&2
+        echo "the JVM wrote no cache" >&2
+        exit 1
+    fi
+    echo "ahead-of-time cache (Java $feature): $destination/paver.aot"
+    exit 0
+fi
+
 (
     cd "$training/run"
     env -i PATH="$PATH" JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}" \

@@ -59,7 +59,9 @@ import org.springframework.util.FileSystemUtils;
  * labelled {@code +b} and started right after it in each round, measures a change: {@code startup.b.jar} (another
  * build's jar, e.g. of the commit before), {@code startup.b.set.<ENV_NAME>} and {@code startup.b.java-options}
  * (settings of the twin only; any {@code startup.b.*} property makes the twins); {@code startup.c.*},
- * {@code startup.d.*} and {@code startup.e.*} make more twins ({@code +c}, ...) the same way.
+ * {@code startup.d.*} and {@code startup.e.*} make more twins ({@code +c}, ...) the same way. {@code startup.java-home}
+ * (and {@code startup.b.java-home}, ...) runs a build, its archive included, on another JVM: on Java 25 the archive is
+ * the ahead-of-time cache ({@code paver.aot}, {@code -XX:AOTCache}), as in the image.
  * Run: {@code mvn -q -DskipTests package && mvn -q exec:java@startup}; docs/performance.md, "Start-up".
  */
 public final class StartupBenchmark {
@@ -99,13 +101,15 @@ public final class StartupBenchmark {
      * What is started: a jar, Paver's environment variables on top of the README's, JVM options; {@code suffix} labels
      * its variants ("" or "+b").
      */
-    record Build(String suffix, Path jar, Map<String, String> env, List<String> javaOptions) {
+    record Build(String suffix, Path jar, Map<String, String> env, List<String> javaOptions, Path javaHome) {
         static Build read(String prefix, String suffix, Path jar) {
             Map<String, String> env = new LinkedHashMap<>();
             System.getProperties().stringPropertyNames().stream().sorted().filter(k -> k.startsWith(prefix + "set."))
                     .forEach(k -> env.put(k.substring((prefix + "set.").length()), System.getProperty(k)));
             String javaOptions = System.getProperty(prefix + "java-options", "").trim();
-            return new Build(suffix, jar, env, javaOptions.isEmpty() ? List.of() : List.of(javaOptions.split("\\s+")));
+            String javaHome = System.getProperty(prefix + "java-home", System.getProperty("java.home"));
+            return new Build(suffix, jar, env, javaOptions.isEmpty() ? List.of() : List.of(javaOptions.split("\\s+")),
+                    Path.of(javaHome).toAbsolutePath().normalize());
         }
     }
 
@@ -141,21 +145,21 @@ public final class StartupBenchmark {
             for (Build build : builds) {
                 if (options.variants().contains("extracted") || options.variants().contains("cds")) {
                     Path folder = work.resolve("extracted" + build.suffix().replace("+", "-"));
-                    Build same = builds.stream().filter(o -> extracted.containsKey(o) && o.jar().equals(build.jar()))
-                            .findFirst().orElse(null);
+                    Build same = builds.stream().filter(o -> extracted.containsKey(o) && o.jar().equals(build.jar())
+                            && o.javaHome().equals(build.javaHome())).findFirst().orElse(null);
                     if (same != null) {
                         folder = extracted.get(same);
                     } else {
                         long began = System.nanoTime();
-                        archive(build.jar(), folder);
-                        System.out.printf("deploy/cds-archive.sh %s: %.1f s (extracted jar and archive, %d MiB, in %s)%n",
-                                build.jar(), (System.nanoTime() - began) / 1e9, Files.size(folder.resolve("paver.jsa")) >> 20,
-                                folder);
+                        archive(build.jar(), build.javaHome(), folder);
+                        System.out.printf("deploy/cds-archive.sh %s: %.1f s (extracted jar and %s, %d MiB, in %s)%n",
+                                build.jar(), (System.nanoTime() - began) / 1e9, cache(folder).getFileName(),
+                                Files.size(cache(folder)) >> 20, folder);
                     }
                     extracted.put(build, folder);
                 }
-                System.out.printf("variants %s%s: %s; JVM options %s; environment %s%n", options.variants(), build.suffix(),
-                        build.jar(), build.javaOptions(), build.env());
+                System.out.printf("variants %s%s: %s; JVM %s; JVM options %s; environment %s%n", options.variants(),
+                        build.suffix(), build.jar(), build.javaHome(), build.javaOptions(), build.env());
             }
             System.out.printf("%d rounds; idle sample after %d s; management port %s%n", options.runs(),
                     options.idleSeconds(), options.managementPort() ? "own" : "shared");
@@ -203,14 +207,20 @@ public final class StartupBenchmark {
         }
     }
 
-    /** Runs {@code deploy/cds-archive.sh <jar> <destination>} with this JVM's {@code JAVA_HOME}. */
-    private static void archive(Path jar, Path destination) throws Exception {
+    /** The archive or cache that {@code deploy/cds-archive.sh} wrote into {@code folder}: paver.aot on Java 25+, else paver.jsa. */
+    private static Path cache(Path folder) {
+        Path aot = folder.resolve("paver.aot");
+        return Files.exists(aot) ? aot : folder.resolve("paver.jsa");
+    }
+
+    /** Runs {@code deploy/cds-archive.sh <jar> <destination>} with {@code javaHome} as {@code JAVA_HOME}. */
+    private static void archive(Path jar, Path javaHome, Path destination) throws Exception {
         Path script = Path.of("deploy", "cds-archive.sh").toAbsolutePath();
         Path log = Files.createTempFile("paver-cds-archive-", ".log");
         try {
             ProcessBuilder builder = new ProcessBuilder("sh", script.toString(), jar.toString(), destination.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("JAVA_HOME", javaHome.toString());
             builder.environment().remove("JAVA_TOOL_OPTIONS");
             Process process = builder.start();
             if (!process.waitFor(10, TimeUnit.MINUTES)) {
@@ -236,12 +246,13 @@ public final class StartupBenchmark {
     private Start start(String variant, String kind, Build build, Path folder, SlackStandIn slack) throws Exception {
         int port = PaverJar.freePort();
         int management = options.managementPort() ? PaverJar.freePort() : port;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(build.javaHome().resolve("bin").resolve("java").toString()));
         Path folderOfBuild = extracted.get(build);
         Path jar = kind.equals("jar") ? build.jar() : folderOfBuild.resolve("paver.jar");
         if (kind.equals("cds")) {
             // the image's command: the archive, and the context processed ahead of time when the build has it
-            command.add("-XX:SharedArchiveFile=" + folderOfBuild.resolve("paver.jsa"));
+            Path cache = cache(folderOfBuild);
+            command.add((cache.getFileName().toString().equals("paver.aot") ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cache);
             if (aheadOfTime(jar)) {
                 command.add("-Dspring.aot.enabled=true");
             }

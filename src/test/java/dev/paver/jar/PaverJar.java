@@ -105,12 +105,23 @@ public final class PaverJar implements AutoCloseable {
      * @throws AssertionError when it exits or is not healthy within {@code timeout}, with its output
      */
     public static PaverJar start(Path folder, Map<String, String> env, Duration timeout, List<String> launch) throws Exception {
+        return start(folder, env, timeout, Path.of(System.getProperty("java.home")), launch);
+    }
+
+    /**
+     * {@link #start(Path, Map, Duration, List)} on the JVM of {@code javaHome} (e.g. a Java 25 beside the tests' own).
+     *
+     * @throws AssertionError when it exits or is not healthy within {@code timeout}, with its output
+     */
+    public static PaverJar start(Path folder, Map<String, String> env, Duration timeout, Path javaHome, List<String> launch)
+            throws Exception {
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("SERVER_PORT", Integer.toString(port));
         all.put("SERVER_ADDRESS", "127.0.0.1");
         Path log = Files.createTempFile("paver-jar-", ".log");
-        Process process = builder(folder, all, launch, List.of()).redirectErrorStream(true)
+        Process process = builder(folder, all, javaHome.resolve("bin").resolve("java").toString(), launch, List.of())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         // health and probes: on the management port when env gives one (MANAGEMENT_SERVER_PORT, as deploy/ and the image)
         int management = env.containsKey("MANAGEMENT_SERVER_PORT") ? Integer.parseInt(env.get("MANAGEMENT_SERVER_PORT")) : port;
@@ -135,7 +146,7 @@ public final class PaverJar implements AutoCloseable {
         Path out = Files.createTempFile("paver-jar-out-", ".txt");
         Path err = Files.createTempFile("paver-jar-err-", ".txt");
         try {
-            Process process = builder(folder, env, List.of("-jar", jar().toString()), List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = builder(folder, env, java(), List.of("-jar", jar().toString()), List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 stop(process);
                 throw new AssertionError("java -jar paver.jar " + String.join(" ", args) + " did not exit within " + timeout
@@ -149,8 +160,9 @@ public final class PaverJar implements AutoCloseable {
         }
     }
 
-    private static ProcessBuilder builder(Path folder, Map<String, String> env, List<String> launch, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(java()));
+    private static ProcessBuilder builder(Path folder, Map<String, String> env, String java, List<String> launch,
+                                          List<String> args) {
+        List<String> command = new ArrayList<>(List.of(java));
         command.addAll(launch);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile());

@@ -73,7 +73,9 @@ class DeployDockerfileTest {
             assertThat(resolved).as("the image of '%s'", stage.get(0)).isNotNull().matches(DIGEST);
         }
         assertThat(stages.get(stages.size() - 1).get(0)).as("the runtime is a JRE").contains("RUNTIME_IMAGE");
-        assertThat(args.get("RUNTIME_IMAGE")).startsWith("eclipse-temurin:17-jre@");
+        // Java 25 for the ahead-of-time cache; the build stays on the Java 17 Paver is compiled for and tested on
+        assertThat(args.get("RUNTIME_IMAGE")).startsWith("eclipse-temurin:25-jre@");
+        assertThat(args.get("BUILD_IMAGE")).startsWith("maven:3.9-eclipse-temurin-17@");
     }
 
     @Test
@@ -124,13 +126,14 @@ class DeployDockerfileTest {
     }
 
     /**
-     * The runtime stage trains the class data sharing archive with {@code deploy/cds-archive.sh} (which
-     * {@code CdsArchiveJarIT} and the start-up benchmark run on the packaged jar) on the jar of the build stage, and the
-     * image's command runs the extracted jar with that archive. {@code /app/paver.jar} stays runnable: create-domain's
-     * {@code validate-conventions} workflow runs {@code java -jar /app/paver.jar validate .} in this image.
+     * The runtime stage trains the ahead-of-time cache with {@code deploy/cds-archive.sh} (which {@code CdsArchiveJarIT}
+     * and the start-up benchmark run on the packaged jar) on the jar of the build stage, and the image's command runs
+     * the extracted jar with that cache and the context processed ahead of time, with the management port that context
+     * needs. {@code /app/paver.jar} stays runnable: create-domain's {@code validate-conventions} workflow runs
+     * {@code java -jar /app/paver.jar validate .} in this image.
      */
     @Test
-    void theRuntimeStageTrainsTheClassDataSharingArchiveAndTheImageStartsWithIt() throws IOException {
+    void theRuntimeStageTrainsTheAheadOfTimeCacheAndTheImageStartsWithItAndTheProcessedContext() throws IOException {
         List<String> runtime = stages.get(stages.size() - 1);
         assertThat(runtime).contains("COPY deploy/cds-archive.sh /tmp/cds-archive.sh")
                 .anyMatch(l -> l.matches("COPY --from=build /paver\\.jar /tmp/paver\\.jar"));
@@ -143,7 +146,11 @@ class DeployDockerfileTest {
                 .isLessThan(user).isLessThan(data);
         assertThat(Files.readString(Path.of("templates", "create-domain", "skeleton", "repo", ".github", "workflows",
                 "validate-conventions.yaml"))).contains("java -jar /app/paver.jar validate .");
-        assertThat(runtime).contains(
-                "ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/paver.jsa\", \"-jar\", \"/app/paver.jar\"]");
+        assertThat(runtime).contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/paver.aot\", "
+                + "\"-Dspring.aot.enabled=true\", \"-jar\", \"/app/paver.jar\"]");
+        assertThat(runtime).anyMatch(l -> l.startsWith("ENV ") && l.contains(" MANAGEMENT_SERVER_PORT=8081"));
+        // the deployment's probes are on that port
+        assertThat(Files.readString(Path.of("deploy", "kubernetes", "base", "deployment.yaml")))
+                .containsPattern("name: MANAGEMENT_SERVER_PORT\\s+value: \"8081\"");
     }
 }
