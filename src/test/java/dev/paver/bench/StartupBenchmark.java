@@ -55,7 +55,9 @@ import org.springframework.util.FileSystemUtils;
  * sample), {@code startup.variants} ({@code jar,extracted,cds}), {@code startup.management-port} (true: a management
  * port of its own, as {@code deploy/}; false: probes on the server port), {@code startup.java-options} (JVM options for
  * every start, e.g. {@code -Xlog:gc}), {@code startup.set.<ENV_NAME>=<value>} (an environment variable for Paver, e.g.
- * {@code -Dstartup.set.MALLOC_ARENA_MAX=2}), {@code startup.timeout} (120 s per start). A twin of every variant,
+ * {@code -Dstartup.set.MALLOC_ARENA_MAX=2}), {@code startup.timeout} (120 s per start), {@code startup.restart}
+ * (false; true: each timed start is a restart, in the folder of an untimed start before it that created the database
+ * and the repositories, as a rolling restart finds them). A twin of every variant,
  * labelled {@code +b} and started right after it in each round, measures a change: {@code startup.b.jar} (another
  * build's jar, e.g. of the commit before), {@code startup.b.set.<ENV_NAME>} and {@code startup.b.java-options}
  * (settings of the twin only; any {@code startup.b.*} property makes the twins); {@code startup.c.*},
@@ -72,7 +74,7 @@ public final class StartupBenchmark {
 
     /** The options, from system properties. */
     record Options(int runs, int idleSeconds, List<String> variants, boolean managementPort, List<Build> builds,
-                   int timeoutSeconds) {
+                   int timeoutSeconds, boolean restart) {
         static Options read() {
             Build a = Build.read("startup.", "", PaverJar.jar());
             List<Build> builds = new ArrayList<>(List.of(a));
@@ -87,7 +89,7 @@ public final class StartupBenchmark {
                     Arrays.stream(System.getProperty("startup.variants", "jar,extracted,cds").split(",")).map(String::trim)
                             .filter(v -> !v.isEmpty()).toList(),
                     Boolean.parseBoolean(System.getProperty("startup.management-port", "true")), List.copyOf(builds),
-                    Integer.getInteger("startup.timeout", 120));
+                    Integer.getInteger("startup.timeout", 120), Boolean.getBoolean("startup.restart"));
             if (o.runs < 1 || o.idleSeconds < 0 || o.variants.isEmpty() || o.timeoutSeconds < 1
                     || !List.of("jar", "extracted", "cds").containsAll(o.variants)) {
                 throw new IllegalArgumentException("startup.runs must be at least 1, startup.idle at least 0 s, "
@@ -161,8 +163,10 @@ public final class StartupBenchmark {
                 System.out.printf("variants %s%s: %s; JVM %s; JVM options %s; environment %s%n", options.variants(),
                         build.suffix(), build.jar(), build.javaHome(), build.javaOptions(), build.env());
             }
-            System.out.printf("%d rounds; idle sample after %d s; management port %s%n", options.runs(),
-                    options.idleSeconds(), options.managementPort() ? "own" : "shared");
+            System.out.printf("%d rounds; idle sample after %d s; management port %s; %s%n", options.runs(),
+                    options.idleSeconds(), options.managementPort() ? "own" : "shared", options.restart()
+                            ? "restarts: each timed start in the folder of an untimed one (its database and repositories)"
+                            : "each start in an empty folder");
             List<String> variants = new ArrayList<>();
             for (String variant : options.variants()) {
                 for (Build build : builds) {
@@ -180,7 +184,11 @@ public final class StartupBenchmark {
                     int plus = variant.indexOf('+');
                     Build build = plus < 0 ? a : builds.stream().filter(o -> o.suffix().equals(variant.substring(plus)))
                             .findFirst().orElseThrow();
-                    Start start = start(variant, plus < 0 ? variant : variant.substring(0, plus), build, folder, slack);
+                    String kind = plus < 0 ? variant : variant.substring(0, plus);
+                    if (options.restart()) {
+                        start(variant, kind, build, folder, slack, false); // untimed: the folder then holds its data
+                    }
+                    Start start = start(variant, kind, build, folder, slack, true);
                     starts.add(start);
                     System.out.printf("%-10s %5d %12d %10d %14d %13s  %s%s%n", variant, round, start.listeningMillis(),
                             start.readyMillis(), start.rssReadyKib() >> 10,
@@ -243,7 +251,9 @@ public final class StartupBenchmark {
         }
     }
 
-    private Start start(String variant, String kind, Build build, Path folder, SlackStandIn slack) throws Exception {
+    /** One start in {@code folder}; with {@code measured} false, no idle sample (the untimed start of a restart). */
+    private Start start(String variant, String kind, Build build, Path folder, SlackStandIn slack, boolean measured)
+            throws Exception {
         int port = PaverJar.freePort();
         int management = options.managementPort() ? PaverJar.freePort() : port;
         List<String> command = new ArrayList<>(List.of(build.javaHome().resolve("bin").resolve("java").toString()));
@@ -307,7 +317,7 @@ public final class StartupBenchmark {
             }
             long rssReady = rssKib(process.pid());
             long rssIdle = -1;
-            if (options.idleSeconds() > 0) {
+            if (measured && options.idleSeconds() > 0) {
                 Thread.sleep(options.idleSeconds() * 1000L);
                 rssIdle = rssKib(process.pid());
             }
