@@ -60,21 +60,26 @@ training=$(mktemp -d)
 trap 'rm -rf "$training"' EXIT
 mkdir "$training/run"
 
+# The training run, with the JVM options given: in its own empty folder, with nothing of the environment but PATH and
+# JAVA_TOOL_OPTIONS.
+train() {
+    (
+        cd "$training/run"
+        env -i PATH="$PATH" JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}" \
+            "$java" "$@" -Djava.io.tmpdir="$training" $aot -jar "$destination/paver.jar" cds-training
+    ) > "$training/training.log" 2>&1 || {
+        cat "$training/training.log" >&2
+        echo "the training run failed: no archive, no cache" >&2
+        exit 1
+    }
+}
+
 # Java 25 and later: the ahead-of-time cache (JEP 483, 514, 515: classes loaded and linked, and method profiles,
 # from the training run), what Spring Boot's reference recommends from Java 24 on; written as paver.aot, used with
 # -XX:AOTCache. Java 17 to 24: the static archive below, paver.jsa.
 feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 if [ "${feature%%.*}" -ge 25 ] 2>/dev/null; then
-    (
-        cd "$training/run"
-        env -i PATH="$PATH" JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}" \
-            "$java" -XX:AOTCacheOutput="$destination/paver.aot" -Djava.io.tmpdir="$training" $aot \
-            -jar "$destination/paver.jar" cds-training
-    ) > "$training/training.log" 2>&1 || {
-        cat "$training/training.log" >&2
-        echo "the training run failed: no cache" >&2
-        exit 1
-    }
+    train -XX:AOTCacheOutput="$destination/paver.aot"
     if [ ! -s "$destination/paver.aot" ]; then
         tail -n 40 "$training/training.log" >&2
         echo "the JVM wrote no cache" >&2
@@ -84,16 +89,7 @@ if [ "${feature%%.*}" -ge 25 ] 2>/dev/null; then
     exit 0
 fi
 
-(
-    cd "$training/run"
-    env -i PATH="$PATH" JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}" \
-        "$java" -XX:DumpLoadedClassList="$training/paver.classlist" -Djava.io.tmpdir="$training" $aot \
-        -jar "$destination/paver.jar" cds-training
-) > "$training/training.log" 2>&1 || {
-    cat "$training/training.log" >&2
-    echo "the training run failed: no archive" >&2
-    exit 1
-}
+train -XX:DumpLoadedClassList="$training/paver.classlist"
 grep -v '^@lambda-proxy org/eclipse/jgit/' "$training/paver.classlist" > "$training/archived.classlist"
 "$java" -Xshare:dump -XX:SharedClassListFile="$training/archived.classlist" \
     -XX:SharedArchiveFile="$destination/paver.jsa" -jar "$destination/paver.jar" > "$training/dump.log" 2>&1 || {
