@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ahead-of-time cache ({@code paver.aot}). Paver then starts on the extracted jar with it and the context processed
  * ahead of time, as the image's command runs it (with its {@code MANAGEMENT_SERVER_PORT}): the JVM refuses to start
  * rather than go on without the archive or cache ({@code -Xshare:on}, {@code -XX:AOTMode=on}), Paver becomes ready, its
- * own classes come from the archive or cache, and a create-service opens its pull requests.
+ * own classes come from the archive or cache, and a create-service opens its pull requests. With
+ * {@code PAVER_BACKSTAGE_URL} set, the processed context has Backstage's beans, though the build was made without it.
  *
  * <p>The Java 25 is looked for beside the tests' JVM (a folder of the same parent whose {@code release} file says
  * {@code JAVA_VERSION="25...}), or given as {@code -Dpaver.java25.home}; without one that case is skipped, saying so.
@@ -56,8 +57,31 @@ class CdsArchiveJarIT {
     void onTheTestsJava17TheArchiveIsMadeFromTheJarAndTheImagesCommandStartsOnIt() throws Exception {
         Path app = makeCache(Path.of(System.getProperty("java.home")));
         assertThat(app.resolve("paver.jsa")).isRegularFile();
-        startAsTheImageAndCreateAService(Path.of(System.getProperty("java.home")),
-                List.of("-Xshare:on", "-XX:SharedArchiveFile=" + app.resolve("paver.jsa")), app);
+        List<String> archive = List.of("-Xshare:on", "-XX:SharedArchiveFile=" + app.resolve("paver.jsa"));
+        startAsTheImageAndCreateAService(Path.of(System.getProperty("java.home")), archive, app);
+
+        // a deployment with Backstage: its beans are in the processed context too, though the build was made without it
+        paver.close();
+        paver = null;
+        int backstage = PaverJar.freePort(); // nothing listens there: a Backstage that is down does not stop the start
+        Map<String, String> env = imageEnv();
+        env.put("PAVER_BACKSTAGE_URL", "http://127.0.0.1:" + backstage);
+        env.put("PAVER_BACKSTAGE_TOKEN_FILE", Files.writeString(root.resolve("backstage-token"), "static-token").toString());
+        List<String> launch = new ArrayList<>(archive);
+        launch.addAll(List.of("-Dspring.aot.enabled=true", "-jar", app.resolve("paver.jar").toString()));
+        paver = PaverJar.start(Files.createDirectories(root.resolve("run-backstage")), env, PaverJar.START_TIMEOUT,
+                Path.of(System.getProperty("java.home")), launch);
+        assertThat(paver.log()).contains("Starting AOT-processed PaverApplication")
+                .contains("domains, systems, groups and users come from the catalog of")
+                .contains("golden paths from").contains("127.0.0.1:" + backstage);
+    }
+
+    /** The environment of the image's command: Slack's stand-in, no cluster, the management port of the image's ENV. */
+    private Map<String, String> imageEnv() {
+        Map<String, String> env = new LinkedHashMap<>(slack.env());
+        env.put("PAVER_KUBERNETES_ENABLED", "false");
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(PaverJar.freePort()));
+        return env;
     }
 
     @Test
@@ -97,10 +121,8 @@ class CdsArchiveJarIT {
 
     private void startAsTheImageAndCreateAService(Path javaHome, List<String> cache, Path app) throws Exception {
         slack = new SlackWorkspace("C0PAYMENTS", Map.of("U0DANA", "Dana (developer)"));
-        Map<String, String> env = new LinkedHashMap<>(slack.env());
-        env.put("PAVER_KUBERNETES_ENABLED", "false");
         // the image's ENV and ENTRYPOINT: health and probes on a port of their own, the context processed ahead of time
-        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(PaverJar.freePort()));
+        Map<String, String> env = imageEnv();
         Path classes = root.resolve("classes.log");
         List<String> launch = new ArrayList<>(cache);
         launch.addAll(List.of("-Xlog:class+load=info:file=" + classes, "-Dspring.aot.enabled=true", "-jar",
