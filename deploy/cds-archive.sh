@@ -78,6 +78,10 @@ train() {
 # from the training run), what Spring Boot's reference recommends from Java 24 on; written as paver.aot, used with
 # -XX:AOTCache. Java 17 to 24: the static archive below, paver.jsa.
 feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+case "$feature" in
+    [0-9]*) ;;
+    *) echo "cannot read the version of $java (java.specification.version): no archive, no cache" >&2; exit 1;;
+esac
 if [ "${feature%%.*}" -ge 25 ] 2>/dev/null; then
     train -XX:AOTCacheOutput="$destination/paver.aot"
     if [ ! -s "$destination/paver.aot" ]; then

@@ -87,6 +87,9 @@ public final class AuditExport {
             spring.add("--logging.level.root=OFF");
         }
         spring.add("--spring.main.log-startup-info=false");
+        // the image starts every command with -Dspring.aot.enabled=true: the context generated ahead of time is the
+        // server's (Spring picks it by the main class), so this small context is built as configured, not from it
+        System.clearProperty("spring.aot.enabled");
         ConfigurableApplicationContext opened;
         try {
             opened = new SpringApplicationBuilder(Database.class).web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF)

@@ -16,7 +16,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code java -jar paver.jar cds-training}: the training run of Paver's class data sharing archive
+ * {@code java -jar paver.jar cds-training}: the training run of Paver's class data sharing archive or ahead-of-time cache
  * ({@code deploy/cds-archive.sh}). Starts the server as {@code java -jar paver.jar} on its embedded defaults (H2 and
  * local repositories under {@code ./data}, no cluster), up to ready: its own {@code /slack/events} warm-up request
  * included, so that the classes of the first request are in the archive too, and the conventions gate's usual schemas

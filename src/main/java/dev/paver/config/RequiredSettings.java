@@ -84,18 +84,23 @@ public final class RequiredSettings implements ApplicationListener<ApplicationEn
     static void aheadOfTimeManagementPort(Environment env) {
         String management = env.getProperty("management.server.port");
         String server = env.getProperty("server.port", "8080").trim();
-        Integer port = null;
-        try {
-            port = blank(management) ? null : Integer.valueOf(management.trim());
-        } catch (NumberFormatException e) {
-            // named below
-        }
-        if (port == null || port < 0 || port > 65535 || (port != 0 && management.trim().equals(server))) {
+        Integer port = port(management);
+        Integer serverPort = port(server);
+        if (port == null || port < 0 || port > 65535 || (port != 0 && port.equals(serverPort))) {
             throw new InvalidSettingException("management.server.port (MANAGEMENT_SERVER_PORT) is "
                     + (blank(management) ? "not set" : "'" + management.trim() + "'") + ", server.port is '" + server
                     + "': this start uses the context processed ahead of time (-Dspring.aot.enabled=true, the image's "
                     + "command), built with health and probes on a port of their own; set MANAGEMENT_SERVER_PORT to "
                     + "another port, e.g. 8081 as deploy/ does, or start without -Dspring.aot.enabled=true");
+        }
+    }
+
+    /** {@code value} as a number, or null when it is blank or not one. */
+    private static Integer port(String value) {
+        try {
+            return blank(value) ? null : Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

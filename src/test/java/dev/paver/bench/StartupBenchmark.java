@@ -46,7 +46,8 @@ import org.springframework.util.FileSystemUtils;
  *   <li>{@code cds}: the same with the class data sharing archive, {@code -XX:SharedArchiveFile=<folder>/paver.jsa},
  *       and the context processed ahead of time ({@code -Dspring.aot.enabled=true}) when the jar carries it: the
  *       image's command ({@code -Dstartup.b.java-options=-Dspring.aot.enabled=false} measures a twin without the
- *       latter). The extracted folder and the archive are made once, before the first start, by
+ *       latter; that context needs its management port, so {@code cds} is refused with
+ *       {@code -Dstartup.management-port=false}). The extracted folder and the archive are made once, before the first start, by
  *       {@code deploy/cds-archive.sh} (the script {@code deploy/Dockerfile} runs), with the JVM running this
  *       benchmark.</li>
  * </ul>

@@ -48,6 +48,23 @@ class AuditExportTest {
         assertThat(new ObjectMapper().readTree(lines.get(1)).path("action").asText()).isEqualTo("approve");
     }
 
+    /** The image's command carries {@code -Dspring.aot.enabled=true}; {@code docker run <image> audit-export} too. */
+    @Test
+    void runsWithTheImagesAheadOfTimeFlagSetAsWell() {
+        String url = "jdbc:h2:file:" + tmp.resolve("paver").toAbsolutePath();
+        String before = System.getProperty("spring.aot.enabled");
+        System.setProperty("spring.aot.enabled", "true");
+        try {
+            assertThat(AuditExport.run(new String[] {"--spring.datasource.url=" + url, "--verify"})).isZero();
+        } finally {
+            if (before == null) {
+                System.clearProperty("spring.aot.enabled");
+            } else {
+                System.setProperty("spring.aot.enabled", before);
+            }
+        }
+    }
+
     @Test
     void aBadArgumentChangesNothingAndSaysWhy() {
         assertThat(AuditExport.run(new String[] {"--since=yesterday"})).isEqualTo(2);
