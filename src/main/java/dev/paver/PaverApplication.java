@@ -33,8 +33,8 @@ public class PaverApplication {
      * audit log as JSON lines instead ({@link AuditExport}); {@code validate <dir> ...} runs the
      * conventions gate on a GitOps repository folder, without starting Spring ({@link Validate});
      * {@code templates check [dir]} lists why templates do not load, without starting Spring either
-     * ({@link TemplatesCheck}); {@code cds-training} is the training run of the class data sharing archive or ahead-of-time cache that
-     * {@code deploy/cds-archive.sh} builds ({@link CdsTraining}).
+     * ({@link TemplatesCheck}); {@code cds-training} is the training run of the class data sharing archive or
+     * ahead-of-time cache that {@code deploy/cds-archive.sh} builds ({@link CdsTraining}).
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("audit-export")) {

@@ -64,8 +64,8 @@ public class BackstageConfiguration {
 
     /**
      * The catalog's Templates tagged {@code paver.backstage.template-tag}, golden paths run as Scaffolder tasks; null
-     * (no bean) without {@code paver.backstage.url}. Nothing
-     * is asked of Backstage here: the catalog of golden paths reads them at start-up.
+     * (no bean) without {@code paver.backstage.url}. Nothing is asked of Backstage here: the catalog of golden paths
+     * reads them at start-up.
      *
      * @throws InvalidSettingException as {@link #backstageCatalog} does, or when the tag is blank
      */

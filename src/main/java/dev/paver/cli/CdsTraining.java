@@ -16,13 +16,13 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code java -jar paver.jar cds-training}: the training run of Paver's class data sharing archive or ahead-of-time cache
- * ({@code deploy/cds-archive.sh}). Starts the server as {@code java -jar paver.jar} on its embedded defaults (H2 and
+ * {@code java -jar paver.jar cds-training}: the training run of Paver's class data sharing archive or ahead-of-time
+ * cache ({@code deploy/cds-archive.sh}). Starts the server as {@code java -jar paver.jar} on its embedded defaults (H2 and
  * local repositories under {@code ./data}, no cluster), up to ready: its own {@code /slack/events} warm-up request
  * included, so that the classes of the first request are in the archive too, and the conventions gate's usual schemas
  * derived; then stops it and exits. Health and probes are on a management port of their own, as the image runs them.
- * The JVM records
- * the classes it loaded ({@code -XX:DumpLoadedClassList}, or {@code -XX:ArchiveClassesAtExit}); with
+ * The JVM records the classes it loaded ({@code -XX:DumpLoadedClassList}, {@code -XX:AOTCacheOutput} on Java 25, or
+ * {@code -XX:ArchiveClassesAtExit}); with
  * {@code -Dspring.context.exit=onRefresh} Spring stops it earlier, right after the context's refresh, as Spring Boot's
  * reference ("Class Data Sharing") trains.
  *
