@@ -57,6 +57,10 @@ public final class ConversationRunner implements AutoCloseable {
     private final List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
     /** What Paver logged (at its configured levels), for {@code never_shown}. */
     private final List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** When the current step began, on the wall clock. */
+    private java.time.Instant stepStarted;
+    /** The warnings and errors among them, with time and thread, for a failed step's message. */
+    private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
     private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> logCapture;
     /** How many modals Paver had opened when the latest slash command was sent. */
     private int modalsBeforeCommand;
@@ -150,6 +154,7 @@ public final class ConversationRunner implements AutoCloseable {
         startPaver();
         for (Map<String, Object> step : conversation.steps()) {
             stepNumber++;
+            stepStarted = java.time.Instant.now();
             boolean turn = step.keySet().stream().anyMatch(TURNS::contains);
             try {
                 if (turn) {
@@ -162,10 +167,43 @@ public final class ConversationRunner implements AutoCloseable {
                 }
             } catch (AssertionError e) {
                 throw new AssertionError(conversation.file() + " step " + stepNumber + " " + step.keySet() + ": "
-                        + e.getMessage() + "\n--- what Paver said so far ---\n" + transcript.render(), e);
+                        + e.getMessage() + "\n--- what Paver said so far ---\n" + transcript.render() + diagnosis(), e);
             }
         }
         return transcript;
+    }
+
+    /**
+     * What a failed step's message ends with, to tell a slow machine from a defect: the runs as stored (state, what
+     * they wait for, each step's status and times on Paver's clock), Paver's Slack calls since the latest turn, and the
+     * latest warnings Paver logged, with their times.
+     */
+    private String diagnosis() {
+        StringBuilder out = new StringBuilder("\n--- the step began at ").append(stepStarted).append("; the runs as stored, at ")
+                .append(java.time.Instant.now()).append(" ---\n");
+        try {
+            for (dev.paver.core.run.Run run : runs()) {
+                out.append(run.id()).append(' ').append(run.request().goldenPath()).append(' ').append(run.state())
+                        .append(" waiting for ").append(run.waitingFor()).append(", updated ").append(run.updatedAt()).append('\n');
+                run.steps().forEach(step -> out.append("    ").append(step.stepId()).append(": ").append(step.status())
+                        .append(step.startedAt() == null ? "" : ", began " + step.startedAt())
+                        .append(step.finishedAt() == null ? "" : ", ended " + step.finishedAt()).append('\n'));
+            }
+        } catch (RuntimeException e) {
+            out.append("(not readable: ").append(e.getMessage()).append(")\n");
+        }
+        out.append("--- Paver's Slack calls since the latest turn ---\n");
+        List<SlackStandIn.SlackCall> calls = slack.calls();
+        for (SlackStandIn.SlackCall c : calls.subList(Math.min(turnCallIndex, calls.size()), calls.size())) {
+            out.append(c.at()).append(' ').append(c.method()).append(c.ts() == null ? "" : " " + c.ts()).append('\n');
+        }
+        List<String> latest;
+        synchronized (warnings) {
+            latest = new ArrayList<>(warnings.subList(Math.max(0, warnings.size() - 30), warnings.size()));
+        }
+        out.append("--- Paver's latest warnings (").append(latest.size()).append(") ---\n");
+        latest.forEach(w -> out.append(w).append('\n'));
+        return out.toString();
     }
 
     /** Starts Paver and, once its logging is configured (Spring Boot resets it at start), records what it logs. */
@@ -177,6 +215,10 @@ public final class ConversationRunner implements AutoCloseable {
             protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
                 logged.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
                         : "\n" + ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy())));
+                if (event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)) {
+                    warnings.add(java.time.Instant.ofEpochMilli(event.getTimeStamp()) + " " + event.getLevel() + " ["
+                            + event.getThreadName() + "] " + event.getFormattedMessage());
+                }
             }
         };
         logCapture.setContext(context);

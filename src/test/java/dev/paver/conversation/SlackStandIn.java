@@ -31,9 +31,11 @@ public final class SlackStandIn implements AutoCloseable {
 
     /**
      * One call Paver made. {@code ts} is the message's timestamp for posts, else the {@code ts} parameter; {@code answer}
-     * what the stand-in answered ({@code ok}, {@code error}, {@code view} with its {@code id} and {@code hash}).
+     * what the stand-in answered ({@code ok}, {@code error}, {@code view} with its {@code id} and {@code hash});
+     * {@code at} when it arrived, on the wall clock.
      */
-    public record SlackCall(String method, Map<String, String> params, String ts, Map<String, Object> answer) {
+    public record SlackCall(String method, Map<String, String> params, String ts, Map<String, Object> answer,
+                            java.time.Instant at) {
         public String param(String name) {
             return params.getOrDefault(name, "");
         }
@@ -202,7 +204,7 @@ public final class SlackStandIn implements AutoCloseable {
                 default -> {
                 }
             }
-            calls.add(new SlackCall(method, params, ts, answer));
+            calls.add(new SlackCall(method, params, ts, answer, java.time.Instant.now()));
             lastCallNanos = System.nanoTime();
             try {
                 return Response.Builder.like(response).but().body(JSON.writeValueAsString(answer)).build();

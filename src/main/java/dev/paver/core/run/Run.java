@@ -101,7 +101,10 @@ public final class Run {
         return outcome;
     }
 
-    /** When the run last changed. */
+    /**
+     * When the run last changed; a timer moved on alone ({@link #retimed}) is no change here, since no card or
+     * message shows it.
+     */
     public Instant updatedAt() {
         return updatedAt;
     }
@@ -122,6 +125,14 @@ public final class Run {
             }
         }
         touched(now);
+    }
+
+    /**
+     * Moves a waiting run's timer and nothing else: {@link #updatedAt()} stays, so the stored run's card is not
+     * stale for it ({@link RunStore#staleCards}).
+     */
+    void retimed(Instant newWakeAt) {
+        this.wakeAt = newWakeAt;
     }
 
     void state(RunState newState, String newWaitingFor, String newOutcome, Instant now) {

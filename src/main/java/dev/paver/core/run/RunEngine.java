@@ -88,8 +88,11 @@ public final class RunEngine {
     private final Map<String, Long> cardRetryAt = new ConcurrentHashMap<>();
     private final Map<String, Integer> cardFailures = new ConcurrentHashMap<>();
     private final Set<String> editing = ConcurrentHashMap.newKeySet();
-    /** runs whose card an edit is sending under this replica's lease, not under the run's lock */
-    private final Set<String> sweeping = ConcurrentHashMap.newKeySet();
+    /**
+     * run id to how many holders of this replica (a pass, a click's change, a card edit) share its lease; a holder
+     * locks the array to count; -1 once retired (see {@link #hold})
+     */
+    private final Map<String, int[]> holds = new ConcurrentHashMap<>();
 
     /** How many stale cards {@link #editStaleCards()} looks at in one call. */
     static final int STALE_CARDS_PER_SWEEP = 200;
@@ -537,7 +540,7 @@ public final class RunEngine {
                 refused = refusal.apply(run);
                 return refused != null ? refused : change.apply(run);
             } finally {
-                release(runId);
+                unhold(runId);
             }
         }
     }
@@ -559,14 +562,14 @@ public final class RunEngine {
     }
 
     /**
-     * Claims the run's lease, waiting while another replica passes over the run: at most the lease time and five
-     * seconds (then a replica that stopped has lost it). False when it stays taken, or the thread is interrupted.
+     * Holds the run's lease ({@link #hold}), waiting while another replica passes over the run: at most the lease time
+     * and five seconds (then a replica that stopped has lost it). False when it stays taken, or the thread is
+     * interrupted.
      */
     private boolean awaitLease(String runId) {
         long deadline = System.nanoTime() + lease.plusSeconds(5).toNanos();
         while (true) {
-            Instant now = clock.instant();
-            if (store.claim(runId, now.plus(lease), now)) {
+            if (hold(runId)) {
                 return true;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -652,8 +655,7 @@ public final class RunEngine {
         awaitQuiet(); // before the lease: a pass starts with database writes and the card's post
         synchronized (locks.computeIfAbsent(runId, k -> new Object())) {
             try {
-                Instant now = clock.instant();
-                if (!store.claim(runId, now.plus(lease), now)) {
+                if (!hold(runId)) {
                     handOver(runId);
                     return;
                 }
@@ -681,9 +683,7 @@ public final class RunEngine {
                 if (heartbeat != null) {
                     heartbeat.cancel(false);
                 }
-                if (!sweeping.contains(runId)) {
-                    release(runId); // else the card edit under way releases the lease when it is sent
-                }
+                unhold(runId); // a card edit under way keeps the lease until its edit is sent
                 if (traced != null) {
                     traced.close();
                 }
@@ -740,6 +740,58 @@ public final class RunEngine {
             }, every, every, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             return null; // shutting down: the pass ends within the lease, or another replica takes the run over
+        }
+    }
+
+    /**
+     * Takes a hold on the run's lease for this replica: every holder claims it in the store (which also extends it),
+     * holders of this replica share it (a card edit during a pass, a pass during a card edit), and the last one to
+     * {@link #unhold} releases it. So a card edit needs neither the run's lock nor a pause of the pass, and no holder
+     * frees the lease under another.
+     *
+     * @return false when another replica keeps the lease
+     * @throws RuntimeException when the store cannot be asked; nothing is held then
+     */
+    private boolean hold(String runId) {
+        while (true) {
+            int[] count = holds.computeIfAbsent(runId, k -> new int[1]);
+            synchronized (count) {
+                if (count[0] < 0) {
+                    continue; // retired by the last holder, who removed it before letting go: take the next one
+                }
+                boolean claimed = false;
+                try {
+                    Instant now = clock.instant();
+                    claimed = store.claim(runId, now.plus(lease), now);
+                } finally {
+                    if (claimed) {
+                        count[0]++;
+                    } else if (count[0] == 0) {
+                        retire(runId, count);
+                    }
+                }
+                return claimed;
+            }
+        }
+    }
+
+    /** Drops a hold count that no holder has any more; called with the count locked. */
+    private void retire(String runId, int[] count) {
+        count[0] = -1;
+        holds.remove(runId, count);
+    }
+
+    /** Lets go of a {@link #hold}: the last holder of this replica releases the lease. */
+    private void unhold(String runId) {
+        int[] count = holds.get(runId);
+        if (count == null) {
+            return;
+        }
+        synchronized (count) {
+            if (count[0] > 0 && --count[0] == 0) {
+                retire(runId, count);
+                release(runId);
+            }
         }
     }
 
@@ -858,10 +910,14 @@ public final class RunEngine {
                 Instant wakeAt = RunStore.kept(waiting.wakeAt());
                 boolean same = step.status() == StepStatus.WAITING && step.retryingSince() == null
                         && step.detail().equals(waiting.detail()) && run.state() == RunState.WAITING
-                        && waiting.waitKey().equals(run.waitingFor())
-                        && Objects.equals(wakeAt, run.wakeAt()) && waiting.state().equals(step.output());
+                        && waiting.waitKey().equals(run.waitingFor()) && waiting.state().equals(step.output());
                 Map<String, Object> kept = new LinkedHashMap<>(waiting.state());
-                if (!same || changed) {
+                if (same && !changed && !Objects.equals(wakeAt, run.wakeAt())) {
+                    // only the timer moved (a step that looks again every check interval): stored, but no card
+                    // edit, which would spend Slack's chat.update allowance on a card that looks the same
+                    run.retimed(wakeAt);
+                    store.update(run);
+                } else if (!same || changed) {
                     // store and edit the card only when something changed: a waiting run is checked on every poll;
                     // what the action keeps for its next pass is the waiting step's output, stored with the run
                     run.step(step.with(StepStatus.WAITING, kept, waiting.detail(), began, clock.instant()),
@@ -1188,39 +1244,24 @@ public final class RunEngine {
     }
 
     /**
-     * Edits the card of a stale run as it is stored, under the run's lease (one replica edits it; another replica
-     * passing over the run meanwhile finds it taken and leaves it to its next poll), but not the run's lock: a pass
-     * of this replica goes on while the edit waits for Slack.
+     * Edits the card of a stale run as it is stored, under a {@linkplain #hold hold} on the run's lease (one replica
+     * edits it; another replica passing over the run meanwhile finds it taken and leaves it to its next poll), but not
+     * the run's lock: a pass of this replica goes on while the edit waits for Slack, and a long pass (a step that takes
+     * minutes) has its card show each step done as it is stored.
      */
     private void editUnderLease(String id) {
-        Object lock = locks.computeIfAbsent(id, k -> new Object());
-        Run run;
-        synchronized (lock) {
-            Instant now = clock.instant();
-            if (!store.claim(id, now.plus(lease), now)) {
-                return;
-            }
-            sweeping.add(id);
-            try {
-                run = store.find(id).orElse(null);
-            } catch (RuntimeException e) {
-                sweeping.remove(id);
-                release(id);
-                throw e;
-            }
+        if (!hold(id)) {
+            return;
         }
         try {
+            Run run = store.find(id).orElse(null);
             if (run != null) {
                 try (RunTrace.Scope traced = trace.enter(id, run.request())) {
                     card(run).ifPresentOrElse(card -> sendCard(run, card), () -> store.cardShown(id, run.updatedAt()));
                 }
             }
         } finally {
-            synchronized (lock) {
-                // a pass of this replica that ran meanwhile left the lease to this edit (see advance)
-                sweeping.remove(id);
-                release(id);
-            }
+            unhold(id);
         }
     }
 

@@ -283,6 +283,32 @@ class ReplicasTest {
         assertThat(b.engine().signal(id, "nudge", AwaitGo.key(id), "U0DANA")).isEqualTo(RunEngine.SignalOutcome.ALREADY);
     }
 
+    @Test
+    void theCardShowsEachStepDoneWhileALongPassIsStillUnderWayAndTheLeaseIsLeftFreeAfterwards() throws Exception {
+        DataSource db = database("h2");
+        Replica a = replica("a", db, Clock.systemUTC(), Duration.ofSeconds(60));
+        ExecutorService cards = Executors.newFixedThreadPool(2);
+        pools.add(cards);
+        a.engine().cardEdits(Duration.ofMillis(50), cards);
+        freezeAt = "slow";
+
+        String id = a.engine().start(relayRequest()).id();
+        assertThat(frozen.await(10, TimeUnit.SECONDS)).as("the pass is in the middle of step slow").isTrue();
+        // the sweep edits the card as the run is stored, though the pass holds the run until slow ends
+        waitUntil(() -> a.chat().lastCard != null && a.chat().lastCard.steps().get(0).status().equals("done"),
+                a.engine()::editStaleCards);
+        assertThat(a.chat().lastCard.state()).isEqualTo("Running");
+        assertThat(a.chat().lastCard.steps().get(1).status()).isNotEqualTo("done");
+
+        go.add(id);
+        thawed.countDown();
+        waitUntil(() -> a.store().find(id).orElseThrow().state() == RunState.SUCCEEDED, () -> a.engine().wake(AwaitGo.key(id)));
+        waitUntil(() -> a.store().staleCards(10).isEmpty(), a.engine()::editStaleCards);
+        assertThat(a.chat().lastCard.state()).isEqualTo("Done");
+        waitUntil(() -> leaseOwners(db).stream().allMatch(java.util.Objects::isNull), () -> { });
+        assertThat(a.chat().cardsPosted).hasSize(1);
+    }
+
     private static List<String> leaseOwners(DataSource db) {
         return new JdbcTemplate(db).queryForList("SELECT lease_owner FROM runs", String.class);
     }
@@ -359,6 +385,8 @@ class ReplicasTest {
     private static final class ChatStandIn implements Notifier {
         final List<ThreadRef> cardsPosted = new CopyOnWriteArrayList<>();
         final List<ThreadRef> cardEdits = new CopyOnWriteArrayList<>();
+        /** What the card shows after the latest edit; null before any. */
+        volatile Card lastCard;
         final List<String> replies = new CopyOnWriteArrayList<>();
         private final String replica;
         private final AtomicInteger next = new AtomicInteger();
@@ -382,6 +410,7 @@ class ReplicasTest {
         @Override
         public void updateCard(ThreadRef thread, Card card) {
             cardEdits.add(thread);
+            lastCard = card;
         }
 
         @Override
