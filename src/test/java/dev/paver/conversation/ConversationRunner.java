@@ -34,7 +34,7 @@ import java.util.Set;
  */
 public final class ConversationRunner implements AutoCloseable {
 
-    static final int WAIT_SECONDS = 30;
+    static final int WAIT_SECONDS = 60;
     /** The bound of every wait, in seconds: {@value #WAIT_SECONDS} unless a test of the runner shortens it. */
     private int waitSeconds = WAIT_SECONDS;
     private static final ObjectMapper JSON = new ObjectMapper();
