@@ -143,12 +143,13 @@ class SignedRequestsTest {
 
     @Test
     void requestsDatedMoreThanFiveMinutesAwayOrWithTwoSignaturesAreRefusedAndStartNothing() throws Exception {
+        // ten seconds past the window: now() is whole seconds, and the server may read its clock a second later
         long now = now();
         String typed = String.format(CREATE, "refused-api");
         List<HttpRequest> refused = List.of(
-                request(command("U0EVE", typed, "trigger-future"), now + 301, "application/x-www-form-urlencoded").build(),
+                request(command("U0EVE", typed, "trigger-future"), now + 310, "application/x-www-form-urlencoded").build(),
                 request(command("U0EVE", typed, "trigger-tomorrow"), now + 86_400, "application/x-www-form-urlencoded").build(),
-                request(command("U0EVE", typed, "trigger-past"), now - 301, "application/x-www-form-urlencoded").build(),
+                request(command("U0EVE", typed, "trigger-past"), now - 310, "application/x-www-form-urlencoded").build(),
                 request(command("U0EVE", typed, "trigger-two"), now, "application/x-www-form-urlencoded")
                         .header("X-Slack-Signature", "v0=" + "0".repeat(64)).build(),
                 request(command("U0EVE", typed, "trigger-two-times"), now, "application/x-www-form-urlencoded")
