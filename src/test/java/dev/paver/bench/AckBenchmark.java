@@ -11,6 +11,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * folder, in a JVM of its own with the JVM's defaults, so that the client's and the stand-in's garbage does not share
  * its heap and its collector; its settings are the benchmark's, handed over as {@code SPRING_APPLICATION_JSON}, and
  * {@code -Dbench.java-options=...} becomes its {@code JAVA_TOOL_OPTIONS} (e.g. {@code -Xlog:gc:file=gc.log}).
- * {@code -Dbench.paver=in-process} runs it inside the benchmark's JVM instead (for a profiler attached to one JVM).
+ * {@code -Dbench.paver=in-process} runs it inside the benchmark's JVM instead (for a profiler attached to one JVM);
+ * {@code -Dbench.java-home=<JDK>} runs the jar on another JVM (the image's Java 25, say).
  */
 public final class AckBenchmark {
 
@@ -86,7 +88,10 @@ public final class AckBenchmark {
                 testbed.startPaver();
                 measureAll(testbed, testbed.eventsUrl().toURL(), postgres == null ? "H2" : "PostgreSQL");
             } else {
-                try (PaverJar jar = PaverJar.start(Files.createDirectories(work.resolve("jar")), jarEnvironment(testbed))) {
+                // -Dbench.java-home=<JDK>: Paver on another JVM than the benchmark's (e.g. the image's Java 25)
+                Path javaHome = Path.of(System.getProperty("bench.java-home", System.getProperty("java.home")));
+                try (PaverJar jar = PaverJar.start(Files.createDirectories(work.resolve("jar")), jarEnvironment(testbed),
+                        Duration.ofSeconds(120), javaHome, List.of(PaverJar.FIRST_TIER_ONLY, "-jar", PaverJar.jar().toString()))) {
                     measureAll(testbed, jar.url("/slack/events").toURL(), postgres == null ? "H2" : "PostgreSQL");
                 }
             }

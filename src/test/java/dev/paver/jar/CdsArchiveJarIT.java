@@ -70,7 +70,7 @@ class CdsArchiveJarIT {
         env.put("PAVER_BACKSTAGE_URL", "http://127.0.0.1:" + backstage);
         env.put("PAVER_BACKSTAGE_TOKEN_FILE", Files.writeString(root.resolve("backstage-token"), "static-token").toString());
         List<String> launch = new ArrayList<>(archive);
-        launch.addAll(List.of("-Dspring.aot.enabled=true", "-jar", app.resolve("paver.jar").toString()));
+        launch.addAll(List.of(PaverJar.FIRST_TIER_ONLY, "-Dspring.aot.enabled=true", "-jar", app.resolve("paver.jar").toString()));
         paver = PaverJar.start(Files.createDirectories(root.resolve("run-backstage")), env, PaverJar.START_TIMEOUT,
                 Path.of(System.getProperty("java.home")), launch);
         assertThat(paver.log()).contains("Starting AOT-processed PaverApplication")
@@ -127,7 +127,7 @@ class CdsArchiveJarIT {
         Map<String, String> env = imageEnv();
         Path classes = root.resolve("classes.log");
         List<String> launch = new ArrayList<>(cache);
-        launch.addAll(List.of("-Xlog:class+load=info:file=" + classes, "-Dspring.aot.enabled=true", "-jar",
+        launch.addAll(List.of("-Xlog:class+load=info:file=" + classes, PaverJar.FIRST_TIER_ONLY, "-Dspring.aot.enabled=true", "-jar",
                 app.resolve("paver.jar").toString()));
         paver = PaverJar.start(Files.createDirectories(root.resolve("run")), env, PaverJar.START_TIMEOUT, javaHome, launch);
 

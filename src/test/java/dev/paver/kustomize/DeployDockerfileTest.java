@@ -146,7 +146,7 @@ class DeployDockerfileTest {
                 .isLessThan(user).isLessThan(data);
         assertThat(Files.readString(Path.of("templates", "create-domain", "skeleton", "repo", ".github", "workflows",
                 "validate-conventions.yaml"))).contains("java -jar /app/paver.jar validate .");
-        assertThat(runtime).contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/paver.aot\", "
+        assertThat(runtime).contains("ENTRYPOINT [\"java\", \"-XX:TieredStopAtLevel=1\", \"-XX:AOTCache=/app/paver.aot\", "
                 + "\"-Dspring.aot.enabled=true\", \"-jar\", \"/app/paver.jar\"]");
         assertThat(runtime).anyMatch(l -> l.startsWith("ENV ") && l.contains(" MANAGEMENT_SERVER_PORT=8081"));
         // the deployment's probes are on that port
