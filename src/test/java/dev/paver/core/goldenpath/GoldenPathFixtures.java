@@ -39,6 +39,22 @@ public final class GoldenPathFixtures {
     }
 
     /**
+     * A catalog of one golden path of a test's own: {@code templateYaml} written to
+     * {@code <root>/templates/<name>/template.yaml} and loaded.
+     *
+     * @throws IllegalStateException when the template has problems (they are named)
+     */
+    public static GoldenPathCatalog catalogOf(Path root, String name, String templateYaml) throws java.io.IOException {
+        Path folder = java.nio.file.Files.createDirectories(root.resolve("templates").resolve(name));
+        java.nio.file.Files.writeString(folder.resolve("template.yaml"), templateYaml);
+        GoldenPathCatalog catalog = GoldenPathCatalog.load(root.resolve("templates"));
+        if (!catalog.problems().isEmpty()) {
+            throw new IllegalStateException("template " + name + ": " + catalog.problems());
+        }
+        return catalog;
+    }
+
+    /**
      * The smallest catalog a domain repository needs for create-service: system {@code checkout} of domain
      * {@code payments}, owned by group {@code team-payments} (cost center {@code cc-4711}); path to content.
      */

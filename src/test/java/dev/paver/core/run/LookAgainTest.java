@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paver.conversation.MutableClock;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.store.JdbcRunStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,10 +56,7 @@ class LookAgainTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        Path folder = Files.createDirectories(tmp.resolve("templates/checks"));
-        Files.writeString(folder.resolve("template.yaml"), TEMPLATE);
-        catalog = GoldenPathCatalog.load(tmp.resolve("templates"));
-        assertThat(catalog.problems()).isEmpty();
+        catalog = GoldenPathFixtures.catalogOf(tmp, "checks", TEMPLATE);
         DataSource db = new DriverManagerDataSource("jdbc:h2:mem:look-again-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(db).load().migrate();
         store = new JdbcRunStore(new JdbcTemplate(db), "replica-a");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paver.conversation.MutableClock;
 import dev.paver.core.goldenpath.GoldenPathCatalog;
+import dev.paver.core.goldenpath.GoldenPathFixtures;
 import dev.paver.core.goldenpath.TemplateRenderer;
 import dev.paver.core.report.Card;
 import dev.paver.core.report.Message;
@@ -12,7 +13,6 @@ import dev.paver.core.report.ThreadRef;
 import dev.paver.store.JdbcRunStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,10 +107,7 @@ class ReplicasTest {
 
     @BeforeEach
     void relay() throws IOException {
-        Path folder = Files.createDirectories(tmp.resolve("templates/relay"));
-        Files.writeString(folder.resolve("template.yaml"), TEMPLATE);
-        catalog = GoldenPathCatalog.load(tmp.resolve("templates"));
-        assertThat(catalog.problems()).isEmpty();
+        catalog = GoldenPathFixtures.catalogOf(tmp, "relay", TEMPLATE);
     }
 
     @AfterEach
