@@ -11,7 +11,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -91,7 +90,7 @@ public final class AckBenchmark {
                 // -Dbench.java-home=<JDK>: Paver on another JVM than the benchmark's (e.g. the image's Java 25)
                 Path javaHome = Path.of(System.getProperty("bench.java-home", System.getProperty("java.home")));
                 try (PaverJar jar = PaverJar.start(Files.createDirectories(work.resolve("jar")), jarEnvironment(testbed),
-                        Duration.ofSeconds(120), javaHome, List.of(PaverJar.FIRST_TIER_ONLY, "-jar", PaverJar.jar().toString()))) {
+                        javaHome)) {
                     measureAll(testbed, jar.url("/slack/events").toURL(), postgres == null ? "H2" : "PostgreSQL");
                 }
             }

@@ -102,7 +102,17 @@ public final class PaverJar implements AutoCloseable {
      * @throws AssertionError when it exits or is not healthy within {@code timeout}, with its output
      */
     public static PaverJar start(Path folder, Map<String, String> env, Duration timeout) throws Exception {
-        return start(folder, env, timeout, List.of(FIRST_TIER_ONLY, "-jar", jar().toString()));
+        return start(folder, env, timeout, readmeLaunch());
+    }
+
+    /** {@link #start(Path, Map)} on the JVM of {@code javaHome} (e.g. the image's Java 25 beside the tests' own). */
+    public static PaverJar start(Path folder, Map<String, String> env, Path javaHome) throws Exception {
+        return start(folder, env, START_TIMEOUT, javaHome, readmeLaunch());
+    }
+
+    /** What the README's command passes to {@code java}: the JIT's first tier only, {@code -jar}, the jar. */
+    private static List<String> readmeLaunch() {
+        return List.of(FIRST_TIER_ONLY, "-jar", jar().toString());
     }
 
     /**
